@@ -1,0 +1,33 @@
+# Two commands do everything on a fresh Debian/Ubuntu machine: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+CYCLOPS := $(VENV)/bin/cyclops
+# the stamp changes when pyproject.toml changes, so a second run installs nothing
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+
+.PHONY: demo test install system sample clean-venv
+
+system:
+	bash scripts/install-system.sh
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: system $(STAMP)
+
+sample: install
+	$(CYCLOPS) demo-data
+
+demo: sample
+	$(CYCLOPS) demo
+
+test: install
+	OMP_THREAD_LIMIT=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,38 @@
+"""The ``cyclops`` command line. Each area registers its own commands, so this file stays a table of contents."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    help="Cyclops: inspect Natural Health Product labels against their licence.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+#: modules that expose ``register(app)``; each adds its commands or sub-groups
+_COMMAND_MODULES = [
+    "cyclops.lnhpd.cli",
+    "cyclops.synth.cli",
+    "cyclops.settings_cli",
+]
+
+
+for _name in _COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(_name)
+    except ModuleNotFoundError as exc:  # an area not built yet must not break the others
+        if exc.name != _name:
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Licensed Natural Health Products Database: records, import, lookups, synthetic sample."""

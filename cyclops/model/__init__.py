@@ -1,0 +1,1 @@
+"""The shared data model: OCR tree, analysis contract, ground truth."""

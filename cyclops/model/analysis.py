@@ -1,0 +1,174 @@
+"""The analysis of one product: the public JSON contract (schema version 1).
+
+One model crosses every boundary: ``cyclops analyze`` prints it, mapi returns
+and stores it, the dashboard edits it and retraining learns from it.
+``schema/analysis.schema.json`` in the repository is generated from it
+(``cyclops schema``) and checked by a test.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from cyclops.model.ocr import Polygon
+
+SCHEMA_VERSION = "1"
+
+#: The label of every OCR line, shared by the synthetic ground truth, the
+#: line classifier, the dashboard colours and retraining.
+FIELD_LABELS: tuple[str, ...] = (
+    "product_name",
+    "brand",
+    "company",
+    "npn",
+    "medicinal_ingredient",
+    "non_medicinal_ingredient",
+    "recommended_use",
+    "dose",
+    "caution",
+    "other",
+)
+
+Severity = Literal["high", "medium", "low"]
+
+
+class Evidence(BaseModel):
+    """Where on which photo a value was read."""
+
+    image: str  # image id, e.g. "img0"
+    polygon: Polygon = Field(default_factory=list)
+    text: str = ""
+
+
+class FieldValue(BaseModel):
+    value: str | None = None
+    confidence: float = 0.0
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Ingredient(BaseModel):
+    """A medicinal ingredient as printed: "Vitamin D3 (cholecalciferol) ... 25 mcg (1000 IU)"."""
+
+    name: str
+    quantity: float | None = None
+    unit: str | None = None
+    potency: str | None = None  # potency, extract ratio or dried-herb equivalent, as printed
+    confidence: float = 0.0
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class NonMedicinalIngredient(BaseModel):
+    name: str
+    confidence: float = 0.0
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class TextItem(BaseModel):
+    """A recommended use, direction or caution: one statement in one language."""
+
+    text: str
+    language: str | None = None
+    confidence: float = 0.0
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Fields(BaseModel):
+    npn: FieldValue = Field(default_factory=FieldValue)
+    product_name: FieldValue = Field(default_factory=FieldValue)
+    brand: FieldValue = Field(default_factory=FieldValue)
+    company: FieldValue = Field(default_factory=FieldValue)
+    dosage_form: FieldValue = Field(default_factory=FieldValue)
+    net_quantity: FieldValue = Field(default_factory=FieldValue)
+    medicinal_ingredients: list[Ingredient] = Field(default_factory=list)
+    non_medicinal_ingredients: list[NonMedicinalIngredient] = Field(default_factory=list)
+    recommended_uses: list[TextItem] = Field(default_factory=list)
+    directions: list[TextItem] = Field(default_factory=list)
+    cautions: list[TextItem] = Field(default_factory=list)
+
+
+class Candidate(BaseModel):
+    lnhpd_id: int
+    licence_number: str
+    product_name: str = ""
+    company_name: str = ""
+    score: float = 0.0
+
+
+class Match(BaseModel):
+    """Which licence the label belongs to, how it was found and how sure we are."""
+
+    lnhpd_id: int | None = None
+    licence_number: str | None = None
+    method: Literal["npn_exact", "search", "analyst", "none"] = "none"
+    score: float = 0.0
+    candidates: list[Candidate] = Field(default_factory=list)
+
+
+class Flag(BaseModel):
+    code: str
+    severity: Severity
+    message: str
+    message_fr: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    licence_field: str | None = None  # e.g. "medicinalingredient.quantity"
+    source: Literal["pipeline", "analyst"] = "pipeline"
+    decision: Literal["confirmed", "dismissed"] | None = None
+    reason: str | None = None
+
+
+class ImageInfo(BaseModel):
+    id: str
+    sha256: str
+    width: int
+    height: int
+    rotation: int = 0
+    filename: str | None = None
+
+
+class LabelledLine(BaseModel):
+    """An OCR line with the field label the classifier gave it: the boxes the dashboard draws."""
+
+    image: str
+    polygon: Polygon
+    text: str
+    label: str = "other"
+    confidence: float = 0.0
+    language: str | None = None
+
+
+class PhotoError(BaseModel):
+    """A photo that could not be used; the rest of the product is still analysed."""
+
+    filename: str
+    error: str
+    message: str
+
+
+class Analysis(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    analysis_id: str | None = None
+    version: int = 0  # bumped by every accepted edit (optimistic concurrency)
+    images: list[ImageInfo] = Field(default_factory=list)
+    fields: Fields = Field(default_factory=Fields)
+    match: Match = Field(default_factory=Match)
+    flags: list[Flag] = Field(default_factory=list)
+    lines: list[LabelledLine] = Field(default_factory=list)
+    errors: list[PhotoError] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)
+    versions: dict[str, str] = Field(default_factory=dict)
+    created_at: str | None = None
+
+
+class Edit(BaseModel):
+    """An analyst's correction. Append-only; ``base_version`` guards against silent overwrites."""
+
+    analyst: str
+    field: str  # a dotted path into the analysis, e.g. "fields.npn.value" or "flags[2].decision"
+    before: object = None
+    after: object = None
+    reason: str | None = None
+    base_version: int
+    seq: int | None = None  # assigned by the store
+    at: str | None = None  # ISO timestamp, assigned by the server

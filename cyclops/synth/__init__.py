@@ -1,0 +1,1 @@
+"""Synthetic label photos with exact ground truth."""
