@@ -16,6 +16,12 @@ app = typer.Typer(
 _COMMAND_MODULES = [
     "cyclops.lnhpd.cli",
     "cyclops.synth.cli",
+    "cyclops.analyze_cli",
+    "cyclops.evaluate.cli",
+    "cyclops.services_cli",
+    "cyclops.demo_cli",
+    "cyclops.retrain.cli",
+    "cyclops.schema_cli",
     "cyclops.settings_cli",
 ]
 

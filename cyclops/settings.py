@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     max_photos: int = Field(12, description="Most photos accepted for one product.")
     analyst: str | None = Field(None, description="Analyst name when the server gives none (no JupyterHub user).")
     workbench_port: int = Field(8866, description="Port of the Voila workbench.")
+    workbench_token: str | None = Field(None, description="Access token of the workbench. Unset: a random one, printed in the URL (none under JupyterHub).")
     mapi_port: int = Field(8000, description="Port of mapi.")
 
     @property
@@ -79,6 +80,11 @@ def settings_table() -> str:
     """Markdown table of every setting, for the README."""
     rows = ["| Variable | Default | Meaning |", "|---|---|---|"]
     for name, field in Settings.model_fields.items():
-        default = field.default if field.default_factory is None else "~/.local/share/cyclops"
-        rows.append(f"| `CYCLOPS_{name.upper()}` | `{default}` | {field.description} |")
+        if field.default_factory is not None:
+            default = "`~/.local/share/cyclops`"
+        elif field.default is None or field.default == "":
+            default = "(unset)"
+        else:
+            default = f"`{field.default}`"
+        rows.append(f"| `CYCLOPS_{name.upper()}` | {default} | {field.description} |")
     return "\n".join(rows)

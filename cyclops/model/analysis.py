@@ -46,6 +46,7 @@ class FieldValue(BaseModel):
     value: str | None = None
     confidence: float = 0.0
     evidence: list[Evidence] = Field(default_factory=list)
+    illegible: bool = False  # printed but unreadable (e.g. an NPN cut off at the edge): value stays None
 
 
 class Ingredient(BaseModel):
@@ -72,6 +73,7 @@ class TextItem(BaseModel):
     language: str | None = None
     confidence: float = 0.0
     evidence: list[Evidence] = Field(default_factory=list)
+    compliant: bool | None = None  # the analyst's decision on a claim (None: not reviewed)
 
 
 class Fields(BaseModel):

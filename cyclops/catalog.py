@@ -1,0 +1,265 @@
+"""The catalogue: a queryable index of analyses, edits and cached OCR, through the pymongo API.
+
+MongoDB when ``settings.mongo_url`` is set, otherwise an embedded montydb
+(SQLite storage) under ``DATA_DIR/catalog``. The object store is the source of
+truth; the catalogue only indexes it and can be rebuilt from it at any time
+(``cyclops catalog rebuild``). Unique keys are the documents' ``_id``s, which
+both engines enforce.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from cyclops.mapi.errors import BadRequest, StorageUnavailable
+from cyclops.model.analysis import Analysis, Edit
+from cyclops.settings import Settings, get_settings
+
+
+class AnalysisSummary(BaseModel):
+    """One row of the analysis list: what the dashboard's queue shows and filters on."""
+
+    analysis_id: str
+    npn: str | None = None
+    product_name: str | None = None
+    company: str | None = None
+    licence_number: str | None = None
+    lnhpd_id: int | None = None
+    flags: list[str] = Field(default_factory=list)
+    open_flags: int = 0
+    status: str = "new"  # new | in_review | reviewed
+    analysts: list[str] = Field(default_factory=list)
+    version: int = 0
+    edits: int = 0
+    created_at: str | None = None
+    updated_at: str | None = None
+    pipeline_version: str | None = None
+    source_key: str | None = None
+
+
+class AnalysisPage(BaseModel):
+    items: list[AnalysisSummary] = Field(default_factory=list)
+    next_cursor: str | None = None
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def normalize_time(text: str) -> str:
+    """Any ISO-8601 date or time -> UTC ``YYYY-MM-DDTHH:MM:SS+00:00``, so strings compare in time order."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (TypeError, ValueError) as exc:
+        raise BadRequest(f"not an ISO-8601 date or time: {text!r}", code="bad_since") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def pipeline_version_of(versions: dict[str, str]) -> str:
+    """The pipeline version an analysis was made with: code and classifier (what changes results)."""
+    return f"{versions.get('cyclops', '?')}+{versions.get('field_classifier', '?')}"
+
+
+def summarize(analysis: Analysis, edits: Iterable[Edit] = (), source_key: str | None = None) -> AnalysisSummary:
+    """The catalogue row of an analysis and its edits."""
+    edits = list(edits)
+    created = normalize_time(analysis.created_at) if analysis.created_at else None
+    stamps = [normalize_time(e.at) for e in edits if e.at]
+    open_flags = sum(1 for f in analysis.flags if f.decision is None)
+    if analysis.flags and open_flags == 0 and edits:
+        status = "reviewed"
+    elif edits:
+        status = "in_review"
+    else:
+        status = "new"
+    npn = analysis.fields.npn.value
+    return AnalysisSummary(
+        analysis_id=analysis.analysis_id or "",
+        npn=re.sub(r"\D", "", npn) or None if npn else None,
+        product_name=analysis.fields.product_name.value,
+        company=analysis.fields.company.value,
+        licence_number=analysis.match.licence_number,
+        lnhpd_id=analysis.match.lnhpd_id,
+        flags=sorted({f.code for f in analysis.flags}),
+        open_flags=open_flags,
+        status=status,
+        analysts=sorted({e.analyst for e in edits}),
+        version=analysis.version,
+        edits=len(edits),
+        created_at=created,
+        updated_at=max([s for s in [created, *stamps] if s], default=None),
+        pipeline_version=pipeline_version_of(analysis.versions),
+        source_key=source_key,
+    )
+
+
+def _guarded(method):
+    """Serialise access (the embedded engine is not thread-safe) and map connection errors to 503."""
+
+    def wrapper(self: Catalog, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            except self._transient as exc:
+                raise StorageUnavailable(f"catalogue unreachable: {exc}") from exc
+
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
+class Catalog:
+    """Index over a pymongo-compatible database (``pymongo``, ``montydb`` or ``mongomock``)."""
+
+    def __init__(self, database: Any, description: str = "") -> None:
+        self.db = database
+        self.description = description
+        self.analyses = database["analyses"]
+        self.edit_rows = database["edits"]
+        self.ocr = database["ocr"]
+        self.failures = database["batch_failures"]
+        self._lock = threading.RLock()
+        try:
+            from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+
+            self._transient: tuple[type[BaseException], ...] = (ConnectionFailure, ServerSelectionTimeoutError)
+        except ImportError:  # pragma: no cover
+            self._transient = ()
+
+    def __repr__(self) -> str:
+        return f"Catalog({self.description})"
+
+    @_guarded
+    def ping(self) -> None:
+        """Raise ``StorageUnavailable`` unless the catalogue answers (for /readyz)."""
+        self.analyses.find_one({})
+
+    @_guarded
+    def index_analysis(self, analysis: Analysis, edits: Iterable[Edit] = (), source_key: str | None = None) -> AnalysisSummary:
+        """Insert or replace the row of an analysis (keeps an earlier ``source_key`` when none is given)."""
+        if source_key is None:
+            old = self.analyses.find_one({"_id": analysis.analysis_id}, {"source_key": 1})
+            source_key = old.get("source_key") if old else None
+        row = summarize(analysis, edits, source_key)
+        self.analyses.replace_one({"_id": row.analysis_id}, {"_id": row.analysis_id, **row.model_dump()}, upsert=True)
+        return row
+
+    @_guarded
+    def index_edit(self, analysis_id: str, edit: Edit) -> None:
+        if edit.seq is None:
+            raise ValueError("only stored edits (with a seq) are indexed")
+        doc = {"_id": f"{analysis_id}/{edit.seq:06d}", "analysis_id": analysis_id, **edit.model_dump(mode="json")}
+        self.edit_rows.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+
+    @_guarded
+    def index_ocr(self, sha256: str, engine: str, version: str, key: str) -> None:
+        doc = {"_id": key, "sha256": sha256, "engine": engine, "version": version, "key": key}
+        self.ocr.replace_one({"_id": key}, doc, upsert=True)
+
+    @_guarded
+    def find_ocr(self, sha256: str, engine: str | None = None) -> list[dict[str, str]]:
+        query: dict[str, Any] = {"sha256": sha256}
+        if engine:
+            query["engine"] = engine
+        return [{k: v for k, v in d.items() if k != "_id"} for d in self.ocr.find(query)]
+
+    @_guarded
+    def get(self, analysis_id: str) -> AnalysisSummary | None:
+        doc = self.analyses.find_one({"_id": analysis_id})
+        return AnalysisSummary.model_validate({k: v for k, v in doc.items() if k != "_id"}) if doc else None
+
+    @_guarded
+    def find_source(self, source_key: str, pipeline_version: str) -> str | None:
+        """The id of an analysis of the same photos made by the same pipeline version (batch resume)."""
+        doc = self.analyses.find_one({"source_key": source_key, "pipeline_version": pipeline_version})
+        return doc["_id"] if doc else None
+
+    @_guarded
+    def record_failure(self, source_key: str, source: str, error: str, pipeline_version: str) -> None:
+        doc = {"_id": f"{source_key}/{pipeline_version}", "source": source, "error": error, "at": utc_now()}
+        self.failures.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+
+    @_guarded
+    def list_analyses(
+        self,
+        npn: str | None = None,
+        company: str | None = None,
+        flag: str | None = None,
+        analyst: str | None = None,
+        since: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> AnalysisPage:
+        """Newest first; ``next_cursor`` is None on the last page. ``company`` matches a case-insensitive substring."""
+        if not 1 <= limit <= 500:
+            raise BadRequest(f"limit must be between 1 and 500, not {limit}", code="bad_limit")
+        clauses: list[dict[str, Any]] = []
+        if npn:
+            clauses.append({"npn": re.sub(r"\D", "", npn)})
+        if company:
+            clauses.append({"company": {"$regex": re.escape(company), "$options": "i"}})
+        if flag:
+            clauses.append({"flags": flag})
+        if analyst:
+            clauses.append({"analysts": analyst})
+        if since:
+            clauses.append({"updated_at": {"$gte": normalize_time(since)}})
+        if cursor:
+            clauses.append({"_id": {"$lt": cursor}})
+        query = {"$and": clauses} if clauses else {}
+        docs = list(self.analyses.find(query).sort([("_id", -1)]).limit(limit + 1))
+        items = [AnalysisSummary.model_validate({k: v for k, v in d.items() if k != "_id"}) for d in docs[:limit]]
+        return AnalysisPage(items=items, next_cursor=items[-1].analysis_id if len(docs) > limit else None)
+
+    @_guarded
+    def clear(self) -> None:
+        for collection in (self.analyses, self.edit_rows, self.ocr):
+            if collection.find_one({}) is not None:  # montydb fails on delete_many of a never-written collection
+                collection.delete_many({})
+
+    def rebuild(self, store: Any) -> int:
+        """Re-index everything from the object store alone; returns the number of analyses."""
+        self.clear()
+        count = 0
+        for analysis_id in store.analysis_ids():
+            analysis = store.get_analysis(analysis_id)
+            edits = store.edits(analysis_id)
+            source_key = None
+            if store.exists(f"analyses/{analysis_id}/source.json"):
+                source_key = store.get_json(f"analyses/{analysis_id}/source.json").get("source_key")
+            self.index_analysis(analysis, edits, source_key)
+            for edit in edits:
+                self.index_edit(analysis_id, edit)
+            count += 1
+        for sha in store.list("ocr"):
+            for name in store.list(f"ocr/{sha}"):
+                if name.endswith(".json") and "-" in name:
+                    engine, version = name[: -len(".json")].split("-", 1)
+                    self.index_ocr(sha, engine, version, f"ocr/{sha}/{name}")
+        return count
+
+
+def open_catalog(settings: Settings | None = None) -> Catalog:
+    """MongoDB at ``settings.mongo_url``, or the embedded catalogue under ``DATA_DIR/catalog``."""
+    settings = settings or get_settings()
+    if settings.mongo_url:
+        import pymongo
+
+        client = pymongo.MongoClient(settings.mongo_url, serverSelectionTimeoutMS=3000, tz_aware=True)
+        return Catalog(client[settings.mongo_db], f"mongodb {settings.mongo_db}")
+    from montydb import MontyClient, set_storage
+
+    folder = settings.data_dir / "catalog"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "monty.storage.cfg").exists():
+        set_storage(str(folder), storage="sqlite")
+    client = MontyClient(str(folder))
+    return Catalog(client[settings.mongo_db], f"montydb {folder}")

@@ -1,0 +1,315 @@
+"""``MapiClient``: the dashboard's and notebooks' way to mapi, remote (httpx) or in-process.
+
+With a base URL (argument or ``CYCLOPS_MAPI_URL``) it speaks HTTP with timeouts and
+exponential-backoff retries; without one it calls the very same service layer
+the routes use (``cyclops.mapi.service``). Either way, an edit that cannot be
+stored because storage is down is kept in a durable SQLite outbox under
+``DATA_DIR`` and delivered by ``flush_outbox()``, so no correction is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from cyclops.catalog import AnalysisPage, AnalysisSummary, utc_now
+from cyclops.mapi.errors import (
+    AuthError,
+    BadPhoto,
+    BadRequest,
+    ConflictError,
+    InvalidEdit,
+    MapiError,
+    NotFound,
+    StorageUnavailable,
+)
+from cyclops.model.analysis import Analysis, Edit
+from cyclops.model.ocr import Document
+from cyclops.settings import get_settings
+
+__all__ = [
+    "MapiClient",
+    "MapiError",
+    "ConflictError",
+    "StorageUnavailable",
+    "NotFound",
+    "AuthError",
+    "BadPhoto",
+    "InvalidEdit",
+    "AnalysisPage",
+    "AnalysisSummary",
+]
+
+T = TypeVar("T")
+_PHOTO_CODES = {
+    "bad_photo", "no_photos", "empty_file", "file_too_large", "too_many_photos", "request_too_large", "image_too_large",
+    "corrupt_image", "unsupported_file_type", "empty_document", "photo_error",
+}  # fmt: skip
+_EDIT_CODES = {"invalid_edit", "invalid_path", "invalid_value", "read_only_field"}
+
+
+def error_from_response(response: httpx.Response) -> MapiError:
+    """The typed error for a mapi error response (``{"error": code, "message": ...}``)."""
+    try:
+        body = response.json()
+        code, message = str(body.get("error", "http_error")), str(body.get("message", response.text))
+    except (ValueError, AttributeError):
+        code, message = "http_error", response.text[:500]
+    status = response.status_code
+    if status in (401, 403):
+        cls: type[MapiError] = AuthError
+    elif status == 404:
+        cls = NotFound
+    elif status == 409:
+        cls = ConflictError
+    elif status == 503:
+        cls = StorageUnavailable
+    elif status == 413 or code in _PHOTO_CODES:
+        cls = BadPhoto
+    elif code in _EDIT_CODES:
+        cls = InvalidEdit
+    elif status in (400, 422):
+        cls = BadRequest
+    else:
+        cls = MapiError
+    return cls(message, code=code, status=status)
+
+
+class Outbox:
+    """Edits waiting for storage to come back: a SQLite file, so they survive a crash or restart."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL,"
+                " analysis_id TEXT NOT NULL, edit TEXT NOT NULL, queued_at TEXT NOT NULL, attempts INTEGER DEFAULT 0,"
+                " state TEXT DEFAULT 'pending', last_error TEXT)"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30, isolation_level=None)
+
+    def add(self, target: str, analysis_id: str, edit: Edit, error: str) -> None:
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO outbox (target, analysis_id, edit, queued_at, last_error) VALUES (?, ?, ?, ?, ?)",
+                (target, analysis_id, edit.model_dump_json(), utc_now(), error),
+            )
+
+    def pending(self, target: str) -> list[tuple[int, str, Edit]]:
+        with self._connect() as db:
+            rows = db.execute("SELECT id, analysis_id, edit FROM outbox WHERE target = ? AND state = 'pending' ORDER BY id", (target,)).fetchall()
+        return [(row_id, analysis_id, Edit.model_validate_json(edit)) for row_id, analysis_id, edit in rows]
+
+    def mark(self, row_id: int, state: str, error: str | None = None) -> None:
+        with self._connect() as db:
+            if state == "delivered":
+                db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
+            else:
+                db.execute("UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?", (state, error, row_id))
+
+    def rejected(self, target: str) -> list[tuple[str, Edit, str]]:
+        """Queued edits the server refused on delivery (e.g. a conflict): kept for the analyst to redo."""
+        with self._connect() as db:
+            rows = db.execute("SELECT analysis_id, edit, last_error FROM outbox WHERE target = ? AND state = 'rejected' ORDER BY id", (target,)).fetchall()
+        return [(a, Edit.model_validate_json(e), err or "") for a, e, err in rows]
+
+
+class MapiClient:
+    """Every mapi operation; ``base_url=None`` and no ``CYCLOPS_MAPI_URL`` runs them in-process."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        token: str | None = None,
+        *,
+        timeout: float = 300.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        outbox_path: Path | None = None,
+    ) -> None:
+        settings = get_settings()
+        self.base_url = (base_url or settings.mapi_url or "").rstrip("/") or None
+        self.retries = max(1, retries)
+        self.backoff = backoff
+        self.outbox = Outbox(outbox_path or settings.data_dir / "outbox.sqlite")
+        self._target = self.base_url or f"local:{settings.store_url}"
+        if self.base_url:
+            token = token or settings.mapi_token
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            self._http: httpx.Client | None = httpx.Client(
+                base_url=self.base_url, headers=headers, timeout=httpx.Timeout(timeout, connect=5.0)
+            )
+            self._services = None
+        else:
+            from cyclops.mapi.service import Services
+
+            self._http = None
+            self._services = Services(settings)
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+
+    def __enter__(self) -> MapiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transport ---
+
+    def _request(self, method: str, path: str, *, idempotent: bool = True, **kwargs: Any) -> httpx.Response:
+        """One HTTP call with retries: 5xx and connection errors for reads; 503 and refused connections for writes."""
+        assert self._http is not None
+        retry_status = {502, 503, 504} if idempotent else {503}
+        last: Exception | None = None
+        for attempt in range(self.retries):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                response = self._http.request(method, path, **kwargs)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                last = StorageUnavailable(f"mapi at {self.base_url} unreachable: {exc}", code="mapi_unreachable")
+                continue
+            except httpx.TransportError as exc:
+                last = StorageUnavailable(f"mapi at {self.base_url} failed: {exc}", code="mapi_unreachable")
+                if idempotent:
+                    continue
+                break
+            if response.status_code < 400:
+                return response
+            last = error_from_response(response)
+            if response.status_code not in retry_status:
+                break
+        assert last is not None
+        raise last
+
+    def _call(self, local: Callable[[], T], method: str, path: str, parse: Callable[[httpx.Response], T], **kwargs: Any) -> T:
+        if self._services is not None:
+            return local()
+        return parse(self._request(method, path, **kwargs))
+
+    # --- analyses ---
+
+    def analyze(self, photos: list[tuple[str, bytes]], engine: str | None = None) -> Analysis:
+        """Analyse one product's photos; the result carries its ``analysis_id``."""
+        files = [("photos", (name, data, "application/octet-stream")) for name, data in photos]
+        data = {"engine": engine} if engine else {}
+        return self._call(
+            lambda: self._services.analyze(photos, engine),
+            "POST", "/v1/analyses", lambda r: Analysis.model_validate_json(r.content),
+            files=files, data=data, idempotent=False,
+        )  # fmt: skip
+
+    def get_analysis(self, analysis_id: str) -> Analysis:
+        return self._call(
+            lambda: self._services.get_analysis(analysis_id),
+            "GET", f"/v1/analyses/{analysis_id}", lambda r: Analysis.model_validate_json(r.content),
+        )  # fmt: skip
+
+    def list_analyses(
+        self,
+        npn: str | None = None,
+        company: str | None = None,
+        flag: str | None = None,
+        analyst: str | None = None,
+        since: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> AnalysisPage:
+        filters = {"npn": npn, "company": company, "flag": flag, "analyst": analyst, "since": since, "limit": limit, "cursor": cursor}
+        return self._call(
+            lambda: self._services.list_analyses(**filters),
+            "GET", "/v1/analyses", lambda r: AnalysisPage.model_validate_json(r.content),
+            params={k: v for k, v in filters.items() if v is not None},
+        )  # fmt: skip
+
+    def edits(self, analysis_id: str) -> list[Edit]:
+        return self._call(
+            lambda: self._services.edits(analysis_id),
+            "GET", f"/v1/analyses/{analysis_id}/edits", lambda r: [Edit.model_validate(e) for e in r.json()],
+        )  # fmt: skip
+
+    def _send_edit(self, analysis_id: str, edit: Edit) -> Analysis:
+        return self._call(
+            lambda: self._services.post_edit(analysis_id, edit),
+            "POST", f"/v1/analyses/{analysis_id}/edits", lambda r: Analysis.model_validate_json(r.content),
+            content=edit.model_dump_json(), headers={"Content-Type": "application/json"}, idempotent=False,
+        )  # fmt: skip
+
+    def post_edit(self, analysis_id: str, edit: Edit) -> Analysis:
+        """Store a correction. ``ConflictError`` on a stale ``base_version``; ``StorageUnavailable``
+        when storage (or mapi) is down, after queuing the edit in the outbox for ``flush_outbox``."""
+        try:
+            return self._send_edit(analysis_id, edit)
+        except StorageUnavailable as exc:
+            self.outbox.add(self._target, analysis_id, edit, str(exc))
+            raise StorageUnavailable(f"{exc.message}; the edit is kept in the outbox and will be sent by flush_outbox()", code=exc.code) from exc
+
+    def flush_outbox(self) -> int:
+        """Send queued edits in order; returns how many were delivered. Stops at the first outage."""
+        delivered = 0
+        for row_id, analysis_id, edit in self.outbox.pending(self._target):
+            try:
+                self._send_edit(analysis_id, edit)
+            except StorageUnavailable:
+                break
+            except ConflictError as exc:
+                if self._already_stored(analysis_id, edit):  # the first try got through but its answer was lost
+                    self.outbox.mark(row_id, "delivered")
+                    delivered += 1
+                else:
+                    self.outbox.mark(row_id, "rejected", str(exc))
+                continue
+            except MapiError as exc:
+                self.outbox.mark(row_id, "rejected", str(exc))
+                continue
+            self.outbox.mark(row_id, "delivered")
+            delivered += 1
+        return delivered
+
+    def pending_edits(self) -> list[tuple[str, Edit]]:
+        return [(a, e) for _, a, e in self.outbox.pending(self._target)]
+
+    def _already_stored(self, analysis_id: str, edit: Edit) -> bool:
+        key = (edit.analyst, edit.field, json.dumps(edit.after, sort_keys=True), edit.base_version)
+        return any((e.analyst, e.field, json.dumps(e.after, sort_keys=True), e.base_version) == key for e in self.edits(analysis_id))
+
+    # --- products, OCR, photos ---
+
+    def get_product(self, licence_number: str) -> dict[str, Any]:
+        from cyclops.lnhpd.records import LicenceBundle
+
+        def parse(r: httpx.Response) -> dict[str, Any]:
+            return {lang: LicenceBundle.model_validate(b) if b else None for lang, b in r.json().items()}
+
+        return self._call(lambda: self._services.get_product(licence_number), "GET", f"/v1/products/{licence_number}", parse)
+
+    def search_products(self, q: str, company: str | None = None, ingredient: str | None = None, limit: int = 10) -> list[Any]:
+        from cyclops.lnhpd.database import SearchHit
+
+        params = {k: v for k, v in {"q": q, "company": company, "ingredient": ingredient, "limit": limit}.items() if v is not None}
+        return self._call(
+            lambda: self._services.search_products(q, company=company, ingredient=ingredient, limit=limit),
+            "GET", "/v1/products", lambda r: [SearchHit.model_validate(h) for h in r.json()], params=params,
+        )  # fmt: skip
+
+    def ocr(self, filename: str, data: bytes, engine: str | None = None) -> Document:
+        return self._call(
+            lambda: self._services.ocr(filename, data, engine),
+            "POST", "/v1/ocr", lambda r: Document.model_validate_json(r.content),
+            files={"photo": (filename, data, "application/octet-stream")}, data={"engine": engine} if engine else {},
+            idempotent=False,
+        )  # fmt: skip
+
+    def photo(self, sha256: str) -> bytes:
+        return self._call(lambda: self._services.photo(sha256), "GET", f"/v1/photos/{sha256}", lambda r: r.content)

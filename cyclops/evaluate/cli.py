@@ -1,0 +1,31 @@
+"""``cyclops evaluate``: accuracy and speed of the pipeline, on synthetic or real photos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("evaluate")
+    def evaluate_command(
+        n: int = typer.Option(300, "--n", help="Synthetic products to generate."),
+        seed: int = typer.Option(9999, "--seed", help="Held-out seed (>= 1000; training uses seeds below)."),
+        engine: list[str] = typer.Option(["rapidocr"], "--engine", help="Engine(s) to compare; repeat the option."),
+        violation_rate: float = typer.Option(0.3, "--violation-rate", help="Share of labels with an injected violation."),
+        photos: Path = typer.Option(None, "--photos", help="Folder of real photos (with --truth)."),
+        truth: Path = typer.Option(None, "--truth", help="Truth file for --photos (format: docs/evaluate.md)."),
+        out: Path = typer.Option(Path("benchmarks/out/evaluate"), "--out", help="Where results.json, results.md and plots go."),
+    ) -> None:
+        """Benchmark accuracy (NPN, licence, fields, flags, words) and speed; writes a table, JSON and plots."""
+        from cyclops.evaluate.run import run_real, run_synthetic
+        from cyclops.settings import get_settings
+
+        if photos or truth:
+            if not (photos and truth):
+                raise typer.BadParameter("--photos and --truth go together")
+            run_real(photos, truth, engine, out)
+        else:
+            run_synthetic(n, seed, engine, out, get_settings().data_dir / "bench", violation_rate)
+        typer.echo(f"results in {out}")

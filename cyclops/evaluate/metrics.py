@@ -1,0 +1,227 @@
+"""Scoring one analysis against its ground truth, and summing scores over a set.
+
+Pure functions over the public models, so the same scoring serves the synthetic
+benchmark, real photos with a truth file, and the retraining notebooks.
+
+Matching rules (stated here because every number depends on them):
+- text fields (product name, brand, company, dosage form, net quantity) are right
+  when their normalised forms agree to a fuzzy ratio >= 90 (case, accents and
+  punctuation ignored);
+- a medicinal ingredient is right only when its name matches (synonyms or fuzzy
+  ratio >= 85) AND its quantity agrees within 1 % AND its unit is the same after
+  normalising spellings (mcg = µg = ug, IU = UI);
+- statements (recommended uses, directions, cautions) match at a token-set
+  ratio >= 85, one-to-one;
+- flags are compared as sets of codes per product.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from cyclops.model.analysis import Analysis
+from cyclops.model.truth import ProductTruth
+
+TEXT_FIELDS = ("product_name", "brand", "company", "dosage_form", "net_quantity")
+LIST_FIELDS = ("medicinal_ingredients", "non_medicinal_ingredients", "recommended_uses", "directions", "cautions")
+
+_UNIT_SPELLINGS = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "ui": "iu", "i.u.": "iu", "ufc": "cfu", "ml": "ml"}
+
+
+def norm_text(text: str | None) -> str:
+    """Lower case, no accents, punctuation to spaces, single spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w%]+", " ", text.lower())
+    return " ".join(text.split())
+
+
+def norm_unit(unit: str | None) -> str:
+    u = (unit or "").strip().lower()
+    return _UNIT_SPELLINGS.get(u, u)
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+def score_text_field(predicted: str | None, truth: str | None, threshold: int = 90) -> Counts:
+    p, t = norm_text(predicted), norm_text(truth)
+    if not t:
+        return Counts(fp=1) if p else Counts()
+    if not p:
+        return Counts(fn=1)
+    if fuzz.ratio(p, t) >= threshold:
+        return Counts(tp=1)
+    return Counts(fp=1, fn=1)
+
+
+def _ingredient_names_match(a: str, b: str) -> bool:
+    try:
+        from cyclops.lnhpd.synonyms import canonical_ingredient
+
+        if canonical_ingredient(a) == canonical_ingredient(b):
+            return True
+    except ImportError:  # pragma: no cover - synonyms ship with the package
+        pass
+    na, nb = norm_text(a), norm_text(b)
+    return bool(na) and bool(nb) and (fuzz.ratio(na, nb) >= 85 or fuzz.token_set_ratio(na, nb) >= 95)
+
+
+def _quantity_match(qa, ua, qb, ub) -> bool:
+    if qa is None or qb is None:
+        return qa is None and qb is None
+    if norm_unit(ua) != norm_unit(ub):
+        return False
+    qa, qb = float(qa), float(qb)
+    return abs(qa - qb) <= 0.01 * max(abs(qb), 1e-9)
+
+
+def _one_to_one(predicted: list, truth: list, same) -> Counts:
+    """Greedy one-to-one matching of two lists under a predicate."""
+    used: set[int] = set()
+    tp = 0
+    for p in predicted:
+        for j, t in enumerate(truth):
+            if j not in used and same(p, t):
+                used.add(j)
+                tp += 1
+                break
+    return Counts(tp=tp, fp=len(predicted) - tp, fn=len(truth) - tp)
+
+
+def score_ingredients(predicted: list, truth: list[dict]) -> Counts:
+    def same(p, t) -> bool:
+        return _ingredient_names_match(p.name, t.get("name", "")) and _quantity_match(
+            p.quantity, p.unit, t.get("quantity"), t.get("unit")
+        )
+
+    return _one_to_one(predicted, truth, same)
+
+
+def score_names(predicted: list[str], truth: list[str]) -> Counts:
+    return _one_to_one(predicted, truth, lambda p, t: fuzz.ratio(norm_text(p), norm_text(t)) >= 85)
+
+
+def score_statements(predicted: list[str], truth: list[str]) -> Counts:
+    return _one_to_one(predicted, truth, lambda p, t: fuzz.token_set_ratio(norm_text(p), norm_text(t)) >= 85)
+
+
+def _statement_texts(items) -> list[str]:
+    out = []
+    for item in items or []:
+        out.append(item["text"] if isinstance(item, dict) else getattr(item, "text", str(item)))
+    return out
+
+
+def expected_flags(truth: ProductTruth) -> set[str]:
+    """The flag codes a correct pipeline raises on this label."""
+    codes = {v.code for v in truth.violations}
+    printed = truth.printed
+    if printed.get("npn") and printed.get("npn_legible") is False:
+        codes.add("NPN_ILLEGIBLE")
+    if not truth.licence.active:
+        codes.add("LICENCE_INACTIVE")
+    return codes
+
+
+@dataclass
+class ProductScore:
+    product_id: str
+    npn_ok: bool | None  # None: no legible NPN printed, nothing to read
+    licence_ok: bool
+    fields: dict[str, Counts] = field(default_factory=dict)
+    flags: Counts = field(default_factory=Counts)
+    flags_expected: set[str] = field(default_factory=set)
+    flags_raised: set[str] = field(default_factory=set)
+    words_total: int = 0
+    words_read: int = 0
+
+
+def score_product(analysis: Analysis, truth: ProductTruth) -> ProductScore:
+    printed = truth.printed
+    f = analysis.fields
+    true_npn = printed.get("npn") if printed.get("npn_legible", True) else None
+    npn_ok = None if not true_npn else (f.npn.value or "") == true_npn
+    licence_ok = analysis.match.lnhpd_id == truth.licence.licence.lnhpd_id
+    scores: dict[str, Counts] = {"npn": score_text_field(f.npn.value, true_npn, threshold=100)}
+    for name in TEXT_FIELDS:
+        scores[name] = score_text_field(getattr(f, name).value, printed.get(name))
+    scores["medicinal_ingredients"] = score_ingredients(f.medicinal_ingredients, list(printed.get("medicinal_ingredients") or []))
+    scores["non_medicinal_ingredients"] = score_names(
+        [n.name for n in f.non_medicinal_ingredients], list(printed.get("non_medicinal_ingredients") or [])
+    )
+    for name in ("recommended_uses", "directions", "cautions"):
+        scores[name] = score_statements(_statement_texts(getattr(f, name)), _statement_texts(printed.get(name)))
+    expected = expected_flags(truth)
+    raised = {flag.code for flag in analysis.flags if flag.source == "pipeline"}
+    flags = Counts(tp=len(expected & raised), fp=len(raised - expected), fn=len(expected - raised))
+    # word accuracy: share of ground-truth words found among the OCR words of the same photo
+    truth_words = Counter(norm_text(w.text) for img in truth.images for line in img.lines for w in (line.words or []))
+    truth_words.pop("", None)
+    read_words = Counter(norm_text(w) for line in analysis.lines for w in line.text.split())
+    read = sum(min(c, read_words.get(w, 0)) for w, c in truth_words.items())
+    return ProductScore(
+        product_id=truth.product_id, npn_ok=npn_ok, licence_ok=licence_ok, fields=scores, flags=flags,
+        flags_expected=expected, flags_raised=raised, words_total=sum(truth_words.values()), words_read=read,
+    )
+
+
+def summarise(scores: list[ProductScore]) -> dict:
+    """Totals over a set of products, as plain JSON-able numbers."""
+    npn = [s.npn_ok for s in scores if s.npn_ok is not None]
+    fields: dict[str, Counts] = {}
+    flags = Counts()
+    per_code: dict[str, Counts] = {}
+    for s in scores:
+        for name, c in s.fields.items():
+            fields.setdefault(name, Counts()).add(c)
+        flags.add(s.flags)
+        for code in s.flags_expected | s.flags_raised:
+            c = per_code.setdefault(code, Counts())
+            c.add(Counts(tp=int(code in s.flags_expected and code in s.flags_raised),
+                         fp=int(code in s.flags_raised and code not in s.flags_expected),
+                         fn=int(code in s.flags_expected and code not in s.flags_raised)))
+    words_total = sum(s.words_total for s in scores)
+    return {
+        "products": len(scores),
+        "npn_exact": round(sum(npn) / len(npn), 4) if npn else None,
+        "npn_products": len(npn),
+        "licence_top1": round(sum(s.licence_ok for s in scores) / len(scores), 4) if scores else None,
+        "fields": {k: v.as_dict() for k, v in fields.items()},
+        "flags": flags.as_dict(),
+        "flags_per_code": {k: v.as_dict() for k, v in sorted(per_code.items())},
+        "word_accuracy": round(sum(s.words_read for s in scores) / words_total, 4) if words_total else None,
+    }

@@ -1,0 +1,102 @@
+"""Field extraction: OCR document -> label fields with confidence and evidence.
+
+The learned classifier decides which field each line belongs to; small rule
+modules (one per field) parse the values from those lines. Confidence of a
+value combines OCR confidence and classifier probability.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cyclops.model.analysis import Fields, LabelledLine
+from cyclops.model.ocr import Document
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sklearn.pipeline import Pipeline
+
+    from cyclops.extract.lines import SourceLine
+
+VERSION = "1"
+
+__all__ = ["VERSION", "extract_fields", "fields_from_lines", "label_lines"]
+
+
+def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine]:
+    """Every OCR line of the document with its field label, probability and layout features."""
+    from cyclops.extract.classifier import load_model, predict
+    from cyclops.extract.features import RawLine, page_records
+    from cyclops.extract.lines import SourceLine
+
+    model = model if model is not None else load_model()
+    out: list[SourceLine] = []
+    for page in doc.pages:
+        lines = page.lines()
+        if not lines:
+            continue
+        records = page_records([RawLine(line.text, line.polygon, line.language, line.vertical) for line in lines], page.width, page.height)
+        for line, record, (label, prob) in zip(lines, records, predict(model, [r["input"] for r in records])):
+            out.append(SourceLine(text=line.text, image=page.image_id, polygon=list(line.polygon), confidence=line.confidence,
+                                  language=line.language, label=label, label_probability=prob, features=record["layout"]))
+    return out
+
+
+def _post_rules(lines: list[SourceLine]) -> list[SourceLine]:
+    from cyclops.extract.ingredients import pull_row_partners
+
+    return pull_row_partners(lines)
+
+
+def fields_from_lines(lines: list[SourceLine]) -> Fields:
+    """The rules: each field parsed from the lines labelled for it (npn and dosage form look at every line)."""
+    from cyclops.extract.brand import brand_line_among_names, extract_brand
+    from cyclops.extract.company import extract_company
+    from cyclops.extract.dosage_form import extract_dosage_form
+    from cyclops.extract.ingredients import extract_ingredients
+    from cyclops.extract.lines import column_order
+    from cyclops.extract.non_medicinal import extract_non_medicinal
+    from cyclops.extract.npn import find_npn
+    from cyclops.extract.product_name import extract_product_name
+    from cyclops.extract.statements import extract_statements
+
+    def having(label: str) -> list[SourceLine]:
+        return column_order([line for line in lines if line.label == label])
+
+    npn = find_npn(lines)
+    npn_field = npn.field_value()
+    npn_field.illegible = not npn.legible
+    dosage_form, net_quantity = extract_dosage_form(lines)
+    names = having("product_name")
+    brand = extract_brand(having("brand"))
+    stray = brand_line_among_names(names)
+    if stray is not None:
+        names = [line for line in names if line is not stray]
+        if not brand.value:
+            brand = extract_brand([stray])
+    return Fields(
+        npn=npn_field,
+        product_name=extract_product_name(names),
+        brand=brand,
+        company=extract_company(having("company")),
+        dosage_form=dosage_form,
+        net_quantity=net_quantity,
+        medicinal_ingredients=extract_ingredients(having("medicinal_ingredient")),
+        non_medicinal_ingredients=extract_non_medicinal(having("non_medicinal_ingredient")),
+        recommended_uses=extract_statements(having("recommended_use")),
+        directions=extract_statements(having("dose")),
+        cautions=extract_statements(having("caution")),
+    )
+
+
+def extract_fields(doc: Document, model: Pipeline | None = None) -> tuple[Fields, list[LabelledLine]]:
+    """Fields of one product from its OCR document, and every line with its label (the dashboard's boxes).
+
+    ``model`` defaults to the shipped classifier (``cyclops.extract.classifier.load_model``).
+    """
+    lines = _post_rules(label_lines(doc, model))
+    labelled = [
+        LabelledLine(image=line.image, polygon=line.polygon, text=line.text, label=line.label,
+                     confidence=line.score, language=line.language)
+        for line in lines
+    ]
+    return fields_from_lines(lines), labelled

@@ -1,0 +1,28 @@
+"""Brand: the largest line labelled ``brand`` (one line; brands rarely wrap)."""
+
+from __future__ import annotations
+
+from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.names import best_run, clean_name
+from cyclops.model.analysis import FieldValue
+
+VERSION = "1"
+MAX_WORDS = 3
+
+
+def extract_brand(lines: list[SourceLine] | list[str]) -> FieldValue:
+    """Lines labelled ``brand`` -> the brand."""
+    return best_run(lines, max_lines=1)
+
+
+def brand_line_among_names(lines: list[SourceLine] | list[str]) -> SourceLine | None:
+    """A short line that starts another product-name line ("Rideau" above "Rideau Ginkgo Biloba"):
+    the brand, when the classifier took it for part of the name."""
+    src = as_lines(lines)
+    for line in sorted(src, key=lambda item: len(item.text)):
+        short = clean_name(line.text).lower()
+        if not short or len(short.split()) > MAX_WORDS:
+            continue
+        if any(other is not line and clean_name(other.text).lower().startswith(short + " ") for other in src):
+            return line
+    return None

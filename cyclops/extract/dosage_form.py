@@ -1,0 +1,80 @@
+"""Dosage form and net quantity: "300 Tablets / Comprimés", "90 softgels", "60 capsules végétales", "120 mL"."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.quantity import parse_quantity
+from cyclops.model.analysis import FieldValue
+from cyclops.normalize.confusions import normalize_text, strip_accents
+
+VERSION = "1"
+_COUNT = re.compile(r"(?<![\d.,:])(?P<count>\d{1,4})\s+(?P<words>[^\W\d_][^\d/|]*)")
+#: lines that talk about a dose, not the package content
+_DIRECTION = re.compile(r"\b(?:take|prendre|prenez|daily|par jour|per day|each|chaque|contains|contient)\b", re.IGNORECASE)
+_NET_AMOUNT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(mL|L|g|kg)(?![A-Za-z])")
+
+
+@lru_cache(maxsize=1)
+def dosage_forms() -> dict[str, str]:
+    """printed form (accent-stripped, lower case, singular) -> LNHPD-style dosage form."""
+    text = resources.files("cyclops.extract").joinpath("data", "dosage_forms.yaml").read_text(encoding="utf-8")
+    return {str(k): str(v) for k, v in yaml.safe_load(text).items()}
+
+
+def _singular(words: str) -> str:
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words.split())
+
+
+def find_form(text: str) -> str | None:
+    """The dosage form a phrase names ("capsules végétales" -> "Capsule"), longest match first."""
+    plain = _singular(strip_accents(text.lower()).replace("-", " "))
+    forms = dosage_forms()
+    for printed in sorted(forms, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(printed.replace('-', ' '))}\b", plain):
+            return forms[printed]
+    return None
+
+
+def parse_dosage_form(text: str) -> tuple[str | None, str | None]:
+    """(dosage_form, net_quantity) of one line: "300 Tablets / Comprimés" -> ("Tablet", "300"), "120 mL" -> (None, "120 mL").
+
+    A count of units is written as the bare number (the form is its own field), an amount with its unit.
+    """
+    norm = normalize_text(text)
+    if _DIRECTION.search(norm):
+        return None, None
+    net = _NET_AMOUNT.search(norm)
+    if net:
+        q = parse_quantity(net.group(0))
+        if q and q.value is not None:
+            return find_form(norm[net.end():]), f"{q.value:g} {q.unit}"
+    for m in _COUNT.finditer(norm):
+        words = m.group("words").split()
+        for n in range(1, min(3, len(words)) + 1):
+            form = find_form(" ".join(words[:n]))
+            if form:
+                return form, str(int(m.group("count")))
+    return (find_form(norm) if len(norm.split()) <= 4 else None), None
+
+
+def extract_dosage_form(lines: list[SourceLine] | list[str]) -> tuple[FieldValue, FieldValue]:
+    """(dosage_form, net_quantity) from the label's lines: the first line with a count and a form wins;
+    ingredient and direction lines are skipped ("take 1 capsule" is not a net quantity)."""
+    form_fv, net_fv = FieldValue(), FieldValue()
+    for line in as_lines(lines):
+        if line.label in {"medicinal_ingredient", "non_medicinal_ingredient", "dose", "caution", "recommended_use"}:
+            continue
+        form, net = parse_dosage_form(line.text)
+        if net and not net_fv.value:
+            net_fv = FieldValue(value=net, confidence=round(line.confidence * 0.9, 4), evidence=[line.evidence])
+            if form:
+                form_fv = FieldValue(value=form, confidence=round(line.confidence * 0.9, 4), evidence=[line.evidence])
+        elif form and not form_fv.value:
+            form_fv = FieldValue(value=form, confidence=round(line.confidence * 0.6, 4), evidence=[line.evidence])
+    return form_fv, net_fv

@@ -1,0 +1,69 @@
+"""Shared rule for name-like fields (product name, brand): the biggest run of lines wins.
+
+A product name is printed large and may wrap over two lines; the run of
+adjacent lines with the largest type, weighted by confidence, is the name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.model.analysis import FieldValue
+from cyclops.model.ocr import bbox_of
+
+VERSION = "1"
+
+
+def clean_name(text: str) -> str:
+    """Collapse spaces, stray leaders and lone logo glyphs OCR reads as letters ("O Rideau"); keep ®/™ as printed."""
+    text = re.sub(r"\s+", " ", text).strip(" .:;,-|")
+    return re.sub(r"^(?:[^\w\s]|[O0o])\s+(?=\w{3,})", "", text)
+
+
+def _adjacent(a: SourceLine, b: SourceLine) -> bool:
+    if a.image != b.image or not a.polygon or not b.polygon:
+        return a.image == b.image
+    ax0, ay0, ax1, ay1 = bbox_of(a.polygon)
+    bx0, by0, bx1, by1 = bbox_of(b.polygon)
+    height = max(ay1 - ay0, by1 - by0, 1.0)
+    return by0 - ay1 < 1.2 * height and min(ax1, bx1) > max(ax0, bx0) - height
+
+
+def runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    """Consecutive lines printed one under the other on the same image, in one language
+    (an English name and its French translation below it are two candidates, not one name)."""
+    out: list[list[SourceLine]] = []
+    for line in lines:
+        run_lang = next((item.language for item in out[-1] if item.language), None) if out else None
+        if out and _adjacent(out[-1][-1], line) and not (run_lang and line.language and run_lang != line.language):
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
+def _size(line: SourceLine) -> float:
+    if "rel_height" in line.features:
+        return float(line.features["rel_height"])
+    if line.polygon:
+        _, y0, _, y1 = bbox_of(line.polygon)
+        return max(y1 - y0, 1.0)
+    return 1.0
+
+
+def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3) -> FieldValue:
+    """The run with the largest type x confidence, joined into one value."""
+    candidates = [run[:max_lines] for run in runs(as_lines(lines)) if any(clean_name(line.text) for line in run)]
+    if not candidates:
+        return FieldValue()
+
+    def weight(run: list[SourceLine]) -> float:
+        french = 0.9 if all(line.language == "fr" for line in run) else 1.0  # the English name is the licence's primary one
+        return french * max(_size(line) for line in run) * sum(line.score for line in run) / len(run)
+
+    run = max(candidates, key=weight)  # ties: the first printed
+    value = clean_name(" ".join(line.text for line in run))
+    return FieldValue(
+        value=value, confidence=round(sum(line.score for line in run) / len(run), 4), evidence=[line.evidence for line in run]
+    )

@@ -1,0 +1,108 @@
+"""The licence number: NPN or DIN-HM, always exactly 8 digits.
+
+Never invents digits. A number cut off at the edge of the photo ("NPN 800123")
+gives no value but an ``illegible`` result with its evidence, so the analyst is
+told the licence number is there but unreadable rather than given a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.model.analysis import Evidence, FieldValue
+from cyclops.normalize.confusions import DIGIT_CONFUSIONS, normalize_codes
+
+VERSION = "1"
+DIGITS = 8
+PREFIXES = ("NPN", "DIN-HM")
+_CONF = "".join(re.escape(c) for c in DIGIT_CONFUSIONS)
+#: prefix then the run of digits (or confusable letters) with spaces/dashes that belongs to it
+_PREFIXED = re.compile(rf"(?P<kind>NPN|DIN-HM)\s*(?P<run>[0-9{_CONF}](?:[0-9{_CONF}\s\-]*[0-9{_CONF}])?)?")
+_BARE = re.compile(r"(?<!\d)(\d{4}[\s\-]?\d{4})(?!\d)")
+
+
+class NpnResult(BaseModel):
+    value: str | None = None  # 8 digits, or None when absent or illegible
+    kind: str | None = None  # "NPN" or "DIN-HM"
+    legible: bool = True  # False when a licence number is printed but cannot be read in full
+    confidence: float = 0.0
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    def field_value(self) -> FieldValue:
+        return FieldValue(value=self.value, confidence=self.confidence, evidence=self.evidence)
+
+
+def _digits_of(run: str) -> tuple[str, list[str]]:
+    """All digits of a run (confusions repaired) and its space-separated groups."""
+    groups = [g for g in re.split(r"[\s\-]+", run) if g]
+    repaired = ["".join(DIGIT_CONFUSIONS.get(c, c) for c in g) for g in groups]
+    # a trailing word that is mostly letters is not part of the number ("NPN 80012345 Lot")
+    kept = [g for g in repaired if sum(c.isdigit() for c in g) * 2 > len(g)]
+    return "".join(kept), kept
+
+
+def parse_npn(text: str) -> tuple[str | None, str | None, bool] | None:
+    """(value, kind, legible) of one line, or None when the line has no licence prefix.
+
+    "NPN 80012345", "NPN: 8001 2345", "NPN80012345", "N.P.N. 8OO12345" -> ("80012345", "NPN", True);
+    "NPN 800123" -> (None, "NPN", False).
+    """
+    m = _PREFIXED.search(normalize_codes(text))
+    if not m:
+        return None
+    kind = m.group("kind")
+    run = m.group("run") or ""
+    digits, groups = _digits_of(run)
+    if len(digits) == DIGITS and all(c.isdigit() for c in digits):
+        return digits, kind, True
+    if len(digits) > DIGITS:
+        # "NPN 80012345 1234": the first groups that make exactly 8 digits
+        acc = ""
+        for g in groups:
+            acc += g
+            if len(acc) == DIGITS:
+                return acc, kind, True
+            if len(acc) > DIGITS:
+                break
+    return None, kind, not digits
+
+
+def find_npn(lines: list[SourceLine] | list[str]) -> NpnResult:
+    """The licence number of a label from its lines (any order, any label).
+
+    A prefix on one line and the digits on the next (vertical print split by
+    OCR) are joined. A bare 8-digit number counts only on a line the classifier
+    labelled ``npn``. A readable number beats an illegible one.
+    """
+    src = as_lines(lines)
+    best: NpnResult | None = None
+    for i, line in enumerate(src):
+        parsed = parse_npn(line.text)
+        used = [line]
+        if parsed and parsed[0] is None and parsed[2] and i + 1 < len(src):
+            # prefix alone: the number may be on the next line
+            joined = parse_npn(line.text + " " + src[i + 1].text)
+            if joined and joined[0]:
+                parsed, used = joined, [line, src[i + 1]]
+        if parsed is None and line.label == "npn":
+            bare = _BARE.search(line.text.replace("O", "0"))
+            if bare:
+                parsed = (re.sub(r"\D", "", bare.group(1)), "NPN", True)
+        if parsed is None:
+            continue
+        value, kind, legible = parsed
+        if value is None and legible:
+            continue  # a prefix with nothing after it (a heading), not evidence of a number
+        confidence = min(line.score for line in used) * (1.0 if value else 0.5)
+        if line.label != "npn" and parse_npn(line.text) is None:
+            confidence *= 0.7
+        result = NpnResult(value=value, kind=kind, legible=legible, confidence=round(confidence, 4),
+                           evidence=[u.evidence for u in used])
+        if best is None or (result.value and not best.value) or (
+            bool(result.value) == bool(best.value) and result.confidence > best.confidence
+        ):
+            best = result
+    return best or NpnResult()

@@ -1,0 +1,106 @@
+"""Recommended uses, directions and cautions: join a section's lines, drop headings, split sentences.
+
+Labels wrap one sentence over several lines and print English and French
+blocks side by side, so statements are built per (section, language) run of
+lines, and each statement cites the lines it came from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cyclops.extract.headings import strip_heading
+from cyclops.extract.language import guess_language
+from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.model.analysis import TextItem
+
+VERSION = "1"
+#: abbreviations that end with a period inside a sentence
+ABBREVIATIONS = ("e.g.", "i.e.", "approx.", "incl.", "etc.", "p. ex.", "c.-à-d.", "min.", "max.", "env.", "Dr.", "No.", "no.")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"«(]?[A-ZÀ-Ý0-9])")
+
+
+def join_lines(texts: list[str]) -> str:
+    """Wrapped lines -> one text; a hyphen at a line end joins the word ("diges-" + "tion")."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if not text:
+            continue
+        if out.endswith("-") and text[:1].islower():
+            out = out[:-1] + text
+        else:
+            out = f"{out} {text}" if out else text
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a statement text; abbreviations such as "e.g." do not end one."""
+    protected = text
+    for i, abbr in enumerate(ABBREVIATIONS):
+        protected = protected.replace(abbr, f"\x00{i}\x00")
+    parts = _SENTENCE_END.split(protected)
+    out = []
+    for part in parts:
+        for i, abbr in enumerate(ABBREVIATIONS):
+            part = part.replace(f"\x00{i}\x00", abbr)
+        part = part.strip()
+        if part and re.search(r"\w", part):
+            out.append(part)
+    return out
+
+
+def statements_from_text(text: str) -> list[str]:
+    """A section's text (heading included or not) -> its statements."""
+    body = strip_heading(text)
+    return split_sentences(body)
+
+
+def _runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    """Consecutive lines of one language (and one image); a heading starts a new run."""
+    runs: list[list[SourceLine]] = []
+    for line in lines:
+        lang = line.language or guess_language(line.text)
+        if runs:
+            prev = runs[-1][-1]
+            prev_lang = prev.language or guess_language(prev.text)
+            same = prev.image == line.image and (lang == prev_lang or lang is None or prev_lang is None)
+            if same and strip_heading(line.text) == line.text.strip():
+                runs[-1].append(line)
+                continue
+        runs.append([line])
+    return runs
+
+
+def extract_statements(lines: list[SourceLine] | list[str]) -> list[TextItem]:
+    """Statements of one section from its lines, each with language, confidence and evidence lines."""
+    items: list[TextItem] = []
+    for run in _runs(as_lines(lines)):
+        texts = [strip_heading(line.text) for line in run]
+        # where each line starts in the joined text, to cite the right lines
+        joined, spans = "", []
+        for line, text in zip(run, texts):
+            if not text:
+                spans.append((len(joined), len(joined), line))
+                continue
+            start = len(joined) + (1 if joined and not (joined.endswith("-") and text[:1].islower()) else 0)
+            joined = join_lines([joined, text]) if joined else text
+            spans.append((start, len(joined), line))
+        cursor = 0
+        for sentence in split_sentences(joined):
+            start = joined.find(sentence, cursor)
+            end = start + len(sentence)
+            cursor = end
+            used = [line for s, e, line in spans if s < end and e > start] or run
+            language = guess_language(sentence, default=None) or next((u.language for u in used if u.language), None)
+            if all(u.language for u in used) and len({u.language for u in used}) == 1:
+                language = used[0].language
+            items.append(
+                TextItem(
+                    text=sentence,
+                    language=language,
+                    confidence=round(sum(u.score for u in used) / len(used), 4),
+                    evidence=[u.evidence for u in used],
+                )
+            )
+    return items

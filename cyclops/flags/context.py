@@ -1,0 +1,114 @@
+"""What every rule looks at: the label's fields and lines and the licence in both languages,
+gathered once so the rules stay small pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapidfuzz import fuzz
+
+from cyclops.flags.names import name_similarity
+from cyclops.flags.text import fold, guess_language, is_readable
+from cyclops.lnhpd.records import LicenceBundle
+from cyclops.model.analysis import Evidence, Fields, LabelledLine, Match, TextItem
+
+
+@dataclass
+class Context:
+    fields: Fields
+    match: Match = field(default_factory=Match)
+    licence_en: LicenceBundle | None = None
+    licence_fr: LicenceBundle | None = None
+    lines: list[LabelledLine] = field(default_factory=list)
+
+    @property
+    def licence(self) -> LicenceBundle | None:
+        """The licence in whichever language is present (English preferred)."""
+        return self.licence_en or self.licence_fr
+
+    def bundles(self) -> list[LicenceBundle]:
+        return [b for b in (self.licence_en, self.licence_fr) if b is not None]
+
+    def bundle(self, language: str | None) -> LicenceBundle | None:
+        if language == "fr":
+            return self.licence_fr or self.licence_en
+        return self.licence_en or self.licence_fr
+
+    def purposes(self, language: str | None = None) -> list[str]:
+        """Licensed recommended uses in ``language`` (falling back to the other), or in both when None."""
+        if language is None:
+            return [p.purpose for b in self.bundles() for p in b.purposes]
+        bundle = self.licence_fr if language == "fr" else self.licence_en
+        if bundle is None or not bundle.purposes:
+            bundle = self.licence
+        return [p.purpose for p in bundle.purposes] if bundle else []
+
+    @cached_property
+    def _licence_text(self) -> str:
+        """Every licensed statement, folded: words the licence itself uses are never a violation."""
+        parts: list[str] = []
+        for b in self.bundles():
+            parts += [p.purpose for p in b.purposes] + [r.risk_text for r in b.risks]
+            parts += [r.route_type_desc or "" for r in b.routes] + [b.licence.dosage_form or "", b.licence.product_name]
+            parts += [i.ingredient_name for i in b.medicinal_ingredients] + [i.ingredient_name for i in b.non_medicinal_ingredients]
+        return " | ".join(fold(p) for p in parts if p)
+
+    def licence_text(self) -> str:
+        """Every licensed statement, folded: words the licence itself uses are never a violation."""
+        return self._licence_text
+
+    @cached_property
+    def label_unread(self) -> bool:
+        """Some lines are unreadable (upside-down, mirrored, smeared): the label was not fully
+        read, so the *absence* of something (French text, a caution, an ingredient) proves nothing."""
+        statements = {"recommended_use", "dose", "caution"}  # names and ingredient lines have no common words
+        texts = [line.text for line in self.lines if line.label in statements]
+        texts += [i.text for i in self.fields.recommended_uses + self.fields.directions + self.fields.cautions]
+        return sum(not is_readable(t) for t in texts) >= 2
+
+    def line_text(self, labels: set[str] | None = None) -> str:
+        return " | ".join(fold(line.text) for line in self.lines if labels is None or line.label in labels)
+
+    def evidence_for(self, text: str, labels: set[str] | None = None) -> list[Evidence]:
+        """Evidence for a snippet with no evidence of its own: the OCR lines that contain it."""
+        target = fold(text)
+        out = []
+        for line in self.lines:
+            if labels is not None and line.label not in labels:
+                continue
+            if target and (target in fold(line.text) or fuzz.partial_ratio(target, fold(line.text)) >= 90):
+                out.append(Evidence(image=line.image, polygon=line.polygon, text=line.text))
+        return out[:3]
+
+
+def item_language(item: TextItem) -> str | None:
+    """The statement's language as extracted, else guessed from its words."""
+    return item.language if item.language in ("en", "fr") else guess_language(item.text)
+
+
+def item_evidence(item: TextItem, ctx: Context, labels: set[str] | None = None) -> list[Evidence]:
+    return list(item.evidence) or ctx.evidence_for(item.text, labels)
+
+
+def appears_in(needle: str, haystack_folded: str, threshold: int = 90) -> bool:
+    """Whether a name shows up (allowing OCR slips) somewhere in already-folded text."""
+    target = fold(needle)
+    if not target or not haystack_folded:
+        return False
+    if target in haystack_folded:
+        return True
+    return len(target) >= 5 and fuzz.partial_ratio(target, haystack_folded) >= threshold
+
+
+#: a statement this similar to the product, brand or company name is that name
+NAME_LIKE = 0.7
+
+
+def looks_like_name(text: str, ctx: Context) -> bool:
+    """A product, brand or company name the classifier filed as a statement (e.g. the French
+    product name among the claims): not a statement."""
+    f = ctx.fields
+    names = [b.licence.product_name for b in ctx.bundles()] + [b.licence.company_name or "" for b in ctx.bundles()]
+    names += [v for v in (f.product_name.value, f.brand.value, f.company.value) if v]
+    return any(name and name_similarity(text, name) >= NAME_LIKE for name in names)

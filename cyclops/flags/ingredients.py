@@ -1,0 +1,185 @@
+"""Rules comparing the printed medicinal ingredients with the licensed ones: missing, extra,
+and different amounts (compared after unit conversion, so 25 mcg = 1000 IU of vitamin D)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from cyclops.flags.context import Context, appears_in
+from cyclops.flags.messages import make_flag
+from cyclops.flags.names import designator, ingredient_similarity, licensed_names
+from cyclops.flags.text import fold
+from cyclops.lnhpd.records import MedicinalIngredient
+from cyclops.model.analysis import Flag, Ingredient
+from cyclops.units import normalize_unit, parse_amounts, same_amount, to_common
+
+#: two ingredient names at least this similar are the same ingredient
+PAIR_THRESHOLD = 0.8
+#: looser similarity (spaces ignored) for pairing what is left over after the first pass
+WEAK_THRESHOLD = 0.7
+
+_INGREDIENT_LINES = {"medicinal_ingredient"}
+
+
+@dataclass
+class Pairing:
+    pairs: list[tuple[int, int]]  # (printed index, licensed index)
+    unlicensed: list[int]  # printed ingredients with no licensed counterpart
+    unprinted: list[int]  # licensed ingredients with no printed counterpart
+    weak: list[tuple[int, int]] = field(default_factory=list)  # garbled pairs: no amount check
+
+
+def _licensed(ctx: Context) -> list[tuple[MedicinalIngredient, list[str]]]:
+    bundle = ctx.licence
+    if bundle is None:
+        return []
+    other = ctx.licence_fr if bundle is ctx.licence_en else None
+    others = other.medicinal_ingredients if other and len(other.medicinal_ingredients) == len(bundle.medicinal_ingredients) else []
+    out = []
+    for i, mi in enumerate(bundle.medicinal_ingredients):
+        names = licensed_names(mi, others[i] if others else None)
+        out.append((mi, names))
+    return out
+
+
+def pair_ingredients(printed: list[Ingredient], licensed: list[list[str]]) -> Pairing:
+    """Greedy best-first pairing of printed and licensed ingredients by name similarity."""
+    scored = sorted(
+        ((max(ingredient_similarity(p.name, n) for n in names), pi, li)
+         for pi, p in enumerate(printed) for li, names in enumerate(licensed)),
+        reverse=True,
+    )
+    used_p: set[int] = set()
+    used_l: set[int] = set()
+    pairs = []
+    for score, pi, li in scored:
+        if score < PAIR_THRESHOLD:
+            break
+        if pi in used_p or li in used_l:
+            continue
+        pairs.append((pi, li))
+        used_p.add(pi)
+        used_l.add(li)
+    # second pass: a name OCR garbled beyond the first threshold ("Mela niny") pairs with a
+    # licensed ingredient nothing else claimed, if it is still recognisably that name
+    weak = sorted(
+        ((max(loose_similarity(printed[pi].name, n) for n in licensed[li]), pi, li)
+         for pi in range(len(printed)) if pi not in used_p
+         for li in range(len(licensed)) if li not in used_l),
+        reverse=True,
+    )
+    weak_pairs = []
+    for score, pi, li in weak:
+        if score < WEAK_THRESHOLD:
+            break
+        if pi in used_p or li in used_l:
+            continue
+        weak_pairs.append((pi, li))
+        used_p.add(pi)
+        used_l.add(li)
+    unlicensed = [i for i in range(len(printed)) if i not in used_p]
+    # a printed name equal to a second licensed ingredient's synonym (duplicates on the label) is not "extra"
+    unlicensed = [i for i in unlicensed
+                  if max((ingredient_similarity(printed[i].name, n) for names in licensed for n in names), default=0.0) < PAIR_THRESHOLD
+                  and max((loose_similarity(printed[i].name, n) for names in licensed for n in names), default=0.0) < WEAK_THRESHOLD]
+    return Pairing(pairs, unlicensed, [i for i in range(len(licensed)) if i not in used_l], weak_pairs)
+
+
+def loose_similarity(printed: str, licensed: str) -> float:
+    """Character similarity with spaces and punctuation removed: OCR splits and merges words."""
+    if designator(fold(printed)) != designator(fold(licensed)):
+        return 0.0  # "vitamin d3" is not a garbled "vitamin c"
+    a, b = fold(printed).replace(" ", ""), fold(licensed).replace(" ", "")
+    if not a or not b:
+        return 0.0
+    score = fuzz.ratio(a, b)
+    if len(b) >= 6 and len(b) < len(a):
+        score = max(score, 0.95 * fuzz.partial_ratio(b, a))  # the name with OCR debris after it
+    return score / 100.0
+
+
+def _secondary_names(mi: MedicinalIngredient) -> list[str]:
+    """Names a label may print as a separate line: potency constituent, source material."""
+    return [n for n in (mi.potency_constituent, mi.source_material, mi.extract_type_desc) if n]
+
+
+def ingredient_rules(ctx: Context) -> list[Flag]:
+    """INGREDIENT_NOT_ON_LABEL, INGREDIENT_NOT_LICENSED and QUANTITY_MISMATCH in one pass (they share the pairing)."""
+    licensed = _licensed(ctx)
+    printed = ctx.fields.medicinal_ingredients
+    if not licensed:
+        return []
+    pairing = pair_ingredients(printed, [names for _, names in licensed])
+    flags: list[Flag] = []
+    all_lines = ctx.line_text()
+    read_any = bool(pairing.pairs or pairing.weak) and not ctx.label_unread
+    for li in pairing.unprinted if read_any else []:  # nothing paired: the ingredient list was not read
+        mi, names = licensed[li]
+        if any(appears_in(n, all_lines, threshold=80) for n in names):
+            continue  # printed, but the extractor did not list it
+        flags.append(make_flag("INGREDIENT_NOT_ON_LABEL", name=mi.ingredient_name))
+    secondary = [fold_name for mi, _ in licensed for fold_name in _secondary_names(mi)]
+    for pi in pairing.unlicensed:
+        ing = printed[pi]
+        if any(ingredient_similarity(ing.name, s) >= PAIR_THRESHOLD for s in secondary):
+            continue  # "standardized to 95% curcuminoids" read as its own ingredient
+        flags.append(make_flag("INGREDIENT_NOT_LICENSED", list(ing.evidence) or ctx.evidence_for(ing.name, _INGREDIENT_LINES),
+                               name=ing.name))
+    for pi, li in pairing.pairs:
+        flag = quantity_mismatch(printed[pi], licensed[li][0], ctx)
+        if flag:
+            flags.append(flag)
+    return flags
+
+
+def licensed_amounts(mi: MedicinalIngredient) -> list[tuple[float, float, str]]:
+    """(low, high, unit) amounts a label may print for a licensed ingredient: quantity or its
+    range, potency, dried-herb equivalent."""
+    out: list[tuple[float, float, str]] = []
+    unit = mi.quantity_unit_of_measure
+    if unit:
+        if mi.quantity is not None:
+            out.append((mi.quantity, mi.quantity, unit))
+        if mi.quantity_minimum is not None or mi.quantity_maximum is not None:
+            low = mi.quantity_minimum if mi.quantity_minimum is not None else mi.quantity_maximum
+            high = mi.quantity_maximum if mi.quantity_maximum is not None else mi.quantity_minimum
+            out.append((low, high, unit))
+    if mi.potency_amount is not None and mi.potency_unit_of_measure:
+        out.append((mi.potency_amount, mi.potency_amount, mi.potency_unit_of_measure))
+    if mi.dried_herb_equivalent:
+        for value, dhe_unit in parse_amounts(f"{mi.dried_herb_equivalent} {mi.dhe_unit_of_measure or ''}"):
+            out.append((value, value, dhe_unit))
+    return out
+
+
+def _within(value: float, unit: str, low: float, high: float, lunit: str, name: str) -> bool | None:
+    if low == high:
+        return same_amount(value, unit, low, lunit, name)
+    v, lo, hi = to_common(value, unit, name), to_common(low, lunit, name), to_common(high, lunit, name)
+    if not (v and lo and hi) or not (v[1] == lo[1] == hi[1]):
+        return None
+    return lo[0] * 0.98 <= v[0] <= hi[0] * 1.02
+
+
+def _fmt(value: float, unit: str) -> str:
+    return f"{value:g} {unit}"
+
+
+def quantity_mismatch(ing: Ingredient, mi: MedicinalIngredient, ctx: Context) -> Flag | None:
+    """The printed amount is comparable with a licensed amount and equal to none of them."""
+    if ing.quantity is None or not ing.unit or normalize_unit(ing.unit) is None:
+        return None
+    name = f"{mi.ingredient_name} {ing.name}"
+    results = [_within(ing.quantity, ing.unit, lo, hi, u, name) for lo, hi, u in licensed_amounts(mi)]
+    comparable = [r for r in results if r is not None]
+    if not comparable or any(comparable):
+        return None
+    amounts = licensed_amounts(mi)
+    licensed_text = " / ".join(_fmt(lo, u) if lo == hi else f"{lo:g}-{hi:g} {u}" for lo, hi, u in amounts)
+    return make_flag("QUANTITY_MISMATCH", list(ing.evidence) or ctx.evidence_for(ing.name, _INGREDIENT_LINES),
+                     name=ing.name, printed=_fmt(ing.quantity, ing.unit), licensed=licensed_text)
+
+
+RULES = (ingredient_rules,)

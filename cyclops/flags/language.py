@@ -1,0 +1,96 @@
+"""Bilingual labelling: recommended uses, directions and cautions must appear in English and
+French (Natural Health Products Regulations, s. 87 and s. 93)."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from cyclops.flags.context import Context, item_evidence, item_language, looks_like_name
+from cyclops.flags.messages import make_flag
+from cyclops.flags.text import fold, guess_language
+from cyclops.model.analysis import Flag
+
+#: section -> (field, line label, English name, French name, French headings that prove French is printed)
+SECTIONS = {
+    "recommended_uses": ("recommended_use", "recommended uses", "usages recommandés",
+                         ("usage recommande", "usages recommandes", "indication", "indications")),
+    "directions": ("dose", "directions", "modes d'emploi", ("mode d'emploi", "posologie", "dose recommandee")),
+    "cautions": ("caution", "cautions", "mises en garde", ("mise en garde", "mises en garde", "precaution", "precautions",
+                                                          "avertissement", "avertissements")),
+}
+
+#: English headings: the English block is printed even when its lines were not read
+EN_HEADINGS = {
+    "recommended_uses": ("recommended use", "recommended uses", "indications"),
+    "directions": ("directions", "directions for use", "recommended dose", "dosage"),
+    "cautions": ("caution", "cautions", "warning", "warnings", "cautions and warnings", "risk information"),
+}
+
+_LANGUAGE_NAMES = {"en": ("English", "anglais"), "fr": ("French", "français")}
+
+
+def _languages_on_lines(ctx: Context, label: str) -> set[str]:
+    found = set()
+    for line in ctx.lines:
+        if line.label == label:
+            lang = line.language if line.language in ("en", "fr") else guess_language(line.text)
+            if lang:
+                found.add(lang)
+    return found
+
+
+def _heading_present(ctx: Context, headings: tuple[str, ...]) -> bool:
+    return any(fold(line.text).startswith(h) or fold(line.text).rstrip(" :") == h for line in ctx.lines for h in headings)
+
+
+def _licensed_text_on_lines(ctx: Context, section: str, language: str) -> bool:
+    """Whether the licence's own statements for a section, in ``language``, are on some OCR line
+    (the extractor may have filed them under another field)."""
+    bundle = ctx.licence_fr if language == "fr" else ctx.licence_en
+    if bundle is None or section == "directions":
+        return False
+    statements = [p.purpose for p in bundle.purposes] if section == "recommended_uses" else [r.risk_text for r in bundle.risks]
+    for line in ctx.lines:
+        text = fold(line.text)
+        if len(text) < 20 or guess_language(line.text) not in (language, None):
+            continue
+        if any(fuzz.partial_ratio(text, fold(s)) >= 85 for s in statements if len(fold(s)) >= len(text)):
+            return True
+    return False
+
+
+def french_missing(ctx: Context) -> list[Flag]:
+    """One flag naming every mandatory section printed in one language only. Lines the extractor
+    did not put in the field (misread or unlabelled French) still count as the other language."""
+    if ctx.label_unread:
+        return []
+    missing: dict[str, tuple[str, str]] = {}  # section -> present language
+    evidence = []
+    for field_name, (label, _, _, headings) in SECTIONS.items():
+        items = [i for i in getattr(ctx.fields, field_name) if not looks_like_name(i.text, ctx)]
+        langs = {item_language(i) for i in items}
+        if len(langs) != 1 or None in langs:
+            continue  # both languages, nothing printed, or a statement of unknown language: no proof
+        present = next(iter(langs))
+        other = "fr" if present == "en" else "en"
+        if other in _languages_on_lines(ctx, label):
+            continue
+        if _heading_present(ctx, headings if other == "fr" else EN_HEADINGS[field_name]):
+            continue
+        if _licensed_text_on_lines(ctx, field_name, other):
+            continue
+        missing[field_name] = present
+        evidence += [e for i in items[:2] for e in item_evidence(i, ctx, {label})]
+    if not missing:
+        return []
+    present = set(missing.values())
+    lang = present.pop() if len(present) == 1 else "en"
+    return [make_flag(
+        "FRENCH_MISSING", evidence[:6],
+        section=", ".join(SECTIONS[s][1] for s in missing),
+        section_fr=", ".join(SECTIONS[s][2] for s in missing),
+        present=_LANGUAGE_NAMES[lang][0], present_fr=_LANGUAGE_NAMES[lang][1],
+    )]
+
+
+RULES = (french_missing,)

@@ -1,0 +1,158 @@
+"""``cyclops lnhpd ...``: build, inspect and search the local LNHPD reference database."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import typer
+
+from cyclops.lnhpd.database import LicenceDBMissing, open_database
+from cyclops.lnhpd.importer import LicenceImportError, import_paths
+from cyclops.lnhpd.records import LicenceBundle
+from cyclops.lnhpd.sample import generate, write_api_json
+from cyclops.lnhpd.schema import set_meta
+from cyclops.settings import get_settings
+
+SAMPLE_META = "sample"
+
+
+def _db_path(db: Path | None) -> Path:
+    return db if db is not None else get_settings().lnhpd_path
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=1)
+
+
+def _amount(value: float | None, unit: str | None) -> str:
+    return "" if value is None else f"{value:g} {unit or ''}".strip()
+
+
+def _print_bundle(bundle: LicenceBundle) -> None:
+    lic = bundle.licence
+    status = "active" if bundle.active else "INACTIVE"
+    typer.secho(f"{lic.product_name}  [{lic.licence_number}, {status}]", bold=True)
+    typer.echo(f"Company: {lic.company_name}   Dosage form: {lic.dosage_form}   LNHPD id: {lic.lnhpd_id}   Licensed: {lic.licence_date}")
+    typer.echo("Medicinal ingredients:")
+    for ing in bundle.medicinal_ingredients:
+        extras = []
+        if ing.ratio_numerator:
+            extras.append(f"{ing.ratio_numerator}:{ing.ratio_denominator} {ing.extract_type_desc or ''}, DHE {ing.dried_herb_equivalent} {ing.dhe_unit_of_measure or ''}".strip())
+        if ing.potency_constituent:
+            extras.append(f"{ing.potency_constituent} {_amount(ing.potency_amount, ing.potency_unit_of_measure)}")
+        source = f" ({ing.source_material})" if ing.source_material else ""
+        tail = f"  [{'; '.join(extras)}]" if extras else ""
+        typer.echo(f"  - {ing.ingredient_name}{source}: {_amount(ing.quantity, ing.quantity_unit_of_measure)}{tail}")
+    if bundle.non_medicinal_ingredients:
+        typer.echo("Non-medicinal: " + ", ".join(n.ingredient_name for n in bundle.non_medicinal_ingredients))
+    for title, items in (("Recommended uses", [p.purpose for p in bundle.purposes]),
+                         ("Risks", [f"{r.risk_type_desc}: {r.risk_text}" for r in bundle.risks])):
+        typer.echo(f"{title}:")
+        for item in items:
+            typer.echo(f"  - {item}")
+    for dose in bundle.doses:
+        typer.echo(f"Dose: {dose.population_type_desc} {_amount(dose.age_minimum, dose.uom_type_desc_age)}+: "
+                   f"{_amount(dose.quantity_dose, dose.uom_type_desc_quantity_dose)}, {_amount(dose.frequency, dose.uom_type_desc_frequency)}")
+    if bundle.routes:
+        typer.echo("Route: " + ", ".join(r.route_type_desc or "" for r in bundle.routes))
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help="The LNHPD reference database: import, show, search, synthetic sample.", no_args_is_help=True)
+    app.add_typer(group, name="lnhpd")
+
+    @group.command("import")
+    def import_command(
+        paths: list[Path] = typer.Argument(..., help="JSON files or folders downloaded from the LNHPD API."),
+        db: Path | None = typer.Option(None, "--db", help="SQLite file (default: CYCLOPS_LNHPD_DB or DATA_DIR/lnhpd.sqlite)."),
+        lang: str | None = typer.Option(None, "--lang", help="en or fr, for files whose name doesn't say."),
+    ) -> None:
+        """Import LNHPD JSON downloads into the local database (all or nothing, re-import safe)."""
+        target = _db_path(db)
+        try:
+            report = import_paths(paths, target, lang=lang)
+        except LicenceImportError as exc:
+            _fail(f"Import failed, database unchanged: {exc}")
+        typer.echo(f"{len(report.files)} files, {report.records} records: {report.inserted} new, {report.updated} updated, "
+                   f"{report.unchanged} unchanged; {report.licences} licences in {target}")
+
+    @group.command("show")
+    def show_command(
+        npn: str = typer.Argument(..., help="NPN or DIN-HM (spaces and prefixes ignored)."),
+        lang: str = typer.Option("en", "--lang", help="en or fr."),
+        as_json: bool = typer.Option(False, "--json", help="Print the LicenceBundle as JSON."),
+        db: Path | None = typer.Option(None, "--db", help="SQLite file."),
+    ) -> None:
+        """Show one licence with its ingredients, uses and risks."""
+        try:
+            database = open_database(db)
+        except LicenceDBMissing as exc:
+            _fail(str(exc))
+        bundle = database.get(npn, lang)
+        if bundle is None:
+            _fail(f"No licence {npn} ({lang}) in {database.path}")
+        if as_json:
+            typer.echo(bundle.model_dump_json(indent=2))
+        else:
+            _print_bundle(bundle)
+
+    @group.command("search")
+    def search_command(
+        text: str = typer.Argument("", help="Words from the product name, brand, company or ingredients."),
+        company: str | None = typer.Option(None, "--company", help="Only this company (fuzzy)."),
+        ingredient: str | None = typer.Option(None, "--ingredient", help="Only products with this ingredient (any synonym)."),
+        limit: int = typer.Option(10, "--limit", min=1, help="Most results."),
+        as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
+        db: Path | None = typer.Option(None, "--db", help="SQLite file."),
+    ) -> None:
+        """Search licences by name, company and ingredient, tolerant of typos."""
+        try:
+            database = open_database(db)
+        except LicenceDBMissing as exc:
+            _fail(str(exc))
+        hits = database.search(text, company=company, ingredient=ingredient, limit=limit)
+        if as_json:
+            typer.echo(json.dumps([h.model_dump() for h in hits], ensure_ascii=False, indent=2))
+            return
+        if not hits:
+            typer.echo("No match.")
+            return
+        typer.echo(f"{'score':>5}  {'licence':<9} {'':1} {'product':<45} company")
+        for h in hits:
+            typer.echo(f"{h.score:5.2f}  {h.licence_number:<9} {'' if h.active else 'x':1} {h.product_name[:45]:<45} {h.company_name}")
+
+    @group.command("sample")
+    def sample_command(
+        n: int = typer.Option(2000, "--n", min=1, help="Number of licences."),
+        seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same bytes)."),
+        out: Path = typer.Option(..., "--out", help="Folder for the JSON files."),
+    ) -> None:
+        """Write a SYNTHETIC LNHPD sample in the API's JSON form."""
+        files = write_api_json(generate(n, seed), out)
+        typer.echo(f"Wrote {len(files)} files for {n} synthetic licences to {out}")
+
+    @group.command("setup")
+    def setup_command(
+        n: int = typer.Option(2000, "--n", min=1, help="Number of licences."),
+        seed: int = typer.Option(0, "--seed", help="Random seed."),
+        db: Path | None = typer.Option(None, "--db", help="SQLite file."),
+    ) -> None:
+        """Build the configured database from the synthetic sample (skipped if already built)."""
+        target = _db_path(db)
+        tag = f"n={n};seed={seed}"
+        if target.is_file():
+            try:
+                with open_database(target) as existing:
+                    if existing.meta(SAMPLE_META) == tag:
+                        typer.echo(f"{target} already holds the synthetic sample ({tag}); nothing to do.")
+                        return
+            except LicenceDBMissing:
+                pass
+        with tempfile.TemporaryDirectory(prefix="lnhpd-sample-") as tmp:
+            files = write_api_json(generate(n, seed), Path(tmp))
+            report = import_paths(files, target)
+        set_meta(target, SAMPLE_META, tag)
+        typer.echo(f"Imported the synthetic sample ({tag}): {report.licences} licences in {target}")

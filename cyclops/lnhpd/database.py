@@ -1,0 +1,301 @@
+"""Read access to the local LNHPD copy: exact licence lookups and fuzzy product search.
+
+Search has two stages: the trigram FTS5 index finds candidates that share
+letter triples with the query (robust to OCR typos, accents and word order, since
+everything is folded first), then rapidfuzz re-ranks them word by word so that
+"glucosamin msm" and "msm glucosamine" both put the Glucosamine & MSM product first.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from cyclops.lnhpd.records import ENDPOINTS, LicenceBundle
+from cyclops.lnhpd.schema import connect, get_meta
+from cyclops.lnhpd.synonyms import canonical_ingredient, synonyms
+from cyclops.lnhpd.text import digits, fold
+from cyclops.settings import get_settings
+
+#: most candidates the FTS stage hands to re-ranking
+CANDIDATES = 200
+_COMPANY_CUTOFF = 85.0
+_INGREDIENT_CUTOFF = 92.0
+_WORD_CUTOFF = 80.0
+_BUNDLE_FIELD = {
+    "medicinalingredient": "medicinal_ingredients",
+    "nonmedicinalingredient": "non_medicinal_ingredients",
+    "productpurpose": "purposes",
+    "productrisk": "risks",
+    "productdose": "doses",
+    "productroute": "routes",
+}
+
+
+class LicenceDBMissing(FileNotFoundError):
+    """The reference database hasn't been built on this machine yet."""
+
+    code = "lnhpd_missing"
+
+
+class SearchHit(BaseModel):
+    lnhpd_id: int
+    licence_number: str
+    product_name: str
+    company_name: str
+    active: bool
+    score: float  # in [0, 1], best first
+
+
+def _trigram_query(text: str, column: str | None = None) -> str | None:
+    """An FTS5 query matching any letter triple of any word of ``text`` (already folded)."""
+    grams = sorted({word[i:i + 3] for word in text.split() if len(word) >= 3 for i in range(len(word) - 2)})
+    if not grams:
+        return None
+    body = " OR ".join(f'"{g}"' for g in grams)
+    return f"{{{column}}} : ({body})" if column else f"({body})"
+
+
+class LicenceDBMissing(FileNotFoundError):
+    """The reference database hasn't been built on this machine yet."""
+
+    code = "lnhpd_missing"
+
+
+class SearchHit(BaseModel):
+    lnhpd_id: int
+    licence_number: str
+    product_name: str
+    company_name: str
+    active: bool
+    score: float  # in [0, 1], best first
+
+
+def _trigram_query(text: str, column: str | None = None) -> str | None:
+    """An FTS5 query matching any letter triple of any word of ``text`` (already folded)."""
+    grams = sorted({word[i:i + 3] for word in text.split() if len(word) >= 3 for i in range(len(word) - 2)})
+    if not grams:
+        return None
+    body = " OR ".join(f'"{g}"' for g in grams)
+    return f"{{{column}}} : ({body})" if column else f"({body})"
+
+
+def _token_score(token: str, words: list[str]) -> float:
+    if not words:
+        return 0.0
+    best = process.extractOne(token, words, scorer=fuzz.ratio)
+    score = best[1] if best else 0.0
+    if len(token) >= 3 and any(w.startswith(token) for w in words):
+        score = max(score, 95.0)  # a cut-off word ("glucos") is still that word
+    return score
+
+
+class LicenceDB:
+    """A read-only view of the SQLite file built by ``cyclops lnhpd import``; safe to share across threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn = connect(path, read_only=True)
+        self._lock = threading.Lock()
+        self._vocab: dict[str, dict[str, int]] = {}
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> LicenceDB:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def meta(self, key: str) -> str | None:
+        with self._lock:
+            return get_meta(self._conn, key)
+
+    # exact lookups -------------------------------------------------------------------------
+
+    def get(self, licence_number: str, language: str = "en") -> LicenceBundle | None:
+        """The licence with this NPN/DIN-HM (digits only compared; active and newest first), or None."""
+        wanted = digits(licence_number)
+        if not wanted:
+            return None
+        rows = self._query(
+            "SELECT lnhpd_id FROM licences WHERE digits = ? AND language = ? ORDER BY active DESC, lnhpd_id DESC LIMIT 1",
+            (wanted, language),
+        )
+        return self.get_by_id(rows[0][0], language) if rows else None
+
+    def get_by_id(self, lnhpd_id: int, language: str = "en") -> LicenceBundle | None:
+        """Everything about one licence in one language, or None when the database lacks it in that language."""
+        rows = self._query(
+            "SELECT endpoint, data FROM records WHERE lnhpd_id = ? AND language = ? ORDER BY endpoint, seq, rkey",
+            (int(lnhpd_id), language),
+        )
+        parts: dict[str, list[Any]] = {}
+        for endpoint, data in rows:
+            parts.setdefault(endpoint, []).append(ENDPOINTS[endpoint].model_validate(json.loads(data)))
+        if "productlicence" not in parts:
+            return None
+        fields = {field: parts.get(endpoint, []) for endpoint, field in _BUNDLE_FIELD.items()}
+        return LicenceBundle(language=language, licence=parts["productlicence"][0], **fields)
+
+    def count(self) -> int:
+        return self._query("SELECT COUNT(*) FROM search_doc")[0][0]
+
+    def ids(self) -> list[int]:
+        return [r[0] for r in self._query("SELECT lnhpd_id FROM search_doc ORDER BY lnhpd_id")]
+
+    def vocabulary(self, language: str) -> dict[str, int]:
+        """Word -> frequency over every text of the language (names, ingredients, uses, risks), lower case."""
+        if language not in self._vocab:
+            self._vocab[language] = dict(self._query("SELECT word, freq FROM vocab WHERE language = ?", (language,)))
+        return self._vocab[language]
+
+    # search ----------------------------------------------------------------------------------
+
+    def search(self, text: str = "", company: str | None = None, ingredient: str | None = None, limit: int = 10) -> list[SearchHit]:
+        """Licences ranked by how well their name, company and ingredients match ``text``, best first.
+
+        ``company`` and ``ingredient`` filter (fuzzily; ingredients through their synonyms:
+        "vitamin d3" finds cholecalciferol). A licence number in ``text`` ranks that licence first.
+        """
+        query = fold(text)
+        company_q = fold(company or "")
+        ingredient_terms = sorted({fold(s) for s in synonyms(ingredient)} if ingredient and ingredient.strip() else set())
+        ingredient_key = canonical_ingredient(ingredient) if ingredient_terms else None
+        if not (query or company_q or ingredient_terms) or limit < 1:
+            return []
+
+        parts = [q for q in (
+            _trigram_query(query),
+            _trigram_query(company_q, "company"),
+            _trigram_query(" ".join(ingredient_terms), "ingredients"),
+        ) if q]
+        ids: list[int] = []
+        if parts:
+            ids = [r[0] for r in self._query(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ?", (" AND ".join(parts), CANDIDATES),
+            )]
+        number = digits(text)
+        if len(number) >= 6:
+            ids = [r[0] for r in self._query("SELECT DISTINCT lnhpd_id FROM licences WHERE digits = ?", (number,))] + ids
+        if not ids and query:  # no shared trigram at all (very short or very garbled query): score everything
+            ids = [r[0] for r in self._query("SELECT lnhpd_id FROM search_doc")]
+        if not ids:
+            return []
+        docs = self._docs(list(dict.fromkeys(ids)))
+
+        q_tokens = query.split()
+        scores = _rerank(q_tokens, query, docs) if q_tokens else {}
+        hits: list[SearchHit] = []
+        for doc in docs:
+            if company_q and fuzz.partial_ratio(company_q, doc["company_norm"]) < _COMPANY_CUTOFF:
+                continue
+            if ingredient_key and not self._has_ingredient(doc, ingredient_key, ingredient_terms):
+                continue
+            if number and len(number) >= 6 and digits(doc["licence_number"]) == number:
+                score = 1.0
+            elif q_tokens:
+                score = scores[doc["lnhpd_id"]]
+                if score is None:
+                    continue
+            else:
+                score = 1.0 if doc["active"] else 0.95
+            hits.append(SearchHit(
+                lnhpd_id=doc["lnhpd_id"], licence_number=doc["licence_number"], product_name=doc["product_name"],
+                company_name=doc["company_name"], active=bool(doc["active"]), score=round(min(max(score, 0.0), 1.0), 4),
+            ))
+        hits.sort(key=lambda h: (-h.score, not h.active, h.product_name, h.lnhpd_id))
+        return hits[:limit]
+
+    def _docs(self, ids: list[int]) -> list[dict[str, Any]]:
+        columns = ["lnhpd_id", "licence_number", "product_name", "company_name", "active", "name_norm", "company_norm", "ingredient_terms", "ingredient_keys"]
+        docs: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self._query(f"SELECT {', '.join(columns)} FROM search_doc WHERE lnhpd_id IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+            docs.extend(dict(zip(columns, row)) for row in rows)
+        return docs
+
+    @staticmethod
+    def _has_ingredient(doc: dict[str, Any], key: str, terms: list[str]) -> bool:
+        if key in doc["ingredient_keys"].split("|"):
+            return True
+        if len(terms) > 1:  # a known ingredient: its synonyms decide ("vitamin d" must not fuzzily match "vitamin c")
+            return False
+        doc_terms = doc["ingredient_terms"].split("|")
+        return process.extractOne(terms[0], doc_terms, scorer=fuzz.ratio, score_cutoff=_INGREDIENT_CUTOFF) is not None
+
+
+def _rerank(q_tokens: list[str], query: str, docs: list[dict[str, Any]]) -> dict[int, float | None]:
+    """Word coverage (each query word's best match in name, company or ingredients) plus whole-name similarity.
+
+    All word similarities are computed in one rapidfuzz ``cdist`` call over the
+    candidates' distinct words, which keeps a search well under 50 ms. A licence
+    none of whose words resembles any query word (best ratio < 80) scores None: not a hit.
+    """
+    vocabulary: dict[str, int] = {}
+    field_texts = [
+        [doc["name_norm"].replace("|", " ").split() for doc in docs],
+        [doc["company_norm"].split() for doc in docs],
+        [doc["ingredient_terms"].replace("|", " ").split() for doc in docs],
+    ]
+    for texts in field_texts:
+        for ws in texts:
+            for w in ws:
+                vocabulary.setdefault(w, len(vocabulary))
+    words = list(vocabulary)
+    sentinel = len(words)  # a column of zeros for a doc with no words in a field
+    matrix = np.zeros((len(q_tokens), sentinel + 1), dtype=np.float32)
+    if words:
+        matrix[:, :sentinel] = process.cdist(q_tokens, words, scorer=fuzz.ratio, dtype=np.float32, workers=1)
+    for i, token in enumerate(q_tokens):  # a cut-off word ("glucos") is still that word
+        if len(token) >= 3:
+            prefix = np.fromiter((w.startswith(token) for w in words), dtype=bool, count=len(words))
+            matrix[i, :sentinel][prefix] = np.maximum(matrix[i, :sentinel][prefix], 95.0)
+    best = np.zeros((len(q_tokens), len(docs)), dtype=np.float32)
+    for weight, texts in zip((1.0, 0.9, 0.85), field_texts):  # name, company, ingredients
+        columns: list[int] = []
+        offsets: list[int] = []
+        for ws in texts:
+            offsets.append(len(columns))
+            columns.extend([vocabulary[w] for w in ws] or [sentinel])
+        per_doc = np.maximum.reduceat(matrix[:, columns], offsets, axis=1)
+        best = np.maximum(best, weight * per_doc)
+    coverage = best.mean(axis=0) / 100.0
+    relevant = best.max(axis=0) >= _WORD_CUTOFF
+    scores: dict[int, float | None] = {}
+    for doc, cov, ok in zip(docs, coverage, relevant):
+        if not ok:
+            scores[doc["lnhpd_id"]] = None
+            continue
+        similarity = max(fuzz.token_sort_ratio(query, n.strip()) for n in doc["name_norm"].split("|")) / 100.0
+        scores[doc["lnhpd_id"]] = 0.75 * float(cov) + 0.25 * similarity
+    return scores
+
+
+def open_database(path: Path | None = None) -> LicenceDB:
+    """Open the LNHPD copy (default: the configured ``lnhpd_path``); raises ``LicenceDBMissing`` if not built."""
+    db_path = Path(path) if path is not None else get_settings().lnhpd_path
+    if not db_path.is_file():
+        raise LicenceDBMissing(
+            f"No LNHPD database at {db_path}. Build one with `cyclops lnhpd setup` (synthetic sample) "
+            f"or `cyclops lnhpd import PATH...` (real downloads), or set CYCLOPS_LNHPD_DB."
+        )
+    try:
+        db = LicenceDB(db_path)
+        db.count()
+    except sqlite3.DatabaseError as exc:
+        raise LicenceDBMissing(f"{db_path} is not an LNHPD database built by Cyclops: {exc}") from exc
+    return db

@@ -1,0 +1,58 @@
+"""/v1/analyses: analyse a product, read, list and correct analyses."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+
+from cyclops.catalog import AnalysisPage
+from cyclops.mapi.deps import get_services
+from cyclops.mapi.service import Services
+from cyclops.model.analysis import Analysis, Edit
+
+router = APIRouter(prefix="/v1/analyses", tags=["analyses"])
+
+
+async def read_uploads(files: list[UploadFile], limit: int) -> list[tuple[str, bytes]]:
+    """Read uploads, stopping at ``limit`` bytes + 1 per file so a huge part never sits in memory whole."""
+    return [(f.filename or f"photo{i}", await f.read(limit + 1)) for i, f in enumerate(files)]
+
+
+@router.post("", response_model=Analysis, summary="Analyse the photos of one product")
+async def create_analysis(
+    photos: list[UploadFile] = File(..., description="Photos (JPEG, PNG, WebP, TIFF, HEIC or PDF) of one product."),
+    engine: str | None = Form(None, description="OCR engine: rapidocr, tesseract or combined."),
+    services: Services = Depends(get_services),
+) -> Analysis:
+    from starlette.concurrency import run_in_threadpool
+
+    data = await read_uploads(photos, services.settings.max_file_bytes)
+    return await run_in_threadpool(services.analyze, data, engine)
+
+
+@router.get("", response_model=AnalysisPage, summary="List and filter analyses, newest first")
+def list_analyses(
+    npn: str | None = None,
+    company: str | None = Query(None, description="Case-insensitive part of the company name."),
+    flag: str | None = Query(None, description="A flag code the analysis carries."),
+    analyst: str | None = Query(None, description="An analyst who edited the analysis."),
+    since: str | None = Query(None, description="ISO date or time: analyses created or edited since."),
+    limit: int = Query(50, ge=1, le=500),
+    cursor: str | None = Query(None, description="next_cursor of the previous page."),
+    services: Services = Depends(get_services),
+) -> AnalysisPage:
+    return services.list_analyses(npn=npn, company=company, flag=flag, analyst=analyst, since=since, limit=limit, cursor=cursor)
+
+
+@router.get("/{analysis_id}", response_model=Analysis, summary="One analysis, as last edited")
+def get_analysis(analysis_id: str, services: Services = Depends(get_services)) -> Analysis:
+    return services.get_analysis(analysis_id)
+
+
+@router.post("/{analysis_id}/edits", response_model=Analysis, summary="Apply an analyst's correction (409 if based on a stale version)")
+def post_edit(analysis_id: str, edit: Edit, services: Services = Depends(get_services)) -> Analysis:
+    return services.post_edit(analysis_id, edit)
+
+
+@router.get("/{analysis_id}/edits", response_model=list[Edit], summary="The corrections of an analysis, oldest first")
+def list_edits(analysis_id: str, services: Services = Depends(get_services)) -> list[Edit]:
+    return services.edits(analysis_id)

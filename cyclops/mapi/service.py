@@ -1,0 +1,307 @@
+"""The one service layer behind mapi's routes and the in-process ``MapiClient``.
+
+Routes only translate HTTP to these calls, so a dashboard without a server and a
+dashboard talking to mapi get the same behaviour. CPU-heavy work (analysis, OCR)
+runs through ``compute``: a ``ProcessPoolExecutor`` in mapi, inline in-process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor
+from datetime import datetime, timezone
+from typing import Any
+
+from cyclops.catalog import AnalysisPage, Catalog, open_catalog, utc_now
+from cyclops.edits import apply_edit
+from cyclops.errors import CyclopsError
+from cyclops.mapi.errors import BadPhoto, BadRequest, MapiError, NotFound
+from cyclops.model.analysis import Analysis, Edit
+from cyclops.model.ocr import Document
+from cyclops.settings import Settings, get_settings
+from cyclops.storage import Store, check_id, open_store
+
+Photos = list[tuple[str, bytes]]
+#: photo error codes that mean "too big" (HTTP 413) rather than "unusable" (HTTP 422)
+_TOO_LARGE = {"image_too_large", "file_too_large", "too_many_photos", "request_too_large"}
+
+
+def new_analysis_id() -> str:
+    """Time-ordered ids, so the catalogue's newest-first cursor is a plain ``_id`` comparison."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
+
+
+def to_service_error(exc: CyclopsError) -> MapiError:
+    """Errors of other areas (photos, OCR engines, LNHPD) -> typed service errors with an HTTP status."""
+    if isinstance(exc, MapiError):
+        return exc
+    code = getattr(exc, "code", "cyclops_error")
+    from cyclops.errors import PhotoError
+
+    if isinstance(exc, PhotoError):
+        return BadPhoto(str(exc), code=code, status=413 if code in _TOO_LARGE else 422)
+    if code == "ocr_engine_error":
+        return BadRequest(str(exc), code=code)
+    return MapiError(str(exc), code=code, status=500)
+
+
+def check_photos(photos: Photos, settings: Settings) -> None:
+    """Refuse a request early (before storing anything) when it breaks the count or size limits."""
+    if not photos:
+        raise BadPhoto("no photo was sent", code="no_photos")
+    if len(photos) > settings.max_photos:
+        raise BadPhoto(f"{len(photos)} photos sent; at most {settings.max_photos} per product (CYCLOPS_MAX_PHOTOS)", code="too_many_photos", status=413)
+    for name, data in photos:
+        if len(data) > settings.max_file_bytes:
+            raise BadPhoto(
+                f"{name}: {len(data):,} bytes is more than the limit of {settings.max_file_bytes:,} (CYCLOPS_MAX_FILE_BYTES)",
+                code="file_too_large",
+                status=413,
+            )
+        if not data:
+            raise BadPhoto(f"{name}: the file is empty", code="empty_file")
+
+
+# --- work that runs in a worker process ---------------------------------------------------------
+
+_worker_db: Any = None
+
+
+def _database() -> Any:
+    """The LNHPD database, opened once per process."""
+    global _worker_db
+    if _worker_db is None:
+        from cyclops.lnhpd.database import LicenceDBMissing, open_database
+
+        try:
+            _worker_db = open_database()
+        except LicenceDBMissing as exc:
+            raise MapiError(str(exc), code="lnhpd_missing", status=500) from None
+    return _worker_db
+
+
+def warm_up() -> dict[str, str]:
+    """Import the pipeline and load its models (run once per worker so the first request is not slow)."""
+    from cyclops import pipeline  # noqa: F401
+    from cyclops.extract.classifier import MODEL_VERSION, load_model
+    from cyclops.ocr import get_engine
+
+    load_model()
+    engine = get_engine()
+    return {"field_classifier": str(MODEL_VERSION), "engine": f"{engine.name} {engine.version}"}
+
+
+def run_analysis(photos: Photos, engine: str | None) -> tuple[str, str]:
+    """Load, OCR and analyse one product; returns (analysis JSON, OCR document JSON), which cross the process pool as text."""
+    from cyclops import pipeline
+
+    try:
+        analysis, doc = pipeline.analyze_with_document(photos, engine, db=_database())
+    except CyclopsError as exc:
+        raise to_service_error(exc) from None
+    return analysis.model_dump_json(), doc.model_dump_json()
+
+
+def run_ocr(filename: str, data: bytes, engine: str | None) -> str:
+    """OCR one photo (first page of a PDF); returns the document JSON."""
+    from cyclops import load, orient
+    from cyclops.ocr import get_engine
+    from cyclops.ocr.cache import cached_read
+
+    try:
+        loaded = load.load_photo(filename, data)[0]
+        ocr_engine = get_engine(engine)
+        t0 = time.perf_counter()
+        image, rotation = orient.upright(loaded.image)
+        page = cached_read(ocr_engine, image, "img0", loaded.sha256, rotation=rotation)
+        page.rotation = rotation
+    except CyclopsError as exc:
+        raise to_service_error(exc) from None
+    doc = Document(engine=ocr_engine.name, engine_version=ocr_engine.version, pages=[page], seconds=time.perf_counter() - t0)
+    return doc.model_dump_json()
+
+
+def analyze_into_store(
+    store: Store,
+    settings: Settings,
+    photos: Photos,
+    engine: str | None = None,
+    *,
+    compute: Callable[..., Any] | None = None,
+    source_key: str | None = None,
+) -> tuple[Analysis, list[tuple[str, str, str, str]]]:
+    """Analyse one product and store photos, OCR and analysis (no catalogue: batch workers call this too).
+
+    Returns the analysis and the OCR objects written, as (sha256, engine, version, key).
+    """
+    check_photos(photos, settings)
+    for _, data in photos:  # photos first: an unreachable store fails before minutes of OCR
+        store.put_photo(data)
+    analysis_json, doc_json = (compute or (lambda fn, *a: fn(*a)))(run_analysis, photos, engine)
+    analysis = Analysis.model_validate_json(analysis_json)
+    doc = Document.model_validate_json(doc_json)
+    analysis.analysis_id = new_analysis_id()
+    analysis.created_at = analysis.created_at or utc_now()
+    shas = {info.id: info.sha256 for info in analysis.images}
+    written = []
+    for page in doc.pages:
+        if page.image_id in shas:
+            single = Document(engine=doc.engine, engine_version=doc.engine_version, pages=[page])
+            written.append((shas[page.image_id], doc.engine, doc.engine_version, store.put_ocr(shas[page.image_id], single)))
+    if source_key:
+        store.put_json(f"analyses/{analysis.analysis_id}/source.json", {"source_key": source_key})
+    store.put_analysis(analysis)
+    return analysis, written
+
+
+# --- the service --------------------------------------------------------------------------------
+
+
+class Services:
+    """Store + catalogue + compute: every operation mapi offers, callable in-process."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        store: Store | None = None,
+        catalog: Catalog | None = None,
+        executor: Executor | None = None,
+        db: Any = None,
+        on_ocr: Callable[[float, bool], None] | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self._store = store
+        self._catalog = catalog
+        self.executor = executor
+        self._db = db
+        self.on_ocr = on_ocr or (lambda seconds, cache_hit: None)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(settings=self.settings)
+        return self._store
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = open_catalog(self.settings)
+        return self._catalog
+
+    @property
+    def db(self) -> Any:
+        if self._db is None:
+            self._db = _database()
+        return self._db
+
+    def compute(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run CPU-heavy work in the process pool when there is one."""
+        if self.executor is None:
+            return fn(*args)
+        return self.executor.submit(fn, *args).result()
+
+    def _lock(self, analysis_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(analysis_id, threading.Lock())
+
+    # --- analyses ---
+
+    def analyze(self, photos: Photos, engine: str | None = None, *, source_key: str | None = None) -> Analysis:
+        """Analyse one product; stores its photos, OCR and analysis, and indexes it."""
+        analysis, ocr_keys = analyze_into_store(self.store, self.settings, photos, engine, compute=self.compute, source_key=source_key)
+        self.on_ocr(float(analysis.timings.get("ocr", 0.0)), False)
+        self.index(analysis, ocr_keys, source_key)
+        return analysis
+
+    def index(self, analysis: Analysis, ocr_keys: list[tuple[str, str, str, str]], source_key: str | None = None) -> None:
+        """Catalogue a freshly stored analysis and its OCR (the catalogue is written from one process only)."""
+        for sha, engine_name, version, key in ocr_keys:
+            self.catalog.index_ocr(sha, engine_name, version, key)
+        self.catalog.index_analysis(analysis, [], source_key)
+
+    def get_analysis(self, analysis_id: str) -> Analysis:
+        return self.store.get_analysis(analysis_id)
+
+    def list_analyses(self, **filters: Any) -> AnalysisPage:
+        return self.catalog.list_analyses(**filters)
+
+    def post_edit(self, analysis_id: str, edit: Edit) -> Analysis:
+        """Apply, append and index one correction; a stale ``base_version`` raises ``ConflictError``."""
+        check_id(analysis_id)
+        with self._lock(analysis_id):  # read-apply-write of one analysis, one edit at a time
+            current = self.store.get_analysis(analysis_id)
+            updated = apply_edit(current, edit)
+            self.store.append_edit(analysis_id, edit.model_copy(update={"seq": None, "at": utc_now()}))
+            self.store.put_analysis(updated)
+            edits = self.store.edits(analysis_id)
+            self.catalog.index_analysis(updated, edits)
+            self.catalog.index_edit(analysis_id, edits[-1])
+        return updated
+
+    def edits(self, analysis_id: str) -> list[Edit]:
+        self.store.get_analysis(analysis_id)  # 404 for an unknown analysis rather than []
+        return self.store.edits(analysis_id)
+
+    # --- OCR and photos ---
+
+    def ocr(self, filename: str, data: bytes, engine: str | None = None) -> Document:
+        """OCR one photo, reusing the stored result of the same photo and engine when there is one."""
+        check_photos([(filename, data)], self.settings)
+        sha = self.store.put_photo(data)
+        from cyclops.ocr import get_engine
+
+        try:
+            ocr_engine = get_engine(engine)
+        except CyclopsError as exc:
+            raise to_service_error(exc) from None
+        cached = self.store.get_ocr(sha, ocr_engine.name, ocr_engine.version)
+        if cached is not None:
+            self.on_ocr(0.0, True)
+            return cached
+        doc = Document.model_validate_json(self.compute(run_ocr, filename, data, engine))
+        key = self.store.put_ocr(sha, doc)
+        self.catalog.index_ocr(sha, doc.engine, doc.engine_version, key)
+        self.on_ocr(doc.seconds, False)
+        return doc
+
+    def photo(self, sha256: str) -> bytes:
+        return self.store.get_photo(sha256)
+
+    # --- licences ---
+
+    def get_product(self, licence_number: str) -> dict[str, Any]:
+        if not re.search(r"\d", licence_number or ""):
+            raise NotFound(f"{licence_number!r} is not a licence number", code="product_not_found")
+        bundles = {lang: self.db.get(licence_number, lang) for lang in ("en", "fr")}
+        if bundles["en"] is None and bundles["fr"] is None:
+            raise NotFound(f"no licence {licence_number} in the LNHPD database", code="product_not_found")
+        return bundles
+
+    def search_products(self, q: str = "", company: str | None = None, ingredient: str | None = None, limit: int = 10) -> list[Any]:
+        if not 1 <= limit <= 100:
+            raise BadRequest(f"limit must be between 1 and 100, not {limit}", code="bad_limit")
+        return self.db.search(q, company=company, ingredient=ingredient, limit=limit)
+
+    # --- health ---
+
+    def ready(self) -> dict[str, str]:
+        """Storage and catalogue reachable (raises ``StorageUnavailable`` otherwise)."""
+        self.store.ping()
+        self.catalog.ping()
+        if self._db is None and not self.settings.lnhpd_path.is_file():
+            raise MapiError(f"no LNHPD database at {self.settings.lnhpd_path}", code="lnhpd_missing", status=503)
+        return {"store": self.store.url, "catalog": repr(self.catalog), "lnhpd": str(self.settings.lnhpd_path)}
+
+
+def source_key_of(photos: Photos) -> str:
+    """A product's identity for batch resume: the hash of its photos' hashes, in any order."""
+    hashes = sorted(hashlib.sha256(data).hexdigest() for _, data in photos)
+    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()

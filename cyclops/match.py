@@ -1,0 +1,195 @@
+"""Which licence a label belongs to.
+
+The printed NPN is looked up first. When it is absent, unreadable or unknown, candidates come
+from the database's fuzzy search (by name, by company, by each ingredient) and are re-ranked here
+on the whole label: product name, company and medicinal-ingredient overlap (through synonyms).
+A licence whose number is one digit away from the printed one and that agrees on name or
+ingredients ranks first: that is an OCR slip, not a different product.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from cyclops.flags.names import company_key, ingredient_similarity, name_similarity
+from cyclops.flags.text import fold
+from cyclops.lnhpd.records import LicenceBundle
+from cyclops.model.analysis import Candidate, Fields, Match
+
+#: how many candidates a Match always carries (when the database has them)
+TOP_N = 5
+#: a search result needs at least this score to become the match
+ACCEPT_SCORE = 0.6
+#: name or ingredient agreement that makes a one-digit-off licence number an OCR slip
+AGREE_SCORE = 0.8
+#: rows asked from each database search
+SEARCH_LIMIT = 10
+#: candidates re-ranked on the whole label (each costs two database reads)
+MAX_SCORED = 20
+
+_WEIGHTS = {"name": 0.5, "ingredients": 0.35, "company": 0.15}
+
+
+class LicenceSource(Protocol):
+    """What matching needs from ``cyclops.lnhpd.database.LicenceDB``."""
+
+    def get(self, licence_number: str, language: str = "en") -> LicenceBundle | None: ...
+    def get_by_id(self, lnhpd_id: int, language: str = "en") -> LicenceBundle | None: ...
+    def search(self, text: str = "", company: str | None = None, ingredient: str | None = None,
+               limit: int = 10) -> list: ...
+
+
+@dataclass
+class Scored:
+    bundle: LicenceBundle
+    names: list[str]
+    score: float
+    parts: dict[str, float]
+    npn_slip: bool = False
+
+
+def digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def one_digit_variants(number: str) -> list[str]:
+    """Every number that differs from ``number`` in exactly one digit (an OCR misread)."""
+    return [number[:i] + d + number[i + 1:] for i in range(len(number)) for d in "0123456789" if d != number[i]]
+
+
+def _name_score(fields: Fields, names: list[str]) -> float | None:
+    printed = fields.product_name.value
+    if not printed:
+        return None
+    options = [printed] + ([f"{fields.brand.value} {printed}"] if fields.brand.value else [])
+    best = 0.0
+    for option in options:
+        fo = fold(option)
+        for name in names:
+            fn = fold(name)
+            best = max(best, name_similarity(option, name))
+            if fn and len(fn) >= 4 and len(fn) <= len(fo):
+                best = max(best, 0.95 * fuzz.partial_ratio(fn, fo) / 100.0)  # brand or strength added around it
+    return best
+
+
+def _company_score(fields: Fields, company: str | None) -> float | None:
+    if not fields.company.value or not company:
+        return None
+    return name_similarity(company_key(fields.company.value), company_key(company))
+
+
+def _ingredient_score(fields: Fields, bundle: LicenceBundle) -> float | None:
+    """Overlap of printed and licensed ingredients: pairs found over the larger list."""
+    printed = [i.name for i in fields.medicinal_ingredients if i.name]
+    licensed = [i.ingredient_name for i in bundle.medicinal_ingredients]
+    if not printed or not licensed:
+        return None
+    used: set[int] = set()
+    found = 0
+    for name in printed:
+        best, best_j = 0.0, None
+        for j, lic in enumerate(licensed):
+            if j not in used:
+                s = ingredient_similarity(name, lic)
+                if s > best:
+                    best, best_j = s, j
+        if best_j is not None and best >= AGREE_SCORE:
+            used.add(best_j)
+            found += 1
+    return found / max(len(printed), len(licensed))
+
+
+def score_candidate(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None = None) -> Scored:
+    """Weighted agreement of the label with one licence, over the facts the label gives."""
+    names = [b.licence.product_name for b in (en, fr) if b and b.licence.product_name]
+    parts = {
+        "name": _name_score(fields, names),
+        "ingredients": _ingredient_score(fields, en),
+        "company": _company_score(fields, en.licence.company_name),
+    }
+    present = {k: v for k, v in parts.items() if v is not None}
+    if not present:
+        return Scored(en, names, 0.0, {})
+    total = sum(_WEIGHTS[k] for k in present)
+    score = sum(_WEIGHTS[k] * v for k, v in present.items()) / total
+    if len(present) == 1 and "company" in present:
+        score *= 0.5  # a company alone names dozens of licences
+    return Scored(en, names, score, present)
+
+
+def _candidate_ids(fields: Fields, db: LicenceSource) -> list[int]:
+    """Licence ids worth scoring: database searches by every fact on the label, in rank order."""
+    ids: list[int] = []
+    name = fields.product_name.value
+    company = fields.company.value
+    queries: list[dict] = []
+    if name:
+        queries.append({"text": name})
+        if fields.brand.value:
+            queries.append({"text": f"{fields.brand.value} {name}"})
+    if company:
+        queries.append({"text": name or "", "company": company} if name else {"text": company})
+    for ing in fields.medicinal_ingredients[:6]:
+        if ing.name:
+            queries.append({"text": name or "", "ingredient": ing.name})
+    for query in queries:
+        try:
+            hits = db.search(limit=SEARCH_LIMIT, **query)
+        except ValueError:
+            continue
+        ids += [h.lnhpd_id for h in hits if h.lnhpd_id not in ids]
+    return ids
+
+
+def _slip_ids(printed: str, db: LicenceSource) -> list[int]:
+    out = []
+    for variant in one_digit_variants(printed):
+        bundle = db.get(variant)
+        if bundle is not None:
+            out.append(bundle.licence.lnhpd_id)
+    return out
+
+
+def _candidate(s: Scored) -> Candidate:
+    lic = s.bundle.licence
+    return Candidate(lnhpd_id=lic.lnhpd_id, licence_number=lic.licence_number, product_name=lic.product_name,
+                     company_name=lic.company_name or "", score=round(min(max(s.score, 0.0), 1.0), 4))
+
+
+def match_licence(fields: Fields, db: LicenceSource) -> Match:
+    """The licence of a label: "npn_exact" (score 1.0) when the printed number is in the database,
+    else the best re-ranked search result ("search") if good enough, else "none"; the top
+    candidates are always listed for the analyst."""
+    printed = digits(fields.npn.value)
+    exact = db.get(printed) if printed else None
+
+    ids = _candidate_ids(fields, db)
+    slips = _slip_ids(printed, db) if printed and exact is None and len(printed) >= 7 else []
+    ids = list(dict.fromkeys(slips + ([exact.licence.lnhpd_id] if exact else []) + ids))[:MAX_SCORED]
+
+    scored: list[Scored] = []
+    for lnhpd_id in ids:
+        en = db.get_by_id(lnhpd_id, "en") or db.get_by_id(lnhpd_id, "fr")
+        if en is None:
+            continue
+        s = score_candidate(fields, en, db.get_by_id(lnhpd_id, "fr"))
+        s.npn_slip = lnhpd_id in slips and max(s.parts.get("name", 0.0), s.parts.get("ingredients", 0.0)) >= AGREE_SCORE
+        scored.append(s)
+    scored.sort(key=lambda s: (
+        exact is not None and s.bundle.licence.lnhpd_id == exact.licence.lnhpd_id,
+        s.npn_slip, s.score, s.bundle.active), reverse=True)
+
+    candidates = [_candidate(s) for s in scored[:TOP_N]]
+    if exact is not None:
+        return Match(lnhpd_id=exact.licence.lnhpd_id, licence_number=exact.licence.licence_number,
+                     method="npn_exact", score=1.0, candidates=candidates)
+    if scored and (scored[0].npn_slip or scored[0].score >= ACCEPT_SCORE):
+        top = scored[0]
+        return Match(lnhpd_id=top.bundle.licence.lnhpd_id, licence_number=top.bundle.licence.licence_number,
+                     method="search", score=round(min(top.score, 1.0), 4), candidates=candidates)
+    return Match(method="none", score=round(scored[0].score, 4) if scored else 0.0, candidates=candidates)

@@ -1,0 +1,1 @@
+"""Text normalisation before extraction: OCR-confusion repair (codes, numbers, units) and spelling."""

@@ -1,0 +1,51 @@
+"""The interface every OCR engine implements, plus geometry helpers they share."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from PIL import Image
+
+from cyclops.model.ocr import Page, Polygon, Word
+
+
+class OCREngine(ABC):
+    """Reads one upright image into the Page -> Block -> Line -> Word tree with polygons and confidences in [0, 1]."""
+
+    name: str = ""
+    version: str = ""
+
+    @abstractmethod
+    def read(self, image: Image.Image, image_id: str) -> Page: ...
+
+
+def quad(points) -> Polygon:
+    """A polygon of float (x, y) tuples from any 4x2 sequence (numpy arrays included)."""
+    return [(float(p[0]), float(p[1])) for p in points]
+
+
+def split_words(text: str, polygon: Polygon, confidence: float) -> list[Word]:
+    """Word boxes from a line box by splitting it in proportion to character positions.
+
+    Used when an engine gives only line boxes; the polygon's first edge (p0 -> p1) is taken
+    as the reading direction, so rotated and vertical lines split correctly too.
+    """
+    tokens = text.split()
+    if not tokens:
+        return []
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = polygon[:4]
+    total = max(len(text), 1)
+
+    def at(t: float, top: bool) -> tuple[float, float]:
+        if top:
+            return (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
+        return (x3 + (x2 - x3) * t, y3 + (y2 - y3) * t)
+
+    words, pos = [], 0
+    for token in tokens:
+        start = text.index(token, pos)
+        end = start + len(token)
+        pos = end
+        a, b = start / total, end / total
+        words.append(Word(text=token, confidence=confidence, polygon=[at(a, True), at(b, True), at(b, False), at(a, False)]))
+    return words

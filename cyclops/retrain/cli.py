@@ -1,0 +1,35 @@
+"""``cyclops retrain``: the retraining loop from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("retrain")
+    def retrain_command(
+        since: str = typer.Option(None, "--since", help="Only corrections made on or after this date (YYYY-MM-DD)."),
+        tracking_uri: str = typer.Option(None, "--tracking-uri", help="MLflow tracking URI (default: CYCLOPS_MLFLOW_URI or the local store)."),
+        min_gain: float = typer.Option(0.01, "--min-gain", help="Macro-F1 gain required to promote."),
+        max_label_drop: float = typer.Option(0.02, "--max-label-drop", help="Largest F1 loss allowed on any label."),
+        synthetic_n: int = typer.Option(60, "--synthetic-n", help="Synthetic base products joined with the corrections."),
+        bench_n: int = typer.Option(8, "--bench-n", help="Products of the fixed synthetic benchmark (seed 9998)."),
+        max_bench_drop: float = typer.Option(0.02, "--max-bench-drop", help="Largest macro-F1 loss allowed on the fixed benchmark."),
+        workdir: str = typer.Option(None, "--workdir", help="Folder for the executed notebooks and promotion.json (default: a temp folder)."),
+    ) -> None:
+        """Build a dataset from analysts' corrections, train, and promote the model if it is clearly better."""
+        from cyclops.retrain.dataset import DatasetError
+        from cyclops.retrain.runner import run_retrain
+
+        try:
+            record = run_retrain(since=since, tracking_uri=tracking_uri, min_gain=min_gain,
+                                 max_label_drop=max_label_drop, synthetic_n=synthetic_n, bench_n=bench_n,
+                                 max_bench_drop=max_bench_drop, workdir=Path(workdir) if workdir else None)
+        except DatasetError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--since") from None
+        typer.echo(json.dumps(record, indent=1))
+        if not record.get("promoted"):
+            typer.echo("candidate NOT promoted: " + "; ".join(record.get("reasons", [])), err=True)

@@ -1,0 +1,91 @@
+"""Notebook 03: candidate vs the served model on the same held-out lines; promote only through the gate.
+
+Both outcomes leave the same record in three places: MLflow tags on the
+candidate's model version and run, ``promotion.json`` in the work folder and
+``retrain/promotions/{dataset}-v{version}.json`` in the object store.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cyclops.retrain.dataset import Dataset
+from cyclops.retrain.gate import benchmark_guard, decide
+from cyclops.retrain.tracking import MODEL_NAME
+from cyclops.retrain.train import evaluate
+
+
+def decide_promotion(candidate_version: str, candidate_run_id: str, dataset: Dataset, *, min_gain: float = 0.01,
+                     max_label_drop: float = 0.02, max_bench_drop: float = 0.02, alias: str | None = None,
+                     bench=None) -> dict:
+    """Score current and candidate on the held-out lines, apply the gate, set the alias if it passes.
+
+    ``bench`` (the fixed benchmark lines) must not get worse by more than ``max_bench_drop``
+    macro-F1 either. Returns the record.
+    Call ``tracking.configure`` first.
+    """
+    import mlflow
+    from cyclops.retrain.registry import load_registered, load_served_model
+    from cyclops.settings import get_settings
+
+    alias = alias or get_settings().model_alias
+    client = mlflow.MlflowClient()
+    current_model, current_label = load_served_model(alias, mlflow.get_tracking_uri())
+    candidate = load_registered(candidate_version, mlflow.get_tracking_uri())
+    heldout = [r.example for r in dataset.heldout]
+    cur, cand = evaluate(current_model, heldout), evaluate(candidate, heldout)
+    decision = decide(cur.f1(), cand.f1(), min_gain=min_gain, max_label_drop=max_label_drop)
+    bench_scores = None
+    if bench:
+        bench_scores = {"current": evaluate(current_model, bench).macro_f1, "candidate": evaluate(candidate, bench).macro_f1}
+        refusal = benchmark_guard(bench_scores["current"], bench_scores["candidate"], max_bench_drop)
+        if refusal:
+            reasons = [r for r in decision.reasons if not decision.promote] + [refusal]
+            decision = decision.model_copy(update={"promote": False, "reasons": reasons})
+    record = {
+        "promoted": decision.promote,
+        "reasons": decision.reasons,
+        "decided_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "alias": alias,
+        "model_name": MODEL_NAME,
+        "candidate_version": candidate_version,
+        "candidate_run_id": candidate_run_id,
+        "current": current_label,
+        "dataset_version": dataset.version,
+        "dataset_sha256": dataset.sha256,
+        "min_gain": min_gain,
+        "max_label_drop": max_label_drop,
+        "gate": decision.model_dump(),
+        "heldout": {"current": cur.model_dump(exclude={"confusion"}), "candidate": cand.model_dump(exclude={"confusion"})},
+    }
+    sources = sorted({r.source for r in dataset.heldout})
+    for source in sources:
+        part = [r.example for r in dataset.heldout if r.source == source]
+        record[f"heldout_{source}"] = {"current": evaluate(current_model, part).macro_f1, "candidate": evaluate(candidate, part).macro_f1}
+    if bench_scores:
+        record["benchmark"] = bench_scores | {"max_drop": max_bench_drop}
+    if decision.promote:
+        client.set_registered_model_alias(MODEL_NAME, alias, candidate_version)
+    outcome = "promoted" if decision.promote else "refused"
+    summary = "; ".join(decision.reasons)[:4900]
+    client.set_model_version_tag(MODEL_NAME, candidate_version, "promotion", outcome)
+    client.set_model_version_tag(MODEL_NAME, candidate_version, "promotion_reasons", summary)
+    client.set_model_version_tag(MODEL_NAME, candidate_version, "compared_with", current_label)
+    client.set_tag(candidate_run_id, "promotion", outcome)
+    client.set_tag(candidate_run_id, "promotion_reasons", summary)
+    client.log_dict(candidate_run_id, record, "promotion.json")
+    return record
+
+
+def keep_record(record: dict, workdir: Path | None = None, store=None) -> str:
+    """Write ``promotion.json`` to the work folder (if given) and the record to the store; returns the store key."""
+    from cyclops.storage import open_store
+
+    if workdir is not None:
+        (Path(workdir) / "promotion.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    store = store or open_store()
+    key = f"retrain/promotions/{record['dataset_version']}-v{record['candidate_version']}.json"
+    store.put_json(key, record)
+    return key

@@ -1,0 +1,125 @@
+"""Which field classifier analyses use: the registry alias (``production``), else the packaged model.
+
+mapi and the CLI call ``load_served_model()`` once, or keep a ``ModelWatcher`` that
+polls the alias so a newly promoted model is picked up without a restart. The
+version string goes into ``analysis.versions["field_classifier"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from cyclops.retrain.tracking import MODEL_NAME
+from cyclops.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def packaged_version() -> str:
+    from cyclops.extract.classifier import MODEL_VERSION
+
+    return f"packaged-{MODEL_VERSION}"
+
+
+def _client(tracking_uri: str | None):
+    """An MlflowClient, or None when the embedded store was never created (nothing registered yet)."""
+    uri = tracking_uri or get_settings().tracking_uri
+    if uri.startswith("sqlite:///") and not Path(uri.removeprefix("sqlite:///")).exists():
+        return None, uri
+    import mlflow
+
+    return mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri), uri
+
+
+def served_version(alias: str | None = None, tracking_uri: str | None = None) -> str | None:
+    """The registry version number the alias points at, or None (no store, no model, no alias, unreachable)."""
+    alias = alias or get_settings().model_alias
+    try:
+        client, _ = _client(tracking_uri)
+        if client is None:
+            return None
+        return str(client.get_model_version_by_alias(MODEL_NAME, alias).version)
+    except Exception as exc:  # noqa: BLE001 - no such alias/model, or the server unreachable: no registered model
+        log.debug("no registered %s@%s: %s", MODEL_NAME, alias, exc)
+        return None
+
+
+def load_registered(version: str, tracking_uri: str | None = None):
+    """The registered model of that version (a Pipeline with the ``ToRecords`` first step)."""
+    import mlflow.sklearn
+
+    _, uri = _client(tracking_uri)
+    mlflow.set_registry_uri(uri)
+    mlflow.set_tracking_uri(uri)
+    return mlflow.sklearn.load_model(f"models:/{MODEL_NAME}/{version}")
+
+
+def load_served_model(alias: str | None = None, tracking_uri: str | None = None):
+    """(pipeline, version string): ``cyclops-field-classifier/3`` from the registry, or ``packaged-1.0.0``."""
+    version = served_version(alias, tracking_uri)
+    if version is not None:
+        try:
+            return load_registered(version, tracking_uri), f"{MODEL_NAME}/{version}"
+        except Exception as exc:  # noqa: BLE001 - a broken artefact must not stop analyses: fall back, loudly
+            log.warning("could not load %s version %s (%s); using the packaged model", MODEL_NAME, version, exc)
+    from cyclops.extract.classifier import load_model
+
+    return load_model(), packaged_version()
+
+
+class ModelWatcher:
+    """Holds the served model and re-checks the registry alias every ``interval`` seconds.
+
+    ``current()`` is cheap and thread-safe; call ``start()`` for the background
+    thread, or ``check_now()`` to poll once (tests, request hooks).
+    """
+
+    def __init__(self, interval: float = 60.0, alias: str | None = None, tracking_uri: str | None = None) -> None:
+        self.interval = interval
+        self.alias = alias
+        self.tracking_uri = tracking_uri
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._registered: str | None = served_version(alias, tracking_uri)
+        self._model, self._version = load_served_model(alias, tracking_uri)
+        if not self._version.startswith(MODEL_NAME):
+            self._registered = None
+
+    def current(self):
+        """(pipeline, version string) to pass to ``extract_fields`` and record in the analysis."""
+        with self._lock:
+            return self._model, self._version
+
+    def check_now(self) -> bool:
+        """Reload if the alias moved; True when the model changed."""
+        version = served_version(self.alias, self.tracking_uri)
+        if version == self._registered:
+            return False
+        model, label = load_served_model(self.alias, self.tracking_uri)
+        with self._lock:
+            self._model, self._version = model, label
+            self._registered = version if label.startswith(MODEL_NAME) else None
+        log.info("field classifier is now %s", label)
+        return True
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check_now()
+            except Exception as exc:  # noqa: BLE001 - keep serving the model we have
+                log.warning("model watcher: %s", exc)
+
+    def start(self) -> ModelWatcher:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="cyclops-model-watcher", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None

@@ -1,0 +1,77 @@
+"""``cyclops retrain``: execute the three notebooks of ``retrain/`` with papermill.
+
+Notebooks hand results to each other through small JSON files in a work folder;
+the executed notebooks (with their outputs) are logged to the training run in
+MLflow and kept in the object store.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from tqdm import tqdm
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "retrain"
+NOTEBOOKS = ("01_build_dataset.ipynb", "02_train.ipynb", "03_promote.ipynb")
+
+
+def run_retrain(*, since: str | None = None, tracking_uri: str | None = None, synthetic_n: int = 60,
+                synthetic_seed: int = 11, min_gain: float = 0.01, max_label_drop: float = 0.02,
+                workdir: Path | None = None, notebook_dir: Path = NOTEBOOK_DIR, heldout_fraction: float = 0.3,
+                bench_n: int = 8, max_bench_drop: float = 0.02, progress: bool = True) -> dict:
+    """Run the loop; returns the promotion record (``promoted``, ``reasons``, versions, figures).
+
+    A failing notebook raises papermill's ``PapermillExecutionError``; its partly
+    executed copy stays in ``workdir`` for inspection.
+    """
+    import papermill as pm
+
+    from cyclops.retrain.dataset import normalize_since
+
+    normalize_since(since)  # a bad date fails here, not three kernels later
+
+    from cyclops.retrain.tracking import configure
+
+    uri = configure(tracking_uri)
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="cyclops-retrain-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    params = {
+        "since": since or "",
+        "tracking_uri": uri,
+        "workdir": str(workdir),
+        "synthetic_n": synthetic_n,
+        "synthetic_seed": synthetic_seed,
+        "min_gain": min_gain,
+        "max_label_drop": max_label_drop,
+        "heldout_fraction": heldout_fraction,
+        "bench_n": bench_n,
+        "max_bench_drop": max_bench_drop,
+    }
+    executed = []
+    for name in tqdm(NOTEBOOKS, desc="retraining", unit="notebook", disable=not progress):
+        out = workdir / name.replace(".ipynb", ".executed.ipynb")
+        pm.execute_notebook(str(notebook_dir / name), str(out), parameters=params, progress_bar=False,
+                            kernel_name="python3", cwd=str(workdir))
+        executed.append(out)
+    record = json.loads((workdir / "promotion.json").read_text())
+    record["workdir"] = str(workdir)
+    _keep_notebooks(executed, record)
+    return record
+
+
+def _keep_notebooks(paths: list[Path], record: dict) -> None:
+    """Log executed notebooks to the candidate's MLflow run and copy them into the object store."""
+    import mlflow
+    from cyclops.storage import open_store
+
+    run_id = record.get("candidate_run_id")
+    if run_id:
+        client = mlflow.MlflowClient()
+        for p in paths:
+            client.log_artifact(run_id, str(p), artifact_path="notebooks")
+    store = open_store()
+    stamp = record.get("dataset_version", "unknown")
+    for p in paths:
+        store.put(f"retrain/{stamp}/{p.name}", p.read_bytes())

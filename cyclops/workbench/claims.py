@@ -1,0 +1,55 @@
+"""Claims page: each printed recommended use beside the closest licensed purpose, marked by the analyst."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+
+from cyclops.flags.claims import claim_support
+from cyclops.workbench.i18n import t
+from cyclops.workbench.state import Session
+
+_DECISIONS = {None: "undecided", True: "compliant", False: "not_compliant"}
+
+
+class ClaimsPage:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.decisions: list[w.ToggleButtons] = []
+        self.table = w.VBox()
+        self.widget = w.VBox([self.table])
+        self.widget.add_class("cyclops-page-claims")
+        session.subscribe(lambda _s: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        lang = self.session.lang
+        analysis = self.session.analysis
+        self.decisions = []
+        if analysis is None:
+            self.table.children = (w.HTML(t("no_analysis", lang)),)
+            return
+        uses = analysis.fields.recommended_uses
+        if not uses:
+            self.table.children = (w.HTML(t("no_claims", lang)),)
+            return
+        rows: list[w.Widget] = [w.HTML(f"<b>{t('claim', lang)}</b> | <b>{t('licensed_use', lang)}</b> | <b>{t('score', lang)}</b>")]
+        for index, item in enumerate(uses):
+            licence = self.session.licence(item.language if item.language in ("en", "fr") else "en")
+            purposes = [p.purpose for p in licence.purposes] if licence else []
+            score, best = claim_support(item.text, purposes)
+            colour = "#2e7d32" if score >= 0.8 else "#ef6c00" if score >= 0.5 else "#c62828"
+            decision = w.ToggleButtons(options=[(t(label, lang), value) for value, label in _DECISIONS.items()],
+                                       value=item.compliant)
+            decision.observe(self._decide(index), names="value")
+            self.decisions.append(decision)
+            rows.append(w.VBox([
+                w.HTML(f"<div>{item.text}</div><div style='color:#555'>→ {purposes[best] if best is not None else '—'} "
+                       f"<span style='color:{colour};font-weight:bold'>{score:.2f}</span></div>"),
+                decision,
+            ]))
+        self.table.children = rows
+
+    def _decide(self, index: int) -> Callable[[dict], None]:
+        return lambda change: self.session.save(f"fields.recommended_uses[{index}].compliant", change["new"])

@@ -1,0 +1,85 @@
+"""Flags page: every flag with its severity, message and evidence; confirm or dismiss with a reason; add one by hand."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+
+from cyclops.model.analysis import Evidence, Flag
+from cyclops.workbench.i18n import t
+from cyclops.workbench.state import Session
+
+_SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#1565c0"}
+
+
+class FlagsPage:
+    def __init__(self, session: Session, show_evidence: Callable[[Evidence], None] | None = None) -> None:
+        self.session = session
+        self.show_evidence = show_evidence or (lambda _e: None)
+        self.confirm_buttons: list[w.Button] = []
+        self.dismiss_buttons: list[w.Button] = []
+        self.reasons: list[w.Text] = []
+        self.table = w.VBox()
+        self.new_code = w.Text()
+        self.new_severity = w.Dropdown(options=["high", "medium", "low"], value="medium")
+        self.new_message = w.Text(layout=w.Layout(width="420px"))
+        self.add = w.Button(button_style="warning")
+        self.add.on_click(lambda _b: self.add_flag(self.new_code.value, self.new_severity.value, self.new_message.value))
+        self.add_title = w.HTML()
+        self.widget = w.VBox([self.table, self.add_title, w.HBox([self.new_code, self.new_severity, self.new_message, self.add])])
+        self.widget.add_class("cyclops-page-flags")
+        session.subscribe(lambda _s: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        lang = self.session.lang
+        self.add_title.value = f"<h4>{t('add_flag', lang)}</h4>"
+        self.new_code.placeholder, self.new_message.placeholder = t("flag_code", lang), t("message", lang)
+        self.new_severity.options = [(t(s, lang), s) for s in ("high", "medium", "low")]
+        self.add.description = t("add", lang)
+        self.confirm_buttons, self.dismiss_buttons, self.reasons = [], [], []
+        analysis = self.session.analysis
+        if analysis is None:
+            self.table.children = (w.HTML(t("no_analysis", lang)),)
+            return
+        if not analysis.flags:
+            self.table.children = (w.HTML(t("no_flags", lang)),)
+            return
+        self.table.children = [self._row(i, flag) for i, flag in enumerate(analysis.flags)]
+
+    def _row(self, index: int, flag: Flag) -> w.Widget:
+        lang = self.session.lang
+        message = flag.message_fr if lang == "fr" and flag.message_fr else flag.message
+        decision = t(flag.decision, lang) if flag.decision else t("pending", lang)
+        head = w.HTML(
+            f"<span style='color:{_SEVERITY_COLOURS[flag.severity]};font-weight:bold'>{t(flag.severity, lang)}</span> "
+            f"<code>{flag.code}</code> {message} — <i class='cyclops-flag-decision'>{decision}</i>"
+            + (f" ({flag.reason})" if flag.reason else ""))
+        reason = w.Text(value=flag.reason or "", placeholder=t("reason", lang), continuous_update=False)
+        confirm = w.Button(description=t("confirm", lang), button_style="danger")
+        dismiss = w.Button(description=t("dismiss", lang))
+        confirm.add_class("cyclops-flag-confirm")
+        dismiss.add_class("cyclops-flag-dismiss")
+        confirm.on_click(lambda _b: self.decide(index, "confirmed", reason.value))
+        dismiss.on_click(lambda _b: self.decide(index, "dismissed", reason.value))
+        evidence = w.Button(description=t("show_evidence", lang), disabled=not flag.evidence)
+        evidence.on_click(lambda _b: self.show_evidence(flag.evidence[0]))
+        self.confirm_buttons.append(confirm)
+        self.dismiss_buttons.append(dismiss)
+        self.reasons.append(reason)
+        return w.VBox([head, w.HBox([confirm, dismiss, reason, evidence])])
+
+    def decide(self, index: int, decision: str, reason: str = "") -> None:
+        """Decision then reason: two edits, so each can be audited and undone on its own."""
+        if self.session.save(f"flags[{index}].decision", decision):
+            if reason.strip():
+                self.session.save(f"flags[{index}].reason", reason.strip())
+
+    def add_flag(self, code: str, severity: str, message: str) -> None:
+        code, message = code.strip().upper(), message.strip()
+        if not code or not message or self.session.analysis is None:
+            return
+        flag = Flag(code=code, severity=severity, message=message, message_fr=message, source="analyst", decision="confirmed")
+        if self.session.save("flags[+]", flag.model_dump(mode="json")):
+            self.new_code.value = self.new_message.value = ""

@@ -1,0 +1,161 @@
+"""Ingredients page: label versus licence side by side, mismatches highlighted, every row editable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import ipywidgets as w
+
+from cyclops.model.analysis import Ingredient
+from cyclops.workbench.compare import IngredientRow, pair_ingredients
+from cyclops.workbench.i18n import t
+from cyclops.workbench.state import Session
+
+_STATE_COLOURS = {"matched": "#2e7d32", "mismatch": "#c62828", "label_only": "#ef6c00", "licence_only": "#6a1b9a"}
+
+
+def parse_number(text: str) -> float | None:
+    """'12,5' (French decimal comma) or '12.5' -> 12.5; '' -> None; anything else raises ValueError."""
+    text = text.strip().replace(",", ".")
+    return float(text) if text else None
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+@dataclass
+class RowWidgets:
+    row: IngredientRow
+    name: w.Text | None = None
+    quantity: w.Text | None = None
+    unit: w.Text | None = None
+    delete: w.Button | None = None
+    to_non_medicinal: w.Button | None = None
+    add_to_label: w.Button | None = None
+
+
+class IngredientsPage:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.rows: list[RowWidgets] = []
+        self.non_medicinal_moves: list[w.Button] = []
+        self.table = w.VBox()
+        self.non_medicinal = w.VBox()
+        self.message = w.HTML()
+        self.new_name = w.Text()
+        self.add = w.Button()
+        self.add.on_click(lambda _b: self.add_ingredient(self.new_name.value))
+        self.widget = w.VBox([self.table, w.HBox([self.new_name, self.add]), self.message, self.non_medicinal])
+        self.widget.add_class("cyclops-page-ingredients")
+        session.subscribe(lambda _s: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        lang = self.session.lang
+        self.add.description = t("add", lang)
+        self.new_name.placeholder = t("new_ingredient", lang)
+        analysis = self.session.analysis
+        if analysis is None:
+            self.table.children, self.rows = (w.HTML(t("no_analysis", lang)),), []
+            self.non_medicinal.children = ()
+            return
+        licence = self.session.licence("fr" if lang == "fr" else "en")
+        licensed = licence.medicinal_ingredients if licence else []
+        self.rows = [self._row(r) for r in pair_ingredients(analysis.fields.medicinal_ingredients, licensed)]
+        header = w.HTML(
+            f"<table style='width:100%'><tr><th style='width:55%'>{t('label_side', lang)}: {t('ingredient', lang)} · "
+            f"{t('quantity', lang)} · {t('unit', lang)}</th><th>{t('licence_side', lang)}</th><th>{t('state', lang)}</th></tr></table>")
+        self.table.children = [header] + [self._layout(r) for r in self.rows]
+        self.non_medicinal_moves = []
+        items = []
+        for index, item in enumerate(analysis.fields.non_medicinal_ingredients):
+            move = w.Button(description=t("to_medicinal", lang), layout=w.Layout(width="220px"))
+            move.on_click(self._callback(self.move_to_medicinal, index))
+            self.non_medicinal_moves.append(move)
+            items.append(w.HBox([w.HTML(item.name, layout=w.Layout(width="300px")), move]))
+        self.non_medicinal.children = [w.HTML(f"<h4>{t('non_medicinal', lang)}</h4>")] + items
+
+    def _row(self, row: IngredientRow) -> RowWidgets:
+        lang = self.session.lang
+        widgets = RowWidgets(row)
+        if row.label is not None and row.label_index is not None:
+            i = row.label_index
+            widgets.name = w.Text(row.label.name, continuous_update=False, layout=w.Layout(width="220px"))
+            widgets.quantity = w.Text(_fmt(row.label.quantity), continuous_update=False, layout=w.Layout(width="90px"))
+            widgets.quantity.add_class("cyclops-quantity")
+            widgets.unit = w.Text(row.label.unit or "", continuous_update=False, layout=w.Layout(width="70px"))
+            widgets.name.observe(self._save_text(f"fields.medicinal_ingredients[{i}].name"), names="value")
+            widgets.unit.observe(self._save_text(f"fields.medicinal_ingredients[{i}].unit"), names="value")
+            widgets.quantity.observe(self._save_quantity(i), names="value")
+            widgets.delete = w.Button(description=t("delete", lang), button_style="danger", layout=w.Layout(width="90px"))
+            widgets.delete.on_click(self._callback(self.delete, i))
+            widgets.to_non_medicinal = w.Button(description=t("to_non_medicinal", lang), layout=w.Layout(width="200px"))
+            widgets.to_non_medicinal.on_click(self._callback(self.move_to_non_medicinal, i))
+        else:
+            widgets.add_to_label = w.Button(description=t("add_to_label", lang), layout=w.Layout(width="200px"))
+            widgets.add_to_label.on_click(lambda _b, m=row.licence: self.add_ingredient(
+                m.ingredient_name, m.quantity, m.quantity_unit_of_measure))
+        return widgets
+
+    def _layout(self, r: RowWidgets) -> w.Widget:
+        lang = self.session.lang
+        licence = r.row.licence
+        other = f"{licence.ingredient_name} · {_fmt(licence.quantity)} {licence.quantity_unit_of_measure or ''}" if licence else "—"
+        colour = _STATE_COLOURS[r.row.state]
+        state = w.HTML(f"<span class='cyclops-state-{r.row.state}' style='color:{colour};font-weight:bold'>{t(r.row.state, lang)}</span>")
+        left = [r.name, r.quantity, r.unit] if r.name else [w.HTML("—", layout=w.Layout(width="390px"))]
+        actions = [b for b in (r.delete, r.to_non_medicinal, r.add_to_label) if b is not None]
+        box = w.HBox(left + [w.HTML(other, layout=w.Layout(width="260px")), state] + actions)
+        if r.row.state == "mismatch":
+            box.layout.border = f"2px solid {colour}"
+        return box
+
+    @staticmethod
+    def _callback(action: Callable[[int], object], index: int) -> Callable[[w.Button], None]:
+        return lambda _b: action(index)
+
+    def _save_text(self, path: str) -> Callable[[dict], None]:
+        return lambda change: self.session.save(path, change["new"].strip() or None)
+
+    def _save_quantity(self, index: int) -> Callable[[dict], None]:
+        def handler(change: dict) -> None:
+            try:
+                value = parse_number(change["new"])
+            except ValueError:
+                self.message.value = f"<span style='color:#c62828'>{t('quantity', self.session.lang)}: «{change['new']}» ?</span>"
+                return
+            self.message.value = ""
+            self.session.save(f"fields.medicinal_ingredients[{index}].quantity", value)
+        return handler
+
+    # -- actions ------------------------------------------------------------
+    def delete(self, index: int) -> None:
+        self.session.save(f"fields.medicinal_ingredients[{index}]", None)
+
+    def add_ingredient(self, name: str, quantity: float | None = None, unit: str | None = None) -> None:
+        name = name.strip()
+        if not name or self.session.analysis is None:
+            return
+        item = Ingredient(name=name, quantity=quantity, unit=unit, confidence=1.0).model_dump(mode="json")
+        if self.session.save("fields.medicinal_ingredients[+]", item):
+            self.new_name.value = ""
+
+    def move_to_non_medicinal(self, index: int) -> None:
+        analysis = self.session.analysis
+        if analysis is None:
+            return
+        item = analysis.fields.medicinal_ingredients[index]
+        moved = {"name": item.name, "confidence": item.confidence, "evidence": [e.model_dump(mode="json") for e in item.evidence]}
+        if self.session.save("fields.non_medicinal_ingredients[+]", moved, reason="moved from medicinal"):
+            self.session.save(f"fields.medicinal_ingredients[{index}]", None, reason="moved to non-medicinal")
+
+    def move_to_medicinal(self, index: int) -> None:
+        analysis = self.session.analysis
+        if analysis is None:
+            return
+        item = analysis.fields.non_medicinal_ingredients[index]
+        moved = Ingredient(name=item.name, confidence=item.confidence, evidence=item.evidence).model_dump(mode="json")
+        if self.session.save("fields.medicinal_ingredients[+]", moved, reason="moved from non-medicinal"):
+            self.session.save(f"fields.non_medicinal_ingredients[{index}]", None, reason="moved to medicinal")

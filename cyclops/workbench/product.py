@@ -1,0 +1,117 @@
+"""Product page: the proposed NPN, name, company and brand, and the licence they belong to."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+
+from cyclops.model.analysis import Evidence
+from cyclops.workbench.i18n import t
+from cyclops.workbench.state import Session
+
+PRODUCT_FIELDS = ("npn", "product_name", "brand", "company")
+
+
+class ProductPage:
+    def __init__(self, session: Session, show_evidence: Callable[[Evidence], None] | None = None) -> None:
+        self.session = session
+        self.show_evidence = show_evidence or (lambda _e: None)
+        self._quiet = False
+        self.inputs: dict[str, w.Text] = {}
+        self.confidence: dict[str, w.HTML] = {}
+        self.evidence_buttons: dict[str, w.Button] = {}
+        rows = []
+        for name in PRODUCT_FIELDS:
+            box = w.Text(continuous_update=False, layout=w.Layout(width="480px"), style={"description_width": "110px"})
+            box.add_class(f"cyclops-field-{name}")
+            box.observe(self._changed(name), names="value")
+            show = w.Button(icon="eye", layout=w.Layout(width="40px"))
+            show.on_click(self._show(name))
+            self.inputs[name], self.confidence[name], self.evidence_buttons[name] = box, w.HTML(), show
+            rows.append(w.HBox([box, self.confidence[name], show]))
+        self.search = w.Text(continuous_update=True, layout=w.Layout(width="420px"))
+        self.search.add_class("cyclops-licence-search")
+        self.search.observe(lambda change: self.run_search(change["new"]), names="value")
+        self.results = w.Select(options=[], rows=6, layout=w.Layout(width="720px"))
+        self.use = w.Button(button_style="primary")
+        self.use.on_click(lambda _b: self.choose(self.results.value))
+        self.confirm = w.Button(button_style="success")
+        self.confirm.on_click(lambda _b: self.accept())
+        self.matched = w.HTML()
+        self.widget = w.VBox(rows + [self.matched, self.confirm, self.search, self.results, self.use])
+        self.widget.add_class("cyclops-page-product")
+        session.subscribe(lambda _s: self.refresh())
+        self.refresh()
+
+    def _changed(self, name: str) -> Callable[[dict], None]:
+        def handler(change: dict) -> None:
+            if not self._quiet and self.session.analysis is not None:
+                self.session.save(f"fields.{name}.value", change["new"] or None)
+        return handler
+
+    def _show(self, name: str) -> Callable[[w.Button], None]:
+        def handler(_button: w.Button) -> None:
+            field = getattr(self.session.analysis.fields, name) if self.session.analysis else None
+            if field is not None and field.evidence:
+                self.show_evidence(field.evidence[0])
+        return handler
+
+    def refresh(self) -> None:
+        lang = self.session.lang
+        analysis = self.session.analysis
+        self._quiet = True
+        try:
+            for name in PRODUCT_FIELDS:
+                self.inputs[name].description = t(name, lang)
+                value = getattr(analysis.fields, name) if analysis else None
+                self.inputs[name].value = (value.value or "") if value else ""
+                self.confidence[name].value = t("confidence", lang, value=value.confidence) if value else ""
+        finally:
+            self._quiet = False
+        self.search.placeholder = t("search_licence", lang)
+        self.search.description = ""
+        self.use.description = t("use_licence", lang)
+        self.confirm.description = t("confirm_match", lang)
+        self.matched.value = self._match_html()
+        if analysis is not None and not self.search.value:
+            self.results.options = [(self._candidate_label(c.licence_number, c.product_name, c.company_name, c.score, True), (c.lnhpd_id, c.licence_number))
+                                    for c in analysis.match.candidates]
+
+    def _match_html(self) -> str:
+        lang = self.session.lang
+        analysis = self.session.analysis
+        if analysis is None or analysis.match.lnhpd_id is None:
+            return f"<b>{t('matched_licence', lang)}</b>: {t('no_match', lang)}"
+        m = analysis.match
+        name = next((c.product_name for c in m.candidates if c.lnhpd_id == m.lnhpd_id), "")
+        return (f"<b>{t('matched_licence', lang)}</b>: <span class='cyclops-matched'>NPN {m.licence_number}</span> "
+                f"{name} ({m.method}, {m.score:.2f})")
+
+    @staticmethod
+    def _candidate_label(number: str, name: str, company: str, score: float, active: bool) -> str:
+        return f"{number} · {name} · {company} · {score:.2f}" + ("" if active else " ✗")
+
+    def run_search(self, text: str) -> None:
+        """Licence search as the analyst types: NPN digits, product name or company."""
+        text = text.strip()
+        if len(text) < 2:
+            return
+        hits = self.session.client.search_products(text, limit=10)  # type: ignore[attr-defined]
+        self.results.options = [(self._candidate_label(h.licence_number, h.product_name, h.company_name or "", h.score, h.active),
+                                 (h.lnhpd_id, h.licence_number)) for h in hits]
+
+    def choose(self, choice: tuple[int, str] | None) -> None:
+        """The analyst picks a licence: three edits so the match says who decided and on what."""
+        if choice is None or self.session.analysis is None:
+            return
+        lnhpd_id, number = choice
+        if self.session.save("match.lnhpd_id", lnhpd_id):
+            if self.session.save("match.licence_number", number):
+                self.session.save("match.method", "analyst")
+
+    def accept(self) -> None:
+        """Confirm the proposed licence as is (keyboard: accept proposal)."""
+        analysis = self.session.analysis
+        if analysis is not None and analysis.match.lnhpd_id is not None:
+            self.session.save("match.method", "analyst", reason="confirmed proposal")

@@ -1,0 +1,169 @@
+"""The analysis being reviewed and the saving of every change as an ``Edit``.
+
+Pages never talk to storage themselves: they call ``Session.save`` with a
+path and a new value. The session posts the edit with the version it is based
+on, so two analysts can never silently overwrite each other, and keeps every
+edit the server could not take (conflict or outage) so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Literal, Protocol
+
+from cyclops.edits import apply_edit
+from cyclops.mapi.errors import ConflictError, NotFound, StorageUnavailable
+from cyclops.model.analysis import Analysis, Edit
+from cyclops.workbench.paths import get_path
+
+
+
+
+class Client(Protocol):
+    """The part of ``cyclops.client.MapiClient`` the workbench uses."""
+
+    def analyze(self, photos: list[tuple[str, bytes]], engine: str | None = None) -> Analysis: ...
+    def get_analysis(self, analysis_id: str) -> Analysis: ...
+    def post_edit(self, analysis_id: str, edit: Edit) -> Analysis: ...
+    def edits(self, analysis_id: str) -> list[Edit]: ...
+    def flush_outbox(self) -> int: ...
+
+
+SaveState = Literal["idle", "saved", "offline", "conflict", "error"]
+
+
+@dataclass
+class Status:
+    """What the status bar tells the analyst about their last change."""
+
+    state: SaveState = "idle"
+    edit: Edit | None = None
+    theirs: list[Edit] = field(default_factory=list)  # the other analysts' edits on a conflict
+    detail: str = ""
+
+
+Listener = Callable[["Session"], None]
+
+
+class Session:
+    """One analyst reviewing one analysis through a client."""
+
+    def __init__(self, client: Client, analyst: str, lang: str = "en") -> None:
+        self.client = client
+        self.analyst = analyst
+        self.lang = lang
+        self.analysis: Analysis | None = None
+        self.status = Status()
+        self.unsaved: list[Edit] = []  # rejected on conflict: shown, re-appliable, never dropped
+        self._listeners: list[Listener] = []
+        self._licences: dict[str, dict] = {}
+
+    def licence(self, language: str = "en"):
+        """The matched licence (``LicenceBundle``) in ``language``, fetched once per licence number."""
+        if self.analysis is None or not self.analysis.match.licence_number:
+            return None
+        number = self.analysis.match.licence_number
+        if number not in self._licences:
+            try:
+                self._licences[number] = self.client.get_product(number)  # type: ignore[attr-defined]
+            except NotFound:
+                self._licences[number] = {}
+        return self._licences[number].get(language) or self._licences[number].get("en")
+
+    # -- observers -------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener(self)
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self._notify()
+
+    # -- loading ---------------------------------------------------------
+    def load(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.status = Status()
+        self.unsaved = []
+        self._notify()
+
+    def open(self, analysis_id: str) -> Analysis:
+        """Reopen a stored analysis: its saved version already contains every accepted edit."""
+        self.load(self.client.get_analysis(analysis_id))
+        assert self.analysis is not None
+        return self.analysis
+
+    def edits(self) -> list[Edit]:
+        if self.analysis is None or self.analysis.analysis_id is None:
+            return []
+        return self.client.edits(self.analysis.analysis_id)
+
+    # -- saving ----------------------------------------------------------
+    def value(self, path: str) -> object:
+        if self.analysis is None:
+            return None
+        return get_path(self.analysis.model_dump(mode="json"), path)
+
+    def save(self, path: str, after: object, reason: str | None = None) -> bool:
+        """Post one change at once. True when the server took it; False on conflict or outage."""
+        if self.analysis is None or self.analysis.analysis_id is None:
+            raise RuntimeError("no analysis is open")
+        before = self.value(path)
+        if before == after and not path.endswith("[+]"):
+            return True
+        edit = Edit(analyst=self.analyst, field=path, before=before, after=after, reason=reason,
+                    base_version=self.analysis.version)
+        return self._post(edit)
+
+    def _post(self, edit: Edit) -> bool:
+        assert self.analysis is not None and self.analysis.analysis_id is not None
+        analysis_id = self.analysis.analysis_id
+        try:
+            self.analysis = self.client.post_edit(analysis_id, edit)
+        except ConflictError as exc:
+            mine_base = self.analysis.version
+            latest = self.client.get_analysis(analysis_id)
+            theirs = [e for e in self.client.edits(analysis_id) if e.base_version >= mine_base]
+            self.unsaved.append(edit)
+            self.analysis = latest
+            self.status = Status("conflict", edit, theirs, str(exc))
+            self._notify()
+            return False
+        except StorageUnavailable as exc:
+            self.analysis = _apply_locally(self.analysis, edit)  # the client keeps it in its outbox
+            self.status = Status("offline", edit, [], str(exc))
+            self._notify()
+            return False
+        self.status = Status("saved", edit)
+        self._notify()
+        return True
+
+    def reapply_unsaved(self) -> int:
+        """After reading the other analyst's change, post mine again on top of the latest version."""
+        pending, self.unsaved = self.unsaved, []
+        done = 0
+        for edit in pending:
+            if self.save(edit.field, edit.after, edit.reason):
+                done += 1
+        return done
+
+    def discard_unsaved(self) -> None:
+        """Keep the other analyst's version (the rejected edit stays visible in the conflict status)."""
+        self.unsaved = []
+        self.status = Status("idle")
+        self._notify()
+
+    def retry_outbox(self) -> int:
+        """Send edits kept while storage was down; reload the server's version once they are in."""
+        sent = self.client.flush_outbox()
+        if self.analysis is not None and self.analysis.analysis_id is not None and sent:
+            self.analysis = self.client.get_analysis(self.analysis.analysis_id)
+            self.status = Status("saved")
+            self._notify()
+        return sent
+
+
+def _apply_locally(analysis: Analysis, edit: Edit) -> Analysis:
+    return apply_edit(analysis, edit)

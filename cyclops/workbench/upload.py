@@ -1,0 +1,121 @@
+"""Upload page: several photos at once, thumbnails, remove one, analyse with a progress bar per photo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import ipywidgets as w
+
+from cyclops.errors import PhotoError
+from cyclops.load import load_photo
+from cyclops.model.analysis import Analysis
+from cyclops.workbench.drawing import to_jpeg
+from cyclops.workbench.i18n import t
+from cyclops.workbench.state import Session
+
+
+def check_photo(filename: str, data: bytes) -> tuple[bytes | None, str | None]:
+    """(thumbnail JPEG, None) for a usable photo or PDF page, (None, why) otherwise."""
+    try:
+        pages = load_photo(filename, data)
+    except PhotoError as exc:
+        return None, str(exc)
+    return to_jpeg(pages[0].image, max_side=160), None
+
+
+@dataclass
+class PendingPhoto:
+    filename: str
+    data: bytes
+    thumbnail: bytes
+    progress: w.FloatProgress
+    remove: w.Button
+    note: w.HTML
+
+
+class UploadPage:
+    def __init__(self, session: Session, on_done: Callable[[Analysis], None] | None = None) -> None:
+        self.session = session
+        self.on_done = on_done or (lambda _a: None)
+        self.photos: list[PendingPhoto] = []
+        self.chooser = w.FileUpload(multiple=True)
+        self.chooser.observe(self._received, names="value")
+        self.gallery = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.analyze_button = w.Button(button_style="primary", icon="play")
+        self.analyze_button.on_click(lambda _b: self.analyze())
+        self.message = w.HTML()
+        self.message.add_class("cyclops-upload-message")
+        self.widget = w.VBox([self.chooser, self.gallery, self.analyze_button, self.message])
+        self.widget.add_class("cyclops-page-upload")
+        session.subscribe(lambda _s: self.relabel())
+        self.relabel()
+
+    def relabel(self) -> None:
+        lang = self.session.lang
+        self.chooser.description = t("choose_photos", lang)
+        self.analyze_button.description = t("analyze", lang)
+        for photo in self.photos:
+            photo.remove.description = t("remove", lang)
+
+    def _received(self, change: dict) -> None:
+        files = [(item["name"], bytes(item["content"])) for item in change["new"]]
+        if files:
+            self.add_files(files)
+            self.chooser.value = ()  # so choosing the same file again fires again
+
+    def add_files(self, files: list[tuple[str, bytes]]) -> list[str]:
+        """Keep the readable photos; name every unreadable file in the page. Returns the messages shown."""
+        lang = self.session.lang
+        problems = []
+        for filename, data in files:
+            thumbnail, why = check_photo(filename, data)
+            if thumbnail is None:
+                problems.append(t("not_image", lang, file=filename, why=why))
+                continue
+            remove = w.Button(description=t("remove", lang), icon="trash", layout=w.Layout(width="120px"))
+            photo = PendingPhoto(filename, data, thumbnail, w.FloatProgress(value=0, min=0, max=1, layout=w.Layout(width="120px")),
+                                 remove, w.HTML(t("photo_ready", lang)))
+            remove.on_click(lambda _b, p=photo: self.remove(p))
+            self.photos.append(photo)
+        self.message.value = "<br>".join(f"<span style='color:#c62828' class='cyclops-error'>{p}</span>" for p in problems)
+        self._draw()
+        return problems
+
+    def remove(self, photo: PendingPhoto) -> None:
+        self.photos = [p for p in self.photos if p is not photo]
+        self._draw()
+
+    def _draw(self) -> None:
+        self.gallery.children = [w.VBox([w.Image(value=p.thumbnail, format="jpeg", layout=w.Layout(width="120px")),
+                                         w.HTML(f"<small>{p.filename}</small>"), p.progress, p.note, p.remove])
+                                 for p in self.photos]
+
+    def analyze(self) -> Analysis | None:
+        lang = self.session.lang
+        if not self.photos:
+            self.message.value = t("no_photos", lang)
+            return None
+        for photo in self.photos:
+            photo.progress.value, photo.progress.bar_style, photo.note.value = 0.3, "info", t("photo_analysing", lang)
+            photo.remove.disabled = True
+        self.analyze_button.disabled = True
+        try:
+            analysis = self.session.client.analyze([(p.filename, p.data) for p in self.photos])
+        except Exception as exc:  # shown in the page; the photos stay so the analyst can retry
+            self.message.value = f"<span style='color:#c62828'>{t('analysis_failed', lang, detail=exc)}</span>"
+            for photo in self.photos:
+                photo.progress.bar_style, photo.remove.disabled = "danger", False
+            return None
+        finally:
+            self.analyze_button.disabled = False
+        failed = {e.filename: e.message for e in analysis.errors}
+        for photo in self.photos:
+            photo.progress.value = 1.0
+            photo.progress.bar_style = "danger" if photo.filename in failed else "success"
+            photo.note.value = failed.get(photo.filename, t("photo_done", lang))
+            photo.remove.disabled = False
+        self.message.value = t("analysis_done", lang, id=analysis.analysis_id)
+        self.session.load(analysis)
+        self.on_done(analysis)
+        return analysis

@@ -1,0 +1,53 @@
+# syntax=docker/dockerfile:1.7
+# workbench: the Voila dashboards analysts use. Build from the repository root:
+#   docker build -f docker/workbench.Dockerfile -t cyclops-workbench .
+# With --build-arg WITH_JUPYTERLAB=true the same image also carries JupyterLab (compose profile `lab`).
+# Two stages so the heavy dependency layer is rebuilt only when pyproject.toml changes,
+# and the runtime image carries no compiler or pip cache.
+
+FROM python:3.11-slim AS deps
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+WORKDIR /app
+COPY pyproject.toml ./
+# dependencies only (read from pyproject.toml), so editing the code reuses this layer
+RUN --mount=type=cache,target=/root/.cache/pip \
+    python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt
+ARG WITH_JUPYTERLAB=false
+RUN --mount=type=cache,target=/root/.cache/pip \
+    if [ "$WITH_JUPYTERLAB" = "true" ]; then pip install "jupyterlab>=4.2"; fi
+COPY cyclops ./cyclops
+COPY notebooks ./notebooks
+COPY retrain ./retrain
+COPY README.md ./
+# editable, so code that finds notebooks/ beside the package keeps working in the image
+RUN --mount=type=cache,target=/root/.cache/pip pip install --no-deps -e .
+
+FROM python:3.11-slim AS runtime
+# Tesseract with English and French data, and the fonts the label renderer and the PDF report use
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+       tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra \
+       fonts-dejavu-core fonts-liberation2 fonts-noto-core \
+    && rm -rf /var/lib/apt/lists/*
+RUN groupadd --system --gid 10001 cyclops \
+    && useradd --system --uid 10001 --gid cyclops --home-dir /home/cyclops --create-home cyclops \
+    && mkdir -p /data && chown cyclops:cyclops /data
+COPY --from=deps /opt/venv /opt/venv
+COPY --from=deps --chown=cyclops:cyclops /app /app
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    OMP_THREAD_LIMIT=1 \
+    CYCLOPS_DATA_DIR=/data \
+    CYCLOPS_WORKBENCH_PORT=8866
+WORKDIR /app
+USER cyclops
+VOLUME ["/data"]
+EXPOSE 8866
+# any answer below 500 means Voila's server is up (its token may make / answer 403)
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["python", "-c", "import http.client, os; c = http.client.HTTPConnection('127.0.0.1', int(os.environ.get('CYCLOPS_WORKBENCH_PORT', '8866')), timeout=4); c.request('GET', '/'); assert c.getresponse().status < 500"]
+# analysis goes to mapi through CYCLOPS_MAPI_URL; sh so the port can be changed per deployment
+CMD ["sh", "-c", "exec cyclops serve workbench --host 0.0.0.0 --port \"${CYCLOPS_WORKBENCH_PORT}\""]

@@ -1,0 +1,145 @@
+"""The learned line classifier: trained on a tiny real synthetic set, it must label most held-out lines right."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import joblib
+import pytest
+
+from cyclops.extract.augment import augment_page, noisy_text
+from cyclops.extract.classifier import (
+    BadExamples,
+    ModelMissing,
+    examples_from_analysis,
+    examples_from_product,
+    examples_from_truth,
+    load_model,
+    model_metadata,
+    predict,
+    train,
+    upright_polygon,
+)
+from cyclops.extract.features import LineExample, RawLine
+from cyclops.extract.train import main as train_main
+from cyclops.extract.train import synth_truths
+from cyclops.model.analysis import FIELD_LABELS, Analysis, ImageInfo, LabelledLine
+from cyclops.model.ocr import rect
+from cyclops.model.truth import ProductTruth
+from cyclops.synth.config import SynthConfig
+
+
+@pytest.fixture(scope="module")
+def truths() -> list[ProductTruth]:
+    """Nine real synthetic products (rendered by the synth generator, no photo degradations): 6 to train, 3 held out."""
+    return synth_truths(9, seed=7, config=SynthConfig(clean=True), workers=1)
+
+
+@pytest.fixture(scope="module")
+def trained(truths: list[ProductTruth]) -> tuple[object, list[LineExample]]:
+    train_ex = [ex for t in truths[:6] for ex in examples_from_product(t, augment=1, seed=7)]
+    held_out = [ex for t in truths[6:] for ex in examples_from_product(t, augment=1, seed=8)]
+    return train(train_ex, seed=7), held_out
+
+
+def _accuracy(model: object, examples: list[LineExample]) -> float:
+    predicted = predict(model, [e.model_input() for e in examples])
+    return sum(label == e.label for (label, _), e in zip(predicted, examples)) / len(examples)
+
+
+def test_tiny_model_labels_most_held_out_lines(trained: tuple[object, list[LineExample]]) -> None:
+    model, held_out = trained
+    majority = Counter(e.label for e in held_out).most_common(1)[0][1] / len(held_out)
+    accuracy = _accuracy(model, held_out)
+    assert accuracy >= 0.85, accuracy
+    assert accuracy > majority + 0.3  # far above always answering the commonest label
+
+
+def test_probabilities_and_labels_are_valid(trained: tuple[object, list[LineExample]]) -> None:
+    model, held_out = trained
+    for label, prob in predict(model, [e.model_input() for e in held_out[:20]]):
+        assert label in FIELD_LABELS and 0.0 < prob <= 1.0
+    assert predict(model, []) == []
+
+
+def test_model_survives_joblib_round_trip(trained: tuple[object, list[LineExample]], tmp_path: Path) -> None:
+    model, held_out = trained
+    joblib.dump(model, tmp_path / "m.joblib")
+    again = load_model.__wrapped__(tmp_path / "m.joblib")
+    inputs = [e.model_input() for e in held_out[:30]]
+    assert predict(again, inputs) == predict(model, inputs)
+
+
+def test_examples_from_truth_reads_a_synth_folder(truths: list[ProductTruth], tmp_path: Path) -> None:
+    for t in truths[:2]:
+        (tmp_path / t.product_id).mkdir()
+        (tmp_path / t.product_id / "truth.json").write_text(t.model_dump_json())
+    clean = examples_from_truth(tmp_path, augment=0)
+    assert len(clean) == sum(len(img.lines) for t in truths[:2] for img in t.images)
+    assert {e.product_id for e in clean} == {t.product_id for t in truths[:2]}
+    assert all(e.label in FIELD_LABELS for e in clean)
+    with pytest.raises(FileNotFoundError):
+        examples_from_truth(tmp_path / "empty")
+
+
+def test_rotated_truth_polygons_are_turned_upright() -> None:
+    # a point near the top-left of an image turned 90 degrees clockwise lands near the top-right
+    assert upright_polygon([(10, 20)], 100, 50, 90) == ([(30, 10)], 50, 100)
+    assert upright_polygon([(10, 20)], 100, 50, 180) == ([(90, 30)], 100, 50)
+    assert upright_polygon([(10, 20)], 100, 50, 270) == ([(20, 90)], 50, 100)
+    assert upright_polygon([(10, 20)], 100, 50, 0) == ([(10, 20)], 100, 50)
+
+
+def test_examples_from_a_reviewed_analysis() -> None:
+    analysis = Analysis(
+        analysis_id="a1",
+        images=[ImageInfo(id="img0", sha256="x", width=1000, height=800)],
+        lines=[LabelledLine(image="img0", polygon=rect(10, 10, 500, 80), text="Vitamin D3", label="product_name"),
+               LabelledLine(image="img0", polygon=rect(10, 700, 300, 720), text="NPN 80012345", label="npn")],
+    )
+    ex = examples_from_analysis(analysis)
+    assert [(e.label, e.product_id, e.next_text) for e in ex] == [("product_name", "a1", "NPN 80012345"), ("npn", "a1", "")]
+    assert ex[0].layout["rel_height"] > 1.0 and ex[1].layout["has_npn"] == 1.0
+
+
+def test_bad_examples_are_refused() -> None:
+    with pytest.raises(BadExamples):
+        train([])
+    with pytest.raises(BadExamples):
+        train([LineExample(text="x", label="nonsense")])
+    with pytest.raises(BadExamples):
+        train([LineExample(text="x", label="npn"), LineExample(text="y", label="npn")])
+
+
+def test_missing_model_file_is_a_typed_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelMissing, match="train one"):
+        load_model.__wrapped__(tmp_path / "none.joblib")
+
+
+def test_augmentation_adds_ocr_noise_reproducibly() -> None:
+    text = "Vitamine D3 (cholécalciférol) 1000 UI, 25 mcg, 500 mg"
+    a = noisy_text(text, random.Random(1), rate=0.2)
+    assert a != text and a == noisy_text(text, random.Random(1), rate=0.2)
+    page = [(RawLine("Helps in the development and maintenance of bones", rect(0, 0, 500, 20), "en"), "recommended_use")] * 30
+    noisy = augment_page(page, random.Random(2), split_rate=0.5, merge_rate=0.0)
+    assert len(noisy) > len(page) and {label for _, label in noisy} == {"recommended_use"}
+
+
+def test_shipped_model_metadata() -> None:
+    meta = model_metadata()
+    assert meta["version"] and meta["seed"] != 9999 and meta["n_products"] >= 100
+    assert set(FIELD_LABELS) <= set(meta["f1"]) and meta["f1"]["accuracy"] >= 0.9
+
+
+def test_training_script_refuses_the_held_out_seed(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        train_main(["--seed", "9999", "--out", str(tmp_path)])
+    (tmp_path / "bench").mkdir()
+    (tmp_path / "bench" / "manifest.json").write_text('{"seed": 9999, "n": 0, "products": []}')
+    with pytest.raises(SystemExit):
+        train_main(["--data", str(tmp_path / "bench"), "--out", str(tmp_path)])
+    with pytest.raises(ValueError, match="held-out"):
+        synth_truths(1, seed=9999)
+    assert not (tmp_path / "field_classifier.joblib").exists()

@@ -1,0 +1,455 @@
+"""Offline checks of the deployment files: compose, Dockerfiles, nginx, kustomize, CI, conda.
+
+No Docker engine or cluster runs here, so each file is checked against the schema or parser made
+for it (compose-spec and GitHub-workflow schemas via check-jsonschema, Kubernetes schemas bundled in
+kubernetes-validate, nginx's own parser crossplane, dockerfile-parse) plus the project's own rules:
+every CYCLOPS_* variable is a real setting, mapi scales behind the proxy, probes hit the right paths.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import crossplane
+import kubernetes_validate
+import pytest
+import yaml
+from check_jsonschema.cli.main_command import main as check_jsonschema_cli
+from click.testing import CliRunner
+from dockerfile_parse import DockerfileParser
+
+from cyclops.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
+K8S = ROOT / "deploy" / "k8s"
+OVERLAYS = ["dev", "prod"]
+K8S_VERSION = "1.33"
+LONG_RUNNING = {"mapi", "workbench", "proxy", "jupyterlab", "retrain", "minio", "mongo", "postgres", "mlflow"}
+SETTING_VARS = {f"CYCLOPS_{name.upper()}" for name in Settings.model_fields}
+CYCLOPS_VAR = re.compile(r"\bCYCLOPS_[A-Z0-9_]+\b")
+COMPOSE_REF = re.compile(r"(?<!\$)\$\{([A-Z_][A-Z0-9_]*)")  # ${VAR...}, not the escaped $${VAR}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _check_jsonschema(builtin: str, path: Path):
+    """`check-jsonschema --builtin-schema NAME FILE`, in-process: one interpreter start is seconds on a busy machine."""
+    return CliRunner().invoke(check_jsonschema_cli, ["--builtin-schema", builtin, str(path)])
+
+
+def _merge(base, patch):
+    """Strategic-merge subset kustomize applies to our patches: maps merge, named lists merge by name."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        out = dict(base)
+        for key, value in patch.items():
+            out[key] = _merge(base[key], value) if key in base else copy.deepcopy(value)
+        return out
+    if isinstance(base, list) and isinstance(patch, list) and all(isinstance(i, dict) and "name" in i for i in base + patch):
+        out = [copy.deepcopy(i) for i in base]
+        for item in patch:
+            match = next((i for i, old in enumerate(out) if old["name"] == item["name"]), None)
+            if match is None:
+                out.append(copy.deepcopy(item))
+            else:
+                out[match] = _merge(out[match], item)
+        return out
+    return copy.deepcopy(patch)
+
+
+def _key(doc: dict) -> tuple[str, str]:
+    return doc["kind"], doc["metadata"]["name"]
+
+
+def _set_image(container: dict, images: list[dict]) -> None:
+    for image in images:
+        if container["image"] == image["name"]:
+            container["image"] = f"{image.get('newName', image['name'])}:{image['newTag']}" if "newTag" in image else image.get("newName", image["name"])
+
+
+def _containers(doc: dict) -> list[dict]:
+    spec = doc.get("spec", {})
+    if doc["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    pod = spec.get("template", {}).get("spec", {})
+    return pod.get("containers", []) + pod.get("initContainers", [])
+
+
+def render(directory: Path) -> list[dict]:
+    """Assemble a kustomization in Python: resources, patches (incl. $patch: delete), namespace, labels, images."""
+    kust = yaml.safe_load((directory / "kustomization.yaml").read_text())
+    docs: list[dict] = []
+    for resource in kust.get("resources", []):
+        path = (directory / resource).resolve()
+        if path.is_dir():
+            docs.extend(render(path))
+        else:
+            docs.extend(d for d in yaml.safe_load_all(path.read_text()) if d)
+    for patch in kust.get("patches", []):
+        body = yaml.safe_load((directory / patch["path"]).read_text())
+        index = {_key(d): i for i, d in enumerate(docs)}
+        assert _key(body) in index, f"{directory}/{patch['path']} patches {_key(body)}, which no resource defines"
+        if body.get("$patch") == "delete":
+            docs.pop(index[_key(body)])
+        else:
+            docs[index[_key(body)]] = _merge(docs[index[_key(body)]], body)
+    for doc in docs:
+        if "namespace" in kust and doc["kind"] != "Namespace":
+            doc["metadata"]["namespace"] = kust["namespace"]
+        for label in kust.get("labels", []):
+            doc["metadata"].setdefault("labels", {}).update(label["pairs"])
+        for container in _containers(doc):
+            _set_image(container, kust.get("images", []))
+    return docs
+
+
+def _by_kind(docs: list[dict], kind: str) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, list[dict]]:
+    return {"base": render(K8S / "base")} | {name: render(K8S / "overlays" / name) for name in OVERLAYS}
+
+
+# ---------------------------------------------------------------- docker compose
+
+
+def test_compose_matches_compose_spec(tmp_path):
+    result = _check_jsonschema("vendor.compose-spec", COMPOSE)
+    assert result.exit_code == 0, result.output
+    broken = yaml.safe_load(COMPOSE.read_text())
+    broken["services"]["mapi"]["depends_on"]["mongo"]["condition"] = "service_ready"
+    (tmp_path / "compose.yml").write_text(yaml.safe_dump(broken))
+    assert _check_jsonschema("vendor.compose-spec", tmp_path / "compose.yml").exit_code != 0, "the schema must catch a typo"
+
+
+def test_compose_has_every_service_with_build_or_image(compose):
+    services = compose["services"]
+    assert LONG_RUNNING | {"minio-init"} <= set(services)
+    for name, service in services.items():
+        assert "image" in service or "build" in service, name
+    for name, dockerfile in {"mapi": "docker/mapi.Dockerfile", "workbench": "docker/workbench.Dockerfile"}.items():
+        assert services[name]["build"]["dockerfile"] == dockerfile
+        assert (ROOT / services[name]["build"]["context"] / dockerfile).is_file()
+    assert (ROOT / services["mlflow"]["build"]["context"] / "Dockerfile").is_file()
+    assert services["jupyterlab"]["profiles"] == ["lab"] and services["retrain"]["profiles"] == ["retrain"]
+    assert "minio" in services["minio"]["image"] and services["minio-init"]["image"].startswith("${MC_IMAGE:-minio/mc:")
+
+
+def test_mapi_is_scalable_behind_the_proxy(compose):
+    mapi, proxy = compose["services"]["mapi"], compose["services"]["proxy"]
+    assert "container_name" not in mapi and "ports" not in mapi, "a fixed name or host port breaks --scale mapi=N"
+    assert mapi["expose"] == ["8000"]
+    assert proxy["depends_on"]["mapi"]["condition"] == "service_healthy"
+    published = {p.rsplit(":", 1)[1] for p in proxy["ports"]}
+    assert published == {"8000", "8866"}
+    assert compose["services"]["workbench"]["environment"]["CYCLOPS_MAPI_URL"] == "http://proxy:8000"
+    conf = [v for v in proxy["volumes"] if v.endswith("/etc/nginx/conf.d/default.conf:ro")]
+    assert conf and (ROOT / conf[0].split(":")[0]).is_file()
+
+
+def test_every_long_running_service_has_a_healthcheck_and_waits_for_healthy_dependencies(compose):
+    services = compose["services"]
+    for name in LONG_RUNNING:
+        test = services[name]["healthcheck"]["test"]
+        assert test[0] in {"CMD", "CMD-SHELL"} and len(test) > 1, name
+    assert "healthcheck" not in services["minio-init"] and services["minio-init"]["restart"] == "no"
+    assert "/readyz" in " ".join(services["mapi"]["healthcheck"]["test"])
+    for name, service in services.items():
+        for dep, rule in service.get("depends_on", {}).items():
+            assert dep in services, (name, dep)
+            expected = "service_completed_successfully" if dep == "minio-init" else "service_healthy"
+            assert rule["condition"] == expected, (name, dep)
+            assert dep == "minio-init" or "healthcheck" in services[dep], (name, dep)
+
+
+def test_compose_volumes_are_named_and_declared(compose):
+    declared = set(compose["volumes"])
+    used = set()
+    for service in compose["services"].values():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if not source.startswith((".", "/")):
+                used.add(source)
+    assert used == declared == {"cyclops-data", "minio-data", "mongo-data", "postgres-data"}
+
+
+def test_minio_init_creates_both_buckets_and_mlflow_uses_them(compose):
+    script = compose["services"]["minio-init"]["command"][0]
+    assert "mc mb --ignore-existing local/cyclops local/mlflow" in script
+    env = compose["services"]["mapi"]["environment"]
+    assert env["CYCLOPS_STORE"].startswith("s3://cyclops/") and env["CYCLOPS_S3_ENDPOINT_URL"] == "http://minio:9000"
+    mlflow = compose["services"]["mlflow"]["environment"]
+    assert mlflow["MLFLOW_ARTIFACTS_DESTINATION"] == "s3://mlflow/"
+    assert mlflow["MLFLOW_BACKEND_STORE_URI"].startswith("postgresql://") and "@postgres:5432/" in mlflow["MLFLOW_BACKEND_STORE_URI"]
+    assert "mlflow" in mlflow["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
+
+
+def test_retrain_runs_weekly_by_default(compose):
+    retrain = compose["services"]["retrain"]
+    assert retrain["environment"]["RETRAIN_INTERVAL_SECONDS"] == "${RETRAIN_INTERVAL_SECONDS:-604800}"
+    assert 604800 == 7 * 24 * 3600
+    script = retrain["command"][-1]
+    assert "cyclops retrain" in script and 'sleep "$${RETRAIN_INTERVAL_SECONDS}"' in script
+
+
+def test_cyclops_variables_in_compose_are_real_settings(compose):
+    used = set(CYCLOPS_VAR.findall(COMPOSE.read_text()))
+    assert {"CYCLOPS_MAPI_TOKENS", "CYCLOPS_MONGO_URL", "CYCLOPS_MLFLOW_URI"} <= used
+    assert used - SETTING_VARS == set(), "not fields of cyclops.settings.Settings"
+
+
+def test_env_example_covers_every_compose_variable_with_placeholders():
+    entries = dict(
+        line.split("=", 1) for line in ENV_EXAMPLE.read_text().splitlines() if line and not line.startswith("#")
+    )
+    referenced = set(COMPOSE_REF.findall(COMPOSE.read_text()))
+    assert referenced and referenced - set(entries) == set(), "missing from .env.example"
+    assert set(entries) - referenced == set(), ".env.example lists variables compose never reads"
+    assert set(CYCLOPS_VAR.findall(ENV_EXAMPLE.read_text())) <= SETTING_VARS
+    for name, value in entries.items():
+        if re.search(r"PASSWORD|SECRET|TOKEN", name):
+            assert "change-me" in value, f"{name} must be a placeholder, not a real secret"
+
+
+# ---------------------------------------------------------------- Dockerfiles and nginx
+
+
+@pytest.mark.parametrize("name", ["mapi", "workbench"])
+def test_app_dockerfiles(name):
+    parser = DockerfileParser(path=str(ROOT / "docker" / f"{name}.Dockerfile"))
+    instructions = parser.structure
+    froms = [i["value"].split()[0] for i in instructions if i["instruction"] == "FROM"]
+    assert froms and set(froms) == {"python:3.11-slim"} and len(froms) >= 2, "multi-stage on python:3.11-slim"
+    users = [i["value"] for i in instructions if i["instruction"] == "USER"]
+    assert users and users[-1] not in {"root", "0"}
+    assert any(i["instruction"] == "HEALTHCHECK" for i in instructions)
+    runs = " ".join(i["value"] for i in instructions if i["instruction"] == "RUN")
+    for package in ["tesseract-ocr", "tesseract-ocr-eng", "tesseract-ocr-fra", "fonts-dejavu-core", "fonts-liberation2", "fonts-noto-core"]:
+        assert re.search(rf"\b{re.escape(package)}\b", runs), package
+    assert "--no-install-recommends" in runs and "rm -rf /var/lib/apt/lists/*" in runs
+    # the dependency layer comes before the source, so code edits reuse it
+    copies = [i["value"] for i in instructions if i["instruction"] == "COPY"]
+    assert copies.index("pyproject.toml ./") < copies.index("cyclops ./cyclops")
+    for source in ["cyclops", "notebooks", "retrain"]:
+        assert (ROOT / source).is_dir()
+    cmd = parser.cmd if isinstance(parser.cmd, str) else " ".join(parser.cmd)
+    assert f"cyclops serve {name}" in cmd
+    assert set(CYCLOPS_VAR.findall(parser.content)) <= SETTING_VARS
+
+
+def test_mlflow_dockerfile_pins_the_server():
+    parser = DockerfileParser(path=str(ROOT / "mlflow" / "Dockerfile"))
+    assert parser.baseimage == "python:3.11-slim"
+    runs = " ".join(i["value"] for i in parser.structure if i["instruction"] == "RUN")
+    assert '"mlflow==3.17.2"' in runs and "boto3" in runs and "psycopg2-binary" in runs
+    assert [i["value"] for i in parser.structure if i["instruction"] == "USER"][-1] == "mlflow"
+    assert any(i["instruction"] == "HEALTHCHECK" for i in parser.structure)
+    assert "--serve-artifacts" in parser.content
+    assert "MLFLOW_ARTIFACTS_DESTINATION" in (ROOT / "mlflow" / "README.md").read_text()
+
+
+def test_nginx_config_parses_and_balances_over_mapi(tmp_path):
+    main = tmp_path / "nginx.conf"
+    main.write_text(f"events {{}}\nhttp {{\n include {ROOT / 'docker' / 'nginx' / 'cyclops.conf'};\n}}\n")
+    result = crossplane.parse(str(main), strict=False, check_ctx=True, check_args=True)
+    assert result["status"] == "ok", result["errors"]
+    http = next(d for d in result["config"][0]["parsed"] if d["directive"] == "http")
+    included = result["config"][http["block"][0]["includes"][0]]["parsed"]
+    upstreams = {d["args"][0]: d["block"] for d in included if d["directive"] == "upstream"}
+    mapi_servers = [d["args"] for d in upstreams["mapi"] if d["directive"] == "server"]
+    assert mapi_servers and mapi_servers[0][0] == "mapi:8000" and "resolve" in mapi_servers[0]
+    assert any(d["directive"] == "resolver" and d["args"][0] == "127.0.0.11" for d in included)
+    servers = [d["block"] for d in included if d["directive"] == "server"]
+    listens = {s[0]["args"][0]: s for s in servers if s[0]["directive"] == "listen"}
+    assert set(listens) == {"8000", "8866"}
+
+    def proxied(block):
+        return [a for loc in block if loc["directive"] == "location" for d in loc["block"] if d["directive"] == "proxy_pass" for a in d["args"]]
+
+    assert proxied(listens["8000"]) == ["http://mapi"] and proxied(listens["8866"]) == ["http://workbench"]
+    # the compose healthcheck of the proxy asks for this exact location
+    assert any(loc["directive"] == "location" and loc["args"] == ["=", "/proxy-healthz"] for loc in listens["8000"])
+
+
+# ---------------------------------------------------------------- Kubernetes
+
+
+def test_kubernetes_validator_works_offline_and_rejects_a_broken_manifest(rendered):
+    hpa = copy.deepcopy(_by_kind(rendered["base"], "HorizontalPodAutoscaler")["mapi"])
+    kubernetes_validate.validate(hpa, K8S_VERSION, strict=True)
+    hpa["spec"]["minReplicas"] = "one"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(hpa, K8S_VERSION, strict=True)
+
+
+@pytest.mark.parametrize("variant", ["base", *OVERLAYS])
+def test_every_manifest_matches_the_kubernetes_schema(rendered, variant):
+    docs = rendered[variant]
+    assert len(docs) >= 10
+    for doc in docs:
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+    names = [_key(d) for d in docs]
+    assert len(names) == len(set(names)), "duplicate objects"
+
+
+def test_kustomization_files_list_only_existing_files():
+    for kust_file in K8S.rglob("kustomization.yaml"):
+        kust = yaml.safe_load(kust_file.read_text())
+        for entry in kust.get("resources", []) + [p["path"] for p in kust.get("patches", [])]:
+            assert (kust_file.parent / entry).exists(), f"{kust_file}: {entry}"
+        yaml_files = {p.name for p in kust_file.parent.glob("*.yaml")} - {"kustomization.yaml"}
+        listed = {Path(e).name for e in kust.get("resources", []) + [p["path"] for p in kust.get("patches", [])]}
+        assert yaml_files <= listed, f"{kust_file.parent}: files nobody includes: {yaml_files - listed}"
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl not installed: the Python renderer alone checks the overlays")
+@pytest.mark.parametrize("variant", OVERLAYS)
+def test_python_renderer_agrees_with_kubectl_kustomize(rendered, variant):
+    out = subprocess.run(["kubectl", "kustomize", str(K8S / "overlays" / variant)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    real = {_key(d): d for d in yaml.safe_load_all(out.stdout) if d}
+    ours = {_key(d): d for d in rendered[variant]}
+    assert set(real) == set(ours)
+    for key, doc in ours.items():
+        assert doc["metadata"].get("namespace") == real[key]["metadata"].get("namespace"), key
+        assert [c["image"] for c in _containers(doc)] == [c["image"] for c in _containers(real[key])], key
+        assert doc.get("spec") == real[key].get("spec") and doc.get("data") == real[key].get("data"), key
+
+
+def test_mapi_deployment_probes_resources_and_hpa(rendered):
+    for variant in ["base", *OVERLAYS]:
+        docs = rendered[variant]
+        mapi = _by_kind(docs, "Deployment")["mapi"]
+        (container,) = mapi["spec"]["template"]["spec"]["containers"]
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert container["command"][:3] == ["cyclops", "serve", "mapi"]
+        assert "replicas" not in mapi["spec"], "the HPA owns the replica count"
+        hpa = _by_kind(docs, "HorizontalPodAutoscaler")["mapi"]
+        assert hpa["apiVersion"] == "autoscaling/v2"
+        assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (1, 10)
+        assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "mapi"}
+        (metric,) = hpa["spec"]["metrics"]
+        assert metric["resource"]["name"] == "cpu" and 0 < metric["resource"]["target"]["averageUtilization"] <= 100
+        for doc in docs:
+            for c in _containers(doc):
+                assert {"cpu", "memory"} <= set(c["resources"]["requests"]) and {"cpu", "memory"} <= set(c["resources"]["limits"]), _key(doc)
+
+
+def test_services_select_their_pods_and_ingress_routes_exist(rendered):
+    for variant in ["base", *OVERLAYS]:
+        docs = rendered[variant]
+        pods = [d["spec"]["template"] for d in docs if d["kind"] in {"Deployment", "StatefulSet"}]
+        services = _by_kind(docs, "Service")
+        for name, service in services.items():
+            selected = [p for p in pods if service["spec"]["selector"].items() <= p["metadata"]["labels"].items()]
+            assert selected, f"{variant}: service {name} selects no pod"
+            ports = {p["name"] for t in selected for c in t["spec"]["containers"] for p in c.get("ports", [])}
+            assert {p["targetPort"] for p in service["spec"]["ports"]} <= ports
+        ingress = _by_kind(docs, "Ingress")["cyclops"]
+        hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
+        assert hosts <= set(ingress["spec"]["tls"][0]["hosts"]), "every routed host is covered by TLS"
+        backends = {(p["path"], p["backend"]["service"]["name"]) for r in ingress["spec"]["rules"] for p in r["http"]["paths"]}
+        assert ("/", "workbench") in backends and ("/v1", "mapi") in backends
+        assert not any(path in {"/metrics", "/healthz", "/readyz"} for path, _ in backends)
+        for _, service in backends:
+            assert service in services
+
+
+def test_retrain_cronjob_weekly_and_configurable(rendered):
+    base = _by_kind(rendered["base"], "CronJob")["cyclops-retrain"]
+    minute, hour, dom, month, dow = base["spec"]["schedule"].split()
+    assert (dom, month) == ("*", "*") and dow.isdigit() and 0 <= int(dow) <= 6, "once a week"
+    assert base["spec"]["concurrencyPolicy"] == "Forbid"
+    (container,) = base["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == ["cyclops", "retrain"]
+    dev = _by_kind(rendered["dev"], "CronJob")["cyclops-retrain"]
+    assert dev["spec"]["schedule"] != base["spec"]["schedule"], "an overlay can change the schedule"
+
+
+def test_configuration_keys_are_real_settings_and_secrets_referenced_exist(rendered):
+    for variant in ["base", *OVERLAYS]:
+        docs = rendered[variant]
+        config = _by_kind(docs, "ConfigMap")["cyclops-config"]
+        keys = set(config["data"])
+        secrets = _by_kind(docs, "Secret")
+        if "cyclops-secrets" in secrets:
+            keys |= set(secrets["cyclops-secrets"]["stringData"])
+            assert all("change-me" in v or "dev-only" in v or v.startswith("cyclops") for v in secrets["cyclops-secrets"]["stringData"].values())
+        else:
+            assert variant == "prod", "only prod leaves the Secret to be created outside git"
+        cyclops_keys = {k for k in keys if k.startswith("CYCLOPS_")}
+        assert cyclops_keys - SETTING_VARS == set(), f"{variant}: not settings"
+        assert {"CYCLOPS_STORE", "CYCLOPS_S3_ENDPOINT_URL", "CYCLOPS_MONGO_DB", "CYCLOPS_MLFLOW_URI"} <= keys
+    # every CYCLOPS_* word anywhere in the manifests is a setting
+    for path in K8S.rglob("*.yaml"):
+        assert set(CYCLOPS_VAR.findall(path.read_text())) <= SETTING_VARS, path
+    prod_config = _by_kind(rendered["prod"], "ConfigMap")["cyclops-config"]["data"]
+    assert prod_config["CYCLOPS_S3_ENDPOINT_URL"].startswith("https://")
+
+
+def test_overlays_pin_images_and_namespaces(rendered):
+    for variant, namespace in {"dev": "cyclops-dev", "prod": "cyclops"}.items():
+        for doc in rendered[variant]:
+            if doc["kind"] != "Namespace":
+                assert doc["metadata"]["namespace"] == namespace
+            for container in _containers(doc):
+                assert ":" in container["image"] and not container["image"].startswith("cyclops-"), container["image"]
+
+
+# ---------------------------------------------------------------- CI and conda
+
+
+def test_workflow_matches_github_schema_and_does_the_three_jobs():
+    path = ROOT / ".github" / "workflows" / "ci.yml"
+    result = _check_jsonschema("vendor.github-workflows", path)
+    assert result.exit_code == 0, result.output
+    workflow = yaml.safe_load(path.read_text())
+    jobs = workflow["jobs"]
+    assert any(step.get("run") == "make test" for step in jobs["test"]["steps"])
+    assert "make test" in (ROOT / "Makefile").read_text() or "test:" in (ROOT / "Makefile").read_text()
+    build = next(s for s in jobs["images"]["steps"] if str(s.get("uses", "")).startswith("docker/build-push-action"))
+    assert build["with"]["push"] is True and build["with"]["file"] == "docker/${{ matrix.image }}.Dockerfile"
+    for image in jobs["images"]["strategy"]["matrix"]["image"]:
+        assert (ROOT / "docker" / f"{image}.Dockerfile").is_file()
+    assert "refs/heads/main" in jobs["images"]["if"] and jobs["images"]["permissions"]["packages"] == "write"
+    deploy = " ".join(s.get("run", "") for s in jobs["deploy"]["steps"])
+    assert "kustomize edit set image" in deploy and "kubectl apply -k deploy/k8s/overlays/prod" in deploy
+    assert "rollout status deployment/mapi" in deploy and "rollout status deployment/workbench" in deploy
+    assert jobs["deploy"]["needs"] == "images" and jobs["images"]["needs"] == "test"
+
+
+def test_environment_yml_installs_the_package_so_it_follows_pyproject():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert env["channels"][0] == "conda-forge"
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    assert "python=3.11" in conda and "pip" in conda and any(d.startswith("tesseract") for d in conda)
+    assert ">=3.11" in project["requires-python"] and "<3.12" in project["requires-python"]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    # `-e .` (with extras) installs cyclops itself, which pulls every [project].dependencies entry
+    local = [p for p in pip if re.fullmatch(r'-e\s+"?\.(\[[a-z,]+\])?"?', p)]
+    assert local, "environment.yml must install the package itself"
+    extras = re.findall(r"\[([a-z,]+)\]", local[0])
+    assert not extras or set(extras[0].split(",")) <= set(project["optional-dependencies"])
+    # no second, drifting list of dependencies
+    names = {re.split(r"[<>=!\[; ]", dep, maxsplit=1)[0].lower() for dep in project["dependencies"]}
+    assert not names & {re.split(r"[<>=!\[ ]", p, maxsplit=1)[0].lower() for p in pip if not p.startswith("-")}
+    assert not names & {re.split(r"[<>= ]", c, maxsplit=1)[0].lower() for c in conda} - {"python", "pip"}

@@ -1,0 +1,66 @@
+"""Licence numbers: exactly 8 digits, confusions repaired, never invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from cyclops.extract.lines import SourceLine
+from cyclops.extract.npn import find_npn, parse_npn
+from cyclops.model.ocr import rect
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("NPN 80012345", "80012345", "NPN"),
+        ("NPN: 8001 2345", "80012345", "NPN"),
+        ("NPN80012345", "80012345", "NPN"),
+        ("NPN 8OO12345", "80012345", "NPN"),
+        ("N.P.N. 8OOl2345", "80012345", "NPN"),
+        ("NPM# 80012345", "80012345", "NPN"),
+        ("NPN/NPN 80012345 Lot 1234", "80012345", "NPN"),
+        ("NPN 8001-2345", "80012345", "NPN"),
+        ("DIN-HM 80098765", "80098765", "DIN-HM"),
+        ("D.I.N.-H.M. 8OO98765", "80098765", "DIN-HM"),
+    ],
+)
+def test_parse_npn_reads_eight_digits(text: str, value: str, kind: str) -> None:
+    assert parse_npn(text) == (value, kind, True)
+
+
+@pytest.mark.parametrize("text", ["NPN 800123", "NPN 8001234", "NPN 8O0", "DIN-HM 8009"])
+def test_partial_number_is_illegible_never_completed(text: str) -> None:
+    assert parse_npn(text)[0] is None
+    assert parse_npn(text)[2] is False
+
+
+def test_lines_without_prefix_are_not_licence_numbers() -> None:
+    assert parse_npn("Lot 12345678") is None
+    assert find_npn(["Lot 12345678", "Exp 2027/01"]).value is None
+
+
+def test_find_npn_keeps_evidence_of_an_illegible_number() -> None:
+    line = SourceLine("NPN 800123", image="img1", polygon=rect(1500, 40, 1600, 60), label="npn")
+    result = find_npn([line])
+    assert result.value is None and result.legible is False
+    assert result.evidence[0].image == "img1" and result.evidence[0].polygon == rect(1500, 40, 1600, 60)
+    fv = result.field_value()
+    assert fv.value is None and fv.evidence
+
+
+def test_find_npn_joins_prefix_and_number_on_separate_lines() -> None:
+    result = find_npn(["Vitamin D3", "NPN", "8001 2345"])
+    assert result.value == "80012345"
+    assert [e.text for e in result.evidence] == ["NPN", "8001 2345"]
+
+
+def test_readable_number_beats_illegible_one_on_another_photo() -> None:
+    lines = [SourceLine("NPN 800123", image="img0"), SourceLine("NPN 80012345", image="img1", confidence=0.8)]
+    result = find_npn(lines)
+    assert result.value == "80012345" and result.legible and result.evidence[0].image == "img1"
+    assert result.confidence == pytest.approx(0.8)
+
+
+def test_bare_number_counts_only_on_a_line_labelled_npn() -> None:
+    assert find_npn([SourceLine("80012345", label="other")]).value is None
+    assert find_npn([SourceLine("8001 2345", label="npn", label_probability=0.9)]).value == "80012345"

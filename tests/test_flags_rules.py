@@ -1,0 +1,420 @@
+"""Every flag code fires on a minimal violating label and stays silent on the compliant one."""
+
+from __future__ import annotations
+
+import pytest
+
+from cyclops.flags import raise_flags
+from cyclops.flags.messages import MESSAGES
+from cyclops.lnhpd.records import (
+    LicenceBundle,
+    MedicinalIngredient,
+    ProductLicence,
+    ProductPurpose,
+    ProductRisk,
+    ProductRoute,
+)
+from cyclops.model.analysis import (
+    Evidence,
+    Fields,
+    FieldValue,
+    Ingredient,
+    LabelledLine,
+    Match,
+    NonMedicinalIngredient,
+    TextItem,
+)
+from cyclops.model.ocr import rect
+
+LID = 1234567
+NPN = "80012345"
+
+
+def licence(language: str = "en", active: bool = True) -> LicenceBundle:
+    fr = language == "fr"
+    return LicenceBundle(
+        language=language,
+        licence=ProductLicence(lnhpd_id=LID, licence_number=NPN, product_name="Sunny Vitamin D3 1000 IU",
+                               company_name="Maple Naturals Inc.", dosage_form="Tablet" if not fr else "Comprimé",
+                               flag_product_status=1 if active else 0),
+        medicinal_ingredients=[
+            MedicinalIngredient(lnhpd_id=LID, ingredient_name="Cholécalciférol" if fr else "Cholecalciferol",
+                                quantity=25, quantity_unit_of_measure="µg"),
+            MedicinalIngredient(lnhpd_id=LID, ingredient_name="Carbonate de calcium" if fr else "Calcium carbonate",
+                                quantity=1250, quantity_unit_of_measure="mg", potency_amount=500,
+                                potency_unit_of_measure="mg", potency_constituent="Calcium"),
+        ],
+        purposes=[
+            ProductPurpose(lnhpd_id=LID, purpose=("Aide au développement et au maintien des os et des dents." if fr else
+                                                  "Helps in the development and maintenance of bones and teeth.")),
+            ProductPurpose(lnhpd_id=LID, purpose=("Aide à prévenir la carence en vitamine D." if fr else
+                                                  "Helps to prevent vitamin D deficiency.")),
+        ],
+        risks=[ProductRisk(lnhpd_id=LID, risk_text=(
+            "Consultez un praticien de soins de santé avant l'usage si vous avez des calculs rénaux." if fr else
+            "Consult a health care practitioner prior to use if you have kidney stones."))],
+        routes=[ProductRoute(lnhpd_id=LID, route_type_desc="Orale" if fr else "Oral")],
+    )
+
+
+def ev(text: str, y: int = 0) -> list[Evidence]:
+    return [Evidence(image="img0", polygon=rect(10, y, 300, y + 20), text=text)]
+
+
+def compliant_fields() -> Fields:
+    return Fields(
+        npn=FieldValue(value=NPN, confidence=0.95, evidence=ev("NPN 80012345")),
+        product_name=FieldValue(value="Sunny Vitamin D3 1000 IU", confidence=0.9, evidence=ev("Sunny Vitamin D3 1000 IU", 30)),
+        brand=FieldValue(value="Sunny"),
+        company=FieldValue(value="Maple Naturals Inc.", evidence=ev("Maple Naturals Inc.", 60)),
+        medicinal_ingredients=[
+            Ingredient(name="Vitamin D3 (Cholecalciferol)", quantity=1000, unit="IU", evidence=ev("Vitamin D3 ... 1000 IU", 90)),
+            Ingredient(name="Calcium (Calcium carbonate)", quantity=500, unit="mg", evidence=ev("Calcium ... 500 mg", 120)),
+        ],
+        non_medicinal_ingredients=[NonMedicinalIngredient(name="Microcrystalline cellulose")],
+        recommended_uses=[
+            TextItem(text="Helps in the development and maintenance of bones and teeth.", language="en", evidence=ev("uses", 150)),
+            TextItem(text="Helps to prevent vitamin D deficiency.", language="en"),
+            TextItem(text="Aide au développement et au maintien des os et des dents.", language="fr"),
+            TextItem(text="Aide à prévenir la carence en vitamine D.", language="fr"),
+        ],
+        directions=[TextItem(text="Adults: take 1 tablet daily with food.", language="en"),
+                    TextItem(text="Adultes : prendre 1 comprimé par jour avec de la nourriture.", language="fr")],
+        cautions=[TextItem(text="Consult a health care practitioner prior to use if you have kidney stones.", language="en"),
+                  TextItem(text="Consultez un praticien de soins de santé avant l'usage si vous avez des calculs rénaux.",
+                           language="fr")],
+    )
+
+
+def exact_match() -> Match:
+    return Match(lnhpd_id=LID, licence_number=NPN, method="npn_exact", score=1.0)
+
+
+def flags_for(fields: Fields, match: Match | None = None, active: bool = True, lines: list[LabelledLine] | None = None,
+              with_licence: bool = True) -> list:
+    en, fr = (licence("en", active), licence("fr", active)) if with_licence else (None, None)
+    return raise_flags(fields, match or exact_match(), en, fr, lines or [])
+
+
+def codes(flags: list) -> list[str]:
+    return [f.code for f in flags]
+
+
+def test_compliant_label_raises_nothing() -> None:
+    assert flags_for(compliant_fields()) == []
+
+
+def test_every_code_has_bilingual_messages() -> None:
+    for code, msg in MESSAGES.items():
+        assert msg.severity in ("high", "medium", "low")
+        assert msg.en and msg.fr and msg.en != msg.fr, code
+
+
+def test_npn_missing() -> None:
+    f = compliant_fields()
+    f.npn = FieldValue()
+    flags = flags_for(f, Match(method="search", lnhpd_id=LID, licence_number=NPN, score=0.9))
+    assert codes(flags) == ["NPN_MISSING"]
+    assert flags[0].severity == "high" and "NPN" in flags[0].message and "NPN" in flags[0].message_fr
+
+
+def test_npn_illegible_with_partial_number() -> None:
+    f = compliant_fields()
+    f.npn = FieldValue(value=None, confidence=0.2, evidence=ev("NPN 8001"))
+    flags = flags_for(f, Match(method="search", lnhpd_id=LID, licence_number=NPN, score=0.9))
+    assert codes(flags) == ["NPN_ILLEGIBLE"]
+    assert flags[0].evidence[0].text == "NPN 8001" and "8001" in flags[0].message
+
+
+def test_npn_illegible_as_marked_by_the_extractor_or_seen_in_lines() -> None:
+    f = compliant_fields()
+    f.npn = FieldValue(value=None, confidence=0.1, evidence=ev("NPN 800"), illegible=True)
+    assert codes(flags_for(f)) == ["NPN_ILLEGIBLE"]
+    f.npn = FieldValue()
+    line = LabelledLine(image="img2", polygon=rect(0, 0, 9, 9), text="NPN 8001 2", label="npn")
+    flags = flags_for(f, lines=[line])
+    assert codes(flags) == ["NPN_ILLEGIBLE"] and flags[0].evidence[0].image == "img2"
+    # a stray line the classifier called npn but with no prefix or number is no evidence of one
+    stray = LabelledLine(image="img2", polygon=rect(0, 0, 9, 9), text="Lot", label="npn")
+    assert codes(flags_for(f, lines=[stray])) == ["NPN_MISSING"]
+
+
+def test_npn_not_found() -> None:
+    f = compliant_fields()
+    f.npn.value = "80999999"
+    assert codes(flags_for(f, Match(method="none"), with_licence=False)) == ["NPN_NOT_FOUND"]
+    # one digit away from the matched licence: an OCR slip, not a violation
+    f.npn.value = "80012346"
+    assert "NPN_NOT_FOUND" not in codes(flags_for(f, Match(method="search", lnhpd_id=LID, licence_number=NPN, score=0.9)))
+
+
+def test_licence_inactive() -> None:
+    flags = flags_for(compliant_fields(), active=False)
+    assert codes(flags) == ["LICENCE_INACTIVE"]
+    assert NPN in flags[0].message and flags[0].licence_field == "productlicence.flag_product_status"
+
+
+def test_product_name_mismatch_but_ocr_noise_tolerated() -> None:
+    f = compliant_fields()
+    f.product_name.value = "Sunny Vitarnin D3 1OOO IU"  # OCR slips
+    assert flags_for(f) == []
+    f.product_name.value = "Moonlight Sleep Formula"
+    flags = flags_for(f)
+    assert codes(flags) == ["PRODUCT_NAME_MISMATCH"]
+    assert flags[0].evidence and flags[0].licence_field == "productlicence.product_name"
+
+
+def test_company_mismatch() -> None:
+    f = compliant_fields()
+    f.company.value = "MAPLE NATURALS LTD"  # same company, other suffix
+    assert flags_for(f) == []
+    f.company.value = "Northern Pharma Corp."
+    assert codes(flags_for(f)) == ["COMPANY_MISMATCH"]
+    f.company.value = ":SU0/19811q"  # OCR debris is not a different company
+    assert flags_for(f) == []
+
+
+def test_ingredient_not_on_label() -> None:
+    """Only once the ingredient list was read (another licensed ingredient paired)."""
+    f = compliant_fields()
+    f.medicinal_ingredients = f.medicinal_ingredients[:1]
+    flags = flags_for(f)
+    assert codes(flags) == ["INGREDIENT_NOT_ON_LABEL"]
+    assert "Calcium carbonate" in flags[0].message
+    # printed but missed by the extractor: the OCR line proves it is on the label
+    line = LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text="Calcium carbonate 1250 mg", label="other")
+    assert flags_for(f, lines=[line]) == []
+
+
+def test_ingredient_not_licensed() -> None:
+    f = compliant_fields()
+    f.medicinal_ingredients.append(Ingredient(name="Ashwagandha root extract", quantity=300, unit="mg",
+                                              evidence=ev("Ashwagandha 300 mg", 200)))
+    flags = flags_for(f)
+    assert codes(flags) == ["INGREDIENT_NOT_LICENSED"]
+    assert flags[0].evidence[0].text == "Ashwagandha 300 mg"
+
+
+def test_garbled_ingredient_name_pairs_but_swapped_vitamin_does_not() -> None:
+    f = compliant_fields()
+    f.medicinal_ingredients[1].name = "Calc ium carbonatc"  # OCR split and slip
+    assert flags_for(f) == []
+    f = compliant_fields()
+    f.medicinal_ingredients[0] = Ingredient(name="Vitamin C", quantity=1000, unit="IU")
+    assert sorted(codes(flags_for(f))) == ["INGREDIENT_NOT_LICENSED", "INGREDIENT_NOT_ON_LABEL"]
+
+
+def test_ingredient_read_twice_with_debris_is_not_an_extra_ingredient() -> None:
+    f = compliant_fields()
+    f.medicinal_ingredients.append(Ingredient(name="Cholecalciferol 5 ree ss erecsiesssoncns etes"))
+    assert flags_for(f) == []
+
+
+def test_unread_ingredient_list_is_not_reported_missing() -> None:
+    f = compliant_fields()
+    f.medicinal_ingredients = []  # nothing read: no evidence the label lacks them
+    assert flags_for(f) == []
+
+
+def test_claim_with_ocr_debris_is_still_supported() -> None:
+    f = compliant_fields()
+    f.recommended_uses[0].text = "CAICIUM .......ccssesssssseceeecccc Helps in the development and maintenance of bones and teeth."
+    assert flags_for(f) == []
+    f.recommended_uses[0].text = "CAÏICIUM sessscccssscenesoco Helps in the development and maintenance of bones and teeth."
+    assert flags_for(f) == []
+
+
+def test_quantity_mismatch_after_unit_conversion() -> None:
+    f = compliant_fields()
+    f.medicinal_ingredients[0] = Ingredient(name="Vitamin D3", quantity=0.025, unit="mg")  # = 25 µg
+    assert flags_for(f) == []
+    f.medicinal_ingredients[0] = Ingredient(name="Vitamin D3", quantity=2000, unit="IU", evidence=ev("2000 IU"))
+    flags = flags_for(f)
+    assert codes(flags) == ["QUANTITY_MISMATCH"]
+    assert "2000 IU" in flags[0].message and flags[0].licence_field == "medicinalingredient.quantity"
+    # the calcium may be printed as compound (1250 mg) or as elemental potency (500 mg), but not 600 mg
+    f = compliant_fields()
+    f.medicinal_ingredients[1].quantity = 1250
+    assert flags_for(f) == []
+    f.medicinal_ingredients[1].quantity = 600
+    assert codes(flags_for(f)) == ["QUANTITY_MISMATCH"]
+
+
+def test_claim_not_licensed_in_english_and_french() -> None:
+    f = compliant_fields()
+    f.recommended_uses.append(TextItem(text="Supports healthy weight loss.", language="en", evidence=ev("weight", 300)))
+    f.recommended_uses.append(TextItem(text="Favorise la perte de poids.", language="fr"))
+    flags = flags_for(f)
+    assert codes(flags) == ["CLAIM_NOT_LICENSED"]  # one claim printed in two languages: one flag
+    assert flags[0].evidence[0].text == "weight"
+    assert "weight loss" in flags[0].message and "perte de poids" in flags[0].message_fr
+    # a French-only unlicensed claim is compared with the French purposes and flagged alone
+    f = compliant_fields()
+    f.recommended_uses.append(TextItem(text="Améliore la qualité du sommeil.", language="fr"))
+    flags = flags_for(f)
+    assert codes(flags) == ["CLAIM_NOT_LICENSED"] and "sommeil" in flags[0].message_fr
+
+
+def test_names_and_ingredients_filed_as_claims_are_not_claims() -> None:
+    f = compliant_fields()
+    f.recommended_uses += [TextItem(text="Sunny Vitamine D3 1000 UI", language="fr"),  # the French product name
+                           TextItem(text="Docosahexaenoic acid / Acide docosahexaénoïque", language="en"),
+                           TextItem(text="Oo Sunny", language="en")]
+    assert flags_for(f) == []
+
+
+def test_paraphrased_claim_is_supported() -> None:
+    f = compliant_fields()
+    f.recommended_uses[0] = TextItem(text="Helps build strong bones and teeth", language="en")
+    f.recommended_uses[2] = TextItem(text="Aide à bâtir des os et des dents solides", language="fr")
+    assert flags_for(f) == []
+
+
+@pytest.mark.parametrize("claim", ["Helps prevent cancer.", "Treats diabetes", "Aide à prévenir le cancer", "Guérit l'asthme"])
+def test_schedule_a_term(claim: str) -> None:
+    f = compliant_fields()
+    f.recommended_uses.append(TextItem(text=claim, evidence=ev(claim, 300)))
+    flags = flags_for(f)
+    assert codes(flags) == ["SCHEDULE_A_TERM"]  # not also CLAIM_NOT_LICENSED: one problem, one flag
+    assert flags[0].severity == "high" and flags[0].evidence[0].text == claim
+
+
+def test_schedule_a_claim_in_both_languages_is_one_flag() -> None:
+    f = compliant_fields()
+    f.recommended_uses += [TextItem(text="Treats diabetes.", language="en"), TextItem(text="Traite le diabète.", language="fr")]
+    flags = flags_for(f)
+    assert codes(flags) == ["SCHEDULE_A_TERM"]
+    assert "diabetes" in flags[0].message and "diabète" in flags[0].message_fr and "Traite" in flags[0].message_fr
+
+
+def test_schedule_a_term_not_raised_for_licensed_wording_or_lookalikes() -> None:
+    f = compliant_fields()
+    f.recommended_uses.append(TextItem(text="Helps relieve joint pain associated with osteoarthritis.", language="en"))
+    flags = flags_for(f)
+    assert "SCHEDULE_A_TERM" not in codes(flags)  # osteoarthritis is not the listed word "arthritis"
+    # a licence that itself names the disease (monograph wording) makes it a licensed claim
+    en, fr = licence("en"), licence("fr")
+    en.purposes.append(ProductPurpose(lnhpd_id=LID, purpose="Helps to relieve symptoms of mild depression."))
+    f = compliant_fields()
+    f.recommended_uses.append(TextItem(text="Helps to relieve symptoms of mild depression.", language="en"))
+    assert raise_flags(f, exact_match(), en, fr, []) == []
+
+
+def test_injectable_term() -> None:
+    f = compliant_fields()
+    f.directions.append(TextItem(text="For intravenous use only. Inject 1 mL.", language="en", evidence=ev("inject", 400)))
+    flags = flags_for(f)
+    assert sorted(codes(flags)) == ["INJECTABLE_TERM", "INJECTABLE_TERM"]
+    f = compliant_fields()
+    f.product_name.value = "Sunny Vitamin D3 1000 IU Type IV"  # a Roman numeral is not a route
+    assert "INJECTABLE_TERM" not in codes(flags_for(f))
+
+
+def test_prescription_ingredient() -> None:
+    f = compliant_fields()
+    f.non_medicinal_ingredients.append(NonMedicinalIngredient(name="Sildenafil citrate", evidence=ev("sildenafil", 500)))
+    flags = flags_for(f)
+    assert codes(flags) == ["PRESCRIPTION_INGREDIENT"]
+    assert "sildenafil" in flags[0].message.lower() and flags[0].evidence
+
+
+def test_controlled_substance_unless_licensed() -> None:
+    f = compliant_fields()
+    line = LabelledLine(image="img1", polygon=rect(0, 0, 50, 10), text="Psilocybin mushroom powder 100 mg",
+                        label="medicinal_ingredient")
+    flags = flags_for(f, lines=[line])
+    assert codes(flags) == ["CONTROLLED_SUBSTANCE"]
+    assert flags[0].evidence[0].image == "img1"
+    # hemp seed oil is not cannabis under the Act's exemption
+    f.non_medicinal_ingredients.append(NonMedicinalIngredient(name="Cannabis sativa seed oil (hemp seed oil)"))
+    assert flags_for(f) == []
+
+
+def test_french_missing() -> None:
+    f = compliant_fields()
+    f.cautions = [c for c in f.cautions if c.language == "en"]
+    f.directions = [d for d in f.directions if d.language == "en"]
+    flags = flags_for(f)
+    assert codes(flags) == ["FRENCH_MISSING"]
+    assert "cautions" in flags[0].message and "directions" in flags[0].message and "français" not in flags[0].message
+    # the French block is on the photo, only the extractor missed it
+    line = LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text="MISES EN GARDE :", label="other")
+    line2 = LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text="Prendre 1 comprimé par jour.", label="dose", language="fr")
+    assert flags_for(f, lines=[line, line2]) == []
+
+
+def test_french_cautions_filed_under_another_label_still_count() -> None:
+    f = compliant_fields()
+    f.cautions = [c for c in f.cautions if c.language == "en"]
+    line = LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), label="other",
+                        text="Consultez un praticien de soins de santé avant l'usage")
+    assert flags_for(f, lines=[line]) == []
+
+
+def test_product_name_filed_as_a_caution_is_not_an_english_only_caution() -> None:
+    f = compliant_fields()
+    f.cautions = [TextItem(text="Sunny Vitamin D3 1000 IU", language="en")]
+    en, fr = licence("en"), licence("fr")
+    en.risks, fr.risks = [], []
+    assert raise_flags(f, exact_match(), en, fr, []) == []
+
+
+def test_absence_flags_need_a_readable_label() -> None:
+    """Upside-down text reads as gibberish: missing French, cautions or ingredients cannot be concluded."""
+    f = compliant_fields()
+    f.cautions = [c for c in f.cautions if c.language == "en"]
+    f.medicinal_ingredients = f.medicinal_ingredients[:1]
+    assert sorted(codes(flags_for(f))) == ["FRENCH_MISSING", "INGREDIENT_NOT_ON_LABEL"]
+    upside_down = [LabelledLine(image="img1", polygon=rect(0, 0, 9, 9), label="caution", text=t)
+                   for t in ("uonejnbeod ej ap ajqno un los ap ualaieid un zayjnsuo", "S9ou sdus sunper e epiy aupuaig saynp")]
+    assert flags_for(f, lines=upside_down) == []
+
+
+def test_french_missing_unlabelled_language_is_guessed() -> None:
+    f = compliant_fields()
+    for item in f.recommended_uses + f.directions + f.cautions:
+        item.language = None
+    assert flags_for(f) == []
+
+
+def test_cautions_missing() -> None:
+    f = compliant_fields()
+    f.cautions = [TextItem(text="Keep out of reach of children.", language="en"),
+                  TextItem(text="Garder hors de la portée des enfants.", language="fr")]
+    flags = flags_for(f)
+    assert codes(flags) == ["CAUTIONS_MISSING"]
+    assert "kidney stones" in flags[0].message and "calculs" not in flags[0].message
+    assert flags[0].licence_field == "productrisk.risk_text"
+
+
+def test_no_licence_runs_only_label_rules() -> None:
+    f = compliant_fields()
+    f.npn = FieldValue()
+    f.recommended_uses.append(TextItem(text="Cures cancer", language="en"))
+    assert sorted(codes(flags_for(f, Match(method="none"), with_licence=False))) == ["NPN_MISSING", "SCHEDULE_A_TERM"]
+
+
+def test_flags_sorted_by_severity() -> None:
+    f = compliant_fields()
+    f.company.value = "Northern Pharma Corp."  # low
+    f.cautions = f.cautions[:1]  # French cautions missing: medium
+    f.medicinal_ingredients[0].quantity = 5000  # high
+    severities = [fl.severity for fl in flags_for(f)]
+    assert severities == sorted(severities, key=["high", "medium", "low"].index)
+    assert severities[0] == "high" and severities[-1] == "low"
+
+
+def test_damaged_input_gives_flags_not_crashes() -> None:
+    f = Fields(
+        npn=FieldValue(value="NPN"),  # no digits at all
+        product_name=FieldValue(value="   "),
+        medicinal_ingredients=[Ingredient(name="", quantity=float("nan"), unit="mg"),
+                               Ingredient(name="Cholecalciferol", quantity=-5, unit="??")],
+        recommended_uses=[TextItem(text=""), TextItem(text="......"), TextItem(text="Helps", language="xx")],
+        cautions=[TextItem(text="!!!")],
+    )
+    lines = [LabelledLine(image="img0", polygon=[], text="", label="npn")]
+    flags = flags_for(f, Match(method="analyst", lnhpd_id=LID, licence_number=NPN), lines=lines)
+    assert all(fl.code in MESSAGES and fl.message and fl.message_fr for fl in flags)
+    assert "INGREDIENT_NOT_ON_LABEL" in codes(flags)  # the calcium is nowhere on this label
+    assert "QUANTITY_MISMATCH" not in codes(flags)  # an unknown unit is not comparable, so no claim of mismatch

@@ -1,0 +1,109 @@
+"""Licence matching against a real (small, synthetic) LNHPD SQLite built by the importer."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from cyclops.lnhpd import importer, sample
+from cyclops.lnhpd.database import LicenceDB, open_database
+from cyclops.lnhpd.records import LicenceBundle
+from cyclops.match import TOP_N, match_licence, one_digit_variants
+from cyclops.model.analysis import Fields, FieldValue, Ingredient
+
+
+@pytest.fixture(scope="module")
+def pairs() -> list[tuple[LicenceBundle, LicenceBundle]]:
+    return sample.generate(80, 11)
+
+
+@pytest.fixture(scope="module")
+def db(pairs, tmp_path_factory: pytest.TempPathFactory) -> LicenceDB:
+    root: Path = tmp_path_factory.mktemp("lnhpd")
+    paths = sample.write_api_json(pairs, root / "api")
+    importer.import_paths(paths, root / "lnhpd.sqlite")
+    return open_database(root / "lnhpd.sqlite")
+
+
+def unique(pairs, key) -> list[LicenceBundle]:
+    """Licences whose ``key`` no other licence shares (so the right answer is unambiguous)."""
+    counts = Counter(key(en) for en, _ in pairs)
+    return [en for en, _ in pairs if counts[key(en)] == 1 and en.active]
+
+
+def label(en: LicenceBundle, *, npn: str | None = None, name: str | None = None, company: bool = True,
+          ingredients: bool = True) -> Fields:
+    return Fields(
+        npn=FieldValue(value=npn),
+        product_name=FieldValue(value=name),
+        company=FieldValue(value=en.licence.company_name if company else None),
+        medicinal_ingredients=[Ingredient(name=i.ingredient_name, quantity=i.quantity, unit=i.quantity_unit_of_measure)
+                               for i in en.medicinal_ingredients] if ingredients else [],
+    )
+
+
+def typo(text: str) -> str:
+    """Two OCR-like slips: l -> 1, o -> 0, a dropped letter."""
+    return text.replace("l", "1", 1).replace("o", "0", 1)[:-2] + text[-1]
+
+
+def test_exact_npn(pairs, db) -> None:
+    en = pairs[0][0]
+    match = match_licence(label(en, npn=f"NPN {en.licence.licence_number}"), db)
+    assert match.method == "npn_exact" and match.score == 1.0
+    assert match.lnhpd_id == en.licence.lnhpd_id and match.licence_number == en.licence.licence_number
+    assert match.candidates[0].lnhpd_id == en.licence.lnhpd_id
+
+
+def test_unknown_npn_still_searches(pairs, db) -> None:
+    en = unique(pairs, lambda b: b.licence.product_name)[0]
+    match = match_licence(label(en, npn="99999999", name=en.licence.product_name), db)
+    assert match.method == "search" and match.lnhpd_id == en.licence.lnhpd_id
+    assert 0.6 <= match.score <= 1.0
+
+
+def test_name_with_typos(pairs, db) -> None:
+    for en in unique(pairs, lambda b: b.licence.product_name)[:3]:
+        fields = label(en, name=typo(en.licence.product_name), ingredients=False)
+        match = match_licence(fields, db)
+        assert match.method == "search" and match.lnhpd_id == en.licence.lnhpd_id, fields.product_name.value
+
+
+def test_by_ingredients_and_company(pairs, db) -> None:
+    key = lambda b: (b.licence.company_name, tuple(sorted(i.ingredient_name for i in b.medicinal_ingredients)))
+    en = unique(pairs, key)[0]
+    match = match_licence(label(en), db)  # no number, no name
+    assert match.candidates[0].lnhpd_id == en.licence.lnhpd_id
+    assert match.method == "search"
+
+
+def test_off_by_one_npn_ranks_first_but_stays_search(pairs, db) -> None:
+    numbers = {en.licence.licence_number for en, _ in pairs}
+    en = unique(pairs, lambda b: b.licence.product_name)[1]
+    misread = next(v for v in one_digit_variants(en.licence.licence_number) if v not in numbers)
+    match = match_licence(label(en, npn=misread, name=typo(en.licence.product_name), company=False), db)
+    assert match.method == "search" and match.lnhpd_id == en.licence.lnhpd_id
+    assert match.candidates[0].lnhpd_id == en.licence.lnhpd_id
+
+
+def test_top_candidates_always_returned(pairs, db) -> None:
+    en = pairs[2][0]
+    match = match_licence(label(en, npn=en.licence.licence_number, name=en.licence.product_name), db)
+    assert len(match.candidates) == TOP_N
+    assert len({c.lnhpd_id for c in match.candidates}) == TOP_N
+    scores = [c.score for c in match.candidates[1:]]
+    assert scores == sorted(scores, reverse=True) and all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_no_match(db) -> None:
+    fields = Fields(product_name=FieldValue(value="Zqxj Wvvk"))
+    match = match_licence(fields, db)
+    assert match.method == "none" and match.lnhpd_id is None and match.licence_number is None
+    assert match_licence(Fields(), db).method == "none"
+
+
+def test_one_digit_variants() -> None:
+    variants = one_digit_variants("801")
+    assert len(variants) == 27 and "802" in variants and "801" not in variants

@@ -1,0 +1,120 @@
+"""OCR-confusion repair, number parsing and per-language spelling correction."""
+
+from __future__ import annotations
+
+import pytest
+
+from cyclops.normalize.confusions import (
+    NumberError,
+    normalize_codes,
+    normalize_text,
+    normalize_units,
+    parse_number,
+    repair_numbers,
+)
+from cyclops.normalize.spelling import SpellCorrector, UnknownLanguage, builtin_words
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("NPN 8OO12345", "NPN 80012345"),
+        ("8OOl2345", "80012345"),
+        ("BOO12345", "80012345"),
+        ("1OOmg", "100mg"),
+        ("1O|", "101"),
+        ("2S mcg", "25 mcg"),
+        ("Vitamin B12", "Vitamin B12"),  # a vitamin name, not a number
+        ("Vitamin D3 and K2", "Vitamin D3 and K2"),
+        ("Zinc 1O mg", "Zinc 10 mg"),
+        ("SOLO", "SOLO"),  # no digit: a word
+        ("CoQ10", "CoQ10"),
+    ],
+)
+def test_repair_numbers_only_inside_numeric_tokens(raw: str, expected: str) -> None:
+    assert repair_numbers(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["NPN 80012345", "NPM 80012345", "NPN# 80012345", "N.P.N. 80012345", "NPN: 80012345", "NPN/NPN 80012345", "N P N 80012345"]
+)
+def test_npn_prefix_variants(raw: str) -> None:
+    assert normalize_codes(raw) == "NPN 80012345"
+
+
+@pytest.mark.parametrize("raw", ["DIN-HM 80098765", "DIN HM 80098765", "D.I.N.-H.M. 80098765", "DINHM 80098765"])
+def test_din_hm_variants(raw: str) -> None:
+    assert normalize_codes(raw) == "DIN-HM 80098765"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("25 µg", "25 mcg"), ("25 μg", "25 mcg"), ("25 ug", "25 mcg"), ("25 meg", "25 mcg"), ("25mcg", "25mcg"),
+        ("1000 UI", "1000 IU"), ("1000 I.U.", "1000 IU"), ("1000 iu", "1000 IU"),
+        ("5 rng", "5 mg"), ("5 MG", "5 mg"), ("15 ml", "15 mL"), ("10 UFC", "10 CFU"),
+        ("omega", "omega"),
+    ],
+)
+def test_units(raw: str, expected: str) -> None:
+    assert normalize_units(raw) == expected
+
+
+def test_normalize_text_combines_everything() -> None:
+    assert normalize_text("N.P.N. 8OO12345 — Vitamine D3 25 µg (1 000 UI)") == "NPN 80012345 — Vitamine D3 25 mcg (1 000 IU)"
+
+
+@pytest.mark.parametrize(
+    ("raw", "language", "expected"),
+    [
+        ("2,5", None, 2.5), ("2,5", "fr", 2.5), ("0,125", None, 0.125), ("1,000", "en", 1000.0), ("1,000", "fr", 1.0),
+        ("1 000", "fr", 1000.0), ("1\u00a0000", "fr", 1000.0), ("10 000 000", None, 1e7), ("1,000.5", None, 1000.5),
+        ("1.000,5", None, 1000.5), ("2.5", None, 2.5), ("12", None, 12.0),
+    ],
+)
+def test_parse_number(raw: str, language: str | None, expected: float) -> None:
+    assert parse_number(raw, language) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "1,2,3a", "1 00"])
+def test_parse_number_rejects_non_numbers(raw: str) -> None:
+    with pytest.raises(NumberError):
+        parse_number(raw)
+
+
+@pytest.fixture(scope="module")
+def corrector() -> SpellCorrector:
+    return SpellCorrector({"en": {"cholecalciferol": 20, "ashwagandha": 5}, "fr": {"cholécalciférol": 20}})
+
+
+def test_spelling_corrects_with_the_line_language(corrector: SpellCorrector) -> None:
+    assert corrector.correct("Take with foood. Cholecalciferl supports bones", "en") == "Take with food. Cholecalciferol supports bones"
+    assert corrector.correct("Prendre avec nourritur. Cholecalciferol", "fr") == "Prendre avec nourriture. Cholécalciférol"
+
+
+def test_spelling_keeps_languages_apart(corrector: SpellCorrector) -> None:
+    # French words on a French line stay French; the English dictionary is not consulted
+    assert corrector.correct("Vitamine recommandé", "fr") == "Vitamine recommandé"
+    assert corrector.correct("Vitamine", "en") == "Vitamin"
+
+
+def test_spelling_never_touches_numbers_codes_or_unknown_language(corrector: SpellCorrector) -> None:
+    assert corrector.correct("NPN 8OO12345 B12 1OOmg", "en") == "NPN 8OO12345 B12 1OOmg"
+    assert corrector.correct("Cholecalciferl", None) == "Cholecalciferl"
+    assert corrector.correct_word("zzzzqqqq", "en") == "zzzzqqqq"
+
+
+def test_spelling_uses_a_vocabulary_source() -> None:
+    class Vocab:
+        def vocabulary(self, language: str) -> dict[str, int]:
+            return {"en": {"echinacea": 10}, "fr": {"échinacée": 10}}[language]
+
+    sc = SpellCorrector.from_database(Vocab())
+    assert sc.correct("Echinacae", "en") == "Echinacea"
+    assert sc.correct("echinacee", "fr") == "échinacée"
+
+
+def test_builtin_words_are_shipped_and_unknown_language_is_refused() -> None:
+    assert "directions" in builtin_words("en") and "mode" in builtin_words("fr")
+    with pytest.raises(UnknownLanguage):
+        builtin_words("de")

@@ -1,0 +1,244 @@
+"""The retraining loop end to end: real OCR, real corrections through MapiClient, real MLflow.
+
+One module fixture renders a handful of "compact"-family products (a layout the
+base model never saw), analyses them in-process, and has a truth-knowing analyst
+correct the line labels through ``MapiClient.post_edit``; a second copy of each is
+"reviewed" by a careless analyst who shuffles the labels. The served baseline is a
+model trained by the same recipe on the synthetic base set alone, so the only
+difference a candidate brings is what it learned from the corrections.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cyclops.settings import get_settings
+
+SYNTH_N = 4
+BENCH_N = 3
+N_PRODUCTS = 5
+#: with a few dozen held-out lines per label one flipped line moves a label's F1 by more than the
+#: production default (0.02); the benchmark guard (0.02 macro-F1) stays at its default
+MAX_LABEL_DROP = 0.1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def family(tmp_path_factory: pytest.TempPathFactory, lnhpd_sample, _server_process):
+    """Analysed compact-family products, corrected well (``good``) and shuffled (``shuffled``), and a served baseline."""
+    import mlflow
+    from cyclops.client import MapiClient
+    from cyclops.retrain import dataset as rd
+    from cyclops.retrain import train as rt
+    from cyclops.retrain.simulate import review_with_truth
+    from cyclops.retrain.tracking import MODEL_NAME, configure
+    from cyclops.synth.config import SynthConfig
+    from cyclops.synth.product import synthesize_product
+
+    data = tmp_path_factory.mktemp("retrain-data")
+    env = {"CYCLOPS_DATA_DIR": str(data), "CYCLOPS_LNHPD_DB": str(lnhpd_sample[0]), "OMP_THREAD_LIMIT": "1"}
+    with pytest.MonkeyPatch.context() as mp:
+        _use(mp, env)
+        products = []
+        for k, (en, fr) in enumerate(lnhpd_sample[1][:N_PRODUCTS]):
+            truth, images = synthesize_product(en, fr, 700 + k, SynthConfig(family="compact", clean=True, width=1200, height=900))
+            products.append((truth, [(img.file, images[img.id]) for img in truth.images]))
+        t0 = time.monotonic()
+        client = MapiClient()
+        shuffled, good, edits, reviewed = [], [], 0, 0
+        for k, (truth, photos) in enumerate(products):
+            analysis, n = review_with_truth(client, client.analyze(photos), truth, shuffle_seed=k)
+            shuffled.append(analysis.analysis_id)
+            reviewed += n > 0
+        print(f"[retrain fixture] shuffled reviews {time.monotonic() - t0:.1f}s")
+        time.sleep(1.1)  # edit times have one-second resolution
+        good_since = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+        for truth, photos in products:
+            analysis, n = review_with_truth(client, client.analyze(photos), truth)
+            if n:
+                good.append(analysis.analysis_id)
+            edits += n
+            reviewed += n > 0
+        print(f"[retrain fixture] good reviews {time.monotonic() - t0:.1f}s")
+        # the served baseline: the same recipe on the synthetic base set alone
+        base = rd.build_dataset(reviewed=[], synthetic_n=SYNTH_N)
+        rd.save_dataset(base)
+        baseline = rt.train_candidate(base)
+        bench = rt.benchmark_examples(BENCH_N)
+        base_evals = rt.evaluate_all(baseline, base, bench)
+        print(f"[retrain fixture] baseline trained {time.monotonic() - t0:.1f}s")
+        configure()
+        info = rt.log_candidate(baseline, base, base_evals)
+        print(f"[retrain fixture] baseline logged {time.monotonic() - t0:.1f}s")
+        mlflow.MlflowClient().set_registered_model_alias(MODEL_NAME, "production", info["model_version"])
+        get_settings.cache_clear()
+    return {"env": env, "reviewed": reviewed, "good": good, "shuffled": shuffled, "good_since": good_since, "edits": edits,
+            "baseline": baseline, "base": base, "base_evals": base_evals, "baseline_version": info["model_version"],
+            "bench": bench}
+
+
+@pytest.fixture()
+def env(family, monkeypatch: pytest.MonkeyPatch) -> dict:
+    _use(monkeypatch, family["env"])
+    return family
+
+
+@pytest.fixture(scope="module")
+def _server_process(tmp_path_factory: pytest.TempPathFactory):
+    """Start ``mlflow server`` early (it takes a while to boot) without waiting for it."""
+    folder = tmp_path_factory.mktemp("mlflow-server")
+    port = free_port()
+    with open(folder / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{folder / 'mlflow.db'}",
+             "--artifacts-destination", str(folder / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
+             "--workers", "1"],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+    yield proc, f"http://127.0.0.1:{port}", folder / "server.log"
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def mlflow_server(_server_process) -> str:
+    """A real ``mlflow server`` process on loopback with its own SQLite store and artefact root, once healthy."""
+    proc, url, log = _server_process
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return url
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"mlflow server did not start: {log.read_text()[-3000:]}")
+        time.sleep(0.5)
+
+
+def test_corrections_went_through_the_dashboard_api(env) -> None:
+    from cyclops.client import MapiClient
+    from cyclops.retrain.dataset import collect_reviewed
+
+    client = MapiClient()
+    assert env["edits"] > 0
+    some = env["good"][0]
+    edits = client.edits(some)
+    assert edits and all(e.field.startswith("lines[") and e.field.endswith("].label") for e in edits)
+    assert client.get_analysis(some).version == len(edits)
+    reviewed = collect_reviewed(since=env["good_since"])
+    assert sorted(r.analysis.analysis_id for r in reviewed) == sorted(env["good"])
+    assert len(collect_reviewed()) == env["reviewed"] >= N_PRODUCTS + 2
+
+
+def test_papermill_loop_promotes_a_model_that_learned_the_new_layout(env, tmp_path: Path) -> None:
+    import mlflow
+    from cyclops.retrain.dataset import load_dataset
+    from cyclops.retrain.registry import ModelWatcher, load_served_model
+    from cyclops.retrain.runner import run_retrain
+    from cyclops.retrain.tracking import MODEL_NAME
+    from cyclops.storage import open_store
+
+    watcher = ModelWatcher(interval=3600)
+    assert watcher.current()[1] == f"{MODEL_NAME}/{env['baseline_version']}"
+    record = run_retrain(since=env["good_since"], synthetic_n=SYNTH_N, bench_n=BENCH_N, workdir=tmp_path, progress=False,
+                         max_label_drop=MAX_LABEL_DROP)
+
+    assert record["promoted"], record["reasons"]
+    family_gain = record["heldout_correction"]["candidate"] - record["heldout_correction"]["current"]
+    assert family_gain >= 0.05, record["heldout_correction"]
+    assert record["benchmark"]["candidate"] >= record["benchmark"]["current"] - 0.02
+    # the dataset: versioned in the store, corrections from exactly the good analyses, split by product
+    dataset = load_dataset(record["dataset_version"])
+    assert sorted(dataset.manifest["analyses"]) == sorted(env["good"])
+    assert {r.group for r in dataset.train}.isdisjoint({r.group for r in dataset.heldout})
+    assert dataset.manifest["train"]["by_source"]["correction"] > 0
+    assert dataset.manifest["heldout"]["by_source"]["correction"] > 0
+    # the alias moved; the watcher and the loader serve the new version
+    client = mlflow.MlflowClient()
+    assert str(client.get_model_version_by_alias(MODEL_NAME, "production").version) == record["candidate_version"]
+    assert watcher.check_now() is True
+    assert watcher.current()[1] == f"{MODEL_NAME}/{record['candidate_version']}"
+    model, label = load_served_model()
+    assert label == watcher.current()[1] and hasattr(model, "predict_proba")
+    # records: tags, promotion.json, store copy, executed notebooks as artefacts
+    assert client.get_model_version(MODEL_NAME, record["candidate_version"]).tags["promotion"] == "promoted"
+    assert json.loads((tmp_path / "promotion.json").read_text())["promoted"] is True
+    store = open_store()
+    assert store.get_json(f"retrain/promotions/{record['dataset_version']}-v{record['candidate_version']}.json")["promoted"]
+    names = {Path(a.path).name for a in client.list_artifacts(record["candidate_run_id"], "notebooks")}
+    assert names == {"01_build_dataset.executed.ipynb", "02_train.executed.ipynb", "03_promote.executed.ipynb"}
+    assert "03_promote.executed.ipynb" in store.list(f"retrain/{record['dataset_version']}")
+    run = client.get_run(record["candidate_run_id"])
+    assert run.data.params["dataset_sha256"] == dataset.sha256
+    assert "heldout_medicinal_ingredient_f1" in run.data.metrics
+    assert {"confusion_heldout.png", "model"} <= {Path(a.path).name for a in client.list_artifacts(run.info.run_id)}
+
+
+def test_shuffled_corrections_are_refused_on_a_tracking_server(env, mlflow_server: str, tmp_path: Path) -> None:
+    import mlflow
+    from cyclops.retrain import dataset as rd
+    from cyclops.retrain import promote as rp
+    from cyclops.retrain import train as rt
+    from cyclops.retrain.tracking import MODEL_NAME, configure
+    from cyclops.storage import open_store
+
+    assert configure(mlflow_server) == mlflow_server
+    served = rt.log_candidate(env["baseline"], env["base"], env["base_evals"])
+    client = mlflow.MlflowClient()
+    client.set_registered_model_alias(MODEL_NAME, "production", served["model_version"])
+
+    reviewed = [r for r in rd.collect_reviewed() if r.analysis.analysis_id in set(env["shuffled"])]
+    assert len(reviewed) >= 2
+    dataset = rd.build_dataset(reviewed=reviewed, synthetic_n=SYNTH_N)
+    rd.save_dataset(dataset)
+    model = rt.train_candidate(dataset)
+    info = rt.log_candidate(model, dataset, rt.evaluate_all(model, dataset, env["bench"]))
+    record = rp.decide_promotion(info["model_version"], info["run_id"], dataset, bench=env["bench"],
+                                 max_label_drop=MAX_LABEL_DROP)
+    key = rp.keep_record(record, tmp_path)
+
+    assert record["promoted"] is False and record["reasons"]
+    assert str(client.get_model_version_by_alias(MODEL_NAME, "production").version) == served["model_version"]
+    version = client.get_model_version(MODEL_NAME, info["model_version"])
+    assert version.tags["promotion"] == "refused" and version.tags["promotion_reasons"]
+    assert client.get_run(info["run_id"]).data.tags["promotion"] == "refused"
+    assert open_store().get_json(key)["reasons"] == record["reasons"]
+    assert json.loads((tmp_path / "promotion.json").read_text())["promoted"] is False
+    assert mlflow.get_tracking_uri() == mlflow_server
+
+
+def test_cli_refuses_a_bad_date(env) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from cyclops.retrain.cli import register
+
+    app = typer.Typer()
+    register(app)
+    app.command("noop")(lambda: None)  # two commands, so typer keeps the command name
+    result = CliRunner().invoke(app, ["retrain", "--since", "last tuesday"])
+    assert result.exit_code != 0
+    assert "ISO date" in result.output

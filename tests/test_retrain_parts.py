@@ -1,0 +1,99 @@
+"""Fast checks of the retraining parts that need no OCR: gate, split, de-duplication, simulated analyst, registry fallback."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from cyclops.extract.features import LineExample
+from cyclops.model.analysis import Analysis, ImageInfo, LabelledLine
+from cyclops.model.truth import ProductTruth
+from cyclops.retrain.dataset import DatasetError, Row, deduplicate, normalize_since, split_by_product
+from cyclops.retrain.gate import benchmark_guard, decide
+
+
+def row(group: str, text: str, label: str = "other", source: str = "correction") -> Row:
+    return Row(source=source, group=group, example=LineExample(text=text, label=label, product_id=group))
+
+
+def test_gate_promotes_only_a_clear_gain_without_a_label_collapse() -> None:
+    current = {"brand": 0.8, "dose": 0.6, "caution": 0.9}
+    better = {"brand": 0.85, "dose": 0.8, "caution": 0.9}
+    assert decide(current, better).promote
+    small = decide(current, {"brand": 0.8, "dose": 0.61, "caution": 0.9}, min_gain=0.01)
+    assert not small.promote and "below the required" in small.reasons[0]
+    trade = decide(current, {"brand": 0.99, "dose": 0.99, "caution": 0.7}, max_label_drop=0.02)
+    assert not trade.promote and trade.worst_label == "caution" and trade.worst_drop == pytest.approx(0.2)
+    missing = decide(current, {"brand": 0.99, "dose": 0.99})  # a label the candidate lost counts as 0
+    assert not missing.promote and missing.worst_label == "caution"
+
+
+def test_benchmark_guard() -> None:
+    assert benchmark_guard(0.90, 0.89, 0.02) is None
+    reason = benchmark_guard(0.90, 0.80, 0.02)
+    assert reason is not None and "0.1000" in reason
+
+
+def test_split_never_puts_a_product_on_both_sides() -> None:
+    rows = [row(f"licence:{g}", f"line {i}", source=s) for s in ("correction", "synthetic") for g in range(7) for i in range(5)]
+    rows += [row("licence:0", "shared", source="synthetic")]  # same product from both sources
+    train, heldout = split_by_product(rows, 0.3, seed=3)
+    assert {r.group for r in train}.isdisjoint({r.group for r in heldout})
+    assert len(train) + len(heldout) == len(rows)
+    assert {r.source for r in heldout} == {"correction", "synthetic"}
+    assert split_by_product(rows, 0.3, seed=3) == (train, heldout)  # deterministic
+    with pytest.raises(DatasetError):
+        split_by_product(rows, 1.5)
+
+
+def test_deduplicate_keeps_the_latest_correction() -> None:
+    rows = [row("licence:1", "Vitamin D3", "brand"), row("licence:1", "Vitamin D3", "medicinal_ingredient"),
+            row("licence:2", "Vitamin D3", "brand")]
+    kept, dropped = deduplicate(rows)
+    assert dropped == 1
+    assert [(r.group, r.example.label) for r in kept] == [("licence:1", "medicinal_ingredient"), ("licence:2", "brand")]
+
+
+def test_since_must_be_a_date() -> None:
+    assert normalize_since("2026-01-31").startswith("2026-01-31T00:00:00")
+    assert normalize_since("") is None
+    with pytest.raises(DatasetError, match="ISO date"):
+        normalize_since("yesterday")
+
+
+def _square(x: float, y: float) -> list[tuple[float, float]]:
+    return [(x, y), (x + 100, y), (x + 100, y + 20), (x, y + 20)]
+
+
+def test_simulated_analyst_corrects_wrong_labels_and_can_shuffle() -> None:
+    from cyclops.lnhpd.records import LicenceBundle, ProductLicence
+    from cyclops.model.truth import TruthImage, TruthLine
+    from cyclops.retrain.simulate import planned_corrections, true_line_labels
+
+    labels = ["brand", "product_name", "dose", "caution", "other"]
+    truth = ProductTruth(
+        product_id="p1", licence=LicenceBundle(licence=ProductLicence(lnhpd_id=1, licence_number="80000001", product_name="X")),
+        images=[TruthImage(id="front", file="front.png", width=400, height=400,
+                           lines=[TruthLine(text=lab, label=lab, polygon=_square(10, 30 * i)) for i, lab in enumerate(labels)])],
+    )
+    lines = [LabelledLine(image="img0", polygon=_square(12, 30 * i + 2), text=lab, label="other") for i, lab in enumerate(labels)]
+    lines.append(LabelledLine(image="img0", polygon=_square(250, 350), text="noise", label="other"))  # on no truth line
+    analysis = Analysis(analysis_id="a1", images=[ImageInfo(id="img0", sha256="0" * 64, width=400, height=400)], lines=lines)
+    assert true_line_labels(analysis, truth) == dict(enumerate(labels))
+    plan = planned_corrections(analysis, truth)
+    assert plan == [(i, "other", lab) for i, lab in enumerate(labels) if lab != "other"]
+    shuffled = planned_corrections(analysis, truth, shuffle_seed=1)
+    after = {i: lab for i, _, lab in shuffled}
+    final = [after.get(i, "other") for i in range(len(labels))]
+    assert Counter(final) == Counter(labels) and final != labels
+
+
+def test_registry_falls_back_to_the_packaged_model_without_a_store() -> None:
+    from cyclops.retrain.registry import ModelWatcher, load_served_model, served_version
+
+    assert served_version() is None  # nothing registered, and no store file is created by asking
+    model, version = load_served_model()
+    assert version.startswith("packaged-") and hasattr(model, "predict_proba")
+    watcher = ModelWatcher(interval=3600)
+    assert watcher.current()[1] == version and watcher.check_now() is False

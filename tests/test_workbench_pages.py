@@ -1,0 +1,202 @@
+"""Widget logic driven from Python: set values, click buttons, check the edits that reach a real
+in-process ``MapiClient`` (store, catalogue and reference database in the test's tmp data dir)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_fixtures import sample_analysis, seed_in_process
+from cyclops.client import MapiClient
+from cyclops.lnhpd.sample import generate
+from cyclops.settings import get_settings
+from cyclops.workbench.app import Workbench
+from cyclops.workbench.i18n import STRINGS, t
+
+
+@pytest.fixture()
+def bench() -> tuple[Workbench, MapiClient]:
+    licences = generate(2, 7)
+    analysis, photo = sample_analysis(licences[0][0])
+    seed_in_process(analysis, photo, licences)
+    client = MapiClient()
+    assert client.base_url is None  # in-process: the same service layer mapi's routes call
+    workbench = Workbench(client, analyst="alice")
+    workbench.session.open("an-1")
+    return workbench, client
+
+
+def test_product_field_edit_is_posted_with_base_version(bench) -> None:
+    bench, client = bench
+    bench.product.inputs["brand"].value = "Tundra Labs"
+    [edit] = client.edits("an-1")
+    assert (edit.field, edit.after, edit.analyst, edit.base_version) == ("fields.brand.value", "Tundra Labs", "alice", 0)
+    assert edit.before == "Tundra"
+    assert bench.session.analysis.version == 1
+    assert "fields.brand.value" in bench.status.value
+
+
+def test_choose_other_licence_records_analyst_match(bench) -> None:
+    bench, client = bench
+    bench.product.choose((123, "80000001"))
+    fields = [(e.field, e.after) for e in client.edits("an-1")]
+    assert fields == [("match.lnhpd_id", 123), ("match.licence_number", "80000001"), ("match.method", "analyst")]
+    assert "80000001" in bench.product.matched.value
+
+
+def test_ingredient_table_shows_mismatch_and_missing(bench) -> None:
+    bench, _client = bench
+    states = [r.row.state for r in bench.ingredients.rows]
+    assert states[0] == "mismatch"
+    assert "label_only" in states and "licence_only" in states
+
+
+def test_ingredient_quantity_edit_delete_and_move(bench) -> None:
+    bench, client = bench
+    first = bench.ingredients.rows[0]
+    first.quantity.value = "2,5"  # French decimal comma
+    assert client.get_analysis("an-1").fields.medicinal_ingredients[0].quantity == 2.5
+    label_only = next(r for r in bench.ingredients.rows if r.row.state == "label_only")
+    label_only.to_non_medicinal.click()
+    fields = client.get_analysis("an-1").fields
+    assert [n.name for n in fields.non_medicinal_ingredients] == ["Zinc citrate"]
+    assert "Zinc citrate" not in [i.name for i in fields.medicinal_ingredients]
+    missing = next(r for r in bench.ingredients.rows if r.row.state == "licence_only")
+    missing.add_to_label.click()
+    assert client.get_analysis("an-1").fields.medicinal_ingredients[-1].name == missing.row.licence.ingredient_name
+    bench.ingredients.rows[0].delete.click()
+    assert [e.field for e in client.edits("an-1")][-1] == "fields.medicinal_ingredients[0]"
+
+
+def test_bad_quantity_is_reported_not_saved(bench) -> None:
+    bench, client = bench
+    bench.ingredients.rows[0].quantity.value = "abc"
+    assert client.edits("an-1") == []
+    assert "abc" in bench.ingredients.message.value
+
+
+def test_claim_decision_and_scores(bench) -> None:
+    bench, client = bench
+    assert len(bench.claims.decisions) == 2
+    bench.claims.decisions[1].value = False
+    assert client.get_analysis("an-1").fields.recommended_uses[1].compliant is False
+    html = bench.claims.table.children[1].children[0].value
+    assert "1.00" in html  # the printed licensed purpose matches itself
+
+
+def test_flag_confirm_with_reason_and_add(bench) -> None:
+    bench, client = bench
+    bench.flags.reasons[0].value = "printed 2x the licensed dose"
+    bench.flags.confirm_buttons[0].click()
+    flag = client.get_analysis("an-1").flags[0]
+    assert (flag.decision, flag.reason) == ("confirmed", "printed 2x the licensed dose")
+    bench.flags.add_flag("missing_caution", "medium", "No pregnancy caution")
+    added = client.get_analysis("an-1").flags[-1]
+    assert (added.code, added.source, added.severity) == ("MISSING_CAUTION", "analyst", "medium")
+
+
+def test_conflict_shows_other_change_and_keeps_mine(bench) -> None:
+    bench, client = bench
+    other = Workbench(MapiClient(), analyst="bob")  # another analyst's dashboard, its own client
+    other.session.open("an-1")
+    other.product.inputs["company"].value = "Bob's Company"
+    bench.product.inputs["company"].value = "Alice's Company"
+    status = bench.status.value
+    assert "bob" in status and "Bob&#x27;s Company" in status and "Alice&#x27;s Company" in status
+    assert client.get_analysis("an-1").fields.company.value == "Bob's Company"  # not overwritten
+    assert bench.session.unsaved and bench.reapply in bench.status_actions.children
+    bench.reapply.click()
+    assert client.get_analysis("an-1").fields.company.value == "Alice's Company"
+    assert [e.analyst for e in client.edits("an-1")] == ["bob", "alice"]
+
+
+def test_storage_outage_keeps_edit_and_retries(own_s3_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real S3 outage (the moto server stopped): the typed text stays, the edit waits in the outbox."""
+    monkeypatch.setenv("CYCLOPS_STORE", f"s3://{own_s3_server.create_bucket()}/cyclops")
+    monkeypatch.setenv("CYCLOPS_S3_ENDPOINT_URL", own_s3_server.endpoint)
+    get_settings.cache_clear()
+    licences = generate(2, 7)
+    analysis, photo = sample_analysis(licences[0][0])
+    seed_in_process(analysis, photo, licences)
+    workbench = Workbench(MapiClient(), analyst="alice")
+    workbench.session.open("an-1")
+    own_s3_server.stop()
+    workbench.product.inputs["product_name"].value = "Typed while offline"
+    assert "saved locally" in workbench.status.value
+    assert workbench.product.inputs["product_name"].value == "Typed while offline"
+    own_s3_server.start()
+    workbench.on_key({"altKey": True, "key": "s"})
+    assert MapiClient().get_analysis("an-1").fields.product_name.value == "Typed while offline"
+    assert "Saved" in workbench.status.value
+
+
+def test_reopen_restores_saved_state(bench) -> None:
+    bench, client = bench
+    bench.flags.dismiss_buttons[0].click()
+    again = Workbench(MapiClient(), analyst="carol")
+    again.session.open("an-1")
+    assert "dismissed" in again.flags.table.children[0].children[0].value
+
+
+def test_viewer_click_selects_line_and_relabels(bench) -> None:
+    bench, client = bench
+    viewer = bench.viewer
+    view = viewer._view
+    # centre of the NPN box (40,40)-(300,80) in displayed coordinates
+    x = (170 - view.x0) * view.shown_width / (view.x1 - view.x0)
+    y = (60 - view.y0) * view.shown_height / (view.y1 - view.y0)
+    viewer.on_click({"relativeX": x, "relativeY": y, "boundingRectWidth": view.shown_width, "boundingRectHeight": view.shown_height})
+    assert viewer.selected == 0 and viewer.line_text.value.startswith("NPN")
+    viewer.line_label.value = "other"
+    assert client.get_analysis("an-1").lines[0].label == "other"
+    viewer.zoom.value = 3.0
+    assert viewer._view.x1 - viewer._view.x0 == pytest.approx(800 / 3)
+
+
+def test_language_switch_relabels_everything(bench) -> None:
+    bench, _client = bench
+    bench.language.value = "fr"
+    assert bench.tabs.get_title(2) == "Ingrédients"
+    assert bench.flags.confirm_buttons[0].description == "Confirmer"
+    assert "la quantité diffère" in bench.flags.table.children[0].children[0].value
+    assert bench.product.inputs["company"].description == "Entreprise"
+
+
+def test_keyboard_shortcuts_navigate_and_accept(bench) -> None:
+    bench, client = bench
+    assert bench.on_key({"altKey": True, "key": "n"}) == "next"
+    assert bench.tabs.selected_index == 1
+    bench.on_key({"altKey": True, "key": "b"})
+    assert bench.tabs.selected_index == 0
+    assert bench.on_key({"altKey": False, "key": "n"}) is None
+    bench.on_key({"altKey": True, "key": "a"})
+    assert client.get_analysis("an-1").match.method == "analyst"
+
+
+def test_shortcut_buttons_clicked_by_the_page_script(bench) -> None:
+    """KEYBOARD_JS clicks the hidden button of an Alt+letter; each button runs its action."""
+    from cyclops.workbench.app import KEYBOARD_JS
+
+    workbench, _client = bench
+    assert set(workbench.key_buttons) == {"next", "back", "accept", "save"}
+    assert all(f"cyclops-key-{action}" in b._dom_classes for action, b in workbench.key_buttons.items())
+    assert '"n": "next"' in KEYBOARD_JS and "preventDefault" in KEYBOARD_JS
+    workbench.key_buttons["next"].click()
+    workbench.key_buttons["next"].click()
+    assert workbench.tabs.selected_index == 2
+    workbench.key_buttons["back"].click()
+    assert workbench.tabs.selected_index == 1
+
+
+def test_report_page_builds_downloads(bench) -> None:
+    bench, _client = bench
+    report = bench.report.build()
+    assert report is not None and bench.report.pdf.startswith(b"%PDF")
+    assert bench.report.downloads.value.count("cyclops-download") == 3
+    assert "QUANTITY_MISMATCH" in bench.report.preview.value
+
+
+def test_every_string_has_both_languages() -> None:
+    missing = [key for key, entry in STRINGS.items() if not entry.get("en") or not entry.get("fr")]
+    assert missing == []
+    with pytest.raises(KeyError):
+        t("no-such-key")
