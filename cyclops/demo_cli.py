@@ -20,19 +20,25 @@ SAMPLE_PRODUCT_SEED = 4242
 
 
 def ensure_reference_db() -> Path:
-    """Import the synthetic LNHPD sample into the configured database unless it is there."""
+    """Import the synthetic LNHPD sample into the configured database unless a database is there.
+
+    A database the user imported from real downloads is never touched.
+    """
+    import tempfile
+
     from cyclops.evaluate.run import SAMPLE_SEED, SAMPLE_SIZE
+    from cyclops.lnhpd.cli import SAMPLE_META
     from cyclops.lnhpd.importer import import_paths
     from cyclops.lnhpd.sample import generate, write_api_json
+    from cyclops.lnhpd.schema import set_meta
 
-    settings = get_settings()
-    path = settings.lnhpd_path
+    path = get_settings().lnhpd_path
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    raw = settings.data_dir / "lnhpd-sample"
-    write_api_json(generate(SAMPLE_SIZE, SAMPLE_SEED), raw)
-    import_paths([raw], path)
+    with tempfile.TemporaryDirectory(prefix="lnhpd-sample-") as tmp:
+        import_paths(write_api_json(generate(SAMPLE_SIZE, SAMPLE_SEED), Path(tmp)), path)
+    set_meta(path, SAMPLE_META, f"n={SAMPLE_SIZE};seed={SAMPLE_SEED}")
     return path
 
 
@@ -52,9 +58,11 @@ def ensure_sample_analyses(samples: Path) -> list[str]:
     marker = samples / "analyses.json"
     if marker.exists():
         return json.loads(marker.read_text())
+    from tqdm import tqdm
+
     client = MapiClient()
     ids = []
-    for product in sorted(p for p in samples.iterdir() if p.is_dir()):
+    for product in tqdm(sorted(p for p in samples.iterdir() if p.is_dir()), desc="analysing samples", unit="product"):
         photos = [(p.name, p.read_bytes()) for p in sorted(product.iterdir()) if p.suffix.lower() in (".jpg", ".png")]
         ids.append(client.analyze(photos).analysis_id)
     marker.write_text(json.dumps(ids))

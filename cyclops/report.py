@@ -13,7 +13,7 @@ import html
 import io
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PIL import Image, ImageOps
 
@@ -105,7 +105,7 @@ def build_report(analysis: Analysis, *, edits: list[Edit] | None = None, licence
         analysts=sorted({e.analyst for e in edits}),
         edit_count=len(edits),
         created_at=analysis.created_at,
-        generated_at=(now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        generated_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
         generated_by=generated_by,
         thumbnails={k: _thumbnail(v) for k, v in (photos or {}).items()},
     )
@@ -152,8 +152,8 @@ def report_html(report: Report, lang: str = "en") -> str:
         f"<h3>{T['flags']}</h3>" + table(["", "", "", T["decision"], ""],
                                           [[fl.severity, fl.code, fl.message_fr if lang == "fr" else fl.message, fl.decision or "-", fl.reason or ""]
                                            for fl in report.flags]),
-        f"<p>{T['who']}: {e(', '.join(report.analysts) or report.generated_by)} ({report.edit_count} {T['edits']}) · "
-        f"{T['when']}: {e(report.generated_at)}</p></div>",
+        (f"<p>{T['who']}: {e(', '.join(report.analysts) or report.generated_by)} ({report.edit_count} {T['edits']}) · "
+         f"{T['when']}: {e(report.generated_at)}</p></div>"),
     ]
     return "\n".join(parts)
 

@@ -9,18 +9,27 @@ import io
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-
 from PIL import Image, ImageDraw
 
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.lnhpd.sample import generate
 from cyclops.mapi.errors import ConflictError
 from cyclops.model.analysis import (
-    Analysis, Candidate, Evidence, FieldValue, Fields, Flag, ImageInfo, Ingredient, LabelledLine, Match, TextItem,
+    Analysis,
+    Candidate,
+    Evidence,
+    Fields,
+    FieldValue,
+    Flag,
+    ImageInfo,
+    Ingredient,
+    LabelledLine,
+    Match,
+    TextItem,
 )
 from cyclops.model.ocr import rect
 from cyclops.model.truth import ProductTruth
@@ -84,7 +93,7 @@ def sample_analysis(en: LicenceBundle, analysis_id: str = "an-1") -> tuple[Analy
                     message_fr=f"{first.ingredient_name} : la quantité diffère de la licence", evidence=ev("ingredient0"))],
         lines=[LabelledLine(image="img0", polygon=rect(*box), text=text, label=("medicinal_ingredient" if key.startswith("ingredient")
                else "recommended_use" if key == "use" else key)) for key, (text, box) in boxes.items()],
-        created_at=datetime(2026, 1, 2, tzinfo=timezone.utc).isoformat(),
+        created_at=datetime(2026, 1, 2, tzinfo=UTC).isoformat(),
     )
     return analysis, photo
 
@@ -215,5 +224,14 @@ def start_stack(root: Path) -> BrowserStack:
     return BrowserStack(data_dir, truth, photos, mapi, launcher, workbench)
 
 
-__all__ = ["BrowserStack", "ConflictError", "build_reference_db", "seed_in_process", "label_photo", "pick_product",
-           "sample_analysis", "sample_licences", "start_stack"]
+__all__ = [
+    "BrowserStack",
+    "ConflictError",
+    "build_reference_db",
+    "label_photo",
+    "pick_product",
+    "sample_analysis",
+    "sample_licences",
+    "seed_in_process",
+    "start_stack",
+]

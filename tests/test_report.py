@@ -7,12 +7,12 @@ import io
 import json
 import re
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.browser_fixtures import sample_analysis, sample_licences
 from cyclops.model.analysis import Edit
 from cyclops.report import build_report, report_csv, report_html, report_json, report_pdf
+from tests.browser_fixtures import sample_analysis, sample_licences
 
 
 def _report():
@@ -22,7 +22,7 @@ def _report():
     analysis.flags[0].decision, analysis.flags[0].reason = "confirmed", "double dose printed"
     analysis.fields.recommended_uses[1].compliant = False
     edits = [Edit(analyst="alice", field="flags[0].decision", after="confirmed", base_version=0, seq=0)]
-    now = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
     return en, build_report(analysis, edits=edits, licence=en, photos={"img0": photo}, generated_by="alice", now=now)
 
 
@@ -36,7 +36,7 @@ def test_pdf_holds_product_ingredients_flags_and_decisions(tmp_path: Path) -> No
     assert "QUANTITY_MISMATCH" in text and "confirmed" in text and "double dose printed" in text
     assert "not compliant" in text and "alice" in text and "2026-03-04" in text
     pages = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
-    assert re.search(r"^Pages:\s+1$", pages, re.M)
+    assert re.search(r"^Pages:\s+1$", pages, re.MULTILINE)
 
 
 def test_french_pdf_uses_french_titles_and_messages(tmp_path: Path) -> None:

@@ -194,7 +194,8 @@ def test_papermill_loop_promotes_a_model_that_learned_the_new_layout(env, tmp_pa
     run = client.get_run(record["candidate_run_id"])
     assert run.data.params["dataset_sha256"] == dataset.sha256
     assert "heldout_medicinal_ingredient_f1" in run.data.metrics
-    assert {"confusion_heldout.png", "model"} <= {Path(a.path).name for a in client.list_artifacts(run.info.run_id)}
+    assert {"confusion_heldout.png", "confusion_benchmark.png"} <= {Path(a.path).name for a in client.list_artifacts(run.info.run_id)}
+    assert client.get_model_version(MODEL_NAME, record["candidate_version"]).run_id == run.info.run_id
 
 
 def test_shuffled_corrections_are_refused_on_a_tracking_server(env, mlflow_server: str, tmp_path: Path) -> None:

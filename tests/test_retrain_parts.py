@@ -97,3 +97,28 @@ def test_registry_falls_back_to_the_packaged_model_without_a_store() -> None:
     assert version.startswith("packaged-") and hasattr(model, "predict_proba")
     watcher = ModelWatcher(interval=3600)
     assert watcher.current()[1] == version and watcher.check_now() is False
+
+
+def test_build_dataset_from_reviewed_analyses_reports_unknown_labels(tmp_path) -> None:
+    from cyclops.model.analysis import Match
+    from cyclops.retrain.dataset import Reviewed, build_dataset, load_dataset, save_dataset
+    from cyclops.storage import open_store
+
+    def reviewed(k: int, labels: list[str]) -> Reviewed:
+        lines = [LabelledLine(image="img0", polygon=_square(10, 30 * i), text=f"line {k}.{i}", label=lab) for i, lab in enumerate(labels)]
+        analysis = Analysis(analysis_id=f"a{k}", images=[ImageInfo(id="img0", sha256="0" * 64, width=400, height=400)],
+                            lines=lines, match=Match(licence_number=f"8000000{k}"))
+        return Reviewed(analysis=analysis)
+
+    items = [reviewed(k, ["brand", "dose", "other"]) for k in range(4)] + [reviewed(9, ["brnad", "caution"])]
+    dataset = build_dataset(reviewed=items, synthetic_n=0)
+    assert dataset.manifest["unknown_labels_left_out"] == {"brnad": 1}
+    assert all(r.example.label != "brnad" for r in dataset.train + dataset.heldout)
+    assert {r.group for r in dataset.train}.isdisjoint({r.group for r in dataset.heldout})
+    assert dataset.manifest["train"]["lines"] + dataset.manifest["heldout"]["lines"] == 13
+    store = open_store(str(tmp_path / "store"))
+    save_dataset(dataset, store)
+    assert load_dataset(dataset.version, store).sha256 == dataset.sha256
+    store.put(f"datasets/{dataset.version}/heldout.jsonl", b"")  # tampered: the hash no longer matches
+    with pytest.raises(DatasetError, match="corrupt"):
+        load_dataset(dataset.version, store)

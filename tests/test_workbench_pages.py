@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_fixtures import sample_analysis, seed_in_process
 from cyclops.client import MapiClient
 from cyclops.lnhpd.sample import generate
 from cyclops.settings import get_settings
 from cyclops.workbench.app import Workbench
 from cyclops.workbench.i18n import STRINGS, t
+from tests.browser_fixtures import sample_analysis, seed_in_process
 
 
 @pytest.fixture()
-def bench() -> tuple[Workbench, MapiClient]:
+def bench_client() -> tuple[Workbench, MapiClient]:
     licences = generate(2, 7)
     analysis, photo = sample_analysis(licences[0][0])
     seed_in_process(analysis, photo, licences)
@@ -25,8 +25,8 @@ def bench() -> tuple[Workbench, MapiClient]:
     return workbench, client
 
 
-def test_product_field_edit_is_posted_with_base_version(bench) -> None:
-    bench, client = bench
+def test_product_field_edit_is_posted_with_base_version(bench_client) -> None:
+    bench, client = bench_client
     bench.product.inputs["brand"].value = "Tundra Labs"
     [edit] = client.edits("an-1")
     assert (edit.field, edit.after, edit.analyst, edit.base_version) == ("fields.brand.value", "Tundra Labs", "alice", 0)
@@ -35,23 +35,23 @@ def test_product_field_edit_is_posted_with_base_version(bench) -> None:
     assert "fields.brand.value" in bench.status.value
 
 
-def test_choose_other_licence_records_analyst_match(bench) -> None:
-    bench, client = bench
+def test_choose_other_licence_records_analyst_match(bench_client) -> None:
+    bench, client = bench_client
     bench.product.choose((123, "80000001"))
     fields = [(e.field, e.after) for e in client.edits("an-1")]
     assert fields == [("match.lnhpd_id", 123), ("match.licence_number", "80000001"), ("match.method", "analyst")]
     assert "80000001" in bench.product.matched.value
 
 
-def test_ingredient_table_shows_mismatch_and_missing(bench) -> None:
-    bench, _client = bench
+def test_ingredient_table_shows_mismatch_and_missing(bench_client) -> None:
+    bench, _client = bench_client
     states = [r.row.state for r in bench.ingredients.rows]
     assert states[0] == "mismatch"
     assert "label_only" in states and "licence_only" in states
 
 
-def test_ingredient_quantity_edit_delete_and_move(bench) -> None:
-    bench, client = bench
+def test_ingredient_quantity_edit_delete_and_move(bench_client) -> None:
+    bench, client = bench_client
     first = bench.ingredients.rows[0]
     first.quantity.value = "2,5"  # French decimal comma
     assert client.get_analysis("an-1").fields.medicinal_ingredients[0].quantity == 2.5
@@ -67,15 +67,15 @@ def test_ingredient_quantity_edit_delete_and_move(bench) -> None:
     assert [e.field for e in client.edits("an-1")][-1] == "fields.medicinal_ingredients[0]"
 
 
-def test_bad_quantity_is_reported_not_saved(bench) -> None:
-    bench, client = bench
+def test_bad_quantity_is_reported_not_saved(bench_client) -> None:
+    bench, client = bench_client
     bench.ingredients.rows[0].quantity.value = "abc"
     assert client.edits("an-1") == []
     assert "abc" in bench.ingredients.message.value
 
 
-def test_claim_decision_and_scores(bench) -> None:
-    bench, client = bench
+def test_claim_decision_and_scores(bench_client) -> None:
+    bench, client = bench_client
     assert len(bench.claims.decisions) == 2
     bench.claims.decisions[1].value = False
     assert client.get_analysis("an-1").fields.recommended_uses[1].compliant is False
@@ -83,8 +83,8 @@ def test_claim_decision_and_scores(bench) -> None:
     assert "1.00" in html  # the printed licensed purpose matches itself
 
 
-def test_flag_confirm_with_reason_and_add(bench) -> None:
-    bench, client = bench
+def test_flag_confirm_with_reason_and_add(bench_client) -> None:
+    bench, client = bench_client
     bench.flags.reasons[0].value = "printed 2x the licensed dose"
     bench.flags.confirm_buttons[0].click()
     flag = client.get_analysis("an-1").flags[0]
@@ -94,8 +94,8 @@ def test_flag_confirm_with_reason_and_add(bench) -> None:
     assert (added.code, added.source, added.severity) == ("MISSING_CAUTION", "analyst", "medium")
 
 
-def test_conflict_shows_other_change_and_keeps_mine(bench) -> None:
-    bench, client = bench
+def test_conflict_shows_other_change_and_keeps_mine(bench_client) -> None:
+    bench, client = bench_client
     other = Workbench(MapiClient(), analyst="bob")  # another analyst's dashboard, its own client
     other.session.open("an-1")
     other.product.inputs["company"].value = "Bob's Company"
@@ -129,16 +129,16 @@ def test_storage_outage_keeps_edit_and_retries(own_s3_server, monkeypatch: pytes
     assert "Saved" in workbench.status.value
 
 
-def test_reopen_restores_saved_state(bench) -> None:
-    bench, client = bench
+def test_reopen_restores_saved_state(bench_client) -> None:
+    bench, _client = bench_client
     bench.flags.dismiss_buttons[0].click()
     again = Workbench(MapiClient(), analyst="carol")
     again.session.open("an-1")
     assert "dismissed" in again.flags.table.children[0].children[0].value
 
 
-def test_viewer_click_selects_line_and_relabels(bench) -> None:
-    bench, client = bench
+def test_viewer_click_selects_line_and_relabels(bench_client) -> None:
+    bench, client = bench_client
     viewer = bench.viewer
     view = viewer._view
     # centre of the NPN box (40,40)-(300,80) in displayed coordinates
@@ -152,8 +152,8 @@ def test_viewer_click_selects_line_and_relabels(bench) -> None:
     assert viewer._view.x1 - viewer._view.x0 == pytest.approx(800 / 3)
 
 
-def test_language_switch_relabels_everything(bench) -> None:
-    bench, _client = bench
+def test_language_switch_relabels_everything(bench_client) -> None:
+    bench, _client = bench_client
     bench.language.value = "fr"
     assert bench.tabs.get_title(2) == "Ingrédients"
     assert bench.flags.confirm_buttons[0].description == "Confirmer"
@@ -161,8 +161,8 @@ def test_language_switch_relabels_everything(bench) -> None:
     assert bench.product.inputs["company"].description == "Entreprise"
 
 
-def test_keyboard_shortcuts_navigate_and_accept(bench) -> None:
-    bench, client = bench
+def test_keyboard_shortcuts_navigate_and_accept(bench_client) -> None:
+    bench, client = bench_client
     assert bench.on_key({"altKey": True, "key": "n"}) == "next"
     assert bench.tabs.selected_index == 1
     bench.on_key({"altKey": True, "key": "b"})
@@ -172,11 +172,11 @@ def test_keyboard_shortcuts_navigate_and_accept(bench) -> None:
     assert client.get_analysis("an-1").match.method == "analyst"
 
 
-def test_shortcut_buttons_clicked_by_the_page_script(bench) -> None:
+def test_shortcut_buttons_clicked_by_the_page_script(bench_client) -> None:
     """KEYBOARD_JS clicks the hidden button of an Alt+letter; each button runs its action."""
     from cyclops.workbench.app import KEYBOARD_JS
 
-    workbench, _client = bench
+    workbench, _client = bench_client
     assert set(workbench.key_buttons) == {"next", "back", "accept", "save"}
     assert all(f"cyclops-key-{action}" in b._dom_classes for action, b in workbench.key_buttons.items())
     assert '"n": "next"' in KEYBOARD_JS and "preventDefault" in KEYBOARD_JS
@@ -187,8 +187,8 @@ def test_shortcut_buttons_clicked_by_the_page_script(bench) -> None:
     assert workbench.tabs.selected_index == 1
 
 
-def test_report_page_builds_downloads(bench) -> None:
-    bench, _client = bench
+def test_report_page_builds_downloads(bench_client) -> None:
+    bench, _client = bench_client
     report = bench.report.build()
     assert report is not None and bench.report.pdf.startswith(b"%PDF")
     assert bench.report.downloads.value.count("cyclops-download") == 3

@@ -23,16 +23,21 @@ def rotate_polygon(polygon: Polygon, width: int, height: int, degrees_cw: int) -
     return [rotate_point(x, y, width, height, degrees_cw) for x, y in polygon]
 
 
-def iou(a: Polygon, b: Polygon) -> float:
-    """Intersection over union of the axis-aligned boxes of two polygons."""
-    if not a or not b:
-        return 0.0
+def _overlap(a: Polygon, b: Polygon) -> tuple[float, float, float]:
+    """(intersection, area of a, area of b) of the axis-aligned boxes of two polygons."""
     ax0, ay0, ax1, ay1 = bbox_of(a)
     bx0, by0, bx1, by1 = bbox_of(b)
     iw = max(0.0, min(ax1, bx1) - max(ax0, bx0))
     ih = max(0.0, min(ay1, by1) - max(ay0, by0))
-    inter = iw * ih
-    union = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter
+    return iw * ih, (ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0)
+
+
+def iou(a: Polygon, b: Polygon) -> float:
+    """Intersection over union of the axis-aligned boxes of two polygons."""
+    if not a or not b:
+        return 0.0
+    inter, area_a, area_b = _overlap(a, b)
+    union = area_a + area_b - inter
     return inter / union if union > 0 else 0.0
 
 
@@ -40,9 +45,5 @@ def overlap_of_first(a: Polygon, b: Polygon) -> float:
     """Share of box ``a`` covered by box ``b`` (a predicted line may span several truth lines)."""
     if not a or not b:
         return 0.0
-    ax0, ay0, ax1, ay1 = bbox_of(a)
-    bx0, by0, bx1, by1 = bbox_of(b)
-    iw = max(0.0, min(ax1, bx1) - max(ax0, bx0))
-    ih = max(0.0, min(ay1, by1) - max(ay0, by0))
-    area = (ax1 - ax0) * (ay1 - ay0)
-    return iw * ih / area if area > 0 else 0.0
+    inter, area_a, _ = _overlap(a, b)
+    return inter / area_a if area_a > 0 else 0.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from pydantic import BaseModel, Field
 from cyclops.extract.features import LineExample
 from cyclops.model.analysis import FIELD_LABELS, Analysis, Edit
 
+log = logging.getLogger(__name__)
 Source = Literal["correction", "synthetic"]
 PREFIX = "datasets"
 
@@ -221,9 +223,11 @@ def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_
     rows = rows_from_reviewed(reviewed) + synthetic_rows(synthetic_n, synthetic_seed)
     if not rows:
         raise DatasetError("no corrections since the given date and no synthetic base set: nothing to train on")
-    unknown = {r.example.label for r in rows} - set(FIELD_LABELS)
-    if unknown:
-        raise DatasetError(f"corrections use labels that are not field labels: {sorted(unknown)}")
+    # a label that is not a field label (a typo through the API) is left out and reported, not trained on
+    rejected = Counter(r.example.label for r in rows if r.example.label not in FIELD_LABELS)
+    if rejected:
+        log.warning("left out %d lines with unknown labels: %s", sum(rejected.values()), dict(rejected))
+        rows = [r for r in rows if r.example.label in FIELD_LABELS]
     rows, dropped = deduplicate(rows)
     train, heldout = split_by_product(rows, heldout_fraction, split_seed)
     if not train or not heldout:
@@ -241,6 +245,7 @@ def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_
         "heldout_fraction": heldout_fraction,
         "split_seed": split_seed,
         "duplicates_dropped": dropped,
+        "unknown_labels_left_out": dict(sorted(rejected.items())),
         "train": _counts(train),
         "heldout": _counts(heldout),
     }

@@ -40,7 +40,7 @@ KEYBOARD_JS = """
     button.click();
   }, true);
 })();
-""" % json.dumps(SHORTCUTS)
+""".replace("%s", json.dumps(SHORTCUTS))
 
 
 def _short(value: object) -> str:
@@ -93,7 +93,7 @@ class Workbench:
         self.refresh()
 
     @classmethod
-    def from_settings(cls) -> "Workbench":
+    def from_settings(cls) -> Workbench:
         """The dashboard wired to mapi when ``CYCLOPS_MAPI_URL`` is set, to the in-process services otherwise."""
         from cyclops.client import MapiClient
         from cyclops.settings import get_settings
@@ -101,10 +101,8 @@ class Workbench:
         settings = get_settings()
         return cls(MapiClient(settings.mapi_url, settings.mapi_token))
 
-    def show(self) -> "Workbench":
-        from IPython.display import display
-
-        from IPython.display import Javascript
+    def show(self) -> Workbench:
+        from IPython.display import Javascript, display
 
         display(self.widget)
         display(Javascript(KEYBOARD_JS))

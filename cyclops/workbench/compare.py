@@ -10,8 +10,8 @@ from rapidfuzz import fuzz
 
 from cyclops.lnhpd.records import MedicinalIngredient
 from cyclops.lnhpd.synonyms import canonical_ingredient
-from cyclops.units import to_common
 from cyclops.model.analysis import Ingredient
+from cyclops.units import to_common
 
 RowState = Literal["matched", "mismatch", "label_only", "licence_only"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as w
 
@@ -72,9 +72,8 @@ class FlagsPage:
 
     def decide(self, index: int, decision: str, reason: str = "") -> None:
         """Decision then reason: two edits, so each can be audited and undone on its own."""
-        if self.session.save(f"flags[{index}].decision", decision):
-            if reason.strip():
-                self.session.save(f"flags[{index}].reason", reason.strip())
+        if self.session.save(f"flags[{index}].decision", decision) and reason.strip():
+            self.session.save(f"flags[{index}].reason", reason.strip())
 
     def add_flag(self, code: str, severity: str, message: str) -> None:
         code, message = code.strip().upper(), message.strip()

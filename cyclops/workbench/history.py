@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 import ipywidgets as w
 
@@ -52,7 +52,7 @@ class HistoryPage:
             npn=self.npn.value.strip() or None, company=self.company.value.strip() or None,
             flag=self.flag.value.strip() or None, analyst=self.analyst.value.strip() or None,
             since=since.isoformat() if since else None, limit=50)
-        self.results.options = [(summary_label(item), getattr(item, "analysis_id")) for item in page.items]
+        self.results.options = [(summary_label(item), item.analysis_id) for item in page.items]
         return list(page.items)
 
     def open(self, analysis_id: str | None) -> None:

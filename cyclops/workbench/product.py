@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as w
 
@@ -106,9 +106,8 @@ class ProductPage:
         if choice is None or self.session.analysis is None:
             return
         lnhpd_id, number = choice
-        if self.session.save("match.lnhpd_id", lnhpd_id):
-            if self.session.save("match.licence_number", number):
-                self.session.save("match.method", "analyst")
+        if self.session.save("match.lnhpd_id", lnhpd_id) and self.session.save("match.licence_number", number):
+            self.session.save("match.method", "analyst")
 
     def accept(self) -> None:
         """Confirm the proposed licence as is (keyboard: accept proposal)."""

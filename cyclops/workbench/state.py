@@ -8,15 +8,14 @@ edit the server could not take (conflict or outage) so nothing typed is lost.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Literal, Protocol
+from typing import Literal, Protocol
 
 from cyclops.edits import apply_edit
 from cyclops.mapi.errors import ConflictError, NotFound, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.workbench.paths import get_path
-
-
 
 
 class Client(Protocol):

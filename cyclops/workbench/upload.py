@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import ipywidgets as w
 
-from cyclops.errors import PhotoError
+from cyclops.errors import CyclopsError, PhotoError
 from cyclops.load import load_photo
 from cyclops.model.analysis import Analysis
 from cyclops.workbench.drawing import to_jpeg
@@ -78,7 +79,7 @@ class UploadPage:
                                  remove, w.HTML(t("photo_ready", lang)))
             remove.on_click(lambda _b, p=photo: self.remove(p))
             self.photos.append(photo)
-        self.message.value = "<br>".join(f"<span style='color:#c62828' class='cyclops-error'>{p}</span>" for p in problems)
+        self.message.value = "<br>".join(f"<span style='color:#c62828' class='cyclops-error'>{html.escape(p)}</span>" for p in problems)
         self._draw()
         return problems
 
@@ -102,8 +103,9 @@ class UploadPage:
         self.analyze_button.disabled = True
         try:
             analysis = self.session.client.analyze([(p.filename, p.data) for p in self.photos])
-        except Exception as exc:  # shown in the page; the photos stay so the analyst can retry
-            self.message.value = f"<span style='color:#c62828'>{t('analysis_failed', lang, detail=exc)}</span>"
+        except CyclopsError as exc:  # typed failures (bad photo, mapi down...) shown in the page; photos stay for a retry
+            detail = html.escape(str(exc))
+            self.message.value = f"<span style='color:#c62828' class='cyclops-error'>{t('analysis_failed', lang, detail=detail)}</span>"
             for photo in self.photos:
                 photo.progress.bar_style, photo.remove.disabled = "danger", False
             return None
