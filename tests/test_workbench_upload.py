@@ -52,3 +52,39 @@ def test_voila_command_has_production_settings() -> None:
     assert "--MappingKernelManager.cull_idle_timeout=" in joined and "--MappingKernelManager.cull_interval=" in joined
     assert "--VoilaConfiguration.preheat_kernel=True" in command
     assert any(c.endswith("analyst.ipynb") for c in command)
+
+
+class _WatchedClient(MapiClient):
+    """The real in-process client, noting the photos' progress each time the page asks for OCR."""
+
+    def __init__(self, page_ref: list) -> None:
+        super().__init__()
+        self.page_ref = page_ref
+        self.seen: list[list[float]] = []
+
+    def ocr(self, filename, data, engine=None):
+        self.seen.append([p.progress.value for p in self.page_ref[0].photos])
+        return super().ocr(filename, data, engine)
+
+    def analyze(self, photos, engine=None):
+        self.seen.append([p.progress.value for p in self.page_ref[0].photos])
+        return super().analyze(photos, engine)
+
+
+def test_each_photo_gets_its_own_progress_before_the_analysis(lnhpd_sample, monkeypatch) -> None:
+    from cyclops.settings import get_settings
+
+    monkeypatch.setenv("CYCLOPS_LNHPD_DB", str(lnhpd_sample[0]))
+    get_settings.cache_clear()
+    ref: list = []
+    client = _WatchedClient(ref)
+    page = UploadPage(Session(client, "alice"))
+    ref.append(page)
+    page.add_files([("front.jpg", _jpeg()), ("back.jpg", _jpeg())])
+    analysis = page.analyze()
+    assert analysis is not None and len(analysis.images) == 2
+    # photo 1 is being read while photo 2 waits; then photo 1 is read while photo 2 is being read
+    assert client.seen[0] == [0.2, 0.0]
+    assert client.seen[1] == [0.8, 0.2]
+    assert client.seen[2] == [0.8, 0.8]
+    assert [p.progress.value for p in page.photos] == [1.0, 1.0]

@@ -92,15 +92,32 @@ class UploadPage:
                                          w.HTML(f"<small>{p.filename}</small>"), p.progress, p.note, p.remove])
                                  for p in self.photos]
 
+    def _read_each_photo(self, lang: str) -> None:
+        """OCR the photos one by one first, so each has its own progress bar.
+
+        mapi keeps each photo's OCR (by content hash and engine version), so the analysis
+        that follows reuses it instead of reading the photos again. A photo that fails here
+        is reported by the analysis itself, with the rest still analysed.
+        """
+        for photo in self.photos:
+            photo.progress.value, photo.note.value = 0.2, t("photo_reading", lang)
+            try:
+                self.session.client.ocr(photo.filename, photo.data)
+            except CyclopsError:
+                photo.progress.value, photo.note.value = 0.2, t("photo_analysing", lang)
+                continue
+            photo.progress.value, photo.note.value = 0.8, t("photo_read", lang)
+
     def analyze(self) -> Analysis | None:
         lang = self.session.lang
         if not self.photos:
             self.message.value = t("no_photos", lang)
             return None
         for photo in self.photos:
-            photo.progress.value, photo.progress.bar_style, photo.note.value = 0.3, "info", t("photo_analysing", lang)
+            photo.progress.value, photo.progress.bar_style, photo.note.value = 0.0, "info", t("photo_waiting", lang)
             photo.remove.disabled = True
         self.analyze_button.disabled = True
+        self._read_each_photo(lang)
         try:
             analysis = self.session.client.analyze([(p.filename, p.data) for p in self.photos])
         except CyclopsError as exc:  # typed failures (bad photo, mapi down...) shown in the page; photos stay for a retry
