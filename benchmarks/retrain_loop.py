@@ -133,7 +133,8 @@ def main(argv: list[str] | None = None) -> dict:
             "family_heldout_macro_f1": r.get("heldout_correction"),
             "synthetic_heldout_macro_f1": r.get("heldout_synthetic"),
             "benchmark_macro_f1": r.get("benchmark"),
-            "heldout_macro_f1": {"current": r["gate"]["macro_f1_current"], "candidate": r["gate"]["macro_f1_candidate"]},
+            "gate_on": r.get("gate_on"),
+            "gate_macro_f1": {"current": r["gate"]["macro_f1_current"], "candidate": r["gate"]["macro_f1_candidate"]},
             "per_label_f1": {label: {"current": r["heldout"]["current"]["per_label"][label]["f1"],
                                      "candidate": r["heldout"]["candidate"]["per_label"].get(label, {}).get("f1")}
                              for label in r["heldout"]["current"]["per_label"]},
@@ -185,7 +186,7 @@ def markdown(result: dict) -> str:
         (f"Shuffled run {'promoted' if s['promoted'] else 'refused'}: {'; '.join(s['reasons'])}. Alias `production` "
          f"is at version {s['production_alias_after']} (the good candidate is version {g['candidate_version']})."),
         "",
-        "Per-label F1 on all held-out lines, correct corrections (served -> candidate):",
+        "Per-label F1 on the lines the gate scores (held-out corrected family lines), correct corrections:",
         "",
         "| label | served | candidate |",
         "|---|---|---|",

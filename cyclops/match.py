@@ -15,6 +15,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
+from cyclops.flags.ingredients import amount_agrees
 from cyclops.flags.names import company_key, ingredient_similarity, name_similarity
 from cyclops.flags.text import fold
 from cyclops.lnhpd.records import LicenceBundle
@@ -50,6 +51,7 @@ class Scored:
     score: float
     parts: dict[str, float]
     npn_slip: bool = False
+    detail: float = 0.0  # tie-breaker between licences the main score cannot tell apart
 
 
 def digits(text: str | None) -> str:
@@ -83,24 +85,34 @@ def _company_score(fields: Fields, company: str | None) -> float | None:
     return name_similarity(company_key(fields.company.value), company_key(company))
 
 
+#: credit for an ingredient found by name whose printed amount differs from (or cannot be compared with) the licence's
+NAME_ONLY_CREDIT = 0.9
+
+
 def _ingredient_score(fields: Fields, bundle: LicenceBundle) -> float | None:
-    """Overlap of printed and licensed ingredients: pairs found over the larger list."""
-    printed = [i.name for i in fields.medicinal_ingredients if i.name]
-    licensed = [i.ingredient_name for i in bundle.medicinal_ingredients]
+    """Overlap of printed and licensed ingredients: pairs found over the larger list.
+
+    A pair whose amounts also agree counts in full, one found by name only a
+    little less: two licences of one company often share name and
+    ingredients and differ only in strength, and only the amounts tell which
+    one a label without an NPN belongs to.
+    """
+    printed = [i for i in fields.medicinal_ingredients if i.name]
+    licensed = list(bundle.medicinal_ingredients)
     if not printed or not licensed:
         return None
     used: set[int] = set()
-    found = 0
-    for name in printed:
+    found = 0.0
+    for ing in printed:
         best, best_j = 0.0, None
         for j, lic in enumerate(licensed):
             if j not in used:
-                s = ingredient_similarity(name, lic)
+                s = ingredient_similarity(ing.name, lic.ingredient_name)
                 if s > best:
                     best, best_j = s, j
         if best_j is not None and best >= AGREE_SCORE:
             used.add(best_j)
-            found += 1
+            found += 1.0 if amount_agrees(ing, licensed[best_j]) else NAME_ONLY_CREDIT
     return found / max(len(printed), len(licensed))
 
 
@@ -115,11 +127,32 @@ def score_candidate(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None 
     present = {k: v for k, v in parts.items() if v is not None}
     if not present:
         return Scored(en, names, 0.0, {})
+    detail = _detail_score(fields, en, fr)
     total = sum(_WEIGHTS[k] for k in present)
     score = sum(_WEIGHTS[k] * v for k, v in present.items()) / total
     if len(present) == 1 and "company" in present:
         score *= 0.5  # a company alone names dozens of licences
-    return Scored(en, names, score, present)
+    return Scored(en, names, score, present, detail=detail)
+
+
+def _detail_score(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None) -> float:
+    """Agreement on dosage form and recommended uses, in [0, 2].
+
+    Twin licences (same name, company and ingredients, e.g. a tablet and a
+    softgel) score alike on the main facts; these tell them apart.
+    """
+    score = 0.0
+    form = fold(fields.dosage_form.value or "")
+    licensed_forms = [fold(b.licence.dosage_form or "") for b in (en, fr) if b]
+    if form and any(f and (f in form or form in f) for f in licensed_forms):
+        score += 1.0
+    purposes = [fold(p.purpose) for b in (en, fr) if b for p in b.purposes if p.purpose]
+    uses = [fold(u.text) for u in fields.recommended_uses if u.text]
+    if purposes and uses:
+        found = sum(1 for p in purposes if max(fuzz.token_set_ratio(p, u) for u in uses) >= 85)
+        score += found / len(purposes) - sum(
+            1 for u in uses if max(fuzz.token_set_ratio(p, u) for p in purposes) < 85) / (len(uses) + len(purposes))
+    return score
 
 
 def _candidate_ids(fields: Fields, db: LicenceSource) -> list[int]:
@@ -182,7 +215,7 @@ def match_licence(fields: Fields, db: LicenceSource) -> Match:
         scored.append(s)
     scored.sort(key=lambda s: (
         exact is not None and s.bundle.licence.lnhpd_id == exact.licence.lnhpd_id,
-        s.npn_slip, s.score, s.bundle.active), reverse=True)
+        s.npn_slip, round(s.score, 3), s.detail, s.bundle.active), reverse=True)
 
     candidates = [_candidate(s) for s in scored[:TOP_N]]
     if exact is not None:

@@ -1,7 +1,8 @@
 """Make a photo's text upright and level before OCR, without trusting EXIF.
 
 Phones often store labels sideways. RapidOCR's detector on a small copy gives
-the text boxes: mostly tall boxes mean the page is turned 90 or 270 degrees.
+the text boxes (``RapidEngine.read_upright`` reuses its own full-size boxes instead,
+so a photo is detected once): mostly tall boxes mean the page is turned 90 or 270 degrees.
 Which way round is then decided by PP-OCR's 0/180 line classifier voting on
 the longest lines (about 50 ms; recognising them both ways was 10x slower). The same
 boxes' slopes give the small skew angle.
@@ -50,9 +51,11 @@ def _probe(image: Image.Image) -> tuple[np.ndarray, list[np.ndarray]]:
     return bgr, _engine().detect(bgr)
 
 
-def detect_rotation(image: Image.Image) -> int:
-    """Degrees clockwise (0, 90, 180, 270) that make the text upright; 0 when there is no text to judge by."""
-    bgr, boxes = _probe(image)
+def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], engine: RapidEngine | None = None) -> int:
+    """Degrees clockwise (0, 90, 180, 270) that make upright the text in ``boxes`` detected on ``bgr``; 0 when none.
+
+    Shared by ``detect_rotation`` (small probe) and ``RapidEngine.read_upright`` (the boxes it then reads).
+    """
     sized = [(box, *box_size(box)) for box in boxes]
     lines = [(box, w, h) for box, w, h in sized if max(w, h) >= 2 * min(w, h)]
     if not lines:
@@ -68,10 +71,16 @@ def detect_rotation(image: Image.Image) -> int:
         crop = crop_quad(bgr, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32))
         turned = np.rot90(crop, k=-1) if base == 90 else crop  # np.rot90 k=-1 turns clockwise
         crops.append(np.ascontiguousarray(turned))
-    votes = _engine().classify_upside_down(crops)
+    votes = (engine or _engine()).classify_upside_down(crops)
     flipped = sum(score for upside_down, score in votes if upside_down)
     kept = sum(score for upside_down, score in votes if not upside_down)
     return base + 180 if flipped > kept else base
+
+
+def detect_rotation(image: Image.Image) -> int:
+    """Degrees clockwise (0, 90, 180, 270) that make the text upright; 0 when there is no text to judge by."""
+    bgr, boxes = _probe(image)
+    return rotation_from_boxes(bgr, boxes)
 
 
 def upright(image: Image.Image) -> tuple[Image.Image, int]:

@@ -70,10 +70,23 @@ def read_photos(photos: list[tuple[str, bytes]], engine_name: str | None = None,
     return doc, infos, errors, timings
 
 
-def analyze_document(doc: Document, *, db=None, progress: Progress | None = None) -> tuple[Analysis, dict[str, float]]:
-    """Extraction, matching and flags on an OCR document (no image work: reusable from notebooks and tests)."""
+def served_model(model_version: str | None = None):
+    """(field classifier, version label): the given version, else the one the registry alias serves now."""
+    from cyclops.retrain.registry import get_watcher, model_for
+
+    if model_version:
+        return model_for(model_version), model_version
+    return get_watcher().current()
+
+
+def analyze_document(doc: Document, *, db=None, progress: Progress | None = None,
+                     model_version: str | None = None) -> tuple[Analysis, dict[str, float]]:
+    """Extraction, matching and flags on an OCR document (no image work: reusable from notebooks and tests).
+
+    ``model_version`` picks the field classifier (a label from ``cyclops.retrain.registry``);
+    by default the model the registry alias serves, or the packaged one.
+    """
     from cyclops.extract import extract_fields
-    from cyclops.extract.classifier import MODEL_VERSION
     from cyclops.flags import raise_flags
     from cyclops.lnhpd.database import open_database
     from cyclops.match import match_licence
@@ -82,7 +95,8 @@ def analyze_document(doc: Document, *, db=None, progress: Progress | None = None
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress("extract", 0.0)
-    fields, lines = extract_fields(doc)
+    model, model_label = served_model(model_version)
+    fields, lines = extract_fields(doc, model=model)
     timings["extract"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -101,7 +115,7 @@ def analyze_document(doc: Document, *, db=None, progress: Progress | None = None
         match=match,
         flags=flags,
         lines=lines,
-        versions={"cyclops": __version__, "engine": f"{doc.engine} {doc.engine_version}", "field_classifier": MODEL_VERSION},
+        versions={"cyclops": __version__, "engine": f"{doc.engine} {doc.engine_version}", "field_classifier": model_label},
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
     return analysis, timings
@@ -113,6 +127,7 @@ def analyze_with_document(
     *,
     db=None,
     progress: Progress | None = None,
+    model_version: str | None = None,
 ) -> tuple[Analysis, Document]:
     """``analyze``, also returning the OCR document (mapi stores it beside the analysis)."""
     t0 = time.perf_counter()
@@ -124,7 +139,7 @@ def analyze_with_document(
         combined = PhotoError("no usable photo: " + "; ".join(str(e) for e in errors), filename=first.filename)
         combined.code = first.code
         raise combined
-    analysis, more = analyze_document(doc, db=db, progress=progress)
+    analysis, more = analyze_document(doc, db=db, progress=progress, model_version=model_version)
     timings.update(more)
     timings["total"] = time.perf_counter() - t0
     analysis.images = infos
@@ -141,9 +156,10 @@ def analyze(
     *,
     db=None,
     progress: Progress | None = None,
+    model_version: str | None = None,
 ) -> Analysis:
     """Analyse the photos of one product. Bad photos are reported in ``errors``; the rest are analysed.
 
     Raises the photo's typed ``PhotoError`` only when no photo at all could be used.
     """
-    return analyze_with_document(photos, engine, db=db, progress=progress)[0]
+    return analyze_with_document(photos, engine, db=db, progress=progress, model_version=model_version)[0]

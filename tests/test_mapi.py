@@ -188,6 +188,7 @@ def test_analysis_end_to_end_over_http(http, mapi) -> None:
     assert response.status_code == 200, response.text
     analysis = response.json()
     assert analysis["analysis_id"] and analysis["images"][0]["filename"] == "front.png"
+    assert analysis["versions"]["field_classifier"].startswith("packaged-")  # no registry yet: the packaged model
     assert http.get(f"/v1/analyses/{analysis['analysis_id']}").json()["analysis_id"] == analysis["analysis_id"]
     listed = http.get("/v1/analyses", params={"limit": 1}).json()["items"]
     assert listed[0]["analysis_id"] == analysis["analysis_id"]  # newest first

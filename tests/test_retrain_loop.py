@@ -183,6 +183,12 @@ def test_papermill_loop_promotes_a_model_that_learned_the_new_layout(env, tmp_pa
     assert watcher.current()[1] == f"{MODEL_NAME}/{record['candidate_version']}"
     model, label = load_served_model()
     assert label == watcher.current()[1] and hasattr(model, "predict_proba")
+    # and the pipeline's default (what mapi and the CLI use) now serves and records the promoted version
+    from cyclops.pipeline import served_model
+    from cyclops.retrain.registry import reset_watcher
+
+    reset_watcher()
+    assert served_model()[1] == f"{MODEL_NAME}/{record['candidate_version']}"
     # records: tags, promotion.json, store copy, executed notebooks as artefacts
     assert client.get_model_version(MODEL_NAME, record["candidate_version"]).tags["promotion"] == "promoted"
     assert json.loads((tmp_path / "promotion.json").read_text())["promoted"] is True

@@ -12,7 +12,7 @@ import re
 from rapidfuzz import fuzz
 
 from cyclops.extract.headings import match_heading, strip_heading
-from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.lines import SourceLine, as_lines, edge_slope, image_slopes, row_offset
 from cyclops.extract.quantity import AMOUNT, RATIO, parse_quantity
 from cyclops.model.analysis import Ingredient
 from cyclops.model.ocr import bbox_of, union_polygon
@@ -48,9 +48,19 @@ def split_name_quantity(text: str, language: str | None = None) -> tuple[str, st
 
 
 def primary_name(name: str) -> str:
-    """The English half of a bilingual name ("Vitamin D3 / Vitamine D3" -> "Vitamin D3")."""
+    """The English half of a bilingual name ("Vitamin D3 / Vitamine D3" -> "Vitamin D3").
+
+    When the English half is cut off at the photo's edge ("ium / Magnésium") and
+    is no known ingredient while the French half is, the French half is kept.
+    """
+    from cyclops.lnhpd.synonyms import proper_name
+
     parts = [p.strip() for p in re.split(r"\s+/\s+|\s*/\s*(?=[A-ZÀ-Ý])", name) if p.strip()]
-    return parts[0] if parts else name.strip()
+    if not parts:
+        return name.strip()
+    if len(parts) > 1 and proper_name(parts[0]) is None:
+        return next((p for p in parts[1:] if proper_name(p) is not None), parts[0])
+    return parts[0]
 
 
 def parse_ingredient_text(text: str, language: str | None = None) -> Ingredient | None:
@@ -84,33 +94,74 @@ def split_inline(text: str) -> list[str]:
     return [item.strip(" .;,") for item in items if item.strip(" .;,")]
 
 
-def merge_cells(lines: list[SourceLine]) -> list[SourceLine]:
-    """Join a name cell and its amount cell that OCR read as two lines of the same table row.
+#: labels a table cell never takes from its row partner
+_KEEP_LABELS = {"npn", "company"}
+#: a name cell this far (in text heights) off its amount's row is still its partner when no closer one is
+_ROW_TOLERANCE = 0.9
+#: how far apart (in text heights) two consecutive rows of one table may be
+_ROW_GAP = 2.6
 
-    Two lines on one image whose vertical extents overlap by more than half and
-    that do not overlap horizontally become one line, left cell first.
+
+def amount_only(text: str) -> bool:
+    """A cell with an amount and no ingredient name ("... 100 mg", "25 mcg (1000 IU)")."""
+    name, quantity = split_name_quantity(text)
+    return bool(quantity) and not re.search(r"[^\W\d_]{2,}", name)
+
+
+def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) -> dict[int, list[int]]:
+    """Table rows read as separate cells: index of each amount-only line -> indices of its name cells.
+
+    A name cell is a line with letters (not a heading, not an amount) on the
+    left of an amount cell, level with it along its own slope (when long
+    enough to tell) or the photo's. Each
+    name goes to its nearest amount; an amount keeps the names on its row, or,
+    when perspective tilts the row more than the slope says, the single
+    nearest name within ``_ROW_TOLERANCE``.
     """
-    out: list[SourceLine] = []
-    used: set[int] = set()
-    boxes = [bbox_of(line.polygon) if line.polygon else None for line in lines]
-    for i, line in enumerate(lines):
-        if i in used:
+    slopes = slopes if slopes is not None else image_slopes(lines)
+    amounts = [i for i, line in enumerate(lines) if line.polygon and amount_only(line.text)]
+    offers: dict[int, list[tuple[float, int]]] = {}
+    for j, line in enumerate(lines):
+        if j in amounts or not line.polygon or line.label in _KEEP_LABELS or match_heading(line.text):
             continue
-        row = [i]
-        a = boxes[i]
-        for j in range(i + 1, len(lines)):
-            b = boxes[j]
-            if j in used or a is None or b is None or lines[j].image != line.image:
-                continue
-            overlap = min(a[3], b[3]) - max(a[1], b[1])
-            apart = b[0] >= a[2] - 2 or a[0] >= b[2] - 2
-            if apart and overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]):
-                row.append(j)
-        if len(row) == 1:
+        if not re.search(r"[^\W\d_]{2,}", line.text):
+            continue
+        right = bbox_of(line.polygon)[2]
+        own = edge_slope(line.polygon)  # a long name's own slope beats the photo's (perspective bends rows)
+        slope = own if own is not None and abs(own) < 0.2 else slopes.get(line.image, 0.0)
+        near = [
+            (row_offset(lines[i], line, slope), i) for i in amounts
+            if lines[i].image == line.image and right <= bbox_of(lines[i].polygon)[0] + 2
+        ]
+        if near:
+            offset, i = min(near)
+            if offset < _ROW_TOLERANCE:
+                offers.setdefault(i, []).append((offset, j))
+    pairs = {}
+    for i, names in offers.items():
+        level = [j for offset, j in names if offset < 0.5]
+        pairs[i] = sorted(level) if level else [min(names)[1]]
+    return pairs
+
+
+def merge_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) -> list[SourceLine]:
+    """Join each amount cell with its name cell(s) on the same table row (``pair_cells``), name first.
+
+    The joined line takes the place of the row's first name in reading order.
+    """
+    pairs = pair_cells(lines, slopes)
+    owner = {j: i for i, names in pairs.items() for j in names}
+    out: list[SourceLine] = []
+    for k, line in enumerate(lines):
+        if k in pairs:
+            continue  # emitted with its first name
+        if k not in owner:
             out.append(line)
             continue
-        used.update(row)
-        cells = sorted((lines[k] for k in row), key=lambda item: bbox_of(item.polygon)[0])
+        amount = owner[k]
+        if pairs[amount][0] != k:
+            continue
+        cells = sorted((lines[n] for n in pairs[amount] + [amount]), key=lambda item: bbox_of(item.polygon)[0])
         out.append(SourceLine(
             text=" ... ".join(cell.text for cell in cells), image=line.image,
             polygon=union_polygon([cell.polygon for cell in cells]),
@@ -120,30 +171,78 @@ def merge_cells(lines: list[SourceLine]) -> list[SourceLine]:
     return out
 
 
-def amount_only(text: str) -> bool:
-    """A cell with an amount and no ingredient name ("... 100 mg", "25 mcg (1000 IU)")."""
-    name, quantity = split_name_quantity(text)
-    return bool(quantity) and not re.search(r"[^\W\d_]{2,}", name)
+def _row_box(cells: list[SourceLine]) -> tuple[float, float, float, float]:
+    """(left, top, bottom, text height) of a table row from its cells."""
+    boxes = [bbox_of(c.polygon) for c in cells]
+    height = min(b[3] - b[1] for b in boxes)
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[3] for b in boxes), height
+
+
+def _next_row(a: list[SourceLine], b: list[SourceLine]) -> bool:
+    """Two table rows one under the other: names left-aligned, at most a row or two apart."""
+    al, at, _, ah = _row_box(a)
+    bl, bt, _, bh = _row_box(b)
+    height = min(ah, bh)
+    return abs(al - bl) < 2 * height and 0 < abs(bt - at) < _ROW_GAP * height
+
+
+def _under_heading(cells: list[SourceLine], headings: list[SourceLine]) -> bool:
+    """The row starts right below an "Each capsule contains:" heading (centres compared: tilted boxes are tall)."""
+    left, top, bottom, height = _row_box(cells)
+    centre = (top + bottom) / 2
+    for heading in headings:
+        if heading.image != cells[0].image:
+            continue
+        hb = bbox_of(heading.polygon)
+        if 0.4 * height < centre - (hb[1] + hb[3]) / 2 < 2.2 * height and abs(left - hb[0]) < 2 * height:
+            return True
+    return False
+
+
+def _whole_row(line: SourceLine) -> bool:
+    """One line holding a whole ingredient row ("Magnesium / Magnésium 100 mg"), not a sentence with an amount."""
+    if line.label in _KEEP_LABELS or not line.polygon or match_heading(line.text) or amount_only(line.text):
+        return False
+    name, quantity = split_name_quantity(line.text)
+    return bool(quantity) and 2 <= len(name) <= 60 and not re.search(r"\b(?:take|prendre|per day|par jour|more than|plus de)\b", line.text, re.I)
 
 
 def pull_row_partners(lines: list[SourceLine]) -> list[SourceLine]:
-    """An amount cell labelled ``medicinal_ingredient`` makes the name cell on its row one too.
+    """Every cell of an ingredient table gets the ``medicinal_ingredient`` label once part of the table has it.
 
-    The classifier sees the two cells of a table row separately; when it labels
-    the amount but not the name, the row still belongs to the table.
+    The classifier sees a row's name cell and amount cell separately, and
+    sometimes files a row under another field. A table is a left-aligned run
+    of rows, each an amount with its name on the same row (``pair_cells``) or
+    one line with both; a row with a cell labelled ``medicinal_ingredient``, or
+    that starts right under an "Each tablet contains:" heading, is in the
+    table, and so is every row that continues the run above or below it.
     """
-    for amount in lines:
-        if amount.label != "medicinal_ingredient" or not amount.polygon or not amount_only(amount.text):
-            continue
-        a = bbox_of(amount.polygon)
-        for other in lines:
-            if other is amount or other.image != amount.image or not other.polygon or other.label == "medicinal_ingredient":
+    slopes = image_slopes(lines)
+    headings = [line for line in lines if line.polygon and (match_heading(line.text) or ("", 0))[0] == "medicinal_ingredient"]
+    pairs = pair_cells(lines, slopes)
+    paired = {j for names in pairs.values() for j in names}
+    rows = [[lines[i], *(lines[j] for j in names)] for i, names in pairs.items() if lines[i].label not in _KEEP_LABELS]
+    rows += [[line] for k, line in enumerate(lines) if k not in pairs and k not in paired and _whole_row(line)]
+    rows.sort(key=lambda cells: (cells[0].image, _row_box(cells)[1]))
+    inside = [any(c.label == "medicinal_ingredient" for c in cells) or _under_heading(cells, headings) for cells in rows]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(rows)):
+            if inside[i]:
                 continue
-            b = bbox_of(other.polygon)
-            overlap = min(a[3], b[3]) - max(a[1], b[1])
-            if b[2] <= a[0] + 2 and overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and other.label not in {"npn", "company"}:
-                other.label = "medicinal_ingredient"
-                other.label_probability = min(other.label_probability, amount.label_probability) * 0.8
+            near = [j for j in (i - 1, i + 1) if 0 <= j < len(rows) and inside[j] and rows[j][0].image == rows[i][0].image]
+            if any(_next_row(rows[j], rows[i]) for j in near):
+                inside[i] = changed = True
+    for cells, keep in zip(rows, inside):
+        if not keep:
+            continue
+        labelled = [c.label_probability for c in cells if c.label == "medicinal_ingredient"]
+        prob = max(labelled) if labelled else 0.5
+        for cell in cells:
+            if cell.label != "medicinal_ingredient":
+                cell.label = "medicinal_ingredient"
+                cell.label_probability = min(cell.label_probability, prob) * 0.8
     return lines
 
 
@@ -197,10 +296,13 @@ def merge_languages(items: list[tuple[Ingredient, str | None]]) -> list[Ingredie
     return [ing for ing, _ in out]
 
 
-def extract_ingredients(lines: list[SourceLine] | list[str]) -> list[Ingredient]:
-    """Medicinal ingredients from the lines labelled ``medicinal_ingredient`` (in reading order)."""
+def extract_ingredients(lines: list[SourceLine] | list[str], slopes: dict[str, float] | None = None) -> list[Ingredient]:
+    """Medicinal ingredients from the lines labelled ``medicinal_ingredient`` (in reading order).
+
+    ``slopes`` (image -> text slope, from every line of the photo) pairs table cells on tilted photos.
+    """
     found: list[tuple[Ingredient, str | None]] = []
-    for row in _rows(merge_cells(as_lines(lines))):
+    for row in _rows(merge_cells(as_lines(lines), slopes)):
         text = " ".join(strip_heading(line.text) for line in row)
         language = next((line.language for line in row if line.language), None)
         several = len(AMOUNT.findall(normalize_text(text))) > 1 and ("," in text or ";" in text)

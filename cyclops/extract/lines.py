@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cyclops.model.analysis import Evidence
-from cyclops.model.ocr import Polygon
+from cyclops.model.ocr import Polygon, bbox_of
 
 
 @dataclass
@@ -85,3 +85,59 @@ def column_order(lines: list[SourceLine]) -> list[SourceLine]:
         for column in columns:
             out.extend(group[i] for i in sorted(column, key=lambda i: (boxes[i][1], i)))  # type: ignore[index]
     return out
+
+
+def edge_slope(polygon: Polygon) -> float | None:
+    """Slope (dy/dx) of a line polygon's top edge; None for a box too short to tell (a word or an amount)."""
+    if len(polygon) != 4:
+        return None
+    (x0, y0), (x1, y1), (x3, y3) = polygon[0][:2], polygon[1][:2], polygon[3][:2]
+    height = ((x3 - x0) ** 2 + (y3 - y0) ** 2) ** 0.5
+    if x1 <= x0 or x1 - x0 < 4 * max(height, 1.0):
+        return None
+    return (y1 - y0) / (x1 - x0)
+
+
+def image_slopes(lines: list[SourceLine]) -> dict[str, float]:
+    """Median text slope per image, from its long lines.
+
+    A photo taken a few degrees off level puts the amount at the right end of a
+    table row at the height of the row above; rows are only paired right once
+    this slope is followed.
+    """
+    slopes: dict[str, list[float]] = {}
+    for line in lines:
+        s = edge_slope(line.polygon) if line.polygon else None
+        if s is not None and abs(s) < 0.2:
+            slopes.setdefault(line.image, []).append(s)
+    return {image: sorted(v)[len(v) // 2] for image, v in slopes.items()}
+
+
+def _centre_and_height(polygon: Polygon) -> tuple[float, float, float]:
+    """(x, y) of the centre and the text height (left edge length when it is a quad)."""
+    xs = [p[0] for p in polygon]
+    ys = [p[1] for p in polygon]
+    cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+    if len(polygon) == 4:
+        (x0, y0), (x3, y3) = polygon[0][:2], polygon[3][:2]
+        height = ((x3 - x0) ** 2 + (y3 - y0) ** 2) ** 0.5
+    else:
+        height = max(ys) - min(ys)
+    return cx, cy, max(height, 1.0)
+
+
+def row_offset(a: SourceLine, b: SourceLine, slope: float = 0.0) -> float:
+    """How far ``b`` sits off ``a``'s row, in text heights, following the page's slope (0: same row)."""
+    ax, ay, ah = _centre_and_height(a.polygon)
+    bx, by, bh = _centre_and_height(b.polygon)
+    expected = ay + slope * (bx - ax)
+    return abs(by - expected) / min(ah, bh)
+
+
+def same_row(a: SourceLine, b: SourceLine, slope: float = 0.0) -> bool:
+    """Two cells of one printed row: level with each other along the slope, side by side."""
+    if not a.polygon or not b.polygon or a.image != b.image:
+        return False
+    ab, bb = bbox_of(a.polygon), bbox_of(b.polygon)
+    apart = bb[0] >= ab[2] - 2 or ab[0] >= bb[2] - 2
+    return apart and row_offset(a, b, slope) < 0.5

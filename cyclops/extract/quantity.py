@@ -19,7 +19,8 @@ MULTIPLIERS: dict[str, float] = {
     "billion": 1e9, "billions": 1e9, "milliard": 1e9, "milliards": 1e9,
     "trillion": 1e12, "trillions": 1e12, "billion de": 1e12,
 }
-UNITS = ("mcg", "mg", "g", "kg", "mL", "L", "IU", "%", "CFU", "UFC", "drops", "gouttes")
+#: CH and DH are homeopathic dilutions (centesimal, decimal Hahnemannian)
+UNITS = ("mcg", "mg", "g", "kg", "mL", "L", "IU", "%", "CFU", "UFC", "drops", "gouttes", "CH", "DH")
 #: words that say the amount after them is a dried herb equivalent, not the quantity
 DHE_MARKERS = ("equivalent to", "equivalent a", "equiv.", "equiv", "dhe", "dried herb equivalent", "equivalent", "equivalant")
 

@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from cyclops.flags.concepts import CLAIM_VERBS, CONCEPTS, FILLER, VERB_CONCEPTS, WORD_TO_CONCEPT
 from cyclops.flags.context import Context, item_evidence, item_language, looks_like_name
 from cyclops.flags.messages import make_flag
-from cyclops.flags.text import edit_budget, find_exact_terms, find_terms, find_terms_fuzzy, fold, is_readable, unmerge
+from cyclops.flags.text import edit_budget, find_exact_terms, find_terms, find_terms_fuzzy, fold, is_readable, known_share, unmerge
 from cyclops.model.analysis import Flag
 from cyclops.reference import load
 
@@ -290,6 +290,10 @@ def is_claim_shaped(text: str) -> bool:
     return any(w in CLAIM_VERBS or unmerge(w) in CLAIM_VERBS for w in _words(text))
 
 
+#: a claim is only judged when at least this share of its words are words (not OCR letter debris)
+CLAIM_LEGIBLE = 0.5
+
+
 def claim_not_licensed(ctx: Context) -> list[Flag]:
     """A printed recommended use that no licensed purpose supports (same language first; a
     statement of unknown language may be supported in either). Claims already flagged as
@@ -299,7 +303,8 @@ def claim_not_licensed(ctx: Context) -> list[Flag]:
         return []
     licence_text = ctx.licence_text()
     items = [i for i in ctx.fields.recommended_uses
-             if len(fold(i.text)) >= 8 and not schedule_a_hits(i.text, licence_text) and is_claim_shaped(i.text) and is_readable(i.text) and not looks_like_name(i.text, ctx)]
+             if len(fold(i.text)) >= 8 and not schedule_a_hits(i.text, licence_text) and is_claim_shaped(i.text) and is_readable(i.text)
+             and known_share(i.text) >= CLAIM_LEGIBLE and not looks_like_name(i.text, ctx)]
     names = [i.name for i in ctx.fields.medicinal_ingredients]
     names += [m.ingredient_name for b in ctx.bundles() for m in b.medicinal_ingredients]
     ingredient_terms = frozenset().union(*(concepts(n) for n in names)) if names else frozenset()

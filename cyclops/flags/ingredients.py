@@ -167,14 +167,19 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:g} {unit}"
 
 
-def quantity_mismatch(ing: Ingredient, mi: MedicinalIngredient, ctx: Context) -> Flag | None:
-    """The printed amount is comparable with a licensed amount and equal to none of them."""
+def amount_agrees(ing: Ingredient, mi: MedicinalIngredient) -> bool | None:
+    """Whether the printed amount equals one of the licensed amounts; None when they cannot be compared."""
     if ing.quantity is None or not ing.unit or normalize_unit(ing.unit) is None:
         return None
     name = f"{mi.ingredient_name} {ing.name}"
     results = [_within(ing.quantity, ing.unit, lo, hi, u, name) for lo, hi, u in licensed_amounts(mi)]
     comparable = [r for r in results if r is not None]
-    if not comparable or any(comparable):
+    return any(comparable) if comparable else None
+
+
+def quantity_mismatch(ing: Ingredient, mi: MedicinalIngredient, ctx: Context) -> Flag | None:
+    """The printed amount is comparable with a licensed amount and equal to none of them."""
+    if amount_agrees(ing, mi) is not False:
         return None
     amounts = licensed_amounts(mi)
     licensed_text = " / ".join(_fmt(lo, u) if lo == hi else f"{lo:g}-{hi:g} {u}" for lo, hi, u in amounts)

@@ -148,5 +148,14 @@ def is_readable(text: str | None) -> bool:
     words = [w for w in fold(text).split() if w.isalpha()]
     if len(words) < 3:
         return True  # too short to judge (a heading, a name)
-    known = sum(w in _known_words() for w in words)
-    return known / len(words) >= 0.25
+    long = [w for w in words if len(w) >= 3]
+    if len(words) >= 6 and len(long) < 0.4 * len(words):
+        return False  # "Ai e a es a e a al es aose": text read as letter fragments
+    known = sum(w in _known_words() for w in long)
+    return not long or known / len(long) >= 0.25
+
+
+def known_share(text: str | None) -> float:
+    """Share of the words of three letters or more that are English or French words (1.0 when there are none)."""
+    long = [w for w in fold(text or "").split() if w.isalpha() and len(w) >= 3]
+    return sum(w in _known_words() for w in long) / len(long) if long else 1.0

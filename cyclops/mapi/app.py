@@ -49,7 +49,11 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
             executor = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
             app.state.services.executor = executor
             app.state.warm = executor.submit(warm_up)
-        logger.info("mapi started", extra={"workers": n, "store": settings.store_url})
+        from cyclops.retrain.registry import get_watcher
+
+        watcher = get_watcher().start()  # a newly promoted model is picked up without a restart
+        logger.info("mapi started", extra={"workers": n, "store": settings.store_url,
+                                           "field_classifier": watcher.current()[1]})
         try:
             yield
         finally:

@@ -87,21 +87,27 @@ def _database() -> Any:
 
 def warm_up() -> dict[str, str]:
     """Import the pipeline and load its models (run once per worker so the first request is not slow)."""
-    from cyclops import pipeline  # noqa: F401
-    from cyclops.extract.classifier import MODEL_VERSION, load_model
+    from cyclops import pipeline
     from cyclops.ocr import get_engine
 
-    load_model()
+    _, label = pipeline.served_model()
     engine = get_engine()
-    return {"field_classifier": str(MODEL_VERSION), "engine": f"{engine.name} {engine.version}"}
+    return {"field_classifier": label, "engine": f"{engine.name} {engine.version}"}
 
 
-def run_analysis(photos: Photos, engine: str | None) -> tuple[str, str]:
+def served_model_version() -> str:
+    """Label of the field classifier the registry alias serves now (watched in the serving process)."""
+    from cyclops.retrain.registry import get_watcher
+
+    return get_watcher().current()[1]
+
+
+def run_analysis(photos: Photos, engine: str | None, model_version: str | None = None) -> tuple[str, str]:
     """Load, OCR and analyse one product; returns (analysis JSON, OCR document JSON), which cross the process pool as text."""
     from cyclops import pipeline
 
     try:
-        analysis, doc = pipeline.analyze_with_document(photos, engine, db=_database())
+        analysis, doc = pipeline.analyze_with_document(photos, engine, db=_database(), model_version=model_version)
     except CyclopsError as exc:
         raise to_service_error(exc) from None
     return analysis.model_dump_json(), doc.model_dump_json()
@@ -142,7 +148,7 @@ def analyze_into_store(
     check_photos(photos, settings)
     for _, data in photos:  # photos first: an unreachable store fails before minutes of OCR
         store.put_photo(data)
-    analysis_json, doc_json = (compute or (lambda fn, *a: fn(*a)))(run_analysis, photos, engine)
+    analysis_json, doc_json = (compute or (lambda fn, *a: fn(*a)))(run_analysis, photos, engine, served_model_version())
     analysis = Analysis.model_validate_json(analysis_json)
     doc = Document.model_validate_json(doc_json)
     analysis.analysis_id = new_analysis_id()

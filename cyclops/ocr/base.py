@@ -18,6 +18,18 @@ class OCREngine(ABC):
     @abstractmethod
     def read(self, image: Image.Image, image_id: str) -> Page: ...
 
+    def read_upright(self, image: Image.Image, image_id: str) -> tuple[Page, int]:
+        """(page read from ``image`` turned upright, degrees clockwise applied); coordinates are the upright image's.
+
+        Engines that can judge orientation from their own detection override this to detect once.
+        """
+        from cyclops.orient import upright
+
+        turned, rotation = upright(image)
+        page = self.read(turned, image_id)
+        page.rotation = rotation
+        return page, rotation
+
 
 def quad(points) -> Polygon:
     """A polygon of float (x, y) tuples from any 4x2 sequence (numpy arrays included)."""

@@ -20,21 +20,42 @@ from cyclops.ocr.base import OCREngine
 from cyclops.settings import get_settings
 
 
-def cache_path(engine: OCREngine, sha256: str, rotation: int = 0) -> Path:
+def cache_path(engine: OCREngine, sha256: str, rotation: int | str = 0) -> Path:
     key = hashlib.sha256(f"{sha256}|{engine.name}|{engine.version}|{rotation}".encode()).hexdigest()
     return get_settings().cache_dir / "ocr" / key[:2] / f"{key}.json"
 
 
-def cached_read(engine: OCREngine, image: Image.Image, image_id: str, sha256: str, rotation: int = 0) -> Page:
-    """``engine.read`` unless this photo (after ``rotation``) was read by this engine version before."""
-    path = cache_path(engine, sha256, rotation)
+def _load(path: Path, image_id: str) -> Page | None:
     if path.is_file():
         try:
             page = Page.model_validate_json(path.read_text(encoding="utf-8"))
             return page.model_copy(update={"image_id": image_id})
         except (ValidationError, OSError, ValueError):
             pass  # a damaged entry is simply recomputed
-    page = engine.read(image, image_id)
+    return None
+
+
+def cached_read(engine: OCREngine, image: Image.Image, image_id: str, sha256: str, rotation: int = 0) -> Page:
+    """``engine.read`` unless this photo (after ``rotation``) was read by this engine version before."""
+    path = cache_path(engine, sha256, rotation)
+    page = _load(path, image_id)
+    if page is None:
+        page = engine.read(image, image_id)
+        _store(path, page)
+    return page
+
+
+def cached_read_upright(engine: OCREngine, image: Image.Image, image_id: str, sha256: str) -> tuple[Page, int]:
+    """``engine.read_upright`` (orientation found and text read with one detection) unless cached; ``image`` as stored."""
+    path = cache_path(engine, sha256, "auto")
+    page = _load(path, image_id)
+    if page is None:
+        page, _ = engine.read_upright(image, image_id)
+        _store(path, page)
+    return page, page.rotation
+
+
+def _store(path: Path, page: Page) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
@@ -44,4 +65,3 @@ def cached_read(engine: OCREngine, image: Image.Image, image_id: str, sha256: st
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return page

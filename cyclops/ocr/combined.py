@@ -48,7 +48,16 @@ class CombinedEngine(OCREngine):
         self.version = f"{self.rapid.version}|tesseract-{self.tesseract.version}"
 
     def read(self, image: Image.Image, image_id: str) -> Page:
-        page = self.rapid.read(image, image_id)
+        return self._second_opinions(self.rapid.read(image, image_id), image)
+
+    def read_upright(self, image: Image.Image, image_id: str) -> tuple[Page, int]:
+        """RapidOCR's one-detection ``read_upright``, then Tesseract on the digit lines of the turned image."""
+        from cyclops.orient import rotate_clockwise
+
+        page, rotation = self.rapid.read_upright(image, image_id)
+        return self._second_opinions(page, rotate_clockwise(image, rotation)), rotation
+
+    def _second_opinions(self, page: Page, image: Image.Image) -> Page:
         rgb = image.convert("RGB")
         for block in page.blocks:
             for i, line in enumerate(block.lines):

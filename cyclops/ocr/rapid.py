@@ -6,13 +6,20 @@ when the engine is built, failing loudly then rather than mid-analysis.
 The bundled PP-OCRv6 recogniser is multilingual (its dictionary includes French
 accents: é è ê à ç œ and µ), so no separate latin model is needed.
 
-Speed on 2 shared cores: detection is limited to 960 px on the long side and
-onnxruntime to 2 intra-op threads; the per-crop 0/180 classifier is off during reading
-because ``cyclops.orient`` makes the whole page upright first (using it once per page).
+Speed on 2 shared cores (measured in ``benchmarks/ocr_speed.py``, see
+``benchmarks/results/ocr_speed.md``): recognition is ~70 % of the time and is
+almost all convolution, linear in crop width. So the engine runs the detector
+once per photo (``read_upright`` decides the page's orientation from the same
+boxes it then reads), recognises each crop without padding it to its batch's
+longest neighbour, reads a vertical line twice (both turns) instead of three times,
+and lets onnxruntime's 2 threads sleep rather than spin while the shared cores
+are busy. int8 dynamic quantisation and OpenVINO were measured and rejected
+(no AVX-512/VNNI here: no faster, and int8 Conv lost 45 % of exact lines).
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import cv2
@@ -27,6 +34,8 @@ DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 DET_SIDE = 960
+REC_BATCH = 1  # crops sorted by width; 1 = no padding to a longer neighbour (padding is pure extra convolution)
+REC_MIN_WIDTH = 320  # short crops are padded to the width the recogniser was trained at, as PaddleOCR does
 MIN_SCORE = 0.5  # lines read with less confidence are dropped
 VERTICAL_RATIO = 2.5  # a box this many times taller than wide is a line printed along an edge
 
@@ -37,7 +46,20 @@ def model_dir() -> Path:
     return Path(rapidocr.__file__).parent / "models"
 
 
-def _build(threads: int):
+def _session(path: Path, threads: int):
+    """An onnxruntime session whose idle threads sleep: spinning steals the shared cores from the other thread."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 4
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def _build(threads: int, det_side: int, rec_batch: int):
     from rapidocr import RapidOCR
 
     models = model_dir()
@@ -52,9 +74,11 @@ def _build(threads: int):
         "Global.text_score": 0.0,
         "Global.model_root_dir": str(models),
         "Det.model_path": str(models / DET_MODEL),
-        "Det.limit_side_len": DET_SIDE,
+        "Det.limit_side_len": det_side,
         "Det.limit_type": "max",
         "Rec.model_path": str(models / REC_MODEL),
+        "Rec.rec_batch_num": rec_batch,
+        "Rec.rec_img_shape": [3, 48, REC_MIN_WIDTH],
         "Cls.model_path": str(models / CLS_MODEL),
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
@@ -63,10 +87,12 @@ def _build(threads: int):
         ocr = RapidOCR(params=params)
         det = ocr._load_det_model()  # load now: a broken model must fail at start-up
         rec = ocr._load_rec_model()
-        ocr._load_cls_model()
+        cls = ocr._load_cls_model()
+        for model, name in ((det, DET_MODEL), (rec, REC_MODEL), (cls, CLS_MODEL)):
+            model.session.session = _session(models / name, threads)
     except Exception as exc:
         raise OCREngineError(f"RapidOCR cannot start with the bundled models in {models}: {exc}") from exc
-    return ocr, det, rec
+    return ocr, det, rec, cls
 
 
 def to_bgr(image: Image.Image) -> np.ndarray:
@@ -89,68 +115,163 @@ def box_size(box) -> tuple[float, float]:
     return float(b[:, 0].max() - b[:, 0].min()), float(b[:, 1].max() - b[:, 1].min())
 
 
+def is_vertical(box) -> bool:
+    width, height = box_size(box)
+    return height >= VERTICAL_RATIO * width and height > 20
+
+
+def rotate_boxes(boxes: list[np.ndarray], degrees: int, width: int, height: int) -> list[np.ndarray]:
+    """Boxes of a ``width`` x ``height`` image, moved to where they lie once the image is turned ``degrees`` clockwise.
+
+    Corner order is kept clockwise from the new top-left, so p0->p1 still runs along the text.
+    """
+    degrees %= 360
+    out = []
+    for box in boxes:
+        b = np.asarray(box, dtype=np.float32)
+        x, y = b[:, 0], b[:, 1]
+        if degrees == 90:
+            moved = np.stack([height - y, x], axis=1)
+        elif degrees == 180:
+            moved = np.stack([width - x, height - y], axis=1)
+        elif degrees == 270:
+            moved = np.stack([y, width - x], axis=1)
+        else:
+            moved = b.copy()
+        out.append(np.roll(moved, degrees // 90, axis=0).astype(np.float32))
+    return out
+
+
+def _rect_of(box) -> np.ndarray:
+    b = np.asarray(box, dtype=np.float32)
+    x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
 class RapidEngine(OCREngine):
     name = "rapidocr"
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 2, det_side: int = DET_SIDE, rec_batch: int = REC_BATCH) -> None:
         from importlib.metadata import version
 
-        self._ocr, self._det, self._rec = _build(threads)
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{DET_SIDE}"
+        self._ocr, self._det, self._rec, self._cls = _build(threads, det_side, rec_batch)
+        # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-rb{rec_batch}"
+        self.last_timings: dict[str, float] = {}  # seconds per stage of the latest read (for benchmarks)
 
-    # -- building blocks used by cyclops.orient ---------------------------------
+    # -- building blocks ------------------------------------------------------------
     def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
         """Text line boxes (4x2 arrays, page pixels) without recognition."""
         out = self._det(bgr)
         return [] if out.boxes is None else [np.asarray(b, dtype=np.float32) for b in out.boxes]
 
+    def _recognize_raw(self, crops: list[np.ndarray], word_boxes: bool = False):
+        """rapidocr's recogniser output for upright line crops (with per-character positions when ``word_boxes``)."""
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
+        return self._rec(TextRecInput(img=crops, return_word_box=word_boxes))
+
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Text and confidence of upright line crops."""
         if not crops:
             return []
-        from rapidocr.ch_ppocr_rec import TextRecInput
-
-        out = self._rec(TextRecInput(img=crops, return_word_box=False))
+        out = self._recognize_raw(crops)
         return [(t, float(s)) for t, s in zip(out.txts or (), out.scores or ())]
 
     def classify_upside_down(self, crops: list[np.ndarray]) -> list[tuple[bool, float]]:
         """For each line crop: (is it upside down, confidence), from PP-OCR's tiny 0/180 classifier."""
         if not crops:
             return []
-        out = self._ocr._load_cls_model()(crops)
+        out = self._cls(crops)
         return [(str(label) == "180", float(score)) for label, score in (out.cls_res or [])]
 
-    # -- the engine ---------------------------------------------------------------
+    # -- the engine -------------------------------------------------------------------
     def read(self, image: Image.Image, image_id: str) -> Page:
+        """Read an image that is already upright."""
         bgr = to_bgr(image)
-        result = self._ocr(bgr, return_word_box=True)
-        boxes = [] if getattr(result, "boxes", None) is None else list(result.boxes)
-        txts = list(getattr(result, "txts", None) or ())
-        scores = list(getattr(result, "scores", None) or ())
-        word_results = list(getattr(result, "word_results", None) or ())
-        aligned = len(word_results) == len(txts)
+        t0 = time.perf_counter()
+        boxes = self.detect(bgr)
+        self.last_timings = {"detect": time.perf_counter() - t0, "orient": 0.0}
+        return self._read_boxes(bgr, boxes, image_id)
+
+    def read_upright(self, image: Image.Image, image_id: str) -> tuple[Page, int]:
+        """(page read from ``image`` turned upright, degrees clockwise applied), detecting text only once.
+
+        The orientation is judged from the same detection boxes that are then read, so
+        this replaces ``cyclops.orient.upright`` followed by ``read`` at one detection's cost.
+        Page coordinates are those of the upright image.
+        """
+        from cyclops.orient import rotation_from_boxes
+
+        bgr = to_bgr(image)
+        t0 = time.perf_counter()
+        boxes = self.detect(bgr)
+        t1 = time.perf_counter()
+        rotation = rotation_from_boxes(bgr, boxes, self)
+        if rotation:
+            height, width = bgr.shape[:2]
+            boxes = rotate_boxes(boxes, rotation, width, height)
+            bgr = np.ascontiguousarray(np.rot90(bgr, k=-rotation // 90))  # k<0 turns clockwise
+            boxes = list(self._det.sorted_boxes(np.array(boxes))) if boxes else []
+        self.last_timings = {"detect": t1 - t0, "orient": time.perf_counter() - t1}
+        page = self._read_boxes(bgr, boxes, image_id)
+        page.rotation = rotation
+        return page, rotation
+
+    def _read_boxes(self, bgr: np.ndarray, boxes: list[np.ndarray], image_id: str) -> Page:
+        """Recognise every box in one call: flat lines once, vertical lines both ways round."""
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
+        t0 = time.perf_counter()
+        flat = [b for b in boxes if not is_vertical(b)]
+        tall = [b for b in boxes if is_vertical(b)]
+        crops = [get_rotate_crop_image(bgr, b.copy()) for b in flat]
+        for box in tall:
+            crop = crop_quad(bgr, _rect_of(box))
+            crops.append(np.ascontiguousarray(np.rot90(crop, k=-1)))  # text printed top-to-bottom
+            crops.append(np.ascontiguousarray(np.rot90(crop, k=1)))  # text printed bottom-to-top
         lines: list[Line] = []
-        for i, (box, text, score) in enumerate(zip(boxes, txts, scores)):
-            width, height = box_size(box)
-            if height >= VERTICAL_RATIO * width and height > 20:
-                line = self._read_vertical(bgr, box)
-                if line is not None and line.confidence >= max(score, MIN_SCORE):
-                    lines.append(line)
+        if crops:
+            out = self._recognize_raw(crops, word_boxes=True)
+            txts, scores = list(out.txts or ()), [float(s) for s in out.scores or ()]
+            words_of = self._word_results(crops[: len(flat)], flat, out)
+            for i, box in enumerate(flat):
+                if scores[i] < MIN_SCORE or not txts[i].strip():
                     continue
-            if score < MIN_SCORE or not text.strip():
-                continue
-            polygon = quad(box)
-            words = self._words(word_results[i] if aligned else None, text, polygon, float(score))
-            lines.append(Line(words=words, polygon=polygon, confidence=float(score)))
+                polygon = quad(box)
+                words = self._words(words_of[i], txts[i], polygon, scores[i])
+                lines.append(Line(words=words, polygon=polygon, confidence=scores[i]))
+            for j, box in enumerate(tall):
+                k = len(flat) + 2 * j
+                line = self._vertical_line(box, (txts[k], scores[k]), (txts[k + 1], scores[k + 1]))
+                if line is not None:
+                    lines.append(line)
+        self.last_timings["recognize"] = time.perf_counter() - t0
+        height, width = bgr.shape[:2]
         page = Page(
             image_id=image_id,
-            width=image.width,
-            height=image.height,
+            width=width,
+            height=height,
             blocks=[Block(lines=lines, polygon=union_polygon([ln.polygon for ln in lines]))],
         )
         from cyclops.layout import arrange
 
         return arrange(page)
+
+    def _word_results(self, crops: list[np.ndarray], boxes: list[np.ndarray], out) -> list:
+        """Word boxes in page pixels for each flat line, from the recogniser's character positions."""
+        from rapidocr.ch_ppocr_rec import TextRecOutput
+
+        n = len(boxes)
+        if not n or out.word_results is None:
+            return [None] * n
+        sub = TextRecOutput(txts=tuple(out.txts[:n]), scores=tuple(out.scores[:n]), word_results=tuple(out.word_results[:n]))
+        try:
+            res = self._ocr.cal_rec_boxes(crops, np.array(boxes), sub, False)
+        except Exception:  # word boxes are a refinement; proportional splitting is the fallback
+            return [None] * n
+        words = list(res.word_results or ())
+        return words if len(words) == n else [None] * n
 
     @staticmethod
     def _words(word_result, text: str, polygon, score: float) -> list[Word]:
@@ -162,22 +283,16 @@ class RapidEngine(OCREngine):
                 return words
         return split_words(text, polygon, score)
 
-    def _read_vertical(self, bgr: np.ndarray, box) -> Line | None:
-        """Read a line printed along an edge: try the crop turned both ways, keep the more confident reading."""
+    @staticmethod
+    def _vertical_line(box, down: tuple[str, float], up: tuple[str, float]) -> Line | None:
+        """A line printed along an edge: keep the more confident of its two readings (down or up the page)."""
         b = np.asarray(box, dtype=np.float32)
-        x0, y0 = b[:, 0].min(), b[:, 1].min()
-        x1, y1 = b[:, 0].max(), b[:, 1].max()
-        crop = crop_quad(bgr, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32))
-        up_cw = np.ascontiguousarray(np.rot90(crop, k=-1))  # text printed top-to-bottom
-        up_ccw = np.ascontiguousarray(np.rot90(crop, k=1))  # text printed bottom-to-top
-        (t_cw, s_cw), (t_ccw, s_ccw) = self.recognize([up_cw, up_ccw])
-        if s_cw >= s_ccw:
-            text, score = t_cw, s_cw
-            polygon = [(x1, y0), (x1, y1), (x0, y1), (x0, y0)]  # reading direction: down the page
+        x0, y0 = float(b[:, 0].min()), float(b[:, 1].min())
+        x1, y1 = float(b[:, 0].max()), float(b[:, 1].max())
+        if down[1] >= up[1]:
+            (text, score), polygon = down, [(x1, y0), (x1, y1), (x0, y1), (x0, y0)]
         else:
-            text, score = t_ccw, s_ccw
-            polygon = [(x0, y1), (x0, y0), (x1, y0), (x1, y1)]  # reading direction: up the page
-        polygon = [(float(x), float(y)) for x, y in polygon]
-        if not text.strip():
+            (text, score), polygon = up, [(x0, y1), (x0, y0), (x1, y0), (x1, y1)]
+        if score < MIN_SCORE or not text.strip():
             return None
         return Line(words=split_words(text, polygon, score), polygon=polygon, confidence=score, vertical=True)

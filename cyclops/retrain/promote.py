@@ -20,7 +20,7 @@ from cyclops.retrain.train import evaluate
 def decide_promotion(candidate_version: str, candidate_run_id: str, dataset: Dataset, *, min_gain: float = 0.01,
                      max_label_drop: float = 0.02, max_bench_drop: float = 0.02, alias: str | None = None,
                      bench=None) -> dict:
-    """Score current and candidate on the held-out lines, apply the gate, set the alias if it passes.
+    """Score current and candidate on the held-out corrected lines, apply the gate, set the alias if it passes.
 
     ``bench`` (the fixed benchmark lines) must not get worse by more than ``max_bench_drop``
     macro-F1 either. Returns the record.
@@ -34,7 +34,11 @@ def decide_promotion(candidate_version: str, candidate_run_id: str, dataset: Dat
     client = mlflow.MlflowClient()
     current_model, current_label = load_served_model(alias, mlflow.get_tracking_uri())
     candidate = load_registered(candidate_version, mlflow.get_tracking_uri())
-    heldout = [r.example for r in dataset.heldout]
+    corrected = [r.example for r in dataset.heldout if r.source == "correction"]
+    # the gate scores what analysts corrected (the photos we really serve); the synthetic base set is
+    # guarded by the fixed benchmark. Without held-out corrections, every held-out line is used.
+    gate_on = "heldout_correction" if corrected else "heldout"
+    heldout = corrected or [r.example for r in dataset.heldout]
     cur, cand = evaluate(current_model, heldout), evaluate(candidate, heldout)
     decision = decide(cur.f1(), cand.f1(), min_gain=min_gain, max_label_drop=max_label_drop)
     bench_scores = None
@@ -58,6 +62,7 @@ def decide_promotion(candidate_version: str, candidate_run_id: str, dataset: Dat
         "min_gain": min_gain,
         "max_label_drop": max_label_drop,
         "gate": decision.model_dump(),
+        "gate_on": gate_on,
         "heldout": {"current": cur.model_dump(exclude={"confusion"}), "candidate": cand.model_dump(exclude={"confusion"})},
     }
     sources = sorted({r.source for r in dataset.heldout})

@@ -8,7 +8,9 @@ version string goes into ``analysis.versions["field_classifier"]``.
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 from cyclops.retrain.tracking import MODEL_NAME
@@ -25,6 +27,9 @@ def packaged_version() -> str:
 
 def _client(tracking_uri: str | None):
     """An MlflowClient, or None when the embedded store was never created (nothing registered yet)."""
+    # a tracking server that is down must not hold analyses for minutes of MLflow's default retries
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "10")
     uri = tracking_uri or get_settings().tracking_uri
     if uri.startswith("sqlite:///") and not Path(uri.removeprefix("sqlite:///")).exists():
         return None, uri
@@ -123,3 +128,38 @@ class ModelWatcher:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+
+_watcher: ModelWatcher | None = None
+_watcher_lock = threading.Lock()
+
+
+def get_watcher() -> ModelWatcher:
+    """The process-wide watcher (created on first use; mapi also ``start()``s it to poll the alias)."""
+    global _watcher
+    with _watcher_lock:
+        if _watcher is None:
+            _watcher = ModelWatcher()
+        return _watcher
+
+
+def reset_watcher() -> None:
+    """Forget the process-wide watcher (tests that switch tracking stores)."""
+    global _watcher
+    with _watcher_lock:
+        if _watcher is not None:
+            _watcher.stop()
+        _watcher = None
+
+
+@lru_cache(maxsize=4)
+def model_for(label: str):
+    """The model behind a version label (``packaged-1.0.0`` or ``cyclops-field-classifier/3``), cached per process.
+
+    mapi's worker processes get the label, not the model, from the process that watches the registry.
+    """
+    if label.startswith(f"{MODEL_NAME}/"):
+        return load_registered(label.split("/", 1)[1])
+    from cyclops.extract.classifier import load_model
+
+    return load_model()
