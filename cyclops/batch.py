@@ -43,12 +43,9 @@ class BatchReport(BaseModel):
 def current_pipeline_version() -> str:
     """The version an analysis made now would carry (see ``cyclops.catalog.pipeline_version_of``)."""
     from cyclops import __version__
+    from cyclops.mapi.service import served_model_version
 
-    try:
-        from cyclops.extract.classifier import MODEL_VERSION
-    except ImportError:
-        MODEL_VERSION = "?"
-    return pipeline_version_of({"cyclops": __version__, "field_classifier": str(MODEL_VERSION)})
+    return pipeline_version_of({"cyclops": __version__, "field_classifier": served_model_version()})
 
 
 def find_products(source: Path) -> list[Product]:

@@ -20,6 +20,8 @@ from cyclops.ocr.rapid import RapidEngine, box_size, crop_quad, to_bgr
 
 PROBE_SIDE = 640  # long side of the copy the detector sees
 PROBE_LINES = 8  # longest lines that vote on 0 vs 180
+UNSURE_MARGIN = 0.5  # vote margin (share of all votes) below which a few lines are also read both ways
+RECHECK_LINES = 3
 MAX_SKEW = 10.0
 MIN_SKEW = 0.3
 
@@ -71,9 +73,16 @@ def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], engine: RapidE
         crop = crop_quad(bgr, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32))
         turned = np.rot90(crop, k=-1) if base == 90 else crop  # np.rot90 k=-1 turns clockwise
         crops.append(np.ascontiguousarray(turned))
-    votes = (engine or _engine()).classify_upside_down(crops)
+    engine = engine or _engine()
+    votes = engine.classify_upside_down(crops)
     flipped = sum(score for upside_down, score in votes if upside_down)
     kept = sum(score for upside_down, score in votes if not upside_down)
+    if abs(flipped - kept) < UNSURE_MARGIN * max(flipped + kept, 1e-9):
+        # the tiny classifier is unsure: read a few lines both ways round and trust the recogniser's confidence
+        few = crops[:RECHECK_LINES]
+        readings = engine.recognize(few + [np.ascontiguousarray(np.rot90(c, 2)) for c in few])
+        kept = sum(score for _, score in readings[: len(few)])
+        flipped = sum(score for _, score in readings[len(few) :])
     return base + 180 if flipped > kept else base
 
 

@@ -3,7 +3,7 @@
 Each stage lives in its own module and is testable alone; this module only
 composes them and times them:
 
-    load (cyclops.load) -> orientation (cyclops.orient) -> OCR (cyclops.ocr, cached)
+    load (cyclops.load) -> orientation + OCR (cyclops.orient, cyclops.ocr; cached)
     -> layout (cyclops.layout) -> extraction (cyclops.extract)
     -> licence matching (cyclops.match) -> compliance flags (cyclops.flags)
 """
@@ -30,9 +30,9 @@ def _noop(stage: str, fraction: float) -> None:  # pragma: no cover - trivial
 
 def read_photos(photos: list[tuple[str, bytes]], engine_name: str | None = None, progress: Progress | None = None):
     """Load, orient and OCR photos. Returns (Document, image infos, refused photos as typed errors, timings)."""
-    from cyclops import load, orient
+    from cyclops import load
     from cyclops.ocr import get_engine
-    from cyclops.ocr.cache import cached_read
+    from cyclops.ocr.cache import cached_read_upright
 
     progress = progress or _noop
     settings = get_settings()
@@ -50,16 +50,15 @@ def read_photos(photos: list[tuple[str, bytes]], engine_name: str | None = None,
     infos: list[ImageInfo] = []
     for i, loaded in enumerate(images):
         progress("ocr", i / max(len(images), 1))
-        upright, rotation = orient.upright(loaded.image)
-        page = cached_read(engine, upright, loaded.id, loaded.sha256, rotation=rotation)  # engines arrange lines into blocks
-        page.rotation = rotation
+        # one text detection per photo serves both orientation and reading
+        page, rotation = cached_read_upright(engine, loaded.image, loaded.id, loaded.sha256)
         doc.pages.append(page)
         infos.append(
             ImageInfo(
                 id=loaded.id,
                 sha256=loaded.sha256,
-                width=upright.width,
-                height=upright.height,
+                width=page.width,
+                height=page.height,
                 rotation=rotation,
                 filename=loaded.filename,
             )

@@ -113,3 +113,15 @@ def test_illegible_npn_and_empty_document() -> None:
     assert fields.npn.value is None and fields.npn.illegible and fields.npn.evidence[0].image == "img2"
     empty, lines = extract_fields(Document(engine="hand", engine_version="0", pages=[Page(image_id="img0", width=10, height=10)]))
     assert lines == [] and empty.npn.value is None and empty.medicinal_ingredients == []
+
+
+def test_product_name_and_its_french_translation_below_are_two_candidates() -> None:
+    from cyclops.extract.product_name import extract_product_name
+
+    lines = [SourceLine("Rideau Vitamin C", image="img0", polygon=rect(100, 100, 700, 160), language="fr"),
+             SourceLine("Rideau Vitamine C", image="img0", polygon=rect(100, 165, 700, 225), language="fr")]
+    assert extract_product_name(lines).value == "Rideau Vitamin C"
+    # a name wrapped over two lines stays one name
+    wrapped = [SourceLine("Fleuve Vert Glucosamine Chondroitin MSM", image="img0", polygon=rect(100, 100, 900, 160)),
+               SourceLine("Once Daily", image="img0", polygon=rect(100, 165, 400, 225))]
+    assert extract_product_name(wrapped).value == "Fleuve Vert Glucosamine Chondroitin MSM Once Daily"

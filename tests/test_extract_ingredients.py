@@ -117,3 +117,94 @@ def test_table_cells_read_as_separate_lines_are_joined() -> None:
     # the orphan "600 mg" (its name was not read) gives no invented ingredient
     assert [(i.name, i.quantity, i.unit) for i in ings] == [("Magnesium", 100, "mg"), ("Zinc", 50, "mg"), ("Cholecalciferol", 10, "mcg")]
     assert ings[0].evidence[0].polygon == rect(205, 225, 1360, 269)
+
+
+def _tilted(x0: float, y0: float, x1: float, height: float, slope: float) -> list[tuple[float, float]]:
+    """A line's quad as OCR gives it on a photo turned a little: top edge rising or falling with ``slope``."""
+    dy = slope * (x1 - x0)
+    return [(x0, y0), (x1, y0 + dy), (x1, y0 + dy + height), (x0, y0 + height)]
+
+
+def test_tilted_photo_pairs_each_amount_with_its_own_row() -> None:
+    # rows 40 px apart; over 1200 px a -3 % slope lifts the amount cells by a whole row
+    slope = -0.03
+    lines = [
+        SourceLine("Each tablet contains: / Chaque comprimé contient :", image="img1",
+                   polygon=_tilted(130, 140, 820, 38, slope), label="medicinal_ingredient"),
+        SourceLine("Calcium", image="img1", polygon=rect(130, 181, 245, 219), label="medicinal_ingredient"),
+        SourceLine("Cholecalciferol / Cholécalciférol", image="img1", polygon=_tilted(130, 221, 520, 38, slope),
+                   label="medicinal_ingredient"),
+        SourceLine("500 mg", image="img1", polygon=rect(1340, 141, 1447, 184), label="medicinal_ingredient"),
+        SourceLine("400 IU", image="img1", polygon=rect(1350, 177, 1447, 220), label="medicinal_ingredient"),
+    ]
+    ings = extract_ingredients(lines, {"img1": slope})
+    assert [(i.name, i.quantity, i.unit) for i in ings] == [("Calcium", 500, "mg"), ("Cholecalciferol", 400, "IU")]
+
+
+def test_table_rows_the_classifier_missed_join_the_table() -> None:
+    lines = [
+        SourceLine("Each capsule contains: / Chaque capsule contient :", image="img1", polygon=rect(140, 80, 730, 120), label="other"),
+        # first row right under the heading, labelled as a claim
+        SourceLine("Glucosamine sulfate / Sulfate de glucosamine ..", image="img1", polygon=rect(140, 124, 760, 160),
+                   label="recommended_use"),
+        SourceLine(".. 500 mg", image="img1", polygon=rect(1370, 124, 1478, 160), label="recommended_use"),
+        # second row: amount labelled, name not
+        SourceLine("Chondroitin sulfate / Sulfate de chondroïtine", image="img1", polygon=rect(140, 164, 760, 200),
+                   label="non_medicinal_ingredient"),
+        SourceLine("400 mg", image="img1", polygon=rect(1370, 164, 1478, 200), label="medicinal_ingredient"),
+        # third row read as one line, filed as the product name: continues the table
+        SourceLine("Methylsulfonylmethane / Méthylsulfonylméthane 250 mg", image="img1", polygon=rect(140, 204, 900, 240),
+                   label="product_name"),
+        SourceLine("Recommended use:", image="img1", polygon=rect(140, 280, 400, 316), label="other"),
+        SourceLine("Take 2 capsules (500 mg) daily.", image="img1", polygon=rect(140, 320, 700, 356), label="dose"),
+    ]
+    pull_row_partners(lines)
+    assert [line.label for line in lines] == ["other"] + ["medicinal_ingredient"] * 5 + ["other", "dose"]
+    ings = extract_ingredients([line for line in lines if line.label == "medicinal_ingredient"])
+    assert [(i.name, i.quantity) for i in ings] == [
+        ("Glucosamine sulfate", 500), ("Chondroitin sulfate", 400), ("Methylsulfonylmethane", 250)]
+
+
+def test_english_name_cut_off_at_the_edge_gives_the_french_name() -> None:
+    ing = parse_ingredient_text("ium / Magnésium ..... 250 mg")
+    assert (ing.name, ing.quantity, ing.unit) == ("Magnésium", 250, "mg")
+    # an unknown English name is kept when the French half is no better known
+    assert parse_ingredient_text("Ziziphus jujuba / Jujubier 50 mg").name == "Ziziphus jujuba"
+
+
+@pytest.mark.parametrize("heading", ["Each drops contains: / Chaque goutte contient :", "psule contains: / Chaque capsule contient :",
+                                     "Each 5 mL contains:", "ch lozenge contains: / Chaque pastille contient :"])
+def test_dose_unit_headings_are_not_ingredients(heading: str) -> None:
+    ings = extract_ingredients([SourceLine(heading), SourceLine("Melatonin / Mélatonine ..... 1 mg")])
+    assert [(i.name, i.quantity) for i in ings] == [("Melatonin", 1)]
+
+
+def test_homeopathic_dilution_is_a_quantity() -> None:
+    ing = parse_ingredient_text("Arnica montana .... 5 CH")
+    assert (ing.name, ing.quantity, ing.unit) == ("Arnica montana", 5, "CH")
+
+
+def test_rows_keep_their_order_when_perspective_bends_them() -> None:
+    # a photo in perspective: the short names' own slope overshoots, so both names sit nearest the lower amount
+    lines = [
+        SourceLine("Calcium", image="img1", polygon=[(170, 180), (382, 192), (380, 231), (168, 219)], label="medicinal_ingredient"),
+        SourceLine("Magnesium / Magnésium", image="img1", polygon=[(166, 223), (496, 237), (494, 278), (164, 264)],
+                   label="medicinal_ingredient"),
+        SourceLine(". 500 mg", image="img1", polygon=rect(1375, 222, 1493, 264), label="medicinal_ingredient"),
+        SourceLine(".… 100 mg", image="img1", polygon=[(1355, 264), (1487, 270), (1485, 311), (1353, 305)],
+                   label="medicinal_ingredient"),
+    ]
+    ings = extract_ingredients(lines, {"img1": 0.05})
+    assert [(i.name, i.quantity) for i in ings] == [("Calcium", 500), ("Magnesium", 100)]
+
+
+@pytest.mark.parametrize(("row", "name"), [("Cholecalciferol Cholécalciférol … 400 IU", "Cholecalciferol"),
+                                           ("Vitamin C Vitamine C 500 mg", "Vitamin C"),
+                                           ("Lactobacillus acidophilus 5 billion CFU", "Lactobacillus acidophilus")])
+def test_bilingual_name_without_its_slash_keeps_the_english_half(row: str, name: str) -> None:
+    assert parse_ingredient_text(row).name == name
+
+
+def test_amount_read_as_zero_is_no_amount() -> None:
+    ing = parse_ingredient_text("Echinacea purpurea .00 mg (5:1 extract, equivalent to 2 mg dried herb)")
+    assert ing.name == "Echinacea purpurea" and ing.quantity is None and ing.unit is None

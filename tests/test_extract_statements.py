@@ -137,3 +137,28 @@ def test_side_by_side_columns_are_read_one_after_the_other() -> None:
                                        "Prendre au moins 2 heures avant ou après la prise d'autres médicaments."]
     single = [SourceLine("A", image="i", polygon=rect(0, 0, 10, 10)), SourceLine("B", image="i", polygon=rect(500, 40, 510, 50))]
     assert [line.text for line in column_order(single)] == ["A", "B"]  # not side by side: order kept
+
+
+def test_wrapped_sentence_tail_tagged_with_the_other_language_stays_in_its_sentence() -> None:
+    lines = [SourceLine("Used in Herbal Medicine to help support peripheral", image="img1", language="en"),
+             SourceLine("circulation.", image="img1", language="fr"),
+             SourceLine("Utilisé en phytothérapie pour aider à favoriser la circulation.", image="img1", language="fr")]
+    items = extract_statements(lines)
+    assert [(i.text, i.language) for i in items] == [
+        ("Used in Herbal Medicine to help support peripheral circulation.", "en"),
+        ("Utilisé en phytothérapie pour aider à favoriser la circulation.", "fr"),
+    ]
+
+
+@pytest.mark.parametrize("stray", ["Hudson", "tony Plain Rd, Edmonton AB T5N 3Y6", "Glacier Labs Canada Ltd."])
+def test_names_and_addresses_filed_in_a_section_are_not_statements(stray: str) -> None:
+    items = extract_statements([SourceLine("Helps to maintain immune function.", image="img1", language="en"),
+                                SourceLine(stray, image="img2", language="en")])
+    assert [i.text for i in items] == ["Helps to maintain immune function."]
+
+
+def test_letter_debris_from_upside_down_print_is_not_a_statement() -> None:
+    lines = [SourceLine("Con t t hs.", image="img1", language="en"),
+             SourceLine("Cons e e o e e e e d t d nrs.", image="img2", language="fr"),
+             SourceLine("Aide au développement et au maintien des os et des dents.", image="img3", language="fr")]
+    assert [i.text for i in extract_statements(lines)] == ["Aide au développement et au maintien des os et des dents."]

@@ -418,3 +418,42 @@ def test_damaged_input_gives_flags_not_crashes() -> None:
     assert all(fl.code in MESSAGES and fl.message and fl.message_fr for fl in flags)
     assert "INGREDIENT_NOT_ON_LABEL" in codes(flags)  # the calcium is nowhere on this label
     assert "QUANTITY_MISMATCH" not in codes(flags)  # an unknown unit is not comparable, so no claim of mismatch
+
+
+def test_ingredient_name_cut_to_its_last_word_is_not_an_extra_ingredient() -> None:
+    f = compliant_fields()
+    f.medicinal_ingredients[1].name = "carbonate"  # "Calcium" read as a separate line
+    assert "INGREDIENT_NOT_LICENSED" not in codes(flags_for(f))
+
+
+def test_claim_read_as_letter_debris_is_not_judged() -> None:
+    from cyclops.flags.text import is_readable, known_share
+
+    debris = "Ai e a es a e a al es aose"
+    assert not is_readable(debris) and is_readable("Take 1 tablet a day.")
+    assert known_share("Aide e n ncr intes - nae..") < 0.5 <= known_share("Supports weight loss.")
+    f = compliant_fields()
+    f.recommended_uses.append(TextItem(text="Aide e n ncr intes - nae..", language="fr"))
+    f.recommended_uses.append(TextItem(text=debris, language="en"))
+    assert "CLAIM_NOT_LICENSED" not in codes(flags_for(f))
+    f.recommended_uses.append(TextItem(text="Supports weight loss.", language="en"))
+    assert "CLAIM_NOT_LICENSED" in codes(flags_for(f))
+
+
+def test_claim_that_is_a_licensed_purpose_misread_or_with_a_name_glued_on_is_supported() -> None:
+    f = compliant_fields()
+    f.recommended_uses = [
+        TextItem(text="Sunny Vitamin D3 Helps to prevent vitamin D deficiency.", language="en"),
+        TextItem(text="Aide au dévelopement et au maintein des os et des dnts.", language="fr"),
+    ]
+    assert "CLAIM_NOT_LICENSED" not in codes(flags_for(f))
+
+
+def test_amount_with_a_digit_lost_in_an_ocr_gap_is_not_a_mismatch() -> None:
+    f = compliant_fields()
+    f.medicinal_ingredients[1] = Ingredient(name="Calcium (Calcium carbonate)", quantity=50, unit="mg",
+                                            evidence=ev("Calcium ... 5 0 mg", 120))  # printed 500 mg
+    assert "QUANTITY_MISMATCH" not in codes(flags_for(f))
+    f.medicinal_ingredients[1] = Ingredient(name="Calcium (Calcium carbonate)", quantity=50, unit="mg",
+                                            evidence=ev("Calcium ... 50 mg", 120))
+    assert "QUANTITY_MISMATCH" in codes(flags_for(f))

@@ -11,7 +11,7 @@ from cyclops.lnhpd import importer, sample
 from cyclops.lnhpd.database import LicenceDB, open_database
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.match import TOP_N, match_licence, one_digit_variants
-from cyclops.model.analysis import Fields, FieldValue, Ingredient
+from cyclops.model.analysis import Fields, FieldValue, Ingredient, TextItem
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +107,43 @@ def test_no_match(db) -> None:
 def test_one_digit_variants() -> None:
     variants = one_digit_variants("801")
     assert len(variants) == 27 and "802" in variants and "801" not in variants
+
+
+def _twin(bundle: LicenceBundle, new_id: int, number: str, *, factor: float = 1.0, form: str | None = None,
+          drop_purposes: int = 0) -> LicenceBundle:
+    """A second licence of the same product name, company and ingredients (another strength or form)."""
+    data = bundle.model_dump()
+    data["licence"].update(lnhpd_id=new_id, licence_number=number)
+    if form:
+        data["licence"]["dosage_form"] = form
+    for part in ("medicinal_ingredients", "non_medicinal_ingredients", "purposes", "risks", "doses", "routes"):
+        for item in data[part]:
+            item["lnhpd_id"] = new_id
+    for item in data["medicinal_ingredients"]:
+        if item["quantity"] is not None:
+            item["quantity"] *= factor
+    data["purposes"] = data["purposes"][drop_purposes:]
+    return LicenceBundle.model_validate(data)
+
+
+def test_twin_licences_told_apart_by_amounts_form_and_uses(pairs, tmp_path: Path) -> None:
+    en, fr = next((en, fr) for en, fr in pairs
+                  if en.active and len(en.purposes) >= 2 and any(i.quantity for i in en.medicinal_ingredients))
+    strong = (_twin(en, 99000001, "80999991", factor=2), _twin(fr, 99000001, "80999991", factor=2))
+    softgel = (_twin(en, 99000002, "80999992", form="Softgel", drop_purposes=1),
+               _twin(fr, 99000002, "80999992", form="Capsule molle", drop_purposes=1))
+    paths = sample.write_api_json([(en, fr), strong, softgel], tmp_path / "api")
+    importer.import_paths(paths, tmp_path / "twins.sqlite")
+    db = open_database(tmp_path / "twins.sqlite")
+
+    for bundle in (en, strong[0]):  # no NPN printed: the printed amounts decide
+        fields = label(bundle, name=bundle.licence.product_name)
+        fields.dosage_form = FieldValue(value=en.licence.dosage_form)
+        fields.recommended_uses = [TextItem(text=p.purpose, language="en") for p in en.purposes]
+        assert match_licence(fields, db).lnhpd_id == bundle.licence.lnhpd_id
+
+    # same amounts: the printed dosage form and uses decide
+    fields = label(softgel[0], name=en.licence.product_name)
+    fields.dosage_form = FieldValue(value="Softgel")
+    fields.recommended_uses = [TextItem(text=p.purpose, language="en") for p in softgel[0].purposes]
+    assert match_licence(fields, db).lnhpd_id == 99000002

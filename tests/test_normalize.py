@@ -51,6 +51,7 @@ def test_din_hm_variants(raw: str) -> None:
     ("raw", "expected"),
     [
         ("25 µg", "25 mcg"), ("25 μg", "25 mcg"), ("25 ug", "25 mcg"), ("25 meg", "25 mcg"), ("25mcg", "25mcg"),
+        ("30 μug", "30 mcg"),
         ("1000 UI", "1000 IU"), ("1000 I.U.", "1000 IU"), ("1000 iu", "1000 IU"),
         ("5 rng", "5 mg"), ("5 MG", "5 mg"), ("15 ml", "15 mL"), ("10 UFC", "10 CFU"),
         ("omega", "omega"),

@@ -166,7 +166,9 @@ def test_draw_boxes_colours_by_label():
     assert set(FIELD_COLOURS) == set(FIELD_LABELS)
     assert len(set(FIELD_COLOURS.values())) == len(FIELD_COLOURS)
     base = Image.new("RGB", (400, 300), "white")
-    out = draw_boxes(base, [(rect(20, 40, 120, 90), "npn", "NPN 80012345"), (rect(200, 150, 300, 250), "caution", None)], highlight=1)
+    out = draw_boxes(
+        base, [(rect(20, 40, 120, 90), "npn", "NPN 80012345"), (rect(200, 150, 300, 250), "caution", None)], highlight=1
+    )
     assert out.size == base.size and base.getpixel((20, 60)) == (255, 255, 255)  # the input is untouched
     assert out.getpixel((20, 60)) == ImageColor.getrgb(FIELD_COLOURS["npn"])  # outline
     npn_fill, caution_fill = out.getpixel((70, 80)), out.getpixel((250, 200))
@@ -174,3 +176,66 @@ def test_draw_boxes_colours_by_label():
     assert sum(caution_fill) < sum(npn_fill)  # the highlighted box is filled more strongly
     assert out.getpixel((350, 20)) == (255, 255, 255)
     assert draw_boxes(base, [(rect(1, 1, 5, 5), "new_label", None), ([], "npn", None)]).size == base.size
+
+
+@pytest.mark.parametrize("stored", [90, 180, 270])
+def test_read_upright_detects_once_and_reads_a_turned_photo(label, stored, monkeypatch):
+    from cyclops.orient import rotate_clockwise
+
+    engine = get_engine("rapidocr")
+    calls = []
+    real_detect = engine.detect
+    monkeypatch.setattr(engine, "detect", lambda bgr: calls.append(bgr.shape) or real_detect(bgr))
+    page, rotation = engine.read_upright(rotate_clockwise(label, stored), "img3")
+    assert len(calls) == 1  # orientation reuses the reading's detection
+    assert (rotation + stored) % 360 == 0 and page.rotation == rotation
+    assert (page.width, page.height) == label.size  # coordinates of the upright image
+    assert "80012345" in page.text and "Échinacée" in page.text
+    npn = next(ln for ln in page.lines() if "80012345" in ln.text)
+    x0, y0, _, _ = bbox_of(npn.polygon)
+    assert 30 < x0 < 80 and 30 < y0 < 70  # where render() drew it (x=50, y=50), not where the turned photo had it
+
+
+def test_rotate_boxes_keeps_reading_direction():
+    import numpy as np
+
+    from cyclops.ocr.rapid import rotate_boxes
+
+    box = np.array([[10, 20], [110, 20], [110, 40], [10, 40]], dtype=np.float32)  # wide line, p0 top-left
+    (turned,) = rotate_boxes([box], 90, width=200, height=100)
+    assert turned.tolist() == [[60, 10], [80, 10], [80, 110], [60, 110]]  # tall now, corners clockwise from its top-left
+    (back,) = rotate_boxes(rotate_boxes([box], 90, 200, 100), 270, 100, 200)
+    assert back.tolist() == box.tolist()
+    (flipped,) = rotate_boxes([box], 180, 200, 100)
+    assert flipped[0].tolist() == [90, 60]  # the old bottom-right corner is the new top-left
+
+
+def test_cached_read_upright_reuses_the_entry(label):
+    from cyclops.ocr.cache import cached_read_upright
+    from cyclops.orient import rotate_clockwise
+
+    class Counting(CountingEngine):
+        def read_upright(self, image, image_id):
+            self.calls += 1
+            return self.inner.read_upright(image, image_id)
+
+    engine = Counting(get_engine("rapidocr"))
+    photo = rotate_clockwise(label, 90)
+    page, rotation = cached_read_upright(engine, photo, "img0", "sha-x")
+    again, rotation_again = cached_read_upright(engine, photo, "img7", "sha-x")
+    assert engine.calls == 1 and rotation == rotation_again == 270
+    assert again.image_id == "img7" and again.text == page.text
+
+
+def test_combined_read_upright_turns_before_second_opinions(label):
+    from cyclops.orient import rotate_clockwise
+
+    page, rotation = get_engine("combined").read_upright(rotate_clockwise(label, 180), "img0")
+    assert rotation == 180 and "80012345" in page.text
+
+
+def test_default_read_upright_for_tesseract(label):
+    from cyclops.orient import rotate_clockwise
+
+    page, rotation = get_engine("tesseract").read_upright(rotate_clockwise(label, 270), "img0")
+    assert rotation == 90 and page.rotation == 90 and "80012345" in page.text

@@ -29,6 +29,16 @@ def test_gate_promotes_only_a_clear_gain_without_a_label_collapse() -> None:
     assert not missing.promote and missing.worst_label == "caution"
 
 
+def test_gate_does_not_judge_a_label_on_a_handful_of_lines() -> None:
+    current = {"brand": 1.0, "dose": 0.6, "caution": 0.9}
+    candidate = {"brand": 0.667, "dose": 0.95, "caution": 0.92}  # brand: one of three lines now wrong
+    assert not decide(current, candidate, max_label_drop=0.05).promote
+    few = decide(current, candidate, max_label_drop=0.05, support={"brand": 3, "dose": 40, "caution": 50})
+    assert few.promote and "not judged alone: brand" in few.reasons[-1]
+    many = decide(current, candidate, max_label_drop=0.05, support={"brand": 30, "dose": 40, "caution": 50})
+    assert not many.promote and many.worst_label == "brand"
+
+
 def test_benchmark_guard() -> None:
     assert benchmark_guard(0.90, 0.89, 0.02) is None
     reason = benchmark_guard(0.90, 0.80, 0.02)

@@ -58,9 +58,24 @@ def primary_name(name: str) -> str:
     parts = [p.strip() for p in re.split(r"\s+/\s+|\s*/\s*(?=[A-ZÀ-Ý])", name) if p.strip()]
     if not parts:
         return name.strip()
+    if len(parts) == 1:
+        parts = _halves(parts[0]) or parts
     if len(parts) > 1 and proper_name(parts[0]) is None:
         return next((p for p in parts[1:] if proper_name(p) is not None), parts[0])
     return parts[0]
+
+
+def _halves(name: str) -> list[str] | None:
+    """"Cholecalciferol Cholécalciférol" (the slash not read): the English and French halves, when
+    the second half is the first with accents or small spelling changes."""
+    words = name.split()
+    if len(words) < 2 or len(words) % 2:
+        return None
+    half = len(words) // 2
+    first, second = " ".join(words[:half]), " ".join(words[half:])
+    if fuzz.ratio(strip_accents(first).lower(), strip_accents(second).lower()) >= 80:
+        return [first, second]
+    return None
 
 
 def parse_ingredient_text(text: str, language: str | None = None) -> Ingredient | None:
@@ -70,6 +85,8 @@ def parse_ingredient_text(text: str, language: str | None = None) -> Ingredient 
     if not name or not re.search(r"[^\W\d_]{2,}", name):
         return None
     q = parse_quantity(qty_text, language) if qty_text else None
+    if q is not None and q.value == 0:  # ".00 mg": digits lost to OCR, not an amount of nothing
+        return Ingredient(name=name, potency=q.describe())
     return Ingredient(
         name=name,
         quantity=(q.value if q.value is not None else q.dhe) if q else None,
@@ -113,35 +130,48 @@ def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) 
 
     A name cell is a line with letters (not a heading, not an amount) on the
     left of an amount cell, level with it along its own slope (when long
-    enough to tell) or the photo's. Each
-    name goes to its nearest amount; an amount keeps the names on its row, or,
-    when perspective tilts the row more than the slope says, the single
-    nearest name within ``_ROW_TOLERANCE``.
+    enough to tell) or the photo's. Names and amounts are paired one to one
+    with the least total offset, so rows keep their order even when
+    perspective tilts them more than the slope says; a second name cell level
+    with an amount (offset under half a line) joins it too.
     """
+    from scipy.optimize import linear_sum_assignment
+
     slopes = slopes if slopes is not None else image_slopes(lines)
     amounts = [i for i, line in enumerate(lines) if line.polygon and amount_only(line.text)]
-    offers: dict[int, list[tuple[float, int]]] = {}
-    for j, line in enumerate(lines):
-        if j in amounts or not line.polygon or line.label in _KEEP_LABELS or match_heading(line.text):
-            continue
-        if not re.search(r"[^\W\d_]{2,}", line.text):
-            continue
+    names = [
+        j for j, line in enumerate(lines)
+        if j not in amounts and line.polygon and line.label not in _KEEP_LABELS and not match_heading(line.text)
+        and re.search(r"[^\W\d_]{2,}", line.text)
+    ]
+    if not amounts or not names:
+        return {}
+    far = 1e6
+    cost = [[far] * len(amounts) for _ in names]
+    for r, j in enumerate(names):
+        line = lines[j]
         right = bbox_of(line.polygon)[2]
         own = edge_slope(line.polygon)  # a long name's own slope beats the photo's (perspective bends rows)
         slope = own if own is not None and abs(own) < 0.2 else slopes.get(line.image, 0.0)
-        near = [
-            (row_offset(lines[i], line, slope), i) for i in amounts
-            if lines[i].image == line.image and right <= bbox_of(lines[i].polygon)[0] + 2
-        ]
-        if near:
-            offset, i = min(near)
-            if offset < _ROW_TOLERANCE:
-                offers.setdefault(i, []).append((offset, j))
-    pairs = {}
-    for i, names in offers.items():
-        level = [j for offset, j in names if offset < 0.5]
-        pairs[i] = sorted(level) if level else [min(names)[1]]
-    return pairs
+        for c, i in enumerate(amounts):
+            if lines[i].image == line.image and right <= bbox_of(lines[i].polygon)[0] + 2:
+                offset = row_offset(lines[i], line, slope)
+                if offset < _ROW_TOLERANCE:
+                    cost[r][c] = offset
+    rows, cols = linear_sum_assignment(cost)
+    pairs: dict[int, list[int]] = {}
+    taken: set[int] = set()
+    for r, c in zip(rows, cols):
+        if cost[r][c] < far:
+            pairs[amounts[c]] = [names[r]]
+            taken.add(names[r])
+    for r, j in enumerate(names):
+        if j in taken:
+            continue
+        level = [(cost[r][c], amounts[c]) for c in range(len(amounts)) if cost[r][c] < 0.5 and amounts[c] in pairs]
+        if level:
+            pairs[min(level)[1]].append(j)
+    return {i: sorted(js) for i, js in pairs.items()}
 
 
 def merge_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) -> list[SourceLine]:

@@ -30,17 +30,37 @@ def _adjacent(a: SourceLine, b: SourceLine) -> bool:
     return by0 - ay1 < 1.2 * height and min(ax1, bx1) > max(ax0, bx0) - height
 
 
+def _first_word(text: str) -> str:
+    words = re.findall(r"\w+", clean_name(text).lower())
+    return words[0] if words else ""
+
+
+def _repeats_run(run: list[SourceLine], line: SourceLine) -> bool:
+    """The line starts over with the run's first word ("Rideau Vitamin C" / "Rideau Vitamine C"):
+    a translation of the name, not its next line."""
+    first = _first_word(run[0].text)
+    return len(first) >= 3 and _first_word(line.text) == first
+
+
 def runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
     """Consecutive lines printed one under the other on the same image, in one language
     (an English name and its French translation below it are two candidates, not one name)."""
     out: list[list[SourceLine]] = []
     for line in lines:
         run_lang = next((item.language for item in out[-1] if item.language), None) if out else None
-        if out and _adjacent(out[-1][-1], line) and not (run_lang and line.language and run_lang != line.language):
+        if (out and _adjacent(out[-1][-1], line) and not (run_lang and line.language and run_lang != line.language)
+                and not _repeats_run(out[-1], line)):
             out[-1].append(line)
         else:
             out.append([line])
     return out
+
+
+def _looks_french(run: list[SourceLine]) -> bool:
+    from cyclops.extract.language import guess_language
+
+    text = " ".join(line.text for line in run)
+    return guess_language(text) == "fr" or all(line.language == "fr" for line in run) and guess_language(text) != "en"
 
 
 def _size(line: SourceLine) -> float:
@@ -59,7 +79,7 @@ def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3) -> FieldVa
         return FieldValue()
 
     def weight(run: list[SourceLine]) -> float:
-        french = 0.9 if all(line.language == "fr" for line in run) else 1.0  # the English name is the licence's primary one
+        french = 0.9 if _looks_french(run) else 1.0  # the English name is the licence's primary one
         return french * max(_size(line) for line in run) * sum(line.score for line in run) / len(run)
 
     run = max(candidates, key=weight)  # ties: the first printed

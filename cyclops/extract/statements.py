@@ -13,6 +13,7 @@ from cyclops.extract.headings import strip_heading
 from cyclops.extract.language import guess_language
 from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.model.analysis import TextItem
+from cyclops.normalize.confusions import strip_accents
 
 VERSION = "1"
 #: abbreviations that end with a period inside a sentence
@@ -56,6 +57,45 @@ def statements_from_text(text: str) -> list[str]:
     return split_sentences(body)
 
 
+def _continues(previous: str, text: str) -> bool:
+    """A wrapped sentence's next line: the previous line has not ended it and this one starts in lower case
+    (a short tail such as "circulation." is often tagged with the wrong language)."""
+    previous, text = previous.rstrip(), text.lstrip()
+    return bool(previous) and previous[-1] not in ".!?;:" and text[:1].islower()
+
+
+#: a Canadian postal code: an address line filed as a statement
+_POSTAL_CODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
+#: a company name ("Glacier Labs Canada Ltd.") filed as a statement
+_COMPANY_END = re.compile(r"^(?:[A-Z][\w&'-]*\s+){1,5}(?:Inc|Ltd|Ltée|Corp|Co|LLC|Limited|Limitée)\.?$")
+
+
+def is_statement(text: str) -> bool:
+    """Whether a piece of a section reads as a statement, not a stray name or address the classifier filed there.
+
+    One word without a full stop ("Hudson"), a line with a postal code or a company name, or letter
+    debris is not a statement.
+    """
+    words = re.findall(r"[^\W\d_]+", text)
+    if _POSTAL_CODE.search(text) or _COMPANY_END.search(text) or is_letter_debris(words):
+        return False
+    return len(words) >= 2 or text.rstrip().endswith((".", "!"))
+
+
+#: one- and two-letter words of English and French statements (anything else that short is OCR debris)
+_SHORT_WORDS = frozenset("a l d et du de un en le la au ou si se ne of to in if is or an by as on at it be do no my me "
+                         "ex p qu n c y s mg ml iu ui".split())
+
+
+def is_letter_debris(words: list[str]) -> bool:
+    """Upside-down or smeared print read as letter fragments ("Con t t hs", "Cons e e o e e e d t d nrs"):
+    over a quarter of the words are one or two letters that are no English or French word."""
+    if len(words) < 3:
+        return False
+    stray = sum(len(w) <= 2 and strip_accents(w.lower()) not in _SHORT_WORDS for w in words)
+    return stray / len(words) > 0.25
+
+
 def _runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
     """Consecutive lines of one language (and one image); a heading starts a new run."""
     runs: list[list[SourceLine]] = []
@@ -64,7 +104,8 @@ def _runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
         if runs:
             prev = runs[-1][-1]
             prev_lang = prev.language or guess_language(prev.text)
-            same = prev.image == line.image and (lang == prev_lang or lang is None or prev_lang is None)
+            same = prev.image == line.image and (lang == prev_lang or lang is None or prev_lang is None
+                                                 or _continues(prev.text, line.text))
             if same and strip_heading(line.text) == line.text.strip():
                 runs[-1].append(line)
                 continue
@@ -91,6 +132,8 @@ def extract_statements(lines: list[SourceLine] | list[str]) -> list[TextItem]:
             start = joined.find(sentence, cursor)
             end = start + len(sentence)
             cursor = end
+            if not is_statement(sentence):
+                continue
             used = [line for s, e, line in spans if s < end and e > start] or run
             language = guess_language(sentence, default=None) or next((u.language for u in used if u.language), None)
             if all(u.language for u in used) and len({u.language for u in used}) == 1:

@@ -290,6 +290,23 @@ def is_claim_shaped(text: str) -> bool:
     return any(w in CLAIM_VERBS or unmerge(w) in CLAIM_VERBS for w in _words(text))
 
 
+#: character similarity at which a claim is a licensed purpose as printed, OCR slips or debris around it aside
+VERBATIM_RATIO = 88
+
+
+def verbatim_purpose(claim: str, purposes: list[str]) -> bool:
+    """Whether the claim is one of the licensed purposes word for word, misread ("phthéraie pour ader")
+    or with other text glued around it ("Tundra Iron Helps to prevent iron deficiency.")."""
+    c = fold(claim)
+    for purpose in purposes:
+        p = fold(purpose)
+        if len(p) < 15 or not c:
+            continue
+        if fuzz.ratio(c, p) >= VERBATIM_RATIO or (len(p) <= len(c) and fuzz.partial_ratio(p, c) >= VERBATIM_RATIO + 4):
+            return True
+    return False
+
+
 #: a claim is only judged when at least this share of its words are words (not OCR letter debris)
 CLAIM_LEGIBLE = 0.5
 
@@ -315,7 +332,7 @@ def claim_not_licensed(ctx: Context) -> list[Flag]:
     for language, group in by_language.items():
         scores = [s for s, _ in claim_supports([i.text for i in group], ctx.purposes(language), ingredient_terms)]
         for item, score in zip(group, scores):
-            if score < SUPPORT_THRESHOLD:
+            if score < SUPPORT_THRESHOLD and not verbatim_purpose(item.text, ctx.purposes()):
                 entries.append((item.text, language, concepts(item.text), item_evidence(item, ctx, _CLAIM_LINES)))
     flags = []
     for first, second in _pair_translations(entries):

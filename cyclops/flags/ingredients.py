@@ -3,6 +3,7 @@ and different amounts (compared after unit conversion, so 25 mcg = 1000 IU of vi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -97,6 +98,9 @@ def loose_similarity(printed: str, licensed: str) -> float:
     score = fuzz.ratio(a, b)
     if len(b) >= 6 and len(b) < len(a):
         score = max(score, 0.95 * fuzz.partial_ratio(b, a))  # the name with OCR debris after it
+    printed_words = [w for w in fold(printed).split() if len(w) >= 4]
+    if printed_words and set(printed_words) <= set(fold(licensed).split()):
+        score = max(score, 80.0)  # the name's start cut off or read as another line ("biloba" of "Ginkgo biloba")
     return score / 100.0
 
 
@@ -177,9 +181,25 @@ def amount_agrees(ing: Ingredient, mi: MedicinalIngredient) -> bool | None:
     return any(comparable) if comparable else None
 
 
+#: a number OCR read with a gap inside ("10 0 mg"): often a digit lost in the gap
+_GAPPED_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{1,3})(?=\s*[^\W\d_%]{1,3}\b|\s*%)")
+
+
+def lost_digit_fits(ing: Ingredient, mi: MedicinalIngredient) -> bool:
+    """Whether the licensed amount is what was printed with one digit OCR lost in a gap ("10 0 mg" for
+    1000 mg): such a read proves no mismatch."""
+    licensed = {round(lo, 6) for lo, hi, _ in licensed_amounts(mi) if lo == hi}
+    for evidence in ing.evidence:
+        for m in _GAPPED_NUMBER.finditer(evidence.text or ""):
+            if any(float(m.group(1) + d + m.group(2)) in licensed for d in "0123456789"):
+                return True
+    return False
+
+
 def quantity_mismatch(ing: Ingredient, mi: MedicinalIngredient, ctx: Context) -> Flag | None:
-    """The printed amount is comparable with a licensed amount and equal to none of them."""
-    if amount_agrees(ing, mi) is not False:
+    """The printed amount is comparable with a licensed amount and equal to none of them
+    (and not explained by a digit OCR lost, see ``lost_digit_fits``)."""
+    if amount_agrees(ing, mi) is not False or lost_digit_fits(ing, mi):
         return None
     amounts = licensed_amounts(mi)
     licensed_text = " / ".join(_fmt(lo, u) if lo == hi else f"{lo:g}-{hi:g} {u}" for lo, hi, u in amounts)

@@ -115,17 +115,15 @@ def run_analysis(photos: Photos, engine: str | None, model_version: str | None =
 
 def run_ocr(filename: str, data: bytes, engine: str | None) -> str:
     """OCR one photo (first page of a PDF); returns the document JSON."""
-    from cyclops import load, orient
+    from cyclops import load
     from cyclops.ocr import get_engine
-    from cyclops.ocr.cache import cached_read
+    from cyclops.ocr.cache import cached_read_upright
 
     try:
         loaded = load.load_photo(filename, data)[0]
         ocr_engine = get_engine(engine)
         t0 = time.perf_counter()
-        image, rotation = orient.upright(loaded.image)
-        page = cached_read(ocr_engine, image, "img0", loaded.sha256, rotation=rotation)
-        page.rotation = rotation
+        page, _ = cached_read_upright(ocr_engine, loaded.image, "img0", loaded.sha256)
     except CyclopsError as exc:
         raise to_service_error(exc) from None
     doc = Document(engine=ocr_engine.name, engine_version=ocr_engine.version, pages=[page], seconds=time.perf_counter() - t0)

@@ -123,7 +123,8 @@ def is_vertical(box) -> bool:
 def rotate_boxes(boxes: list[np.ndarray], degrees: int, width: int, height: int) -> list[np.ndarray]:
     """Boxes of a ``width`` x ``height`` image, moved to where they lie once the image is turned ``degrees`` clockwise.
 
-    Corner order is kept clockwise from the new top-left, so p0->p1 still runs along the text.
+    Corners stay clockwise from the new top-left, as the detector orders them, so a line that the
+    turn makes horizontal has p0->p1 along its text.
     """
     degrees %= 360
     out = []
@@ -268,7 +269,7 @@ class RapidEngine(OCREngine):
         sub = TextRecOutput(txts=tuple(out.txts[:n]), scores=tuple(out.scores[:n]), word_results=tuple(out.word_results[:n]))
         try:
             res = self._ocr.cal_rec_boxes(crops, np.array(boxes), sub, False)
-        except Exception:  # word boxes are a refinement; proportional splitting is the fallback
+        except (ValueError, IndexError, TypeError):  # word boxes are a refinement; proportional splitting is the fallback
             return [None] * n
         words = list(res.word_results or ())
         return words if len(words) == n else [None] * n

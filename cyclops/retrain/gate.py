@@ -24,17 +24,21 @@ def macro_f1(per_label: dict[str, float]) -> float:
 
 
 def decide(current: dict[str, float], candidate: dict[str, float], *, min_gain: float = 0.01,
-           max_label_drop: float = 0.02) -> GateDecision:
+           max_label_drop: float = 0.02, support: dict[str, int] | None = None, min_support: int = 10) -> GateDecision:
     """Promote when macro-F1 rises by at least ``min_gain`` and no label's F1 falls by more than ``max_label_drop``.
 
     Labels are those of the current model's table; a label the candidate lacks counts as F1 0.
+    With ``support`` (held-out lines per label), a label with fewer than ``min_support`` lines
+    still counts in macro-F1 but is not judged on its own: one line more or less right would
+    swing its F1 by more than any sensible ``max_label_drop``.
     """
     labels = sorted(set(current) | set(candidate))
     cur = {k: current.get(k, 0.0) for k in labels}
     cand = {k: candidate.get(k, 0.0) for k in labels}
     m_cur, m_cand = macro_f1(cur), macro_f1(cand)
     gain = m_cand - m_cur
-    drops = {k: cur[k] - cand[k] for k in labels}
+    judged = [k for k in labels if support is None or support.get(k, 0) >= min_support]
+    drops = {k: cur[k] - cand[k] for k in judged}
     worst = max(drops, key=drops.get) if drops else None
     worst_drop = drops.get(worst, 0.0) if worst else 0.0
     reasons = []
@@ -45,6 +49,9 @@ def decide(current: dict[str, float], candidate: dict[str, float], *, min_gain: 
     promote = not reasons
     if promote:
         reasons.append(f"macro-F1 {m_cur:.4f} -> {m_cand:.4f} ({gain:+.4f}); worst label change {-worst_drop:+.4f}")
+    unjudged = sorted(set(labels) - set(judged))
+    if unjudged:
+        reasons.append(f"labels with fewer than {min_support} held-out lines, not judged alone: {', '.join(unjudged)}")
     return GateDecision(promote=promote, macro_f1_current=round(m_cur, 4), macro_f1_candidate=round(m_cand, 4),
                         gain=round(gain, 4), reasons=reasons, worst_label=worst, worst_drop=round(worst_drop, 4))
 

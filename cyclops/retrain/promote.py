@@ -40,7 +40,8 @@ def decide_promotion(candidate_version: str, candidate_run_id: str, dataset: Dat
     gate_on = "heldout_correction" if corrected else "heldout"
     heldout = corrected or [r.example for r in dataset.heldout]
     cur, cand = evaluate(current_model, heldout), evaluate(candidate, heldout)
-    decision = decide(cur.f1(), cand.f1(), min_gain=min_gain, max_label_drop=max_label_drop)
+    support = {label: int(v.get("support", 0)) for label, v in cur.per_label.items()}
+    decision = decide(cur.f1(), cand.f1(), min_gain=min_gain, max_label_drop=max_label_drop, support=support)
     bench_scores = None
     if bench:
         bench_scores = {"current": evaluate(current_model, bench).macro_f1, "candidate": evaluate(candidate, bench).macro_f1}
