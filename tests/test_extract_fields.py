@@ -125,3 +125,14 @@ def test_product_name_and_its_french_translation_below_are_two_candidates() -> N
     wrapped = [SourceLine("Fleuve Vert Glucosamine Chondroitin MSM", image="img0", polygon=rect(100, 100, 900, 160)),
                SourceLine("Once Daily", image="img0", polygon=rect(100, 165, 400, 225))]
     assert extract_product_name(wrapped).value == "Fleuve Vert Glucosamine Chondroitin MSM Once Daily"
+
+
+def test_brand_filed_under_another_label_is_found_beside_the_name_and_a_logo_glyph_is_no_brand() -> None:
+    lines = [
+        SourceLine("O", image="img0", polygon=rect(100, 40, 140, 90), label="brand"),
+        SourceLine("Hudson", image="img0", polygon=rect(216, 149, 404, 229), label="recommended_use"),
+        SourceLine("Hudson Botanica Calcium + D3", image="img0", polygon=rect(106, 273, 1026, 388), label="product_name"),
+    ]
+    fields = fields_from_lines(lines)
+    assert fields.brand.value == "Hudson"
+    assert fields.product_name.value == "Hudson Botanica Calcium + D3"

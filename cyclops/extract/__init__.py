@@ -49,7 +49,7 @@ def _post_rules(lines: list[SourceLine]) -> list[SourceLine]:
 
 def fields_from_lines(lines: list[SourceLine]) -> Fields:
     """The rules: each field parsed from the lines labelled for it (npn and dosage form look at every line)."""
-    from cyclops.extract.brand import brand_line_among_names, extract_brand
+    from cyclops.extract.brand import brand_line_among_names, brand_line_beside_names, extract_brand
     from cyclops.extract.company import extract_company
     from cyclops.extract.dosage_form import extract_dosage_form
     from cyclops.extract.ingredients import extract_ingredients
@@ -72,6 +72,11 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
     if stray is not None:
         names = [line for line in names if line is not stray]
         if not brand.value:
+            brand = extract_brand([stray])
+    if not brand.value:
+        images = {line.image for line in names}
+        stray = brand_line_beside_names(names, [line for line in lines if line.image in images and line.label != "product_name"])
+        if stray is not None:
             brand = extract_brand([stray])
     return Fields(
         npn=npn_field,

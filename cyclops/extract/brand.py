@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import best_run, clean_name
 from cyclops.model.analysis import FieldValue
@@ -11,8 +13,8 @@ MAX_WORDS = 3
 
 
 def extract_brand(lines: list[SourceLine] | list[str]) -> FieldValue:
-    """Lines labelled ``brand`` -> the brand."""
-    return best_run(lines, max_lines=1)
+    """Lines labelled ``brand`` -> the brand (a lone glyph such as "O", a logo read as a letter, is none)."""
+    return best_run([line for line in as_lines(lines) if len(re.findall(r"[^\W\d_]", clean_name(line.text))) >= 2], max_lines=1)
 
 
 def brand_line_among_names(lines: list[SourceLine] | list[str]) -> SourceLine | None:
@@ -24,5 +26,16 @@ def brand_line_among_names(lines: list[SourceLine] | list[str]) -> SourceLine | 
         if not short or len(short.split()) > MAX_WORDS:
             continue
         if any(other is not line and clean_name(other.text).lower().startswith(short + " ") for other in src):
+            return line
+    return None
+
+
+def brand_line_beside_names(names: list[SourceLine], others: list[SourceLine]) -> SourceLine | None:
+    """A short line under another label ("Hudson", filed as a claim) that starts a product-name line
+    ("Hudson Botanica Calcium + D3"): the brand, when the classifier filed it elsewhere."""
+    starts = [clean_name(name.text).lower() for name in names]
+    for line in sorted(others, key=lambda item: len(item.text)):
+        short = clean_name(line.text).lower()
+        if len(short) >= 3 and len(short.split()) <= MAX_WORDS and any(s.startswith(short + " ") for s in starts):
             return line
     return None

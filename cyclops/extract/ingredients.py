@@ -234,7 +234,7 @@ def _whole_row(line: SourceLine) -> bool:
     if line.label in _KEEP_LABELS or not line.polygon or match_heading(line.text) or amount_only(line.text):
         return False
     name, quantity = split_name_quantity(line.text)
-    return bool(quantity) and 2 <= len(name) <= 60 and not re.search(r"\b(?:take|prendre|per day|par jour|more than|plus de)\b", line.text, re.I)
+    return bool(quantity) and 2 <= len(name) <= 60 and not re.search(r"\b(?:take|prendre|per day|par jour|more than|plus de)\b", line.text, re.IGNORECASE)
 
 
 def pull_row_partners(lines: list[SourceLine]) -> list[SourceLine]:

@@ -83,8 +83,7 @@ def is_statement(text: str) -> bool:
 
 
 #: one- and two-letter words of English and French statements (anything else that short is OCR debris)
-_SHORT_WORDS = frozenset("a l d et du de un en le la au ou si se ne of to in if is or an by as on at it be do no my me "
-                         "ex p qu n c y s mg ml iu ui".split())
+_SHORT_WORDS = frozenset(["a", "l", "d", "et", "du", "de", "un", "en", "le", "la", "au", "ou", "si", "se", "ne", "of", "to", "in", "if", "is", "or", "an", "by", "as", "on", "at", "it", "be", "do", "no", "my", "me", "ex", "p", "qu", "n", "c", "y", "s", "mg", "ml", "iu", "ui"])
 
 
 def is_letter_debris(words: list[str]) -> bool:

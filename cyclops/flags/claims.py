@@ -18,7 +18,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from cyclops.flags.concepts import CLAIM_VERBS, CONCEPTS, FILLER, VERB_CONCEPTS, WORD_TO_CONCEPT
 from cyclops.flags.context import Context, item_evidence, item_language, looks_like_name
 from cyclops.flags.messages import make_flag
-from cyclops.flags.text import edit_budget, find_exact_terms, find_terms, find_terms_fuzzy, fold, is_readable, known_share, unmerge
+from cyclops.flags.text import (
+    edit_budget,
+    find_exact_terms,
+    find_terms,
+    find_terms_fuzzy,
+    fold,
+    is_readable,
+    known_share,
+    unmerge,
+)
 from cyclops.model.analysis import Flag
 from cyclops.reference import load
 
