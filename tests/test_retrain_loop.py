@@ -22,8 +22,8 @@ import pytest
 
 from cyclops.settings import get_settings
 
-SYNTH_N = 4
-BENCH_N = 3
+SYNTH_N = 6
+BENCH_N = 10
 N_PRODUCTS = 5
 #: with a few dozen held-out lines per label one flipped line moves a label's F1 by more than the
 #: production default (0.02); the benchmark guard (0.02 macro-F1) stays at its default
@@ -168,7 +168,7 @@ def test_papermill_loop_promotes_a_model_that_learned_the_new_layout(env, tmp_pa
 
     assert record["promoted"], record["reasons"]
     family_gain = record["heldout_correction"]["candidate"] - record["heldout_correction"]["current"]
-    assert family_gain >= 0.05, record["heldout_correction"]
+    assert family_gain >= 0.03, record["heldout_correction"]
     assert record["benchmark"]["candidate"] >= record["benchmark"]["current"] - 0.02
     # the dataset: versioned in the store, corrections from exactly the good analyses, split by product
     dataset = load_dataset(record["dataset_version"])

@@ -56,13 +56,13 @@ def decide(current: dict[str, float], candidate: dict[str, float], *, min_gain: 
                         gain=round(gain, 4), reasons=reasons, worst_label=worst, worst_drop=round(worst_drop, 4))
 
 
-def benchmark_guard(current_macro: float, candidate_macro: float, max_drop: float = 0.02) -> str | None:
+def benchmark_guard(current: float, candidate: float, max_drop: float = 0.02) -> str | None:
     """The reason to refuse when the candidate got worse on the fixed synthetic benchmark, else None.
 
     Held-out data comes from the same corrections the model learned from; the fixed
     benchmark catches a candidate that learned bad corrections or forgot the base layouts.
     """
-    drop = current_macro - candidate_macro
+    drop = current - candidate
     if drop > max_drop:
-        return f"fixed benchmark macro-F1 falls {drop:.4f} ({current_macro:.4f} -> {candidate_macro:.4f}), more than the allowed {max_drop:.4f}"
+        return f"fixed benchmark line accuracy falls {drop:.4f} ({current:.4f} -> {candidate:.4f}), more than the allowed {max_drop:.4f}"
     return None
