@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--synthetic-n", type=int, default=12)
     parser.add_argument("--max-label-drop", type=float, default=0.05)
     parser.add_argument("--bench-n", type=int, default=8)
+    parser.add_argument("--packaged-base", action=argparse.BooleanOptionalAction, default=True,
+                        help="train candidates on the packaged model's own training lines too (as cyclops retrain does)")
     parser.add_argument("--licences", type=int, default=300, help="size of the synthetic LNHPD sample")
     parser.add_argument("--served", choices=("packaged", "baseline"), default="packaged",
                         help="what serves before retraining: the packaged model (no registry alias), or a baseline "
@@ -93,7 +95,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     workdir = data / "retrain-good"
     record = run_retrain(since=since, synthetic_n=args.synthetic_n, bench_n=args.bench_n, workdir=workdir,
-                         max_label_drop=args.max_label_drop)
+                         max_label_drop=args.max_label_drop, packaged_base=args.packaged_base)
     t_loop = time.monotonic()
     print(("PROMOTED" if record["promoted"] else "REFUSED") + ": " + "; ".join(record["reasons"]))
 
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> dict:
         analysis, _ = review_with_truth(client, client.analyze(photos), truth, analyst="careless", shuffle_seed=k)
         shuffled.append(analysis.analysis_id)
     reviewed = [r for r in rd.collect_reviewed() if r.analysis.analysis_id in set(shuffled)]
-    bad = rd.build_dataset(reviewed=reviewed, synthetic_n=args.synthetic_n)
+    bad = rd.build_dataset(reviewed=reviewed, synthetic_n=args.synthetic_n, packaged_base=args.packaged_base)
     rd.save_dataset(bad)
     model = rt.train_candidate(bad)
     info = rt.log_candidate(model, bad, rt.evaluate_all(model, bad, bench))
@@ -141,7 +143,7 @@ def main(argv: list[str] | None = None) -> dict:
         }
 
     result = {
-        "meta": {"served_before": args.served, "family": "compact", "family_products": args.family_n, "synthetic_n": args.synthetic_n,
+        "meta": {"served_before": args.served, "family": "compact", "family_products": args.family_n, "synthetic_n": args.synthetic_n, "packaged_base": args.packaged_base,
                  "bench_n": args.bench_n, "bench_seed": rt.BENCH_SEED,
                  "gate": {"min_gain": 0.01, "max_label_drop": args.max_label_drop, "max_bench_drop": 0.02}, "edits_good": edits_good,
                  "engine": get_settings().ocr_engine, "python": platform.python_version(),
@@ -172,7 +174,8 @@ def markdown(result: dict) -> str:
         (f"Served before retraining: {m['served_before']} model. "
          f"{m['family_products']} products of the `compact` layout family analysed with the real pipeline "
          f"({m['engine']}), {m['edits_good']} line-label corrections posted through `MapiClient.post_edit`; "
-         f"candidates are trained on them plus {m['synthetic_n']} synthetic base products; "
+         f"candidates are trained on them plus {m['synthetic_n']} synthetic base products"
+         f"{' and the packaged model' + chr(39) + 's 27,539 training lines' if m.get('packaged_base') else ''}; "
          f"fixed benchmark: {m['bench_n']} base products, seed {m['bench_seed']}; gate {m['gate']}. "
          f"Line-label macro-F1, served -> candidate:"),
         "",

@@ -18,6 +18,7 @@ tracking_uri = ""  # MLflow tracking URI (empty: CYCLOPS_MLFLOW_URI or the local
 workdir = "."  # notebooks hand results on through JSON files here
 synthetic_n = 60  # synthetic base-set products joined with the corrections
 synthetic_seed = 11
+packaged_base = False  # also train on the packaged model's own training lines (cyclops retrain: True)
 heldout_fraction = 0.3
 bench_n = 8  # products of the fixed synthetic benchmark (seed 9998)
 min_gain = 0.01
@@ -39,7 +40,7 @@ def build_dataset() -> nbformat.NotebookNode:
         _parameters(),
         new_code_cell("import pandas as pd\n\nfrom cyclops.retrain import dataset as rd\nfrom cyclops.retrain.train import write_handoff"),
         new_code_cell("dataset = rd.build_dataset(since=since or None, synthetic_n=synthetic_n, synthetic_seed=synthetic_seed,\n"
-                      "                           heldout_fraction=heldout_fraction)\n"
+                      "                           heldout_fraction=heldout_fraction, packaged_base=packaged_base)\n"
                       "key = rd.save_dataset(dataset)\n"
                       "write_handoff(workdir, 'dataset.json', {'version': dataset.version, 'sha256': dataset.sha256, 'key': key})\n"
                       "print(f'dataset {dataset.version} -> {key}')\n"

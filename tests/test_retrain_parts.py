@@ -132,3 +132,25 @@ def test_build_dataset_from_reviewed_analyses_reports_unknown_labels(tmp_path) -
     store.put(f"datasets/{dataset.version}/heldout.jsonl", b"")  # tampered: the hash no longer matches
     with pytest.raises(DatasetError, match="corrupt"):
         load_dataset(dataset.version, store)
+
+
+def test_packaged_base_lines_are_the_packaged_models_training_set(tmp_path) -> None:
+    from collections import Counter
+
+    from cyclops.model.analysis import FIELD_LABELS
+    from cyclops.retrain.base_set import base_examples, write_base_examples
+    from cyclops.retrain.dataset import packaged_base_rows
+
+    examples = base_examples()
+    labels = Counter(e.label for e in examples)
+    assert len(examples) > 20_000 and set(labels) <= set(FIELD_LABELS) and len(labels) == len(FIELD_LABELS)
+    rows = packaged_base_rows()
+    assert len({r.group for r in rows}) == 400  # one group per synthetic product: the split stays by product
+    (tmp_path / "p1").mkdir()
+    from cyclops.synth.examples import example_pairs
+    from cyclops.model.truth import ProductTruth
+
+    en, _ = example_pairs()[0]
+    (tmp_path / "p1" / "truth.json").write_text(ProductTruth(product_id="p1", licence=en).model_dump_json())
+    with pytest.raises(ValueError, match="not the packaged model's training set"):
+        write_base_examples(tmp_path, tmp_path / "out.jsonl.gz")

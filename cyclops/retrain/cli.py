@@ -17,7 +17,8 @@ def register(app: typer.Typer) -> None:
         max_label_drop: float = typer.Option(0.02, "--max-label-drop", help="Largest F1 loss allowed on any label."),
         synthetic_n: int = typer.Option(60, "--synthetic-n", help="Synthetic base products joined with the corrections."),
         bench_n: int = typer.Option(8, "--bench-n", help="Products of the fixed synthetic benchmark (seed 9998)."),
-        max_bench_drop: float = typer.Option(0.02, "--max-bench-drop", help="Largest macro-F1 loss allowed on the fixed benchmark."),
+        max_bench_drop: float = typer.Option(0.02, "--max-bench-drop", help="Largest line-accuracy loss allowed on the fixed benchmark."),
+        packaged_base: bool = typer.Option(True, "--packaged-base/--no-packaged-base", help="Also train on the packaged model's own training lines."),
         workdir: str = typer.Option(None, "--workdir", help="Folder for the executed notebooks and promotion.json (default: a temp folder)."),
     ) -> None:
         """Build a dataset from analysts' corrections, train, and promote the model if it is clearly better."""
@@ -27,7 +28,8 @@ def register(app: typer.Typer) -> None:
         try:
             record = run_retrain(since=since, tracking_uri=tracking_uri, min_gain=min_gain,
                                  max_label_drop=max_label_drop, synthetic_n=synthetic_n, bench_n=bench_n,
-                                 max_bench_drop=max_bench_drop, workdir=Path(workdir) if workdir else None)
+                                 max_bench_drop=max_bench_drop, workdir=Path(workdir) if workdir else None,
+                                 packaged_base=packaged_base)
         except DatasetError as exc:
             raise typer.BadParameter(str(exc), param_hint="--since") from None
         typer.echo(json.dumps(record, indent=1))

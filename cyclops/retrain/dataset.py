@@ -215,12 +215,25 @@ def _counts(rows: list[Row]) -> dict:
     }
 
 
+def packaged_base_rows() -> list[Row]:
+    """The packaged model's training lines as rows, one group per synthetic product."""
+    from cyclops.retrain.base_set import base_examples
+
+    return [Row(source="synthetic", group=f"base:{ex.product_id}", example=ex) for ex in base_examples()]
+
+
 def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_seed: int = 11,
                   heldout_fraction: float = 0.3, split_seed: int = 0, reviewed: list[Reviewed] | None = None,
-                  store=None, catalog=None) -> Dataset:
-    """Collect, join, de-duplicate and split; nothing is written (see ``save_dataset``)."""
+                  store=None, catalog=None, packaged_base: bool = False) -> Dataset:
+    """Collect, join, de-duplicate and split; nothing is written (see ``save_dataset``).
+
+    ``packaged_base`` adds the packaged model's own training lines, so a candidate is
+    compared with the served model on an equal footing (what ``cyclops retrain`` does).
+    """
     reviewed = collect_reviewed(since, store=store, catalog=catalog) if reviewed is None else reviewed
     rows = rows_from_reviewed(reviewed) + synthetic_rows(synthetic_n, synthetic_seed)
+    if packaged_base:
+        rows += packaged_base_rows()
     if not rows:
         raise DatasetError("no corrections since the given date and no synthetic base set: nothing to train on")
     # a label that is not a field label (a typo through the API) is left out and reported, not trained on
@@ -241,7 +254,7 @@ def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_
         "since": since or None,
         "analyses": [r.analysis.analysis_id for r in reviewed],
         "edits": sum(len(r.edits) for r in reviewed),
-        "synthetic": {"n": synthetic_n, "seed": synthetic_seed, "family": "base"},
+        "synthetic": {"n": synthetic_n, "seed": synthetic_seed, "family": "base", "packaged_base": packaged_base},
         "heldout_fraction": heldout_fraction,
         "split_seed": split_seed,
         "duplicates_dropped": dropped,

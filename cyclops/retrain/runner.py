@@ -20,7 +20,8 @@ NOTEBOOKS = ("01_build_dataset.ipynb", "02_train.ipynb", "03_promote.ipynb")
 def run_retrain(*, since: str | None = None, tracking_uri: str | None = None, synthetic_n: int = 60,
                 synthetic_seed: int = 11, min_gain: float = 0.01, max_label_drop: float = 0.02,
                 workdir: Path | None = None, notebook_dir: Path = NOTEBOOK_DIR, heldout_fraction: float = 0.3,
-                bench_n: int = 8, max_bench_drop: float = 0.02, progress: bool = True) -> dict:
+                bench_n: int = 8, max_bench_drop: float = 0.02, progress: bool = True,
+                packaged_base: bool = False) -> dict:
     """Run the loop; returns the promotion record (``promoted``, ``reasons``, versions, figures).
 
     A failing notebook raises papermill's ``PapermillExecutionError``; its partly
@@ -43,6 +44,7 @@ def run_retrain(*, since: str | None = None, tracking_uri: str | None = None, sy
         "workdir": str(workdir),
         "synthetic_n": synthetic_n,
         "synthetic_seed": synthetic_seed,
+        "packaged_base": packaged_base,
         "min_gain": min_gain,
         "max_label_drop": max_label_drop,
         "heldout_fraction": heldout_fraction,
