@@ -69,20 +69,21 @@ def check_photos(photos: Photos, settings: Settings) -> None:
 
 # --- work that runs in a worker process ---------------------------------------------------------
 
-_worker_db: Any = None
+_worker_dbs: dict[str, Any] = {}
 
 
 def _database() -> Any:
-    """The LNHPD database, opened once per process."""
-    global _worker_db
-    if _worker_db is None:
-        from cyclops.lnhpd.database import LicenceDBMissing, open_database
+    """The configured LNHPD database, opened once per process and path (a new CYCLOPS_LNHPD_DB is honoured)."""
+    from cyclops.lnhpd.database import LicenceDBMissing, open_database
+    from cyclops.settings import get_settings
 
+    path = str(get_settings().lnhpd_path)
+    if path not in _worker_dbs:
         try:
-            _worker_db = open_database()
+            _worker_dbs[path] = open_database()
         except LicenceDBMissing as exc:
-            raise MapiError(str(exc), code="lnhpd_missing", status=500) from None
-    return _worker_db
+            raise MapiError(str(exc), code="lnhpd_missing", status=503) from None
+    return _worker_dbs[path]
 
 
 def warm_up() -> dict[str, str]:
