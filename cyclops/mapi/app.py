@@ -58,7 +58,8 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
             yield
         finally:
             if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
+                # wait: workers left behind by an exiting server would live on as orphans
+                executor.shutdown(wait=True, cancel_futures=True)
 
     app = FastAPI(
         title="Cyclops mapi",
