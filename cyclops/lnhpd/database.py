@@ -63,30 +63,6 @@ def _trigram_query(text: str, column: str | None = None) -> str | None:
     return f"{{{column}}} : ({body})" if column else f"({body})"
 
 
-class LicenceDBMissing(FileNotFoundError):
-    """The reference database hasn't been built on this machine yet."""
-
-    code = "lnhpd_missing"
-
-
-class SearchHit(BaseModel):
-    lnhpd_id: int
-    licence_number: str
-    product_name: str
-    company_name: str
-    active: bool
-    score: float  # in [0, 1], best first
-
-
-def _trigram_query(text: str, column: str | None = None) -> str | None:
-    """An FTS5 query matching any letter triple of any word of ``text`` (already folded)."""
-    grams = sorted({word[i:i + 3] for word in text.split() if len(word) >= 3 for i in range(len(word) - 2)})
-    if not grams:
-        return None
-    body = " OR ".join(f'"{g}"' for g in grams)
-    return f"{{{column}}} : ({body})" if column else f"({body})"
-
-
 def _token_score(token: str, words: list[str]) -> float:
     if not words:
         return 0.0
