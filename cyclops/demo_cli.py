@@ -24,21 +24,12 @@ def ensure_reference_db() -> Path:
 
     A database the user imported from real downloads is never touched.
     """
-    import tempfile
-
     from cyclops.evaluate.run import SAMPLE_SEED, SAMPLE_SIZE
-    from cyclops.lnhpd.cli import SAMPLE_META
-    from cyclops.lnhpd.importer import import_paths
-    from cyclops.lnhpd.sample import generate, write_api_json
-    from cyclops.lnhpd.schema import set_meta
+    from cyclops.lnhpd.sample_db import build_sample_database
 
     path = get_settings().lnhpd_path
-    if path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lnhpd-sample-") as tmp:
-        import_paths(write_api_json(generate(SAMPLE_SIZE, SAMPLE_SEED), Path(tmp)), path)
-    set_meta(path, SAMPLE_META, f"n={SAMPLE_SIZE};seed={SAMPLE_SEED}")
+    if not path.exists():
+        build_sample_database(path, SAMPLE_SIZE, SAMPLE_SEED)
     return path
 
 

@@ -31,17 +31,14 @@ SAMPLE_SIZE = 2000
 def reference_db(data_dir: Path, size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED):
     """Open (building once) the reference database of the synthetic licence sample."""
     from cyclops.lnhpd.database import open_database
-    from cyclops.lnhpd.importer import import_paths
-    from cyclops.lnhpd.sample import generate, write_api_json
+    from cyclops.lnhpd.sample_db import build_sample_database, holds_sample
 
     path = data_dir / f"lnhpd-sample-{seed}-{size}.sqlite"
-    if not path.exists():
-        raw = data_dir / f"lnhpd-sample-{seed}-{size}"
-        write_api_json(generate(size, seed), raw)
+    if not holds_sample(path, size, seed):
         tmp = path.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
-        import_paths([raw], tmp)
-        tmp.rename(path)
+        build_sample_database(tmp, size, seed)
+        tmp.replace(path)
     return open_database(path)
 
 

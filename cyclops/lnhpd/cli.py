@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import typer
@@ -12,10 +11,9 @@ from cyclops.lnhpd.database import LicenceDBMissing, open_database
 from cyclops.lnhpd.importer import LicenceImportError, import_paths
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.lnhpd.sample import generate, write_api_json
-from cyclops.lnhpd.schema import set_meta
+from cyclops.lnhpd.sample_db import build_sample_database, holds_sample, sample_tag
 from cyclops.settings import get_settings
 
-SAMPLE_META = "sample"
 
 
 def _db_path(db: Path | None) -> Path:
@@ -142,17 +140,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Build the configured database from the synthetic sample (skipped if already built)."""
         target = _db_path(db)
-        tag = f"n={n};seed={seed}"
-        if target.is_file():
-            try:
-                with open_database(target) as existing:
-                    if existing.meta(SAMPLE_META) == tag:
-                        typer.echo(f"{target} already holds the synthetic sample ({tag}); nothing to do.")
-                        return
-            except LicenceDBMissing:
-                pass
-        with tempfile.TemporaryDirectory(prefix="lnhpd-sample-") as tmp:
-            files = write_api_json(generate(n, seed), Path(tmp))
-            report = import_paths(files, target)
-        set_meta(target, SAMPLE_META, tag)
-        typer.echo(f"Imported the synthetic sample ({tag}): {report.licences} licences in {target}")
+        tag = sample_tag(n, seed)
+        if holds_sample(target, n, seed):
+            typer.echo(f"{target} already holds the synthetic sample ({tag}); nothing to do.")
+            return
+        licences = build_sample_database(target, n, seed)
+        typer.echo(f"Imported the synthetic sample ({tag}): {licences} licences in {target}")
