@@ -52,6 +52,7 @@ class Scored:
     parts: dict[str, float]
     npn_slip: bool = False
     detail: float = 0.0  # tie-breaker between licences the main score cannot tell apart
+    printed_found: float = 1.0  # share of the printed ingredients this licence has (1.0 when none was read)
 
 
 def digits(text: str | None) -> str:
@@ -116,6 +117,16 @@ def _ingredient_score(fields: Fields, bundle: LicenceBundle) -> float | None:
     return found / max(len(printed), len(licensed))
 
 
+def printed_found(fields: Fields, bundle: LicenceBundle) -> float:
+    """Share of the printed ingredients that the licence has (by name): 1.0 when none was read."""
+    printed = [i for i in fields.medicinal_ingredients if i.name]
+    if not printed:
+        return 1.0
+    names = [lic.ingredient_name for lic in bundle.medicinal_ingredients]
+    found = sum(1 for ing in printed if any(ingredient_similarity(ing.name, n) >= AGREE_SCORE for n in names))
+    return found / len(printed)
+
+
 def score_candidate(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None = None) -> Scored:
     """Weighted agreement of the label with one licence, over the facts the label gives."""
     names = [b.licence.product_name for b in (en, fr) if b and b.licence.product_name]
@@ -132,7 +143,7 @@ def score_candidate(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None 
     score = sum(_WEIGHTS[k] * v for k, v in present.items()) / total
     if len(present) == 1 and "company" in present:
         score *= 0.5  # a company alone names dozens of licences
-    return Scored(en, names, score, present, detail=detail)
+    return Scored(en, names, score, present, detail=detail, printed_found=printed_found(fields, en))
 
 
 def _detail_score(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None) -> float:
@@ -194,6 +205,17 @@ def _candidate(s: Scored) -> Candidate:
                      company_name=lic.company_name or "", score=round(min(max(s.score, 0.0), 1.0), 4))
 
 
+def same_name(s: Scored) -> bool:
+    """The label prints exactly the licence's product name, and nothing else read contradicts it.
+
+    Sister licences of one company share words ("Vitamin C Regular Strength" and "Zinc +
+    Vitamin C Regular Strength"); when a table row was not read, the ingredient overlap
+    favours the wrong sister, but the exact name still tells them apart.
+    """
+    parts = s.parts
+    return parts.get("name", 0.0) >= 0.99 and parts.get("company", 1.0) >= AGREE_SCORE and s.printed_found == 1.0
+
+
 def match_licence(fields: Fields, db: LicenceSource) -> Match:
     """The licence of a label: "npn_exact" (score 1.0) when the printed number is in the database,
     else the best re-ranked search result ("search") if good enough, else "none"; the top
@@ -215,7 +237,7 @@ def match_licence(fields: Fields, db: LicenceSource) -> Match:
         scored.append(s)
     scored.sort(key=lambda s: (
         exact is not None and s.bundle.licence.lnhpd_id == exact.licence.lnhpd_id,
-        s.npn_slip, round(s.score, 3), s.detail, s.bundle.active), reverse=True)
+        s.npn_slip, same_name(s), round(s.score, 3), s.detail, s.bundle.active), reverse=True)
 
     candidates = [_candidate(s) for s in scored[:TOP_N]]
     if exact is not None:

@@ -89,18 +89,19 @@ def analyze_document(doc: Document, *, db=None, progress: Progress | None = None
     from cyclops.flags import raise_flags
     from cyclops.lnhpd.database import open_database
     from cyclops.match import match_licence
+    from cyclops.normalize.spelling import corrector_for
 
     progress = progress or _noop
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     progress("extract", 0.0)
     model, model_label = served_model(model_version)
-    fields, lines = extract_fields(doc, model=model)
+    db = db or open_database()
+    fields, lines = extract_fields(doc, model=model, speller=corrector_for(db))
     timings["extract"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
     progress("match", 0.0)
-    db = db or open_database()
     match = match_licence(fields, db)
     licence_en = db.get_by_id(match.lnhpd_id, "en") if match.lnhpd_id is not None else None
     licence_fr = db.get_by_id(match.lnhpd_id, "fr") if match.lnhpd_id is not None else None

@@ -72,7 +72,7 @@ def sample_analysis(en: LicenceBundle, analysis_id: str = "an-1") -> tuple[Analy
                               confidence=0.9, evidence=ev("ingredient0"))]
     ingredients += [Ingredient(name=m.ingredient_name, quantity=m.quantity, unit=m.quantity_unit_of_measure, confidence=0.9)
                     for m in en.medicinal_ingredients[1:-1]]
-    ingredients.append(Ingredient(name="Zinc citrate", quantity=5, unit="mg", confidence=0.6))
+    ingredients.append(Ingredient(name="Zinc citrate", quantity=5, unit="mg", confidence=0.6, quantity_confidence=0.4))
     fields = Fields(
         npn=FieldValue(value=lic.licence_number, confidence=0.95, evidence=ev("npn")),
         product_name=FieldValue(value=lic.product_name, confidence=0.8, evidence=ev("product_name")),

@@ -91,3 +91,12 @@ def test_line_labels_are_paired_through_the_rotation():
     assert pairs == [("npn", "brand")]
     m = confusion_matrix(pairs)
     assert m["matrix"][m["labels"].index("npn")][m["labels"].index("brand")] == 1
+
+
+def test_a_crop_that_leaves_one_language_of_a_section_expects_french_missing():
+    truth = _truth()
+    lines = truth.images[0].lines
+    lines.append(TruthLine(text="Take 1 tablet daily.", polygon=rect(10, 40, 150, 55), label="dose", language="en"))
+    assert "FRENCH_MISSING" in expected_flags(truth)  # the French directions are outside the photo
+    lines.append(TruthLine(text="Prendre 1 comprimé par jour.", polygon=rect(10, 60, 150, 75), label="dose", language="fr"))
+    assert "FRENCH_MISSING" not in expected_flags(truth)

@@ -208,3 +208,59 @@ def test_bilingual_name_without_its_slash_keeps_the_english_half(row: str, name:
 def test_amount_read_as_zero_is_no_amount() -> None:
     ing = parse_ingredient_text("Echinacea purpurea .00 mg (5:1 extract, equivalent to 2 mg dried herb)")
     assert ing.name == "Echinacea purpurea" and ing.quantity is None and ing.unit is None
+
+
+@pytest.mark.parametrize(("row", "quantity"), [("Melatonin / Mélatonine ... … 0. 5 mg", 0.5), ("Mélatonine ..... 0, 5 mg", 0.5)])
+def test_space_after_the_decimal_point_of_an_amount_below_one(row: str, quantity: float) -> None:
+    ing = parse_ingredient_text(row)
+    assert ing is not None and ing.quantity == quantity and ing.unit == "mg"
+
+
+@pytest.mark.parametrize("row", ["e pastille contient : ... . . .5 mg", "ch capsule contains ..... 5 mg"])
+def test_a_cut_heading_is_not_an_ingredient(row: str) -> None:
+    assert parse_ingredient_text(row) is None
+
+
+def test_short_cells_with_tilted_boxes_pair_with_their_own_row() -> None:
+    # OCR boxes of a short word with an ellipsis lean by a few pixels; over 1,100 px that lean
+    # would put "Calcium" level with the next row's amount
+    lines = [
+        SourceLine("Calcium…", image="img1", polygon=[(136, 184), (325, 190), (324, 229), (135, 223)], label="medicinal_ingredient"),
+        SourceLine("Magnesium / Magnésium ...", image="img1", polygon=rect(135, 225, 505, 264), label="medicinal_ingredient"),
+        SourceLine(".. 600 mg", image="img1", polygon=[(1315, 182), (1441, 188), (1439, 229), (1313, 223)], label="medicinal_ingredient"),
+        SourceLine(". 150 mg", image="img1", polygon=[(1321, 221), (1440, 225), (1439, 268), (1320, 264)], label="medicinal_ingredient"),
+    ]
+    ings = extract_ingredients(lines, {"img1": 0.0})
+    assert [(i.name, i.quantity) for i in ings] == [("Calcium", 600), ("Magnesium", 150)]
+
+
+def test_a_whole_row_is_not_the_name_cell_of_the_amount_below() -> None:
+    lines = [
+        SourceLine("Calcium 600 mg", image="img1", polygon=rect(100, 100, 400, 130), label="medicinal_ingredient"),
+        SourceLine("Zinc 15 mg", image="img1", polygon=rect(100, 135, 300, 165), label="medicinal_ingredient"),
+        SourceLine("Magnesium / Magnésium", image="img1", polygon=rect(320, 138, 600, 168), label="medicinal_ingredient"),
+        SourceLine("150 mg", image="img1", polygon=rect(1000, 140, 1080, 170), label="medicinal_ingredient"),
+    ]
+    ings = extract_ingredients(lines, {"img1": 0.0})
+    assert sorted((i.name, i.quantity) for i in ings) == [("Calcium", 600), ("Magnesium", 150), ("Zinc", 15)]
+
+
+def test_a_line_of_another_column_level_with_a_row_is_not_its_name() -> None:
+    # the front panel's brand sits level with a table row printed beside it
+    lines = [
+        SourceLine("Aurora", image="img0", polygon=rect(88, 263, 159, 294), label="medicinal_ingredient"),
+        SourceLine("Ascorbic acid / Acide ascorbique", image="img0", polygon=rect(591, 268, 780, 294), label="medicinal_ingredient"),
+        SourceLine("250 mg", image="img0", polygon=rect(1017, 270, 1062, 294), label="medicinal_ingredient"),
+    ]
+    ings = extract_ingredients(lines, {"img0": 0.0})
+    assert [(i.name, i.quantity) for i in ings][-1] == ("Ascorbic acid", 250)
+    assert all("Aurora" not in i.name for i in ings)
+
+
+def test_a_stray_line_far_above_does_not_prefix_the_next_row() -> None:
+    lines = [
+        SourceLine("Fundy Coast Vitamin D3", image="img0", polygon=rect(60, 434, 394, 485), label="medicinal_ingredient"),
+        SourceLine("Cholecalciferol ........ 2500 IU", image="img0", polygon=rect(860, 900, 1500, 935), label="medicinal_ingredient"),
+    ]
+    ings = extract_ingredients(lines, {"img0": 0.0})
+    assert ("Cholecalciferol", 2500) in [(i.name, i.quantity) for i in ings]

@@ -172,6 +172,8 @@ def test_company_mismatch() -> None:
     assert codes(flags_for(f)) == ["COMPANY_MISMATCH"]
     f.company.value = ":SU0/19811q"  # OCR debris is not a different company
     assert flags_for(f) == []
+    f.company.value = "Naturals Inc."  # the photo's edge cut the name's start
+    assert flags_for(f) == []
 
 
 def test_ingredient_not_on_label() -> None:
@@ -334,9 +336,12 @@ def test_french_missing() -> None:
     f = compliant_fields()
     f.cautions = [c for c in f.cautions if c.language == "en"]
     f.directions = [d for d in f.directions if d.language == "en"]
-    flags = flags_for(f)
+    headings = [LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text=text, label="other") for text in ("Cautions:", "Directions:")]
+    flags = flags_for(f, lines=headings)
     assert codes(flags) == ["FRENCH_MISSING"]
     assert "cautions" in flags[0].message and "directions" in flags[0].message and "français" not in flags[0].message
+    # one statement and no heading of its section: a stray line filed there, not proof of a section
+    assert flags_for(f) == []
     # the French block is on the photo, only the extractor missed it
     line = LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text="MISES EN GARDE :", label="other")
     line2 = LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text="Prendre 1 comprimé par jour.", label="dose", language="fr")
@@ -364,10 +369,11 @@ def test_absence_flags_need_a_readable_label() -> None:
     f = compliant_fields()
     f.cautions = [c for c in f.cautions if c.language == "en"]
     f.medicinal_ingredients = f.medicinal_ingredients[:1]
-    assert sorted(codes(flags_for(f))) == ["FRENCH_MISSING", "INGREDIENT_NOT_ON_LABEL"]
+    heading = [LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text="Cautions:", label="other")]
+    assert sorted(codes(flags_for(f, lines=heading))) == ["FRENCH_MISSING", "INGREDIENT_NOT_ON_LABEL"]
     upside_down = [LabelledLine(image="img1", polygon=rect(0, 0, 9, 9), label="caution", text=t)
                    for t in ("uonejnbeod ej ap ajqno un los ap ualaieid un zayjnsuo", "S9ou sdus sunper e epiy aupuaig saynp")]
-    assert flags_for(f, lines=upside_down) == []
+    assert flags_for(f, lines=heading + upside_down) == []
 
 
 def test_french_missing_unlabelled_language_is_guessed() -> None:
@@ -457,3 +463,20 @@ def test_amount_with_a_digit_lost_in_an_ocr_gap_is_not_a_mismatch() -> None:
     f.medicinal_ingredients[1] = Ingredient(name="Calcium (Calcium carbonate)", quantity=50, unit="mg",
                                             evidence=ev("Calcium ... 50 mg", 120))
     assert "QUANTITY_MISMATCH" in codes(flags_for(f))
+
+
+def test_an_amount_read_unsurely_is_left_for_the_analyst_not_flagged() -> None:
+    f = compliant_fields()
+    f.medicinal_ingredients[1] = Ingredient(name="Calcium (Calcium carbonate)", quantity=50, unit="mg", quantity_confidence=0.45,
+                                            evidence=ev("Calcium ..... .50 mg", 120))  # OCR half-read the first digit
+    assert "QUANTITY_MISMATCH" not in codes(flags_for(f))
+    f.medicinal_ingredients[1].quantity_confidence = 0.97
+    assert "QUANTITY_MISMATCH" in codes(flags_for(f))
+
+
+def test_number_confidence_looks_at_number_words_only() -> None:
+    from cyclops.extract.lines import number_confidence
+
+    assert number_confidence([("Vitamin", 0.2), ("D3", 0.3), ("..500", 0.7), ("mg", 0.9)]) == 0.7
+    assert number_confidence([("Zinc", 0.4), ("100mg", 0.55)]) == 0.55
+    assert number_confidence([("Biotin", 0.4)]) is None

@@ -147,3 +147,25 @@ def test_twin_licences_told_apart_by_amounts_form_and_uses(pairs, tmp_path: Path
     fields.dosage_form = FieldValue(value="Softgel")
     fields.recommended_uses = [TextItem(text=p.purpose, language="en") for p in softgel[0].purposes]
     assert match_licence(fields, db).lnhpd_id == 99000002
+
+
+def test_exact_name_beats_a_sister_licence_when_a_row_was_not_read(pairs, tmp_path: Path) -> None:
+    # "X Zinc + Vitamin C" and "X Vitamin C": the label's zinc row was not read, so its ingredients
+    # look like the sister's; the exact product name still decides
+    en, fr = next((en, fr) for en, fr in pairs if en.active and len(en.medicinal_ingredients) >= 2)
+    data = _twin(en, 99000003, "80999993").model_dump()
+    data["licence"]["product_name"] = en.licence.product_name.replace(" ", " Plus ", 1)
+    data["medicinal_ingredients"] = data["medicinal_ingredients"][:1]
+    sister_en = LicenceBundle.model_validate(data)
+    data_fr = _twin(fr, 99000003, "80999993").model_dump()
+    data_fr["licence"]["product_name"] = data["licence"]["product_name"]
+    data_fr["medicinal_ingredients"] = data_fr["medicinal_ingredients"][:1]
+    sister = (sister_en, LicenceBundle.model_validate(data_fr))
+    paths = sample.write_api_json([(en, fr), sister], tmp_path / "api")
+    importer.import_paths(paths, tmp_path / "sisters.sqlite")
+    db = open_database(tmp_path / "sisters.sqlite")
+    fields = label(en, name=en.licence.product_name)
+    fields.medicinal_ingredients = fields.medicinal_ingredients[:1]  # only the first row was read
+    assert match_licence(fields, db).lnhpd_id == en.licence.lnhpd_id
+    fields = label(sister_en, name=sister_en.licence.product_name)
+    assert match_licence(fields, db).lnhpd_id == 99000003

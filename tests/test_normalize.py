@@ -52,7 +52,7 @@ def test_din_hm_variants(raw: str) -> None:
     [
         ("25 µg", "25 mcg"), ("25 μg", "25 mcg"), ("25 ug", "25 mcg"), ("25 meg", "25 mcg"), ("25mcg", "25mcg"),
         ("30 μug", "30 mcg"),
-        ("1000 UI", "1000 IU"), ("1000 I.U.", "1000 IU"), ("1000 iu", "1000 IU"),
+        ("1000 UI", "1000 IU"), ("1000 I.U.", "1000 IU"), ("1000 iu", "1000 IU"), ("2500 lU", "2500 IU"),
         ("5 rng", "5 mg"), ("5 MG", "5 mg"), ("15 ml", "15 mL"), ("10 UFC", "10 CFU"),
         ("omega", "omega"),
     ],
@@ -90,13 +90,17 @@ def corrector() -> SpellCorrector:
 
 def test_spelling_corrects_with_the_line_language(corrector: SpellCorrector) -> None:
     assert corrector.correct("Take with foood. Cholecalciferl supports bones", "en") == "Take with food. Cholecalciferol supports bones"
-    assert corrector.correct("Prendre avec nourritur. Cholecalciferol", "fr") == "Prendre avec nourriture. Cholécalciférol"
+    assert corrector.correct("Prendre avec nourritur. Cholecalcifero", "fr") == "Prendre avec nourriture. Cholécalciférol"
 
 
 def test_spelling_keeps_languages_apart(corrector: SpellCorrector) -> None:
-    # French words on a French line stay French; the English dictionary is not consulted
+    # a word of either language stays as printed: labels mix both on one line
     assert corrector.correct("Vitamine recommandé", "fr") == "Vitamine recommandé"
-    assert corrector.correct("Vitamine", "en") == "Vitamin"
+    assert corrector.correct("Vitamine", "en") == "Vitamine"
+    assert corrector.correct("Vitamin D3 / Vitamine D3", "fr") == "Vitamin D3 / Vitamine D3"
+    # an unknown word takes the nearer language's word, the line's own language on a tie
+    both = SpellCorrector({"en": {"ascorbic": 5, "acid": 5}, "fr": {"acide": 5, "ascorbique": 5}})
+    assert both.correct("Ascoric acid / Acide ascorbiqu", "en") == "Ascorbic acid / Acide ascorbique"
 
 
 def test_spelling_never_touches_numbers_codes_or_unknown_language(corrector: SpellCorrector) -> None:
@@ -119,3 +123,19 @@ def test_builtin_words_are_shipped_and_unknown_language_is_refused() -> None:
     assert "directions" in builtin_words("en") and "mode" in builtin_words("fr")
     with pytest.raises(UnknownLanguage):
         builtin_words("de")
+
+
+def test_spelling_leaves_real_words_the_licences_do_not_use(corrector: SpellCorrector) -> None:
+    # "arthrite" and "mass" are one or two edits from licence words, but they are French and English words
+    assert corrector.correct("Guérit l'arthrite.", "fr") == "Guérit l'arthrite."
+    assert corrector.correct("Helps build muscle mass.", "en") == "Helps build muscle mass."
+
+
+def test_pipeline_lines_keep_what_ocr_read_when_spelling_changes_them(corrector: SpellCorrector) -> None:
+    from cyclops.extract import repair_spelling
+    from cyclops.extract.lines import SourceLine
+
+    lines = [SourceLine("Take with foood.", label="dose", language="en"), SourceLine("Cholecalciferl", label="product_name", language="en")]
+    read = repair_spelling(lines, corrector)
+    assert lines[0].text == "Take with food." and read == {0: "Take with foood."}
+    assert lines[1].text == "Cholecalciferl"  # product names are not dictionary words

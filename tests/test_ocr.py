@@ -239,3 +239,25 @@ def test_default_read_upright_for_tesseract(label):
 
     page, rotation = get_engine("tesseract").read_upright(rotate_clockwise(label, 270), "img0")
     assert rotation == 90 and page.rotation == 90 and "80012345" in page.text
+
+
+def test_rapidocr_reads_amounts_after_dotted_leaders():
+    img = Image.new("RGB", (1200, 260), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 22)
+    rows = [("Zinc", "500 mg"), ("Cholecalciferol / Cholécalciférol", "2500 IU"), ("Ascorbic acid", "1000 mg")]
+    for i, (name, amount) in enumerate(rows):
+        y = 40 + i * 60
+        draw.text((40, y), name, font=font, fill="black")
+        right = 1160 - draw.textlength(amount, font=font)
+        x = 40 + draw.textlength(name, font=font) + 8
+        while x < right - 4:  # dots right up to the amount
+            draw.text((x, y), ".", font=font, fill="black")
+            x += 7
+        draw.text((right, y), amount, font=font, fill="black")
+    from cyclops.normalize.confusions import normalize_text
+
+    # a row whose long leader outweighs its short name ("Zinc") needs the lowered box threshold to be found
+    text = normalize_text(" ".join(line.text for line in get_engine("rapidocr").read(img, "img0").lines()))
+    for _, amount in rows:
+        assert amount in text

@@ -200,3 +200,11 @@ def test_every_string_has_both_languages() -> None:
     assert missing == []
     with pytest.raises(KeyError):
         t("no-such-key")
+
+
+def test_an_amount_read_unsurely_is_marked_for_checking(bench_client) -> None:
+    bench, _client = bench_client
+    zinc = next(r for r in bench.ingredients.rows if r.row.label is not None and r.row.label.name == "Zinc citrate")
+    assert "cyclops-unsure" in zinc.quantity._dom_classes and zinc.quantity.tooltip == t("check_amount", "en")
+    sure = bench.ingredients.rows[0]
+    assert "cyclops-unsure" not in sure.quantity._dom_classes

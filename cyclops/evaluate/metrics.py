@@ -12,7 +12,11 @@ Matching rules (stated here because every number depends on them):
   normalising spellings (mcg = µg = ug, IU = UI);
 - statements (recommended uses, directions, cautions) match at a token-set
   ratio >= 85, one-to-one;
-- flags are compared as sets of codes per product.
+- flags are compared as sets of codes per product. The expected flags are those of
+  the label (its injected violations, an inactive licence, an illegible NPN) plus
+  what the photos themselves show: when a photo's crop leaves a mandatory section
+  readable in one language only, FRENCH_MISSING is the right answer for those
+  photos (the pipeline cannot see past the photo's edge; an analyst would retake it).
 """
 
 from __future__ import annotations
@@ -146,14 +150,30 @@ def _statement_texts(items) -> list[str]:
     return out
 
 
+#: line labels of the sections that must be printed in English and French
+BILINGUAL_LABELS = ("recommended_use", "dose", "caution")
+
+
+def one_language_in_photos(truth: ProductTruth) -> bool:
+    """Whether some mandatory section is visible in the photos in one language only (a crop cut the other off)."""
+    for label in BILINGUAL_LABELS:
+        languages = {line.language for image in truth.images for line in image.lines
+                     if line.label == label and line.language in ("en", "fr")}
+        if len(languages) == 1:
+            return True
+    return False
+
+
 def expected_flags(truth: ProductTruth) -> set[str]:
-    """The flag codes a correct pipeline raises on this label."""
+    """The flag codes a correct pipeline raises on these photos of this label."""
     codes = {v.code for v in truth.violations}
     printed = truth.printed
     if printed.get("npn") and printed.get("npn_legible") is False:
         codes.add("NPN_ILLEGIBLE")
     if not truth.licence.active:
         codes.add("LICENCE_INACTIVE")
+    if truth.images and one_language_in_photos(truth):
+        codes.add("FRENCH_MISSING")
     return codes
 
 

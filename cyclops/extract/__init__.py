@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sklearn.pipeline import Pipeline
 
     from cyclops.extract.lines import SourceLine
+    from cyclops.normalize.spelling import SpellCorrector
 
 VERSION = "1"
 
@@ -26,7 +27,7 @@ def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine
     """Every OCR line of the document with its field label, probability and layout features."""
     from cyclops.extract.classifier import load_model, predict
     from cyclops.extract.features import RawLine, page_records
-    from cyclops.extract.lines import SourceLine
+    from cyclops.extract.lines import SourceLine, number_confidence
 
     model = model if model is not None else load_model()
     out: list[SourceLine] = []
@@ -37,7 +38,8 @@ def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine
         records = page_records([RawLine(line.text, line.polygon, line.language, line.vertical) for line in lines], page.width, page.height)
         for line, record, (label, prob) in zip(lines, records, predict(model, [r["input"] for r in records])):
             out.append(SourceLine(text=line.text, image=page.image_id, polygon=list(line.polygon), confidence=line.confidence,
-                                  language=line.language, label=label, label_probability=prob, features=record["layout"]))
+                                  language=line.language, label=label, label_probability=prob, features=record["layout"],
+                                  number_confidence=number_confidence([(w.text, w.confidence) for w in line.words])))
     return out
 
 
@@ -93,15 +95,34 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
     )
 
 
-def extract_fields(doc: Document, model: Pipeline | None = None) -> tuple[Fields, list[LabelledLine]]:
+#: lines whose words are repaired against the dictionaries (names of products and companies are not words)
+SPELLED_LABELS = frozenset({"medicinal_ingredient", "non_medicinal_ingredient", "recommended_use", "dose", "caution"})
+
+
+def repair_spelling(lines: list[SourceLine], speller: SpellCorrector) -> dict[int, str]:
+    """Correct the words of statement and ingredient lines in place; {line index: text as read} of those changed."""
+    read: dict[int, str] = {}
+    for k, line in enumerate(lines):
+        if line.label in SPELLED_LABELS and line.language in ("en", "fr"):
+            fixed = speller.correct(line.text, line.language)
+            if fixed != line.text:
+                read[k] = line.text
+                line.text = fixed
+    return read
+
+
+def extract_fields(doc: Document, model: Pipeline | None = None,
+                   speller: SpellCorrector | None = None) -> tuple[Fields, list[LabelledLine]]:
     """Fields of one product from its OCR document, and every line with its label (the dashboard's boxes).
 
-    ``model`` defaults to the shipped classifier (``cyclops.extract.classifier.load_model``).
+    ``model`` defaults to the shipped classifier (``cyclops.extract.classifier.load_model``);
+    ``speller`` (``cyclops.normalize.spelling``) repairs OCR slips in words before the rules parse them.
     """
     lines = _post_rules(label_lines(doc, model))
+    read = repair_spelling(lines, speller) if speller is not None else {}
     labelled = [
         LabelledLine(image=line.image, polygon=line.polygon, text=line.text, label=line.label,
-                     confidence=line.score, language=line.language)
-        for line in lines
+                     confidence=line.score, language=line.language, ocr_text=read.get(k))
+        for k, line in enumerate(lines)
     ]
     return fields_from_lines(lines), labelled

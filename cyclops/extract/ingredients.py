@@ -12,7 +12,7 @@ import re
 from rapidfuzz import fuzz
 
 from cyclops.extract.headings import match_heading, strip_heading
-from cyclops.extract.lines import SourceLine, as_lines, edge_slope, image_slopes, row_offset
+from cyclops.extract.lines import SourceLine, as_lines, edge_slope, image_slopes, next_line_below, row_offset
 from cyclops.extract.quantity import AMOUNT, RATIO, parse_quantity
 from cyclops.model.analysis import Ingredient
 from cyclops.model.ocr import bbox_of, union_polygon
@@ -30,9 +30,15 @@ _TRAILING = " \t:;,-–—.·…_|"
 _SPLIT_NUMBER = re.compile(r"(?<![\d,.])(\d{1,2}) (\d{1,2})(?=\s*(?:mg|mcg|g|IU|mL|%|CFU)\b)")
 
 
+#: the end of an "Each tablet contains:" heading whose start the photo cut off ("e pastille contient :")
+_HEADING_TAIL = re.compile(r"\b(?:contains?|contient|contiennent)\s*[:/]?\s*$", re.IGNORECASE)
+#: "0. 5 mg": a space read after the decimal point of an amount below one (no amount starts "0." otherwise)
+_SPLIT_DECIMAL = re.compile(r"(?<![\d.,])0([.,]) (\d)")
+
+
 def split_name_quantity(text: str, language: str | None = None) -> tuple[str, str]:
     """("Vitamin D3 (cholecalciferol)", "25 mcg (1000 IU)") from one table row."""
-    norm = _SPLIT_NUMBER.sub(r"\1\2", normalize_text(text))
+    norm = _SPLIT_DECIMAL.sub(r"0\1\2", _SPLIT_NUMBER.sub(r"\1\2", normalize_text(text)))
     starts = [m.start() for m in AMOUNT.finditer(norm)] + [m.start() for m in RATIO.finditer(norm)]
     # an amount inside the name's own brackets ("(from 500 mg calcium citrate)") still ends the name
     if not starts:
@@ -82,7 +88,7 @@ def parse_ingredient_text(text: str, language: str | None = None) -> Ingredient 
     """One ingredient from a row or list item; None when it has no name."""
     name, qty_text = split_name_quantity(strip_heading(text), language)
     name = primary_name(name)
-    if not name or not re.search(r"[^\W\d_]{2,}", name):
+    if not name or not re.search(r"[^\W\d_]{2,}", name) or _HEADING_TAIL.search(name):
         return None
     q = parse_quantity(qty_text, language) if qty_text else None
     if q is not None and q.value == 0:  # ".00 mg": digits lost to OCR, not an amount of nothing
@@ -125,6 +131,20 @@ def amount_only(text: str) -> bool:
     return bool(quantity) and not re.search(r"[^\W\d_]{2,}", name)
 
 
+def _has_own_amount(text: str) -> bool:
+    """A cell that is already a whole row ("Zinc 15 mg"): it is nobody's name cell."""
+    name, quantity = split_name_quantity(text)
+    return bool(quantity) and not quantity.startswith("(") and bool(re.search(r"[^\W\d_]{2,}", name))
+
+
+def _adjacent(a: SourceLine, b: SourceLine) -> bool:
+    """Two name cells of one row sit side by side (a gap of a few text heights), not in separate columns."""
+    ab, bb = bbox_of(a.polygon), bbox_of(b.polygon)
+    height = max(1.0, min(ab[3] - ab[1], bb[3] - bb[1]))
+    gap = max(bb[0] - ab[2], ab[0] - bb[2])
+    return gap < 3 * height
+
+
 def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) -> dict[int, list[int]]:
     """Table rows read as separate cells: index of each amount-only line -> indices of its name cells.
 
@@ -142,7 +162,7 @@ def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) 
     names = [
         j for j, line in enumerate(lines)
         if j not in amounts and line.polygon and line.label not in _KEEP_LABELS and not match_heading(line.text)
-        and re.search(r"[^\W\d_]{2,}", line.text)
+        and re.search(r"[^\W\d_]{2,}", line.text) and not _has_own_amount(line.text)
     ]
     if not amounts or not names:
         return {}
@@ -151,13 +171,25 @@ def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) 
     for r, j in enumerate(names):
         line = lines[j]
         right = bbox_of(line.polygon)[2]
-        own = edge_slope(line.polygon)  # a long name's own slope beats the photo's (perspective bends rows)
-        slope = own if own is not None and abs(own) < 0.2 else slopes.get(line.image, 0.0)
+        # a long name's own slope may beat the photo's (perspective bends rows), but a short cell's
+        # box is tilted by its own glyphs: the row is level along whichever of the two fits best
+        candidates = [slopes.get(line.image, 0.0)]
+        own = edge_slope(line.polygon)
+        if own is not None and abs(own) < 0.2:
+            candidates.append(own)
         for c, i in enumerate(amounts):
             if lines[i].image == line.image and right <= bbox_of(lines[i].polygon)[0] + 2:
-                offset = row_offset(lines[i], line, slope)
+                offset = min(row_offset(lines[i], line, slope) for slope in candidates)
                 if offset < _ROW_TOLERANCE:
                     cost[r][c] = offset
+    # a name cell with another name cell between it and the amount is in another column ("Aurora" of the
+    # front panel, level with a row of the table beside it): the nearer cell is the partner
+    for c, i in enumerate(amounts):
+        level = [r for r in range(len(names)) if cost[r][c] < 0.5]
+        for r in level:
+            right = bbox_of(lines[names[r]].polygon)[2]
+            if any(bbox_of(lines[names[o]].polygon)[0] >= right for o in level if o != r):
+                cost[r][c] = far
     rows, cols = linear_sum_assignment(cost)
     pairs: dict[int, list[int]] = {}
     taken: set[int] = set()
@@ -168,7 +200,8 @@ def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) 
     for r, j in enumerate(names):
         if j in taken:
             continue
-        level = [(cost[r][c], amounts[c]) for c in range(len(amounts)) if cost[r][c] < 0.5 and amounts[c] in pairs]
+        level = [(cost[r][c], amounts[c]) for c in range(len(amounts))
+                 if cost[r][c] < 0.5 and amounts[c] in pairs and _adjacent(lines[j], lines[pairs[amounts[c]][0]])]
         if level:
             pairs[min(level)[1]].append(j)
     return {i: sorted(js) for i, js in pairs.items()}
@@ -197,6 +230,7 @@ def merge_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None)
             polygon=union_polygon([cell.polygon for cell in cells]),
             confidence=min(cell.confidence for cell in cells), language=line.language,
             label=line.label, label_probability=min(cell.label_probability for cell in cells), features=line.features,
+            number_confidence=min((c.number_confidence for c in cells if c.number_confidence is not None), default=None),
         ))
     return out
 
@@ -281,6 +315,32 @@ def _has_amount(text: str) -> bool:
     return bool(AMOUNT.search(norm) or RATIO.search(norm))
 
 
+def _continues(above: SourceLine, line: SourceLine) -> bool:
+    """Whether ``line`` can carry on a row name that ``above`` started: the next line down, left-aligned,
+    or a cell on the same row. Lines without positions (plain text) always can."""
+    if not above.polygon or not line.polygon:
+        return True
+    if above.image != line.image:
+        return False
+    a, b = bbox_of(above.polygon), bbox_of(line.polygon)
+    height = max(1.0, min(a[3] - a[1], b[3] - b[1]))
+    below = next_line_below(above, line, _ROW_GAP)
+    beside = a[2] - 2 <= b[0] < a[2] + 3 * height and abs((b[1] + b[3]) / 2 - (a[1] + a[3]) / 2) < height
+    return below or beside
+
+
+def _near(line: SourceLine, other: SourceLine) -> bool:
+    """Two rows of one table: same photo, names left-aligned, a few rows apart at most. Lines
+    without positions (plain text) are always near."""
+    if not line.polygon or not other.polygon:
+        return True
+    if line.image != other.image:
+        return False
+    a, b = bbox_of(line.polygon), bbox_of(other.polygon)
+    height = max(1.0, min(a[3] - a[1], b[3] - b[1]))
+    return abs(a[0] - b[0]) < 3 * height and abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < 2 * _ROW_GAP * height
+
+
 def _rows(lines: list[SourceLine]) -> list[list[SourceLine]]:
     """Group wrapped lines into rows: a name without an amount waits for the line that has one."""
     rows: list[list[SourceLine]] = []
@@ -292,6 +352,9 @@ def _rows(lines: list[SourceLine]) -> list[list[SourceLine]]:
         if rows and not pending and CONTINUATION.match(text):
             rows[-1].append(line)
             continue
+        if pending and not _continues(pending[-1], line):
+            rows.append(pending)  # a stray line far from the row that follows: its own (amountless) row
+            pending = []
         pending.append(line)
         if _has_amount(text):
             rows.append(pending)
@@ -332,7 +395,11 @@ def extract_ingredients(lines: list[SourceLine] | list[str], slopes: dict[str, f
     ``slopes`` (image -> text slope, from every line of the photo) pairs table cells on tilted photos.
     """
     found: list[tuple[Ingredient, str | None]] = []
-    for row in _rows(merge_cells(as_lines(lines), slopes)):
+    rows = _rows(merge_cells(as_lines(lines), slopes))
+    with_amount = [row for row in rows if _has_amount(" ".join(line.text for line in row))]
+    for row in rows:
+        if with_amount and row not in with_amount and not any(_near(row[0], other[0]) for other in with_amount):
+            continue  # a stray line away from the table (a brand, a name on the front panel), not a row
         text = " ".join(strip_heading(line.text) for line in row)
         language = next((line.language for line in row if line.language), None)
         several = len(AMOUNT.findall(normalize_text(text))) > 1 and ("," in text or ";" in text)
@@ -343,6 +410,9 @@ def extract_ingredients(lines: list[SourceLine] | list[str], slopes: dict[str, f
             if ing is None or (match_heading(piece) and not ing.quantity):
                 continue
             ing.confidence = score * (1.0 if ing.quantity is not None else 0.6)
+            if ing.quantity is not None:
+                ing.quantity_confidence = min((line.number_confidence for line in row if line.number_confidence is not None),
+                                              default=None)
             ing.evidence = [line.evidence for line in row]
             found.append((ing, language))
     return merge_languages(found)

@@ -6,6 +6,7 @@ Parsers are pure functions of strings; this small record carries the evidence
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from cyclops.model.analysis import Evidence
@@ -22,6 +23,7 @@ class SourceLine:
     label: str = "other"
     label_probability: float = 1.0  # classifier probability of ``label``
     features: dict[str, float] = field(default_factory=dict)
+    number_confidence: float | None = None  # least OCR confidence of the line's number words ("500", ".50")
 
     @property
     def evidence(self) -> Evidence:
@@ -31,6 +33,17 @@ class SourceLine:
     def score(self) -> float:
         """Combined confidence: the OCR read it right and the classifier put it in the right field."""
         return round(max(0.0, min(1.0, self.confidence * self.label_probability)), 4)
+
+
+#: a word that is a number, maybe after leader dots or with its unit glued on (".50", "1,000", "100mg");
+#: not a code such as "D3" or "B12"
+NUMBER_WORD = re.compile(r"^[.,·…]*\d[\d.,]*(?:[^\W\d_]{1,3})?$")
+
+
+def number_confidence(words: list[tuple[str, float]]) -> float | None:
+    """The least OCR confidence among a line's number words, None when it has none."""
+    confidences = [conf for text, conf in words if NUMBER_WORD.match(text)]
+    return min(confidences) if confidences else None
 
 
 def as_lines(lines: list[SourceLine] | list[str]) -> list[SourceLine]:
@@ -141,3 +154,15 @@ def same_row(a: SourceLine, b: SourceLine, slope: float = 0.0) -> bool:
     ab, bb = bbox_of(a.polygon), bbox_of(b.polygon)
     apart = bb[0] >= ab[2] - 2 or ab[0] >= bb[2] - 2
     return apart and row_offset(a, b, slope) < 0.5
+
+
+def next_line_below(above: SourceLine, line: SourceLine, gap: float = 2.6) -> bool:
+    """Whether ``line`` is the next printed line under ``above``: same photo, left edges within a few
+    text heights, at most ``gap`` text heights further down. Lines without positions always are."""
+    if not above.polygon or not line.polygon:
+        return True
+    if above.image != line.image:
+        return False
+    a, b = bbox_of(above.polygon), bbox_of(line.polygon)
+    height = max(1.0, min(a[3] - a[1], b[3] - b[1]))
+    return 0 <= (b[1] + b[3]) / 2 - (a[1] + a[3]) / 2 < gap * height and abs(b[0] - a[0]) < 3 * height

@@ -11,7 +11,7 @@ import re
 
 from cyclops.extract.headings import strip_heading
 from cyclops.extract.language import guess_language
-from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.lines import SourceLine, as_lines, next_line_below
 from cyclops.model.analysis import TextItem
 from cyclops.normalize.confusions import strip_accents
 
@@ -95,19 +95,34 @@ def is_letter_debris(words: list[str]) -> bool:
     return stray / len(words) > 0.25
 
 
+#: how far below the previous line (in text heights) a statement's next line may start
+_LINE_GAP = 3.0
+
+
 def _runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
-    """Consecutive lines of one language (and one image); a heading starts a new run."""
+    """Lines of one statement block: one language, one photo, each line right under the one before.
+
+    English and French blocks printed side by side come interleaved in reading order, so a line
+    continues the latest open run it fits under (lines without positions: only the last run);
+    a heading starts a new run.
+    """
     runs: list[list[SourceLine]] = []
     for line in lines:
         lang = line.language or guess_language(line.text)
-        if runs:
-            prev = runs[-1][-1]
-            prev_lang = prev.language or guess_language(prev.text)
-            same = prev.image == line.image and (lang == prev_lang or lang is None or prev_lang is None
-                                                 or _continues(prev.text, line.text))
-            if same and strip_heading(line.text) == line.text.strip():
-                runs[-1].append(line)
-                continue
+        if runs and strip_heading(line.text) == line.text.strip():
+            placed = bool(line.polygon)
+            for run in (reversed(runs[-4:]) if placed else runs[-1:]):
+                prev = run[-1]
+                prev_lang = prev.language or guess_language(prev.text)
+                same = prev.image == line.image and (lang == prev_lang or lang is None or prev_lang is None
+                                                     or _continues(prev.text, line.text))
+                # a stray word elsewhere on the photo (a brand the classifier filed here) starts its own run
+                if same and next_line_below(prev, line, _LINE_GAP):
+                    run.append(line)
+                    break
+            else:
+                runs.append([line])
+            continue
         runs.append([line])
     return runs
 

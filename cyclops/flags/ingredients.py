@@ -98,6 +98,9 @@ def loose_similarity(printed: str, licensed: str) -> float:
     score = fuzz.ratio(a, b)
     if len(b) >= 6 and len(b) < len(a):
         score = max(score, 0.95 * fuzz.partial_ratio(b, a))  # the name with OCR debris after it
+    elif len(a) >= 5 and len(a) < len(b) and len(fold(printed).split()) == 1:
+        # one garbled word of the name, the rest cut off ("biloa" of "Ginkgo biloba")
+        score = max([score] + [0.85 * fuzz.ratio(a, w) for w in fold(licensed).split() if len(w) >= 5])
     printed_words = [w for w in fold(printed).split() if len(w) >= 4]
     if printed_words and set(printed_words) <= set(fold(licensed).split()):
         score = max(score, 80.0)  # the name's start cut off or read as another line ("biloba" of "Ginkgo biloba")
@@ -196,10 +199,18 @@ def lost_digit_fits(ing: Ingredient, mi: MedicinalIngredient) -> bool:
     return False
 
 
+#: OCR confidence of an amount's digits below which a difference from the licence is not raised:
+#: a digit half-read next to a dotted leader ("5 0 IU", ".50 mg") is far likelier than a misprint.
+#: The amount keeps its low ``quantity_confidence`` so the dashboard asks the analyst to check it.
+SURE_AMOUNT = 0.6
+
+
 def quantity_mismatch(ing: Ingredient, mi: MedicinalIngredient, ctx: Context) -> Flag | None:
-    """The printed amount is comparable with a licensed amount and equal to none of them
-    (and not explained by a digit OCR lost, see ``lost_digit_fits``)."""
+    """The printed amount is comparable with a licensed amount and equal to none of them, and was
+    read with confidence (not explained by a digit OCR lost, see ``lost_digit_fits`` and ``SURE_AMOUNT``)."""
     if amount_agrees(ing, mi) is not False or lost_digit_fits(ing, mi):
+        return None
+    if ing.quantity_confidence is not None and ing.quantity_confidence < SURE_AMOUNT:
         return None
     amounts = licensed_amounts(mi)
     licensed_text = " / ".join(_fmt(lo, u) if lo == hi else f"{lo:g}-{hi:g} {u}" for lo, hi, u in amounts)

@@ -29,10 +29,15 @@ EN_HEADINGS = {
 _LANGUAGE_NAMES = {"en": ("English", "anglais"), "fr": ("French", "français")}
 
 
+#: a line needs this many words to show which language a section is printed in
+#: (a wrapped sentence's last word, "immunosuppressants.", is often tagged with the wrong one)
+MIN_PROOF_WORDS = 3
+
+
 def _languages_on_lines(ctx: Context, label: str) -> set[str]:
     found = set()
     for line in ctx.lines:
-        if line.label == label:
+        if line.label == label and len(line.text.split()) >= MIN_PROOF_WORDS:
             lang = line.language if line.language in ("en", "fr") else guess_language(line.text)
             if lang:
                 found.add(lang)
@@ -73,6 +78,8 @@ def french_missing(ctx: Context) -> list[Flag]:
             continue  # both languages, nothing printed, or a statement of unknown language: no proof
         present = next(iter(langs))
         other = "fr" if present == "en" else "en"
+        if len(items) < 2 and not _heading_present(ctx, EN_HEADINGS[field_name] if present == "en" else headings):
+            continue  # one stray line and no heading: a line of another section filed here, not a section
         if other in _languages_on_lines(ctx, label):
             continue
         if _heading_present(ctx, headings if other == "fr" else EN_HEADINGS[field_name]):

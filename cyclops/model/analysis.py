@@ -57,6 +57,7 @@ class Ingredient(BaseModel):
     unit: str | None = None
     potency: str | None = None  # potency, extract ratio or dried-herb equivalent, as printed
     confidence: float = 0.0
+    quantity_confidence: float | None = None  # OCR confidence of the amount's digits (low: check the photo)
     evidence: list[Evidence] = Field(default_factory=list)
 
 
@@ -138,6 +139,7 @@ class LabelledLine(BaseModel):
     label: str = "other"
     confidence: float = 0.0
     language: str | None = None
+    ocr_text: str | None = None  # the text as OCR read it, when spelling repair changed it
 
 
 class PhotoError(BaseModel):

@@ -26,6 +26,7 @@ UNIT_ALIASES: dict[str, str] = {
     "ml": "mL",
     "l": "L",
     "iu": "IU", "ui": "IU", "i.u.": "IU", "u.i.": "IU", "i.u": "IU", "u.i": "IU",
+    "lu": "IU",  # the I read as a lower-case l ("2500 lU")
     "%": "%",
     "cfu": "CFU", "ufc": "CFU",
 }

@@ -1,15 +1,17 @@
 """Spelling repair of OCR words with symspellpy, one dictionary per language.
 
 Dictionaries come from the LNHPD itself (``LicenceDB.vocabulary``) plus small
-label word lists shipped here, so corrections lean towards words licences use.
+label word lists shipped here, so corrections lean towards words licences use;
+a word that is common English or French (wordfreq's lists) is never corrected.
 English and French never share a dictionary: "vitamine" must not become
-"vitamin" on a French line. Numbers, codes and short words are never touched.
+"vitamin" on a French line (a word known in either language is never changed). Numbers, codes and short words are never touched.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from importlib import resources
 from typing import Protocol
 
@@ -44,6 +46,26 @@ def builtin_words(language: str) -> dict[str, int]:
     return words
 
 
+#: Zipf frequency (wordfreq: log10 of uses per billion words) from which a word is a real English or French word
+COMMON_ZIPF = 2.5
+
+
+def common_word(word: str) -> bool:
+    """Whether ``word`` is an ordinary English or French word (wordfreq's general-language lists).
+
+    The LNHPD vocabulary only holds the words licences use; a correct word outside it
+    must stay as printed, or "Guérit l'arthrite" would become "Guérit l'arthrose".
+    """
+    from wordfreq import zipf_frequency
+
+    lower = word.lower()
+    return any(zipf_frequency(lower, language) >= COMMON_ZIPF for language in LANGUAGES)
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
 def _match_case(original: str, corrected: str) -> str:
     if original.isupper():
         return corrected.upper()
@@ -58,35 +80,62 @@ class SpellCorrector:
     def __init__(self, vocabularies: dict[str, dict[str, int]] | None = None, *, max_distance: int = 2) -> None:
         self.max_distance = max_distance
         self._spell: dict[str, SymSpell] = {}
+        self._folded: dict[str, dict[str, str]] = {}  # accents stripped -> dictionary word
+        self._words: dict[str, set[str]] = {}
         for language in LANGUAGES:
             words = dict(builtin_words(language))
             for word, count in (vocabularies or {}).get(language, {}).items():
                 key = unicodedata.normalize("NFC", word.lower())
                 if _WORD.fullmatch(key):
                     words[key] = words.get(key, 0) + int(count)
+            # suggestions are looked up without accents (OCR drops and adds them) and given back with them
+            folded: dict[str, str] = {}
+            for word in sorted(words, key=lambda w: words[w]):  # the commonest spelling of a folded form wins
+                folded[_fold(word)] = word
             sym = SymSpell(max_dictionary_edit_distance=max_distance)
-            for word, count in words.items():
-                sym.create_dictionary_entry(word, max(int(count), 1))
+            for key, word in folded.items():
+                sym.create_dictionary_entry(key, max(int(words[word]), 1))
             self._spell[language] = sym
+            self._folded[language] = folded
+            self._words[language] = set(words)
 
     @classmethod
     def from_database(cls, db: VocabularySource) -> SpellCorrector:
         """Dictionaries from the LNHPD vocabulary plus the shipped word lists."""
         return cls({language: db.vocabulary(language) for language in LANGUAGES})
 
+    def known(self, word: str, language: str) -> bool:
+        """Whether ``word`` (or its plural) is in the dictionary of ``language``, accents and all."""
+        words = self._words[language]
+        lower = unicodedata.normalize("NFC", word.lower())
+        return lower in words or (lower[-1:] in ("s", "x") and lower[:-1] in words)
+
+    def _nearest(self, word: str, language: str) -> tuple[int, str] | None:
+        distance = 1 if len(word) < 7 else self.max_distance
+        hits = self._spell[language].lookup(_fold(word), Verbosity.TOP, max_edit_distance=distance)
+        return (hits[0].distance, self._folded[language][hits[0].term]) if hits else None
+
     def correct_word(self, word: str, language: str | None) -> str:
-        """The best dictionary word within ``max_distance`` edits, or the word unchanged."""
+        """The nearest dictionary word within ``max_distance`` edits (accents ignored), or the word unchanged.
+
+        Labels mix the two languages on one line ("Ascorbic acid / Acide ascorbique"), so a word
+        known in either dictionary stays as it is, and an unknown word takes the nearer of the
+        two dictionaries' suggestions; on a tie the line's own language wins.
+        """
         if language not in self._spell or len(word) < MIN_LENGTH or not _WORD.fullmatch(word):
             return word
-        sym = self._spell[language]
-        lower = word.lower()
-        if lower in sym.words or (lower.endswith("s") and lower[:-1] in sym.words) or (lower.endswith("x") and lower[:-1] in sym.words):
-            return word  # known, or the plural of a known word
-        distance = 1 if len(word) < 7 else self.max_distance
-        hits = sym.lookup(lower, Verbosity.TOP, max_edit_distance=distance)
-        if not hits:
+        if any(self.known(word, lang) for lang in LANGUAGES):
             return word
-        return _match_case(word, hits[0].term)
+        if common_word(word):
+            return word  # a real word the licences happen not to use ("arthrite", "mass"): never "repaired"
+        options = []
+        for lang in LANGUAGES:
+            hit = self._nearest(word, lang)
+            if hit is not None:
+                options.append((hit[0], lang != language, hit[1]))
+        if not options:
+            return word
+        return _match_case(word, min(options)[2])
 
     def correct(self, text: str, language: str | None) -> str:
         """Correct every word of a line in its own language; unknown language or words next to digits stay as they are."""
@@ -102,3 +151,14 @@ class SpellCorrector:
             return self.correct_word(m.group(0), language)
 
         return _WORD.sub(fix, text)
+
+
+_BY_SOURCE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def corrector_for(db: VocabularySource) -> SpellCorrector:
+    """The corrector of one reference database, built once per database object."""
+    corrector = _BY_SOURCE.get(db)
+    if corrector is None:
+        corrector = _BY_SOURCE[db] = SpellCorrector.from_database(db)
+    return corrector

@@ -38,6 +38,7 @@ REC_BATCH = 1  # crops sorted by width; 1 = no padding to a longer neighbour (pa
 REC_MIN_WIDTH = 320  # short crops are padded to the width the recogniser was trained at, as PaddleOCR does
 MIN_SCORE = 0.5  # lines read with less confidence are dropped
 VERTICAL_RATIO = 2.5  # a box this many times taller than wide is a line printed along an edge
+DET_BOX_THRESH = 0.3  # mean text probability a detected box needs: 0.5 (the default) drops table rows whose dotted leader outweighs a short name
 
 
 def model_dir() -> Path:
@@ -90,6 +91,7 @@ def _build(threads: int, det_side: int, rec_batch: int):
         cls = ocr._load_cls_model()
         for model, name in ((det, DET_MODEL), (rec, REC_MODEL), (cls, CLS_MODEL)):
             model.session.session = _session(models / name, threads)
+        det.postprocess_op.box_thresh = DET_BOX_THRESH
     except Exception as exc:
         raise OCREngineError(f"RapidOCR cannot start with the bundled models in {models}: {exc}") from exc
     return ocr, det, rec, cls
@@ -157,7 +159,7 @@ class RapidEngine(OCREngine):
 
         self._ocr, self._det, self._rec, self._cls = _build(threads, det_side, rec_batch)
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-rb{rec_batch}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-bt{DET_BOX_THRESH}-rb{rec_batch}"
         self.last_timings: dict[str, float] = {}  # seconds per stage of the latest read (for benchmarks)
 
     # -- building blocks ------------------------------------------------------------

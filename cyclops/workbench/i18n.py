@@ -78,6 +78,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "licence_side": {"en": "In the licence", "fr": "Dans la licence"},
     "ingredient": {"en": "Ingredient", "fr": "Ingrédient"},
     "quantity": {"en": "Quantity", "fr": "Quantité"},
+    "check_amount": {"en": "Amount read unsurely: check it on the photo", "fr": "Quantité lue avec doute : vérifiez-la sur la photo"},
     "unit": {"en": "Unit", "fr": "Unité"},
     "state": {"en": "Status", "fr": "État"},
     "matched": {"en": "matched", "fr": "concordant"},

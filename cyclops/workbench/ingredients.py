@@ -21,6 +21,14 @@ def parse_number(text: str) -> float | None:
     return float(text) if text else None
 
 
+def unsure_amount(ingredient) -> bool:
+    """An amount OCR read too unsurely for the flags to compare it with the licence."""
+    from cyclops.flags.ingredients import SURE_AMOUNT
+
+    confidence = getattr(ingredient, "quantity_confidence", None)
+    return confidence is not None and confidence < SURE_AMOUNT
+
+
 def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
@@ -85,6 +93,10 @@ class IngredientsPage:
             widgets.name = w.Text(row.label.name, continuous_update=False, layout=w.Layout(width="220px"))
             widgets.quantity = w.Text(_fmt(row.label.quantity), continuous_update=False, layout=w.Layout(width="90px"))
             widgets.quantity.add_class("cyclops-quantity")
+            if unsure_amount(row.label):  # the flags held back on this amount: the analyst reads the photo
+                widgets.quantity.add_class("cyclops-unsure")
+                widgets.quantity.layout.border = "2px solid #ef6c00"
+                widgets.quantity.tooltip = t("check_amount", lang)
             widgets.unit = w.Text(row.label.unit or "", continuous_update=False, layout=w.Layout(width="70px"))
             widgets.name.observe(self._save_text(f"fields.medicinal_ingredients[{i}].name"), names="value")
             widgets.unit.observe(self._save_text(f"fields.medicinal_ingredients[{i}].unit"), names="value")
