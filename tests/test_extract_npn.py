@@ -64,3 +64,12 @@ def test_readable_number_beats_illegible_one_on_another_photo() -> None:
 def test_bare_number_counts_only_on_a_line_labelled_npn() -> None:
     assert find_npn([SourceLine("80012345", label="other")]).value is None
     assert find_npn([SourceLine("8001 2345", label="npn", label_probability=0.9)]).value == "80012345"
+
+
+def test_digits_left_by_a_cut_through_the_number_are_an_illegible_npn() -> None:
+    from cyclops.extract.lines import SourceLine
+    from cyclops.extract.npn import find_npn
+
+    result = find_npn([SourceLine("Zinc 10 mg", label="medicinal_ingredient"), SourceLine("2345", label="npn")])
+    assert result.value is None and not result.legible and result.evidence[0].text == "2345"
+    assert find_npn([SourceLine("2345", label="other")]).legible  # a number elsewhere proves nothing

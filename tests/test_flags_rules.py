@@ -480,3 +480,28 @@ def test_number_confidence_looks_at_number_words_only() -> None:
     assert number_confidence([("Vitamin", 0.2), ("D3", 0.3), ("..500", 0.7), ("mg", 0.9)]) == 0.7
     assert number_confidence([("Zinc", 0.4), ("100mg", 0.55)]) == 0.55
     assert number_confidence([("Biotin", 0.4)]) is None
+
+
+def test_misread_ingredient_names_are_not_unlicensed_ingredients() -> None:
+    from cyclops.flags.ingredients import loose_similarity
+
+    assert loose_similarity("sternum longum", "Bifidobacterium longum") >= 0.7  # genus misread, species whole
+    assert loose_similarity("biloa", "Ginkgo biloba") >= 0.7  # one garbled word, the rest cut off
+    f = compliant_fields()
+    f.medicinal_ingredients.append(Ingredient(name="ceco d e a ce a d oe", quantity=400, unit="mg"))  # smeared print
+    assert "INGREDIENT_NOT_LICENSED" not in codes(flags_for(f))
+
+
+def test_a_claim_cut_by_the_photo_edge_is_still_its_licensed_purpose() -> None:
+    from cyclops.flags.claims import verbatim_purpose
+
+    assert verbatim_purpose("ntenir la fonction immunitaire.", ["Aide à maintenir la fonction immunitaire."])
+    assert not verbatim_purpose("Treats diabetes and cancer.", ["Helps to maintain immune function."])
+
+
+def test_letter_debris_does_not_spell_an_injection_route() -> None:
+    f = compliant_fields()
+    line = LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text="Non i i M ine", label="dose")
+    assert "INJECTABLE_TERM" not in codes(flags_for(f, lines=[line]))
+    line = LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text="For intramuscular use only.", label="dose")
+    assert "INJECTABLE_TERM" in codes(flags_for(f, lines=[line]))

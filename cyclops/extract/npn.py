@@ -105,4 +105,17 @@ def find_npn(lines: list[SourceLine] | list[str]) -> NpnResult:
             bool(result.value) == bool(best.value) and result.confidence > best.confidence
         ):
             best = result
-    return best or NpnResult()
+    return best or _cut_number(src) or NpnResult()
+
+
+#: what is left of a number cut at the photo's edge: a short run of digits and nothing else
+_PARTIAL = re.compile(r"^\W*(\d{2,7})\W*$")
+
+
+def _cut_number(lines: list[SourceLine]) -> NpnResult | None:
+    """A line the classifier put where licence numbers are printed, holding only part of one
+    ("2345": the photo cut through "NPN 80012345"): the number is there but illegible."""
+    for line in lines:
+        if line.label == "npn" and _PARTIAL.match(line.text):
+            return NpnResult(kind="NPN", legible=False, confidence=round(line.score * 0.5, 4), evidence=[line.evidence])
+    return None

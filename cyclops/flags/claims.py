@@ -301,6 +301,8 @@ def is_claim_shaped(text: str) -> bool:
 
 #: character similarity at which a claim is a licensed purpose as printed, OCR slips or debris around it aside
 VERBATIM_RATIO = 88
+#: a claim this long (folded characters) that is part of a licensed purpose is that purpose, cut by the photo's edge
+FRAGMENT_MIN = 20
 
 
 def verbatim_purpose(claim: str, purposes: list[str]) -> bool:
@@ -313,6 +315,8 @@ def verbatim_purpose(claim: str, purposes: list[str]) -> bool:
             continue
         if fuzz.ratio(c, p) >= VERBATIM_RATIO or (len(p) <= len(c) and fuzz.partial_ratio(p, c) >= VERBATIM_RATIO + 4):
             return True
+        if len(c) >= FRAGMENT_MIN and len(c) < len(p) and fuzz.partial_ratio(c, p) >= VERBATIM_RATIO + 4:
+            return True  # the rest of a licensed purpose whose start the photo's edge cut off ("ntenir la fonction")
     return False
 
 

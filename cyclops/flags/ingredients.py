@@ -11,7 +11,8 @@ from rapidfuzz import fuzz
 from cyclops.flags.context import Context, appears_in
 from cyclops.flags.messages import make_flag
 from cyclops.flags.names import designator, ingredient_similarity, licensed_names
-from cyclops.flags.text import fold
+from cyclops.extract.statements import is_letter_debris
+from cyclops.flags.text import fold, is_readable
 from cyclops.lnhpd.records import MedicinalIngredient
 from cyclops.model.analysis import Flag, Ingredient
 from cyclops.units import normalize_unit, parse_amounts, same_amount, to_common
@@ -104,6 +105,8 @@ def loose_similarity(printed: str, licensed: str) -> float:
     printed_words = [w for w in fold(printed).split() if len(w) >= 4]
     if printed_words and set(printed_words) <= set(fold(licensed).split()):
         score = max(score, 80.0)  # the name's start cut off or read as another line ("biloba" of "Ginkgo biloba")
+    elif len(printed_words) >= 2 and len(printed_words[-1]) >= 6 and printed_words[-1] == fold(licensed).split()[-1]:
+        score = max(score, 72.0)  # the species word read whole, the genus misread ("sternum longum")
     return score / 100.0
 
 
@@ -132,6 +135,8 @@ def ingredient_rules(ctx: Context) -> list[Flag]:
         ing = printed[pi]
         if any(ingredient_similarity(ing.name, s) >= PAIR_THRESHOLD for s in secondary):
             continue  # "standardized to 95% curcuminoids" read as its own ingredient
+        if not is_readable(ing.name) or is_letter_debris(re.findall(r"[^\W\d_]+", ing.name)):
+            continue  # "ceco d e a ce a d oe": smeared print, no name to judge
         flags.append(make_flag("INGREDIENT_NOT_LICENSED", list(ing.evidence) or ctx.evidence_for(ing.name, _INGREDIENT_LINES),
                                name=ing.name))
     for pi, li in pairing.pairs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cyclops.flags.context import Context
 from cyclops.flags.messages import make_flag
-from cyclops.flags.text import find_exact_terms, find_terms
+from cyclops.flags.text import find_exact_terms, find_terms, is_readable
 from cyclops.model.analysis import Evidence, Flag
 from cyclops.reference import load
 
@@ -27,6 +27,8 @@ def injectable_term(ctx: Context) -> list[Flag]:
     licence_text = ctx.licence_text()
     found: dict[str, tuple[str, list[Evidence]]] = {}  # term id -> (first hit, evidence)
     for text, evidence in _route_texts(ctx):
+        if not is_readable(text):
+            continue  # letter debris ("Non i i M ine") spells abbreviations such as "i.m." by chance
         for item in load("injectable_terms"):
             hits = find_terms(text, item["terms_en"] + item["terms_fr"])
             hits += find_exact_terms(text, item.get("case_sensitive", []), item.get("not_after"))

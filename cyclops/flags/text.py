@@ -159,7 +159,7 @@ def is_readable(text: str | None) -> bool:
         return True  # too short to judge (a heading, a name)
     long = [w for w in words if len(w) >= 3]
     fragments = [w for w in words if len(w) <= 2 and w not in _SHORT_WORDS]
-    if len(words) >= 6 and len(fragments) > 0.4 * len(words):
+    if len(words) >= 4 and len(fragments) > 0.4 * len(words):
         return False  # "Ai e a es a e a al es aose": text read as letter fragments
     known = sum(w in _known_words() or common_word(w) for w in long)
     return not long or known / len(long) >= 0.25
