@@ -12,7 +12,7 @@ import re
 from rapidfuzz import fuzz
 
 from cyclops.extract.headings import match_heading, strip_heading
-from cyclops.extract.lines import SourceLine, as_lines, edge_slope, image_slopes, next_line_below, row_offset
+from cyclops.extract.lines import SourceLine, as_lines, edge_slope, image_slopes, next_line_below, placed_pair, row_offset
 from cyclops.extract.quantity import AMOUNT, RATIO, parse_quantity
 from cyclops.model.analysis import Ingredient
 from cyclops.model.ocr import bbox_of, union_polygon
@@ -318,12 +318,10 @@ def _has_amount(text: str) -> bool:
 def _continues(above: SourceLine, line: SourceLine) -> bool:
     """Whether ``line`` can carry on a row name that ``above`` started: the next line down, left-aligned,
     or a cell on the same row. Lines without positions (plain text) always can."""
-    if not above.polygon or not line.polygon:
-        return True
-    if above.image != line.image:
-        return False
-    a, b = bbox_of(above.polygon), bbox_of(line.polygon)
-    height = max(1.0, min(a[3] - a[1], b[3] - b[1]))
+    placed = placed_pair(above, line)
+    if placed is None:
+        return not (above.polygon and line.polygon)  # plain text: yes; another photo: no
+    a, b, height = placed
     below = next_line_below(above, line, _ROW_GAP)
     beside = a[2] - 2 <= b[0] < a[2] + 3 * height and abs((b[1] + b[3]) / 2 - (a[1] + a[3]) / 2) < height
     return below or beside
@@ -332,12 +330,10 @@ def _continues(above: SourceLine, line: SourceLine) -> bool:
 def _near(line: SourceLine, other: SourceLine) -> bool:
     """Two rows of one table: same photo, names left-aligned, a few rows apart at most. Lines
     without positions (plain text) are always near."""
-    if not line.polygon or not other.polygon:
-        return True
-    if line.image != other.image:
-        return False
-    a, b = bbox_of(line.polygon), bbox_of(other.polygon)
-    height = max(1.0, min(a[3] - a[1], b[3] - b[1]))
+    placed = placed_pair(line, other)
+    if placed is None:
+        return not (line.polygon and other.polygon)  # plain text: yes; another photo: no
+    a, b, height = placed
     return abs(a[0] - b[0]) < 3 * height and abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < 2 * _ROW_GAP * height
 
 

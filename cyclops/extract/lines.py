@@ -156,13 +156,20 @@ def same_row(a: SourceLine, b: SourceLine, slope: float = 0.0) -> bool:
     return apart and row_offset(a, b, slope) < 0.5
 
 
+def placed_pair(a: SourceLine, b: SourceLine) -> tuple[tuple, tuple, float] | None:
+    """(box of ``a``, box of ``b``, their common text height) for two lines of one photo; None when
+    either has no position (plain-text callers) or they lie on different photos."""
+    if not a.polygon or not b.polygon or a.image != b.image:
+        return None
+    ab, bb = bbox_of(a.polygon), bbox_of(b.polygon)
+    return ab, bb, max(1.0, min(ab[3] - ab[1], bb[3] - bb[1]))
+
+
 def next_line_below(above: SourceLine, line: SourceLine, gap: float = 2.6) -> bool:
     """Whether ``line`` is the next printed line under ``above``: same photo, left edges within a few
     text heights, at most ``gap`` text heights further down. Lines without positions always are."""
-    if not above.polygon or not line.polygon:
-        return True
-    if above.image != line.image:
-        return False
-    a, b = bbox_of(above.polygon), bbox_of(line.polygon)
-    height = max(1.0, min(a[3] - a[1], b[3] - b[1]))
+    placed = placed_pair(above, line)
+    if placed is None:
+        return not (above.polygon and line.polygon)  # plain text: yes; another photo: no
+    a, b, height = placed
     return 0 <= (b[1] + b[3]) / 2 - (a[1] + a[3]) / 2 < gap * height and abs(b[0] - a[0]) < 3 * height
