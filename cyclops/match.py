@@ -90,18 +90,19 @@ def _company_score(fields: Fields, company: str | None) -> float | None:
 NAME_ONLY_CREDIT = 0.9
 
 
-def _ingredient_score(fields: Fields, bundle: LicenceBundle) -> float | None:
-    """Overlap of printed and licensed ingredients: pairs found over the larger list.
+def _ingredient_overlap(fields: Fields, bundle: LicenceBundle) -> tuple[float | None, float]:
+    """(overlap score, share of the printed ingredients the licence has) from one pairing by name.
 
-    A pair whose amounts also agree counts in full, one found by name only a
-    little less: two licences of one company often share name and
-    ingredients and differ only in strength, and only the amounts tell which
-    one a label without an NPN belongs to.
+    The score is the pairs found over the larger list. A pair whose amounts also
+    agree counts in full, one found by name only a little less: two licences of
+    one company often share name and ingredients and differ only in strength, and
+    only the amounts tell which one a label without an NPN belongs to. The share
+    is 1.0 when no ingredient was read.
     """
     printed = [i for i in fields.medicinal_ingredients if i.name]
     licensed = list(bundle.medicinal_ingredients)
     if not printed or not licensed:
-        return None
+        return None, 1.0 if not printed else 0.0
     used: set[int] = set()
     found = 0.0
     for ing in printed:
@@ -114,25 +115,16 @@ def _ingredient_score(fields: Fields, bundle: LicenceBundle) -> float | None:
         if best_j is not None and best >= AGREE_SCORE:
             used.add(best_j)
             found += 1.0 if amount_agrees(ing, licensed[best_j]) else NAME_ONLY_CREDIT
-    return found / max(len(printed), len(licensed))
-
-
-def printed_found(fields: Fields, bundle: LicenceBundle) -> float:
-    """Share of the printed ingredients that the licence has (by name): 1.0 when none was read."""
-    printed = [i for i in fields.medicinal_ingredients if i.name]
-    if not printed:
-        return 1.0
-    names = [lic.ingredient_name for lic in bundle.medicinal_ingredients]
-    found = sum(1 for ing in printed if any(ingredient_similarity(ing.name, n) >= AGREE_SCORE for n in names))
-    return found / len(printed)
+    return found / max(len(printed), len(licensed)), len(used) / len(printed)
 
 
 def score_candidate(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None = None) -> Scored:
     """Weighted agreement of the label with one licence, over the facts the label gives."""
     names = [b.licence.product_name for b in (en, fr) if b and b.licence.product_name]
+    ingredients, printed_found = _ingredient_overlap(fields, en)
     parts = {
         "name": _name_score(fields, names),
-        "ingredients": _ingredient_score(fields, en),
+        "ingredients": ingredients,
         "company": _company_score(fields, en.licence.company_name),
     }
     present = {k: v for k, v in parts.items() if v is not None}
@@ -143,7 +135,7 @@ def score_candidate(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None 
     score = sum(_WEIGHTS[k] * v for k, v in present.items()) / total
     if len(present) == 1 and "company" in present:
         score *= 0.5  # a company alone names dozens of licences
-    return Scored(en, names, score, present, detail=detail, printed_found=printed_found(fields, en))
+    return Scored(en, names, score, present, detail=detail, printed_found=printed_found)
 
 
 def _detail_score(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None) -> float:

@@ -139,10 +139,11 @@ def _has_own_amount(text: str) -> bool:
 
 def _adjacent(a: SourceLine, b: SourceLine) -> bool:
     """Two name cells of one row sit side by side (a gap of a few text heights), not in separate columns."""
-    ab, bb = bbox_of(a.polygon), bbox_of(b.polygon)
-    height = max(1.0, min(ab[3] - ab[1], bb[3] - bb[1]))
-    gap = max(bb[0] - ab[2], ab[0] - bb[2])
-    return gap < 3 * height
+    placed = placed_pair(a, b)
+    if placed is None:
+        return False
+    ab, bb, height = placed
+    return max(bb[0] - ab[2], ab[0] - bb[2]) < 3 * height
 
 
 def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) -> dict[int, list[int]]:
@@ -392,9 +393,10 @@ def extract_ingredients(lines: list[SourceLine] | list[str], slopes: dict[str, f
     """
     found: list[tuple[Ingredient, str | None]] = []
     rows = _rows(merge_cells(as_lines(lines), slopes))
-    with_amount = [row for row in rows if _has_amount(" ".join(line.text for line in row))]
-    for row in rows:
-        if with_amount and row not in with_amount and not any(_near(row[0], other[0]) for other in with_amount):
+    has_amount = [_has_amount(" ".join(line.text for line in row)) for row in rows]
+    table = [row[0] for row, has in zip(rows, has_amount) if has]
+    for row, has in zip(rows, has_amount):
+        if table and not has and not any(_near(row[0], first) for first in table):
             continue  # a stray line away from the table (a brand, a name on the front panel), not a row
         text = " ".join(strip_heading(line.text) for line in row)
         language = next((line.language for line in row if line.language), None)

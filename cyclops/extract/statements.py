@@ -86,13 +86,17 @@ def is_statement(text: str) -> bool:
 _SHORT_WORDS = frozenset(["a", "l", "d", "et", "du", "de", "un", "en", "le", "la", "au", "ou", "si", "se", "ne", "of", "to", "in", "if", "is", "or", "an", "by", "as", "on", "at", "it", "be", "do", "no", "my", "me", "ex", "p", "qu", "n", "c", "y", "s", "mg", "ml", "iu", "ui"])
 
 
+def letter_fragments(words: list[str]) -> int:
+    """How many words are one or two letters that are no English or French word ("e", "oe", "hs")."""
+    return sum(len(w) <= 2 and strip_accents(w.lower()) not in _SHORT_WORDS for w in words)
+
+
 def is_letter_debris(words: list[str]) -> bool:
     """Upside-down or smeared print read as letter fragments ("Con t t hs", "Cons e e o e e e d t d nrs"):
     over a quarter of the words are one or two letters that are no English or French word."""
     if len(words) < 3:
         return False
-    stray = sum(len(w) <= 2 and strip_accents(w.lower()) not in _SHORT_WORDS for w in words)
-    return stray / len(words) > 0.25
+    return letter_fragments(words) / len(words) > 0.25
 
 
 #: how far below the previous line (in text heights) a statement's next line may start
@@ -108,23 +112,24 @@ def _runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
     """
     runs: list[list[SourceLine]] = []
     for line in lines:
-        lang = line.language or guess_language(line.text)
-        if runs and strip_heading(line.text) == line.text.strip():
-            placed = bool(line.polygon)
-            for run in (reversed(runs[-4:]) if placed else runs[-1:]):
-                prev = run[-1]
-                prev_lang = prev.language or guess_language(prev.text)
-                same = prev.image == line.image and (lang == prev_lang or lang is None or prev_lang is None
-                                                     or _continues(prev.text, line.text))
-                # a stray word elsewhere on the photo (a brand the classifier filed here) starts its own run
-                if same and next_line_below(prev, line, _LINE_GAP):
-                    run.append(line)
-                    break
-            else:
-                runs.append([line])
-            continue
-        runs.append([line])
+        open_runs = (reversed(runs[-4:]) if line.polygon else runs[-1:]) if strip_heading(line.text) == line.text.strip() else ()
+        run = next((run for run in open_runs if _fits_under(run[-1], line)), None)
+        if run is None:
+            runs.append([line])
+        else:
+            run.append(line)
     return runs
+
+
+def _fits_under(prev: SourceLine, line: SourceLine) -> bool:
+    """``line`` carries on the statement block ending with ``prev``: same photo, same language (or a
+    wrapped sentence's tail), right under it (a stray word elsewhere, such as a brand the classifier
+    filed here, starts its own block)."""
+    lang = line.language or guess_language(line.text)
+    prev_lang = prev.language or guess_language(prev.text)
+    same = prev.image == line.image and (lang == prev_lang or lang is None or prev_lang is None
+                                         or _continues(prev.text, line.text))
+    return same and next_line_below(prev, line, _LINE_GAP)
 
 
 def extract_statements(lines: list[SourceLine] | list[str]) -> list[TextItem]:

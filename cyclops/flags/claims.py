@@ -344,11 +344,11 @@ def claim_not_licensed(ctx: Context) -> list[Flag]:
     entries = []
     for language, group in by_language.items():
         scores = [s for s, _ in claim_supports([i.text for i in group], ctx.purposes(language), ingredient_terms)]
+        unsupported = [item for item, score in zip(group, scores) if score < SUPPORT_THRESHOLD]
         # a garbled line mixing both languages ("Aid absorption et à ulisation du cacim") is judged
-        # against the purposes of both: only a claim neither supports is unlicensed
-        both = [s for s, _ in claim_supports([i.text for i in group], ctx.purposes(None), ingredient_terms)]
-        scores = [max(a, b) for a, b in zip(scores, both)]
-        for item, score in zip(group, scores):
+        # again against the purposes of both: only a claim neither supports is unlicensed
+        both = claim_supports([i.text for i in unsupported], ctx.purposes(None), ingredient_terms) if unsupported else []
+        for item, (score, _) in zip(unsupported, both):
             if score < SUPPORT_THRESHOLD and not verbatim_purpose(item.text, ctx.purposes()):
                 entries.append((item.text, language, concepts(item.text), item_evidence(item, ctx, _CLAIM_LINES)))
     flags = []

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from cyclops.extract.statements import is_letter_debris
 from cyclops.flags.context import Context, appears_in
 from cyclops.flags.messages import make_flag
 from cyclops.flags.names import designator, ingredient_similarity, licensed_names
-from cyclops.extract.statements import is_letter_debris
 from cyclops.flags.text import fold, is_readable
 from cyclops.lnhpd.records import MedicinalIngredient
 from cyclops.model.analysis import Flag, Ingredient

@@ -142,24 +142,17 @@ def _known_words() -> frozenset[str]:
     return frozenset(stop | FILLER | CLAIM_VERBS | set(WORD_TO_CONCEPT))
 
 
-def common_word(word: str) -> bool:
-    """An ordinary English or French word (wordfreq's lists; see ``cyclops.normalize.spelling``)."""
-    from cyclops.normalize.spelling import common_word as common
-
-    return common(word)
-
-
 def is_readable(text: str | None) -> bool:
     """Whether OCR text reads as English or French at all; upside-down or mirrored text comes
     out as "zayjnsuo> un ualaieid", which says nothing about what is printed."""
-    from cyclops.extract.statements import _SHORT_WORDS
+    from cyclops.extract.statements import letter_fragments
+    from cyclops.normalize.spelling import common_word
 
     words = re.findall(r"[^\W\d_]+", fold(text))  # "l'absorption" is two words, "l" and "absorption"
     if len(words) < 3:
         return True  # too short to judge (a heading, a name)
     long = [w for w in words if len(w) >= 3]
-    fragments = [w for w in words if len(w) <= 2 and w not in _SHORT_WORDS]
-    if len(words) >= 4 and len(fragments) > 0.4 * len(words):
+    if len(words) >= 4 and letter_fragments(words) > 0.4 * len(words):
         return False  # "Ai e a es a e a al es aose": text read as letter fragments
     known = sum(w in _known_words() or common_word(w) for w in long)
     return not long or known / len(long) >= 0.25
