@@ -19,6 +19,11 @@ from cyclops.model.ocr import rect
         ("Zinc (citrate) …… 1O mg", "Zinc (citrate)", 10, "mg", None),
         ("Vitamin D3 / Vitamine D3 ...... 1,000 IU", "Vitamin D3", 1000, "IU", None),
         ("Cholecalciferol / Cholécalciférol 2500 IU", "Cholecalciferol", 2500, "IU", None),
+        # a digit that ends the name is not a thousands group nor half of a split number
+        ("Menaquinone-7 / Ménaquinone-7 180 mcg", "Menaquinone-7", 180, "mcg", None),
+        ("Menaquinone-7 / Ménaquinone-7 90 mcg", "Menaquinone-7", 90, "mcg", None),
+        ("Vitamin B12 500 mcg", "Vitamin B12", 500, "mcg", None),
+        ("Vitamin A ...... 10 000 IU", "Vitamin A", 10000, "IU", None),
         ("Lactobacillus acidophilus ____ 10 billion CFU", "Lactobacillus acidophilus", 10e9, "CFU", None),
         ("Ginkgo biloba (50:1, 120 mg)", "Ginkgo biloba", 120, "mg", "50:1 extract"),
         ("Ashwagandha (root) 4:1 extract equivalent to 1200 mg dried root 300 mg", "Ashwagandha (root)", 300, "mg",

@@ -26,8 +26,9 @@ CONTINUATION = re.compile(r"^\s*(?:\(|equivalent|équivalent|standardi[sz]ed|nor
 _TRAILING = " \t:;,-–—.·…_|"
 
 
-#: "5 0 mg": OCR put a space inside a number (not a thousands group, which has three digits)
-_SPLIT_NUMBER = re.compile(r"(?<![\d,.])(\d{1,2}) (\d{1,2})(?=\s*(?:mg|mcg|g|IU|mL|%|CFU)\b)")
+#: "5 0 mg": OCR put a space inside a number (not a thousands group, which has three digits;
+#: nor the digit that ends a name: "Menaquinone-7 90 mcg")
+_SPLIT_NUMBER = re.compile(r"(?<![\w,.-])(\d{1,2}) (\d{1,2})(?=\s*(?:mg|mcg|g|IU|mL|%|CFU)\b)")
 
 
 #: the end of an "Each tablet contains:" heading whose start the photo cut off ("e pastille contient :")

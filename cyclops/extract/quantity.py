@@ -24,7 +24,8 @@ UNITS = ("mcg", "mg", "g", "kg", "mL", "L", "IU", "%", "CFU", "UFC", "drops", "g
 #: words that say the amount after them is a dried herb equivalent, not the quantity
 DHE_MARKERS = ("equivalent to", "equivalent a", "equiv.", "equiv", "dhe", "dried herb equivalent", "equivalent", "equivalant")
 
-_NUM = r"\d{1,3}(?:[ ,.]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+#: a thousands group never starts glued to a word: "Menaquinone-7 180 mcg" is 180 mcg, "B12 500 mcg" 500 mcg
+_NUM = r"(?<![\w-])\d{1,3}(?:[ ,.]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _MULT = "|".join(sorted((re.escape(k) for k in MULTIPLIERS if " " not in k), key=len, reverse=True))
 _UNIT = "|".join(re.escape(u) for u in UNITS)
 AMOUNT = re.compile(

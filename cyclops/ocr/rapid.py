@@ -13,12 +13,15 @@ once per photo (``read_upright`` decides the page's orientation from the same
 boxes it then reads), recognises each crop without padding it to its batch's
 longest neighbour, reads a vertical line twice (both turns) instead of three times,
 and lets onnxruntime's 2 threads sleep rather than spin while the shared cores
-are busy. int8 dynamic quantisation and OpenVINO were measured and rejected
+are busy. A table row with a dotted leader is recognised as its cells, the dots
+skipped (``cyclops.ocr.leaders``): read whole, the amount after the dots was
+often misread. int8 dynamic quantisation and OpenVINO were measured and rejected
 (no AVX-512/VNNI here: no faster, and int8 Conv lost 45 % of exact lines).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -29,6 +32,8 @@ from PIL import Image
 from cyclops.errors import OCREngineError
 from cyclops.model.ocr import Block, Line, Page, Word, union_polygon
 from cyclops.ocr.base import OCREngine, quad, split_words
+from cyclops.ocr.leaders import VERSION as LEADERS_VERSION
+from cyclops.ocr.leaders import cells, leader_spans, sub_box
 
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
@@ -39,6 +44,14 @@ REC_MIN_WIDTH = 320  # short crops are padded to the width the recogniser was tr
 MIN_SCORE = 0.5  # lines read with less confidence are dropped
 VERTICAL_RATIO = 2.5  # a box this many times taller than wide is a line printed along an edge
 DET_BOX_THRESH = 0.3  # mean text probability a detected box needs: 0.5 (the default) drops table rows whose dotted leader outweighs a short name
+
+
+_HAS_TEXT = re.compile(r"[^\W_]")
+LEADER_TEXT = "......"  # what a skipped dotted leader reads as, so the row still parses as "name ...... amount"
+
+
+def _leader_word(boxes: list[np.ndarray]) -> Word:
+    return Word(text=LEADER_TEXT, confidence=1.0, polygon=union_polygon([quad(b) for b in boxes]))
 
 
 def model_dir() -> Path:
@@ -159,7 +172,7 @@ class RapidEngine(OCREngine):
 
         self._ocr, self._det, self._rec, self._cls = _build(threads, det_side, rec_batch)
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-bt{DET_BOX_THRESH}-rb{rec_batch}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}"
         self.last_timings: dict[str, float] = {}  # seconds per stage of the latest read (for benchmarks)
 
     # -- building blocks ------------------------------------------------------------
@@ -222,13 +235,15 @@ class RapidEngine(OCREngine):
         return page, rotation
 
     def _read_boxes(self, bgr: np.ndarray, boxes: list[np.ndarray], image_id: str) -> Page:
-        """Recognise every box in one call: flat lines once, vertical lines both ways round."""
+        """Recognise every box in one call: flat lines once, as their cells where dotted leaders part them; vertical lines both ways round."""
         from rapidocr.utils.process_img import get_rotate_crop_image
 
         t0 = time.perf_counter()
         flat = [b for b in boxes if not is_vertical(b)]
         tall = [b for b in boxes if is_vertical(b)]
-        crops = [get_rotate_crop_image(bgr, b.copy()) for b in flat]
+        layouts = [self._cells(get_rotate_crop_image(bgr, b.copy()), b) for b in flat]
+        pieces = [(crop, sub) for layout in layouts for kind, crop, sub in layout if kind == "cell"]
+        crops = [crop for crop, _ in pieces]
         for box in tall:
             crop = crop_quad(bgr, _rect_of(box))
             crops.append(np.ascontiguousarray(np.rot90(crop, k=-1)))  # text printed top-to-bottom
@@ -237,15 +252,14 @@ class RapidEngine(OCREngine):
         if crops:
             out = self._recognize_raw(crops, word_boxes=True)
             txts, scores = list(out.txts or ()), [float(s) for s in out.scores or ()]
-            words_of = self._word_results(crops[: len(flat)], flat, out)
-            for i, box in enumerate(flat):
-                if scores[i] < MIN_SCORE or not txts[i].strip():
-                    continue
-                polygon = quad(box)
-                words = self._words(words_of[i], txts[i], polygon, scores[i])
-                lines.append(Line(words=words, polygon=polygon, confidence=scores[i]))
+            words_of = self._word_results(crops[: len(pieces)], [sub for _, sub in pieces], out)
+            read = iter(zip(txts, scores, words_of))
+            for box, layout in zip(flat, layouts):
+                line = self._flat_line(box, layout, read)
+                if line is not None:
+                    lines.append(line)
             for j, box in enumerate(tall):
-                k = len(flat) + 2 * j
+                k = len(pieces) + 2 * j
                 line = self._vertical_line(box, (txts[k], scores[k]), (txts[k + 1], scores[k + 1]))
                 if line is not None:
                     lines.append(line)
@@ -260,6 +274,44 @@ class RapidEngine(OCREngine):
         from cyclops.layout import arrange
 
         return arrange(page)
+
+    @staticmethod
+    def _cells(crop: np.ndarray, box: np.ndarray) -> list[tuple[str, np.ndarray | None, np.ndarray]]:
+        """A flat line's parts left to right: ("cell", crop, box) to recognise and ("leader", None, box) to skip."""
+        height, width = crop.shape[:2]
+        spans = leader_spans(crop)
+        if not spans:
+            return [("cell", crop, box)]
+        parts = [("cell", x0, x1) for x0, x1 in cells(width, height, spans)] + [("leader", x0, x1) for x0, x1 in spans]
+        out = []
+        for kind, x0, x1 in sorted(parts, key=lambda p: p[1]):
+            piece = np.ascontiguousarray(crop[:, x0:x1]) if kind == "cell" else None
+            out.append((kind, piece, sub_box(box, width, x0, x1)))
+        return out
+
+    def _flat_line(self, box: np.ndarray, layout, read) -> Line | None:
+        """One line from its cells' readings, a leader word between them; cells read as dots only, or unsure, are left out."""
+        words: list[Word] = []
+        weights: list[tuple[float, int]] = []
+        leader: list[np.ndarray] = []
+        for kind, _, sub in layout:
+            if kind == "cell":
+                text, score, word_result = next(read)
+                if score < MIN_SCORE or not _HAS_TEXT.search(text):
+                    continue
+                if leader and words:
+                    words.append(_leader_word(leader))
+                leader = []
+                words.extend(self._words(word_result, text, quad(sub), score))
+                weights.append((score, len(text.strip())))
+            else:
+                leader.append(sub)
+        if not words:
+            return None
+        if leader:
+            words.append(_leader_word(leader))
+        confidence = sum(s * n for s, n in weights) / max(sum(n for _, n in weights), 1)
+        return Line(words=words, polygon=quad(box), confidence=confidence)
 
     def _word_results(self, crops: list[np.ndarray], boxes: list[np.ndarray], out) -> list:
         """Word boxes in page pixels for each flat line, from the recogniser's character positions."""
