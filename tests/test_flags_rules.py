@@ -505,3 +505,48 @@ def test_letter_debris_does_not_spell_an_injection_route() -> None:
     assert "INJECTABLE_TERM" not in codes(flags_for(f, lines=[line]))
     line = LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text="For intramuscular use only.", label="dose")
     assert "INJECTABLE_TERM" in codes(flags_for(f, lines=[line]))
+
+
+def test_claim_read_with_little_confidence_is_not_judged() -> None:
+    """The same unlicensed claim is flagged when its photo line was read surely, and left to the analyst when not."""
+    text = "Supports weight loss."
+    f = compliant_fields()
+    f.recommended_uses.append(TextItem(text=text, language="en", evidence=ev(text, 300)))
+    line = LabelledLine(image="img0", polygon=rect(10, 300, 300, 320), text=text, label="recommended_use", confidence=0.95)
+    assert "CLAIM_NOT_LICENSED" in codes(flags_for(f, lines=[line]))
+    line.confidence = 0.4
+    assert "CLAIM_NOT_LICENSED" not in codes(flags_for(f, lines=[line]))
+
+
+def test_claim_whose_lines_the_photo_edge_cut_is_supported() -> None:
+    f = compliant_fields()
+    lines = ["tenance of bones and teeth.", "lps to prevent vitamin D"]  # joined, they match no purpose
+    f.recommended_uses = [TextItem(text=" ".join(lines), language="en",
+                                   evidence=[ev(t, 150 + 20 * k)[0] for k, t in enumerate(lines)])]
+    assert "CLAIM_NOT_LICENSED" not in codes(flags_for(f))
+    # the same words, but one line is not licensed wording: judged as a whole
+    lines[1] = "lps to improve sleep quality"
+    f.recommended_uses = [TextItem(text=" ".join(lines), language="en",
+                                   evidence=[ev(t, 150 + 20 * k)[0] for k, t in enumerate(lines)])]
+    assert "CLAIM_NOT_LICENSED" in codes(flags_for(f))
+
+
+def test_caution_partly_read_counts_as_printed_unless_the_piece_is_shared() -> None:
+    """A piece of one licensed caution ("...de la coagulation.") shows it is on the label; the opening words
+    every caution shares ("Consult a health care practitioner prior to use if") do not."""
+    extra = ("Consult a health care practitioner prior to use if you are taking blood thinners or have a bleeding disorder.",
+             "Consultez un praticien de soins de santé avant l'usage si vous prenez des anticoagulants ou avez un "
+             "trouble de la coagulation.")
+    en, fr = licence("en"), licence("fr")
+    en.risks.append(ProductRisk(lnhpd_id=LID, risk_text=extra[0]))
+    fr.risks.append(ProductRisk(lnhpd_id=LID, risk_text=extra[1]))
+
+    def missing(cautions: list[str]) -> list[str]:
+        f = compliant_fields()
+        f.cautions = [TextItem(text=t, language="fr") for t in cautions]
+        flags = raise_flags(f, exact_match(), en, fr, [])
+        return [fl.message for fl in flags if fl.code == "CAUTIONS_MISSING" and "blood thinners" in fl.message]
+
+    assert len(missing([])) == 1
+    assert missing(["ou avez un trouble de a coagulation."]) == []
+    assert len(missing(["Consult a health care practitioner prior to use if"])) == 1

@@ -3,8 +3,11 @@ reactions) must be on the label, in at least one of its two languages."""
 
 from __future__ import annotations
 
-from cyclops.flags.claims import concepts, coverage
+from rapidfuzz import fuzz
+
+from cyclops.flags.claims import FRAGMENT_MIN, VERBATIM_RATIO, concepts, coverage
 from cyclops.flags.context import Context
+from cyclops.flags.text import fold
 from cyclops.flags.messages import make_flag
 from cyclops.model.analysis import Flag
 
@@ -23,6 +26,21 @@ def _printed_terms(ctx: Context) -> set[str]:
     return terms
 
 
+def _fragment_printed(versions: list[str], other_risks: list[str], texts: list[str]) -> bool:
+    """Whether some printed line is a piece of this risk statement and of no other licensed one: the rest of
+    the statement is on the label but cut by the photo's edge or lost by OCR ("trouble de a coagulation.")."""
+    mine = [fold(v) for v in versions]
+    others = [fold(o) for o in other_risks]
+    for text in texts:
+        f = fold(text)
+        if len(f) < FRAGMENT_MIN:
+            continue
+        score = max(fuzz.partial_ratio(f, v) for v in mine)
+        if score >= VERBATIM_RATIO + 4 and score > max((fuzz.partial_ratio(f, o) for o in others), default=0) + 5:
+            return True
+    return False
+
+
 def cautions_missing(ctx: Context) -> list[Flag]:
     if ctx.label_unread:
         return []
@@ -32,10 +50,14 @@ def cautions_missing(ctx: Context) -> list[Flag]:
     printed = _printed_terms(ctx)
     other = ctx.licence_fr if bundle is ctx.licence_en else None
     others = other.risks if other and len(other.risks) == len(bundle.risks) else []
+    texts = [c.text for c in ctx.fields.cautions] + [line.text for line in ctx.lines]
     flags = []
     for i, risk in enumerate(bundle.risks):
         versions = [risk.risk_text] + ([others[i].risk_text] if others else [])
         if any(coverage(concepts(v), printed) >= PRESENT_THRESHOLD for v in versions if concepts(v)):
+            continue
+        rest = [r.risk_text for j, r in enumerate(bundle.risks) if j != i] + [r.risk_text for j, r in enumerate(others) if j != i]
+        if _fragment_printed(versions, rest, texts):
             continue
         flags.append(make_flag("CAUTIONS_MISSING", risk=risk.risk_text))
     return flags

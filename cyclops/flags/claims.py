@@ -322,6 +322,24 @@ def verbatim_purpose(claim: str, purposes: list[str]) -> bool:
 
 #: a claim is only judged when at least this share of its words are words (not OCR letter debris)
 CLAIM_LEGIBLE = 0.5
+#: ...and when its lines were read with at least this confidence (OCR times line classifier, as for
+#: amounts: ``flags.ingredients.SURE_AMOUNT``); a half-read line is far likelier than an unlicensed claim
+SURE_CLAIM = 0.6
+
+
+def read_surely(item, ctx: Context) -> bool:
+    """Whether the photo lines a claim was read from were read with confidence (true for a claim typed in)."""
+    cited = {(e.image, e.text) for e in item.evidence}
+    scores = [line.confidence for line in ctx.lines if (line.image, line.text) in cited]
+    return not scores or sum(scores) / len(scores) >= SURE_CLAIM
+
+
+def cut_purpose_lines(evidence_texts: list[str], purposes: list[str]) -> bool:
+    """Whether every line of a claim is part of some licensed purpose: a claim whose lines the photo's edge
+    cut at the start ("pport intestinal/gastrointestinal" / "omote a favourable gut flora.") reads as
+    nonsense joined, but each line is still licensed wording."""
+    texts = [t for t in evidence_texts if t and t.strip()]
+    return len(texts) > 1 and all(verbatim_purpose(t, purposes) for t in texts)
 
 
 def claim_not_licensed(ctx: Context) -> list[Flag]:
@@ -334,7 +352,7 @@ def claim_not_licensed(ctx: Context) -> list[Flag]:
     licence_text = ctx.licence_text()
     items = [i for i in ctx.fields.recommended_uses
              if len(fold(i.text)) >= 8 and not schedule_a_hits(i.text, licence_text) and is_claim_shaped(i.text) and is_readable(i.text)
-             and known_share(i.text) >= CLAIM_LEGIBLE and not looks_like_name(i.text, ctx)]
+             and known_share(i.text) >= CLAIM_LEGIBLE and read_surely(i, ctx) and not looks_like_name(i.text, ctx)]
     names = [i.name for i in ctx.fields.medicinal_ingredients]
     names += [m.ingredient_name for b in ctx.bundles() for m in b.medicinal_ingredients]
     ingredient_terms = frozenset().union(*(concepts(n) for n in names)) if names else frozenset()
@@ -349,7 +367,8 @@ def claim_not_licensed(ctx: Context) -> list[Flag]:
         # again against the purposes of both: only a claim neither supports is unlicensed
         both = claim_supports([i.text for i in unsupported], ctx.purposes(None), ingredient_terms) if unsupported else []
         for item, (score, _) in zip(unsupported, both):
-            if score < SUPPORT_THRESHOLD and not verbatim_purpose(item.text, ctx.purposes()):
+            if score < SUPPORT_THRESHOLD and not verbatim_purpose(item.text, ctx.purposes()) \
+                    and not cut_purpose_lines([e.text for e in item.evidence], ctx.purposes()):
                 entries.append((item.text, language, concepts(item.text), item_evidence(item, ctx, _CLAIM_LINES)))
     flags = []
     for first, second in _pair_translations(entries):
