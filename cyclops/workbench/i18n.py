@@ -79,6 +79,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "ingredient": {"en": "Ingredient", "fr": "Ingrédient"},
     "quantity": {"en": "Quantity", "fr": "Quantité"},
     "check_amount": {"en": "Amount read unsurely: check it on the photo", "fr": "Quantité lue avec doute : vérifiez-la sur la photo"},
+    "check_claim": {"en": "Read unsurely, so not compared with the licence: check it on the photo",
+                    "fr": "Lu avec doute, donc non comparé à la licence : vérifiez-le sur la photo"},
     "unit": {"en": "Unit", "fr": "Unité"},
     "state": {"en": "Status", "fr": "État"},
     "matched": {"en": "matched", "fr": "concordant"},
