@@ -26,7 +26,7 @@ FROM python:3.11-slim AS runtime
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
        tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra \
-       fonts-dejavu-core fonts-liberation2 fonts-noto-core \
+       fonts-dejavu-core fonts-dejavu-extra fonts-liberation fonts-noto-core \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 cyclops \
     && useradd --system --uid 10001 --gid cyclops --home-dir /home/cyclops --create-home cyclops \

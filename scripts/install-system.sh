@@ -4,7 +4,7 @@
 set -euo pipefail
 PACKAGES=(
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra   # OCR engine with English and French data
-  fonts-dejavu-core fonts-liberation2 fonts-noto-core fonts-freefont-ttf  # label fonts for synthetic photos
+  fonts-dejavu-core fonts-dejavu-extra fonts-liberation fonts-noto-core fonts-freefont-ttf  # every family in cyclops/synth/fonts.py
   poppler-utils                                        # PDF pages to PNG in tests and for analysts' PDFs
   chromium                                             # the real browser the dashboard tests drive
   python3-venv

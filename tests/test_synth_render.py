@@ -194,3 +194,11 @@ def test_cli_writes_dataset_and_preview(tmp_path, monkeypatch):
     assert preview.width >= 1000 and preview.height > 400
     bad = CliRunner().invoke(app, ["synth", "--n", "1", "--out", str(tmp_path / "x"), "--family", "nope"])
     assert bad.exit_code != 0 and "nope" in bad.output
+
+
+def test_every_label_font_family_is_installed() -> None:
+    """`scripts/install-system.sh` installs every family the renderer draws from: a machine missing
+    one renders different labels, so the recorded benchmarks and the packaged model would not reproduce."""
+    from cyclops.synth.fonts import _CANDIDATES, available_families
+
+    assert [f.name for f in available_families()] == [name for name, _, _ in _CANDIDATES]
