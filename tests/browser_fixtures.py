@@ -91,8 +91,9 @@ def sample_analysis(en: LicenceBundle, analysis_id: str = "an-1") -> tuple[Analy
                                           product_name=lic.product_name, company_name=lic.company_name or "", score=1.0)]),
         flags=[Flag(code="QUANTITY_MISMATCH", severity="high", message=f"{first.ingredient_name}: quantity differs from the licence",
                     message_fr=f"{first.ingredient_name} : la quantité diffère de la licence", evidence=ev("ingredient0"))],
-        lines=[LabelledLine(image="img0", polygon=rect(*box), text=text, label=("medicinal_ingredient" if key.startswith("ingredient")
-               else "recommended_use" if key == "use" else key)) for key, (text, box) in boxes.items()],
+        lines=[LabelledLine(image="img0", polygon=rect(*box), text=text, confidence=0.9,
+                            label=("medicinal_ingredient" if key.startswith("ingredient") else "recommended_use" if key == "use" else key))
+               for key, (text, box) in boxes.items()],
         created_at=datetime(2026, 1, 2, tzinfo=UTC).isoformat(),
     )
     return analysis, photo

@@ -10,6 +10,11 @@ from cyclops.extract.non_medicinal import extract_non_medicinal, split_non_medic
 from cyclops.model.ocr import rect
 
 
+def cell(text: str, x0: float, y0: float, x1: float, y1: float, label: str = "medicinal_ingredient") -> SourceLine:
+    """One OCR line of photo img1 at a box: the cells of the table fixtures below."""
+    return SourceLine(text, image="img1", polygon=rect(x0, y0, x1, y1), label=label)
+
+
 @pytest.mark.parametrize(
     ("row", "name", "quantity", "unit", "potency"),
     [
@@ -108,13 +113,13 @@ def test_non_medicinal_french_only() -> None:
 
 def test_table_cells_read_as_separate_lines_are_joined() -> None:
     lines = [
-        SourceLine("600 mg", image="img1", polygon=rect(1263, 189, 1360, 232), label="medicinal_ingredient"),
-        SourceLine("Magnesium / Magnésium", image="img1", polygon=rect(205, 225, 653, 268), label="medicinal_ingredient"),
-        SourceLine("... 100 mg", image="img1", polygon=rect(1248, 228, 1360, 269), label="medicinal_ingredient"),
-        SourceLine("Zinc…………", image="img1", polygon=rect(208, 269, 345, 303), label="medicinal_ingredient"),
-        SourceLine("… 5 0 mg", image="img1", polygon=rect(1255, 267, 1359, 307), label="medicinal_ingredient"),
-        SourceLine("Cholecalciferol / Cholécalciférol", image="img1", polygon=rect(205, 298, 648, 341), label="recommended_use"),
-        SourceLine("10 mcg", image="img1", polygon=rect(1268, 309, 1357, 344), label="medicinal_ingredient"),
+        cell("600 mg", 1263, 189, 1360, 232),
+        cell("Magnesium / Magnésium", 205, 225, 653, 268),
+        cell("... 100 mg", 1248, 228, 1360, 269),
+        cell("Zinc…………", 208, 269, 345, 303),
+        cell("… 5 0 mg", 1255, 267, 1359, 307),
+        cell("Cholecalciferol / Cholécalciférol", 205, 298, 648, 341, label="recommended_use"),
+        cell("10 mcg", 1268, 309, 1357, 344),
     ]
     pull_row_partners(lines)
     assert lines[5].label == "medicinal_ingredient"
@@ -136,11 +141,11 @@ def test_tilted_photo_pairs_each_amount_with_its_own_row() -> None:
     lines = [
         SourceLine("Each tablet contains: / Chaque comprimé contient :", image="img1",
                    polygon=_tilted(130, 140, 820, 38, slope), label="medicinal_ingredient"),
-        SourceLine("Calcium", image="img1", polygon=rect(130, 181, 245, 219), label="medicinal_ingredient"),
+        cell("Calcium", 130, 181, 245, 219),
         SourceLine("Cholecalciferol / Cholécalciférol", image="img1", polygon=_tilted(130, 221, 520, 38, slope),
                    label="medicinal_ingredient"),
-        SourceLine("500 mg", image="img1", polygon=rect(1340, 141, 1447, 184), label="medicinal_ingredient"),
-        SourceLine("400 IU", image="img1", polygon=rect(1350, 177, 1447, 220), label="medicinal_ingredient"),
+        cell("500 mg", 1340, 141, 1447, 184),
+        cell("400 IU", 1350, 177, 1447, 220),
     ]
     ings = extract_ingredients(lines, {"img1": slope})
     assert [(i.name, i.quantity, i.unit) for i in ings] == [("Calcium", 500, "mg"), ("Cholecalciferol", 400, "IU")]
@@ -148,20 +153,20 @@ def test_tilted_photo_pairs_each_amount_with_its_own_row() -> None:
 
 def test_table_rows_the_classifier_missed_join_the_table() -> None:
     lines = [
-        SourceLine("Each capsule contains: / Chaque capsule contient :", image="img1", polygon=rect(140, 80, 730, 120), label="other"),
+        cell("Each capsule contains: / Chaque capsule contient :", 140, 80, 730, 120, label="other"),
         # first row right under the heading, labelled as a claim
         SourceLine("Glucosamine sulfate / Sulfate de glucosamine ..", image="img1", polygon=rect(140, 124, 760, 160),
                    label="recommended_use"),
-        SourceLine(".. 500 mg", image="img1", polygon=rect(1370, 124, 1478, 160), label="recommended_use"),
+        cell(".. 500 mg", 1370, 124, 1478, 160, label="recommended_use"),
         # second row: amount labelled, name not
         SourceLine("Chondroitin sulfate / Sulfate de chondroïtine", image="img1", polygon=rect(140, 164, 760, 200),
                    label="non_medicinal_ingredient"),
-        SourceLine("400 mg", image="img1", polygon=rect(1370, 164, 1478, 200), label="medicinal_ingredient"),
+        cell("400 mg", 1370, 164, 1478, 200),
         # third row read as one line, filed as the product name: continues the table
         SourceLine("Methylsulfonylmethane / Méthylsulfonylméthane 250 mg", image="img1", polygon=rect(140, 204, 900, 240),
                    label="product_name"),
-        SourceLine("Recommended use:", image="img1", polygon=rect(140, 280, 400, 316), label="other"),
-        SourceLine("Take 2 capsules (500 mg) daily.", image="img1", polygon=rect(140, 320, 700, 356), label="dose"),
+        cell("Recommended use:", 140, 280, 400, 316, label="other"),
+        cell("Take 2 capsules (500 mg) daily.", 140, 320, 700, 356, label="dose"),
     ]
     pull_row_partners(lines)
     assert [line.label for line in lines] == ["other"] + ["medicinal_ingredient"] * 5 + ["other", "dose"]
@@ -195,7 +200,7 @@ def test_rows_keep_their_order_when_perspective_bends_them() -> None:
         SourceLine("Calcium", image="img1", polygon=[(170, 180), (382, 192), (380, 231), (168, 219)], label="medicinal_ingredient"),
         SourceLine("Magnesium / Magnésium", image="img1", polygon=[(166, 223), (496, 237), (494, 278), (164, 264)],
                    label="medicinal_ingredient"),
-        SourceLine(". 500 mg", image="img1", polygon=rect(1375, 222, 1493, 264), label="medicinal_ingredient"),
+        cell(". 500 mg", 1375, 222, 1493, 264),
         SourceLine(".… 100 mg", image="img1", polygon=[(1355, 264), (1487, 270), (1485, 311), (1353, 305)],
                    label="medicinal_ingredient"),
     ]
@@ -231,7 +236,7 @@ def test_short_cells_with_tilted_boxes_pair_with_their_own_row() -> None:
     # would put "Calcium" level with the next row's amount
     lines = [
         SourceLine("Calcium…", image="img1", polygon=[(136, 184), (325, 190), (324, 229), (135, 223)], label="medicinal_ingredient"),
-        SourceLine("Magnesium / Magnésium ...", image="img1", polygon=rect(135, 225, 505, 264), label="medicinal_ingredient"),
+        cell("Magnesium / Magnésium ...", 135, 225, 505, 264),
         SourceLine(".. 600 mg", image="img1", polygon=[(1315, 182), (1441, 188), (1439, 229), (1313, 223)], label="medicinal_ingredient"),
         SourceLine(". 150 mg", image="img1", polygon=[(1321, 221), (1440, 225), (1439, 268), (1320, 264)], label="medicinal_ingredient"),
     ]
@@ -241,10 +246,10 @@ def test_short_cells_with_tilted_boxes_pair_with_their_own_row() -> None:
 
 def test_a_whole_row_is_not_the_name_cell_of_the_amount_below() -> None:
     lines = [
-        SourceLine("Calcium 600 mg", image="img1", polygon=rect(100, 100, 400, 130), label="medicinal_ingredient"),
-        SourceLine("Zinc 15 mg", image="img1", polygon=rect(100, 135, 300, 165), label="medicinal_ingredient"),
-        SourceLine("Magnesium / Magnésium", image="img1", polygon=rect(320, 138, 600, 168), label="medicinal_ingredient"),
-        SourceLine("150 mg", image="img1", polygon=rect(1000, 140, 1080, 170), label="medicinal_ingredient"),
+        cell("Calcium 600 mg", 100, 100, 400, 130),
+        cell("Zinc 15 mg", 100, 135, 300, 165),
+        cell("Magnesium / Magnésium", 320, 138, 600, 168),
+        cell("150 mg", 1000, 140, 1080, 170),
     ]
     ings = extract_ingredients(lines, {"img1": 0.0})
     assert sorted((i.name, i.quantity) for i in ings) == [("Calcium", 600), ("Magnesium", 150), ("Zinc", 15)]

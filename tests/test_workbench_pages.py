@@ -86,8 +86,9 @@ def test_claim_decision_and_scores(bench_client) -> None:
 def test_claim_read_unsurely_asks_for_a_check(bench_client) -> None:
     bench, _client = bench_client
     assert "cyclops-unsure" not in bench.claims.table.children[1].children[0].value
-    for item in bench.session.analysis.fields.recommended_uses:
-        item.confidence = 0.3  # the first was read from the photo, unsurely; the second has no photo line
+    analysis = bench.session.analysis
+    for line in analysis.lines:
+        line.confidence = 0.3  # the first claim was read from one of these lines; the second has no photo line
     bench.claims.refresh()
     assert t("check_claim", "en") in bench.claims.table.children[1].children[0].value
     assert "cyclops-unsure" not in bench.claims.table.children[2].children[0].value

@@ -12,7 +12,16 @@ import re
 from rapidfuzz import fuzz
 
 from cyclops.extract.headings import match_heading, strip_heading
-from cyclops.extract.lines import SourceLine, as_lines, edge_slope, image_slopes, next_line_below, placed_pair, row_offset
+from cyclops.extract.lines import (
+    SourceLine,
+    as_lines,
+    edge_slope,
+    image_slopes,
+    next_line_below,
+    placed_pair,
+    row_offset,
+    unplaced,
+)
 from cyclops.extract.quantity import AMOUNT, RATIO, parse_quantity
 from cyclops.model.analysis import Ingredient
 from cyclops.model.ocr import bbox_of, union_polygon
@@ -322,7 +331,7 @@ def _continues(above: SourceLine, line: SourceLine) -> bool:
     or a cell on the same row. Lines without positions (plain text) always can."""
     placed = placed_pair(above, line)
     if placed is None:
-        return not (above.polygon and line.polygon)  # plain text: yes; another photo: no
+        return unplaced(above, line)
     a, b, height = placed
     below = next_line_below(above, line, _ROW_GAP)
     beside = a[2] - 2 <= b[0] < a[2] + 3 * height and abs((b[1] + b[3]) / 2 - (a[1] + a[3]) / 2) < height
@@ -334,7 +343,7 @@ def _near(line: SourceLine, other: SourceLine) -> bool:
     without positions (plain text) are always near."""
     placed = placed_pair(line, other)
     if placed is None:
-        return not (line.polygon and other.polygon)  # plain text: yes; another photo: no
+        return unplaced(line, other)
     a, b, height = placed
     return abs(a[0] - b[0]) < 3 * height and abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < 2 * _ROW_GAP * height
 

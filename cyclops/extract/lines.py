@@ -165,11 +165,17 @@ def placed_pair(a: SourceLine, b: SourceLine) -> tuple[tuple, tuple, float] | No
     return ab, bb, max(1.0, min(ab[3] - ab[1], bb[3] - bb[1]))
 
 
+def unplaced(a: SourceLine, b: SourceLine) -> bool:
+    """What a geometric test answers for two lines ``placed_pair`` cannot place: lines without
+    positions (plain-text callers) always fit together, lines on two photos never do."""
+    return not (a.polygon and b.polygon)
+
+
 def next_line_below(above: SourceLine, line: SourceLine, gap: float = 2.6) -> bool:
     """Whether ``line`` is the next printed line under ``above``: same photo, left edges within a few
     text heights, at most ``gap`` text heights further down. Lines without positions always are."""
     placed = placed_pair(above, line)
     if placed is None:
-        return not (above.polygon and line.polygon)  # plain text: yes; another photo: no
+        return unplaced(above, line)
     a, b, height = placed
     return 0 <= (b[1] + b[3]) / 2 - (a[1] + a[3]) / 2 < gap * height and abs(b[0] - a[0]) < 3 * height

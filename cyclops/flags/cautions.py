@@ -7,23 +7,18 @@ from rapidfuzz import fuzz
 
 from cyclops.flags.claims import FRAGMENT_MIN, VERBATIM_RATIO, concepts, coverage
 from cyclops.flags.context import Context
-from cyclops.flags.text import fold
 from cyclops.flags.messages import make_flag
+from cyclops.flags.text import fold
 from cyclops.model.analysis import Flag
 
 #: share of a risk statement's terms that the label must show for it to count as printed
 PRESENT_THRESHOLD = 0.6
 
 
-def _printed_terms(ctx: Context) -> set[str]:
-    """Terms of everything printed: the cautions and every OCR line (a caution read into
-    another field is still on the label)."""
+def _printed_texts(ctx: Context) -> list[str]:
+    """Everything printed: the cautions and every OCR line (a caution read into another field is still on the label)."""
     texts = [c.text for c in ctx.fields.cautions] + [line.text for line in ctx.lines]
-    texts += [d.text for d in ctx.fields.directions] + [u.text for u in ctx.fields.recommended_uses]
-    terms: set[str] = set()
-    for text in texts:
-        terms |= concepts(text)
-    return terms
+    return texts + [d.text for d in ctx.fields.directions] + [u.text for u in ctx.fields.recommended_uses]
 
 
 def _fragment_printed(versions: list[str], other_risks: list[str], texts: list[str]) -> bool:
@@ -47,10 +42,10 @@ def cautions_missing(ctx: Context) -> list[Flag]:
     bundle = ctx.licence
     if bundle is None or not bundle.risks:
         return []
-    printed = _printed_terms(ctx)
+    texts = _printed_texts(ctx)
+    printed: set[str] = set().union(*(concepts(t) for t in texts))
     other = ctx.licence_fr if bundle is ctx.licence_en else None
     others = other.risks if other and len(other.risks) == len(bundle.risks) else []
-    texts = [c.text for c in ctx.fields.cautions] + [line.text for line in ctx.lines]
     flags = []
     for i, risk in enumerate(bundle.risks):
         versions = [risk.risk_text] + ([others[i].risk_text] if others else [])

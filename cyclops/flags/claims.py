@@ -28,7 +28,7 @@ from cyclops.flags.text import (
     known_share,
     unmerge,
 )
-from cyclops.model.analysis import Flag
+from cyclops.model.analysis import Flag, LabelledLine, TextItem
 from cyclops.reference import load
 
 #: a claim scoring at least this against some licensed purpose is supported
@@ -327,11 +327,12 @@ CLAIM_LEGIBLE = 0.5
 SURE_CLAIM = 0.6
 
 
-def read_surely(item, ctx: Context) -> bool:
-    """Whether the photo lines a claim was read from were read with confidence (true for a claim typed in)."""
+def read_unsurely(item: TextItem, lines: list[LabelledLine]) -> bool:
+    """Whether the photo lines a claim was read from were read with little confidence (never so for a
+    claim typed in). The flag holds back on such a claim and the dashboard asks the analyst to check it."""
     cited = {(e.image, e.text) for e in item.evidence}
-    scores = [line.confidence for line in ctx.lines if (line.image, line.text) in cited]
-    return not scores or sum(scores) / len(scores) >= SURE_CLAIM
+    scores = [line.confidence for line in lines if (line.image, line.text) in cited]
+    return bool(scores) and sum(scores) / len(scores) < SURE_CLAIM
 
 
 def cut_purpose_lines(evidence_texts: list[str], purposes: list[str]) -> bool:
@@ -352,7 +353,7 @@ def claim_not_licensed(ctx: Context) -> list[Flag]:
     licence_text = ctx.licence_text()
     items = [i for i in ctx.fields.recommended_uses
              if len(fold(i.text)) >= 8 and not schedule_a_hits(i.text, licence_text) and is_claim_shaped(i.text) and is_readable(i.text)
-             and known_share(i.text) >= CLAIM_LEGIBLE and read_surely(i, ctx) and not looks_like_name(i.text, ctx)]
+             and known_share(i.text) >= CLAIM_LEGIBLE and not read_unsurely(i, ctx.lines) and not looks_like_name(i.text, ctx)]
     names = [i.name for i in ctx.fields.medicinal_ingredients]
     names += [m.ingredient_name for b in ctx.bundles() for m in b.medicinal_ingredients]
     ingredient_terms = frozenset().union(*(concepts(n) for n in names)) if names else frozenset()

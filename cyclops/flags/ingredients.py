@@ -210,12 +210,17 @@ def lost_digit_fits(ing: Ingredient, mi: MedicinalIngredient) -> bool:
 SURE_AMOUNT = 0.6
 
 
+def unsure_amount(ing: Ingredient) -> bool:
+    """An amount OCR read too unsurely to compare with the licence (``SURE_AMOUNT``)."""
+    return ing.quantity_confidence is not None and ing.quantity_confidence < SURE_AMOUNT
+
+
 def quantity_mismatch(ing: Ingredient, mi: MedicinalIngredient, ctx: Context) -> Flag | None:
     """The printed amount is comparable with a licensed amount and equal to none of them, and was
     read with confidence (not explained by a digit OCR lost, see ``lost_digit_fits`` and ``SURE_AMOUNT``)."""
     if amount_agrees(ing, mi) is not False or lost_digit_fits(ing, mi):
         return None
-    if ing.quantity_confidence is not None and ing.quantity_confidence < SURE_AMOUNT:
+    if unsure_amount(ing):
         return None
     amounts = licensed_amounts(mi)
     licensed_text = " / ".join(_fmt(lo, u) if lo == hi else f"{lo:g}-{hi:g} {u}" for lo, hi, u in amounts)

@@ -9,6 +9,9 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from cyclops.extract.statements import letter_fragments
+from cyclops.normalize.spelling import common_word
+
 _NON_WORD = re.compile(r"[^0-9a-z%'\-]+")
 
 
@@ -145,9 +148,6 @@ def _known_words() -> frozenset[str]:
 def is_readable(text: str | None) -> bool:
     """Whether OCR text reads as English or French at all; upside-down or mirrored text comes
     out as "zayjnsuo> un ualaieid", which says nothing about what is printed."""
-    from cyclops.extract.statements import letter_fragments
-    from cyclops.normalize.spelling import common_word
-
     words = re.findall(r"[^\W\d_]+", fold(text))  # "l'absorption" is two words, "l" and "absorption"
     if len(words) < 3:
         return True  # too short to judge (a heading, a name)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from cyclops.flags.claims import SURE_CLAIM, claim_support
+from cyclops.flags.claims import claim_support, read_unsurely
 from cyclops.workbench.i18n import t
 from cyclops.workbench.state import Session
 
@@ -46,7 +46,7 @@ class ClaimsPage:
             self.decisions.append(decision)
             # a claim read unsurely from the photo is not flagged automatically: the analyst is asked to look
             unsure = (f"<div class='cyclops-unsure' style='color:#ef6c00'>⚠ {t('check_claim', lang)}</div>"
-                      if item.evidence and item.confidence < SURE_CLAIM else "")
+                      if read_unsurely(item, analysis.lines) else "")
             rows.append(w.VBox([
                 w.HTML(f"<div>{item.text}</div><div style='color:#555'>→ {purposes[best] if best is not None else '—'} "
                        f"<span style='color:{colour};font-weight:bold'>{score:.2f}</span></div>{unsure}"),

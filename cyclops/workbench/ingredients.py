@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import ipywidgets as w
 
+from cyclops.flags.ingredients import unsure_amount
 from cyclops.model.analysis import Ingredient
 from cyclops.workbench.compare import IngredientRow, pair_ingredients
 from cyclops.workbench.i18n import t
@@ -19,14 +20,6 @@ def parse_number(text: str) -> float | None:
     """'12,5' (French decimal comma) or '12.5' -> 12.5; '' -> None; anything else raises ValueError."""
     text = text.strip().replace(",", ".")
     return float(text) if text else None
-
-
-def unsure_amount(ingredient) -> bool:
-    """An amount OCR read too unsurely for the flags to compare it with the licence."""
-    from cyclops.flags.ingredients import SURE_AMOUNT
-
-    confidence = getattr(ingredient, "quantity_confidence", None)
-    return confidence is not None and confidence < SURE_AMOUNT
 
 
 def _fmt(value: float | None) -> str:
