@@ -7,6 +7,7 @@ PACKAGES=(
   fonts-dejavu-core fonts-dejavu-extra fonts-liberation fonts-noto-core fonts-freefont-ttf  # every family in cyclops/synth/fonts.py
   poppler-utils                                        # PDF pages to PNG in tests and for analysts' PDFs
   chromium                                             # the real browser the dashboard tests drive
+  libatomic1                                           # needed by the node binary inside the playwright wheel
   python3-venv
 )
 missing=()

@@ -239,7 +239,8 @@ def test_app_dockerfiles(name):
     assert users and users[-1] not in {"root", "0"}
     assert any(i["instruction"] == "HEALTHCHECK" for i in instructions)
     runs = " ".join(i["value"] for i in instructions if i["instruction"] == "RUN")
-    for package in ["tesseract-ocr", "tesseract-ocr-eng", "tesseract-ocr-fra", "fonts-dejavu-core", "fonts-liberation2", "fonts-noto-core"]:
+    for package in ["tesseract-ocr", "tesseract-ocr-eng", "tesseract-ocr-fra", "fonts-dejavu-core", "fonts-dejavu-extra", "fonts-liberation",
+                    "fonts-noto-core"]:
         assert re.search(rf"\b{re.escape(package)}\b", runs), package
     assert "--no-install-recommends" in runs and "rm -rf /var/lib/apt/lists/*" in runs
     # the dependency layer comes before the source, so code edits reuse it
