@@ -164,6 +164,9 @@ def _candidate_ids(fields: Fields, db: LicenceSource) -> list[int]:
     name = fields.product_name.value
     company = fields.company.value
     queries: list[dict] = []
+    if company:  # the narrowest searches first: the candidate budget is small and a company has many sisters
+        queries += [{"text": name or "", "company": company, "ingredient": ing.name}
+                    for ing in fields.medicinal_ingredients[:3] if ing.name]
     if name:
         queries.append({"text": name})
         if fields.brand.value:

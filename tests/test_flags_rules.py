@@ -190,11 +190,32 @@ def test_ingredient_not_on_label() -> None:
 
 def test_ingredient_not_licensed() -> None:
     f = compliant_fields()
-    f.medicinal_ingredients.append(Ingredient(name="Ashwagandha root extract", quantity=300, unit="mg",
+    f.medicinal_ingredients.append(Ingredient(name="Ashwagandha root extract", quantity=300, unit="mg", confidence=0.9,
                                               evidence=ev("Ashwagandha 300 mg", 200)))
     flags = flags_for(f)
     assert codes(flags) == ["INGREDIENT_NOT_LICENSED"]
     assert flags[0].evidence[0].text == "Ashwagandha 300 mg"
+
+
+def test_a_name_read_unsurely_is_not_called_unlicensed() -> None:
+    f = compliant_fields()
+    row = Ingredient(name="Ec É", quantity=300, unit="mg", confidence=0.28, evidence=ev("Ec É ... 300 mg", 200))
+    f.medicinal_ingredients.append(row)
+    assert flags_for(f) == []  # a row joined from cells: its own confidence speaks for it
+    # the photo line it cites decides when there is one
+    sure = LabelledLine(image="img0", polygon=rect(10, 200, 300, 220), text="Ec É ... 300 mg", confidence=0.9)
+    assert codes(flags_for(f, lines=[sure])) == ["INGREDIENT_NOT_LICENSED"]
+    row.evidence = []  # typed in by the analyst: always judged
+    assert codes(flags_for(f)) == ["INGREDIENT_NOT_LICENSED"]
+
+
+def test_a_garbled_name_with_the_licensed_amount_is_that_ingredient() -> None:
+    f = compliant_fields()
+    f.medicinal_ingredients[1] = Ingredient(name="Cacmcarbmc", quantity=1250, unit="mg", confidence=0.9,
+                                            evidence=ev("Cacmcarbmc ... 1250 mg", 120))
+    assert flags_for(f) == []  # too garbled to pair by name alone, but the amount is the licensed one
+    f.medicinal_ingredients[1].quantity = 900
+    assert sorted(codes(flags_for(f))) == ["INGREDIENT_NOT_LICENSED", "INGREDIENT_NOT_ON_LABEL"]
 
 
 def test_garbled_ingredient_name_pairs_but_swapped_vitamin_does_not() -> None:

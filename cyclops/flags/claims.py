@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from cyclops.flags.concepts import CLAIM_VERBS, CONCEPTS, FILLER, VERB_CONCEPTS, WORD_TO_CONCEPT
-from cyclops.flags.context import Context, item_evidence, item_language, looks_like_name
+from cyclops.flags.context import Context, item_evidence, item_language, looks_like_name, read_unsurely
 from cyclops.flags.messages import make_flag
 from cyclops.flags.text import (
     edit_budget,
@@ -28,7 +28,7 @@ from cyclops.flags.text import (
     known_share,
     unmerge,
 )
-from cyclops.model.analysis import Flag, LabelledLine, TextItem
+from cyclops.model.analysis import Flag, TextItem
 from cyclops.reference import load
 
 #: a claim scoring at least this against some licensed purpose is supported
@@ -322,17 +322,6 @@ def verbatim_purpose(claim: str, purposes: list[str]) -> bool:
 
 #: a claim is only judged when at least this share of its words are words (not OCR letter debris)
 CLAIM_LEGIBLE = 0.5
-#: ...and when its lines were read with at least this confidence (OCR times line classifier, as for
-#: amounts: ``flags.ingredients.SURE_AMOUNT``); a half-read line is far likelier than an unlicensed claim
-SURE_CLAIM = 0.6
-
-
-def read_unsurely(item: TextItem, lines: list[LabelledLine]) -> bool:
-    """Whether the photo lines a claim was read from were read with little confidence (never so for a
-    claim typed in). The flag holds back on such a claim and the dashboard asks the analyst to check it."""
-    cited = {(e.image, e.text) for e in item.evidence}
-    scores = [line.confidence for line in lines if (line.image, line.text) in cited]
-    return bool(scores) and sum(scores) / len(scores) < SURE_CLAIM
 
 
 def cut_purpose_lines(evidence_texts: list[str], purposes: list[str]) -> bool:

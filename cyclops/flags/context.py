@@ -11,7 +11,27 @@ from rapidfuzz import fuzz
 from cyclops.flags.names import name_similarity
 from cyclops.flags.text import fold, guess_language, is_readable
 from cyclops.lnhpd.records import LicenceBundle
-from cyclops.model.analysis import Evidence, Fields, LabelledLine, Match, TextItem
+from cyclops.model.analysis import Evidence, Fields, Ingredient, LabelledLine, Match, TextItem
+
+Evidenced = TextItem | Ingredient
+
+#: a claim is judged, and a printed ingredient called unlicensed, only when the photo lines it was read
+#: from have at least this mean confidence (OCR times line classifier; amounts have their own,
+#: ``flags.ingredients.SURE_AMOUNT``): a half-read line is far likelier than a violation
+SURE_READ = 0.6
+
+
+def cited_confidences(item: Evidenced, lines: list[LabelledLine]) -> list[float]:
+    """Confidences (OCR times line classifier) of the photo lines an item cites as its evidence."""
+    cited = {(e.image, e.text) for e in item.evidence}
+    return [line.confidence for line in lines if (line.image, line.text) in cited]
+
+
+def read_unsurely(item: Evidenced, lines: list[LabelledLine]) -> bool:
+    """Whether the photo lines a claim or an ingredient was read from were read with little confidence
+    (never so for one typed in). The flag holds back and the dashboard asks the analyst to check it."""
+    scores = cited_confidences(item, lines)
+    return bool(scores) and sum(scores) / len(scores) < SURE_READ
 
 
 @dataclass

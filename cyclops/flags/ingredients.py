@@ -4,23 +4,26 @@ and different amounts (compared after unit conversion, so 25 mcg = 1000 IU of vi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from cyclops.extract.statements import is_letter_debris
-from cyclops.flags.context import Context, appears_in
+from cyclops.flags.context import SURE_READ, Context, appears_in, cited_confidences
 from cyclops.flags.messages import make_flag
 from cyclops.flags.names import designator, ingredient_similarity, licensed_names
 from cyclops.flags.text import fold, is_readable
 from cyclops.lnhpd.records import MedicinalIngredient
-from cyclops.model.analysis import Flag, Ingredient
+from cyclops.model.analysis import Flag, Ingredient, LabelledLine
 from cyclops.units import normalize_unit, parse_amounts, same_amount, to_common
 
 #: two ingredient names at least this similar are the same ingredient
 PAIR_THRESHOLD = 0.8
 #: looser similarity (spaces ignored) for pairing what is left over after the first pass
 WEAK_THRESHOLD = 0.7
+#: looser still, for a leftover pair whose amounts are equal (an amount survives OCR better than a name)
+AMOUNT_THRESHOLD = 0.5
 
 _INGREDIENT_LINES = {"medicinal_ingredient"}
 
@@ -46,8 +49,13 @@ def _licensed(ctx: Context) -> list[tuple[MedicinalIngredient, list[str]]]:
     return out
 
 
-def pair_ingredients(printed: list[Ingredient], licensed: list[list[str]]) -> Pairing:
-    """Greedy best-first pairing of printed and licensed ingredients by name similarity."""
+def pair_ingredients(printed: list[Ingredient], licensed: list[list[str]],
+                     agrees: Callable[[int, int], bool | None] | None = None) -> Pairing:
+    """Greedy best-first pairing of printed and licensed ingredients by name similarity.
+
+    ``agrees(printed index, licensed index)`` says whether their amounts are equal; a name OCR
+    garbled further still pairs when its amount is the licensed one (``AMOUNT_THRESHOLD``).
+    """
     scored = sorted(
         ((max(ingredient_similarity(p.name, n) for n in names), pi, li)
          for pi, p in enumerate(printed) for li, names in enumerate(licensed)),
@@ -77,6 +85,16 @@ def pair_ingredients(printed: list[Ingredient], licensed: list[list[str]]) -> Pa
         if score < WEAK_THRESHOLD:
             break
         if pi in used_p or li in used_l:
+            continue
+        weak_pairs.append((pi, li))
+        used_p.add(pi)
+        used_l.add(li)
+    # third pass: what is still left over and prints exactly the amount of a licensed ingredient left
+    # over, with a name that still resembles it, is that ingredient misread ("somnifoamg ... 2.5 %")
+    for score, pi, li in weak if agrees else []:
+        if score < AMOUNT_THRESHOLD:
+            break
+        if pi in used_p or li in used_l or not agrees(pi, li):
             continue
         weak_pairs.append((pi, li))
         used_p.add(pi)
@@ -121,7 +139,8 @@ def ingredient_rules(ctx: Context) -> list[Flag]:
     printed = ctx.fields.medicinal_ingredients
     if not licensed:
         return []
-    pairing = pair_ingredients(printed, [names for _, names in licensed])
+    pairing = pair_ingredients(printed, [names for _, names in licensed],
+                               lambda pi, li: amount_agrees(printed[pi], licensed[li][0]))
     flags: list[Flag] = []
     all_lines = ctx.line_text()
     read_any = bool(pairing.pairs or pairing.weak) and not ctx.label_unread
@@ -137,6 +156,8 @@ def ingredient_rules(ctx: Context) -> list[Flag]:
             continue  # "standardized to 95% curcuminoids" read as its own ingredient
         if not is_readable(ing.name) or is_letter_debris(re.findall(r"[^\W\d_]+", ing.name)):
             continue  # "ceco d e a ce a d oe": smeared print, no name to judge
+        if unsure_name(ing, ctx.lines):
+            continue  # "Ec É": a half-read name, left for the analyst (the dashboard lists it unpaired)
         flags.append(make_flag("INGREDIENT_NOT_LICENSED", list(ing.evidence) or ctx.evidence_for(ing.name, _INGREDIENT_LINES),
                                name=ing.name))
     for pi, li in pairing.pairs:
@@ -208,6 +229,18 @@ def lost_digit_fits(ing: Ingredient, mi: MedicinalIngredient) -> bool:
 #: a digit half-read next to a dotted leader ("5 0 IU", ".50 mg") is far likelier than a misprint.
 #: The amount keeps its low ``quantity_confidence`` so the dashboard asks the analyst to check it.
 SURE_AMOUNT = 0.6
+
+
+def unsure_name(ing: Ingredient, lines: list[LabelledLine]) -> bool:
+    """A name read from the photo too unsurely to call it unlicensed (``flags.context.SURE_READ``).
+
+    A table row joined from its cells cites no single photo line; its own confidence, the same
+    product taken over the row's cells, stands in for theirs. Never so for a name typed in.
+    """
+    if not ing.evidence:
+        return False
+    scores = cited_confidences(ing, lines) or [ing.confidence]
+    return sum(scores) / len(scores) < SURE_READ
 
 
 def unsure_amount(ing: Ingredient) -> bool:

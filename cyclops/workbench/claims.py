@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from cyclops.flags.claims import claim_support, read_unsurely
+from cyclops.flags.claims import claim_support
+from cyclops.flags.context import read_unsurely
 from cyclops.workbench.i18n import t
 from cyclops.workbench.state import Session
 
