@@ -556,8 +556,8 @@ def test_caution_partly_read_counts_as_printed_unless_the_piece_is_shared() -> N
     """A piece of one licensed caution ("...de la coagulation.") shows it is on the label; the opening words
     every caution shares ("Consult a health care practitioner prior to use if") do not."""
     extra = ("Consult a health care practitioner prior to use if you are taking blood thinners or have a bleeding disorder.",
-             "Consultez un praticien de soins de santé avant l'usage si vous prenez des anticoagulants ou avez un "
-             "trouble de la coagulation.")
+             ("Consultez un praticien de soins de santé avant l'usage si vous prenez des anticoagulants ou avez un "
+              "trouble de la coagulation."))
     en, fr = licence("en"), licence("fr")
     en.risks.append(ProductRisk(lnhpd_id=LID, risk_text=extra[0]))
     fr.risks.append(ProductRisk(lnhpd_id=LID, risk_text=extra[1]))

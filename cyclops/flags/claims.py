@@ -28,7 +28,7 @@ from cyclops.flags.text import (
     known_share,
     unmerge,
 )
-from cyclops.model.analysis import Flag, TextItem
+from cyclops.model.analysis import Flag
 from cyclops.reference import load
 
 #: a claim scoring at least this against some licensed purpose is supported
