@@ -244,6 +244,21 @@ def test_short_cells_with_tilted_boxes_pair_with_their_own_row() -> None:
     assert [(i.name, i.quantity) for i in ings] == [("Calcium", 600), ("Magnesium", 150)]
 
 
+def test_a_name_whose_leader_runs_into_its_amount_still_pairs_with_it() -> None:
+    # a small photo (rows 13 px apart): the Pyridoxine row's dots end 4 px inside its amount's box;
+    # refused as a partner, its amount went to the row above and the two amounts swapped
+    lines = [
+        SourceLine("Calcium D-pantothenate / D-pantothénate de calcium ......", image="img1",
+                   polygon=[(56, 294), (287, 300), (287, 316), (55, 310)], label="medicinal_ingredient"),
+        cell("50 mg", 424, 304, 470, 320),
+        SourceLine("Pyridoxine hydrochloride /Chlorhydrate de pyridoxine ......", image="img1",
+                   polygon=[(53, 305), (420, 313), (420, 333), (53, 324)], label="medicinal_ingredient"),
+        cell("10 mg", 416, 317, 470, 332),
+    ]
+    ings = extract_ingredients(lines, {"img1": 0.025})
+    assert [(i.name, i.quantity) for i in ings] == [("Calcium D-pantothenate", 50), ("Pyridoxine hydrochloride", 10)]
+
+
 def test_a_whole_row_is_not_the_name_cell_of_the_amount_below() -> None:
     lines = [
         cell("Calcium 600 mg", 100, 100, 400, 130),

@@ -131,6 +131,8 @@ def split_inline(text: str) -> list[str]:
 _KEEP_LABELS = {"npn", "company"}
 #: a name cell this far (in text heights) off its amount's row is still its partner when no closer one is
 _ROW_TOLERANCE = 0.9
+#: how far (in text heights) a name cell's box may reach into its amount's
+_OVERLAP = 0.5
 #: how far apart (in text heights) two consecutive rows of one table may be
 _ROW_GAP = 2.6
 
@@ -189,7 +191,9 @@ def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) 
         if own is not None and abs(own) < 0.2:
             candidates.append(own)
         for c, i in enumerate(amounts):
-            if lines[i].image == line.image and right <= bbox_of(lines[i].polygon)[0] + 2:
+            # the leader dots may run a little into the amount's box (photos at low resolution)
+            box = bbox_of(lines[i].polygon)
+            if lines[i].image == line.image and right <= box[0] + max(2.0, _OVERLAP * (box[3] - box[1])):
                 offset = min(row_offset(lines[i], line, slope) for slope in candidates)
                 if offset < _ROW_TOLERANCE:
                     cost[r][c] = offset
