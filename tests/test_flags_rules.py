@@ -414,6 +414,34 @@ def test_cautions_missing() -> None:
     assert flags[0].licence_field == "productrisk.risk_text"
 
 
+def test_a_caution_with_a_long_word_misread_is_printed() -> None:
+    """"gastointetial" is the licence's "gastrointestinal" misread; a different caution is not repaired into this one."""
+    en = licence("en")
+    en.risks.append(ProductRisk(lnhpd_id=LID, risk_text="Taking more than 2000 mg per day may cause gastrointestinal discomfort."))
+
+    def missing(caution: str) -> bool:
+        f = compliant_fields()
+        f.cautions.append(TextItem(text=caution, language="en"))
+        return any("2000 mg" in fl.message for fl in raise_flags(f, exact_match(), en, None, []) if fl.code == "CAUTIONS_MISSING")
+
+    assert not missing("Taángmoreta 2000mg per day may cause gastointetial discomfort.")
+    assert missing("Taángmoreta 2000mg per day may cause drowsiness.")
+    assert missing("")
+
+
+def test_cautions_are_not_reported_missing_when_the_statements_were_not_read() -> None:
+    """The back panel's photo gave only letter debris: no caution was read, but none is proven absent."""
+    f = compliant_fields()
+    f.recommended_uses, f.directions, f.cautions = [], [], []
+    debris = [LabelledLine(image="img1", polygon=rect(0, 20 * k, 200, 20 * k + 18), text=t, label=label, confidence=0.4)
+              for k, (t, label) in enumerate([("lie en rde", "recommended_use"), ("nunssauddnsounals", "recommended_use"),
+                                              ("Recn nnusae:", "other")])]
+    assert "CAUTIONS_MISSING" not in codes(flags_for(f, lines=debris))
+    f.recommended_uses = [TextItem(text="Helps to prevent vitamin D deficiency.", language="en"),
+                          TextItem(text="Aide à prévenir la carence en vitamine D.", language="fr")]
+    assert "CAUTIONS_MISSING" in codes(flags_for(f, lines=debris))  # the uses were read: the cautions are absent
+
+
 def test_no_licence_runs_only_label_rules() -> None:
     f = compliant_fields()
     f.npn = FieldValue()

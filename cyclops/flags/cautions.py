@@ -3,7 +3,7 @@ reactions) must be on the label, in at least one of its two languages."""
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from cyclops.flags.claims import FRAGMENT_MIN, VERBATIM_RATIO, concepts, coverage
 from cyclops.flags.context import Context
@@ -13,6 +13,22 @@ from cyclops.model.analysis import Flag
 
 #: share of a risk statement's terms that the label must show for it to count as printed
 PRESENT_THRESHOLD = 0.6
+#: a printed word this close (rapidfuzz ratio) to a long word of the licence's own risk statements is
+#: that word misread ("gastointetial"); only words of ``REPAIR_MIN`` letters or more, where three
+#: slips still leave the word recognisable and no two caution words are that close
+REPAIR_RATIO = 85
+REPAIR_MIN = 8
+
+
+def repair_words(text: str, vocabulary: list[str]) -> str:
+    """``text`` folded, each long word replaced by the licence word it is a misreading of."""
+    out = []
+    for word in fold(text).split():
+        if len(word) >= REPAIR_MIN and word not in vocabulary:
+            best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=REPAIR_RATIO)
+            word = best[0] if best else word
+        out.append(word)
+    return " ".join(out)
 
 
 def _printed_texts(ctx: Context) -> list[str]:
@@ -37,15 +53,16 @@ def _fragment_printed(versions: list[str], other_risks: list[str], texts: list[s
 
 
 def cautions_missing(ctx: Context) -> list[Flag]:
-    if ctx.label_unread:
+    if ctx.label_unread or ctx.statements_unread:
         return []
     bundle = ctx.licence
     if bundle is None or not bundle.risks:
         return []
-    texts = _printed_texts(ctx)
-    printed: set[str] = set().union(*(concepts(t) for t in texts))
     other = ctx.licence_fr if bundle is ctx.licence_en else None
     others = other.risks if other and len(other.risks) == len(bundle.risks) else []
+    vocabulary = sorted({w for r in bundle.risks + others for w in fold(r.risk_text).split() if len(w) >= REPAIR_MIN})
+    texts = [repair_words(t, vocabulary) for t in _printed_texts(ctx)]
+    printed: set[str] = set().union(*(concepts(t) for t in texts))
     flags = []
     for i, risk in enumerate(bundle.risks):
         versions = [risk.risk_text] + ([others[i].risk_text] if others else [])

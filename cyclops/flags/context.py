@@ -9,11 +9,15 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from cyclops.flags.names import name_similarity
-from cyclops.flags.text import fold, guess_language, is_readable
+from cyclops.flags.text import fold, guess_language, is_readable, known_words
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.model.analysis import Evidence, Fields, Ingredient, LabelledLine, Match, TextItem
 
 Evidenced = TextItem | Ingredient
+
+#: English or French words the label's statements must give before the absence of one proves anything
+STATEMENTS_READ = 5
+
 
 #: a claim is judged, and a printed ingredient called unlicensed, only when the photo lines it was read
 #: from have at least this mean confidence (OCR times line classifier; amounts have their own,
@@ -82,10 +86,19 @@ class Context:
     def label_unread(self) -> bool:
         """Some lines are unreadable (upside-down, mirrored, smeared): the label was not fully
         read, so the *absence* of something (French text, a caution, an ingredient) proves nothing."""
+        return sum(not is_readable(t) for t in self._statement_texts) >= 2
+
+    @cached_property
+    def statements_unread(self) -> bool:
+        """The label's statements (uses, directions, cautions) hardly gave a word (the back panel's
+        photo too blurred, small or glared to read): the absence of a caution proves nothing."""
+        return known_words(" ".join(self._statement_texts)) < STATEMENTS_READ
+
+    @cached_property
+    def _statement_texts(self) -> list[str]:
         statements = {"recommended_use", "dose", "caution"}  # names and ingredient lines have no common words
         texts = [line.text for line in self.lines if line.label in statements]
-        texts += [i.text for i in self.fields.recommended_uses + self.fields.directions + self.fields.cautions]
-        return sum(not is_readable(t) for t in texts) >= 2
+        return texts + [i.text for i in self.fields.recommended_uses + self.fields.directions + self.fields.cautions]
 
     def line_text(self, labels: set[str] | None = None) -> str:
         return " | ".join(fold(line.text) for line in self.lines if labels is None or line.label in labels)

@@ -158,6 +158,11 @@ def is_readable(text: str | None) -> bool:
     return not long or known / len(long) >= 0.25
 
 
+def known_words(text: str | None) -> int:
+    """How many words of three letters or more in ``text`` are English or French words."""
+    return sum(w in _known_words() for w in fold(text or "").split() if w.isalpha() and len(w) >= 3)
+
+
 def known_share(text: str | None) -> float:
     """Share of the words of three letters or more that are English or French words (1.0 when there are none)."""
     long = [w for w in fold(text or "").split() if w.isalpha() and len(w) >= 3]
