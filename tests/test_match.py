@@ -169,3 +169,35 @@ def test_exact_name_beats_a_sister_licence_when_a_row_was_not_read(pairs, tmp_pa
     assert match_licence(fields, db).lnhpd_id == en.licence.lnhpd_id
     fields = label(sister_en, name=sister_en.licence.product_name)
     assert match_licence(fields, db).lnhpd_id == 99000003
+
+
+def test_company_and_ingredient_find_the_licence_among_many_sisters(pairs, tmp_path: Path) -> None:
+    # only "Maximum Strength" of the name was read; the company has 30 other "... Maximum Strength"
+    # licences and 30 of other companies have the same ingredient, more than the candidate budget:
+    # only the company and the ingredient together single this one out
+    en, fr = next((en, fr) for en, fr in pairs if en.active and len(en.medicinal_ingredients) == 1)
+    other = next(b for b, _ in pairs if b.medicinal_ingredients
+                 and b.medicinal_ingredients[0].ingredient_name != en.medicinal_ingredients[0].ingredient_name)
+
+    def renamed(bundle: LicenceBundle, new_id: int, name: str, ingredients: LicenceBundle | None = None,
+                company: str | None = None) -> LicenceBundle:
+        data = _twin(bundle, new_id, f"8{new_id:07d}"[-8:]).model_dump()
+        data["licence"]["product_name"] = name
+        data["licence"]["company_name"] = company or data["licence"]["company_name"]
+        if ingredients is not None:
+            data["medicinal_ingredients"] = [dict(i, lnhpd_id=new_id) for i in ingredients.model_dump()["medicinal_ingredients"]]
+        return LicenceBundle.model_validate(data)
+
+    target = (renamed(en, 98000000, f"{en.licence.product_name} Maximum Strength"),
+              renamed(fr, 98000000, f"{fr.licence.product_name} Maximum Strength"))
+    sisters = [(renamed(en, 98000001 + k, f"Formula {k} Maximum Strength", other),
+                renamed(fr, 98000001 + k, f"Formula {k} Maximum Strength", other)) for k in range(30)]
+    core = " ".join(en.licence.product_name.split()[2:4])  # "Valerian Root" of "True Harbour Valerian Root 200 mg"
+    rivals = [(renamed(en, 98000101 + k, f"Rival {k} {core} Maximum Strength", company=f"Rival {k} Inc."),
+               renamed(fr, 98000101 + k, f"Rival {k} {core} Maximum Strength", company=f"Rival {k} Inc."))
+              for k in range(30)]
+    paths = sample.write_api_json([target, *sisters, *rivals], tmp_path / "api")
+    importer.import_paths(paths, tmp_path / "sisters.sqlite")
+    db = open_database(tmp_path / "sisters.sqlite")
+    fields = label(target[0], name="Maximum Strength")
+    assert match_licence(fields, db).lnhpd_id == 98000000
