@@ -259,6 +259,33 @@ def test_a_name_whose_leader_runs_into_its_amount_still_pairs_with_it() -> None:
     assert [(i.name, i.quantity) for i in ings] == [("Calcium D-pantothenate", 50), ("Pyridoxine hydrochloride", 10)]
 
 
+def test_rows_follow_the_slope_of_their_own_face_in_a_photo_of_two() -> None:
+    # two faces side by side, tilted opposite ways: the right (French) face has more long lines, so the
+    # photo's median slope tilts the wrong way for the table on the left; the lines near it do not
+    from cyclops.extract.lines import TextSlopes
+
+    def quad(text: str, pts: list[tuple[int, int]], label: str = "medicinal_ingredient") -> SourceLine:
+        return SourceLine(text, image="img1", polygon=pts, label=label)
+
+    table = [
+        quad("600 mg", [(688, 369), (747, 374), (745, 399), (686, 395)]),
+        quad("Calcium ....", [(60, 397), (138, 397), (138, 419), (60, 419)]),
+        quad("250 mg", [(693, 394), (747, 394), (747, 418), (693, 418)]),
+        quad("Magnesium / Magnésium ......", [(58, 416), (254, 409), (255, 433), (59, 440)]),
+        quad(".50 mg", [(698, 412), (747, 412), (747, 436), (698, 436)]),
+        quad("Zinc ..", [(62, 438), (122, 438), (122, 457), (62, 457)]),
+        quad("25μg", [(704, 427), (749, 432), (746, 459), (701, 454)]),
+        quad("Cholecalciferol / Cholécalciférol ......", [(58, 452), (293, 445), (294, 472), (59, 479)]),
+    ]
+    left = [quad("Helps in the development and maintenance of bones and teeth.", [(58, 498), (423, 485), (424, 513), (59, 525)], "recommended_use"),
+            quad("A factor in the maintenance of good health.", [(61, 520), (318, 511), (319, 538), (62, 547)], "recommended_use")]
+    right = [quad(f"Ligne française numéro {k} du panneau de droite", [(880, 400 + 30 * k), (1280, 411 + 30 * k),
+                                                                   (1280, 439 + 30 * k), (880, 428 + 30 * k)], "caution")
+             for k in range(8)]
+    ings = extract_ingredients(table, TextSlopes.of(table + left + right))
+    assert [(i.name, i.quantity) for i in ings] == [("Calcium", 600), ("Magnesium", 250), ("Zinc", 50), ("Cholecalciferol", 25)]
+
+
 def test_a_whole_row_is_not_the_name_cell_of_the_amount_below() -> None:
     lines = [
         cell("Calcium 600 mg", 100, 100, 400, 130),

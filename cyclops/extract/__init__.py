@@ -55,7 +55,7 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
     from cyclops.extract.company import extract_company
     from cyclops.extract.dosage_form import extract_dosage_form
     from cyclops.extract.ingredients import extract_ingredients
-    from cyclops.extract.lines import column_order, image_slopes
+    from cyclops.extract.lines import TextSlopes, column_order
     from cyclops.extract.non_medicinal import extract_non_medicinal
     from cyclops.extract.npn import find_npn
     from cyclops.extract.product_name import extract_product_name
@@ -87,7 +87,7 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
         company=extract_company(having("company")),
         dosage_form=dosage_form,
         net_quantity=net_quantity,
-        medicinal_ingredients=extract_ingredients(having("medicinal_ingredient"), image_slopes(lines)),
+        medicinal_ingredients=extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines)),
         non_medicinal_ingredients=extract_non_medicinal(having("non_medicinal_ingredient")),
         recommended_uses=extract_statements(having("recommended_use")),
         directions=extract_statements(having("dose")),

@@ -15,8 +15,8 @@ from cyclops.extract.headings import match_heading, strip_heading
 from cyclops.extract.lines import (
     SourceLine,
     as_lines,
+    TextSlopes,
     edge_slope,
-    image_slopes,
     next_line_below,
     placed_pair,
     row_offset,
@@ -158,7 +158,7 @@ def _adjacent(a: SourceLine, b: SourceLine) -> bool:
     return max(bb[0] - ab[2], ab[0] - bb[2]) < 3 * height
 
 
-def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) -> dict[int, list[int]]:
+def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | None = None) -> dict[int, list[int]]:
     """Table rows read as separate cells: index of each amount-only line -> indices of its name cells.
 
     A name cell is a line with letters (not a heading, not an amount) on the
@@ -170,7 +170,7 @@ def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) 
     """
     from scipy.optimize import linear_sum_assignment
 
-    slopes = slopes if slopes is not None else image_slopes(lines)
+    slopes = _as_slopes(slopes, lines)
     amounts = [i for i, line in enumerate(lines) if line.polygon and amount_only(line.text)]
     names = [
         j for j, line in enumerate(lines)
@@ -186,7 +186,7 @@ def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) 
         right = bbox_of(line.polygon)[2]
         # a long name's own slope may beat the photo's (perspective bends rows), but a short cell's
         # box is tilted by its own glyphs: the row is level along whichever of the two fits best
-        candidates = [slopes.get(line.image, 0.0)]
+        candidates = [slopes.near(line)]
         own = edge_slope(line.polygon)
         if own is not None and abs(own) < 0.2:
             candidates.append(own)
@@ -222,7 +222,15 @@ def pair_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) 
     return {i: sorted(js) for i, js in pairs.items()}
 
 
-def merge_cells(lines: list[SourceLine], slopes: dict[str, float] | None = None) -> list[SourceLine]:
+def _as_slopes(slopes: TextSlopes | dict[str, float] | None, lines: list[SourceLine]) -> TextSlopes:
+    """Slopes measured on the whole photo when given, else on these lines; a plain image -> slope
+    mapping is one slope everywhere on that photo."""
+    if slopes is None:
+        return TextSlopes.of(lines)
+    return TextSlopes(overall=dict(slopes)) if isinstance(slopes, dict) else slopes
+
+
+def merge_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | None = None) -> list[SourceLine]:
     """Join each amount cell with its name cell(s) on the same table row (``pair_cells``), name first.
 
     The joined line takes the place of the row's first name in reading order.
@@ -296,7 +304,7 @@ def pull_row_partners(lines: list[SourceLine]) -> list[SourceLine]:
     that starts right under an "Each tablet contains:" heading, is in the
     table, and so is every row that continues the run above or below it.
     """
-    slopes = image_slopes(lines)
+    slopes = TextSlopes.of(lines)
     headings = [line for line in lines if line.polygon and (match_heading(line.text) or ("", 0))[0] == "medicinal_ingredient"]
     pairs = pair_cells(lines, slopes)
     paired = {j for names in pairs.values() for j in names}
@@ -400,10 +408,10 @@ def merge_languages(items: list[tuple[Ingredient, str | None]]) -> list[Ingredie
     return [ing for ing, _ in out]
 
 
-def extract_ingredients(lines: list[SourceLine] | list[str], slopes: dict[str, float] | None = None) -> list[Ingredient]:
+def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes | dict[str, float] | None = None) -> list[Ingredient]:
     """Medicinal ingredients from the lines labelled ``medicinal_ingredient`` (in reading order).
 
-    ``slopes`` (image -> text slope, from every line of the photo) pairs table cells on tilted photos.
+    ``slopes`` (``TextSlopes`` of every line of the photo, or image -> slope) pairs table cells on tilted photos.
     """
     found: list[tuple[Ingredient, str | None]] = []
     rows = _rows(merge_cells(as_lines(lines), slopes))

@@ -111,19 +111,51 @@ def edge_slope(polygon: Polygon) -> float | None:
     return (y1 - y0) / (x1 - x0)
 
 
-def image_slopes(lines: list[SourceLine]) -> dict[str, float]:
-    """Median text slope per image, from its long lines.
+#: how many long lines near a cell give its local text slope, and how near (in text heights)
+NEAR_LINES = 5
+NEAR_HEIGHTS = 15.0
+
+
+@dataclass
+class TextSlopes:
+    """The text slope across each photo, to follow a table row from its name to its amount.
 
     A photo taken a few degrees off level puts the amount at the right end of a
     table row at the height of the row above; rows are only paired right once
     this slope is followed.
+
+    Near a point it is the median slope of the long lines closest to it: a photo
+    of two faces at different angles, or of a curved bottle, slopes differently
+    in different places. Where too few long lines are near, the photo's median.
     """
-    slopes: dict[str, list[float]] = {}
-    for line in lines:
-        s = edge_slope(line.polygon) if line.polygon else None
-        if s is not None and abs(s) < 0.2:
-            slopes.setdefault(line.image, []).append(s)
-    return {image: sorted(v)[len(v) // 2] for image, v in slopes.items()}
+
+    overall: dict[str, float] = field(default_factory=dict)
+    samples: dict[str, list[tuple[tuple[float, float, float, float], float]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, lines: list[SourceLine]) -> TextSlopes:
+        samples: dict[str, list[tuple[tuple[float, float, float, float], float]]] = {}
+        for line in lines:
+            s = edge_slope(line.polygon) if line.polygon else None
+            if s is not None and abs(s) < 0.2:
+                samples.setdefault(line.image, []).append((bbox_of(line.polygon), s))
+        overall = {image: sorted(s for _, s in v)[len(v) // 2] for image, v in samples.items()}
+        return cls(overall, samples)
+
+    def near(self, line: SourceLine) -> float:
+        """The slope around ``line`` (its photo's when it has no position)."""
+        if not line.polygon:
+            return self.overall.get(line.image, 0.0)
+        x, y, height = _centre_and_height(line.polygon)
+        reach = NEAR_HEIGHTS * height
+        near = sorted(
+            (max(0.0, box[0] - x, x - box[2]) + max(0.0, box[1] - y, y - box[3]), s)
+            for box, s in self.samples.get(line.image, [])
+        )
+        slopes = [s for d, s in near[:NEAR_LINES] if d <= reach]
+        if len(slopes) < 3:
+            return self.overall.get(line.image, 0.0)
+        return sorted(slopes)[len(slopes) // 2]
 
 
 def _centre_and_height(polygon: Polygon) -> tuple[float, float, float]:
