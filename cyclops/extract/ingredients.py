@@ -14,8 +14,8 @@ from rapidfuzz import fuzz
 from cyclops.extract.headings import match_heading, strip_heading
 from cyclops.extract.lines import (
     SourceLine,
-    as_lines,
     TextSlopes,
+    as_lines,
     edge_slope,
     next_line_below,
     placed_pair,
