@@ -164,6 +164,14 @@ def test_product_name_mismatch_but_ocr_noise_tolerated() -> None:
     assert flags[0].evidence and flags[0].licence_field == "productlicence.product_name"
 
 
+def test_a_name_cut_short_is_not_another_name() -> None:
+    f = compliant_fields()
+    f.product_name.value = "unny Vi"  # the photo's edge cut "Sunny Vitamin D3 1000 IU"
+    assert flags_for(f) == []
+    f.product_name.value = "Sunny Zinc"  # a piece of nothing licensed
+    assert codes(flags_for(f)) == ["PRODUCT_NAME_MISMATCH"]
+
+
 def test_company_mismatch() -> None:
     f = compliant_fields()
     f.company.value = "MAPLE NATURALS LTD"  # same company, other suffix

@@ -97,6 +97,16 @@ def _best(printed: str, names: list[str]) -> float:
     return best
 
 
+#: a printed name at least this long (letters) that matches inside the licensed name is a piece of it
+PART_MIN = 5
+
+
+def part_of(printed: str, licensed: str) -> bool:
+    """Whether ``printed`` is a piece of ``licensed`` (a slip or two allowed), not a name of its own."""
+    fp, fn = fold(printed), fold(licensed)
+    return len(fp.replace(" ", "")) >= PART_MIN and len(fp) < len(fn) and fuzz.partial_ratio(fp, fn) >= 90
+
+
 def product_name_mismatch(ctx: Context) -> list[Flag]:
     printed = ctx.fields.product_name.value
     if not printed or not _wordlike(printed) or not ctx.bundles():
@@ -108,6 +118,8 @@ def product_name_mismatch(ctx: Context) -> list[Flag]:
         return []
     if any(appears_in(n, ctx.line_text()) for n in names):
         return []  # the licensed name is on the label; the extractor picked another line
+    if any(part_of(c, n) for c in candidates for n in names):
+        return []  # "rairie" of "Prairie Sun Probiotic": the name cut short by the photo's edge or a missed line
     return [make_flag("PRODUCT_NAME_MISMATCH", list(ctx.fields.product_name.evidence), printed=printed,
                       licensed=names[0])]
 
