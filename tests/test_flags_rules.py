@@ -255,6 +255,19 @@ def test_claim_with_ocr_debris_is_still_supported() -> None:
     assert flags_for(f) == []
 
 
+def test_a_row_read_with_its_neighbours_amount_is_not_a_mismatch() -> None:
+    """A tilted table: the vitamin D row was paired with the calcium row's amount and the calcium row
+    was lost. That is a misread table, not a label printing 500 mg of vitamin D."""
+    f = compliant_fields()
+    calcium = f.medicinal_ingredients.pop(1)
+    f.medicinal_ingredients[0] = Ingredient(name="Vitamin D3", quantity=500, unit="mg", evidence=ev("Vitamin D3 ... 500 mg"))
+    assert "QUANTITY_MISMATCH" not in codes(flags_for(f))
+    f.medicinal_ingredients.append(calcium)  # the calcium row shows its own 500 mg: the vitamin D amount is printed wrong
+    assert codes(flags_for(f)) == ["QUANTITY_MISMATCH"]
+    f.medicinal_ingredients[0].quantity = 50  # nobody's amount
+    assert codes(flags_for(f)) == ["QUANTITY_MISMATCH"]
+
+
 def test_quantity_mismatch_after_unit_conversion() -> None:
     f = compliant_fields()
     f.medicinal_ingredients[0] = Ingredient(name="Vitamin D3", quantity=0.025, unit="mg")  # = 25 µg

@@ -162,9 +162,23 @@ def ingredient_rules(ctx: Context) -> list[Flag]:
                                name=ing.name))
     for pi, li in pairing.pairs:
         flag = quantity_mismatch(printed[pi], licensed[li][0], ctx)
-        if flag:
+        if flag and not neighbour_amount(pi, li, pairing, printed, [mi for mi, _ in licensed]):
             flags.append(flag)
     return flags
+
+
+def neighbour_amount(pi: int, li: int, pairing: Pairing, printed: list[Ingredient], licensed: list[MedicinalIngredient]) -> bool:
+    """Whether the amount read for a row is another licensed ingredient's, one whose own row does not
+    show it: the table's rows were read against each other's amounts (tilted, curved, a row lost),
+    which is far likelier than a misprint that happens to equal a neighbour's dose."""
+    partner = {lic: p for p, lic in pairing.pairs + pairing.weak}
+    for lj, other in enumerate(licensed):
+        if lj == li or amount_agrees(printed[pi], other) is not True:
+            continue
+        pj = partner.get(lj)
+        if pj is None or amount_agrees(printed[pj], other) is not True:
+            return True
+    return False
 
 
 def licensed_amounts(mi: MedicinalIngredient) -> list[tuple[float, float, str]]:
