@@ -172,6 +172,25 @@ def test_a_name_cut_short_is_not_another_name() -> None:
     assert codes(flags_for(f)) == ["PRODUCT_NAME_MISMATCH"]
 
 
+def test_a_name_read_unsurely_is_not_called_different() -> None:
+    f = compliant_fields()
+    f.product_name = FieldValue(value="Rid n n d ar", confidence=0.47, evidence=ev("Rid n n d ar", 30))
+    line = LabelledLine(image="img0", polygon=rect(10, 30, 300, 50), text="Rid n n d ar", label="product_name", confidence=0.47)
+    assert flags_for(f, lines=[line]) == []  # smeared print, read at 0.47: not a name to compare
+    line.confidence = 0.9
+    assert codes(flags_for(f, lines=[line])) == ["PRODUCT_NAME_MISMATCH"]
+
+
+def test_npn_is_not_called_missing_on_a_label_that_was_not_read() -> None:
+    f = compliant_fields()
+    f.npn = FieldValue()
+    assert codes(flags_for(f)) == ["NPN_MISSING"]
+    f.recommended_uses, f.directions, f.cautions = [], [], []
+    debris = [LabelledLine(image="img0", polygon=rect(0, 20 * k, 200, 20 * k + 18), text=t, label="recommended_use",
+                           confidence=0.3) for k, t in enumerate(["Aput ie e oe es e : or", "Hes e o e e e eth"])]
+    assert "NPN_MISSING" not in codes(flags_for(f, lines=debris))
+
+
 def test_company_mismatch() -> None:
     f = compliant_fields()
     f.company.value = "MAPLE NATURALS LTD"  # same company, other suffix

@@ -11,17 +11,18 @@ from rapidfuzz import fuzz
 from cyclops.flags.names import name_similarity
 from cyclops.flags.text import fold, guess_language, is_readable, known_words
 from cyclops.lnhpd.records import LicenceBundle
-from cyclops.model.analysis import Evidence, Fields, Ingredient, LabelledLine, Match, TextItem
+from cyclops.model.analysis import Evidence, Fields, FieldValue, Ingredient, LabelledLine, Match, TextItem
 
-Evidenced = TextItem | Ingredient
+Evidenced = TextItem | Ingredient | FieldValue
 
 #: English or French words the label's statements must give before the absence of one proves anything
 STATEMENTS_READ = 5
 
 
-#: a claim is judged, and a printed ingredient called unlicensed, only when the photo lines it was read
-#: from have at least this mean confidence (OCR times line classifier; amounts have their own,
-#: ``flags.ingredients.SURE_AMOUNT``): a half-read line is far likelier than a violation
+#: a claim is judged, a printed ingredient called unlicensed and a printed name or company called
+#: different only when the photo lines they were read from have at least this mean confidence (OCR
+#: times line classifier; amounts have their own, ``flags.ingredients.SURE_AMOUNT``): a half-read
+#: line is far likelier than a violation
 SURE_READ = 0.6
 
 
@@ -32,7 +33,7 @@ def cited_confidences(item: Evidenced, lines: list[LabelledLine]) -> list[float]
 
 
 def read_unsurely(item: Evidenced, lines: list[LabelledLine]) -> bool:
-    """Whether the photo lines a claim or an ingredient was read from were read with little confidence
+    """Whether the photo lines a claim, an ingredient or a name was read from were read with little confidence
     (never so for one typed in). The flag holds back and the dashboard asks the analyst to check it."""
     scores = cited_confidences(item, lines)
     return bool(scores) and sum(scores) / len(scores) < SURE_READ

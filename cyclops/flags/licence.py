@@ -7,7 +7,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from cyclops.flags.context import Context, appears_in
+from cyclops.flags.context import Context, appears_in, read_unsurely
 from cyclops.flags.messages import make_flag
 from cyclops.flags.names import company_key, name_similarity
 from cyclops.flags.text import fold
@@ -40,8 +40,9 @@ def _npn_traces(ctx: Context) -> tuple[bool, list[Evidence]]:
 
 
 def npn_missing(ctx: Context) -> list[Flag]:
-    """No number and no trace of one: the label does not print its licence number."""
-    if ctx.fields.npn.value or _npn_traces(ctx)[0]:
+    """No number and no trace of one: the label does not print its licence number. Not said of a label
+    whose statements gave hardly a word (its photos too poor to read): there, absence proves nothing."""
+    if ctx.fields.npn.value or _npn_traces(ctx)[0] or ctx.statements_unread:
         return []
     return [make_flag("NPN_MISSING")]
 
@@ -109,7 +110,7 @@ def part_of(printed: str, licensed: str) -> bool:
 
 def product_name_mismatch(ctx: Context) -> list[Flag]:
     printed = ctx.fields.product_name.value
-    if not printed or not _wordlike(printed) or not ctx.bundles():
+    if not printed or not _wordlike(printed) or not ctx.bundles() or read_unsurely(ctx.fields.product_name, ctx.lines):
         return []
     names = [b.licence.product_name for b in ctx.bundles() if b.licence.product_name]
     brand = ctx.fields.brand.value
@@ -127,7 +128,7 @@ def product_name_mismatch(ctx: Context) -> list[Flag]:
 def company_mismatch(ctx: Context) -> list[Flag]:
     printed = ctx.fields.company.value
     licensed = [b.licence.company_name for b in ctx.bundles() if b.licence.company_name]
-    if not printed or not licensed or not _wordlike(printed):
+    if not printed or not licensed or not _wordlike(printed) or read_unsurely(ctx.fields.company, ctx.lines):
         return []
     key = company_key(printed)
     if max(_best(key, [company_key(n) for n in licensed]), 0.0) >= NAME_THRESHOLD:
