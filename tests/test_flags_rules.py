@@ -437,6 +437,19 @@ def test_absence_flags_need_a_readable_label() -> None:
     assert flags_for(f, lines=heading + upside_down) == []
 
 
+def test_french_is_not_called_missing_when_a_photo_was_not_read() -> None:
+    """The French side of the box was photographed blurred: its lines came out as letter debris."""
+    f = compliant_fields()
+    f.cautions = [c for c in f.cautions if c.language == "en"]
+    f.directions = [d for d in f.directions if d.language == "en"]
+    headings = [LabelledLine(image="img0", polygon=rect(0, 0, 9, 9), text=text, label="other") for text in ("Cautions:", "Directions:")]
+    assert codes(flags_for(f, lines=headings)) == ["FRENCH_MISSING"]
+    debris = [LabelledLine(image="img2", polygon=rect(0, 20 * k, 300, 20 * k + 18), text=t, label="product_name", confidence=0.4)
+              for k, t in enumerate(["ne , s e t s s e nne", "pas ts pe e e e es e s s sites",
+                                     "N un s e n no n - e e n e u s u e ve", "Paci H F nc."])]
+    assert flags_for(f, lines=headings + debris) == []
+
+
 def test_french_missing_unlabelled_language_is_guessed() -> None:
     f = compliant_fields()
     for item in f.recommended_uses + f.directions + f.cautions:

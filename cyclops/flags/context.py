@@ -3,6 +3,7 @@ gathered once so the rules stay small pure functions."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,6 +18,9 @@ Evidenced = TextItem | Ingredient | FieldValue
 
 #: English or French words the label's statements must give before the absence of one proves anything
 STATEMENTS_READ = 5
+#: a photo with this many unreadable lines, and this share of its lines, was not read
+UNREAD_LINES = 3
+UNREAD_SHARE = 0.3
 
 
 #: a claim is judged, a printed ingredient called unlicensed and a printed name or company called
@@ -88,6 +92,17 @@ class Context:
         """Some lines are unreadable (upside-down, mirrored, smeared): the label was not fully
         read, so the *absence* of something (French text, a caution, an ingredient) proves nothing."""
         return sum(not is_readable(t) for t in self._statement_texts) >= 2
+
+    @cached_property
+    def photo_unread(self) -> bool:
+        """Some photo's text came out as letter debris (blurred, noisy, glared): whatever that face
+        prints, in whichever language, was not read, so a section missing in one language proves nothing."""
+        per_image: dict[str, list[bool]] = {}
+        for line in self.lines:
+            if re.search(r"[^\W\d_]{2,}", line.text):
+                per_image.setdefault(line.image, []).append(is_readable(line.text))
+        return any(sum(not r for r in read) >= UNREAD_LINES and sum(not r for r in read) >= UNREAD_SHARE * len(read)
+                   for read in per_image.values())
 
     @cached_property
     def statements_unread(self) -> bool:

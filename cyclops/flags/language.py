@@ -67,7 +67,7 @@ def _licensed_text_on_lines(ctx: Context, section: str, language: str) -> bool:
 def french_missing(ctx: Context) -> list[Flag]:
     """One flag naming every mandatory section printed in one language only. Lines the extractor
     did not put in the field (misread or unlabelled French) still count as the other language."""
-    if ctx.label_unread:
+    if ctx.label_unread or ctx.photo_unread:
         return []
     missing: dict[str, tuple[str, str]] = {}  # section -> present language
     evidence = []
