@@ -97,12 +97,13 @@ class Context:
     def photo_unread(self) -> bool:
         """Some photo's text came out as letter debris (blurred, noisy, glared): whatever that face
         prints, in whichever language, was not read, so a section missing in one language proves nothing."""
-        per_image: dict[str, list[bool]] = {}
+        lines: dict[str, int] = {}
+        unread: dict[str, int] = {}
         for line in self.lines:
             if re.search(r"[^\W\d_]{2,}", line.text):
-                per_image.setdefault(line.image, []).append(is_readable(line.text))
-        return any(sum(not r for r in read) >= UNREAD_LINES and sum(not r for r in read) >= UNREAD_SHARE * len(read)
-                   for read in per_image.values())
+                lines[line.image] = lines.get(line.image, 0) + 1
+                unread[line.image] = unread.get(line.image, 0) + (not is_readable(line.text))
+        return any(n >= UNREAD_LINES and n >= UNREAD_SHARE * lines[image] for image, n in unread.items())
 
     @cached_property
     def statements_unread(self) -> bool:

@@ -63,15 +63,7 @@ def pair_ingredients(printed: list[Ingredient], licensed: list[list[str]],
     )
     used_p: set[int] = set()
     used_l: set[int] = set()
-    pairs = []
-    for score, pi, li in scored:
-        if score < PAIR_THRESHOLD:
-            break
-        if pi in used_p or li in used_l:
-            continue
-        pairs.append((pi, li))
-        used_p.add(pi)
-        used_l.add(li)
+    pairs = _take(scored, PAIR_THRESHOLD, used_p, used_l)
     # second pass: a name OCR garbled beyond the first threshold ("Mela niny") pairs with a
     # licensed ingredient nothing else claimed, if it is still recognisably that name
     weak = sorted(
@@ -80,31 +72,33 @@ def pair_ingredients(printed: list[Ingredient], licensed: list[list[str]],
          for li in range(len(licensed)) if li not in used_l),
         reverse=True,
     )
-    weak_pairs = []
-    for score, pi, li in weak:
-        if score < WEAK_THRESHOLD:
-            break
-        if pi in used_p or li in used_l:
-            continue
-        weak_pairs.append((pi, li))
-        used_p.add(pi)
-        used_l.add(li)
+    weak_pairs = _take(weak, WEAK_THRESHOLD, used_p, used_l)
     # third pass: what is still left over and prints exactly the amount of a licensed ingredient left
     # over, with a name that still resembles it, is that ingredient misread ("somnifoamg ... 2.5 %")
-    for score, pi, li in weak if agrees else []:
-        if score < AMOUNT_THRESHOLD:
-            break
-        if pi in used_p or li in used_l or not agrees(pi, li):
-            continue
-        weak_pairs.append((pi, li))
-        used_p.add(pi)
-        used_l.add(li)
+    if agrees:
+        weak_pairs += _take(weak, AMOUNT_THRESHOLD, used_p, used_l, lambda pi, li: agrees(pi, li) is True)
     unlicensed = [i for i in range(len(printed)) if i not in used_p]
     # a printed name equal to a second licensed ingredient's synonym (duplicates on the label) is not "extra"
     unlicensed = [i for i in unlicensed
                   if max((ingredient_similarity(printed[i].name, n) for names in licensed for n in names), default=0.0) < PAIR_THRESHOLD
                   and max((loose_similarity(printed[i].name, n) for names in licensed for n in names), default=0.0) < WEAK_THRESHOLD]
     return Pairing(pairs, unlicensed, [i for i in range(len(licensed)) if i not in used_l], weak_pairs)
+
+
+def _take(scored: list[tuple[float, int, int]], threshold: float, used_p: set[int], used_l: set[int],
+          ok: Callable[[int, int], bool] | None = None) -> list[tuple[int, int]]:
+    """Best-first one-to-one pairs from (score, printed, licensed), best first, down to ``threshold``;
+    the indices taken are added to ``used_p`` and ``used_l``."""
+    taken = []
+    for score, pi, li in scored:
+        if score < threshold:
+            break
+        if pi in used_p or li in used_l or (ok is not None and not ok(pi, li)):
+            continue
+        taken.append((pi, li))
+        used_p.add(pi)
+        used_l.add(li)
+    return taken
 
 
 def loose_similarity(printed: str, licensed: str) -> float:

@@ -158,12 +158,16 @@ def is_readable(text: str | None) -> bool:
     return not long or known / len(long) >= 0.25
 
 
+def _long_words(text: str | None) -> list[str]:
+    return [w for w in fold(text or "").split() if w.isalpha() and len(w) >= 3]
+
+
 def known_words(text: str | None) -> int:
     """How many words of three letters or more in ``text`` are English or French words."""
-    return sum(w in _known_words() for w in fold(text or "").split() if w.isalpha() and len(w) >= 3)
+    return sum(w in _known_words() for w in _long_words(text))
 
 
 def known_share(text: str | None) -> float:
     """Share of the words of three letters or more that are English or French words (1.0 when there are none)."""
-    long = [w for w in fold(text or "").split() if w.isalpha() and len(w) >= 3]
-    return sum(w in _known_words() for w in long) / len(long) if long else 1.0
+    long = _long_words(text)
+    return known_words(text) / len(long) if long else 1.0
