@@ -37,7 +37,9 @@ def summary_text(analysis: Analysis) -> str:
     field("Quantity", f.net_quantity)
     out.append("")
     m = analysis.match
-    if m.licence_number:
+    if m.skipped_reason:
+        out.append(f"Licence        not checked: {m.skipped_reason}")
+    elif m.licence_number:
         out.append(f"Licence        {m.licence_number} (lnhpd_id {m.lnhpd_id}) by {m.method}, score {m.score:.2f}")
     else:
         out.append("Licence        not identified")
@@ -65,6 +67,22 @@ def summary_text(analysis: Analysis) -> str:
     return "\n".join(out)
 
 
+def analyze_without_database(files: list[tuple[str, bytes]], engine: str | None) -> Analysis:
+    """In-process analysis on an install without an LNHPD database: stored and indexed like any other,
+    but the pipeline runs without a reference database (fields and label-only flags; no licence checks)."""
+    from cyclops import pipeline
+    from cyclops.mapi.service import Services, analyze_into_store
+
+    def compute(_fn, photos, engine_name, model_version):  # in place of the service's run_analysis, which needs the database
+        analysis, doc = pipeline.analyze_with_document(photos, engine_name, db=None, model_version=model_version)
+        return analysis.model_dump_json(), doc.model_dump_json()
+
+    services = Services()
+    analysis, ocr_keys = analyze_into_store(services.store, services.settings, files, engine, compute=compute)
+    services.index(analysis, ocr_keys)
+    return analysis
+
+
 def register(app: typer.Typer) -> None:
     @app.command("analyze")
     def analyze_command(
@@ -75,6 +93,7 @@ def register(app: typer.Typer) -> None:
         """Analyse the photos of one product: fields, licence match and compliance flags."""
         from cyclops.client import MapiClient
         from cyclops.errors import CyclopsError
+        from cyclops.settings import get_settings
 
         if fmt not in ("json", "text"):
             raise typer.BadParameter("--format must be json or text")
@@ -86,11 +105,17 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"error: cannot read {path}: {exc.strerror}", err=True)
         if not files:
             raise typer.Exit(2)
+        settings = get_settings()
         try:
-            analysis = MapiClient().analyze(files, engine=engine)
+            if not settings.mapi_url and not settings.lnhpd_path.is_file():  # a fresh install: read the label anyway
+                analysis = analyze_without_database(files, engine)
+            else:
+                analysis = MapiClient().analyze(files, engine=engine)
         except CyclopsError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
+        if analysis.match.skipped_reason:
+            typer.echo(f"warning: {analysis.match.skipped_reason}; fields and label-only flags only", err=True)
         for err in analysis.errors:
             typer.echo(f"warning: {err.filename}: {err.message}", err=True)
         if fmt == "json":

@@ -6,6 +6,10 @@ composes them and times them:
     load (cyclops.load) -> orientation + OCR (cyclops.orient, cyclops.ocr; cached)
     -> layout (cyclops.layout) -> extraction (cyclops.extract)
     -> licence matching (cyclops.match) -> compliance flags (cyclops.flags)
+
+Without a reference database (a fresh install: no LNHPD copy built yet) the label is still
+read and its label-only flags raised; licence matching, the checks against the licence and
+spelling repair are skipped, and ``Analysis.match.skipped_reason`` says so.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import datetime, timezone
 
 from cyclops import __version__
 from cyclops.errors import PhotoError, TooManyPhotos
-from cyclops.model.analysis import Analysis, ImageInfo
+from cyclops.model.analysis import Analysis, ImageInfo, Match
 from cyclops.model.analysis import PhotoError as PhotoErrorRecord
 from cyclops.model.ocr import Document
 from cyclops.settings import get_settings
@@ -78,17 +82,39 @@ def served_model(model_version: str | None = None):
     return get_watcher().current()
 
 
+def no_database_reason() -> str:
+    """What an analysis without a reference database says (``Match.skipped_reason``, the CLI's warning)."""
+    return (f"licence checks skipped: no LNHPD database at {get_settings().lnhpd_path} "
+            "(build one with `cyclops lnhpd setup` or `cyclops lnhpd import`)")
+
+
+def reference_database(db=None):
+    """``db``, else the configured LNHPD copy; None when none has been built (licence checks are then skipped).
+
+    A file that is there but is not a database built by Cyclops still raises ``LicenceDBMissing``.
+    """
+    from cyclops.lnhpd.database import open_database
+
+    if db is not None:
+        return db
+    if not get_settings().lnhpd_path.is_file():
+        return None
+    return open_database()
+
+
 def analyze_document(doc: Document, *, db=None, progress: Progress | None = None,
                      model_version: str | None = None) -> tuple[Analysis, dict[str, float]]:
     """Extraction, matching and flags on an OCR document (no image work: reusable from notebooks and tests).
 
+    ``db`` is the reference database (default: the configured one). Where none has been built, the
+    fields and the label-only flags are still given; matching, the licence checks and spelling repair
+    are skipped and ``match.skipped_reason`` says so.
     ``model_version`` picks the field classifier (a label from ``cyclops.retrain.registry``);
     by default the model the registry alias serves, or the packaged one.
     """
     from cyclops.extract import extract_fields
     from cyclops.flags import raise_flags
-    from cyclops.lnhpd.database import open_database
-    from cyclops.match import match_licence
+    from cyclops.match import match_licence, trusted
     from cyclops.normalize.spelling import corrector_for
 
     progress = progress or _noop
@@ -96,19 +122,23 @@ def analyze_document(doc: Document, *, db=None, progress: Progress | None = None
     t0 = time.perf_counter()
     progress("extract", 0.0)
     model, model_label = served_model(model_version)
-    db = db or open_database()
-    fields, lines = extract_fields(doc, model=model, speller=corrector_for(db))
+    db = reference_database(db)
+    fields, lines = extract_fields(doc, model=model, speller=corrector_for(db) if db is not None else None)
     timings["extract"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
     progress("match", 0.0)
-    match = match_licence(fields, db)
-    licence_en = db.get_by_id(match.lnhpd_id, "en") if match.lnhpd_id is not None else None
-    licence_fr = db.get_by_id(match.lnhpd_id, "fr") if match.lnhpd_id is not None else None
+    if db is None:
+        match = Match(method="none", skipped_reason=no_database_reason())
+    else:
+        match = match_licence(fields, db)
+    checked = match.lnhpd_id is not None and trusted(match, fields)  # a weak search match waits for the analyst
+    licence_en = db.get_by_id(match.lnhpd_id, "en") if checked else None
+    licence_fr = db.get_by_id(match.lnhpd_id, "fr") if checked else None
     timings["match"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    flags = raise_flags(fields, match, licence_en, licence_fr, lines)
+    flags = raise_flags(fields, match, licence_en, licence_fr, lines, database=db is not None)
     timings["flags"] = time.perf_counter() - t2
     analysis = Analysis(
         fields=fields,

@@ -27,6 +27,9 @@ LABEL_RULES: tuple[Rule, ...] = (
     *regulatory.RULES,
 )
 
+#: label rules that look the printed number up in the reference database (skipped without one)
+DATABASE_RULES: tuple[Rule, ...] = (licence.npn_not_found,)
+
 #: rules that compare the label with its licence (skipped when no licence was matched)
 LICENCE_RULES: tuple[Rule, ...] = (
     licence.licence_inactive,
@@ -46,10 +49,16 @@ def raise_flags(
     licence_en: LicenceBundle | None,
     licence_fr: LicenceBundle | None,
     lines: list[LabelledLine],
+    *,
+    database: bool = True,
 ) -> list[Flag]:
-    """Every compliance flag for one product, most severe first."""
+    """Every compliance flag for one product, most severe first.
+
+    ``database=False``: no reference database was available, so only the rules that need neither it nor a
+    licence run (an NPN that cannot be looked up is not "not found")."""
     ctx = Context(fields=fields, match=match, licence_en=licence_en, licence_fr=licence_fr, lines=list(lines))
-    rules = LABEL_RULES + (LICENCE_RULES if ctx.licence is not None else ())
+    label_rules = LABEL_RULES if database else tuple(r for r in LABEL_RULES if r not in DATABASE_RULES)
+    rules = label_rules + (LICENCE_RULES if ctx.licence is not None else ())
     flags = [flag for rule in rules for flag in rule(ctx)]
     return sorted(flags, key=lambda f: _SEVERITY_ORDER[f.severity])
 

@@ -107,6 +107,8 @@ class Match(BaseModel):
     method: Literal["npn_exact", "search", "analyst", "none"] = "none"
     score: float = 0.0
     candidates: list[Candidate] = Field(default_factory=list)
+    #: why no licence was looked up and no licence check was run (e.g. no LNHPD database); None when they were
+    skipped_reason: str | None = None
 
 
 class Flag(BaseModel):
