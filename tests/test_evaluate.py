@@ -100,3 +100,95 @@ def test_a_crop_that_leaves_one_language_of_a_section_expects_french_missing():
     assert "FRENCH_MISSING" in expected_flags(truth)  # the French directions are outside the photo
     lines.append(TruthLine(text="Prendre 1 comprimé par jour.", polygon=rect(10, 60, 150, 75), label="dose", language="fr"))
     assert "FRENCH_MISSING" not in expected_flags(truth)
+
+
+def _photo(path, lines: tuple[str, ...]):
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (1200, 140 + 100 * len(lines)), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44)
+    for i, text in enumerate(lines):
+        draw.text((60, 60 + i * 100), text, font=font, fill="black")
+    img.save(path)
+
+
+def test_real_mode_runs_end_to_end_and_lists_every_miss(tmp_path):
+    """Two crafted "real" products (no licence, no reference database): one prints an NPN the truth says it does
+    not have (a false NPN), the other misses its ingredient; results.md lists each miss, expected vs got."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cyclops.cli import app
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    _photo(photos / "a.png", ("Vitamin D3 1000 IU", "Acme Naturals Inc."))
+    _photo(photos / "b.png", ("Omega Sleep Formula", "NPN 80012345"))
+    printed = {"npn": None, "npn_legible": False, "brand": None, "company": None}
+    truth = {"products": [
+        {"product_id": "vitd", "photos": ["a.png"], "licence_number": None, "notes": "crafted",
+         "printed": {**printed, "product_name": "Vitamin D3 1000 IU", "company": "Acme Naturals Inc.",
+                     "medicinal_ingredients": [{"name": "Zinc", "quantity": 10, "unit": "mg", "potency": None,
+                                                "as_printed": "Zinc 10 mg", "parts": []}],
+                     "nutrition_rows": [{"name": "Calories", "quantity": 5, "unit": "kcal", "potency": None}]},
+         "violations": ["NPN_MISSING", "FRENCH_MISSING"]},
+        {"product_id": "sleep", "photos": ["b.png"], "licence_number": None,
+         "printed": {**printed, "product_name": "Deep Sleep Blend", "medicinal_ingredients": []},
+         "violations": ["NPN_MISSING"]},
+    ]}
+    truth_file = tmp_path / "truth.json"
+    truth_file.write_text(json.dumps(truth), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["evaluate", "--photos", str(photos), "--truth", str(truth_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads((out / "results.json").read_text())
+    summary = payload["results"][0]
+    assert payload["meta"]["mode"] == "real" and payload["meta"]["database"] is False
+    assert summary["false_npns"] == 1
+    head = payload["headline"]["rapidocr"]
+    assert head["false_npns"] == 1 and head["medicinal_ingredients_recall"] == 0.0
+    assert {"npn_missing_recall", "french_missing_recall", "product_name_f1", "medicinal_ingredients_precision",
+            "flag_precision", "flag_recall", "s_per_product_median"} <= set(head)
+    detail = {d["product_id"]: d for d in summary["products_detail"]}
+    assert detail["vitd"]["licence_ok"] and detail["sleep"]["licence_ok"]  # no licence, none matched
+    assert detail["sleep"]["npn_false"] and not detail["vitd"]["npn_false"]
+
+    md = (out / "results.md").read_text()
+    table, misses = md.split("## Misses")
+    assert "| false_npns | <= 0 | 1 |" in table
+    assert "**vitd** (a.png)" in misses and "**sleep** (b.png)" in misses
+    assert "- medicinal ingredients missing (1):\n  - Zinc 10 mg" in misses
+    assert '- NPN: expected —, got "80012345" (false NPN)' in misses
+    assert '- product_name: expected "Deep Sleep Blend", got' in misses
+    sleep = misses.split("**sleep**")[1]
+    assert "- flags missing: NPN_MISSING" in sleep  # a number was read, so NPN_MISSING was not said
+    vitd = misses.split("**vitd**")[1].split("**sleep**")[0]
+    missing = sorted(set(detail["vitd"]["flags_expected"]) - set(detail["vitd"]["flags_raised"]))
+    assert (f"- flags missing: {', '.join(missing)}" in vitd) == bool(missing)
+
+
+def test_unlicensed_product_scores_no_match_as_right_and_a_read_npn_as_false():
+    truth = _truth(npn=None, npn_legible=False, medicinal_ingredients=[
+        {"name": "Zinc", "quantity": 10, "unit": "mg"}, {"name": "Magnesium", "quantity": 100, "unit": "mg"}],
+        nutrition_rows=[{"name": "Total Carbohydrate", "quantity": 5, "unit": "g"}])
+    truth.licence.licence.licence_number = ""  # what load_real_truth makes of "licence_number": null
+    a = Analysis()
+    a.fields.npn = FieldValue(value="12345678")
+    a.fields.medicinal_ingredients = [Ingredient(name="Zinc", quantity=10, unit="mg"),
+                                      Ingredient(name="Magnesium", quantity=10, unit="mg"),
+                                      Ingredient(name="Total Carbohydrate", quantity=5, unit="g")]
+    s = score_product(a, truth)
+    assert s.licence_ok and s.npn_false
+    assert summarise([s])["false_npns"] == 1
+    rows = s.misses["medicinal_ingredients"]
+    assert rows["missing"] == [{"name": "Magnesium", "quantity": 100, "unit": "mg",
+                                "read_as": {"name": "Magnesium", "quantity": 10, "unit": "mg"}}]
+    assert {"name": "Total Carbohydrate", "quantity": 5, "unit": "g", "nutrition_row": True} in rows["extra"]
+    assert s.misses["npn"] == {"expected": None, "got": "12345678", "false_npn": True}
+    a.match.lnhpd_id, a.match.licence_number, a.match.method = 7, "80012345", "search"  # a licence for a product with none
+    wrong = score_product(a, truth)
+    assert not wrong.licence_ok
+    assert wrong.misses["licence"] == {"expected": None, "got": "80012345", "method": "search"}
+    assert summarise([wrong])["false_licences"] == 1

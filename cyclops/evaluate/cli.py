@@ -16,16 +16,20 @@ def register(app: typer.Typer) -> None:
         violation_rate: float = typer.Option(0.3, "--violation-rate", help="Share of labels with an injected violation."),
         photos: Path = typer.Option(None, "--photos", help="Folder of real photos (with --truth)."),
         truth: Path = typer.Option(None, "--truth", help="Truth file for --photos (format: docs/evaluate.md)."),
-        out: Path = typer.Option(Path("benchmarks/out/evaluate"), "--out", help="Where results.json, results.md and plots go."),
+        products: int = typer.Option(None, "--products", help="Real photos: only the first N products of the truth file."),
+        out: Path = typer.Option(None, "--out", help="Where results.json, results.md and plots go "
+                                 "(default: benchmarks/out/evaluate; with --photos: benchmarks/results/real)."),
     ) -> None:
         """Benchmark accuracy (NPN, licence, fields, flags, words) and speed; writes a table, JSON and plots."""
-        from cyclops.evaluate.run import run_real, run_synthetic
+        from cyclops.evaluate.run import REAL_OUT, run_real, run_synthetic
         from cyclops.settings import get_settings
 
         if photos or truth:
             if not (photos and truth):
                 raise typer.BadParameter("--photos and --truth go together")
-            run_real(photos, truth, engine, out)
+            out = out or REAL_OUT
+            run_real(photos, truth, engine, out, products)
         else:
+            out = out or Path("benchmarks/out/evaluate")
             run_synthetic(n, seed, engine, out, get_settings().data_dir / "bench", violation_rate)
         typer.echo(f"results in {out}")

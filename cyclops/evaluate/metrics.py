@@ -17,6 +17,9 @@ Matching rules (stated here because every number depends on them):
   what the photos themselves show: when a photo's crop leaves a mandatory section
   readable in one language only, FRENCH_MISSING is the right answer for those
   photos (the pipeline cannot see past the photo's edge; an analyst would retake it).
+- a product whose truth has no licence (real photos of unlicensed products: a truth
+  licence without a number) is identified right when no licence is matched; an NPN
+  read on a product that prints none is a false NPN (``false_npns``).
 """
 
 from __future__ import annotations
@@ -113,26 +116,66 @@ def _quantity_match(qa, ua, qb, ub) -> bool:
     return abs(qa - qb) <= 0.01 * max(abs(qb), 1e-9)
 
 
-def _one_to_one(predicted: list, truth: list, same) -> Counts:
-    """Greedy one-to-one matching of two lists under a predicate."""
+def _pairs(predicted: list, truth: list, same) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching of two lists under a predicate: (predicted index, truth index) pairs."""
     used: set[int] = set()
-    tp = 0
-    for p in predicted:
+    pairs = []
+    for i, p in enumerate(predicted):
         for j, t in enumerate(truth):
             if j not in used and same(p, t):
                 used.add(j)
-                tp += 1
+                pairs.append((i, j))
                 break
+    return pairs
+
+
+def _one_to_one(predicted: list, truth: list, same) -> Counts:
+    """Greedy one-to-one matching of two lists under a predicate."""
+    tp = len(_pairs(predicted, truth, same))
     return Counts(tp=tp, fp=len(predicted) - tp, fn=len(truth) - tp)
 
 
-def score_ingredients(predicted: list, truth: list[dict]) -> Counts:
-    def same(p, t) -> bool:
-        return _ingredient_names_match(p.name, t.get("name", "")) and _quantity_match(
-            p.quantity, p.unit, t.get("quantity"), t.get("unit")
-        )
+def _same_ingredient(p, t: dict) -> bool:
+    return _ingredient_names_match(p.name, t.get("name", "")) and _quantity_match(
+        p.quantity, p.unit, t.get("quantity"), t.get("unit")
+    )
 
-    return _one_to_one(predicted, truth, same)
+
+def score_ingredients(predicted: list, truth: list[dict]) -> Counts:
+    return _one_to_one(predicted, truth, _same_ingredient)
+
+
+def _row(name, quantity, unit) -> dict:
+    return {"name": name, "quantity": quantity, "unit": unit}
+
+
+def ingredient_misses(predicted: list, truth: list[dict], nutrition_rows: list[dict] | None = None) -> dict:
+    """The rows behind an ingredient score: truth rows not read (``missing``) and rows read that are not on
+    the label (``extra``), each as name, quantity and unit. A missing row whose name was read with another
+    amount carries that reading (``read_as``); an extra row that is a nutrition-facts row (calories, fat,
+    carbohydrate...) of the truth says so (``nutrition_row``)."""
+    pairs = _pairs(predicted, truth, _same_ingredient)
+    got = {i for i, _ in pairs}
+    found = {j for _, j in pairs}
+    extra_idx = [i for i in range(len(predicted)) if i not in got]
+    missing = []
+    for j, t in enumerate(truth):
+        if j in found:
+            continue
+        row = _row(t.get("name"), t.get("quantity"), t.get("unit"))
+        same_name = [i for i in extra_idx if _ingredient_names_match(predicted[i].name, t.get("name", ""))]
+        if same_name:
+            p = predicted[same_name[0]]
+            row["read_as"] = _row(p.name, p.quantity, p.unit)
+        missing.append(row)
+    extra = []
+    for i in extra_idx:
+        p = predicted[i]
+        row = _row(p.name, p.quantity, p.unit)
+        if any(fuzz.ratio(norm_text(p.name), norm_text(n.get("name"))) >= 85 for n in nutrition_rows or []):
+            row["nutrition_row"] = True
+        extra.append(row)
+    return {"missing": missing, "extra": extra}
 
 
 def score_names(predicted: list[str], truth: list[str]) -> Counts:
@@ -177,11 +220,22 @@ def expected_flags(truth: ProductTruth) -> set[str]:
     return codes
 
 
+#: the fields whose misses ``results.md`` lists per product (with the ingredients, the NPN and the flags)
+MISS_FIELDS = ("product_name", "company", "brand")
+
+
+def has_licence(truth: ProductTruth) -> bool:
+    """False for a product sold without a licence (a real photo whose truth file gives ``licence_number: null``)."""
+    return bool(truth.licence.licence.licence_number)
+
+
 @dataclass
 class ProductScore:
     product_id: str
     npn_ok: bool | None  # None: no legible NPN printed, nothing to read
     licence_ok: bool
+    npn_false: bool = False  # an NPN was read on a product that prints none
+    misses: dict = field(default_factory=dict)  # what ``product_misses`` lists: expected vs got, per field
     fields: dict[str, Counts] = field(default_factory=dict)
     flags: Counts = field(default_factory=Counts)
     flags_expected: set[str] = field(default_factory=set)
@@ -195,7 +249,11 @@ def score_product(analysis: Analysis, truth: ProductTruth) -> ProductScore:
     f = analysis.fields
     true_npn = printed.get("npn") if printed.get("npn_legible", True) else None
     npn_ok = None if not true_npn else (f.npn.value or "") == true_npn
-    licence_ok = analysis.match.lnhpd_id == truth.licence.licence.lnhpd_id
+    if has_licence(truth):
+        licence_ok = analysis.match.lnhpd_id == truth.licence.licence.lnhpd_id
+    else:  # an unlicensed product is identified right when no licence is matched
+        licence_ok = analysis.match.lnhpd_id is None
+    npn_false = bool((f.npn.value or "").strip()) and not printed.get("npn")
     scores: dict[str, Counts] = {"npn": score_text_field(f.npn.value, true_npn, threshold=100)}
     for name in TEXT_FIELDS:
         scores[name] = score_text_field(getattr(f, name).value, printed.get(name))
@@ -214,9 +272,43 @@ def score_product(analysis: Analysis, truth: ProductTruth) -> ProductScore:
     read_words = Counter(norm_text(w) for line in analysis.lines for w in line.text.split())
     read = sum(min(c, read_words.get(w, 0)) for w, c in truth_words.items())
     return ProductScore(
-        product_id=truth.product_id, npn_ok=npn_ok, licence_ok=licence_ok, fields=scores, flags=flags,
+        product_id=truth.product_id, npn_ok=npn_ok, licence_ok=licence_ok, npn_false=npn_false, fields=scores, flags=flags,
         flags_expected=expected, flags_raised=raised, words_total=sum(truth_words.values()), words_read=read,
+        misses=product_misses(analysis, truth, scores, expected, raised),
     )
+
+
+def product_misses(analysis: Analysis, truth: ProductTruth, scores: dict[str, Counts], expected: set[str],
+                   raised: set[str]) -> dict:
+    """Every miss of one product, expected vs got: the name fields, the medicinal ingredients (missing and
+    extra rows), the NPN and the flags (missing and extra codes), and a licence matched wrongly (or matched
+    for a product without one). Empty when nothing was missed."""
+    printed = truth.printed
+    f = analysis.fields
+    misses: dict = {}
+    for name in MISS_FIELDS:
+        c = scores.get(name)
+        if c is not None and (c.fp or c.fn):
+            misses[name] = {"expected": printed.get(name) or None, "got": getattr(f, name).value}
+    rows = ingredient_misses(f.medicinal_ingredients, list(printed.get("medicinal_ingredients") or []),
+                             list(printed.get("nutrition_rows") or []))
+    if rows["missing"] or rows["extra"]:
+        misses["medicinal_ingredients"] = rows
+    c = scores.get("npn")
+    if c is not None and (c.fp or c.fn):
+        true_npn = printed.get("npn") if printed.get("npn_legible", True) else None
+        misses["npn"] = {"expected": true_npn or None, "got": f.npn.value,
+                         "false_npn": bool(f.npn.value) and not printed.get("npn")}
+    if has_licence(truth):
+        wrong_licence = analysis.match.lnhpd_id != truth.licence.licence.lnhpd_id
+    else:
+        wrong_licence = analysis.match.lnhpd_id is not None
+    if wrong_licence:
+        misses["licence"] = {"expected": truth.licence.licence.licence_number or None, "got": analysis.match.licence_number,
+                             "method": analysis.match.method}
+    if expected != raised:
+        misses["flags"] = {"missing": sorted(expected - raised), "extra": sorted(raised - expected)}
+    return misses
 
 
 def summarise(scores: list[ProductScore]) -> dict:
@@ -240,6 +332,9 @@ def summarise(scores: list[ProductScore]) -> dict:
         "npn_exact": round(sum(npn) / len(npn), 4) if npn else None,
         "npn_products": len(npn),
         "licence_top1": round(sum(s.licence_ok for s in scores) / len(scores), 4) if scores else None,
+        "false_npns": sum(s.npn_false for s in scores),
+        "false_licences": sum(bool(s.misses.get("licence", {}).get("got")) and not s.misses["licence"].get("expected")
+                              for s in scores),
         "fields": {k: v.as_dict() for k, v in fields.items()},
         "flags": flags.as_dict(),
         "flags_per_code": {k: v.as_dict() for k, v in sorted(per_code.items())},

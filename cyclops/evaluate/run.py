@@ -3,7 +3,8 @@
 Synthetic mode generates a held-out set (seed 9999 by default; training uses
 seeds below 1000) with the default degradations and injected violations, from
 licences that are in the reference database, then runs the pipeline per engine.
-Real mode runs on a folder of photos with a truth file (format: docs/evaluate.md).
+Real mode runs on a folder of photos with a truth file (format: docs/evaluate.md),
+with its own headline (the real-photo targets) and, in ``results.md``, every miss per product.
 Writes ``results.json``, a Markdown table and PNG plots to the output folder.
 """
 
@@ -114,6 +115,7 @@ def evaluate_engine(dataset, engine: str, db) -> dict:
     stage_seconds: dict[str, list[float]] = {}
     confusion: list[tuple[str, str]] = []
     failures = []
+    photo_names = {truth.product_id: [p.name for p in paths.values()] for truth, paths in dataset}
     for truth, paths in tqdm(dataset, desc=f"analysing ({engine})", unit="product"):
         photos = [(p.name, p.read_bytes()) for p in paths.values()]
         t0 = time.perf_counter()
@@ -138,8 +140,9 @@ def evaluate_engine(dataset, engine: str, db) -> dict:
     summary["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     summary["confusion"] = confusion_matrix(confusion)
     summary["products_detail"] = [
-        {"product_id": s.product_id, "npn_ok": s.npn_ok, "licence_ok": s.licence_ok,
-         "flags_expected": sorted(s.flags_expected), "flags_raised": sorted(s.flags_raised)}
+        {"product_id": s.product_id, "photos": photo_names.get(s.product_id, []), "npn_ok": s.npn_ok,
+         "licence_ok": s.licence_ok, "npn_false": s.npn_false,
+         "flags_expected": sorted(s.flags_expected), "flags_raised": sorted(s.flags_raised), "misses": s.misses}
         for s in scores
     ]
     return summary
@@ -164,7 +167,41 @@ TARGETS = {
 }
 
 
-def headline(summary: dict) -> dict:
+#: the real-photo targets (issue 12): (comparison, value); the keys are those of ``real_headline``
+REAL_TARGETS: dict[str, tuple[str, float]] = {
+    "medicinal_ingredients_precision": (">=", 0.95),
+    "medicinal_ingredients_recall": (">=", 0.90),
+    "product_name_f1": (">=", 0.90),
+    "false_npns": ("<=", 0),
+    "npn_missing_recall": (">=", 1.0),
+    "french_missing_recall": (">=", 1.0),
+    "flag_precision": (">=", 0.95),
+    "flag_recall": (">=", 0.90),
+    "s_per_product_p95": ("<=", 5.0),
+}
+
+
+def real_headline(summary: dict) -> dict:
+    """The real-photo headline: what an inspector's photos must give (targets in ``REAL_TARGETS``)."""
+    f = summary["fields"]
+    per_code = summary["flags_per_code"]
+    return {
+        "medicinal_ingredients_precision": f.get("medicinal_ingredients", {}).get("precision"),
+        "medicinal_ingredients_recall": f.get("medicinal_ingredients", {}).get("recall"),
+        "product_name_f1": f.get("product_name", {}).get("f1"),
+        "false_npns": summary.get("false_npns"),
+        "npn_missing_recall": per_code.get("NPN_MISSING", {}).get("recall"),
+        "french_missing_recall": per_code.get("FRENCH_MISSING", {}).get("recall"),
+        "flag_precision": summary["flags"]["precision"],
+        "flag_recall": summary["flags"]["recall"],
+        "s_per_product_median": summary["seconds_per_product"]["median"],
+        "s_per_product_p95": summary["seconds_per_product"]["p95"],
+    }
+
+
+def headline(summary: dict, mode: str = "synthetic") -> dict:
+    if mode == "real":
+        return real_headline(summary)
     f = summary["fields"]
     return {
         "npn_exact": summary["npn_exact"],
@@ -179,16 +216,30 @@ def headline(summary: dict) -> dict:
     }
 
 
-def markdown_table(results: list[dict]) -> str:
+def _target_text(key: str, mode: str) -> str:
+    if mode == "real":
+        op, value = REAL_TARGETS.get(key, ("", None))
+        return f"{op} {value}" if value is not None else ""
+    target = TARGETS.get(key)
+    if target:
+        return f">= {target}"
+    return {"ocr_s_per_photo_median": "<= 1.0", "s_per_product_p95": "<= 5.0"}.get(key, "")
+
+
+def _value_text(value) -> str:
+    if value is None:
+        return "-"
+    return str(value) if isinstance(value, int) else f"{value:.3f}"
+
+
+def markdown_table(results: list[dict], mode: str = "synthetic") -> str:
     """Headline metrics per engine, with the targets."""
-    keys = list(headline(results[0]).keys())
+    keys = list(headline(results[0], mode).keys())
     lines = ["| metric | target | " + " | ".join(r["engine"] for r in results) + " |",
              "|---|---|" + "---|" * len(results)]
     for k in keys:
-        target = TARGETS.get(k)
-        tgt = f">= {target}" if target else ("<= 1.0" if k == "ocr_s_per_photo_median" else ("<= 5.0" if k == "s_per_product_p95" else ""))
-        vals = " | ".join("-" if headline(r)[k] is None else f"{headline(r)[k]:.3f}" for r in results)
-        lines.append(f"| {k} | {tgt} | {vals} |")
+        vals = " | ".join(_value_text(headline(r, mode)[k]) for r in results)
+        lines.append(f"| {k} | {_target_text(k, mode)} | {vals} |")
     lines.append("")
     lines.append("| field | " + " | ".join(f"{r['engine']} P / R / F1" for r in results) + " |")
     lines.append("|---|" + "---|" * len(results))
@@ -256,15 +307,22 @@ def run_synthetic(n: int, seed: int, engines: list[str], out_dir: Path, data_dir
     return _finish([evaluate_engine(dataset, e, db) for e in engines], out_dir, {"mode": "synthetic", "n": n, "seed": seed})
 
 
-def load_real_truth(photos_dir: Path, truth_file: Path, db) -> list[tuple[ProductTruth, dict[str, Path]]]:
-    """Read the documented truth file for real photos (docs/evaluate.md)."""
+def load_real_truth(photos_dir: Path, truth_file: Path, db,
+                    products: int | None = None) -> list[tuple[ProductTruth, dict[str, Path]]]:
+    """Read the documented truth file for real photos (docs/evaluate.md); the first ``products`` only if given.
+
+    ``licence_number: null`` is a product without a licence (its truth licence has no number);
+    ``db`` may be None (no reference database: every licence is then one the pipeline cannot match).
+    Keys the scoring does not use (``notes``, ``printed.nutrition_rows``, ingredients' ``as_printed``
+    and ``parts``) are kept in ``printed`` as they are.
+    """
     from cyclops.lnhpd.records import LicenceBundle, ProductLicence
     from cyclops.model.truth import Violation
 
     spec = json.loads(truth_file.read_text(encoding="utf-8"))
     dataset = []
-    for k, item in enumerate(spec["products"]):
-        licence = db.get(item["licence_number"]) if item.get("licence_number") else None
+    for k, item in enumerate(spec["products"][:products] if products else spec["products"]):
+        licence = db.get(item["licence_number"]) if item.get("licence_number") and db is not None else None
         if licence is None:
             licence = LicenceBundle(licence=ProductLicence(lnhpd_id=-1 - k, licence_number=item.get("licence_number") or "",
                                                            product_name=item.get("printed", {}).get("product_name") or ""))
@@ -280,20 +338,92 @@ def load_real_truth(photos_dir: Path, truth_file: Path, db) -> list[tuple[Produc
     return dataset
 
 
-def run_real(photos_dir: Path, truth_file: Path, engines: list[str], out_dir: Path) -> list[dict]:
-    from cyclops.lnhpd.database import open_database
+#: where real mode writes by default (synthetic mode: ``benchmarks/out/evaluate``)
+REAL_OUT = Path("benchmarks/results/real")
 
-    db = open_database()
-    dataset = load_real_truth(photos_dir, truth_file, db)
-    return _finish([evaluate_engine(dataset, e, db) for e in engines], out_dir, {"mode": "real", "photos": str(photos_dir)})
+
+def run_real(photos_dir: Path, truth_file: Path, engines: list[str], out_dir: Path | None = None,
+             products: int | None = None) -> list[dict]:
+    """Real photos with a truth file; the configured LNHPD database if there is one (none: no licence checks)."""
+    from cyclops.pipeline import reference_database
+
+    db = reference_database()
+    dataset = load_real_truth(photos_dir, truth_file, db, products)
+    meta = {"mode": "real", "photos": str(photos_dir), "truth": str(truth_file), "products": len(dataset),
+            "photos_count": sum(len(paths) for _, paths in dataset), "database": db is not None}
+    return _finish([evaluate_engine(dataset, e, db) for e in engines], out_dir or REAL_OUT, meta)
+
+
+def _row_text(row: dict) -> str:
+    q = row.get("quantity")
+    amount = "?" if q is None else f"{q:g}" if isinstance(q, (int, float)) else str(q)
+    return f"{row.get('name')} {amount} {row.get('unit') or ''}".rstrip()
+
+
+def _quoted(value) -> str:
+    return "—" if value in (None, "") else f'"{value}"'
+
+
+def misses_markdown(results: list[dict]) -> str:
+    """The "Misses" section: per product, every miss, expected vs got (real mode's ``results.md``)."""
+    out = ["## Misses", ""]
+    for r in results:
+        if len(results) > 1:
+            out += [f"### {r['engine']}", ""]
+        detail = r.get("products_detail", [])
+        clean = [d["product_id"] for d in detail if not d.get("misses")]
+        out.append(f"{len(clean)} of {len(detail)} products without a miss" + (f": {', '.join(clean)}." if clean else "."))
+        for failure in r.get("failures", []):
+            out.append(f"- **{failure['product_id']}**: not analysed ({failure['error']})")
+        out.append("")
+        for d in detail:
+            m = d.get("misses") or {}
+            if not m:
+                continue
+            photos = f" ({', '.join(d['photos'])})" if d.get("photos") else ""
+            out.append(f"**{d['product_id']}**{photos}")
+            out.append("")
+            for name in ("product_name", "company", "brand"):
+                if name in m:
+                    out.append(f"- {name}: expected {_quoted(m[name]['expected'])}, got {_quoted(m[name]['got'])}")
+            rows = m.get("medicinal_ingredients")
+            if rows:
+                if rows["missing"]:
+                    out.append(f"- medicinal ingredients missing ({len(rows['missing'])}):")
+                    for row in rows["missing"]:
+                        seen = f" (read as: {_row_text(row['read_as'])})" if row.get("read_as") else ""
+                        out.append(f"  - {_row_text(row)}{seen}")
+                if rows["extra"]:
+                    out.append(f"- medicinal ingredients extra ({len(rows['extra'])}):")
+                    for row in rows["extra"]:
+                        out.append(f"  - {_row_text(row)}" + (" (a nutrition row)" if row.get("nutrition_row") else ""))
+            if "npn" in m:
+                false = " (false NPN)" if m["npn"].get("false_npn") else ""
+                out.append(f"- NPN: expected {_quoted(m['npn']['expected'])}, got {_quoted(m['npn']['got'])}{false}")
+            if "licence" in m:
+                out.append(f"- licence: expected {_quoted(m['licence']['expected'])}, got {_quoted(m['licence']['got'])}"
+                           f" (by {m['licence']['method']})")
+            if "flags" in m:
+                if m["flags"]["missing"]:
+                    out.append(f"- flags missing: {', '.join(m['flags']['missing'])}")
+                if m["flags"]["extra"]:
+                    out.append(f"- flags extra: {', '.join(m['flags']['extra'])}")
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _finish(results: list[dict], out_dir: Path, meta: dict) -> list[dict]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    table = markdown_table(results)
-    payload = {"meta": meta, "targets": TARGETS, "headline": {r["engine"]: headline(r) for r in results}, "results": results}
+    mode = meta.get("mode", "synthetic")
+    table = markdown_table(results, mode)
+    targets = {k: f"{op} {v}" for k, (op, v) in REAL_TARGETS.items()} if mode == "real" else TARGETS
+    payload = {"meta": meta, "targets": targets, "headline": {r["engine"]: headline(r, mode) for r in results},
+               "results": results}
     (out_dir / "results.json").write_text(json.dumps(payload, indent=1), encoding="utf-8")
-    (out_dir / "results.md").write_text(table + "\n", encoding="utf-8")
+    text = table + "\n"
+    if mode == "real":
+        text += "\n" + misses_markdown(results)
+    (out_dir / "results.md").write_text(text, encoding="utf-8")
     save_plots(results, out_dir)
     print(table)
     return results
