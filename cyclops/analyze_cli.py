@@ -38,7 +38,7 @@ def summary_text(analysis: Analysis) -> str:
     out.append("")
     m = analysis.match
     if m.skipped_reason:
-        out.append(f"Licence        not checked: {m.skipped_reason}")
+        out.append(f"Licence        not identified: {m.skipped_reason}")
     elif m.licence_number:
         out.append(f"Licence        {m.licence_number} (lnhpd_id {m.lnhpd_id}) by {m.method}, score {m.score:.2f}")
     else:
