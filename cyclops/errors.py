@@ -46,6 +46,12 @@ class ImageTooLarge(PhotoError):
     code = "image_too_large"
 
 
+class PixelBudgetExceeded(ImageTooLarge):
+    """The photos of one request together hold more pixels than CYCLOPS_MAX_REQUEST_PIXELS (checked before decoding)."""
+
+    code = "pixel_budget_exceeded"
+
+
 class TooManyPhotos(PhotoError):
     code = "too_many_photos"
 

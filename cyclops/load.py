@@ -6,7 +6,9 @@ before any pixels are decoded (decompression bombs), and every odd pixel mode
 (CMYK, 16-bit, palette, alpha) ends up as plain RGB on a white background.
 
 Accepted: JPEG, PNG, WebP, TIFF (every frame) and PDF (every page, rendered at
-200 dpi). GIF is refused with ``UnsupportedFileType``: labels are never GIFs
+200 dpi). One request has a budget of pixels and pages (``Budget``): every page size
+and frame header is read and counted before the first pixel is decoded or rendered,
+so a small file that would expand to gigabytes is refused up front. GIF is refused with ``UnsupportedFileType``: labels are never GIFs
 and animated frames would only add noise.
 """
 
@@ -14,15 +16,24 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageFile, ImageOps, ImageSequence
+from PIL import Image, ImageFile, ImageOps
 
-from cyclops.errors import CorruptImage, EmptyDocument, ImageTooLarge, PhotoError, TooManyPhotos, UnsupportedFileType
-from cyclops.settings import get_settings
+from cyclops.errors import (
+    CorruptImage,
+    EmptyDocument,
+    ImageTooLarge,
+    PhotoError,
+    PixelBudgetExceeded,
+    TooManyPhotos,
+    UnsupportedFileType,
+)
+from cyclops.settings import Settings, get_settings
 
 PDF_DPI = 200
 _MAX_NAME = 120
@@ -39,6 +50,31 @@ class LoadedImage:
     sha256: str
     image: Image.Image
     page: int = 1
+
+
+@dataclass
+class Budget:
+    """What one request may still decode: pixels (all images together) and pages (images, PDF pages, TIFF frames)."""
+
+    pixels: int
+    pages: int
+
+    @classmethod
+    def for_request(cls, settings: Settings | None = None) -> Budget:
+        settings = settings or get_settings()
+        return cls(pixels=settings.max_request_pixels, pages=settings.max_photos)
+
+    def take(self, name: str, pixels: int, pages: int = 1) -> None:
+        """Spend, or raise before anything is decoded."""
+        if pages > self.pages:
+            raise TooManyPhotos(f"{name}: {pages} pages or frames; the request has room for {self.pages} more "
+                                f"(CYCLOPS_MAX_PHOTOS).", filename=name)
+        if pixels > self.pixels:
+            raise PixelBudgetExceeded(
+                f"{name}: {pixels:,} pixels to decode; the request has room for {self.pixels:,} more "
+                f"(CYCLOPS_MAX_REQUEST_PIXELS).", filename=name)
+        self.pixels -= pixels
+        self.pages -= pages
 
 
 def safe_filename(name: str | None) -> str:
@@ -100,18 +136,26 @@ def _check_pixels(width: int, height: int, name: str, max_pixels: int) -> None:
         )
 
 
-def _decode_raster(data: bytes, name: str, max_pixels: int) -> list[Image.Image]:
+def _decode_raster(data: bytes, name: str, max_pixels: int, budget: Budget, max_pages: int | None = None) -> list[Image.Image]:
     try:
         with Image.open(io.BytesIO(data)) as opened:
             _check_pixels(opened.width, opened.height, name, max_pixels)  # header only: nothing decoded yet
-            frames = [opened] if opened.format != "TIFF" else list(ImageSequence.Iterator(opened))
+            count = getattr(opened, "n_frames", 1) if opened.format == "TIFF" else 1
+            count = min(count, max_pages) if max_pages else count
+            if count > budget.pages:
+                raise TooManyPhotos(f"{name}: {count} frames; at most {budget.pages} are accepted.", filename=name)
+            sizes = []
+            for index in range(count):  # every frame's header, before any frame's pixels
+                opened.seek(index)
+                _check_pixels(opened.width, opened.height, name, max_pixels)
+                sizes.append(opened.width * opened.height)
+            budget.take(name, sum(sizes), count)
             result = []
-            for frame in frames:
-                _check_pixels(frame.width, frame.height, name, max_pixels)
-                frame.load()
-                result.append(to_rgb(ImageOps.exif_transpose(frame)))
-                if opened.format != "TIFF":
-                    break
+            for index in range(count):
+                opened.seek(index)
+                opened.load()
+                image = to_rgb(ImageOps.exif_transpose(opened))
+                result.append(image.copy() if image is opened else image)  # a frame of its own, not the file's cursor
             return result
     except PhotoError:
         raise
@@ -121,7 +165,7 @@ def _decode_raster(data: bytes, name: str, max_pixels: int) -> list[Image.Image]
         raise CorruptImage(f"{name}: the image is damaged or truncated ({exc}).", filename=name) from exc
 
 
-def _render_pdf(data: bytes, name: str, max_pixels: int, max_pages: int) -> list[Image.Image]:
+def _render_pdf(data: bytes, name: str, max_pixels: int, budget: Budget, max_pages: int | None = None) -> list[Image.Image]:
     import pypdfium2 as pdfium
 
     try:
@@ -131,16 +175,25 @@ def _render_pdf(data: bytes, name: str, max_pixels: int, max_pages: int) -> list
             raise EmptyDocument(f"{name}: the PDF has no pages.", filename=name) from exc
         raise CorruptImage(f"{name}: the PDF cannot be opened ({exc}).", filename=name) from exc
     try:
-        if len(pdf) == 0:
+        total = len(pdf)
+        if total == 0:
             raise EmptyDocument(f"{name}: the PDF has no pages.", filename=name)
-        if len(pdf) > max_pages:
-            raise TooManyPhotos(f"{name}: the PDF has {len(pdf)} pages; at most {max_pages} are accepted.", filename=name)
-        images = []
-        for page in pdf:
-            width, height = page.get_size()  # points
+        count = min(total, max_pages) if max_pages else total
+        if count > budget.pages:
+            raise TooManyPhotos(f"{name}: the PDF has {total} pages; at most {budget.pages} are accepted.", filename=name)
+        plan = []  # (scale, pixels) of every page, from the page sizes alone: nothing rendered yet
+        for index in range(count):
+            width, height = pdf.get_page_size(index)  # points
+            if not (width > 0 and height > 0) or not math.isfinite(width * height):
+                raise CorruptImage(f"{name}: page {index + 1} has no size ({width}x{height} points).", filename=name)
             scale = PDF_DPI / 72
             if width * height * scale * scale > max_pixels:  # a vector page is legitimate: render it smaller
-                scale = (max_pixels / max(width * height, 1.0)) ** 0.5 * 0.99
+                scale = (max_pixels / (width * height)) ** 0.5 * 0.99
+            plan.append((scale, math.ceil(width * scale) * math.ceil(height * scale)))
+        budget.take(name, sum(pixels for _, pixels in plan), count)
+        images = []
+        for index, (scale, _) in enumerate(plan):
+            page = pdf[index]
             bitmap = page.render(scale=scale)
             images.append(to_rgb(bitmap.to_pil()))
             page.close()
@@ -153,9 +206,14 @@ def _render_pdf(data: bytes, name: str, max_pixels: int, max_pages: int) -> list
         pdf.close()
 
 
-def load_photo(filename: str, data: bytes) -> list[LoadedImage]:
-    """One uploaded file as images (one per PDF page or TIFF frame), ids "img0", "img1"... in page order."""
+def load_photo(filename: str, data: bytes, *, budget: Budget | None = None, max_pages: int | None = None) -> list[LoadedImage]:
+    """One uploaded file as images (one per PDF page or TIFF frame), ids "img0", "img1"... in page order.
+
+    ``budget`` is what the request may still decode (default: a whole request's); ``max_pages`` keeps only the
+    first pages or frames (``/v1/ocr`` reads the first).
+    """
     settings = get_settings()
+    budget = budget if budget is not None else Budget.for_request(settings)
     name = safe_filename(filename)
     if not data:
         raise EmptyDocument(f"{name}: the file is empty (0 bytes).", filename=name)
@@ -170,14 +228,12 @@ def load_photo(filename: str, data: bytes) -> list[LoadedImage]:
         raise UnsupportedFileType(f"{name}: {what}; send JPEG, PNG, WebP, TIFF or PDF.", filename=name)
     digest = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
-        pages = _render_pdf(data, name, settings.max_pixels, settings.max_photos)
+        pages = _render_pdf(data, name, settings.max_pixels, budget, max_pages)
         return [
             LoadedImage(id=f"img{i}", filename=name, sha256=f"{digest}#p{i + 1}", image=img, page=i + 1)
             for i, img in enumerate(pages)
         ]
-    frames = _decode_raster(data, name, settings.max_pixels)
-    if len(frames) > settings.max_photos:
-        raise TooManyPhotos(f"{name}: {len(frames)} frames; at most {settings.max_photos} are accepted.", filename=name)
+    frames = _decode_raster(data, name, settings.max_pixels, budget, max_pages)
     if len(frames) == 1:
         return [LoadedImage(id="img0", filename=name, sha256=digest, image=frames[0], page=1)]
     return [
@@ -193,14 +249,16 @@ def load_photos(files: list[tuple[str, bytes]]) -> tuple[list[LoadedImage], list
     silently dropping the last photos could hide the one with the NPN. Pages beyond the limit
     (PDFs) are reported as a ``TooManyPhotos`` error for that file.
     """
-    limit = get_settings().max_photos
+    settings = get_settings()
+    limit = settings.max_photos
     if len(files) > limit:
         raise TooManyPhotos(f"{len(files)} files uploaded; at most {limit} photos are accepted for one product.")
+    budget = Budget.for_request(settings)  # shared by every file: the total is what memory sees
     images: list[LoadedImage] = []
     errors: list[PhotoError] = []
     for filename, data in files:
         try:
-            loaded = load_photo(filename, data)
+            loaded = load_photo(filename, data, budget=budget)
         except PhotoError as exc:
             errors.append(exc)
             continue

@@ -14,18 +14,25 @@ catalog_app = typer.Typer(help="The catalogue of analyses (an index of the objec
 
 @serve_app.command("mapi")
 def serve_mapi(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 only behind auth: set CYCLOPS_MAPI_TOKENS)."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (a non-loopback one needs CYCLOPS_MAPI_TOKENS_FILE, CYCLOPS_OIDC_JWKS or CYCLOPS_MAPI_AUTH=off)."),
     port: int | None = typer.Option(None, help="Port (default CYCLOPS_MAPI_PORT)."),
     workers: int | None = typer.Option(None, help="Processes for analyses and OCR (default CYCLOPS_MAPI_WORKERS; 0: one per core)."),
 ) -> None:
     """Run the mapi compute API."""
     import uvicorn
 
-    from cyclops.mapi.app import create_app
+    from cyclops.mapi.app import check_exposure, create_app
+    from cyclops.mapi.errors import MapiError
     from cyclops.settings import get_settings
 
     settings = get_settings()
-    uvicorn.run(create_app(settings, workers=workers), host=host, port=port or settings.mapi_port, log_level="warning")
+    try:
+        check_exposure(settings, host)  # no open mapi on a shared network by accident
+        app = create_app(settings, workers=workers)
+    except MapiError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    uvicorn.run(app, host=host, port=port or settings.mapi_port, log_level="warning")
 
 
 @serve_app.command("openapi")

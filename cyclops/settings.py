@@ -34,7 +34,16 @@ class Settings(BaseSettings):
     mongo_db: str = Field("cyclops", description="MongoDB database name for the catalogue.")
     mapi_url: str | None = Field(None, description="Base URL of a remote mapi. Unset: the pipeline runs in-process.")
     mapi_token: str | None = Field(None, description="Bearer token the client sends to mapi.")
-    mapi_tokens: str = Field("", description="Comma-separated bearer tokens mapi accepts. Empty: authentication off (loopback use only).")
+    mapi_tokens: str = Field("", description="Comma-separated bearer tokens mapi accepts, each an analyst of its own (user `token-` + 8 hex of its SHA-256). Prefer MAPI_TOKENS_FILE.")
+    mapi_tokens_file: Path | None = Field(None, description="File of mapi's bearer tokens, one per line: `token user role` (role: analyst, reviewer, admin or service; `#` starts a comment).")
+    mapi_auth: str = Field("on", description="`on`: every /v1 request needs a token or a verified JWT (with none configured, only loopback clients are served and mapi refuses a non-loopback address); `off`: no authentication, logged as a warning.")
+    oidc_jwks: str | None = Field(None, description="OIDC: URL or file of the JSON Web Key Set that signs bearer JWTs. Unset: JWTs are not accepted.")
+    oidc_issuer: str | None = Field(None, description="OIDC: the `iss` every JWT must carry (required with OIDC_JWKS).")
+    oidc_audience: str | None = Field(None, description="OIDC: the `aud` every JWT must carry (required with OIDC_JWKS).")
+    oidc_user_claim: str = Field("preferred_username", description="OIDC: the claim that names the user (falls back to `sub`).")
+    oidc_roles_claim: str = Field("roles", description="OIDC: the claim listing the user's roles (analyst, reviewer, admin, service); none: analyst.")
+    mapi_rate_limit: float = Field(5.0, description="Requests per second each identity may make to /v1 on average (token bucket); 0: no limit.")
+    mapi_rate_burst: int = Field(60, description="Requests an identity may make at once before the rate limit applies.")
     mapi_workers: int = Field(0, description="Processes for CPU-heavy work in mapi. 0: one per core.")
     mlflow_uri: str | None = Field(None, description="MLflow tracking URI. Default: sqlite:///DATA_DIR/mlflow/mlflow.db with artefacts beside it.")
     model_alias: str = Field("production", description="MLflow registry alias of the field classifier that analyses use.")
@@ -42,9 +51,15 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(40 * 1024 * 1024, description="Largest accepted photo file, in bytes.")
     max_pixels: int = Field(60_000_000, description="Largest accepted photo, in pixels (decompression-bomb guard).")
     max_photos: int = Field(12, description="Most photos accepted for one product.")
+    max_request_pixels: int = Field(150_000_000, description="Most pixels (all photos, pages and frames together) one request may decode, checked before decoding.")
+    max_request_bytes: int = Field(0, description="Largest upload request, counted as it streams (chunked too). 0: MAX_PHOTOS x MAX_FILE_BYTES + 1 MiB.")
+    max_edit_bytes: int = Field(65536, description="Largest edit value (`after`, as JSON) and edit request body, in bytes.")
+    s3_connect_timeout: float = Field(3.0, description="Seconds to connect to the object store before giving up.")
+    s3_read_timeout: float = Field(5.0, description="Seconds to wait for the object store's answer before giving up.")
     analyst: str | None = Field(None, description="Analyst name when the server gives none (no JupyterHub user).")
     workbench_port: int = Field(8866, description="Port of the Voila workbench.")
-    workbench_token: str | None = Field(None, description="Access token of the workbench. Unset: a random one, printed in the URL (none under JupyterHub).")
+    workbench_token: str | None = Field(None, description="Access token of the workbench. Unset: WORKBENCH_TOKEN_FILE, else a random one written there (none only under JupyterHub).")
+    workbench_token_file: Path | None = Field(None, description="File holding the workbench token (created, mode 600, with a random token if missing). Default: DATA_DIR/workbench-token.")
     mapi_port: int = Field(8000, description="Port of mapi.")
 
     @property
@@ -68,6 +83,14 @@ class Settings(BaseSettings):
     @property
     def accepted_tokens(self) -> set[str]:
         return {t.strip() for t in self.mapi_tokens.split(",") if t.strip()}
+
+    @property
+    def request_byte_limit(self) -> int:
+        return self.max_request_bytes or self.max_photos * self.max_file_bytes + 1024 * 1024
+
+    @property
+    def auth_off(self) -> bool:
+        return self.mapi_auth.strip().lower() in ("off", "false", "0", "no", "none")
 
 
 @lru_cache

@@ -61,11 +61,13 @@ def test_unreachable_mapi_queues_edits() -> None:
 
 def test_edit_during_s3_outage_arrives_after_it(own_s3_server, start_mapi, tmp_path) -> None:
     bucket = own_s3_server.create_bucket()
+    tokens = tmp_path / "tokens"
+    tokens.write_text("tok-0123456789abcdef ann analyst\n")  # edits are recorded under the token's user
     env = {
         "CYCLOPS_DATA_DIR": str(tmp_path / "server"),
         "CYCLOPS_STORE": f"s3://{bucket}/cyclops",
         "CYCLOPS_S3_ENDPOINT_URL": own_s3_server.endpoint,
-        "CYCLOPS_MAPI_TOKENS": "tok",
+        "CYCLOPS_MAPI_TOKENS_FILE": str(tokens),
         "CYCLOPS_MAPI_WORKERS": "-1",
     }
     settings = Settings(data_dir=tmp_path / "server", store=env["CYCLOPS_STORE"], s3_endpoint_url=own_s3_server.endpoint)
@@ -73,7 +75,7 @@ def test_edit_during_s3_outage_arrives_after_it(own_s3_server, start_mapi, tmp_p
     mapi = start_mapi(env)
     with pytest.raises(AuthError):
         MapiClient(mapi.url, token="wrong").get_analysis(aid)
-    client = MapiClient(mapi.url, token="tok", retries=2, backoff=0.05)
+    client = MapiClient(mapi.url, token="tok-0123456789abcdef", retries=2, backoff=0.05)
     assert client.get_analysis(aid).version == 0
 
     own_s3_server.stop()

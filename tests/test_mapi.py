@@ -18,7 +18,7 @@ from cyclops.settings import Settings
 
 from tests.conftest import MapiLauncher
 
-TOKEN = "s3cret-token"
+TOKEN = "s3cret-token-of-ann-0123"
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -52,9 +52,12 @@ def seed(settings: Settings, n: int) -> list[str]:
 def mapi(tmp_path_factory: pytest.TempPathFactory, lnhpd_sample):
     """One mapi for the module: token auth, tight limits, a local store, 5 seeded analyses."""
     data_dir = tmp_path_factory.mktemp("mapi-data")
+    tokens = data_dir / "tokens"
+    tokens.write_text(f"{TOKEN} ann analyst\n")
     env = {
         "CYCLOPS_DATA_DIR": str(data_dir),
-        "CYCLOPS_MAPI_TOKENS": f"other,{TOKEN}",
+        "CYCLOPS_MAPI_TOKENS": "other",
+        "CYCLOPS_MAPI_TOKENS_FILE": str(tokens),
         "CYCLOPS_MAX_PHOTOS": "2",
         "CYCLOPS_MAX_FILE_BYTES": "400000",
         "CYCLOPS_MAX_PIXELS": "2000000",
@@ -118,7 +121,7 @@ def test_edits_and_stale_version_conflict(http, mapi) -> None:
     assert first.status_code == 200 and first.json()["version"] == 1 and first.json()["fields"]["npn"]["value"] == "80099999"
     stale = http.post(f"/v1/analyses/{aid}/edits", json=Edit(analyst="bob", field="fields.npn.value", after="1", base_version=0).model_dump())
     assert stale.status_code == 409 and stale.json()["error"] == "conflict"
-    bad = http.post(f"/v1/analyses/{aid}/edits", json=Edit(analyst="bob", field="fields.nope", after="1", base_version=1).model_dump())
+    bad = http.post(f"/v1/analyses/{aid}/edits", json=Edit(analyst="ann", field="fields.nope", after="1", base_version=1).model_dump())
     assert bad.status_code == 422 and bad.json()["error"] == "invalid_path"
     edits = http.get(f"/v1/analyses/{aid}/edits").json()
     assert [(e["analyst"], e["seq"]) for e in edits] == [("ann", 1)] and edits[0]["at"]
@@ -155,18 +158,23 @@ def test_products(http, lnhpd_sample) -> None:
 def test_ocr_runs_off_the_event_loop_and_is_counted(http, mapi) -> None:
     png = label_png()
     result: dict[str, httpx.Response] = {}
-    worker = threading.Thread(target=lambda: result.setdefault("r", http.post("/v1/ocr", files={"photo": ("label.png", png)})))
+    done = threading.Event()
+
+    def post() -> None:
+        result["r"] = http.post("/v1/ocr", files={"photo": ("label.png", png)})
+        done.set()
+
+    worker = threading.Thread(target=post)
     worker.start()
-    latencies = []
-    while worker.is_alive():
-        t0 = time.perf_counter()
-        assert httpx.get(f"{mapi.url}/healthz", timeout=5).status_code == 200
-        latencies.append(time.perf_counter() - t0)
-        time.sleep(0.1)
+    answered_during_ocr = 0
+    while not done.is_set():
+        assert httpx.get(f"{mapi.url}/healthz", timeout=30).status_code == 200
+        if not done.is_set():  # answered while the OCR request was still running: the event loop was free
+            answered_during_ocr += 1
+        time.sleep(0.05)
     worker.join()
-    latencies.sort()
-    # answered throughout the OCR (seconds of work), not after it; generous bounds for 2 shared cores
-    assert len(latencies) >= 3 and latencies[len(latencies) // 2] < 0.75 and latencies[-1] < 2.5, latencies
+    # ordering, not a stopwatch: /healthz answered (several times) before the OCR job finished
+    assert answered_during_ocr >= 2
     doc = result["r"].json()
     assert result["r"].status_code == 200 and "80012345" in json.dumps(doc)
     again = http.post("/v1/ocr", files={"photo": ("label.png", png)})

@@ -2,36 +2,66 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
-import multiprocessing
 import os
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cyclops import __version__
 from cyclops.errors import CyclopsError
-from cyclops.mapi.deps import require_token
-from cyclops.mapi.errors import MapiError
+from cyclops.mapi.auth import Authenticator, AuthConfigError, RateLimiter
+from cyclops.mapi.errors import MapiError, WorkerLost
+from cyclops.mapi.guard import Guard
 from cyclops.mapi.logs import configure_logging, logger, request_id
 from cyclops.mapi.metrics import Metrics
+from cyclops.mapi.pool import WorkerPool
 from cyclops.mapi.routers import analyses, health, ocr, products
 from cyclops.mapi.service import Services, to_service_error, warm_up
 from cyclops.settings import Settings, get_settings
 
-#: multipart overhead allowed on top of the photos themselves
-_MULTIPART_SLACK = 1024 * 1024
+def _error(status: int, code: str, message: str, **extra: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status)
+def _warm(pool: WorkerPool) -> Future:
+    """Load the models in a worker, from a thread of its own (the pool may still be starting)."""
+    done: Future = Future()
+
+    def run() -> None:
+        try:
+            done.set_result(pool.submit(warm_up).result())
+        except Exception as exc:  # noqa: BLE001 - reported by /readyz
+            done.set_exception(exc)
+
+    threading.Thread(target=run, name="cyclops-warm-up", daemon=True).start()
+    return done
+
+
+def check_exposure(settings: Settings, host: str) -> None:
+    """Refuse to serve a non-loopback address with no authentication configured (``serve mapi`` calls this)."""
+    authenticator = Authenticator(settings)  # raises on unusable settings (e.g. CYCLOPS_MAPI_TOKENS=",")
+    if authenticator.off or authenticator.configured:
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise AuthConfigError(
+            f"mapi will not listen on {host} without authentication: set CYCLOPS_MAPI_TOKENS_FILE (or CYCLOPS_OIDC_JWKS), "
+            "or CYCLOPS_MAPI_AUTH=off to serve everyone on purpose"
+        )
 
 
 def create_app(settings: Settings | None = None, *, workers: int | None = None) -> FastAPI:
@@ -42,24 +72,31 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
     n = n or os.cpu_count() or 1
     metrics = Metrics()
 
+    authenticator = Authenticator(settings)  # unusable auth settings stop mapi here, before it serves anything
+    if authenticator.off:
+        logger.warning("AUTHENTICATION IS OFF (CYCLOPS_MAPI_AUTH=off): anyone who reaches mapi can read and edit every analysis")
+    elif not authenticator.configured:
+        logger.warning("no tokens configured: mapi serves loopback clients only (set CYCLOPS_MAPI_TOKENS_FILE)")
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        executor = None
+        pool = None
         if n > 0:
-            executor = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
-            app.state.services.executor = executor
-            app.state.warm = executor.submit(warm_up)
+            pool = WorkerPool(n).start()
+            app.state.services.executor = pool
+            app.state.pool = pool
+            app.state.warm = _warm(pool)
         from cyclops.retrain.registry import get_watcher
 
         watcher = get_watcher().start()  # a newly promoted model is picked up without a restart
-        logger.info("mapi started", extra={"workers": n, "store": settings.store_url,
+        logger.info("mapi started", extra={"workers": n, "store": settings.store_url, "auth": authenticator.describe(),
                                            "field_classifier": watcher.current()[1]})
         try:
             yield
         finally:
-            if executor is not None:
+            if pool is not None:
                 # wait: workers left behind by an exiting server would live on as orphans
-                executor.shutdown(wait=True, cancel_futures=True)
+                pool.shutdown(wait=True, cancel_futures=True)
 
     app = FastAPI(
         title="Cyclops mapi",
@@ -70,6 +107,8 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
     app.state.services = Services(settings, on_ocr=metrics.observe_ocr)
     app.state.metrics = metrics
     app.state.warm = None
+    app.state.pool = None
+    app.state.authenticator = authenticator
 
     def models_status() -> str:
         warm: Future | None = app.state.warm
@@ -77,23 +116,30 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
             return "loaded" if n <= 0 else "starting"
         if not warm.done():
             return "loading"
+        if isinstance(warm.exception(), WorkerLost) and app.state.pool is not None:
+            app.state.warm = _warm(app.state.pool)  # a worker died while loading: load again in the new pool
+            return "loading"
         return "loaded" if warm.exception() is None else f"failed: {warm.exception()}"
 
+    def workers_status() -> str:
+        pool: WorkerPool | None = app.state.pool
+        return "in-process" if pool is None else pool.status()
+
     app.state.models_status = models_status
+    app.state.workers_status = workers_status
+    # identity, rate limit and byte caps, before FastAPI reads a body byte (added first: runs inside `observe`)
+    app.add_middleware(Guard, settings=settings, authenticator=authenticator,
+                       limiter=RateLimiter(settings.mapi_rate_limit, settings.mapi_rate_burst))
 
     @app.middleware("http")
     async def observe(request: Request, call_next):  # type: ignore[no-untyped-def]
-        """Request id in and out, size limit, metrics and one JSON log line per request."""
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        """Request id in and out, metrics and one JSON log line per request."""
+        rid = request.headers.get("x-request-id") or ""
+        rid = rid if 0 < len(rid) <= 128 and rid.isprintable() else uuid.uuid4().hex
         token = request_id.set(rid)
         start = time.perf_counter()
         try:
-            length = int(request.headers.get("content-length") or 0)
-            limit = settings.max_photos * settings.max_file_bytes + _MULTIPART_SLACK
-            if length > limit:
-                response = _error(413, "request_too_large", f"request of {length:,} bytes is more than the limit of {limit:,}")
-            else:
-                response = await call_next(request)
+            response = await call_next(request)
             route = request.scope.get("route")
             path = getattr(route, "path", "unmatched")
             seconds = time.perf_counter() - start
@@ -110,6 +156,10 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
 
     @app.exception_handler(MapiError)
     async def service_error(request: Request, exc: MapiError) -> JSONResponse:
+        if exc.status >= 500:
+            logger.warning("service error", extra={"code": exc.code, "error": exc.message})
+            if exc.code in ("corrupt_record", "internal_error"):
+                return _error(exc.status, exc.code, exc.message, request_id=request_id.get())
         return _error(exc.status, exc.code, exc.message)
 
     @app.exception_handler(CyclopsError)
@@ -127,14 +177,24 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _error(exc.status_code, "not_found" if exc.status_code == 404 else "http_error", str(exc.detail))
 
+    @app.exception_handler(ValidationError)
+    async def corrupt_record(request: Request, exc: ValidationError) -> JSONResponse:
+        # a stored record that no longer parses; its contents stay in the log, never in the answer
+        logger.error("corrupt record", extra={"model": exc.title, "errors": exc.error_count(), "path": request.url.path})
+        rid = request_id.get()
+        return _error(500, "corrupt_record", f"a stored {exc.title} record is damaged and cannot be read; the server log has the "
+                      f"details under request id {rid}", request_id=rid)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error")
-        return _error(500, "internal_error", f"{type(exc).__name__}: {exc}")
+        rid = request_id.get()
+        return _error(500, "internal_error", f"internal error ({type(exc).__name__}); the server log has the details under "
+                      f"request id {rid}", request_id=rid)
 
     app.include_router(health.router)
     for router in (analyses.router, ocr.router, products.router):
-        app.include_router(router, dependencies=[Depends(require_token)])
+        app.include_router(router)  # authentication: Guard, before the body is read
     return app
 
 

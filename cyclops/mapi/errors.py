@@ -66,6 +66,41 @@ class StorageUnavailable(MapiError):
     status, code = 503, "storage_unavailable"
 
 
+class Forbidden(MapiError):
+    """Authenticated, but not allowed to do this (wrong role, someone else's name, a read-only part)."""
+
+    status, code = 403, "forbidden"
+
+
+class TooLarge(MapiError):
+    """A request, upload or edit over its size limit."""
+
+    status, code = 413, "request_too_large"
+
+
+class RateLimited(MapiError):
+    """Too many requests from one identity; ``retry_after`` seconds until the next is accepted."""
+
+    status, code = 429, "rate_limited"
+    retry_after: float = 1.0
+
+    def with_retry(self, seconds: float) -> RateLimited:
+        self.retry_after = seconds
+        return self
+
+
+class WorkerLost(MapiError):
+    """A worker process died (killed, out of memory) or the pool cannot start; the pool is rebuilt: retry."""
+
+    status, code = 503, "worker_lost"
+
+
+class CorruptRecord(MapiError):
+    """A stored record cannot be read; the log line with the request id has the details."""
+
+    status, code = 500, "corrupt_record"
+
+
 class ObjectExists(MapiError):
     """An append-only object was about to be rewritten."""
 
@@ -79,6 +114,7 @@ BY_STATUS: dict[int, type[MapiError]] = {
     404: NotFound,
     409: ConflictError,
     413: BadPhoto,
+    429: RateLimited,
     503: StorageUnavailable,
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -16,15 +18,22 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Models loaded and storage reachable")
+#: seconds /readyz waits for the store and the catalogue before saying they do not answer
+READY_TIMEOUT = 5.0
+
+
+@router.get("/readyz", summary="Worker pool up, models loaded, storage reachable (503 names what is not)")
 async def readyz(request: Request) -> JSONResponse:
     state = request.app.state
-    body: dict[str, object] = {"models": state.models_status()}
-    status = 200 if body["models"] == "loaded" else 503
+    body: dict[str, object] = {"workers": await run_in_threadpool(state.workers_status), "models": state.models_status()}
+    status = 200 if body["models"] == "loaded" and body["workers"] in ("ok", "in-process") else 503
     try:
-        body.update(await run_in_threadpool(state.services.ready))
+        body.update(await asyncio.wait_for(run_in_threadpool(state.services.ready), READY_TIMEOUT))
     except MapiError as exc:
         body["storage"] = exc.message
+        status = 503
+    except asyncio.TimeoutError:
+        body["storage"] = f"store {state.services.settings.store_url} or the catalogue gave no answer within {READY_TIMEOUT:g} s"
         status = 503
     body["status"] = "ready" if status == 200 else "not_ready"
     return JSONResponse(body, status_code=status)

@@ -1,0 +1,291 @@
+"""Fault injection against real mapi processes: a worker SIGKILLed mid-analysis, the main process SIGKILLed,
+a hanging object store, corrupt records, unsafe start-up settings, a chunked flood over a real socket."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cyclops.model.analysis import Analysis
+from cyclops.settings import Settings, get_settings
+from tests.conftest import MapiLauncher, free_port
+from tests.test_mapi import label_png
+
+TOKEN = "fault-token-0123456789abcdef"
+
+
+def children(pid: int) -> list[int]:
+    """Live (non-zombie) child processes of ``pid`` that are pool workers (not multiprocessing's resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == pid and fields[0] != "Z" and b"resource_tracker" not in cmdline:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_for(predicate, timeout: float, step: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+def ready(url: str) -> dict:
+    return httpx.get(f"{url}/readyz", timeout=30).json()
+
+
+@pytest.fixture()
+def mapi_env(tmp_path: Path, lnhpd_sample) -> dict[str, str]:
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"{TOKEN} ann analyst\n")
+    return {
+        "CYCLOPS_DATA_DIR": str(tmp_path / "data"),
+        "CYCLOPS_MAPI_TOKENS_FILE": str(tokens),
+        "CYCLOPS_LNHPD_DB": str(lnhpd_sample[0]),
+        "CYCLOPS_OCR_ENGINE": "tesseract",
+        "OMP_THREAD_LIMIT": "1",
+    }
+
+
+def test_worker_faults_killed_mid_analysis_idle_and_with_the_main_process(tmp_path: Path, mapi_env) -> None:
+    """SIGKILL a worker mid-analysis (503 worker_lost, then the next request works), an idle one (/readyz
+    rebuilds), then the main process (the workers exit with it)."""
+    launcher = MapiLauncher(tmp_path)
+    mapi = launcher.start({**mapi_env, "CYCLOPS_MAPI_WORKERS": "1"})
+    try:
+        assert wait_for(lambda: ready(mapi.url)["workers"] == "ok", 60)
+        [worker] = children(mapi.process.pid)
+        png = label_png((900, 300), ("Vitamin C 500 mg", "NPN 80012345"))
+        result: dict[str, httpx.Response] = {}
+        with mapi.client(TOKEN, timeout=120) as http:
+            thread = threading.Thread(target=lambda: result.setdefault("r", http.post("/v1/analyses", files=[("photos", ("a.png", png))])))
+            start = cpu_ticks(worker)
+            thread.start()
+            assert wait_for(lambda: cpu_ticks(worker) > start + 10, 30, 0.02), "the worker never started the analysis"
+            os.kill(worker, signal.SIGKILL)  # what the out-of-memory killer does, mid-analysis
+            thread.join(60)
+            lost = result["r"]
+            assert lost.status_code == 503 and lost.json()["error"] == "worker_lost", lost.text
+            again = http.post("/v1/analyses", files=[("photos", ("a.png", png))])
+            assert again.status_code == 200, again.text
+        assert ready(mapi.url)["status"] == "ready"
+        [second] = children(mapi.process.pid)
+        assert second != worker and not alive(worker)
+
+        os.kill(second, signal.SIGKILL)  # idle: nobody notices but the pool's own manager thread and /readyz
+        assert wait_for(lambda: ready(mapi.url)["status"] == "ready" and children(mapi.process.pid) not in ([], [second]), 60)
+        workers = children(mapi.process.pid)
+
+        mapi.process.send_signal(signal.SIGKILL)
+        mapi.process.wait(10)
+        assert wait_for(lambda: not any(alive(p) for p in workers), 10), [p for p in workers if alive(p)]
+    finally:
+        launcher.stop_all()
+
+
+class HangingServer:
+    """Accepts connections and never answers: an object store that hangs."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(50)
+        self.port = self.sock.getsockname()[1]
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.conns.append(conn)
+
+    def close(self) -> None:
+        self.sock.close()
+        for c in self.conns:
+            c.close()
+
+
+def test_hanging_store_gives_a_bounded_503_with_the_real_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _aws_env) -> None:
+    """/readyz and a read both answer within seconds, saying the store does not answer (not 'no bucket')."""
+    from fastapi.testclient import TestClient
+
+    from cyclops.mapi.app import create_app
+
+    server = HangingServer()
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"{TOKEN} ann analyst\n")
+    settings = Settings(data_dir=tmp_path, store="s3://bucket/cyclops", s3_endpoint_url=f"http://127.0.0.1:{server.port}",
+                        s3_read_timeout=0.5, s3_connect_timeout=0.5, mapi_tokens_file=tokens)
+    try:
+        with TestClient(create_app(settings, workers=-1)) as client:
+            t0 = time.monotonic()
+            r = client.get("/readyz")
+            readyz_seconds = time.monotonic() - t0
+            assert r.status_code == 503
+            assert "does not exist" not in r.json()["storage"] and ("no answer" in r.json()["storage"] or "read timeout" in r.json()["storage"]), r.json()
+            t0 = time.monotonic()
+            got = client.get("/v1/analyses/20260101T000000-x", headers={"Authorization": f"Bearer {TOKEN}"})
+            read_seconds = time.monotonic() - t0
+            assert got.status_code == 503 and got.json()["error"] == "storage_unavailable", got.text
+    finally:
+        server.close()
+    assert readyz_seconds < 8 and read_seconds < 15  # bounded by the timeouts (was 2 min), generous for 2 cores
+
+
+def test_corrupt_analysis_gives_a_clear_error_without_its_contents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    from fastapi.testclient import TestClient
+
+    from cyclops.mapi.app import create_app
+    from cyclops.mapi.service import Services
+
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"{TOKEN} ann analyst\n")
+    monkeypatch.setenv("CYCLOPS_MAPI_TOKENS_FILE", str(tokens))
+    get_settings.cache_clear()
+    settings = get_settings()
+    aid = "20260101T000000-corrupt"
+    Services(settings).store.put_analysis(Analysis(analysis_id=aid))
+    folder = Path(settings.store_url) / "analyses" / aid
+    for record in folder.glob("*.json"):
+        record.write_text('{"analysis_id": "SECRET-CONTENTS", "version": "not a number", "fields": [')
+    with TestClient(create_app(settings, workers=-1)) as client:
+        r = client.get(f"/v1/analyses/{aid}", headers={"Authorization": f"Bearer {TOKEN}", "X-Request-ID": "req-corrupt-1"})
+    assert r.status_code == 500 and r.json()["error"] == "corrupt_record", r.text
+    assert "SECRET" not in r.text and "req-corrupt-1" in r.json()["message"] and r.json()["request_id"] == "req-corrupt-1"
+
+
+def test_corrupt_ocr_record_is_computed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cyclops.mapi.service import Services
+    from cyclops.model.ocr import Document
+
+    monkeypatch.setenv("CYCLOPS_OCR_ENGINE", "tesseract")
+    get_settings.cache_clear()
+    services = Services(get_settings())
+    png = label_png((700, 200), ("NPN 80012345",))
+    first = services.ocr("a.png", png)
+    import hashlib
+
+    key = services.store.ocr_key(hashlib.sha256(png).hexdigest(), first.engine, first.engine_version)
+    services.store.put(key, b'{"engine": "tesseract", "pages": [ broken')
+    again = services.ocr("a.png", png)
+    assert "80012345" in again.model_dump_json()
+    assert Document.model_validate_json(services.store.get(key)).pages  # the damaged record was replaced
+
+
+@pytest.mark.parametrize(("env", "host", "message"), [
+    ({"mapi_tokens": ","}, "127.0.0.1", "holds no token"),
+    ({"mapi_tokens": " , "}, "0.0.0.0", "holds no token"),
+    ({}, "0.0.0.0", "without authentication"),
+    ({}, "10.1.2.3", "without authentication"),
+    ({"mapi_auth": "maybe"}, "127.0.0.1", "use 'on' or 'off'"),
+])
+def test_unsafe_settings_stop_mapi_from_starting(tmp_path: Path, env: dict[str, str], host: str, message: str) -> None:
+    from cyclops.mapi.app import check_exposure
+    from cyclops.mapi.auth import AuthConfigError
+
+    with pytest.raises(AuthConfigError, match=message):
+        check_exposure(Settings(data_dir=tmp_path, **env), host)
+    check_exposure(Settings(data_dir=tmp_path), "127.0.0.1")  # loopback without tokens: allowed
+    check_exposure(Settings(data_dir=tmp_path, mapi_auth="off"), "0.0.0.0")  # on purpose
+
+
+def test_serve_mapi_refuses_an_open_public_address(tmp_path: Path) -> None:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("CYCLOPS_MAPI")}
+    full.update({"CYCLOPS_DATA_DIR": str(tmp_path)})
+    proc = subprocess.run([sys.executable, "-m", "cyclops.cli", "serve", "mapi", "--host", "0.0.0.0", "--port", str(free_port()),
+                           "--workers", "-1"], env=full, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "without authentication" in proc.stderr, proc.stdout + proc.stderr
+
+
+def test_without_tokens_only_loopback_is_served_and_auth_off_warns(tmp_path: Path) -> None:
+    import logging
+
+    from fastapi.testclient import TestClient
+
+    from cyclops.mapi.app import create_app
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logging.getLogger("cyclops.mapi").addHandler(handler)
+    try:
+        with TestClient(create_app(Settings(data_dir=tmp_path), workers=-1)) as remote:  # client "testclient": not loopback
+            r = remote.get("/v1/analyses")
+            assert r.status_code == 403 and r.json()["error"] == "auth_not_configured"
+        with TestClient(create_app(Settings(data_dir=tmp_path), workers=-1), client=("127.0.0.1", 5000)) as local:
+            assert local.get("/v1/analyses").status_code == 200
+        with TestClient(create_app(Settings(data_dir=tmp_path, mapi_auth="off"), workers=-1)) as anyone:
+            assert anyone.get("/v1/analyses").status_code == 200
+    finally:
+        logging.getLogger("cyclops.mapi").removeHandler(handler)
+    assert any("AUTHENTICATION IS OFF" in r.getMessage() for r in records)
+
+
+def test_chunked_flood_over_a_real_socket_is_cut_at_the_cap(start_mapi, mapi_env, tmp_path: Path) -> None:
+    """A chunked upload without Content-Length: 413 once the cap is passed; the rest is never read or stored."""
+    cap = 2_000_000
+    mapi = start_mapi({**mapi_env, "CYCLOPS_MAPI_WORKERS": "-1", "CYCLOPS_MAX_REQUEST_BYTES": str(cap)})
+    port = int(mapi.url.rsplit(":", 1)[1])
+    sent = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall((f"POST /v1/analyses HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
+                   "Content-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n").encode())
+        head = b'--x\r\nContent-Disposition: form-data; name="photos"; filename="f.png"\r\n\r\n'
+        s.sendall(b"%x\r\n%s\r\n" % (len(head), head))
+        chunk = b"\0" * 65536
+        try:
+            while sent < 50 * cap:  # 100 MB offered
+                s.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                sent += len(chunk)
+        except OSError:  # the server stopped reading and closed: expected
+            pass
+        s.settimeout(10)
+        answer = b""
+        try:
+            while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+                part = s.recv(65536)
+                if not part:
+                    break
+                answer += part
+        except OSError:
+            pass
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"] == "request_too_large"
+    assert sent < 50 * cap  # cut off long before the whole flood
+    assert not (Path(mapi_env["CYCLOPS_DATA_DIR"]) / "store" / "photos").exists()
