@@ -92,7 +92,9 @@ class Store:
             self.fs = fsspec.filesystem(
                 "s3",
                 client_kwargs=client_kwargs,
-                config_kwargs={"connect_timeout": 3, "read_timeout": 20, "retries": {"max_attempts": 2}},
+                # bounded waits: a hanging store answers 503 in seconds, not minutes (CYCLOPS_S3_*_TIMEOUT)
+                config_kwargs={"connect_timeout": settings.s3_connect_timeout, "read_timeout": settings.s3_read_timeout,
+                               "retries": {"max_attempts": 1}},
                 skip_instance_cache=True,
                 use_listings_cache=False,
             )

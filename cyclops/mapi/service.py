@@ -8,6 +8,7 @@ runs through ``compute``: a ``ProcessPoolExecutor`` in mapi, inline in-process.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 import time
@@ -20,15 +21,16 @@ from typing import Any
 from cyclops.catalog import AnalysisPage, Catalog, open_catalog, utc_now
 from cyclops.edits import apply_edit
 from cyclops.errors import CyclopsError
-from cyclops.mapi.errors import BadPhoto, BadRequest, MapiError, NotFound
+from cyclops.mapi.errors import BadPhoto, BadRequest, CorruptRecord, MapiError, NotFound
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
 from cyclops.settings import Settings, get_settings
 from cyclops.storage import Store, check_id, open_store
 
 Photos = list[tuple[str, bytes]]
+_log = logging.getLogger("cyclops.mapi.service")
 #: photo error codes that mean "too big" (HTTP 413) rather than "unusable" (HTTP 422)
-_TOO_LARGE = {"image_too_large", "file_too_large", "too_many_photos", "request_too_large"}
+_TOO_LARGE = {"image_too_large", "file_too_large", "too_many_photos", "request_too_large", "pixel_budget_exceeded"}
 
 
 def new_analysis_id() -> str:
@@ -121,7 +123,7 @@ def run_ocr(filename: str, data: bytes, engine: str | None) -> str:
     from cyclops.ocr.cache import cached_read_upright
 
     try:
-        loaded = load.load_photo(filename, data)[0]
+        loaded = load.load_photo(filename, data, max_pages=1)[0]
         ocr_engine = get_engine(engine)
         t0 = time.perf_counter()
         page, _ = cached_read_upright(ocr_engine, loaded.image, "img0", loaded.sha256)
@@ -145,11 +147,14 @@ def analyze_into_store(
     Returns the analysis and the OCR objects written, as (sha256, engine, version, key).
     """
     check_photos(photos, settings)
-    for _, data in photos:  # photos first: an unreachable store fails before minutes of OCR
-        store.put_photo(data)
+    store.ping()  # an unreachable store fails before minutes of OCR
     analysis_json, doc_json = (compute or (lambda fn, *a: fn(*a)))(run_analysis, photos, engine, served_model_version())
     analysis = Analysis.model_validate_json(analysis_json)
     doc = Document.model_validate_json(doc_json)
+    used = {info.sha256.split("#", 1)[0] for info in analysis.images}
+    for _, data in photos:  # only photos the analysis used: a refused file is never stored
+        if hashlib.sha256(data).hexdigest() in used:
+            store.put_photo(data)
     analysis.analysis_id = new_analysis_id()
     analysis.created_at = analysis.created_at or utc_now()
     shas = {info.id: info.sha256 for info in analysis.images}
@@ -233,7 +238,15 @@ class Services:
         self.catalog.index_analysis(analysis, [], source_key)
 
     def get_analysis(self, analysis_id: str) -> Analysis:
-        return self.store.get_analysis(analysis_id)
+        try:
+            return self.store.get_analysis(analysis_id)
+        except ValueError as exc:  # pydantic's ValidationError, a JSON decode error: the record is damaged
+            from cyclops.mapi.logs import request_id
+
+            _log.error("analysis %s: stored record does not parse (%s, %s)", analysis_id, type(exc).__name__,
+                       str(exc).splitlines()[0][:200])
+            raise CorruptRecord(f"the stored analysis {analysis_id} is damaged and cannot be read; the server log has the "
+                                f"details under request id {request_id.get()}") from None
 
     def list_analyses(self, **filters: Any) -> AnalysisPage:
         return self.catalog.list_analyses(**filters)
@@ -260,18 +273,23 @@ class Services:
     def ocr(self, filename: str, data: bytes, engine: str | None = None) -> Document:
         """OCR one photo, reusing the stored result of the same photo and engine when there is one."""
         check_photos([(filename, data)], self.settings)
-        sha = self.store.put_photo(data)
+        sha = hashlib.sha256(data).hexdigest()
         from cyclops.ocr import get_engine
 
         try:
             ocr_engine = get_engine(engine)
         except CyclopsError as exc:
             raise to_service_error(exc) from None
-        cached = self.store.get_ocr(sha, ocr_engine.name, ocr_engine.version)
+        try:
+            cached = self.store.get_ocr(sha, ocr_engine.name, ocr_engine.version)
+        except ValueError as exc:  # a damaged OCR record: computed again and overwritten below
+            _log.warning("OCR record of %s is damaged (%s); computing it again", sha, type(exc).__name__)
+            cached = None
         if cached is not None:
             self.on_ocr(0.0, True)
             return cached
         doc = Document.model_validate_json(self.compute(run_ocr, filename, data, engine))
+        self.store.put_photo(data)  # after the photo was read: a refused file is never stored
         key = self.store.put_ocr(sha, doc)
         self.catalog.index_ocr(sha, doc.engine, doc.engine_version, key)
         self.on_ocr(doc.seconds, False)
@@ -298,12 +316,49 @@ class Services:
     # --- health ---
 
     def ready(self) -> dict[str, str]:
-        """Storage and catalogue reachable (raises ``StorageUnavailable`` otherwise)."""
-        self.store.ping()
+        """Storage and catalogue reachable (raises ``StorageUnavailable`` naming the real reason otherwise)."""
+        probe_store(self.store)
         self.catalog.ping()
         if self._db is None and not self.settings.lnhpd_path.is_file():
             raise MapiError(f"no LNHPD database at {self.settings.lnhpd_path}", code="lnhpd_missing", status=503)
         return {"store": self.store.url, "catalog": repr(self.catalog), "lnhpd": str(self.settings.lnhpd_path)}
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong talking to a store, in words (timeouts and refusals told apart)."""
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 5:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    names = " ".join(type(e).__name__ for e in chain)
+    text = " ".join(str(e) for e in chain)
+    if "ConnectTimeout" in names or "Connect timeout" in text:
+        return "connecting timed out"
+    if "ReadTimeout" in names or "Read timeout" in text or "TimeoutError" in names:
+        return "it accepted the connection but gave no answer in time (read timeout)"
+    if "EndpointConnectionError" in names or "ConnectionRefused" in names or "Connection refused" in text:
+        return "connection refused"
+    if "NoCredentials" in names:
+        return "no credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+def probe_store(store: Store) -> None:
+    """Raise ``StorageUnavailable`` saying why the store cannot be used: missing bucket, denied, timeout, refused."""
+    from cyclops.mapi.errors import StorageUnavailable
+
+    if store.protocol not in ("s3", "s3a"):
+        store.ping()
+        return
+    bucket = store.root.split("/", 1)[0]
+    try:
+        store.fs.call_s3("head_bucket", Bucket=bucket)
+    except FileNotFoundError:
+        raise StorageUnavailable(f"store {store.url}: bucket {bucket} does not exist") from None
+    except PermissionError:
+        raise StorageUnavailable(f"store {store.url}: access to bucket {bucket} is denied (check the keys)") from None
+    except Exception as exc:  # noqa: BLE001 - every other failure is "unreachable", with its reason
+        raise StorageUnavailable(f"store {store.url} unreachable: {_reason(exc)}") from None
 
 
 def source_key_of(photos: Photos) -> str:
