@@ -25,21 +25,44 @@ class Canvas:
     def size(self) -> tuple[int, int]:
         return self.image.size
 
-    def words(self, x: float, y: float, text: str, font: ImageFont.FreeTypeFont, fill: Colour) -> tuple[list[TruthWord], float]:
-        """Draw ``text`` word by word from (x, y) (top of the font's ascent); return word boxes and the end x."""
+    def words(
+        self, x: float, y: float, text: str, font: ImageFont.FreeTypeFont, fill: Colour, stroke: tuple[int, Colour] | None = None
+    ) -> tuple[list[TruthWord], float]:
+        """Draw ``text`` word by word from (x, y) (top of the font's ascent); return word boxes and the end x.
+
+        ``stroke`` (width, colour) draws outlined letters; the boxes then include the outline."""
         out: list[TruthWord] = []
         space = self.draw.textlength(" ", font=font)
+        extra = {"stroke_width": stroke[0], "stroke_fill": stroke[1]} if stroke else {}
         for word in text.split():
-            self.draw.text((x, y), word, font=font, fill=fill)
-            x0, y0, x1, y1 = self.draw.textbbox((x, y), word, font=font)
+            self.draw.text((x, y), word, font=font, fill=fill, **extra)
+            bbox_extra = {"stroke_width": stroke[0]} if stroke else {}
+            x0, y0, x1, y1 = self.draw.textbbox((x, y), word, font=font, **bbox_extra)
             out.append(TruthWord(text=word, polygon=rect(x0, y0, x1, y1)))
-            x += self.draw.textlength(word, font=font) + space
+            x += self.draw.textlength(word, font=font) + space + (2 * stroke[0] if stroke else 0)
         return out, x - space
 
-    def line(self, x: float, y: float, text: str, font, fill: Colour, label: str, language: str | None) -> TruthLine | None:
+    def line(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        font,
+        fill: Colour,
+        label: str,
+        language: str | None,
+        stroke: tuple[int, Colour] | None = None,
+    ) -> TruthLine | None:
         """Draw one line of words and record it."""
-        words, _ = self.words(x, y, text, font, fill)
+        words, _ = self.words(x, y, text, font, fill, stroke)
         return self._record(words, label, language)
+
+    def paste(self, other: Canvas, x: int, y: int) -> None:
+        """Paste another canvas at (x, y) and take over its lines, moved with it."""
+        self.image.paste(other.image, (x, y))
+        for line in other.lines:
+            moved = [w.model_copy(update={"polygon": [(px + x, py + y) for px, py in w.polygon]}) for w in line.words]
+            self.lines.append(line.model_copy(update={"words": moved, "polygon": [(px + x, py + y) for px, py in line.polygon]}))
 
     def leader_line(
         self, x: float, y: float, width: float, left: str, right: str, font, fill: Colour, label: str, dots: bool = True

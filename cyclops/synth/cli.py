@@ -7,7 +7,20 @@ from typing import Annotated
 
 import typer
 
-from cyclops.synth.config import FAMILIES, SynthConfig
+from cyclops.synth.config import FAMILIES, SIZES, Realism, SynthConfig
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """ "12mp" -> (4000, 3000); "2000x1500" -> (2000, 1500)."""
+    key = text.strip().lower()
+    if key in SIZES:
+        return SIZES[key]
+    parts = key.split("x")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        w, h = int(parts[0]), int(parts[1])
+        if 400 <= w <= 6000 and 300 <= h <= 6000:
+            return w, h
+    raise ValueError(f"unknown size {text!r}: use {', '.join(SIZES)} or WIDTHxHEIGHT (400-6000 x 300-6000)")
 
 
 def synth(
@@ -19,6 +32,17 @@ def synth(
         float, typer.Option("--violation-rate", min=0.0, max=1.0, help="Share of products with one injected compliance problem.")
     ] = 0.0,
     family: Annotated[str, typer.Option("--family", help=f"Layout family: {', '.join(FAMILIES)}.")] = "base",
+    realistic: Annotated[
+        bool,
+        typer.Option(
+            "--realistic",
+            help="Photos closer to inspectors' phone photos: package in a hand or on a shelf among other products, "
+            "glare spots, fingers over the label, US Supplement Facts panels (with blends), stylised product names.",
+        ),
+    ] = False,
+    size: Annotated[
+        str, typer.Option("--size", help=f"Photo size: {', '.join(SIZES)} or WIDTHxHEIGHT (12mp = 4000x3000).")
+    ] = "default",
     preview: Annotated[bool, typer.Option("--preview", help="Also write DIR/preview.png with the truth boxes.")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
@@ -29,7 +53,18 @@ def synth(
 
     if family not in FAMILIES:
         raise typer.BadParameter(f"unknown family {family!r}; choose one of {', '.join(FAMILIES)}", param_hint="--family")
-    config = SynthConfig(clean=clean, violation_rate=violation_rate, family=family)
+    try:
+        width, height = parse_size(size)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--size") from exc
+    config = SynthConfig(
+        clean=clean,
+        violation_rate=violation_rate,
+        family=family,
+        width=width,
+        height=height,
+        realism=Realism.preset() if realistic else Realism(),
+    )
     try:
         truths = write_dataset(out, n, seed, config=config, progress=progress)
     except ModuleNotFoundError as exc:

@@ -35,6 +35,54 @@ class DegradationProbabilities(BaseModel):
 
 DEGRADATIONS: tuple[str, ...] = tuple(DegradationProbabilities.model_fields)
 
+#: photo sizes by name for ``cyclops synth --size`` (width x height before any 90-degree turn)
+SIZES: dict[str, tuple[int, int]] = {
+    "default": (1600, 1200),
+    "12mp": (4000, 3000),
+    "12mp-portrait": (3000, 4000),
+}
+
+CONTAINERS: tuple[str, ...] = ("bottle", "pouch", "tub")
+
+
+class Realism(BaseModel):
+    """Scenes and label styles closer to inspectors' phone photos (issue 12, section 4). All 0: off.
+
+    With every probability at 0 (the default) the generator draws no extra random number, so the existing
+    benchmarks and seeds give the same bytes. ``preset()`` is what ``cyclops synth --realistic`` turns on.
+    Decisions are drawn from a random stream of their own (seeded from the product seed)."""
+
+    hand: float = Field(0.0, ge=0, le=1, description="Photo of the package held in a hand (forearm behind, fingers in front).")
+    shelf: float = Field(
+        0.0, ge=0, le=1, description="Package standing on a shelf among other products with text in other orientations."
+    )
+    fingers_over_text: float = Field(
+        0.0, ge=0, le=1, description="In a hand photo, fingers reach over the label; words they hide leave the truth."
+    )
+    glare_spots: float = Field(
+        0.0, ge=0, le=1, description="Sharp bright elliptical highlights on the package; words they wash out leave the truth."
+    )
+    supplement_facts: float = Field(
+        0.0, ge=0, le=1, description="Medicinal ingredients printed as a US 'Supplement Facts' panel."
+    )
+    blend: float = Field(
+        0.0, ge=0, le=1, description="In a Supplement Facts panel, a proprietary blend (total amount, members listed)."
+    )
+    stylised_front: float = Field(
+        0.0, ge=0, le=1, description="Front with a large stylised product name, brand above, flavour/count below."
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return any(getattr(self, name) > 0 for name in type(self).model_fields)
+
+    @classmethod
+    def preset(cls) -> Realism:
+        """The mix of ``--realistic``: most photos hand-held or on a shelf, many US panels and stylised fronts."""
+        return cls(
+            hand=0.45, shelf=0.35, fingers_over_text=0.6, glare_spots=0.4, supplement_facts=0.4, blend=0.5, stylised_front=0.7
+        )
+
 
 class SynthConfig(BaseModel):
     """Everything that shapes a synthetic product besides its licence and seed."""
@@ -46,6 +94,9 @@ class SynthConfig(BaseModel):
     family: Literal["base", "compact"] = "base"
     degradations: DegradationProbabilities = Field(default_factory=DegradationProbabilities)
     vertical_npn: float = Field(0.2, ge=0, le=1, description="Share of fronts with the NPN printed along an edge.")
+    realism: Realism = Field(
+        default_factory=Realism, description="Hand/shelf scenes, glare, fingers, US panels, stylised fronts."
+    )
 
     def probability(self, name: str) -> float:
         """Probability of one degradation, 0 when ``clean``."""

@@ -52,6 +52,28 @@ class IngredientRow:
 
 
 @dataclass
+class Blend:
+    """A proprietary blend of a US Supplement Facts panel: one row with the total amount, its members listed below."""
+
+    name: str
+    members: list[int]  # indices into LabelContent.ingredients, in printed order
+    quantity: float
+    unit: str
+
+
+@dataclass
+class FactsPanel:
+    """A US "Supplement Facts" panel printed instead of the Canadian medicinal-ingredient list."""
+
+    serving: str  # "1 Tablet"
+    servings: str  # "120"
+    dv: dict[int, str]  # ingredient index -> the % Daily Value column ("125%" or the marker)
+    marker: str  # "†" or "**": the sign of "Daily Value not established"
+    calories: int | None = None
+    blend: Blend | None = None
+
+
+@dataclass
 class LabelContent:
     npn: str | None
     npn_prefix: str  # "NPN" or "DIN-HM"
@@ -69,6 +91,7 @@ class LabelContent:
     uses: list[Statement] = field(default_factory=list)
     directions: list[Statement] = field(default_factory=list)
     cautions: list[Statement] = field(default_factory=list)
+    facts: FactsPanel | None = None  # set by cyclops.synth.facts when the label carries a US panel
 
     def count_text(self) -> str:
         """The front's "120 Tablets / Comprimés" (bulk forms: "250 g Powder / Poudre")."""
@@ -84,7 +107,7 @@ class LabelContent:
                 out += [{"text": s.fr, "language": "fr"}] if s.fr else []
             return out
 
-        return {
+        out: dict[str, object] = {
             "npn": self.npn,
             "npn_legible": bool(self.npn) and npn_legible,
             "npn_prefix": self.npn_prefix,
@@ -95,15 +118,37 @@ class LabelContent:
             "company_address": self.address,
             "dosage_form": self.dosage_form,
             "net_quantity": self.net_quantity,
-            "medicinal_ingredients": [
-                {"name": i.name, "name_fr": i.name_fr, "quantity": i.quantity, "unit": i.unit, "potency": i.potency}
-                for i in self.ingredients
-            ],
+            "medicinal_ingredients": self._printed_ingredients(),
             "non_medicinal_ingredients": list(self.non_medicinal),
             "recommended_uses": statements(self.uses),
             "directions": statements(self.directions),
             "cautions": statements(self.cautions),
         }
+        if self.facts is not None:
+            out["ingredient_panel"] = "supplement_facts"
+        return out
+
+    def _printed_ingredients(self) -> list[dict[str, object]]:
+        """One dict per printed ingredient; a blend is one entry with its total amount and its members as ``parts``."""
+        blend = self.facts.blend if self.facts else None
+        out: list[dict[str, object]] = []
+        for k, i in enumerate(self.ingredients):
+            if blend and k in blend.members:
+                if k == blend.members[0]:
+                    parts = [{"name": self.ingredients[m].name, "quantity": None, "unit": None} for m in blend.members]
+                    out.append(
+                        {
+                            "name": blend.name,
+                            "name_fr": blend.name,
+                            "quantity": blend.quantity,
+                            "unit": blend.unit,
+                            "potency": None,
+                            "parts": parts,
+                        }
+                    )
+                continue
+            out.append({"name": i.name, "name_fr": i.name_fr, "quantity": i.quantity, "unit": i.unit, "potency": i.potency})
+        return out
 
 
 def _digits(text: str) -> str:

@@ -31,6 +31,8 @@ class Shot:
     lines: list[TruthLine]
     degradations: dict[str, object] = field(default_factory=dict)
     rotation: int = 0  # degrees clockwise that make the text upright again
+    # text of other products in the scene (shelf, background): moved with the pixels, never part of the truth lines
+    background: list[TruthLine] = field(default_factory=list)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -197,8 +199,13 @@ def place(
 def crop_box(shot: Shot, box: tuple[int, int, int, int]) -> Shot:
     x0, y0, x1, y1 = box
     image = np.ascontiguousarray(shot.image[y0:y1, x0:x1])
-    moved = map_lines(shot.lines, lambda p: p - np.array([x0, y0], dtype=np.float64))
-    return Shot(image, keep_inside(moved, x1 - x0, y1 - y0), dict(shot.degradations), shot.rotation)
+
+    def shift(p: np.ndarray) -> np.ndarray:
+        return p - np.array([x0, y0], dtype=np.float64)
+
+    moved = map_lines(shot.lines, shift)
+    back = keep_inside(map_lines(shot.background, shift), x1 - x0, y1 - y0) if shot.background else []
+    return Shot(image, keep_inside(moved, x1 - x0, y1 - y0), dict(shot.degradations), shot.rotation, back)
 
 
 def _npn_words(shot: Shot) -> list[Polygon]:
@@ -254,7 +261,8 @@ def downscale(shot: Shot, rng: random.Random) -> tuple[Shot, dict]:
     nw, nh = round(w * factor), round(h * factor)
     image = cv2.resize(shot.image, (nw, nh), interpolation=cv2.INTER_AREA)
     s = np.array([nw / w, nh / h])
-    return Shot(image, map_lines(shot.lines, lambda p: p * s), dict(shot.degradations), shot.rotation), {
+    back = map_lines(shot.background, lambda p: p * s) if shot.background else []
+    return Shot(image, map_lines(shot.lines, lambda p: p * s), dict(shot.degradations), shot.rotation, back), {
         "factor": round(factor, 4),
         "size": [nw, nh],
     }
@@ -270,7 +278,10 @@ def rotate90(shot: Shot, degrees_cw: int) -> Shot:
         270: lambda p: np.stack([p[:, 1], w - p[:, 0]], axis=1),
     }
     image = np.ascontiguousarray(cv2.rotate(shot.image, codes[degrees_cw]))
-    return Shot(image, map_lines(shot.lines, maps[degrees_cw]), dict(shot.degradations), (shot.rotation + 360 - degrees_cw) % 360)
+    back = map_lines(shot.background, maps[degrees_cw]) if shot.background else []
+    return Shot(
+        image, map_lines(shot.lines, maps[degrees_cw]), dict(shot.degradations), (shot.rotation + 360 - degrees_cw) % 360, back
+    )
 
 
 # ---------------------------------------------------------------- photometric

@@ -14,7 +14,8 @@ from cyclops.model.truth import TruthLine
 from cyclops.synth import text as wording
 from cyclops.synth.canvas import Canvas, Colour, wrap
 from cyclops.synth.content import LabelContent
-from cyclops.synth.fonts import FontFamily, font, pick_family
+from cyclops.synth.facts import draw_panel
+from cyclops.synth.fonts import FontFamily, available_families, font, pick_family
 
 BACKGROUNDS: tuple[Colour, ...] = (
     (255, 255, 255),
@@ -135,6 +136,105 @@ def front_face(content: LabelContent, style: Style, rng: random.Random, vertical
     return Face("front", c, has_npn=has_npn)
 
 
+#: a flavour line for the forms that have one (printed under the name on stylised fronts)
+FLAVOURS: tuple[str, ...] = ("Natural Orange Flavour", "Mixed Berry Flavour", "Lemon Flavour", "Unflavoured", "Cherry Flavour")
+FLAVOURED_FORMS = ("chewable tablet", "gummy", "liquid", "powder", "lozenge", "drops")
+SLOGANS: tuple[str, ...] = (
+    "Non-GMO · Gluten Free",
+    "Extra Strength",
+    "Clinically Studied Dose",
+    "Vegan · Sans OGM",
+    "Since 1987",
+)
+
+
+def stylised_front_face(content: LabelContent, style: Style, rng: random.Random, vertical_npn: bool) -> Face:
+    """A front like store packaging: brand line above a large bold product name (condensed, outlined, reversed
+    out of a colour band or shadowed, one or two lines), then a flavour/slogan/count line (truth: brand, then
+    product_name, then other)."""
+    w, h = style.size
+    m = style.margin
+    kind = rng.choice(("solid", "outlined", "reverse", "shadow"))
+    narrow = [f for f in available_families() if "Condensed" in f.name or "Narrow" in f.name]
+    family = rng.choice(narrow) if narrow and rng.random() < 0.5 else style.family
+    upper_name = rng.random() < 0.35
+    upper_brand = rng.random() < 0.5
+    centred = rng.random() < 0.5
+    second_smaller = rng.random() < 0.4
+    flavour = rng.choice(FLAVOURS) if content.form.en_singular in FLAVOURED_FORMS else None
+    slogan = rng.choice(SLOGANS) if rng.random() < 0.5 else None
+    brand_scale = rng.uniform(1.3, 1.8)
+    right_pad = 110 if vertical_npn else m
+    avail = w - m - right_pad
+    name_text = content.product_name.upper() if upper_name else content.product_name
+    npn_font = style.bold(rng.uniform(1.1, 1.35))
+    bottom = h - m - (40 + npn_font.size if content.npn and not vertical_npn else 0) - 20
+    decorate_seed = rng.getrandbits(32)
+
+    def x_for(c: Canvas, text: str, f) -> float:
+        return m + (avail - c.text_width(text, f)) / 2 if centred else m
+
+    scale = 5.2
+    while True:
+        c = Canvas(w, h, style.background)
+        _decorate(c, style, random.Random(decorate_seed), (w // 2 + 80, h - m - 200, w - m - 130, h - m))
+        y = m + 30
+        bfont = style.bold(brand_scale)
+        brand = content.brand.upper() if upper_brand else content.brand
+        c.line(x_for(c, brand, bfont), y, brand, bfont, style.accent, "brand", None)
+        y += round(bfont.size * 1.5)
+        nfont = font(family.bold, max(8, round(style.body * scale)))
+        lines = wrap(name_text, nfont, avail, c)
+        fits = len(lines) <= 2 and all(c.text_width(t, nfont) <= avail for t in lines)
+        if not fits and scale > 2.4:
+            scale -= 0.3
+            continue
+        lines = lines[:3]
+        if kind == "reverse":
+            band_h = sum(round(nfont.size * 1.18) for _ in lines) + nfont.size // 3
+            c.draw.rectangle((0, y - nfont.size // 6, w, y + band_h), fill=style.accent)
+        for k, text in enumerate(lines):
+            f = nfont
+            if k == 1 and second_smaller and len(lines) == 2:
+                f = font(family.bold, max(8, round(nfont.size * 0.68)))
+            x = x_for(c, text, f)
+            if kind == "solid":
+                c.line(x, y, text, f, style.ink, "product_name", None)
+            elif kind == "outlined":
+                c.line(x, y, text, f, style.background, "product_name", None, stroke=(max(2, f.size // 22), style.ink))
+            elif kind == "reverse":
+                c.line(x, y, text, f, (255, 255, 255), "product_name", None)
+            else:  # shadow: an offset copy in the accent colour, not recorded (it is not a second line of text)
+                off = max(2, f.size // 24)
+                c.draw.text((x + off, y + off), text, font=f, fill=style.accent)
+                c.line(x, y, text, f, style.ink, "product_name", None)
+            y += round(f.size * 1.18)
+        y += 14
+        if content.product_name_fr and content.product_name_fr.casefold() != content.product_name.casefold():
+            fr_font = style.regular(1.3)
+            for text in wrap(content.product_name_fr, fr_font, avail, c)[:2]:
+                c.line(x_for(c, text, fr_font), y, text, fr_font, style.ink, "product_name", "fr")
+                y += round(fr_font.size * 1.2)
+        y += 16
+        small = style.bold(1.15)
+        for text in (flavour, slogan, content.count_text()):
+            if text:
+                c.line(x_for(c, text, small), y, text, small, style.accent if text == slogan else style.ink, "other", None)
+                y += round(small.size * 1.35)
+        if y <= bottom or scale <= 2.0:
+            break
+        scale -= 0.3
+    has_npn = False
+    if content.npn:
+        npn_text = f"{content.npn_prefix} {content.npn}"
+        if vertical_npn:
+            c.vertical_line(w - m - sum(npn_font.getmetrics()), h - m - 20, npn_text, npn_font, style.ink, "npn")
+        else:
+            c.line(m, h - m - 40 - npn_font.size, npn_text, npn_font, style.ink, "npn", None)
+        has_npn = True
+    return Face("front", c, has_npn=has_npn)
+
+
 @dataclass
 class Para:
     """A paragraph to flow: wrapped to its column; ``right`` makes it a name/amount row."""
@@ -200,6 +300,20 @@ class _Flow:
             bottom = max(bottom, self._draw_column(col, x, top, col_w))
         self.y = bottom + self.style.body * 0.4
 
+    def add_canvas(self, block: Canvas) -> None:
+        """Place a pre-drawn block (a Supplement Facts panel) at the left margin, on a new face if it does not fit."""
+        w, h = self.style.size
+        m = self.style.margin
+        bw, bh = block.size
+        if bh > h - 2 * m - 20 or bw > w - 2 * m:
+            raise OverflowError("a panel is larger than a face")
+        if self.y + bh > h - m and self.y > m + 20 + 1:
+            if len(self.faces) >= MAX_FACES:
+                raise OverflowError("label content does not fit on the faces")
+            self.new_face()
+        self.canvas.paste(block, m, round(self.y))
+        self.y += bh + self.style.body * 0.8
+
     def _draw_column(self, paras: list[Para], x: float, y: float, width: float) -> float:
         c = self.canvas
         lh = self.style.body * 1.3
@@ -247,14 +361,28 @@ def info_faces(content: LabelContent, style: Style, rng: random.Random) -> list[
     if fam == "compact":
         head = f"{wording.heading('medicinal', fam, 'en')} / {wording.heading('medicinal', fam, 'fr')}"
     rows = [Para(head, "other", None, bold=True, gap=0.1)]
-    for ing in content.ingredients:
+    if content.facts is not None:  # a US "Supplement Facts" panel instead of the list (cyclops/synth/facts.py)
+        rows = []
+        w = style.size[0] - 2 * style.margin
+        paper = (255, 255, 255) if rng.random() < 0.5 else style.background
+        panel = draw_panel(
+            content,
+            round(w * rng.uniform(0.58, 0.78)),
+            style.body,
+            lambda scale, bold: style.bold(scale) if bold else style.regular(scale),
+            style.ink,
+            paper,
+        )
+        flow.add_canvas(panel)
+    for ing in content.ingredients if content.facts is None else ():
         if fam == "compact":  # amount first, no leader
             rows.append(Para(f"{ing.amount_text()} {ing.label_name()}", "medicinal_ingredient", None, gap=0.05))
         elif style.leaders or rng.random() < 0.5:
             rows.append(Para(ing.label_name(), "medicinal_ingredient", None, right=ing.amount_text(), gap=0.05))
         else:
             rows.append(Para(f"{ing.label_name()} {ing.amount_text()}", "medicinal_ingredient", None, gap=0.05))
-    flow.add([rows])
+    if rows:
+        flow.add([rows])
 
     sections = [
         ("uses", "recommended_use", content.uses),
@@ -287,10 +415,17 @@ def info_faces(content: LabelContent, style: Style, rng: random.Random) -> list[
     return flow.faces
 
 
-def compose_faces(content: LabelContent, rng: random.Random, layout_family: str, vertical_npn: bool) -> list[Face]:
-    """All faces of one package; the body size shrinks until the content fits on ``MAX_FACES`` faces."""
+def compose_faces(
+    content: LabelContent, rng: random.Random, layout_family: str, vertical_npn: bool, stylised: random.Random | None = None
+) -> list[Face]:
+    """All faces of one package; the body size shrinks until the content fits on ``MAX_FACES`` faces.
+
+    ``stylised``: draw a stylised front (large product name) with the choices taken from this random stream."""
     style = pick_style(rng, layout_family)
-    front = front_face(content, style, rng, vertical_npn)
+    if stylised is not None:
+        front = stylised_front_face(content, style, stylised, vertical_npn)
+    else:
+        front = front_face(content, style, rng, vertical_npn)
     while True:
         try:
             return [front, *info_faces(content, style, rng)]

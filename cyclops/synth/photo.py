@@ -21,6 +21,11 @@ def _happens(name: str, config: SynthConfig, rng: random.Random) -> bool:
 
 def photograph(faces: list[Face], config: SynthConfig, rng: random.Random, *, cut_npn: bool = False) -> Shot:
     """Compose ``faces`` side by side in one photo and degrade it; every applied step is recorded with its parameters."""
+    return finish(compose(faces, config, rng), config, rng, cut_npn=cut_npn)
+
+
+def compose(faces: list[Face], config: SynthConfig, rng: random.Random) -> Shot:
+    """``faces`` side by side on a table, with curvature, skew and perspective as drawn."""
     w, h = config.width, config.height
     photo = degrade.background(w, h, rng)
     done: dict[str, object] = {}
@@ -46,8 +51,11 @@ def photograph(faces: list[Face], config: SynthConfig, rng: random.Random, *, cu
         done["skew"] = [{"angle_deg": p["angle_deg"]} for p in placements]
     if perspective:
         done["perspective"] = [{"corner_jitter": p["corner_jitter"]} for p in placements]
-    shot = Shot(photo, degrade.keep_inside(lines, w, h), done)
+    return Shot(photo, degrade.keep_inside(lines, w, h), done)
 
+
+def finish(shot: Shot, config: SynthConfig, rng: random.Random, *, cut_npn: bool = False) -> Shot:
+    """The camera-order steps after composition: crop, NPN cut, low resolution, blur, glare, noise, 90-degree turn."""
     if _happens("crop", config, rng) and (res := degrade.edge_crop(shot, rng)) is not None:
         shot, shot.degradations["crop"] = res[0], res[1]
     if cut_npn and (res := degrade.npn_cut(shot, rng)) is not None:

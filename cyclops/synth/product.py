@@ -9,7 +9,9 @@ from cyclops.model.truth import ProductTruth, TruthImage
 from cyclops.synth.config import SynthConfig
 from cyclops.synth.content import build_content
 from cyclops.synth.faces import compose_faces
+from cyclops.synth.facts import make_facts
 from cyclops.synth.photo import _happens, encode, photograph
+from cyclops.synth.scenes import distractor_record, photograph_scene
 from cyclops.synth.violations import inject
 
 
@@ -28,8 +30,19 @@ def synthesize_product(
     violations = inject(content, rng) if rng.random() < config.violation_rate else []
     cut_npn = bool(content.npn) and _happens("npn_cut", config, rng)
     vertical = not cut_npn and rng.random() < config.vertical_npn
+    # realism (hand/shelf scenes, US panels, stylised fronts) draws from a stream of its own, and only when on,
+    # so the default generator gives the same bytes as before it existed
+    real = config.realism if config.realism.enabled else None
+    real_rng = random.Random(f"realism:{seed}") if real else None
+    stylised = None
+    if real and real_rng:
+        if real_rng.random() < real.supplement_facts:
+            mismatch = any(v.code == "QUANTITY_MISMATCH" for v in violations)  # keep an edited amount visible
+            content.facts = make_facts(content, real_rng, blend=not mismatch and real_rng.random() < real.blend)
+        if real_rng.random() < real.stylised_front:
+            stylised = random.Random(real_rng.getrandbits(64))
     try:
-        faces = compose_faces(content, rng, config.family, vertical)
+        faces = compose_faces(content, rng, config.family, vertical, stylised=stylised)
     except OverflowError as exc:
         raise SynthError(f"licence {en.licence.licence_number}: label text does not fit on the package ({exc})") from exc
 
@@ -44,7 +57,13 @@ def synthesize_product(
     npn_legible = True
     for group in groups:
         image_id = "_".join(f.id for f in group)
-        shot = photograph(group, config, rng, cut_npn=cut_npn and any(f.has_npn for f in group))
+        group_cut = cut_npn and any(f.has_npn for f in group)
+        if real_rng is not None:
+            shot = photograph_scene(group, config, rng, real_rng, cut_npn=group_cut)
+            if shot.background:
+                shot.degradations["scene"]["distractor_lines"] = distractor_record(shot.background)
+        else:
+            shot = photograph(group, config, rng, cut_npn=group_cut)
         if "npn_cut" in shot.degradations:
             npn_legible = False
         data, ext = encode(shot, config, rng)
