@@ -56,6 +56,13 @@ class Realism(BaseModel):
     shelf: float = Field(
         0.0, ge=0, le=1, description="Package standing on a shelf among other products with text in other orientations."
     )
+    turned: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="In a hand or shelf photo, the package lies or is held on its side: label text at 90/270 "
+        "degrees while the background stays upright.",
+    )
     fingers_over_text: float = Field(
         0.0, ge=0, le=1, description="In a hand photo, fingers reach over the label; words they hide leave the truth."
     )
@@ -80,7 +87,14 @@ class Realism(BaseModel):
     def preset(cls) -> Realism:
         """The mix of ``--realistic``: most photos hand-held or on a shelf, many US panels and stylised fronts."""
         return cls(
-            hand=0.45, shelf=0.35, fingers_over_text=0.6, glare_spots=0.4, supplement_facts=0.4, blend=0.5, stylised_front=0.7
+            hand=0.45,
+            shelf=0.35,
+            turned=0.25,
+            fingers_over_text=0.6,
+            glare_spots=0.4,
+            supplement_facts=0.4,
+            blend=0.5,
+            stylised_front=0.7,
         )
 
 

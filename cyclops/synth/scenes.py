@@ -213,7 +213,7 @@ def _shelf(w: int, h: int, rng: random.Random, floor: float) -> tuple[np.ndarray
         while x < w:
             bw = round(w * rng.uniform(0.09, 0.2))
             bh = round(bw * rng.uniform(1.2, 2.0))
-            turn = rng.choices((0, 90, 180, 270), weights=(3, 3, 1, 3))[0]
+            turn = rng.choices((0, 90, 180, 270), weights=(4, 2, 1, 2))[0]
             box = _distractor(rng, bw, bh)
             if turn:
                 box = degrade.rotate90(box, turn)
@@ -529,6 +529,14 @@ def photograph_scene(
 
     container = real_rng.choice(CONTAINERS)
     pixels, alpha, lines, pkg = _package(faces, container, real_rng)
+    # the package lying on its side on the shelf, or held sideways to read a side panel: the label's text runs at
+    # 90/270 degrees while the shelf and the other products stay upright (the photo's ``rotation`` follows the label)
+    turn = real_rng.choice((90, 270)) if real_rng.random() < real.turned else 0
+    if turn:
+        turned = degrade.rotate90(Shot(pixels, lines), turn)
+        pixels, lines = turned.image, turned.lines
+        alpha = np.ascontiguousarray(cv2.rotate(alpha, cv2.ROTATE_90_CLOCKWISE if turn == 90 else cv2.ROTATE_90_COUNTERCLOCKWISE))
+        pkg["turned_deg_clockwise"] = turn
     ph, pw = pixels.shape[:2]
     scene: dict = {"kind": kind, **pkg}
     background: list[TruthLine] = []
@@ -595,7 +603,9 @@ def photograph_scene(
         if spots:
             lines, gone, hidden = occlude(lines, cover, GLARE_CORE)
             done["glare_spots"] = {"spots": spots, "hidden_words": hidden, "hidden_lines": gone}
-    shot = Shot(photo, degrade.keep_inside(lines, w, h), done, background=degrade.keep_inside(background, w, h))
+    shot = Shot(
+        photo, degrade.keep_inside(lines, w, h), done, (360 - turn) % 360, background=degrade.keep_inside(background, w, h)
+    )
     return finish(shot, config, rng, cut_npn=cut_npn)
 
 
