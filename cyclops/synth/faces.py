@@ -190,9 +190,10 @@ def stylised_front_face(content: LabelContent, style: Style, rng: random.Random,
             scale -= 0.3
             continue
         lines = lines[:3]
+        band_bottom = y
         if kind == "reverse":
-            band_h = sum(round(nfont.size * 1.18) for _ in lines) + nfont.size // 3
-            c.draw.rectangle((0, y - nfont.size // 6, w, y + band_h), fill=style.accent)
+            band_bottom = y + sum(round(nfont.size * 1.18) for _ in lines) + nfont.size // 3
+            c.draw.rectangle((0, y - nfont.size // 6, w, band_bottom), fill=style.accent)
         for k, text in enumerate(lines):
             f = nfont
             if k == 1 and second_smaller and len(lines) == 2:
@@ -209,7 +210,7 @@ def stylised_front_face(content: LabelContent, style: Style, rng: random.Random,
                 c.draw.text((x + off, y + off), text, font=f, fill=style.accent)
                 c.line(x, y, text, f, style.ink, "product_name", None)
             y += round(f.size * 1.18)
-        y += 14
+        y = max(y, band_bottom) + 14
         if content.product_name_fr and content.product_name_fr.casefold() != content.product_name.casefold():
             fr_font = style.regular(1.3)
             for text in wrap(content.product_name_fr, fr_font, avail, c)[:2]:
