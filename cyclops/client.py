@@ -81,6 +81,12 @@ def error_from_response(response: httpx.Response) -> MapiError:
     return cls(message, code=code, status=status)
 
 
+def _acting_for(user: str | None) -> dict[str, str]:
+    """The user an edit is made for (the JupyterHub user), which mapi accepts only from a service token."""
+    user = (user or "").strip()
+    return {"X-Cyclops-User": user} if user and user.isascii() and user.isprintable() else {}
+
+
 class Outbox:
     """Edits waiting for storage to come back: a SQLite file, so they survive a crash or restart."""
 
@@ -243,7 +249,8 @@ class MapiClient:
         return self._call(
             lambda: self._services.post_edit(analysis_id, edit),
             "POST", f"/v1/analyses/{analysis_id}/edits", lambda r: Analysis.model_validate_json(r.content),
-            content=edit.model_dump_json(), headers={"Content-Type": "application/json"}, idempotent=False,
+            content=edit.model_dump_json(), headers={"Content-Type": "application/json", **_acting_for(edit.analyst)},
+            idempotent=False,
         )  # fmt: skip
 
     def post_edit(self, analysis_id: str, edit: Edit) -> Analysis:

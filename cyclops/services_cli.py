@@ -90,13 +90,12 @@ def register(app: typer.Typer) -> None:
 def serve_workbench_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback by default)."),
     port: int = typer.Option(None, "--port", help="Port (default CYCLOPS_WORKBENCH_PORT)."),
-    token: str = typer.Option(None, "--token", help="Access token (default CYCLOPS_WORKBENCH_TOKEN, else a random one printed in the URL)."),
     open_browser: bool = typer.Option(False, "--open", help="Open a browser."),
 ) -> None:
-    """Start the analyst dashboard (Voila) with production settings."""
+    """Start the analyst dashboard (Voila) with production settings (token: CYCLOPS_WORKBENCH_TOKEN or _FILE)."""
     from cyclops.settings import get_settings
     from cyclops.workbench.serve import serve_workbench
 
     settings = get_settings()
-    serve_workbench(host=host, port=port or settings.workbench_port, open_browser=open_browser,
-                    token=token or settings.workbench_token)
+    # the token comes from CYCLOPS_WORKBENCH_TOKEN or CYCLOPS_WORKBENCH_TOKEN_FILE, never from this command line
+    serve_workbench(host=host, port=port or settings.workbench_port, open_browser=open_browser)

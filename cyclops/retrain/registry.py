@@ -3,12 +3,18 @@
 mapi and the CLI call ``load_served_model()`` once, or keep a ``ModelWatcher`` that
 polls the alias so a newly promoted model is picked up without a restart. The
 version string goes into ``analysis.versions["field_classifier"]``.
+
+A registered model is loaded without running code from the artefact: only the skops format is
+accepted (never pickle or cloudpickle, whatever ``MLmodel`` says), and every type skops does not
+trust by itself must be one of this package's own (``cyclops.*``). A model that breaks either rule
+is refused, logged, and the packaged model is served instead.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -51,14 +57,46 @@ def served_version(alias: str | None = None, tracking_uri: str | None = None) ->
         return None
 
 
+class UnsafeModel(Exception):
+    """A registered model that cannot be loaded without running code from its artefact."""
+
+
+#: the only packages whose types a served model may hold beyond what skops trusts by itself
+TRUSTED_PREFIXES = ("cyclops.",)
+
+
+def load_skops_model(folder: Path):
+    """The scikit-learn model in an MLflow model folder, loaded with skops and a types allow-list; never unpickled."""
+    import skops.io
+    import yaml
+
+    folder = Path(folder).resolve()
+    meta = yaml.safe_load((folder / "MLmodel").read_text(encoding="utf-8")) or {}
+    flavour = (meta.get("flavors") or {}).get("sklearn") or {}
+    fmt = flavour.get("serialization_format")
+    if fmt != "skops":
+        raise UnsafeModel(f"the model is serialised as {fmt!r}; only 'skops' is loaded (pickle runs arbitrary code)")
+    path = (folder / str(flavour.get("pickled_model", "model.skops"))).resolve()
+    if folder not in path.parents or not path.is_file():
+        raise UnsafeModel(f"the model file {flavour.get('pickled_model')!r} is not inside the model folder")
+    untrusted = skops.io.get_untrusted_types(file=path)
+    foreign = sorted(t for t in untrusted if not t.startswith(TRUSTED_PREFIXES))
+    if foreign:
+        raise UnsafeModel(f"the model holds types outside the allow-list: {', '.join(foreign[:5])}")
+    return skops.io.load(path, trusted=untrusted)
+
+
 def load_registered(version: str, tracking_uri: str | None = None):
-    """The registered model of that version (a Pipeline with the ``ToRecords`` first step)."""
-    import mlflow.sklearn
+    """The registered model of that version (a Pipeline with the ``ToRecords`` first step), loaded safely."""
+    import mlflow
+    from mlflow.artifacts import download_artifacts
 
     _, uri = _client(tracking_uri)
     mlflow.set_registry_uri(uri)
     mlflow.set_tracking_uri(uri)
-    return mlflow.sklearn.load_model(f"models:/{MODEL_NAME}/{version}")
+    with tempfile.TemporaryDirectory(prefix="cyclops-model-") as tmp:
+        local = download_artifacts(artifact_uri=f"models:/{MODEL_NAME}/{version}", dst_path=tmp)
+        return load_skops_model(Path(local))
 
 
 def load_served_model(alias: str | None = None, tracking_uri: str | None = None):

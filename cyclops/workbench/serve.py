@@ -1,13 +1,23 @@
-"""Start the Voila workbench with production settings (large uploads, kernel culling, preheated kernel, token)."""
+"""Start the Voila workbench with production settings (large uploads, kernel culling, preheated kernel, token).
+
+The token never appears on a command line (``ps`` shows every argument to every user) and is never
+printed whole: it comes from ``CYCLOPS_WORKBENCH_TOKEN``, else the file ``CYCLOPS_WORKBENCH_TOKEN_FILE``
+(default ``DATA_DIR/workbench-token``, created with a random token, mode 600), and reaches Voila in a
+private config file. Only a real JupyterHub single-user environment (hub API token, URL and user all
+set) runs without a token, since the hub authenticates; a stray ``JUPYTERHUB_API_TOKEN`` alone does not.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
+import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cyclops
@@ -21,11 +31,17 @@ CULL_IDLE = 3600
 CULL_INTERVAL = 300
 
 
+log = logging.getLogger(__name__)
+#: what JupyterHub sets in a single-user server it spawned (a stray API token alone is not a hub)
+HUB_VARIABLES = ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL", "JUPYTERHUB_USER")
+
+
 @dataclass
 class WorkbenchServer:
     process: subprocess.Popen
-    url: str  # with the token, ready to open
+    url: str  # with the token, ready to open (never printed whole)
     token: str
+    config_dir: Path | None = field(default=None, repr=False)
 
     def stop(self, timeout: float = 10.0) -> None:
         if self.process.poll() is None:
@@ -35,11 +51,56 @@ class WorkbenchServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout)
+        if self.config_dir is not None:
+            shutil.rmtree(self.config_dir, ignore_errors=True)
 
 
-def voila_command(host: str, port: int, open_browser: bool, token: str, *, preheat: bool = True,
+def under_jupyterhub(environ: dict[str, str] | None = None) -> bool:
+    """True only in a server JupyterHub spawned: its API token, API URL and user are all set."""
+    environ = os.environ if environ is None else environ
+    return all(environ.get(name, "").strip() for name in HUB_VARIABLES)
+
+
+def redact(token: str) -> str:
+    return f"{token[:4]}…" if len(token) > 8 else "…"
+
+
+def workbench_token(environ: dict[str, str] | None = None) -> tuple[str, str]:
+    """(token, where it comes from): CYCLOPS_WORKBENCH_TOKEN, else the token file (created if missing); "" under JupyterHub."""
+    from cyclops.settings import get_settings
+
+    environ = os.environ if environ is None else environ
+    if under_jupyterhub(environ):
+        return "", "JupyterHub authenticates"
+    if environ.get("JUPYTERHUB_API_TOKEN"):
+        log.warning("JUPYTERHUB_API_TOKEN is set but JUPYTERHUB_API_URL or JUPYTERHUB_USER is not: not under JupyterHub, "
+                    "so the workbench keeps its token")
+    settings = get_settings()
+    if settings.workbench_token:
+        return settings.workbench_token, "CYCLOPS_WORKBENCH_TOKEN"
+    path = Path(settings.workbench_token_file or settings.data_dir / "workbench-token")
+    if path.is_file() and path.read_text(encoding="utf-8").strip():
+        return path.read_text(encoding="utf-8").strip(), str(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(token + "\n")
+    return token, str(path)
+
+
+def token_config(token: str) -> Path:
+    """A private folder (mode 700) with ``voila.json`` holding the token (mode 600), for JUPYTER_CONFIG_PATH."""
+    folder = Path(tempfile.mkdtemp(prefix="cyclops-voila-"))
+    fd = os.open(folder / "voila.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump({"Voila": {"token": token}}, fh)
+    return folder
+
+
+def voila_command(host: str, port: int, open_browser: bool, *, preheat: bool = True,
                   notebook: Path | None = None) -> list[str]:
-    """The exact Voila command line (kept separate so tests can check every production setting)."""
+    """The exact Voila command line (kept separate so tests can check every production setting); no token in it."""
     notebook = notebook or NOTEBOOKS / "analyst.ipynb"
     command = [
         sys.executable, "-m", "voila", str(notebook),
@@ -55,27 +116,34 @@ def voila_command(host: str, port: int, open_browser: bool, token: str, *, prehe
         "--VoilaConfiguration.default_pool_size=1",
         "--no-browser" if not open_browser else "--Voila.open_browser=True",
     ]
-    if token:
-        command.append(f"--Voila.token={token}")
     return command
 
 
 def serve_workbench(host: str = "127.0.0.1", port: int = 8866, open_browser: bool = False, *,
                     token: str | None = None, wait: bool = True, preheat: bool = True,
                     env: dict[str, str] | None = None) -> WorkbenchServer:
-    """Launch Voila on the analyst notebook; prints the URL with its token.
+    """Launch Voila on the analyst notebook; prints the URL with the token shortened and where the token is.
 
-    Binds to loopback unless told otherwise. Under JupyterHub (``JUPYTERHUB_API_TOKEN`` set) the hub
-    authenticates, so no token is added. ``wait=False`` returns at once (tests, supervisors).
+    Binds to loopback unless told otherwise. ``token`` (tests) overrides ``workbench_token()``.
+    ``wait=False`` returns at once (tests, supervisors).
     """
+    source = "given"
     if token is None:
-        token = "" if os.environ.get("JUPYTERHUB_API_TOKEN") else secrets.token_urlsafe(24)
-    command = voila_command(host, port, open_browser, token, preheat=preheat)
-    process = subprocess.Popen(command, env={**os.environ, **(env or {})})
+        token, source = workbench_token({**os.environ, **(env or {})})
+    command = voila_command(host, port, open_browser, preheat=preheat)
+    child_env = {**os.environ, **(env or {})}
+    config_dir = None
+    if token:
+        config_dir = token_config(token)
+        child_env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(config_dir), child_env.get("JUPYTER_CONFIG_PATH", "")) if p)
+    elif not under_jupyterhub(child_env):
+        raise ValueError("the workbench needs a token outside JupyterHub")
+    process = subprocess.Popen(command, env=child_env)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
     url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token else "")
-    print(f"Cyclops workbench: {url}", flush=True)
-    server = WorkbenchServer(process, url, token)
+    shown = f"http://{shown_host}:{port}/" + (f"?token={redact(token)}  (token: {source})" if token else f"  ({source})")
+    print(f"Cyclops workbench: {shown}", flush=True)
+    server = WorkbenchServer(process, url, token, config_dir)
     if wait:
         try:
             process.wait()
