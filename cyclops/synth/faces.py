@@ -366,11 +366,13 @@ def info_faces(content: LabelContent, style: Style, rng: random.Random) -> list[
         rows = []
         w = style.size[0] - 2 * style.margin
         paper = (255, 255, 255) if rng.random() < 0.5 else style.background
+        width = round(w * rng.uniform(0.58, 0.78))
+        k = rng.uniform(0.8, 1.0)  # panels are often in smaller print than the rest of the label
         panel = draw_panel(
             content,
-            round(w * rng.uniform(0.58, 0.78)),
-            style.body,
-            lambda scale, bold: style.bold(scale) if bold else style.regular(scale),
+            width,
+            round(style.body * k),
+            lambda scale, bold: style.bold(scale * k) if bold else style.regular(scale * k),
             style.ink,
             paper,
         )

@@ -95,7 +95,9 @@ def make_facts(content: LabelContent, rng: random.Random, blend: bool) -> FactsP
             names = BLEND_NAMES.get(unit, BLEND_NAMES["default"])
             panel_blend = Blend(name=rng.choice(names), members=members, quantity=total, unit=unit)
     form = content.form.en_singular.title() if content.form.en_singular else "Tablet"
-    per_dose = rng.choice((1, 1, 2))
+    # one serving is what the directions say to take at once ("Take 2 capsules ...")
+    said = next((m for d in content.directions if d.en and (m := re.search(r"Take (\d+)", d.en))), None)
+    per_dose = max(1, int(said.group(1))) if said else 1
     count = re.match(r"\d+", content.net_quantity)
     if count and not re.search(r"[a-zA-Z]", content.net_quantity):
         serving = f"{per_dose} {form}{'s' if per_dose > 1 else ''}"

@@ -516,8 +516,9 @@ def photograph_scene(
     if kind == "table":
         shot = compose(faces, config, rng)
         if effects and real_rng.random() < real.glare_spots:
-            quad = np.array([[0, 0], [w, h]], np.float32)
             lines = shot.lines
+            boxes = np.array([bbox_of(line.polygon) for line in lines] or [(0, 0, w, h)], np.float32)
+            quad = np.array([boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)], np.float32)  # where the label's text is
             cover, spots = _glare_spots(
                 shot.image, quad, real_rng, "carton", lambda c, o: _touches_protected(lines, c, GLARE_CORE, o)
             )
