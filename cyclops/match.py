@@ -25,6 +25,10 @@ from cyclops.model.analysis import Candidate, Fields, Match
 TOP_N = 5
 #: a search result needs at least this score to become the match
 ACCEPT_SCORE = 0.6
+#: a search match this sure (or one digit off the printed NPN) is compared with the label at once; a weaker
+#: one is only a proposal: a product sold without a licence always finds some sister licence by search,
+#: and comparing its label with that licence raises flags about another product
+TRUST_SCORE = 0.85
 #: name or ingredient agreement that makes a one-digit-off licence number an OCR slip
 AGREE_SCORE = 0.8
 #: rows asked from each database search
@@ -243,3 +247,14 @@ def match_licence(fields: Fields, db: LicenceSource) -> Match:
         return Match(lnhpd_id=top.bundle.licence.lnhpd_id, licence_number=top.bundle.licence.licence_number,
                      method="search", score=round(min(top.score, 1.0), 4), candidates=candidates)
     return Match(method="none", score=round(scored[0].score, 4) if scored else 0.0, candidates=candidates)
+
+
+def trusted(match: Match, fields: Fields) -> bool:
+    """Whether the label may be checked against the matched licence before an analyst confirms it."""
+    if match.method in ("npn_exact", "analyst"):
+        return True
+    if match.method != "search":
+        return False
+    printed, found = digits(fields.npn.value), digits(match.licence_number)
+    slip = len(printed) == len(found) == 8 and sum(a != b for a, b in zip(printed, found)) == 1
+    return slip or match.score >= TRUST_SCORE

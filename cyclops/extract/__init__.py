@@ -45,8 +45,14 @@ def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine
 
 def _post_rules(lines: list[SourceLine]) -> list[SourceLine]:
     from cyclops.extract.ingredients import pull_row_partners
+    from cyclops.extract.panel import daily_value_cells, find_panels, label_panels
 
-    return pull_row_partners(lines)
+    panels = find_panels(lines)
+    label_panels(lines, panels)
+    daily = {id(line) for line in daily_value_cells(lines, panels)}
+    pull_row_partners([line for line in lines if id(line) not in daily])
+    # the pull may take a header or a macronutrient cell into a row: the panel's own rules have the last word
+    return label_panels(lines, panels)
 
 
 def fields_from_lines(lines: list[SourceLine]) -> Fields:
@@ -58,8 +64,9 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
     from cyclops.extract.lines import TextSlopes, column_order
     from cyclops.extract.non_medicinal import extract_non_medicinal
     from cyclops.extract.npn import find_npn
+    from cyclops.extract.panel import find_panels
     from cyclops.extract.product_name import extract_product_name
-    from cyclops.extract.statements import extract_statements
+    from cyclops.extract.statements import extract_statements, is_claim
 
     def having(label: str) -> list[SourceLine]:
         return column_order([line for line in lines if line.label == label])
@@ -82,14 +89,14 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
             brand = extract_brand([stray])
     return Fields(
         npn=npn_field,
-        product_name=extract_product_name(names),
+        product_name=extract_product_name(names, lines, brand.value, {panel.image for panel in find_panels(lines)}),
         brand=brand,
         company=extract_company(having("company")),
         dosage_form=dosage_form,
         net_quantity=net_quantity,
         medicinal_ingredients=extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines)),
         non_medicinal_ingredients=extract_non_medicinal(having("non_medicinal_ingredient")),
-        recommended_uses=extract_statements(having("recommended_use")),
+        recommended_uses=[use for use in extract_statements(having("recommended_use")) if is_claim(use.text)],
         directions=extract_statements(having("dose")),
         cautions=extract_statements(having("caution")),
     )
@@ -122,7 +129,8 @@ def extract_fields(doc: Document, model: Pipeline | None = None,
     read = repair_spelling(lines, speller) if speller is not None else {}
     labelled = [
         LabelledLine(image=line.image, polygon=line.polygon, text=line.text, label=line.label,
-                     confidence=line.score, language=line.language, ocr_text=read.get(k))
+                     confidence=line.score, language=line.language, ocr_text=read.get(k),
+                     ocr_confidence=round(line.confidence, 4))
         for k, line in enumerate(lines)
     ]
     return fields_from_lines(lines), labelled

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from cyclops.extract.headings import strip_heading
+from cyclops.extract.headings import match_heading, strip_heading
 from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.names import plausible_name
 from cyclops.model.analysis import FieldValue
 
 VERSION = "1"
@@ -51,4 +52,10 @@ def extract_company(lines: list[SourceLine] | list[str]) -> FieldValue:
         return FieldValue()
     main = src[index]
     others = [line for i, line in enumerate(src) if i != index and line.image == main.image]
-    return FieldValue(value=name, confidence=main.score, evidence=[main.evidence] + [line.evidence for line in others])
+    evidence = [main.evidence] + [line.evidence for line in others]
+    # a name without a legal suffix is a company only in a block that says so: a "Distributed by" heading or an address
+    block = COMPANY_SUFFIX.search(name) or any(match_heading(line.text) for line in src) or any(is_address(line.text) for line in others)
+    if not block or not plausible_name(name, main.confidence, COMPANY_SUFFIX):
+        # debris ("C" at 34 %, "Exp:07/2026", a lone "Corporation"): withheld, the analyst reads the photo
+        return FieldValue(confidence=main.score, evidence=evidence, as_read=name, needs_review=True)
+    return FieldValue(value=name, confidence=main.score, evidence=evidence)

@@ -22,6 +22,7 @@ from cyclops.extract.lines import (
     row_offset,
     unplaced,
 )
+from cyclops.extract.panel import is_header, is_nutrition_row
 from cyclops.extract.quantity import AMOUNT, RATIO, parse_quantity
 from cyclops.model.analysis import Ingredient
 from cyclops.model.ocr import bbox_of, union_polygon
@@ -109,6 +110,14 @@ def parse_ingredient_text(text: str, language: str | None = None) -> Ingredient 
         unit=(q.unit if q.value is not None else q.dhe_unit) if q else None,
         potency=q.describe() if q else None,
     )
+
+
+def not_an_ingredient(name: str) -> bool:
+    """A panel header, a macronutrient row or a sentence that happens to print an amount
+    ("Serving Size 10 g", "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g")."""
+    outside = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", name)
+    sentence = len(outside.split()) > 8 or re.search(r"[a-z]{2}[.!]\s+[A-Z]", outside)
+    return is_header(name) or is_nutrition_row(name) or bool(sentence)
 
 
 def split_inline(text: str) -> list[str]:
@@ -427,7 +436,7 @@ def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes 
         score = round(sum(line.score for line in row) / len(row), 4)
         for piece in pieces:
             ing = parse_ingredient_text(piece, language)
-            if ing is None or (match_heading(piece) and not ing.quantity):
+            if ing is None or (match_heading(piece) and not ing.quantity) or not_an_ingredient(ing.name):
                 continue
             ing.confidence = score * (1.0 if ing.quantity is not None else 0.6)
             if ing.quantity is not None:

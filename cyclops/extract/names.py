@@ -21,6 +21,23 @@ def clean_name(text: str) -> str:
     return re.sub(r"^(?:[^\w\s]|[O0o])\s+(?=\w{3,})", "", text)
 
 
+#: least OCR confidence, letters and share of letters of a value proposed as a name (company, brand)
+PLAUSIBLE_CONFIDENCE = 0.6
+PLAUSIBLE_LETTERS = 3
+
+
+def plausible_name(text: str | None, confidence: float = 1.0, stop: re.Pattern[str] | None = None) -> bool:
+    """Whether a value reads as a name rather than debris: confident, Latin letters, a word of three
+    letters or more (other than ``stop`` words such as legal suffixes), mostly letters ("C", "OT",
+    "Exp:07/2026", "R/2/11522/6013" and "5g" are not)."""
+    name = clean_name(text or "")
+    letters = [c for c in name if c.isalpha()]
+    if confidence < PLAUSIBLE_CONFIDENCE or len(letters) < PLAUSIBLE_LETTERS or any(ord(c) >= 0x250 and c not in "µμ" for c in letters):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", name) if not (stop and stop.fullmatch(w))]
+    return bool(words) and len(letters) >= 0.6 * len(re.sub(r"[\s.,&'-]", "", name))
+
+
 def _adjacent(a: SourceLine, b: SourceLine) -> bool:
     if a.image != b.image or not a.polygon or not b.polygon:
         return a.image == b.image
@@ -42,14 +59,22 @@ def _repeats_run(run: list[SourceLine], line: SourceLine) -> bool:
     return len(first) >= 3 and _first_word(line.text) == first
 
 
-def runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
+def _similar_size(a: SourceLine, b: SourceLine, ratio: float | None) -> bool:
+    if ratio is None:
+        return True
+    sa, sb = _size(a), _size(b)
+    return max(sa, sb) <= ratio * min(sa, sb)
+
+
+def runs(lines: list[SourceLine], similar_size: float | None = None) -> list[list[SourceLine]]:
     """Consecutive lines printed one under the other on the same image, in one language
-    (an English name and its French translation below it are two candidates, not one name)."""
+    (an English name and its French translation below it are two candidates, not one name);
+    with ``similar_size``, also in type of about one size (at most that ratio apart)."""
     out: list[list[SourceLine]] = []
     for line in lines:
         run_lang = next((item.language for item in out[-1] if item.language), None) if out else None
         if (out and _adjacent(out[-1][-1], line) and not (run_lang and line.language and run_lang != line.language)
-                and not _repeats_run(out[-1], line)):
+                and not _repeats_run(out[-1], line) and _similar_size(out[-1][-1], line, similar_size)):
             out[-1].append(line)
         else:
             out.append([line])
@@ -72,9 +97,9 @@ def _size(line: SourceLine) -> float:
     return 1.0
 
 
-def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3) -> FieldValue:
+def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3, similar_size: float | None = None) -> FieldValue:
     """The run with the largest type x confidence, joined into one value."""
-    candidates = [run[:max_lines] for run in runs(as_lines(lines)) if any(clean_name(line.text) for line in run)]
+    candidates = [run[:max_lines] for run in runs(as_lines(lines), similar_size) if any(clean_name(line.text) for line in run)]
     if not candidates:
         return FieldValue()
 

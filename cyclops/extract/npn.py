@@ -87,7 +87,7 @@ def find_npn(lines: list[SourceLine] | list[str]) -> NpnResult:
             joined = parse_npn(line.text + " " + src[i + 1].text)
             if joined and joined[0]:
                 parsed, used = joined, [line, src[i + 1]]
-        if parsed is None and line.label == "npn":
+        if parsed is None and line.label == "npn" and not _OTHER_NUMBER.search(line.text):
             bare = _BARE.search(line.text.replace("O", "0"))
             if bare:
                 parsed = (re.sub(r"\D", "", bare.group(1)), "NPN", True)
@@ -108,6 +108,26 @@ def find_npn(lines: list[SourceLine] | list[str]) -> NpnResult:
     return best or _cut_number(src) or NpnResult()
 
 
+#: words that name another kind of number: a bare 8 digits after them is a lot, a barcode, a phone or a
+#: foreign licence, never an NPN (only a number the label presents as NPN or DIN-HM, or alone in its box, is)
+_OTHER_NUMBER = re.compile(
+    r"\b(?:lot|exp|upc|ean|tel|t[eé]l[eé]phone|phone|fax|lic(?:en[cs]e)?|reg(?:istration)?|batch|mfg|ref|sku|fssai|gmp"
+    r"|ndc|zip|no\.|n°|#)|\d{9,}|\(\d{3}\)|\d{3}[-. ]\d{3}[-. ]\d{4}",
+    re.IGNORECASE,
+)
+#: how close to the photo's edge (share of its width or height) a number must lie to be cut by it
+EDGE = 0.04
+
+
+def at_edge(line: SourceLine) -> bool:
+    """The line touches the photo's edge (layout features in page shares); lines without layout
+    (plain-text callers) may be anywhere."""
+    f = line.features
+    if not f or "x0" not in f:
+        return True
+    return f["x0"] < EDGE or f["y0"] < EDGE or f["x1"] > 1 - EDGE or f["y1"] > 1 - EDGE
+
+
 #: what is left of a number cut at the photo's edge: a short run of digits and nothing else
 _PARTIAL = re.compile(r"^\W*(\d{2,7})\W*$")
 
@@ -116,6 +136,6 @@ def _cut_number(lines: list[SourceLine]) -> NpnResult | None:
     """A line the classifier put where licence numbers are printed, holding only part of one
     ("2345": the photo cut through "NPN 80012345"): the number is there but illegible."""
     for line in lines:
-        if line.label == "npn" and _PARTIAL.match(line.text):
+        if line.label == "npn" and _PARTIAL.match(line.text) and at_edge(line):
             return NpnResult(kind="NPN", legible=False, confidence=round(line.score * 0.5, 4), evidence=[line.evidence])
     return None

@@ -1,14 +1,146 @@
-"""Product name: the largest run of lines the classifier labelled ``product_name``."""
+"""Product name: the large name-like type on the front, not the brand, the flavour, the count or a slogan.
+
+The classifier's ``product_name`` lines are the first candidates. On real fronts it also files the
+name under claims or non-medicinal ingredients ("Collagen Protein", "Glutathione" in big type), so
+short lines in type larger than the photo's text are candidates too, at a discount. A candidate that
+is a count, a net quantity, "Dietary Supplement", a flavour, a slogan, debris, or the brand (the word
+that comes back in the company's name or web address) is not the name. A photo with an ingredient
+panel is a back, not a front: its lines count for less.
+"""
 
 from __future__ import annotations
 
-from cyclops.extract.lines import SourceLine
-from cyclops.extract.names import best_run
+import re
+from dataclasses import replace
+
+from rapidfuzz import fuzz
+
+from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.names import best_run, clean_name
 from cyclops.model.analysis import FieldValue
+from cyclops.normalize.confusions import strip_accents
 
-VERSION = "1"
+VERSION = "2"
+
+#: what is printed large on fronts but is never the product's name (strengths such as "400 mg" can be part of it)
+NOT_A_NAME = re.compile(
+    r"\b(?:dietary|food|herbal)\s+supp|supplement facts|nutrition facts|natural health product|produit de sante"
+    r"|supplement alimentaire|net\s*(?:wt|weight|quantity|contents?|vol)|\bservings?\b|per (?:container|serving)"
+    r"|\d+\s*(?:vegan |veg(?:etable|gie)? |liquid |soft )?(?:capsules?|caps|tablets?|softgels?|caplets?|gummies|sticks?"
+    r"|pieces?|packets?|lozenges?|count|ct)\b|\d\s*(?:oz|fl\.? ?oz|lbs?)\b|non[- ]?gmo|gluten|vegan\b"
+    r"|sugar[- ]free|keto\b|certified|lab tested|made in|flavou?r|saveur|\bcaffeine free|satisfaction|guarantee"
+    r"|\bwww\.|\.com\b|@|distribut|manufactur|made for|imported by|fabriqu|import[eé] par|ingr[eé]dients?\b",
+    re.IGNORECASE,
+)
+#: a line made only of these words is a flavour or colour ("BLUE RASPBERRY", "Citrus Vanilla")
+FLAVOUR_WORDS = frozenset(
+    ["natural", "artificial", "berry", "berries", "raspberry", "strawberry", "blueberry", "vanilla", "citrus", "lemon", "lime", "orange", "mint", "peppermint", "spearmint", "chocolate", "tropical", "grape", "cherry", "mango", "watermelon", "peach", "apple", "pineapple", "coconut", "cinnamon", "honey", "unflavored", "unflavoured", "original", "sour", "blue", "red", "pink", "green", "dream", "punch", "fruit", "fruity", "cream", "sweet"]
+)
+#: slogans speak to the buyer or make a claim ("Think & feel your best", "Focus your brain naturally")
+SLOGAN = re.compile(r"\b(?:your|you|our|we|the only|supports?|helps?|promotes?|boosts?|naturally)\b|^\W*(?:with|for|by|from)\b",
+                    re.IGNORECASE)
+#: shortest OCR confidence and letters a name's line needs (a logo read as "R0°" or "OT" is not a name)
+MIN_CONFIDENCE = 0.7
+MIN_LETTERS = 3
+MAX_WORDS = 5
+#: type this much larger than the photo's text makes a short line a candidate whatever its label
+LARGE_TYPE = 1.3
+#: weight of a candidate the classifier filed under another field, and of one on a photo with an ingredient panel
+OTHER_LABEL = 0.6
+#: lines of one name are printed in type of about one size: a line this much smaller or larger is another text
+SAME_TYPE = 2.0
+#: how closely (partial ratio) a front line must appear in a company or web line to be the brand ("MaryRuth's" in
+#: "www.maryruthorganics.com")
+BRAND_MATCH = 88
+BACK_PHOTO = 0.5
 
 
-def extract_product_name(lines: list[SourceLine] | list[str]) -> FieldValue:
-    """Lines labelled ``product_name`` -> the name (wrapped lines joined, biggest type first)."""
-    return best_run(lines, max_lines=3)
+def name_like(text: str, confidence: float = 1.0, strict: bool = True) -> bool:
+    """Whether a line could be (part of) a product name: letters read surely, not a count, a net
+    quantity or a heading. ``strict`` (a line the classifier did not file as the name) also refuses
+    slogans, flavours and words that are neither English, French nor long enough to be coined."""
+    name = clean_name(text)
+    letters = re.findall(r"[^\W\d_]", name)
+    latin = all(ord(c) < 0x250 or c in "µμ" for c in letters)  # Latin script; the micro sign of "25 µg" too
+    words = re.findall(r"[^\W\d_]{3,}", strip_accents(name).lower())
+    if confidence < MIN_CONFIDENCE or not latin or not re.search(r"\w", name):
+        return False
+    if text.rstrip().endswith(":") or "," in name or re.search(r"[^\W\d_]{2}\.\s+\w", name):
+        return False  # a heading ("Morning support for:"), a list or sentences
+    if NOT_A_NAME.search(strip_accents(name)):
+        return False
+    if not strict:
+        return True  # a wrapped name's line may be "with D3 Adult" or "1000 IU"
+    if len(letters) < MIN_LETTERS or not words:
+        return False
+    if len(letters) < 0.6 * len(re.sub(r"\s", "", name)) or len(name.split()) > MAX_WORDS or SLOGAN.search(name):
+        return False
+    if all(w in FLAVOUR_WORDS for w in words) or not any(len(w) >= 4 for w in words):
+        return False
+    return sum(len(w) >= COINED or _is_word(w) for w in words) * 2 >= len(words)
+
+
+#: a word this long may be coined ("Dophilus", "Cymbiotika"); shorter ones must be English or French words
+COINED = 6
+
+
+def _is_word(word: str) -> bool:
+    """A word of English or French (wordfreq), not OCR debris ("Supt", "ects")."""
+    from wordfreq import zipf_frequency  # its word lists load on first use
+
+    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= 2.5
+
+
+def _brand_words(lines: list[SourceLine], brand: str | None) -> set[str]:
+    """The brand, and the words of the company's lines and web addresses: a front line that is one of
+    them ("JOCKO" beside "www.jockofuel.com") names the maker, not the product."""
+    words = {brand_key(brand)} - {""}
+    for line in lines:
+        if line.label == "company" or re.search(r"www\.|\.c(?:o|a)m?\b|@|\b(?:inc|llc|ltd|corp|co)\b\.?", line.text, re.IGNORECASE):
+            words.add(re.sub(r"[^a-z0-9]", "", strip_accents(line.text).lower()))
+    return words
+
+
+def brand_key(text: str | None) -> str:
+    return re.sub(r"[^a-z0-9]", "", strip_accents(clean_name(text or "")).lower())
+
+
+def _is_brand(text: str, brand_words: set[str]) -> bool:
+    key = brand_key(text)
+    if len(key) < 4:
+        return False
+    short = len(text.split()) <= 2  # a one- or two-word line inside a web address or company name
+    return any(key == w or (short and len(key) <= len(w) and fuzz.partial_ratio(key, w) >= BRAND_MATCH) for w in brand_words)
+
+
+def extract_product_name(names: list[SourceLine] | list[str], lines: list[SourceLine] | None = None,
+                         brand: str | None = None, backs: set[str] | None = None) -> FieldValue:
+    """The product's name from the lines labelled ``product_name`` (``names``) and, when given, every line
+    of the label (``lines``: large short lines filed elsewhere), the brand found, and the photos that show
+    an ingredient panel (``backs``)."""
+    named = as_lines(names)
+    others = [line for line in (lines or []) if line.label != "product_name"
+              and line.label not in ("npn", "company") and line.features.get("rel_height", 0.0) >= LARGE_TYPE]
+    brand_words = _brand_words(lines or [], brand)
+    backs = backs or set()
+    if backs and lines and any(line.image not in backs for line in named + others):
+        # several photos, some of them backs (an ingredient panel): the name is read on the fronts
+        named = [line for line in named if line.image not in backs]
+        others = [line for line in others if line.image not in backs]
+    order = {id(line): k for k, line in enumerate(lines or named)}
+    candidates: list[tuple[int, SourceLine]] = []
+    for line, filed in [(line, True) for line in named] + [(line, False) for line in others]:
+        if not name_like(line.text, line.confidence if line.polygon else 1.0, strict=not filed):
+            continue
+        # a line filed as the name is the brand only when it is the brand found, or one word of the maker's
+        # name or web address ("JOCKO" beside "jockofuel.com"); licensed names often start with the brand
+        if _is_brand(line.text, brand_words if not filed or len(line.text.split()) == 1 else {brand_key(brand)}):
+            continue
+        probability = line.label_probability if filed else OTHER_LABEL
+        if line.image in backs:
+            probability *= BACK_PHOTO
+        moved = line if probability == line.label_probability else replace(line, label_probability=probability)
+        candidates.append((order.get(id(line), 0), moved))
+    if not candidates:
+        return FieldValue()
+    return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3, similar_size=SAME_TYPE)

@@ -94,6 +94,13 @@ def find_amounts(text: str, language: str | None = None) -> list[tuple[int, int,
     return out
 
 
+def _daily_value(text: str, amount: tuple[int, int, float, str]) -> bool:
+    """A bare percentage after the amount, closing the row outside brackets ("1050 mcg 117%"):
+    the % Daily Value column of a facts panel, not a potency."""
+    start, end, _, unit = amount
+    return unit == "%" and text.count("(", 0, start) <= text.count(")", 0, start) and not re.search(r"[^\s*†‡]", text[end:])
+
+
 def parse_quantity(text: str, language: str | None = None) -> Quantity | None:
     """The quantity of one ingredient line or cell; None when it holds no amount or ratio.
 
@@ -117,6 +124,7 @@ def parse_quantity(text: str, language: str | None = None) -> Quantity | None:
             q.value, q.unit = value, unit
         else:
             rest.append((start, end, value, unit))
+    rest = [r for r in rest if not _daily_value(norm, r)]
     if rest:
         # "25 mcg (1000 IU)", "500 mg (95% curcuminoids)": keep as printed, up to the closing bracket
         start = rest[0][0]

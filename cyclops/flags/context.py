@@ -10,7 +10,7 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from cyclops.flags.names import name_similarity
-from cyclops.flags.text import fold, guess_language, is_readable, known_words
+from cyclops.flags.text import fold, guess_language, is_readable, known_words, word_languages
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.model.analysis import Evidence, Fields, FieldValue, Ingredient, LabelledLine, Match, TextItem
 
@@ -20,6 +20,11 @@ Evidenced = TextItem | Ingredient | FieldValue
 STATEMENTS_READ = 5
 #: a photo with this many unreadable lines, and this share of its lines, was not read
 UNREAD_LINES = 3
+#: a line read well enough to tell its language: OCR confidence, clearly English or French words
+WELL_READ = 0.7
+WELL_READ_WORDS = 2
+#: lines read well that make the absence of something (an NPN) meaningful even when no statement was filed
+WELL_READ_LINES = 5
 UNREAD_SHARE = 0.3
 
 
@@ -104,6 +109,20 @@ class Context:
                 lines[line.image] = lines.get(line.image, 0) + 1
                 unread[line.image] = unread.get(line.image, 0) + (not is_readable(line.text))
         return any(n >= UNREAD_LINES and n >= UNREAD_SHARE * lines[image] for image, n in unread.items())
+
+    @cached_property
+    def well_read(self) -> dict[str, list[LabelledLine]]:
+        """Lines read well enough to tell their language (confident, several English or French words),
+        by that language: what the label says for sure, whatever field the extractor filed it under."""
+        out: dict[str, list[LabelledLine]] = {"en": [], "fr": []}
+        for line in self.lines:
+            if (line.confidence if line.ocr_confidence is None else line.ocr_confidence) < WELL_READ:
+                continue
+            counts = word_languages(line.text)
+            for language, other in (("en", "fr"), ("fr", "en")):
+                if counts[language] >= WELL_READ_WORDS and 3 * counts[other] <= counts[language]:
+                    out[language].append(line)
+        return out
 
     @cached_property
     def statements_unread(self) -> bool:

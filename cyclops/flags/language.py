@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from cyclops.flags.context import Context, item_evidence, item_language, looks_like_name
+from cyclops.flags.context import UNREAD_LINES, Context, item_evidence, item_language, looks_like_name
 from cyclops.flags.messages import make_flag
-from cyclops.flags.text import fold, guess_language
-from cyclops.model.analysis import Flag
+from cyclops.flags.text import fold, guess_language, is_readable
+from cyclops.model.analysis import Evidence, Flag
 
 #: section -> (field, line label, English name, French name, French headings that prove French is printed)
 SECTIONS = {
@@ -64,11 +64,43 @@ def _licensed_text_on_lines(ctx: Context, section: str, language: str) -> bool:
     return False
 
 
+#: English lines read well that make a label English-only when hardly any French line was read well
+ENGLISH_ONLY_LINES = 5
+FRENCH_SHARE = 0.1
+
+
+def _face_unread(ctx: Context, readable: set[str]) -> bool:
+    """A photo whose text is all debris, with no line read well: it may be the face that prints the French."""
+    debris: dict[str, int] = {}
+    for line in ctx.lines:
+        if line.image not in readable and not is_readable(line.text):
+            debris[line.image] = debris.get(line.image, 0) + 1
+    return any(n >= UNREAD_LINES for n in debris.values())
+
+
+def english_only(ctx: Context) -> list[Flag]:
+    """The text read well is English and hardly any is French: the label is English-only, whatever the
+    extractor filed where. Debris on one photo does not excuse it; a face with nothing read well does."""
+    en, fr = ctx.well_read["en"], ctx.well_read["fr"]
+    if len(en) < ENGLISH_ONLY_LINES or len(fr) > FRENCH_SHARE * len(en):
+        return []
+    if _face_unread(ctx, {line.image for line in en + fr}):
+        return []
+    sections = [s for s in SECTIONS if getattr(ctx.fields, s)] or list(SECTIONS)
+    evidence = [Evidence(image=line.image, polygon=line.polygon, text=line.text) for line in en[:4]]
+    return [make_flag(
+        "FRENCH_MISSING", evidence,
+        section=", ".join(SECTIONS[s][1] for s in sections), section_fr=", ".join(SECTIONS[s][2] for s in sections),
+        present=_LANGUAGE_NAMES["en"][0], present_fr=_LANGUAGE_NAMES["en"][1],
+    )]
+
+
 def french_missing(ctx: Context) -> list[Flag]:
     """One flag naming every mandatory section printed in one language only. Lines the extractor
-    did not put in the field (misread or unlabelled French) still count as the other language."""
+    did not put in the field (misread or unlabelled French) still count as the other language.
+    When the sections cannot tell (unread lines, nothing filed), the text read well decides."""
     if ctx.label_unread or ctx.photo_unread:
-        return []
+        return english_only(ctx)
     missing: dict[str, tuple[str, str]] = {}  # section -> present language
     evidence = []
     for field_name, (label, _, _, headings) in SECTIONS.items():
@@ -89,7 +121,7 @@ def french_missing(ctx: Context) -> list[Flag]:
         missing[field_name] = present
         evidence += [e for i in items[:2] for e in item_evidence(i, ctx, {label})]
     if not missing:
-        return []
+        return english_only(ctx)
     present = set(missing.values())
     lang = present.pop() if len(present) == 1 else "en"
     return [make_flag(

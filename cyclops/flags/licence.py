@@ -7,11 +7,12 @@ import re
 
 from rapidfuzz import fuzz
 
-from cyclops.flags.context import Context, appears_in, read_unsurely
+from cyclops.flags.context import WELL_READ_LINES, Context, appears_in, read_unsurely
 from cyclops.flags.messages import make_flag
 from cyclops.flags.names import company_key, name_similarity
 from cyclops.flags.text import fold
 from cyclops.model.analysis import Evidence, Flag
+from cyclops.normalize.confusions import normalize_codes
 
 #: below this similarity a printed name is a different name, not an OCR slip
 NAME_THRESHOLD = 0.6
@@ -27,22 +28,24 @@ _NPN_PREFIX = re.compile(r"\b(npn|din-?hm|npn-?\w*)\b", re.IGNORECASE)
 
 def _npn_traces(ctx: Context) -> tuple[bool, list[Evidence]]:
     """(a number is printed but unread, its evidence): the extractor says so (``illegible``, or
-    evidence with digits and no value), or an OCR line labelled npn shows a licence prefix or at
-    least four digits."""
+    evidence with digits and no value), or an OCR line labelled npn shows a licence prefix. Digits
+    alone are no trace: on real photos lot numbers, barcodes and postal codes are everywhere."""
     npn = ctx.fields.npn
     if npn.value:
         return False, []
     if getattr(npn, "illegible", False) or any(_digits(e.text) for e in npn.evidence):
         return True, list(npn.evidence)
     lines = [Evidence(image=line.image, polygon=line.polygon, text=line.text) for line in ctx.lines
-             if line.label == "npn" and (_NPN_PREFIX.search(line.text) or len(_digits(line.text)) >= 4)]
+             if line.label == "npn" and _NPN_PREFIX.search(normalize_codes(line.text))]
     return bool(lines), lines
 
 
 def npn_missing(ctx: Context) -> list[Flag]:
     """No number and no trace of one: the label does not print its licence number. Not said of a label
     whose statements gave hardly a word (its photos too poor to read): there, absence proves nothing."""
-    if ctx.fields.npn.value or _npn_traces(ctx)[0] or ctx.statements_unread:
+    if ctx.fields.npn.value or _npn_traces(ctx)[0]:
+        return []
+    if ctx.statements_unread and sum(len(lines) for lines in ctx.well_read.values()) < WELL_READ_LINES:
         return []
     return [make_flag("NPN_MISSING")]
 

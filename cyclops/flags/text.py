@@ -171,3 +171,24 @@ def known_share(text: str | None) -> float:
     """Share of the words of three letters or more that are English or French words (1.0 when there are none)."""
     long = _long_words(text)
     return known_words(text) / len(long) if long else 1.0
+
+
+#: a word tells its language when it is common in one (Zipf frequency >= 3: a few per million words)
+#: and far rarer in the other ("serving" 4.6 vs 1.8; "prendre" 1.7 vs 5.6)
+ZIPF_COMMON = 3.0
+ZIPF_MARGIN = 1.5
+
+
+def word_languages(text: str | None) -> dict[str, int]:
+    """How many words of ``text`` are clearly English and clearly French, by word frequencies (wordfreq):
+    table headers and ingredient words tell a language as well as sentences do."""
+    from wordfreq import zipf_frequency  # loads its word lists on first use (about a second)
+
+    counts = {"en": 0, "fr": 0}
+    for word in re.findall(r"[^\W\d_]{3,}", (text or "").lower()):
+        en, fr = zipf_frequency(word, "en"), zipf_frequency(word, "fr")
+        if en >= ZIPF_COMMON and en - fr >= ZIPF_MARGIN:
+            counts["en"] += 1
+        elif fr >= ZIPF_COMMON and fr - en >= ZIPF_MARGIN:
+            counts["fr"] += 1
+    return counts

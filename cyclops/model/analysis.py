@@ -47,6 +47,8 @@ class FieldValue(BaseModel):
     confidence: float = 0.0
     evidence: list[Evidence] = Field(default_factory=list)
     illegible: bool = False  # printed but unreadable (e.g. an NPN cut off at the edge): value stays None
+    as_read: str | None = None  # the text as printed and read, when ``value`` was repaired, normalised or withheld
+    needs_review: bool = False  # read too unsurely to propose (debris, stray glyphs): the analyst reads the photo
 
 
 class Ingredient(BaseModel):
@@ -142,6 +144,7 @@ class LabelledLine(BaseModel):
     confidence: float = 0.0
     language: str | None = None
     ocr_text: str | None = None  # the text as OCR read it, when spelling repair changed it
+    ocr_confidence: float | None = None  # how sure OCR was of the text alone (``confidence`` also weighs the label)
 
 
 class PhotoError(BaseModel):
@@ -176,5 +179,9 @@ class Edit(BaseModel):
     after: object = None
     reason: str | None = None
     base_version: int
-    seq: int | None = None  # assigned by the store
+    seq: int | None = None  # assigned by the store: the version this edit made (edits/{seq:06d}.json)
     at: str | None = None  # ISO timestamp, assigned by the server
+    idempotency_key: str | None = Field(None, max_length=200)  # chosen by the client: a retry returns the stored edit
+    prev_hash: str | None = None  # assigned by the store: hash of the previous edit (of base.json for the first)
+    result_hash: str | None = None  # assigned by the store: hash of the analysis this edit produced
+    hash: str | None = None  # assigned by the store: hash of this record (without this field); see docs/storage.md

@@ -19,7 +19,7 @@ _CONFUSABLE = "".join(re.escape(c) for c in DIGIT_CONFUSIONS)
 
 #: unit spelling (lower-cased, as OCR gives it) -> canonical unit
 UNIT_ALIASES: dict[str, str] = {
-    "mcg": "mcg", "µg": "mcg", "μg": "mcg", "ug": "mcg", "meg": "mcg", "mcq": "mcg",
+    "mcg": "mcg", "µg": "mcg", "μg": "mcg", "ug": "mcg", "meg": "mcg", "mcq": "mcg", "mog": "mcg",
     "µug": "mcg", "μug": "mcg",  # the micro sign read as two glyphs
     "mg": "mg", "rng": "mg", "mq": "mg",
     "g": "g", "kg": "kg",

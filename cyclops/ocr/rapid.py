@@ -21,6 +21,7 @@ often misread. int8 dynamic quantisation and OpenVINO were measured and rejected
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from pathlib import Path
@@ -39,6 +40,12 @@ DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 DET_SIDE = 960
+#: photos with a long side of at least FINE_FROM pixels (12 MP phone photos) are detected a second time at
+#: FINE_SIDE: at 960 the small print of a facts panel is 5-6 pixels high and its names are never found
+FINE_SIDE = 1600
+FINE_FROM = 2400
+#: a box of the fine pass is new text when at most this share of it lies inside the coarse pass's boxes
+FINE_NEW = 0.3
 REC_BATCH = 1  # crops sorted by width; 1 = no padding to a longer neighbour (padding is pure extra convolution)
 REC_MIN_WIDTH = 320  # short crops are padded to the width the recogniser was trained at, as PaddleOCR does
 MIN_SCORE = 0.5  # lines read with less confidence are dropped
@@ -164,6 +171,22 @@ def _rect_of(box) -> np.ndarray:
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
 
 
+def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarray]:
+    """The boxes of the finer detection that the coarse one missed (small print): at most
+    ``FINE_NEW`` of their area inside the coarse boxes. Coarse boxes win elsewhere, so large type
+    is read whole rather than as the pieces a fine pass may cut it into."""
+    rects = [_rect_of(b) for b in coarse]
+    out = []
+    for box in fine:
+        r = _rect_of(box)
+        area = max(float((r[2, 0] - r[0, 0]) * (r[2, 1] - r[0, 1])), 1.0)
+        inside = sum(max(0.0, min(r[2, 0], c[2, 0]) - max(r[0, 0], c[0, 0])) * max(0.0, min(r[2, 1], c[2, 1]) - max(r[0, 1], c[0, 1]))
+                     for c in rects)
+        if inside <= FINE_NEW * area:
+            out.append(box)
+    return out
+
+
 class RapidEngine(OCREngine):
     name = "rapidocr"
 
@@ -171,15 +194,24 @@ class RapidEngine(OCREngine):
         from importlib.metadata import version
 
         self._ocr, self._det, self._rec, self._cls = _build(threads, det_side, rec_batch)
+        self._det_fine = copy.copy(self._det)  # same session, larger input: a shallow copy keeps each call's sizes apart
+        self._det_fine.limit_side_len = FINE_SIDE
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}"
         self.last_timings: dict[str, float] = {}  # seconds per stage of the latest read (for benchmarks)
 
     # -- building blocks ------------------------------------------------------------
     def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
         """Text line boxes (4x2 arrays, page pixels) without recognition."""
         out = self._det(bgr)
-        return [] if out.boxes is None else [np.asarray(b, dtype=np.float32) for b in out.boxes]
+        boxes = [] if out.boxes is None else [np.asarray(b, dtype=np.float32) for b in out.boxes]
+        if max(bgr.shape[:2]) < FINE_FROM:
+            return boxes
+        fine = self._det_fine(bgr)
+        if fine.boxes is None:
+            return boxes
+        added = new_boxes(boxes, [np.asarray(b, dtype=np.float32) for b in fine.boxes])
+        return list(self._det.sorted_boxes(np.array(boxes + added))) if added else boxes
 
     def _recognize_raw(self, crops: list[np.ndarray], word_boxes: bool = False):
         """rapidocr's recogniser output for upright line crops (with per-character positions when ``word_boxes``)."""

@@ -1,0 +1,179 @@
+"""Ingredient panels: a US "Supplement Facts" (or "Nutrition Facts") box and a Canadian
+"Medicinal ingredients / Ingrédients médicinaux" table are read the same way.
+
+The line classifier learnt the generator's layouts; on real photos it files many table
+rows under cautions or non-medicinal ingredients. Inside a panel the layout itself says
+what a line is: a row with an amount is an ingredient, whatever the classifier thought;
+the panel's own headers (serving size, "Amount per serving", "% Daily Value"), the
+% Daily Value column and macronutrient rows (calories, fat, sugars, protein, sodium) are
+not ingredients. The panel runs from its title down to its end line (the "Daily Value
+not established" footnote, "Other ingredients") or to a gap in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cyclops.extract.lines import SourceLine
+from cyclops.extract.quantity import AMOUNT
+from cyclops.model.ocr import bbox_of
+from cyclops.normalize.confusions import normalize_text, strip_accents
+
+VERSION = "1"
+
+#: the title that opens a panel (accent-stripped, lower case)
+TITLE = re.compile(
+    r"^\W*(?:(?:supplement|nutrition|dietary supplement) fact|(?:medicinal|active) ingredient"
+    r"|ingredients? (?:medicinau|actif)|valeur nutritive|information nutritionnelle|supplement facts"
+    r"|amount per (?:serving|tablet|capsule|softgel|scoop|stick|dose|\d)|quantite par (?:portion|dose))",
+)
+#: a line that closes the panel
+END = re.compile(
+    r"(?:other|non[- ]?medicinal) ingredients?|autres ingredients|ingredients? non[- ]?medicinau"
+    r"|daily value\s*(?:\(dv\)\s*)?(?:not|no)\b|valeur quotidienne (?:non|pas)|percent daily values?"
+    r"|^\W*ingredients?\s*:|^\W*ingredients\s*/|^\W*ingr[eé]dients\s*:",
+)
+#: the panel's own headers: never ingredients, whatever amount they carry ("Serving Size 10 g")
+HEADER = re.compile(
+    r"^\W*(?:serving size|servings? per|amount per|portion|par portion|taille de la portion|portions par"
+    r"|(?:%|percent)\s*(?:daily value|dv|vq|valeur)|daily value|calories|energy|energie|kcal|each\b.*contains?"
+    r"|chaque\b.*(?:contient|renferme)|supplement facts|nutrition facts)",
+)
+#: macronutrient rows of a facts panel: printed there, never medicinal ingredients
+NUTRITION_ROW = re.compile(
+    r"^\W*(?:total\s+)?(?:calories(?: from fat)?|(?:saturated|trans|polyunsaturated|monounsaturated)?\s*fat"
+    r"|cholesterol|sodium|(?:total\s+)?carbohydrates?|dietary fib(?:er|re)|soluble fib(?:er|re)|(?:total\s+|added\s+)?sugars?"
+    r"|includes?\s+\S*\s*added sugars?|sugar alcohols?|protein|proteines?|lipides|glucides|fibres|sucres|cholesterol"
+    r"|satures|trans)\b",
+)
+#: the header of a % Daily Value column ("% DV", "%Daily Value", "% VQ")
+DAILY_VALUE_HEADER = re.compile(r"%\s*(?:daily|dv\b|d\.v\.|vq\b|valeur)|daily value")
+#: how far below its title a panel may run without an end line, in title heights, and the gap that ends it
+MAX_GAP = 4.0
+
+
+def _fold(text: str) -> str:
+    return strip_accents(text).lower().strip()
+
+
+def is_title(text: str) -> bool:
+    return bool(TITLE.search(_fold(text)))
+
+
+def is_header(text: str) -> bool:
+    return bool(HEADER.search(_fold(text)))
+
+
+def is_nutrition_row(name: str) -> bool:
+    """"Total Carbohydrate", "Dietary Fiber", "Protein", "Sodium": macronutrients, not ingredients."""
+    return bool(NUTRITION_ROW.match(_fold(name)))
+
+
+_PERCENT_ONLY = re.compile(r"^\W*(?:<\s*)?\d+(?:[.,]\d+)?\s*%\W*$")
+
+
+def is_daily_value(text: str) -> bool:
+    """A cell of the % Daily Value column ("117%", "<1%*", "†")."""
+    t = text.strip()
+    return bool(_PERCENT_ONLY.match(t)) or t in {"†", "*", "**", "‡"}
+
+
+def has_amount(text: str) -> bool:
+    return any(m.group("unit") != "%" for m in AMOUNT.finditer(normalize_text(text)))
+
+
+@dataclass
+class Panel:
+    image: str
+    box: tuple[float, float, float, float]  # left, top, right, bottom of the region searched
+    title: SourceLine
+    daily_values: bool = False  # a "% Daily Value" column: bare percentages in it are not amounts
+
+
+def _height(line: SourceLine) -> float:
+    b = bbox_of(line.polygon)
+    return max(b[3] - b[1], 1.0)
+
+
+def find_panels(lines: list[SourceLine]) -> list[Panel]:
+    """Each panel title with the region of the photo below it that the panel covers."""
+    panels: list[Panel] = []
+    placed = [line for line in lines if line.polygon]
+    for title in placed:
+        if not is_title(title.text):
+            continue
+        if any(p.image == title.image and p.box[1] <= bbox_of(title.polygon)[1] <= p.box[3]
+               and p.box[0] <= bbox_of(title.polygon)[0] <= p.box[2] for p in panels):
+            continue  # a second title inside a panel ("Amount per serving" under "Supplement Facts")
+        left, top, right, _ = bbox_of(title.polygon)
+        width = right - left
+        x0, x1 = left - 0.5 * width, right + 1.5 * width
+        below = sorted((line for line in placed if line.image == title.image and line is not title
+                        and bbox_of(line.polygon)[1] >= top - 0.2 * _height(title)
+                        and bbox_of(line.polygon)[0] < x1 and bbox_of(line.polygon)[2] > x0),
+                       key=lambda line: bbox_of(line.polygon)[1])
+        bottom = bbox_of(title.polygon)[3]
+        row_h = min((_height(line) for line in below[:8]), default=_height(title))
+        for line in below:
+            b = bbox_of(line.polygon)
+            if b[1] - bottom > MAX_GAP * max(row_h, 0.5 * _height(title)):
+                break
+            if END.search(_fold(line.text)) and b[1] > bbox_of(title.polygon)[3]:
+                break
+            bottom = max(bottom, b[3])
+        panel = Panel(image=title.image, box=(x0, top, x1, bottom), title=title)
+        panel.daily_values = any(_inside(line, panel) and DAILY_VALUE_HEADER.search(_fold(line.text)) for line in placed)
+        panels.append(panel)
+    return panels
+
+
+def _inside(line: SourceLine, panel: Panel) -> bool:
+    if line.image != panel.image or not line.polygon:
+        return False
+    b = bbox_of(line.polygon)
+    cy = (b[1] + b[3]) / 2
+    return panel.box[1] <= cy <= panel.box[3] and b[0] < panel.box[2] and b[2] > panel.box[0]
+
+
+def daily_value_cells(lines: list[SourceLine], panels: list[Panel] | None = None) -> list[SourceLine]:
+    """The cells of panels' % Daily Value columns ("117%"): never an amount, nobody's row partner."""
+    panels = find_panels(lines) if panels is None else panels
+    return [line for line in lines if is_daily_value(line.text)
+            and any(p.daily_values and _inside(line, p) for p in panels)]
+
+
+#: words that make a line with an amount an instruction, not a row
+_INSTRUCTION = re.compile(r"\b(?:take|prendre|mix|melanger|add|ajouter|scoop of|per day|par jour)\b")
+
+
+def label_panels(lines: list[SourceLine], panels: list[Panel] | None = None) -> list[SourceLine]:
+    """Relabel the lines inside ingredient panels: rows and amount cells are ``medicinal_ingredient``;
+    titles, headers, % Daily Value cells and macronutrient rows are ``other``. Lines outside panels
+    are untouched."""
+    panels = find_panels(lines) if panels is None else panels
+    if not panels:
+        return lines
+    daily = {id(line) for line in daily_value_cells(lines, panels)}
+    for line in lines:
+        if line.label == "npn" or not any(_inside(line, p) for p in panels):
+            continue
+        text = line.text
+        if id(line) in daily or is_title(text) or is_header(text) or is_nutrition_row(text):
+            _relabel(line, "other")
+        elif line.label == "company" and not amount_only_text(text):
+            continue  # a distributor line printed in the panel's box
+        elif has_amount(text) and not _INSTRUCTION.search(_fold(text)):
+            _relabel(line, "medicinal_ingredient")
+    return lines
+
+
+def amount_only_text(text: str) -> bool:
+    """"5g", "1050 mcg": an amount and no word."""
+    return has_amount(text) and not re.search(r"[^\W\d_]{2,}", AMOUNT.sub(" ", normalize_text(text)))
+
+
+def _relabel(line: SourceLine, label: str) -> None:
+    if line.label != label:
+        line.label = label
+        line.label_probability = max(0.5, min(line.label_probability, 0.8))
