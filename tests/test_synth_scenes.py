@@ -281,3 +281,26 @@ def test_cli_realistic_and_size(tmp_path, monkeypatch):
     assert all(img.degradations["scene"]["kind"] in ("hand", "shelf", "table") for img in truth.images)
     bad = CliRunner().invoke(app, ["synth", "--n", "1", "--out", str(tmp_path / "x"), "--size", "huge"])
     assert bad.exit_code != 0 and "huge" in bad.output
+
+
+def test_separate_english_and_french_tables_and_label_extras_are_not_uses():
+    en, fr = example_pairs()[0]
+    truth, _ = synthesize_product(en, fr, 3, SynthConfig(clean=True, realism=Realism(bilingual_tables=1.0, label_extras=1.0)))
+    # one substance, two rows (one per table), one printed ingredient with both names
+    rows = [line.text for line in _lines(truth, "medicinal_ingredient")]
+    assert rows == ["Vitamin D3 25 mcg (1000 IU)", "Vitamine D3 25 mcg (1000 IU)"]
+    assert [(i["name"], i["name_fr"]) for i in truth.printed["medicinal_ingredients"]] == [("Vitamin D3", "Vitamine D3")]
+    heads = [line for line in _lines(truth, "other") if "ngr" in line.text and "dicina" in line.text]
+    assert {h.language for h in heads} == {"en", "fr"}
+    # origin, web address, route, storage, phone, lot and the UPC digits are "other", never a use
+    extras = [line.text for line in _lines(truth, "other")]
+    uses = [u["text"] for u in truth.printed["recommended_uses"] if u["language"] == "en"]
+    assert uses == [p.purpose for p in en.purposes]
+    assert (
+        sum(any(k in t for k in ("Canada", "www.", ".com", "1-800-", "LOT ", "Oral", "Store", "Keep tightly")) for t in extras)
+        >= 3
+    )
+    used = " ".join(line.text for line in _lines(truth, "recommended_use"))
+    assert "Canada" not in used and "www." not in used and "1-800" not in used
+    upc = [t for t in extras if t.replace(" ", "").isdigit() and len(t.replace(" ", "")) == 12]
+    assert len(upc) <= 1 and not any(line.text.endswith(t) for t in upc for line in _lines(truth, "npn"))

@@ -75,6 +75,12 @@ class Realism(BaseModel):
     blend: float = Field(
         0.0, ge=0, le=1, description="In a Supplement Facts panel, a proprietary blend (total amount, members listed)."
     )
+    bilingual_tables: float = Field(
+        0.0, ge=0, le=1, description="Medicinal ingredients as an English table and a French table (not one bilingual table)."
+    )
+    label_extras: float = Field(
+        0.0, ge=0, le=1, description="Origin, web address, route, storage, phone, lot/expiry and a UPC barcode near the claims."
+    )
     stylised_front: float = Field(
         0.0, ge=0, le=1, description="Front with a large stylised product name, brand above, flavour/count below."
     )
@@ -95,6 +101,8 @@ class Realism(BaseModel):
             supplement_facts=0.4,
             blend=0.5,
             stylised_front=0.7,
+            bilingual_tables=0.3,
+            label_extras=0.6,
         )
 
 

@@ -92,6 +92,9 @@ class LabelContent:
     directions: list[Statement] = field(default_factory=list)
     cautions: list[Statement] = field(default_factory=list)
     facts: FactsPanel | None = None  # set by cyclops.synth.facts when the label carries a US panel
+    split_tables: bool = False  # medicinal ingredients as an English table and a French table (realism)
+    extras: list[str] = field(default_factory=list)  # origin, web, route, storage, phone, lot lines ("other")
+    barcode: str | None = None  # UPC-A digits printed under a barcode ("other")
 
     def count_text(self) -> str:
         """The front's "120 Tablets / Comprimés" (bulk forms: "250 g Powder / Poudre")."""
@@ -264,3 +267,23 @@ def build_content(en: LicenceBundle, fr: LicenceBundle, rng: random.Random) -> L
         directions=[_dose_statement(d, form) for d in doses[:3]],
         cautions=_pair([r.risk_text.strip() for r in en.risks], [r.risk_text.strip() for r in fr.risks]),
     )
+
+
+def add_label_extras(content: LabelContent, rng: random.Random) -> None:
+    """Print what real packaging adds around the claims: country of origin, web address, route, storage, a phone
+    number, lot and expiry, and a UPC barcode. All of it is "other" in the truth (none is a use, an NPN or a company)."""
+    brand = re.sub(r"[^a-z0-9]", "", content.brand.lower()) or "brand"
+    pool = [
+        rng.choice(wording.ORIGINS),
+        rng.choice(wording.WEB).format(brand=brand),
+        rng.choice(wording.ROUTES),
+        rng.choice(wording.STORAGE),
+        f"1-800-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
+        f"LOT {rng.randint(10, 29)}{rng.choice('ABCDEFGH')}{rng.randint(100, 999)}  EXP {rng.randint(2026, 2030)}/{rng.randint(1, 12):02d}",
+    ]
+    content.extras = rng.sample(pool, rng.randint(3, len(pool)))
+    if rng.random() < 0.7:
+        digits = [rng.randint(0, 9) for _ in range(11)]
+        check = (10 - (3 * sum(digits[0::2]) + sum(digits[1::2])) % 10) % 10
+        d = "".join(map(str, digits)) + str(check)
+        content.barcode = f"{d[0]} {d[1:6]} {d[6:11]} {d[11]}"

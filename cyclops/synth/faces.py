@@ -384,6 +384,22 @@ def info_faces(content: LabelContent, style: Style, rng: random.Random) -> list[
             rows.append(Para(ing.label_name(), "medicinal_ingredient", None, right=ing.amount_text(), gap=0.05))
         else:
             rows.append(Para(f"{ing.label_name()} {ing.amount_text()}", "medicinal_ingredient", None, gap=0.05))
+    if content.split_tables and content.facts is None and fam != "compact":
+        # an English table and a French table, each name with its amount (rows of one substance in both)
+        tables = []
+        for lang, k in (("en", 0), ("fr", 1)):
+            title = f"{wording.heading('medicinal', fam, lang)} {wording.EACH_CONTAINS[k].format(form=getattr(form, f'{lang}_singular'))}"
+            table = [Para(title, "other", lang, bold=True, gap=0.1)]
+            for ing in content.ingredients:
+                name = ing.name if lang == "en" else ing.name_fr or ing.name
+                table.append(Para(name, "medicinal_ingredient", None, right=_amount_in(ing, lang), gap=0.05))
+            tables.append(table)
+        rows = []
+        if style.bilingual == "columns":
+            flow.add(tables)
+        else:
+            for table in tables:
+                flow.add([table])
     if rows:
         flow.add([rows])
 
@@ -400,22 +416,60 @@ def info_faces(content: LabelContent, style: Style, rng: random.Random) -> list[
             per_lang[lang].append([Para(f"{h} {', '.join(nm[lang])}.", "non_medicinal_ingredient", lang, gap=0.6)])
         else:
             per_lang[lang].append([])
+    extras = [Para(text, "other", None, gap=0.15) for text in content.extras]
     if style.bilingual == "columns":
-        for en_block, fr_block in zip(per_lang["en"], per_lang["fr"]):
+        for k, (en_block, fr_block) in enumerate(zip(per_lang["en"], per_lang["fr"])):
             if en_block or fr_block:
                 flow.add([en_block, fr_block])
+            if k == 0 and extras:  # right under the claims, where real labels put them
+                flow.add([extras])
     else:
         for lang in ("en", "fr"):
-            for block in per_lang[lang]:
+            for k, block in enumerate(per_lang[lang]):
                 if block:
                     flow.add([block])
+                if k == 0 and lang == "en" and extras:
+                    flow.add([extras])
     company = [
         Para(f"{wording.heading('company', fam, 'en')} / {wording.heading('company', fam, 'fr')}", "other", None, gap=0.05),
         Para(content.company, "company", None, bold=True, gap=0.05),
         Para(content.address, "company", None, gap=0.3),
     ]
     flow.add([company])
+    if content.barcode:
+        flow.add_canvas(_barcode(content.barcode, style, random.Random(content.barcode)))
     return flow.faces
+
+
+def _amount_in(ing, language: str) -> str:
+    """The amount as a one-language table prints it: French tables use a decimal comma and "milliards UFC"."""
+    if language == "en":
+        return ing.amount_text("en")
+    big = ing.quantity is not None and wording.large_count(ing.quantity, ing.unit)
+    if big:
+        main = f"{wording.number(ing.quantity / 1e9, 'fr')} milliards UFC"
+    elif ing.quantity is not None:
+        main = f"{wording.number(ing.quantity, 'fr')} {ing.unit or ''}".strip()
+    else:
+        main = ""
+    potency = ing.potency_fr or ing.potency
+    return f"{main} ({potency})" if main and potency else main or potency or ""
+
+
+def _barcode(digits: str, style: Style, rng: random.Random) -> Canvas:
+    """A UPC barcode (bars, not text) with its digits printed under it as an "other" line."""
+    f = style.regular(0.9)
+    w = max(260, round(f.size * 11))
+    h = round(f.size * 4.2)
+    c = Canvas(w, h, (255, 255, 255))
+    x = 8
+    while x < w - 10:
+        bw = rng.choice((2, 2, 3, 4, 6))
+        c.draw.rectangle((x, 6, x + bw - 1, h - f.size - 14), fill=(0, 0, 0))
+        x += bw + rng.choice((2, 3, 4))
+    text_w = c.text_width(digits, f)
+    c.line((w - text_w) / 2, h - f.size - 10, digits, f, (0, 0, 0), "other", None)
+    return c
 
 
 def compose_faces(

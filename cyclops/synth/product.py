@@ -7,7 +7,7 @@ import random
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.model.truth import ProductTruth, TruthImage
 from cyclops.synth.config import SynthConfig
-from cyclops.synth.content import build_content
+from cyclops.synth.content import add_label_extras, build_content
 from cyclops.synth.faces import compose_faces
 from cyclops.synth.facts import make_facts
 from cyclops.synth.photo import _happens, encode, photograph
@@ -41,6 +41,10 @@ def synthesize_product(
             content.facts = make_facts(content, real_rng, blend=not mismatch and real_rng.random() < real.blend)
         if real_rng.random() < real.stylised_front:
             stylised = random.Random(real_rng.getrandbits(64))
+        if content.facts is None and real_rng.random() < real.bilingual_tables:
+            content.split_tables = True
+        if real_rng.random() < real.label_extras:
+            add_label_extras(content, real_rng)
     try:
         faces = compose_faces(content, rng, config.family, vertical, stylised=stylised)
     except OverflowError as exc:

@@ -139,3 +139,15 @@ def number(value: float, language: str) -> str:
 def heading(section: str, family: str, language: str) -> str:
     en, fr = HEADINGS[section].get(family, HEADINGS[section]["base"])
     return en if language == "en" else fr
+
+
+#: other text real labels carry near the claims (issue 12: it must never be read as a recommended use, an NPN or a
+#: company); ``{brand}`` is the brand in lower case
+ORIGINS: tuple[str, ...] = ("Product of Canada / Produit du Canada", "Made in Canada / Fabriqué au Canada")
+ROUTES: tuple[str, ...] = ("Oral / Orale", "Route: Oral / Voie : orale")
+STORAGE: tuple[str, ...] = (
+    "Store at room temperature (15-25 °C). / Conserver à la température ambiante (15-25 °C).",
+    "Store in a cool, dry place. / Conserver dans un endroit frais et sec.",
+    "Keep tightly closed. / Garder le contenant bien fermé.",
+)
+WEB: tuple[str, ...] = ("www.{brand}.ca", "{brand}.com", "www.{brand}naturals.com")
