@@ -101,6 +101,25 @@ def summarize(analysis: Analysis, edits: Iterable[Edit] = (), source_key: str | 
     )
 
 
+def _duplicate_key_errors() -> tuple[type[BaseException], ...]:
+    """What a lost insert race raises: pymongo's and montydb's duplicate-key errors (montydb's storage one too)."""
+    errors: list[type[BaseException]] = []
+    try:
+        from pymongo.errors import DuplicateKeyError
+
+        errors.append(DuplicateKeyError)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from montydb.errors import DuplicateKeyError as MontyDuplicate
+        from montydb.storage import StorageDuplicateKeyError
+
+        errors += [MontyDuplicate, StorageDuplicateKeyError]
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
 def _guarded(method):
     """Serialise access (the embedded engine is not thread-safe) and map connection errors to 503."""
 
@@ -133,6 +152,7 @@ class Catalog:
             self._transient: tuple[type[BaseException], ...] = (ConnectionFailure, ServerSelectionTimeoutError)
         except ImportError:  # pragma: no cover
             self._transient = ()
+        self._duplicate = _duplicate_key_errors()
 
     def __repr__(self) -> str:
         return f"Catalog({self.description})"
@@ -149,20 +169,41 @@ class Catalog:
             old = self.analyses.find_one({"_id": analysis.analysis_id}, {"source_key": 1})
             source_key = old.get("source_key") if old else None
         row = summarize(analysis, edits, source_key)
-        self.analyses.replace_one({"_id": row.analysis_id}, {"_id": row.analysis_id, **row.model_dump()}, upsert=True)
+        self._upsert(self.analyses, {"_id": row.analysis_id, **row.model_dump()}, version=row.version)
         return row
+
+    def _upsert(self, collection: Any, doc: dict[str, Any], *, version: int | None = None) -> None:
+        """Insert or replace ``doc``; with ``version``, never replace a row of a newer version.
+
+        Safe when several processes index the same document at once: a lost insert race (duplicate key, which
+        MongoDB and the embedded engine both raise) becomes a replace, and an older version never overwrites a newer.
+        """
+        query: dict[str, Any] = {"_id": doc["_id"]}
+        if version is not None:
+            query["version"] = {"$lte": version}
+        for _ in range(3):
+            if collection.replace_one(query, doc).matched_count:
+                return
+            if version is not None and collection.find_one({"_id": doc["_id"]}, {"_id": 1}) is not None:
+                return  # a newer version is indexed already
+            try:
+                collection.insert_one(doc)
+                return
+            except self._duplicate:
+                continue  # another process inserted it between our two calls: replace it now
+        raise StorageUnavailable(f"catalogue: could not index {doc['_id']} (too many concurrent writers)")
 
     @_guarded
     def index_edit(self, analysis_id: str, edit: Edit) -> None:
         if edit.seq is None:
             raise ValueError("only stored edits (with a seq) are indexed")
         doc = {"_id": f"{analysis_id}/{edit.seq:06d}", "analysis_id": analysis_id, **edit.model_dump(mode="json")}
-        self.edit_rows.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+        self._upsert(self.edit_rows, doc)
 
     @_guarded
     def index_ocr(self, sha256: str, engine: str, version: str, key: str) -> None:
         doc = {"_id": key, "sha256": sha256, "engine": engine, "version": version, "key": key}
-        self.ocr.replace_one({"_id": key}, doc, upsert=True)
+        self._upsert(self.ocr, doc)
 
     @_guarded
     def find_ocr(self, sha256: str, engine: str | None = None) -> list[dict[str, str]]:

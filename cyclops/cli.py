@@ -23,6 +23,7 @@ _COMMAND_MODULES = [
     "cyclops.retrain.cli",
     "cyclops.schema_cli",
     "cyclops.settings_cli",
+    "cyclops.audit",
 ]
 
 

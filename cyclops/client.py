@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -246,18 +247,29 @@ class MapiClient:
         )  # fmt: skip
 
     def _send_edit(self, analysis_id: str, edit: Edit) -> Analysis:
+        # with an idempotency key a resend is harmless, so lost answers (timeouts, 502/504) are retried too
         return self._call(
             lambda: self._services.post_edit(analysis_id, edit),
             "POST", f"/v1/analyses/{analysis_id}/edits", lambda r: Analysis.model_validate_json(r.content),
             content=edit.model_dump_json(), headers={"Content-Type": "application/json", **_acting_for(edit.analyst)},
-            idempotent=False,
+            idempotent=bool(edit.idempotency_key),
         )  # fmt: skip
 
     def post_edit(self, analysis_id: str, edit: Edit) -> Analysis:
         """Store a correction. ``ConflictError`` on a stale ``base_version``; ``StorageUnavailable``
-        when storage (or mapi) is down, after queuing the edit in the outbox for ``flush_outbox``."""
+        when storage (or mapi) is down, after queuing the edit in the outbox for ``flush_outbox``.
+
+        The edit gets an ``idempotency_key`` (unless it has one), kept in the outbox with it, so a retry whose
+        first try did get through returns the stored edit's result instead of storing it twice."""
+        if not edit.idempotency_key:
+            edit = edit.model_copy(update={"idempotency_key": uuid.uuid4().hex})
         try:
             return self._send_edit(analysis_id, edit)
+        except ConflictError:
+            # a resend whose first try got through (its answer was lost) is not a conflict
+            if self._already_stored(analysis_id, edit):
+                return self.get_analysis(analysis_id)
+            raise
         except StorageUnavailable as exc:
             self.outbox.add(self._target, analysis_id, edit, str(exc))
             raise StorageUnavailable(f"{exc.message}; the edit is kept in the outbox and will be sent by flush_outbox()", code=exc.code) from exc
@@ -288,6 +300,8 @@ class MapiClient:
         return [(a, e) for _, a, e in self.outbox.pending(self._target)]
 
     def _already_stored(self, analysis_id: str, edit: Edit) -> bool:
+        if edit.idempotency_key:
+            return any(e.idempotency_key == edit.idempotency_key for e in self.edits(analysis_id))
         key = (edit.analyst, edit.field, json.dumps(edit.after, sort_keys=True), edit.base_version)
         return any((e.analyst, e.field, json.dumps(e.after, sort_keys=True), e.base_version) == key for e in self.edits(analysis_id))
 

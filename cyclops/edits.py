@@ -9,6 +9,8 @@ based on the current version, so two analysts never silently overwrite each othe
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -17,7 +19,7 @@ from pydantic import ValidationError
 from cyclops.mapi.errors import ConflictError, InvalidEdit
 from cyclops.model.analysis import Analysis, Edit
 
-__all__ = ["apply_edit", "parse_path", "ConflictError", "InvalidEdit", "APPEND"]
+__all__ = ["apply_edit", "parse_path", "value_at", "canonical_hash", "analysis_hash", "record_hash", "ConflictError", "InvalidEdit", "APPEND"]
 
 #: the token that ``[+]`` parses to
 APPEND = "+"
@@ -92,3 +94,38 @@ def apply_edit(analysis: Analysis, edit: Edit) -> Analysis:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise InvalidEdit(f"{edit.field}: the edited analysis is invalid at {where}: {first['msg']}", code="invalid_value") from exc
+
+
+def value_at(analysis: Analysis, path: str) -> Any:
+    """The value an edit at ``path`` replaces (its ``before``): None for ``[+]`` or an absent value."""
+    node: Any = analysis.model_dump(mode="json")
+    for token in parse_path(path):
+        if token == APPEND:
+            return None
+        if isinstance(token, int):
+            if not isinstance(node, list) or not 0 <= token < len(node):
+                return None
+        elif not isinstance(node, dict) or token not in node:
+            return None
+        node = node[token]
+    return node
+
+
+def canonical_hash(obj: Any) -> str:
+    """``sha256:<hex>`` of a JSON value in canonical form (sorted keys, no spaces, UTF-8): the audit chain's hash."""
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=True)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def analysis_hash(analysis: Analysis) -> str:
+    """The hash of an analysis as recorded in an edit's ``result_hash``.
+
+    Fields at their default are left out, so a field added to the model later (with a default) does not change
+    the hash of analyses recorded before it.
+    """
+    return canonical_hash(analysis.model_dump(mode="json", exclude_defaults=True))
+
+
+def record_hash(record: dict[str, Any]) -> str:
+    """The hash of a stored edit record: every field but ``hash`` itself (so it includes ``prev_hash``)."""
+    return canonical_hash({k: v for k, v in record.items() if k != "hash"})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cyclops.mapi.errors import NotFound, ObjectExists, StorageUnavailable
+from cyclops.mapi.errors import ConflictError, NotFound, ObjectExists, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document, Line, Page, Word, Block
 from cyclops.storage import Store, StoreConfigError, open_store
@@ -48,22 +48,38 @@ def test_ocr_and_analysis_round_trip(store: Store) -> None:
     analysis = Analysis(analysis_id="a1")
     analysis.fields.npn.value = "80012345"
     store.put_analysis(analysis)
+    store.put_analysis(analysis)  # storing an unedited analysis again is allowed
     analysis.version = 1
-    store.put_analysis(analysis)  # the current state is overwritten
-    assert store.get_analysis("a1").version == 1
+    with pytest.raises(ValueError):
+        store.put_analysis(analysis)  # a later version is made by an edit, never written directly
+    assert store.get_analysis("a1").version == 0
     assert store.analysis_ids() == ["a1"]
     with pytest.raises(NotFound):
         store.get_analysis("missing")
 
 
 def test_edits_are_append_only(store: Store) -> None:
+    store.put_analysis(Analysis(analysis_id="a1"))
     first = store.append_edit("a1", Edit(analyst="ann", field="fields.npn.value", after="1", base_version=0))
     second = store.append_edit("a1", Edit(analyst="bob", field="fields.npn.value", after="2", base_version=1))
     assert (first.seq, second.seq) == (1, 2)
+    assert second.before == "1" and second.prev_hash == first.hash  # recorded by the store, chained
     assert [e.analyst for e in store.edits("a1")] == ["ann", "bob"]
     with pytest.raises(ObjectExists):
         store.put("analyses/a1/edits/000001.json", b"{}", exclusive=True)
     assert store.edits("a1")[0].after == "1"  # the first edit was not rewritten
+    with pytest.raises(ConflictError):  # a second edit at version 1 is refused, not renumbered
+        store.append_edit("a1", Edit(analyst="cy", field="fields.npn.value", after="3", base_version=1))
+    with pytest.raises(ObjectExists):  # the base of an edited analysis is immutable
+        store.put_analysis(Analysis(analysis_id="a1"))
+    assert store.get_analysis("a1").fields.npn.value == "2"
+
+
+def test_exclusive_put_is_create_only(store: Store) -> None:
+    store.put("k/x.json", b"first", exclusive=True)
+    with pytest.raises(ObjectExists):
+        store.put("k/x.json", b"second", exclusive=True)
+    assert store.get("k/x.json") == b"first"
 
 
 def test_local_writes_leave_no_temporary_files(tmp_path: Path) -> None:
