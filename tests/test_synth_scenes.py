@@ -128,7 +128,7 @@ def test_occlusion_drops_hidden_words_and_wholly_hidden_lines():
 def test_hand_fingers_over_text_keep_the_npn_and_ingredients_and_drop_what_they_hide():
     en, fr = example_pairs()[1]
     hidden_total, gone = 0, []
-    for seed in range(40, 48):  # until the fingers have hidden a whole line somewhere
+    for seed in range(43, 53):  # until the fingers have hidden a whole line somewhere (43 does)
         if gone:
             break
         truth, _files = synthesize_product(en, fr, seed, _config(hand=1.0, fingers_over_text=1.0))

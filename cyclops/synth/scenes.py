@@ -572,6 +572,11 @@ def photograph_scene(
     warped = cv2.warpPerspective(pixels, hmat, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     a = cv2.warpPerspective(alpha, hmat, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     af = a.astype(np.float32) * (1 / 255)
+    # a soft shadow of the package on what is behind it (down and to one side of the light)
+    reach = max(4, round(min(w, h) * real_rng.uniform(0.006, 0.02)))
+    dx, dy = round(reach * real_rng.uniform(-1, 1)), reach
+    shadow = soft_blur(np.roll(np.roll(af, dy, 0), dx, 1), reach * 1.5) * real_rng.uniform(0.25, 0.45)
+    photo = cv2.blendLinear(photo, np.zeros_like(photo), 1 - shadow, shadow)
     photo = cv2.blendLinear(warped, photo, af, 1 - af)
     lines = degrade.map_lines(lines, degrade.homography_map(hmat.astype(np.float64)))
     scene["quad"] = [[round(float(x), 1), round(float(y), 1)] for x, y in quad]
@@ -604,10 +609,27 @@ def photograph_scene(
         if spots:
             lines, gone, hidden = occlude(lines, cover, GLARE_CORE)
             done["glare_spots"] = {"spots": spots, "hidden_words": hidden, "hidden_lines": gone}
+    photo, done["lighting"] = _lighting(photo, real_rng)
     shot = Shot(
         photo, degrade.keep_inside(lines, w, h), done, (360 - turn) % 360, background=degrade.keep_inside(background, w, h)
     )
     return finish(shot, config, rng, cut_npn=cut_npn)
+
+
+def _lighting(photo: np.ndarray, rng: random.Random) -> tuple[np.ndarray, dict]:
+    """Room light: a colour cast (white balance), a brightness gradient and darker corners (vignetting)."""
+    h, w = photo.shape[:2]
+    cast = [rng.uniform(0.93, 1.05), rng.uniform(0.96, 1.03), rng.uniform(0.88, 1.04)]
+    gx, gy = rng.uniform(-0.12, 0.12), rng.uniform(-0.12, 0.12)
+    vignette = rng.uniform(0.1, 0.3)
+    sw, sh = w // 16 + 2, h // 16 + 2
+    x = np.linspace(-1, 1, sw, dtype=np.float32)[None, :]
+    y = np.linspace(-1, 1, sh, dtype=np.float32)[:, None]
+    gain = (1 + gx * x + gy * y) * (1 - vignette * np.clip((x**2 + y**2) / 2, 0, 1))
+    gain = cv2.resize(gain.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    out = photo.astype(np.float32) * gain[:, :, None] * np.array(cast, np.float32)[None, None, :]
+    params = {"cast": [round(c, 3) for c in cast], "gradient": [round(gx, 3), round(gy, 3)], "vignette": round(vignette, 3)}
+    return np.clip(out, 0, 255).astype(np.uint8), params
 
 
 def distractor_record(lines: list[TruthLine]) -> list[dict]:
