@@ -64,13 +64,17 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
     from cyclops.extract.lines import TextSlopes, column_order
     from cyclops.extract.non_medicinal import extract_non_medicinal
     from cyclops.extract.npn import find_npn
-    from cyclops.extract.panel import find_panels
+    from cyclops.extract.panel import blend_members, find_panels, member_names
     from cyclops.extract.product_name import extract_product_name
     from cyclops.extract.statements import extract_statements, is_claim
 
     def having(label: str) -> list[SourceLine]:
         return column_order([line for line in lines if line.label == label])
 
+    members = blend_members(lines)
+    for listed in members.values():
+        for line in listed:
+            line.label = "other"  # a blend's members are its parts, not rows nor non-medicinal ingredients
     npn = find_npn(lines)
     npn_field = npn.field_value()
     npn_field.illegible = not npn.legible
@@ -87,6 +91,15 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
         stray = brand_line_beside_names(names, [line for line in lines if line.image in images and line.label != "product_name"])
         if stray is not None:
             brand = extract_brand([stray])
+    ingredients = extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines))
+    blends = {(line.image, tuple(map(tuple, line.polygon))): listed for line in lines if id(line) in members
+              for listed in [members[id(line)]]}
+    for ingredient in ingredients:
+        listed = next((blends[key] for e in ingredient.evidence
+                       if (key := (e.image, tuple(map(tuple, e.polygon)))) in blends), None)
+        if listed:
+            ingredient.parts = member_names(listed)
+            ingredient.evidence += [line.evidence for line in listed]
     return Fields(
         npn=npn_field,
         product_name=extract_product_name(names, lines, brand.value, {panel.image for panel in find_panels(lines)}),
@@ -94,7 +107,7 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
         company=extract_company(having("company")),
         dosage_form=dosage_form,
         net_quantity=net_quantity,
-        medicinal_ingredients=extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines)),
+        medicinal_ingredients=ingredients,
         non_medicinal_ingredients=extract_non_medicinal(having("non_medicinal_ingredient")),
         recommended_uses=[use for use in extract_statements(having("recommended_use")) if is_claim(use.text)],
         directions=extract_statements(having("dose")),
@@ -127,10 +140,44 @@ def extract_fields(doc: Document, model: Pipeline | None = None,
     """
     lines = _post_rules(label_lines(doc, model))
     read = repair_spelling(lines, speller) if speller is not None else {}
+    fields = fields_from_lines(lines)
+    if read:
+        keep_as_read(fields, {_key(lines[k].evidence): word_swaps(text, lines[k].text) for k, text in read.items()})
     labelled = [
         LabelledLine(image=line.image, polygon=line.polygon, text=line.text, label=line.label,
                      confidence=line.score, language=line.language, ocr_text=read.get(k),
                      ocr_confidence=round(line.confidence, 4))
         for k, line in enumerate(lines)
     ]
-    return fields_from_lines(lines), labelled
+    return fields, labelled
+
+
+def word_swaps(as_read: str, repaired: str) -> list[tuple[str, str]]:
+    """(repaired word, word as read) for each word spelling repair changed (it repairs word by word)."""
+    from cyclops.normalize.spelling import WORD
+
+    before, after = WORD.findall(as_read), WORD.findall(repaired)
+    if len(before) != len(after):  # a word repaired into two: the whole line is the swap
+        return [(repaired, as_read)]
+    return [(b, a) for a, b in zip(before, after) if a != b]
+
+
+def _key(evidence) -> tuple:
+    return evidence.image, tuple(tuple(point) for point in evidence.polygon)
+
+
+def keep_as_read(fields: Fields, swaps: dict[tuple, list[tuple[str, str]]]) -> None:
+    """Set ``as_read`` on every value whose text spelling repair changed: what the label prints is
+    evidence, so the analyst sees the text as read beside the repaired one (a misprint stays visible)."""
+    import re
+
+    items = [*fields.medicinal_ingredients, *fields.non_medicinal_ingredients,
+             *fields.recommended_uses, *fields.directions, *fields.cautions]
+    for item in items:
+        changes = [swap for e in item.evidence for swap in swaps.get(_key(e), [])]
+        text = item.name if hasattr(item, "name") else item.text
+        restored = text
+        for fixed, original in changes:
+            restored = re.sub(rf"(?<!\w){re.escape(fixed)}(?!\w)", original, restored)
+        if restored != text:
+            item.as_read = restored

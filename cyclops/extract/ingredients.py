@@ -57,10 +57,11 @@ def split_name_quantity(text: str, language: str | None = None) -> tuple[str, st
     cut = min(starts)
     name = LEADER.sub(" ", norm[:cut]).strip(_TRAILING)
     # a bracket opened in the name and closed in the quantity belongs to the quantity ("Ginkgo (50:1, 120 mg)")
-    if name.count("(") > name.count(")"):
-        idx = name.rfind("(")
-        cut = norm.rfind("(", 0, cut)
-        name = name[:idx].strip(_TRAILING)
+    for opening, closing in (("(", ")"), ("[", "]")):
+        if name.count(opening) > name.count(closing):
+            idx = name.rfind(opening)
+            cut = norm.rfind(opening, 0, cut)
+            name = name[:idx].strip(_TRAILING)
     return name, norm[cut:].strip()
 
 
@@ -102,6 +103,9 @@ def parse_ingredient_text(text: str, language: str | None = None) -> Ingredient 
     if not name or not re.search(r"[^\W\d_]{2,}", name) or _HEADING_TAIL.search(name):
         return None
     q = parse_quantity(qty_text, language) if qty_text else None
+    if q is not None and q.unit == "%" and qty_text.lstrip().startswith(("(", "[")):
+        # "Pine Bark Extract [98% Proanthocyanidins]": a standardisation, not an amount of the ingredient
+        return Ingredient(name=name, potency=qty_text.strip())
     if q is not None and q.value == 0:  # ".00 mg": digits lost to OCR, not an amount of nothing
         return Ingredient(name=name, potency=q.describe())
     return Ingredient(
@@ -399,22 +403,46 @@ def _same_ingredient(a: Ingredient, b: Ingredient) -> bool:
     return fuzz.token_set_ratio(na, nb) >= 60
 
 
+def _same_substance(a: Ingredient, b: Ingredient) -> bool:
+    """The same amount of one substance under its English and French names ("Turmeric" / "Curcuma"),
+    by the LNHPD's synonyms: two rows of one bilingual table whatever language OCR tagged them with."""
+    from cyclops.lnhpd.synonyms import proper_name
+
+    if a.quantity is None or (a.quantity, a.unit) != (b.quantity, b.unit):
+        return False
+    known = proper_name(a.name), proper_name(b.name)
+    return known[0] is not None and known[0] == known[1] and fold_name(a.name) != fold_name(b.name)
+
+
+def fold_name(name: str) -> str:
+    return strip_accents(name).lower().strip()
+
+
 def merge_languages(items: list[tuple[Ingredient, str | None]]) -> list[Ingredient]:
-    """One ingredient per pair of English and French rows with the same amount and a similar name; English name kept."""
+    """One ingredient per pair of English and French rows with the same amount and a similar name (or one
+    substance by the synonyms); the English name kept as the name, the French one beside it (``name_fr``)."""
     out: list[tuple[Ingredient, str | None]] = []
     for ing, lang in items:
         twin = next(
-            (i for i, (o, olang) in enumerate(out) if olang and lang and olang != lang and _same_ingredient(o, ing)), None
+            (i for i, (o, olang) in enumerate(out) if (olang and lang and olang != lang and _same_ingredient(o, ing))
+             or (o.name_fr is None and _same_substance(o, ing))), None
         )
         if twin is None:
             out.append((ing, lang))
             continue
         other, olang = out[twin]
-        keep, extra = (other, ing) if olang != "fr" else (ing, other)
-        keep = keep.model_copy(update={"evidence": keep.evidence + extra.evidence,
+        french_first = olang == "fr" or (lang != "fr" and _looks_french(other.name) and not _looks_french(ing.name))
+        keep, extra = (ing, other) if french_first else (other, ing)
+        keep = keep.model_copy(update={"evidence": keep.evidence + extra.evidence, "name_fr": extra.name,
                                        "confidence": max(keep.confidence, extra.confidence)})
         out[twin] = (keep, "en" if "en" in (lang, olang) else lang)
     return [ing for ing, _ in out]
+
+
+def _looks_french(name: str) -> bool:
+    from cyclops.extract.language import guess_language
+
+    return guess_language(name) == "fr" or name != strip_accents(name)
 
 
 def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes | dict[str, float] | None = None) -> list[Ingredient]:

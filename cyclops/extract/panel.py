@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cyclops.extract.lines import SourceLine
+from cyclops.extract.lines import SourceLine, row_offset
 from cyclops.extract.quantity import AMOUNT
 from cyclops.model.ocr import bbox_of
 from cyclops.normalize.confusions import normalize_text, strip_accents
@@ -177,3 +177,61 @@ def _relabel(line: SourceLine, label: str) -> None:
     if line.label != label:
         line.label = label
         line.label_probability = max(0.5, min(line.label_probability, 0.8))
+
+
+#: a row that totals several ingredients: its members are printed under it, without amounts of their own
+BLEND = re.compile(r"\b(?:blend|complex|matrix|proprietary|formula|m[eé]lange|complexe|exclusive)\b", re.IGNORECASE)
+#: how far under a blend's row (in its text heights) its member list may run
+MEMBERS_BELOW = 6.0
+
+
+def blend_members(lines: list[SourceLine]) -> dict[int, list[SourceLine]]:
+    """id of each blend row's line -> the lines that list its members (under it, before the next row with an
+    amount, a heading or a gap): "Proprietary Blend 575 mg" then "N-Acetyl-L-Tyrosine, L-Theanine, ...".
+    The members are the blend's parts, not ingredients of their own nor non-medicinal ingredients."""
+    out: dict[int, list[SourceLine]] = {}
+    placed = sorted((line for line in lines if line.polygon), key=lambda line: (line.image, bbox_of(line.polygon)[1]))
+    for k, row in enumerate(placed):
+        if not BLEND.search(row.text) or row.label in ("npn", "company"):
+            continue
+        if not has_amount(row.text) and not _amount_beside(row, placed):
+            continue
+        left, _, _, bottom = bbox_of(row.polygon)
+        height = _height(row)
+        members: list[SourceLine] = []
+        for line in placed[k + 1:]:
+            b = bbox_of(line.polygon)
+            if line.image != row.image or b[1] - bottom > 1.5 * height or b[1] - bbox_of(row.polygon)[3] > MEMBERS_BELOW * height:
+                break
+            if abs(b[0] - left) > 4 * height:
+                continue  # another column (the amounts, the % Daily Value)
+            if has_amount(line.text) or _amount_beside(line, placed) or is_header(line.text) or END.search(_fold(line.text)):
+                break  # the next row (whole, or a name cell with its amount beside it)
+            members.append(line)
+            bottom = b[3]
+        if members:
+            out[id(row)] = members
+    return out
+
+
+def _amount_beside(line: SourceLine, placed: list[SourceLine]) -> bool:
+    """A name cell whose amount is a separate cell level with it on the same row."""
+    return any(o is not line and o.image == line.image and amount_only_text(o.text) and bbox_of(o.polygon)[0] > bbox_of(line.polygon)[0]
+               and row_offset(line, o) < 0.6 for o in placed)
+
+
+def member_names(lines: list[SourceLine]) -> list[str]:
+    """"N-Acetyl-L-Tyrosine, L-Theanine, Velvet Bean (Mucuna pruriens)" -> each member, brackets kept whole."""
+    text = " ".join(line.text for line in lines)
+    text = re.sub(r"^\W*(?:contains|containing|blend of|consisting of)\s*:?", "", text, flags=re.IGNORECASE)
+    names, depth, current = [], 0, ""
+    for ch in text:
+        depth += ch in "(["
+        depth -= ch in ")]" and depth > 0
+        if depth == 0 and ch in ",;•·":
+            names.append(current)
+            current = ""
+            continue
+        current += ch
+    names.append(current)
+    return [name.strip(" .:*†") for name in names if re.search(r"[^\W\d_]{3,}", name)]

@@ -61,12 +61,16 @@ class Ingredient(BaseModel):
     confidence: float = 0.0
     quantity_confidence: float | None = None  # OCR confidence of the amount's digits (low: check the photo)
     evidence: list[Evidence] = Field(default_factory=list)
+    as_read: str | None = None  # the row as printed and read, when spelling repair changed a word of the name
+    name_fr: str | None = None  # the French name of a bilingual table's row, when English and French rows were merged
+    parts: list[str] = Field(default_factory=list)  # members of a proprietary blend, printed under its total amount
 
 
 class NonMedicinalIngredient(BaseModel):
     name: str
     confidence: float = 0.0
     evidence: list[Evidence] = Field(default_factory=list)
+    as_read: str | None = None  # as printed and read, when spelling repair changed it
 
 
 class TextItem(BaseModel):
@@ -77,6 +81,7 @@ class TextItem(BaseModel):
     confidence: float = 0.0
     evidence: list[Evidence] = Field(default_factory=list)
     compliant: bool | None = None  # the analyst's decision on a claim (None: not reviewed)
+    as_read: str | None = None  # the statement as printed and read, when spelling repair changed a word
 
 
 class Fields(BaseModel):

@@ -20,7 +20,7 @@ from symspellpy import SymSpell, Verbosity
 VERSION = "1"
 LANGUAGES = ("en", "fr")
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+WORD = _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _CODE_NEIGHBOUR = re.compile(r"[\d]")
 
 
@@ -60,6 +60,19 @@ def common_word(word: str) -> bool:
 
     lower = word.lower()
     return any(zipf_frequency(lower, language) >= COMMON_ZIPF for language in LANGUAGES)
+
+
+#: endings that name a kind of compound: a word is never "repaired" into one with another of them
+CHEMICAL_ENDINGS = ("ate", "ite", "ide", "one", "ine", "ol", "ose", "ane", "ene", "yl", "ic", "ium", "in")
+
+
+def other_compound(word: str, suggestion: str) -> bool:
+    """Whether a suggestion swaps one chemical ending for another ("sulfone" -> "sulfate", "chloride" ->
+    "chlorite"): two different substances, not a misread."""
+    a, b = _fold(word), _fold(suggestion)
+    ending_a = next((e for e in CHEMICAL_ENDINGS if a.endswith(e)), None)
+    ending_b = next((e for e in CHEMICAL_ENDINGS if b.endswith(e)), None)
+    return ending_a is not None and ending_b is not None and ending_a != ending_b
 
 
 def _fold(word: str) -> str:
@@ -135,7 +148,10 @@ class SpellCorrector:
                 options.append((hit[0], lang != language, hit[1]))
         if not options:
             return word
-        return _match_case(word, min(options)[2])
+        best = min(options)[2]
+        if other_compound(word, best):
+            return word  # "sulfone" is not a misread "sulfate": another chemical, kept as printed
+        return _match_case(word, best)
 
     def correct(self, text: str, language: str | None) -> str:
         """Correct every word of a line in its own language; unknown language or words next to digits stay as they are."""
