@@ -63,13 +63,14 @@ class Guard:
         if scope["method"] in ("GET", "HEAD", "DELETE", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        state = {"seen": 0, "over": False, "started": False}
+        state = {"seen": 0, "over": False, "started": False, "body_done": False}
 
         async def counted_receive() -> dict[str, Any]:
             if state["over"]:
                 return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
+                state["body_done"] = not message.get("more_body", False)
                 state["seen"] += len(message.get("body", b""))
                 if state["seen"] > cap:
                     state["over"] = True
@@ -82,6 +83,8 @@ class Guard:
                 return  # the app's answer to the cut-off body is replaced by the 413 below
             if message["type"] == "http.response.start":
                 state["started"] = True
+                if not state["body_done"]:  # answered before the whole body arrived: do not read the rest
+                    message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
             await send(message)
 
         try:
