@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from cyclops.mapi.errors import BadRequest, StorageUnavailable
+from cyclops.mapi.errors import BadRequest, MapiError, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.settings import Settings, get_settings
 
@@ -266,26 +266,73 @@ class Catalog:
             if collection.find_one({}) is not None:  # montydb fails on delete_many of a never-written collection
                 collection.delete_many({})
 
-    def rebuild(self, store: Any) -> int:
-        """Re-index everything from the object store alone; returns the number of analyses."""
-        self.clear()
+    def rebuild(self, store: Any, skipped: list[tuple[str, str]] | None = None) -> int:
+        """Re-index everything from the object store alone; returns the number of analyses.
+
+        Built aside (collections ``rebuild_*``), then swapped in, so the live catalogue serves until the new one
+        is complete and a failed rebuild leaves it as it was. An object that cannot be read is skipped and
+        listed in ``skipped`` as (key, reason) rather than ending the rebuild.
+        """
+        skipped = skipped if skipped is not None else []
+        aside = Catalog(_Prefixed(self.db, "rebuild_"), f"{self.description} (rebuild)")
+        aside.clear()
         count = 0
         for analysis_id in store.analysis_ids():
-            analysis = store.get_analysis(analysis_id)
-            edits = store.edits(analysis_id)
-            source_key = None
-            if store.exists(f"analyses/{analysis_id}/source.json"):
-                source_key = store.get_json(f"analyses/{analysis_id}/source.json").get("source_key")
-            self.index_analysis(analysis, edits, source_key)
+            try:
+                analysis = store.get_analysis(analysis_id)
+                edits = store.edits(analysis_id)
+                source_key = None
+                if store.exists(f"analyses/{analysis_id}/source.json"):
+                    source_key = store.get_json(f"analyses/{analysis_id}/source.json").get("source_key")
+            except MapiError as exc:
+                if exc.status == 503:  # the store is down: stop, the live catalogue is untouched
+                    raise
+                skipped.append((f"analyses/{analysis_id}", exc.message))
+                continue
+            except ValueError as exc:  # damaged JSON or a record that no longer validates
+                skipped.append((f"analyses/{analysis_id}", f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"))
+                continue
+            aside.index_analysis(analysis, edits, source_key)
             for edit in edits:
-                self.index_edit(analysis_id, edit)
+                aside.index_edit(analysis_id, edit)
             count += 1
         for sha in store.list("ocr"):
             for name in store.list(f"ocr/{sha}"):
                 if name.endswith(".json") and "-" in name:
                     engine, version = name[: -len(".json")].split("-", 1)
-                    self.index_ocr(sha, engine, version, f"ocr/{sha}/{name}")
+                    aside.index_ocr(sha, engine, version, f"ocr/{sha}/{name}")
+        self._swap_in(aside)
         return count
+
+    @_guarded
+    def _swap_in(self, aside: Catalog) -> None:
+        """Replace the live collections by the rebuilt ones (a rename on MongoDB, a copy elsewhere)."""
+        with self._lock:
+            for name in ("analyses", "edits", "ocr"):
+                source, target = aside.db[name], self.db[name]
+                if type(source).__module__.startswith("pymongo"):  # MongoDB: an atomic rename per collection
+                    if source.find_one({}) is not None:
+                        source.rename(target.name, dropTarget=True)
+                    elif target.find_one({}) is not None:
+                        target.delete_many({})
+                    continue
+                docs = list(source.find({}))
+                if target.find_one({}) is not None:
+                    target.delete_many({})
+                if docs:
+                    target.insert_many(docs)
+                if docs:
+                    source.delete_many({})
+
+
+class _Prefixed:
+    """A database view whose collections carry a prefix (the catalogue being rebuilt aside)."""
+
+    def __init__(self, database: Any, prefix: str) -> None:
+        self._db, self._prefix = database, prefix
+
+    def __getitem__(self, name: str) -> Any:
+        return self._db[self._prefix + name]
 
 
 def open_catalog(settings: Settings | None = None) -> Catalog:

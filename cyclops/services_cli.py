@@ -49,8 +49,13 @@ def catalog_rebuild(store: str | None = typer.Option(None, help="Store URL (defa
     from cyclops.catalog import open_catalog
     from cyclops.storage import open_store
 
-    count = open_catalog().rebuild(open_store(store))
+    skipped: list[tuple[str, str]] = []
+    count = open_catalog().rebuild(open_store(store), skipped)  # built aside, then swapped in
     typer.echo(f"catalogue rebuilt: {count} analyses")
+    for key, reason in skipped:
+        typer.echo(f"skipped {key}: {reason}", err=True)
+    if skipped:
+        typer.echo(f"{len(skipped)} damaged objects skipped (listed above); the rest is indexed", err=True)
 
 
 def batch_command(

@@ -289,3 +289,42 @@ def test_chunked_flood_over_a_real_socket_is_cut_at_the_cap(start_mapi, mapi_env
     assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"] == "request_too_large"
     assert sent < 50 * cap  # cut off long before the whole flood
     assert not (Path(mapi_env["CYCLOPS_DATA_DIR"]) / "store" / "photos").exists()
+
+
+def test_catalog_rebuild_builds_aside_skips_bad_objects_then_swaps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from cyclops.catalog import open_catalog
+    from cyclops.cli import app
+    from cyclops.mapi.errors import StorageUnavailable
+    from cyclops.storage import open_store
+
+    settings = get_settings()
+    store, catalog = open_store(settings=settings), open_catalog(settings)
+    ids = [f"20260101T00000{i}-r" for i in range(3)]
+    for aid in ids:
+        store.put_analysis(Analysis(analysis_id=aid, created_at="2026-01-01T00:00:00+00:00"))
+    catalog.index_analysis(Analysis(analysis_id="20250101T000000-stale", created_at="2025-01-01T00:00:00+00:00"))
+    for record in (Path(settings.store_url) / "analyses" / ids[1]).glob("*.json"):
+        record.write_text("{ damaged")
+
+    # the store fails half-way: the rebuild stops and the live catalogue is as it was
+    real_get = type(store).get_analysis
+    calls = {"n": 0}
+
+    def flaky(self, analysis_id):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise StorageUnavailable("store down")
+        return real_get(self, analysis_id)
+
+    monkeypatch.setattr(type(store), "get_analysis", flaky)
+    with pytest.raises(StorageUnavailable):
+        catalog.rebuild(store)
+    assert [r.analysis_id for r in catalog.list_analyses().items] == ["20250101T000000-stale"]
+    monkeypatch.setattr(type(store), "get_analysis", real_get)
+
+    result = CliRunner().invoke(app, ["catalog", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "catalogue rebuilt: 2 analyses" in result.output and f"skipped analyses/{ids[1]}" in result.output
+    assert sorted(r.analysis_id for r in open_catalog(settings).list_analyses().items) == [ids[0], ids[2]]
