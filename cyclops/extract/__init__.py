@@ -92,14 +92,11 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
         if stray is not None:
             brand = extract_brand([stray])
     ingredients = extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines))
-    blends = {(line.image, tuple(map(tuple, line.polygon))): listed for line in lines if id(line) in members
-              for listed in [members[id(line)]]}
-    for ingredient in ingredients:
-        listed = next((blends[key] for e in ingredient.evidence
-                       if (key := (e.image, tuple(map(tuple, e.polygon)))) in blends), None)
-        if listed:
-            ingredient.parts = member_names(listed)
-            ingredient.evidence += [line.evidence for line in listed]
+    for blend, listed in ((line, members[id(line)]) for line in lines if id(line) in members):
+        owner = next((ingredient for ingredient in ingredients if any(covers(e, blend) for e in ingredient.evidence)), None)
+        if owner is not None:
+            owner.parts = member_names(listed)
+            owner.evidence += [line.evidence for line in listed]
     return Fields(
         npn=npn_field,
         product_name=extract_product_name(names, lines, brand.value, {panel.image for panel in find_panels(lines)}),
@@ -109,7 +106,9 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
         net_quantity=net_quantity,
         medicinal_ingredients=ingredients,
         non_medicinal_ingredients=extract_non_medicinal(having("non_medicinal_ingredient")),
-        recommended_uses=[use for use in extract_statements(having("recommended_use")) if is_claim(use.text)],
+        # lines first ("Product of Canada" above a claim would join its sentence), then the sentences built
+        recommended_uses=[use for use in extract_statements([line for line in having("recommended_use") if is_claim(line.text)])
+                          if is_claim(use.text)],
         directions=extract_statements(having("dose")),
         cautions=extract_statements(having("caution")),
     )
@@ -150,6 +149,17 @@ def extract_fields(doc: Document, model: Pipeline | None = None,
         for k, line in enumerate(lines)
     ]
     return fields, labelled
+
+
+def covers(evidence, line: SourceLine) -> bool:
+    """Whether a value's evidence box holds a line (a row joined from cells cites their union)."""
+    from cyclops.model.ocr import bbox_of
+
+    if evidence.image != line.image or not evidence.polygon or not line.polygon:
+        return False
+    outer, inner = bbox_of(evidence.polygon), bbox_of(line.polygon)
+    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
 
 
 def word_swaps(as_read: str, repaired: str) -> list[tuple[str, str]]:

@@ -67,7 +67,7 @@ def name_like(text: str, confidence: float = 1.0, strict: bool = True) -> bool:
         return False
     if text.rstrip().endswith(":") or "," in name or re.search(r"[^\W\d_]{2}\.\s+\w", name):
         return False  # a heading ("Morning support for:"), a list or sentences
-    if NOT_A_NAME.search(strip_accents(name)):
+    if NOT_A_NAME.search(strip_accents(name)) or all(w in FLAVOUR_WORDS for w in words):
         return False
     if not strict:
         return True  # a wrapped name's line may be "with D3 Adult" or "1000 IU"
@@ -75,7 +75,7 @@ def name_like(text: str, confidence: float = 1.0, strict: bool = True) -> bool:
         return False
     if len(letters) < 0.6 * len(re.sub(r"\s", "", name)) or len(name.split()) > MAX_WORDS or SLOGAN.search(name):
         return False
-    if all(w in FLAVOUR_WORDS for w in words) or not any(len(w) >= 4 for w in words):
+    if not any(len(w) >= 4 for w in words):
         return False
     return sum(len(w) >= COINED or _is_word(w) for w in words) * 2 >= len(words)
 

@@ -3,11 +3,13 @@ French (Natural Health Products Regulations, s. 87 and s. 93)."""
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from cyclops.flags.context import UNREAD_LINES, Context, item_evidence, item_language, looks_like_name
 from cyclops.flags.messages import make_flag
-from cyclops.flags.text import fold, guess_language, is_readable
+from cyclops.flags.text import fold, guess_language
 from cyclops.model.analysis import Evidence, Flag
 
 #: section -> (field, line label, English name, French name, French headings that prove French is printed)
@@ -70,12 +72,12 @@ FRENCH_SHARE = 0.1
 
 
 def _face_unread(ctx: Context, readable: set[str]) -> bool:
-    """A photo whose text is all debris, with no line read well: it may be the face that prints the French."""
-    debris: dict[str, int] = {}
+    """A photo with text on it but no line read well: it may be the face that prints the French."""
+    text_lines: dict[str, int] = {}
     for line in ctx.lines:
-        if line.image not in readable and not is_readable(line.text):
-            debris[line.image] = debris.get(line.image, 0) + 1
-    return any(n >= UNREAD_LINES for n in debris.values())
+        if line.image not in readable and re.search(r"[^\W\d_]{2,}", line.text):
+            text_lines[line.image] = text_lines.get(line.image, 0) + 1
+    return any(n >= UNREAD_LINES for n in text_lines.values())
 
 
 def english_only(ctx: Context) -> list[Flag]:

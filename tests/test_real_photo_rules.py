@@ -1,0 +1,336 @@
+"""What real phone photos need (issue 12, section 2), each on a crafted case that fails without the rule:
+ingredient panels read by their layout, blends, bilingual rows, product names, claims only, debris
+withheld, spelling repair that keeps what was printed, NPNs that are NPNs, English-only labels, weak
+licence matches, and small print on 12 MP photos."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from cyclops.extract import fields_from_lines, keep_as_read, word_swaps
+from cyclops.extract.company import extract_company
+from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
+from cyclops.extract.lines import SourceLine
+from cyclops.extract.npn import find_npn
+from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names
+from cyclops.extract.product_name import extract_product_name
+from cyclops.extract.statements import is_claim
+from cyclops.flags import raise_flags
+from cyclops.match import trusted
+from cyclops.model.analysis import Fields, FieldValue, LabelledLine, Match, TextItem
+from cyclops.model.ocr import rect
+from cyclops.normalize.spelling import SpellCorrector
+
+
+def line(text: str, left: float, top: float, right: float, bottom: float, label: str = "other", image: str = "img1",
+         confidence: float = 0.95, **features: float) -> SourceLine:
+    """An OCR line at a box; ``features`` are layout features (rel_height, page shares x0..y1)."""
+    return SourceLine(text, image=image, polygon=rect(left, top, right, bottom), label=label, confidence=confidence,
+                      features=dict(features))
+
+
+# --- ingredient panels --------------------------------------------------------------------------------------
+
+
+def supplement_facts() -> list[SourceLine]:
+    """A US Supplement Facts panel as OCR returns it from a phone photo: cells, a %DV column, headers,
+    macronutrients, rows the classifier filed under cautions and non-medicinal ingredients."""
+    return [
+        line("Supplement Facts", 100, 100, 600, 150, "recommended_use"),
+        line("Serving Size 1 Scoop (10 g)", 100, 160, 500, 185, "caution"),
+        line("Servings Per Container 30", 100, 190, 450, 215, "caution"),
+        line("Amount Per Serving", 100, 225, 350, 250, "medicinal_ingredient"),
+        line("% Daily Value", 560, 225, 700, 250, "caution"),
+        line("Calories 15", 100, 260, 300, 285, "caution"),
+        line("Total Carbohydrate 3 g", 100, 290, 400, 315, "medicinal_ingredient"),
+        line("1%", 600, 290, 640, 315, "medicinal_ingredient"),
+        line("Vitamin D3 (as cholecalciferol)", 100, 320, 420, 345, "caution"),
+        line("25 mcg (1000 IU)", 430, 320, 560, 345, "company"),
+        line("125%", 600, 320, 650, 345, "medicinal_ingredient"),
+        line("Zinc (as zinc citrate) 11 mg", 100, 350, 500, 375, "non_medicinal_ingredient"),
+        line("100%", 600, 350, 650, 375, "medicinal_ingredient"),
+        line("L-Glutamine", 100, 380, 260, 405, "caution"),
+        line("1.9 g", 430, 380, 490, 405, "medicinal_ingredient"),
+        line("†", 600, 380, 615, 405, "other"),
+        line("† Daily Value not established.", 100, 420, 500, 445, "caution"),
+        line("Other ingredients: citric acid, stevia.", 100, 450, 560, 475, "non_medicinal_ingredient"),
+    ]
+
+
+def test_supplement_facts_rows_are_ingredients_and_headers_are_not() -> None:
+    lines = supplement_facts()
+    fields = fields_from_lines(_post(lines))
+    got = {(i.name, i.quantity, i.unit, i.potency) for i in fields.medicinal_ingredients}
+    assert got == {("Vitamin D3 (as cholecalciferol)", 25, "mcg", "1000 IU"), ("Zinc (as zinc citrate)", 11, "mg", None),
+                   ("L-Glutamine", 1.9, "g", None)}
+
+
+def _post(lines: list[SourceLine]) -> list[SourceLine]:
+    from cyclops.extract import _post_rules
+
+    return _post_rules(lines)
+
+
+def test_panel_reaches_its_end_line_and_knows_its_daily_value_column() -> None:
+    lines = supplement_facts()
+    (panel,) = find_panels(lines)
+    assert panel.daily_values
+    assert panel.box[3] < 450  # "Other ingredients" is after the end line, outside
+    cells = {c.text for c in daily_value_cells(lines, [panel])}
+    assert cells == {"1%", "125%", "100%", "†"}
+    label_panels(lines, [panel])
+    labels = {ln.text: ln.label for ln in lines}
+    assert labels["Serving Size 1 Scoop (10 g)"] == labels["Calories 15"] == labels["Total Carbohydrate 3 g"] == "other"
+    assert labels["25 mcg (1000 IU)"] == labels["Zinc (as zinc citrate) 11 mg"] == "medicinal_ingredient"
+
+
+def test_a_canadian_table_keeps_percent_amounts() -> None:
+    """A "Medicinal ingredients" table has no % Daily Value column: "2.5 %" is an amount there."""
+    lines = [line("Medicinal ingredients:", 100, 100, 400, 130, "medicinal_ingredient"),
+             line("Zinc oxide 20 %", 100, 140, 400, 165, "caution"),
+             line("Non-medicinal ingredients: water", 100, 180, 500, 205, "non_medicinal_ingredient")]
+    fields = fields_from_lines(_post(lines))
+    assert [(i.name, i.quantity, i.unit) for i in fields.medicinal_ingredients] == [("Zinc oxide", 20, "%")]
+
+
+@pytest.mark.parametrize(("row", "quantity", "unit", "potency"), [
+    ("Vitamin A 1050 mcg 117%", 1050, "mcg", None),  # the %DV after the amount is no potency
+    ("Vitamin D3 25 mcg (1000 IU) 125%", 25, "mcg", "1000 IU"),
+    ("Selenium (as L-selenomethionine) 55 mog 100%", 55, "mcg", None),  # "mog": the unit misread
+    ("Pine Bark Extract [98% Proanthocyanidins]", None, None, "[98% Proanthocyanidins]"),
+])
+def test_facts_rows(row: str, quantity: float | None, unit: str | None, potency: str | None) -> None:
+    ing = parse_ingredient_text(row)
+    assert ing is not None and (ing.quantity, ing.unit, ing.potency) == (quantity, unit, potency)
+
+
+def test_a_blend_is_one_ingredient_with_its_members_as_parts() -> None:
+    lines = [
+        line("Supplement Facts", 100, 100, 500, 140),
+        line("Proprietary Blend", 100, 160, 330, 185, "medicinal_ingredient"),
+        line("575 mg", 450, 160, 530, 185, "medicinal_ingredient"),
+        line("N-Acetyl-L-Tyrosine, L-Theanine, Velvet Bean", 100, 190, 440, 212, "non_medicinal_ingredient"),
+        line("(Mucuna pruriens), Turmeric Root Extract", 100, 215, 440, 237, "caution"),
+        line("Anhydrous Caffeine", 100, 245, 330, 270, "medicinal_ingredient"),
+        line("100 mg", 450, 245, 530, 270, "medicinal_ingredient"),
+    ]
+    members = blend_members(lines)
+    assert [ln.text for ln in members[id(lines[1])]] == [lines[3].text, lines[4].text]
+    fields = fields_from_lines(_post(lines))
+    blend, caffeine = fields.medicinal_ingredients
+    assert (blend.name, blend.quantity, blend.unit) == ("Proprietary Blend", 575, "mg")
+    assert blend.parts == ["N-Acetyl-L-Tyrosine", "L-Theanine", "Velvet Bean (Mucuna pruriens)", "Turmeric Root Extract"]
+    assert (caffeine.name, caffeine.quantity) == ("Anhydrous Caffeine", 100)
+    assert not fields.non_medicinal_ingredients  # the members are not non-medicinal ingredients either
+    assert member_names([SourceLine("contains: Reishi, Maitake (fruiting body); Chaga")]) == ["Reishi", "Maitake (fruiting body)", "Chaga"]
+
+
+def test_english_and_french_rows_of_one_substance_are_one_ingredient_with_both_names() -> None:
+    rows = [SourceLine("Turmeric 400 mg", language="en"), SourceLine("Vitamin D3 25 mcg", language="en"),
+            SourceLine("Curcuma 400 mg", language=None), SourceLine("Vitamine D3 25 mcg", language="fr")]
+    got = [(i.name, i.name_fr, i.quantity) for i in extract_ingredients(rows)]
+    assert got == [("Turmeric", "Curcuma", 400), ("Vitamin D3", "Vitamine D3", 25)]
+
+
+# --- product name, claims, debris ---------------------------------------------------------------------------
+
+
+def test_product_name_is_not_the_brand_the_count_the_flavour_or_a_slogan() -> None:
+    front = [
+        line("JOCKO", 100, 100, 500, 220, "product_name", image="front", rel_height=2.4),
+        line("CREATINE", 100, 240, 520, 360, "non_medicinal_ingredient", image="front", rel_height=2.4),
+        line("BLUE RASPBERRY", 100, 380, 400, 430, "product_name", image="front", rel_height=1.6),
+        line("90 SERVINGS", 100, 440, 300, 480, "product_name", image="front", rel_height=1.3),
+        line("Think & feel your best", 100, 490, 400, 530, "recommended_use", image="front", rel_height=1.5),
+        line("Distributed by Jocko Fuel LLC", 100, 100, 400, 120, "company", image="back", rel_height=1.0),
+        line("www.jockofuel.com", 100, 130, 300, 150, "other", image="back", rel_height=1.0),
+    ]
+    names = [ln for ln in front if ln.label == "product_name"]
+    assert extract_product_name(names, front, None, set()).value == "CREATINE"
+    # without the whole label, the classifier's lines alone: the count and the flavour are still refused
+    assert extract_product_name([front[2], front[3]]).value is None
+
+
+def test_a_licensed_name_may_carry_its_brand_and_strength() -> None:
+    lines = [line("Laurentia Vitamin D3 25 μg", 100, 100, 600, 160, "product_name", rel_height=1.7),
+             line("Laurentian", 100, 40, 300, 90, "brand", rel_height=1.4),
+             line("Laurentian Health Products Inc.", 100, 700, 400, 720, "company", rel_height=1.0)]
+    assert extract_product_name([lines[0]], lines, "Laurentian", set()).value == "Laurentia Vitamin D3 25 μg"
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ("Helps to maintain healthy bones.", True),
+    ("Aide à maintenir la santé des os.", True),
+    ("Product of Canada", False),
+    ("Made in USA with globally sourced ingredients", False),
+    ("us.mybrainco.com", False),
+    ("Oral / Orale", False),
+    ("Store below 25 °C in a dry place.", False),
+    ("Supplement Facts", False),
+    ("These statements have not been evaluated by the Food and Drug Administration.", False),
+    ("123 Main Street, Toronto, ON M5V 1A1", False),
+])
+def test_recommended_uses_are_claims_only(text: str, claim: bool) -> None:
+    assert is_claim(text) is claim
+
+
+def test_recommended_uses_field_drops_what_is_no_claim() -> None:
+    lines = [SourceLine("Product of Canada", label="recommended_use", language="en"),
+             SourceLine("Helps to support joint health.", label="recommended_use", language="en")]
+    assert [u.text for u in fields_from_lines(lines).recommended_uses] == ["Helps to support joint health."]
+
+
+@pytest.mark.parametrize("text", ["C", "Exp:07/2026", "R/2/11522/6013", "5g", "Corporation", "OT"])
+def test_company_debris_is_withheld_and_marked_for_review(text: str) -> None:
+    fv = extract_company([line(text, 100, 100, 300, 130, "company", confidence=0.9)])
+    assert fv.value is None and fv.needs_review and fv.as_read == text and fv.evidence
+
+
+def test_company_low_confidence_is_withheld() -> None:
+    fv = extract_company([line("Northleaf Naturals Inc.", 100, 100, 300, 130, "company", confidence=0.34)])
+    assert fv.value is None and fv.needs_review
+
+
+def test_a_real_company_is_proposed() -> None:
+    fv = extract_company([line("Distributed by: Northleaf Naturals Inc.", 100, 100, 400, 130, "company"),
+                          line("123 Main St., Toronto, ON M5V 1A1", 100, 135, 400, 160, "company")])
+    assert fv.value == "Northleaf Naturals Inc." and not fv.needs_review
+
+
+# --- spelling repair keeps what was printed ------------------------------------------------------------------
+
+
+def test_spelling_never_turns_one_compound_into_another() -> None:
+    speller = SpellCorrector({"en": {"sulfate": 500, "glucosamine": 500}, "fr": {}})
+    assert speller.correct("Dimethyl sulfone", "en") == "Dimethyl sulfone"
+    assert speller.correct("Glucosamne sulfate", "en") == "Glucosamine sulfate"
+
+
+def test_repaired_values_keep_the_text_as_read() -> None:
+    read = SourceLine("Glucosamne sulfate 500 mg", image="img0", polygon=rect(0, 0, 300, 20), label="medicinal_ingredient",
+                      language="en")
+    fixed = SourceLine("Glucosamine sulfate 500 mg", image="img0", polygon=rect(0, 0, 300, 20), label="medicinal_ingredient",
+                       language="en")
+    fields = fields_from_lines([fixed])
+    keep_as_read(fields, {("img0", tuple(map(tuple, fixed.polygon))): word_swaps(read.text, fixed.text)})
+    (ing,) = fields.medicinal_ingredients
+    assert ing.name == "Glucosamine sulfate" and ing.as_read == "Glucosamne sulfate"
+
+
+# --- the NPN -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Lot 12345678", "Tel 1-800-555-1234 12345678", "Lic. No. 12345678", "UPC 012345678905",
+                                  "FSSAI 10019022009963"])
+def test_other_numbers_are_not_npns(text: str) -> None:
+    assert find_npn([line(text, 100, 100, 400, 130, "npn")]).value is None
+
+
+def test_an_npn_the_label_presents_as_such_is_read() -> None:
+    assert find_npn([line("NPN 80012345", 100, 100, 400, 130, "company")]).value == "80012345"
+    assert find_npn([line("8001 2345", 100, 100, 400, 130, "npn")]).value == "80012345"  # alone in its box
+
+
+def test_digits_in_the_middle_of_the_photo_are_no_cut_npn() -> None:
+    middle = line("4546", 100, 100, 200, 130, "npn", x0=0.3, y0=0.5, x1=0.4, y1=0.53)
+    edge = line("2345", 100, 100, 200, 130, "npn", x0=0.9, y0=0.5, x1=0.995, y1=0.53)
+    assert find_npn([middle]).legible
+    assert not find_npn([edge]).legible
+
+
+# --- flags from the text read well ---------------------------------------------------------------------------
+
+
+def _labelled(text: str, image: str = "img0", label: str = "other", confidence: float = 0.6,
+              ocr: float = 0.95) -> LabelledLine:
+    return LabelledLine(image=image, polygon=rect(0, 0, 10, 10), text=text, label=label, confidence=confidence,
+                        ocr_confidence=ocr, language="en")
+
+
+ENGLISH_PANEL = ["Supplement Facts", "Serving Size 3 Capsules", "Amount Per Serving", "Other ingredients: cellulose",
+                 "Keep out of reach of children", "Store in a cool dry place", "Daily Value not established"]
+
+
+def test_an_english_only_label_is_french_missing_despite_debris_on_a_photo() -> None:
+    lines = [_labelled(t) for t in ENGLISH_PANEL] + [_labelled(t, image="img1", ocr=0.4) for t in
+                                                     ["Gt Epa compr sie d rob r", "ct e ts x qz", "Vve no erobihed"]]
+    lines += [_labelled("Clinically studied strains for women", image="img1")]  # that photo has text read well too
+    codes = {f.code for f in raise_flags(Fields(), Match(), None, None, lines)}
+    assert {"FRENCH_MISSING", "NPN_MISSING"} <= codes
+
+
+def test_a_bilingual_label_is_not_french_missing() -> None:
+    french = ["Renseignements sur le produit", "Garder hors de la portée des enfants", "Conserver dans un endroit sec",
+              "Ingrédients non médicinaux : cellulose", "Prendre avec de la nourriture"]
+    lines = [_labelled(t) for t in ENGLISH_PANEL] + [_labelled(t) for t in french]
+    assert "FRENCH_MISSING" not in {f.code for f in raise_flags(Fields(), Match(), None, None, lines)}
+
+
+def test_a_face_with_nothing_read_well_excuses_the_french() -> None:
+    lines = [_labelled(t) for t in ENGLISH_PANEL] + [_labelled(t, image="img1", ocr=0.4) for t in
+                                                     ["Gt Epa compr sie d rob r", "ct e ts x qz", "Vve no erobihed"]]
+    assert "FRENCH_MISSING" not in {f.code for f in raise_flags(Fields(), Match(), None, None, lines)}
+
+
+# --- licence matches --------------------------------------------------------------------------------------------
+
+
+def test_a_weak_search_match_is_not_checked_before_the_analyst_confirms_it() -> None:
+    fields = Fields(npn=FieldValue())
+    assert not trusted(Match(lnhpd_id=1, licence_number="80958031", method="search", score=0.76), fields)
+    assert trusted(Match(lnhpd_id=1, licence_number="80958031", method="search", score=0.95), fields)
+    assert trusted(Match(lnhpd_id=1, licence_number="80012345", method="npn_exact", score=1.0), fields)
+    slip = Fields(npn=FieldValue(value="80012346"))
+    assert trusted(Match(lnhpd_id=1, licence_number="80012345", method="search", score=0.7), slip)
+
+
+def test_unconfirmed_match_raises_no_licence_comparison(lnhpd_sample) -> None:
+    """A US product that matched a sister licence by search gets no QUANTITY_MISMATCH about that licence."""
+    from cyclops.pipeline import analyze_document
+    from cyclops.model.ocr import Block, Document, Line, Page, Word
+
+    texts = ["Supplement Facts", "Vitamin D3 263 mcg", "Vitamin K2 200 mcg", "Keep out of reach of children.",
+             "Made in USA", "Take two pieces daily.", "Store in a cool dry place.", "Serving Size 2 Pieces",
+             "Other ingredients: sorbitol, natural flavors."]
+    page = Page(image_id="img0", width=1000, height=1000, blocks=[Block(lines=[
+        Line(words=[Word(text=t, polygon=rect(100, 100 + 40 * k, 600, 130 + 40 * k), confidence=0.95)],
+             polygon=rect(100, 100 + 40 * k, 600, 130 + 40 * k), confidence=0.95, language="en") for k, t in enumerate(texts)])])
+    from cyclops.lnhpd.database import open_database
+
+    analysis, _ = analyze_document(Document(engine="test", engine_version="0", pages=[page]), db=open_database(lnhpd_sample[0]))
+    if analysis.match.method == "search":
+        assert analysis.match.score >= 0.85 or not {f.code for f in analysis.flags} & {
+            "QUANTITY_MISMATCH", "INGREDIENT_NOT_ON_LABEL", "INGREDIENT_NOT_LICENSED", "CAUTIONS_MISSING"}
+    assert "NPN_MISSING" in {f.code for f in analysis.flags}
+
+
+# --- 12 MP photos -------------------------------------------------------------------------------------------
+
+
+def test_fine_boxes_add_only_what_the_coarse_pass_missed() -> None:
+    from cyclops.ocr.rapid import new_boxes
+
+    coarse = [np.array([[0, 0], [100, 0], [100, 20], [0, 20]], dtype=np.float32)]
+    inside = np.array([[10, 2], [60, 2], [60, 18], [10, 18]], dtype=np.float32)
+    elsewhere = np.array([[0, 200], [80, 200], [80, 210], [0, 210]], dtype=np.float32)
+    assert [b.tolist() for b in new_boxes(coarse, [inside, elsewhere])] == [elsewhere.tolist()]
+
+
+def test_small_print_on_a_12_megapixel_photo_is_read() -> None:
+    """Text 22 pixels high on a 3000x4000 photo: at the coarse detection size it is 5 pixels high and
+    never found; the fine pass finds it."""
+    from cyclops.ocr import get_engine
+
+    image = Image.new("RGB", (3000, 4000), "white")
+    draw = ImageDraw.Draw(image)
+    big = ImageFont.truetype("DejaVuSans-Bold.ttf", 220)
+    small = ImageFont.truetype("DejaVuSans.ttf", 24)
+    draw.text((300, 400), "MAGNESIUM", font=big, fill="black")
+    for k, row in enumerate(["Magnesium glycinate 120 mg", "Melatonin 5 mg", "L-Theanine 200 mg"]):
+        draw.text((1200, 2400 + 60 * k), row, font=small, fill="black")
+    page = get_engine("rapidocr").read(image, "img0")
+    text = " ".join(ln.text for ln in page.lines())
+    assert "MAGNESIU" in text  # the large type, found by the coarse pass
+    assert "Melatonin" in text and "Theanine" in text
