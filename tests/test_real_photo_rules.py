@@ -19,7 +19,7 @@ from cyclops.extract.product_name import extract_product_name
 from cyclops.extract.statements import is_claim
 from cyclops.flags import raise_flags
 from cyclops.match import trusted
-from cyclops.model.analysis import Fields, FieldValue, LabelledLine, Match, TextItem
+from cyclops.model.analysis import Fields, FieldValue, LabelledLine, Match
 from cyclops.model.ocr import rect
 from cyclops.normalize.spelling import SpellCorrector
 
@@ -288,8 +288,8 @@ def test_a_weak_search_match_is_not_checked_before_the_analyst_confirms_it() -> 
 
 def test_unconfirmed_match_raises_no_licence_comparison(lnhpd_sample) -> None:
     """A US product that matched a sister licence by search gets no QUANTITY_MISMATCH about that licence."""
-    from cyclops.pipeline import analyze_document
     from cyclops.model.ocr import Block, Document, Line, Page, Word
+    from cyclops.pipeline import analyze_document
 
     texts = ["Supplement Facts", "Vitamin D3 263 mcg", "Vitamin K2 200 mcg", "Keep out of reach of children.",
              "Made in USA", "Take two pieces daily.", "Store in a cool dry place.", "Serving Size 2 Pieces",
