@@ -144,16 +144,24 @@ class MapiLauncher:
         self.started: list[MapiProcess] = []
 
     def start(self, env: dict[str, str] | None = None, app: str = "cyclops.mapi.app:create_app") -> MapiProcess:
-        port = free_port()
+        # the socket is bound here and handed over (uvicorn --fd): no window in which another process takes the port
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(128)
+        port = listener.getsockname()[1]
         full_env = {**os.environ, "CYCLOPS_MAPI_WORKERS": "1", **(env or {})}
         log = self.log_dir / f"mapi-{port}.log"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            env=full_env,
-            cwd=self.log_dir,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "--factory", app, "--fd", str(listener.fileno()), "--log-level", "warning"],
+                env=full_env,
+                cwd=self.log_dir,
+                stdout=log.open("wb"),
+                stderr=subprocess.STDOUT,
+                pass_fds=[listener.fileno()],
+            )
+        finally:
+            listener.close()
         mapi = MapiProcess(f"http://127.0.0.1:{port}", proc, log)
         self.started.append(mapi)
         deadline = time.monotonic() + 60
