@@ -114,7 +114,7 @@ class Store:
                     f"store {self.url!r} needs the optional package adlfs: pip install 'cyclops[azure]'"
                 ) from exc
             self.root = rest.strip("/")
-            self.fs = fsspec.filesystem(protocol, skip_instance_cache=True)
+            self.fs = fsspec.filesystem(protocol, skip_instance_cache=True, use_listings_cache=False)  # other replicas write too
         else:
             raise StoreConfigError(f"unsupported store URL {self.url!r}: use a folder, file://, s3:// or az://")
         self._transient = _transient_errors()

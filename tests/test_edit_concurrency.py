@@ -1,4 +1,4 @@
-"""Edits across several real mapi processes on one store (a folder, and a real S3 server process).
+"""Edits across several real mapi processes on one store (a folder, a real S3 server process, and Azurite when installed).
 
 Each round, every process receives an edit of the same analysis at the same version at the same moment:
 exactly one is accepted (200), the others get 409, the stored log equals the accepted edits, nothing is
@@ -46,8 +46,11 @@ _S3 = (
     "import sys\n"
     "from werkzeug.serving import make_server\n"
     "from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app\n"
-    "server = make_server('127.0.0.1', 0, DomainDispatcherApplication(create_backend_app), threaded=False,"
-    " request_handler=MotoRequestHandler)\n"
+    "app = DomainDispatcherApplication(create_backend_app)\n"
+    "if sys.argv[1:] == ['ignore-conditions']:  # an S3-compatible service without conditional writes\n"
+    "    moto_app = app\n"
+    "    app = lambda environ, start: moto_app({k: v for k, v in environ.items() if k != 'HTTP_IF_NONE_MATCH'}, start)\n"
+    "server = make_server('127.0.0.1', 0, app, threaded=False, request_handler=MotoRequestHandler)\n"
     "print(server.socket.getsockname()[1], flush=True)\n"
     "server.serve_forever()\n"
 )
@@ -160,6 +163,53 @@ def s3_cluster(tmp_path_factory: pytest.TempPathFactory, _aws_env: None) -> Iter
         _stop([s3])
 
 
+_AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="  # Azurite's well-known dev key
+
+
+@pytest.fixture(scope="module")
+def az_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """Azure Blob: Azurite (npm ``azurite``) as the server process, adlfs as the client (``cyclops[azure]``)."""
+    import re
+    import shutil
+
+    pytest.importorskip("adlfs", reason="az:// needs the optional adlfs package (pip install 'cyclops[azure]')")
+    azurite = shutil.which("azurite-blob")
+    if azurite is None:
+        pytest.skip("Azurite is not installed (npm install -g azurite)")
+    root = tmp_path_factory.mktemp("cluster-az")
+    server = subprocess.Popen(
+        [azurite, "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    saved = os.environ.get("AZURE_STORAGE_CONNECTION_STRING")
+    try:
+        port = None
+        for line in server.stdout:  # "... successfully listens on http://127.0.0.1:PORT"
+            if found := re.search(r"listens on http://127\.0\.0\.1:(\d+)", line):
+                port = int(found.group(1))
+                break
+        assert port, "Azurite did not start"
+        os.environ["AZURE_STORAGE_CONNECTION_STRING"] = (
+            f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={_AZURITE_KEY};"
+            f"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
+        )
+        from azure.storage.blob import BlobServiceClient
+
+        BlobServiceClient.from_connection_string(os.environ["AZURE_STORAGE_CONNECTION_STRING"]).create_container("cyclops")
+        env = {"CYCLOPS_DATA_DIR": str(root / "data"), "CYCLOPS_STORE": "az://cyclops/store"}
+        cluster = _start_cluster(PROCESSES, env, Settings(data_dir=root / "data"), root)
+        try:
+            yield cluster
+        finally:
+            _stop(cluster.procs)
+    finally:
+        if saved is None:
+            os.environ.pop("AZURE_STORAGE_CONNECTION_STRING", None)
+        else:
+            os.environ["AZURE_STORAGE_CONNECTION_STRING"] = saved
+        _stop([server])
+
+
 def _edit(version: int, value: str, key: str) -> str:
     return Edit(analyst="ann", field="fields.npn.value", after=value, base_version=version, idempotency_key=key).model_dump_json()
 
@@ -209,7 +259,7 @@ def _race(cluster: Cluster, n: int, rounds: int) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("backend", ["folder", "s3"])
+@pytest.mark.parametrize("backend", ["folder", "s3", "az"])
 @pytest.mark.parametrize("n", [2, 4])
 def test_one_edit_per_version_across_processes(request: pytest.FixtureRequest, backend: str, n: int) -> None:
     cluster: Cluster = request.getfixturevalue(f"{backend}_cluster")
@@ -329,3 +379,22 @@ def test_services_replay_an_idempotency_key(tmp_path: Path) -> None:
     assert {(a.version, a.fields.npn.value) for a in [first, *again]} == {(1, "80012345")}
     assert [e.analyst for e in services.edits("a1")] == ["ann", "bob"]  # 5 sent, 1 stored
     assert services.catalog.get("a1").version == 2
+
+
+def test_a_store_that_ignores_conditional_writes_refuses_edits(_aws_env: None) -> None:
+    """An S3-compatible server that ignores If-None-Match would let two edits take one version: edits are refused."""
+    from cyclops.storage import StoreConfigError
+
+    s3 = subprocess.Popen([sys.executable, "-c", _S3, "ignore-conditions"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        endpoint = f"http://127.0.0.1:{int(s3.stdout.readline())}"
+        import boto3
+
+        boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="no-conditions")
+        store = Store("s3://no-conditions/store", settings=Settings(s3_endpoint_url=endpoint))
+        store.put_analysis(Analysis(analysis_id="a1"))
+        with pytest.raises(StoreConfigError, match="If-None-Match"):
+            store.commit_edit("a1", Edit(analyst="ann", field="fields.npn.value", after="80012345", base_version=0))
+        assert store.edits("a1") == [] and store.get_analysis("a1").version == 0
+    finally:
+        _stop([s3])
