@@ -77,6 +77,10 @@ def verify_analysis(store: Store, analysis_id: str) -> tuple[Broken | None, int,
     if raw_base is None:
         if chained:
             return broken(f"{prefix}/base.json", "missing, but the edits are chained to it")
+        if not records and not strays:  # stored before bases existed and never edited: nothing to chain yet
+            snap = _load(store, f"{prefix}/analysis.json")[1]
+            if isinstance(snap, dict) and snap.get("version") == 0:
+                return None, 0, None, False
         return None, len(records), None, True
     if base_obj is None:
         return broken(f"{prefix}/base.json", "not JSON")

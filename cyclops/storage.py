@@ -337,7 +337,7 @@ class Store:
         except NotFound:
             return None
 
-    def _read_analysis(self, key: str) -> tuple[Analysis, str] | None:
+    def _read_analysis(self, key: str, *, strict: bool = False) -> tuple[Analysis, str] | None:
         try:
             data = self.get(key)
         except NotFound:
@@ -345,7 +345,7 @@ class Store:
         try:
             return Analysis.model_validate_json(data), canonical_hash(json.loads(data))
         except ValueError:
-            if key.endswith("/base.json"):  # nothing to fall back on: the caller answers "corrupt record"
+            if strict or key.endswith("/base.json"):  # nothing to fall back on: the caller answers "corrupt record"
                 raise
             log.warning("%s is not a valid analysis: ignored", key)
             return None
@@ -377,7 +377,7 @@ class Store:
             if base is not None:
                 start, head = (0, base[0]), base[1]
             else:  # stored before bases existed: trust the snapshot, replay what is after it
-                snap = self._read_analysis(f"{prefix}/analysis.json")
+                snap = self._read_analysis(f"{prefix}/analysis.json", strict=True)
                 if snap is None:
                     raise NotFound(f"no analysis {analysis_id}", code="analysis_not_found")
                 v = min(snap[0].version, n)
@@ -425,6 +425,8 @@ class Store:
         self.ensure_create_only()
         for attempt in range(2):
             records, current, head = self._derive(analysis_id)
+            if head is None and not records and current.version == 0:
+                head = self._adopt_base(analysis_id)  # stored before bases existed and never edited: chain it now
             if edit.idempotency_key:
                 for record in records:
                     if record.get("idempotency_key") == edit.idempotency_key:
@@ -480,6 +482,18 @@ class Store:
         else:
             current = state[2].model_copy(deep=True)
         return [Edit.model_validate(r) for r in records], current
+
+    def _adopt_base(self, analysis_id: str) -> str:
+        """Make the snapshot of an unedited analysis stored before ``base.json`` existed its base; returns its hash."""
+        prefix = f"analyses/{check_id(analysis_id)}"
+        data = self.get(f"{prefix}/analysis.json")
+        if Analysis.model_validate_json(data).version != 0:
+            raise ConflictError(f"analysis {analysis_id} has no base and is not at version 0: it cannot be chained")
+        try:
+            self.put(f"{prefix}/base.json", data, exclusive=True)
+        except ObjectExists:
+            pass  # another process adopted it first (from the same unedited snapshot)
+        return canonical_hash(self.get_json(f"{prefix}/base.json"))
 
     def ensure_create_only(self) -> None:
         """Check once per process that the backend refuses a second create-only write of a key.

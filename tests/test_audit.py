@@ -97,8 +97,16 @@ def test_a_tampered_snapshot_is_not_served(tmp_path: Path) -> None:
 
 def test_unchained_analyses_fail_unless_allowed(tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "store"))
-    store.put_json("analyses/old/analysis.json", json.loads(Analysis(analysis_id="old").model_dump_json()))  # stored before bases
-    assert verify(store).unchained == ["old"]
+    # stored before bases existed: an unedited one is chained at its first edit; an edited one cannot be
+    store.put_json("analyses/unedited/analysis.json", json.loads(Analysis(analysis_id="unedited").model_dump_json()))
+    assert verify(store).ok()
+    edit = store.append_edit("unedited", Edit(analyst="ann", field="fields.npn.value", after="80012345", base_version=0))
+    assert edit.prev_hash == canonical_hash(store.get_json("analyses/unedited/base.json"))
+    assert verify(store).ok() and store.get_analysis("unedited").version == 1
+    old = Analysis(analysis_id="old", version=1)
+    store.put_json("analyses/old/analysis.json", json.loads(old.model_dump_json()))
+    store.put_json("analyses/old/edits/000001.json", json.loads(Edit(analyst="ann", field="fields.npn.value", base_version=0, seq=1).model_dump_json()))
+    assert verify(store).unchained == ["old"] and store.get_analysis("old").version == 1
     assert _cli(store).returncode == 1
     allowed = _cli(store, "--allow-unchained")
     assert allowed.returncode == 0 and "unchained old" in allowed.stdout
