@@ -260,9 +260,8 @@ class Services:
         check_id(analysis_id)
         clean = edit.model_copy(update={"seq": None, "at": None, "before": None, "prev_hash": None, "result_hash": None, "hash": None})
         with self._lock(analysis_id):  # one edit at a time per process; the store arbitrates between processes
-            stored, updated, replayed = self.store.commit_edit(analysis_id, clean, at=utc_now())
-            if not replayed:
-                self._index_edit(analysis_id, stored)
+            stored, updated, _replayed = self.store.commit_edit(analysis_id, clean, at=utc_now())
+            self._index_edit(analysis_id, stored)  # a replay too: its first try may have died before indexing
         return updated
 
     def _index_edit(self, analysis_id: str, stored: Edit) -> None:
@@ -277,6 +276,21 @@ class Services:
     def edits(self, analysis_id: str) -> list[Edit]:
         self.store.get_analysis(analysis_id)  # 404 for an unknown analysis rather than []
         return self.store.edits(analysis_id)
+
+    def edit_as(self, identity: Any, analysis_id: str, edit: Edit) -> Analysis:
+        """``post_edit`` on behalf of a caller (``cyclops.mapi.auth.Identity``): the analyst is the caller, and
+        read-only parts, pipeline flags, the four-eyes rule and the value's size are checked first
+        (``cyclops.mapi.policy``). mapi's route and the in-process client both come through here."""
+        from cyclops.mapi import policy
+        from cyclops.mapi.errors import ConflictError
+
+        current = self.get_analysis(analysis_id)
+        if edit.base_version != current.version and not edit.idempotency_key:  # a keyed resend may be a replay
+            raise ConflictError(
+                f"edit of {edit.field} is based on version {edit.base_version} but the analysis is at version "
+                f"{current.version}: reload it and apply the correction again")
+        history = self.edits(analysis_id) if policy.needs_history(edit) else []
+        return self.post_edit(analysis_id, policy.check_edit(identity, current, edit, history, self.settings))
 
     # --- OCR and photos ---
 

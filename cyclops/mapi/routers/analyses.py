@@ -5,10 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
 from cyclops.catalog import AnalysisPage
-from cyclops.mapi import policy
 from cyclops.mapi.auth import Identity
 from cyclops.mapi.deps import get_identity, get_services
-from cyclops.mapi.errors import ConflictError
 from cyclops.mapi.service import Services
 from cyclops.model.analysis import Analysis, Edit
 
@@ -55,14 +53,7 @@ def get_analysis(analysis_id: str, services: Services = Depends(get_services)) -
 def post_edit(analysis_id: str, edit: Edit, services: Services = Depends(get_services),
               identity: Identity = Depends(get_identity)) -> Analysis:
     """The edit is recorded under the caller's identity, with ``before`` read by the server (cyclops.mapi.policy)."""
-    current = services.get_analysis(analysis_id)
-    if edit.base_version != current.version:
-        raise ConflictError(
-            f"edit of {edit.field} is based on version {edit.base_version} but the analysis is at version "
-            f"{current.version}: reload it and apply the correction again")
-    history = services.edits(analysis_id) if policy.needs_history(edit) else []
-    checked = policy.check_edit(identity, current, edit, history, services.settings)
-    return services.post_edit(analysis_id, checked)
+    return services.edit_as(identity, analysis_id, edit)
 
 
 @router.get("/{analysis_id}/edits", response_model=list[Edit], summary="The corrections of an analysis, oldest first")
