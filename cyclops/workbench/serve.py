@@ -141,7 +141,9 @@ def serve_workbench(host: str = "127.0.0.1", port: int = 8866, open_browser: boo
     process = subprocess.Popen(command, env=child_env)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
     url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token else "")
-    shown = f"http://{shown_host}:{port}/" + (f"?token={redact(token)}  (token: {source})" if token else f"  ({source})")
+    where = f"the full token is in {source}" if source.startswith(("/", ".")) or os.sep in source else f"token from {source}"
+    shown = f"http://{shown_host}:{port}/" + (f"?token={redact(token)}  ({where}; the login page asks for it)" if token
+                                              else f"  ({source})")
     print(f"Cyclops workbench: {shown}", flush=True)
     server = WorkbenchServer(process, url, token, config_dir)
     if wait:
