@@ -341,7 +341,9 @@ def open_catalog(settings: Settings | None = None) -> Catalog:
     if settings.mongo_url:
         import pymongo
 
-        client = pymongo.MongoClient(settings.mongo_url, serverSelectionTimeoutMS=3000, tz_aware=True)
+        # bounded waits: a MongoDB that accepts and then hangs answers 503, not never
+        client = pymongo.MongoClient(settings.mongo_url, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000,
+                                     socketTimeoutMS=10_000, tz_aware=True)
         return Catalog(client[settings.mongo_db], f"mongodb {settings.mongo_db}")
     from montydb import MontyClient, set_storage
 
