@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import threading
@@ -20,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cyclops import __version__
 from cyclops.errors import CyclopsError
-from cyclops.mapi.auth import Authenticator, AuthConfigError, RateLimiter
+from cyclops.mapi.auth import AuthConfigError, Authenticator, RateLimiter, is_loopback
 from cyclops.mapi.errors import MapiError, WorkerLost
 from cyclops.mapi.guard import Guard
 from cyclops.mapi.logs import configure_logging, logger, request_id
@@ -29,6 +28,7 @@ from cyclops.mapi.pool import WorkerPool
 from cyclops.mapi.routers import analyses, health, ocr, products
 from cyclops.mapi.service import Services, to_service_error, warm_up
 from cyclops.settings import Settings, get_settings
+
 
 def _error(status: int, code: str, message: str, **extra: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
@@ -53,11 +53,7 @@ def check_exposure(settings: Settings, host: str) -> None:
     authenticator = Authenticator(settings)  # raises on unusable settings (e.g. CYCLOPS_MAPI_TOKENS=",")
     if authenticator.off or authenticator.configured:
         return
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if not loopback:
+    if not is_loopback(host):
         raise AuthConfigError(
             f"mapi will not listen on {host} without authentication: set CYCLOPS_MAPI_TOKENS_FILE (or CYCLOPS_OIDC_JWKS), "
             "or CYCLOPS_MAPI_AUTH=off to serve everyone on purpose"

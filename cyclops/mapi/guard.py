@@ -23,6 +23,9 @@ from cyclops.settings import Settings
 
 #: room for an edit's envelope (path, reason, before) around its value
 _JSON_SLACK = 64 * 1024
+#: an early answer to a request whose declared body is at most this is sent on a kept-alive connection (the server
+#: reads and drops the rest, so the client reads the answer instead of a reset); bigger or chunked: closed at once
+LINGER_MAX = 16 * 1024 * 1024
 
 
 class Guard:
@@ -43,22 +46,26 @@ class Guard:
             return
         headers = Headers(scope=scope)
         client = scope.get("client")
+        length = headers.get("content-length")
+        has_body = scope["method"] not in ("GET", "HEAD", "DELETE", "OPTIONS") or length not in (None, "0")
+        close = has_body and (length is None or not length.isdigit() or int(length) > LINGER_MAX)
         try:
             identity = self.auth.authenticate(headers, client[0] if client else None)
             self.limiter.take(identity.rate_key)
         except MapiError as exc:
             extra = {"Retry-After": str(max(1, math.ceil(getattr(exc, "retry_after", 1))))} if exc.status == 429 else {}
-            await _reply(send, exc.status, exc.code, exc.message, extra)
+            await _reply(send, exc.status, exc.code, exc.message, extra, close=close)
             return
         scope.setdefault("state", {})["identity"] = identity
         cap = self.cap(headers)
         try:
             declared = int(headers.get("content-length") or 0)
         except ValueError:
-            await _reply(send, 400, "bad_request", "Content-Length is not a number")
+            await _reply(send, 400, "bad_request", "Content-Length is not a number", close=True)
             return
         if declared > cap:
-            await _reply(send, 413, "request_too_large", f"request of {declared:,} bytes is more than the limit of {cap:,}")
+            await _reply(send, 413, "request_too_large", f"request of {declared:,} bytes is more than the limit of {cap:,}",
+                         close=close)
             return
         if scope["method"] in ("GET", "HEAD", "DELETE", "OPTIONS"):
             await self.app(scope, receive, send)
@@ -83,7 +90,7 @@ class Guard:
                 return  # the app's answer to the cut-off body is replaced by the 413 below
             if message["type"] == "http.response.start":
                 state["started"] = True
-                if not state["body_done"]:  # answered before the whole body arrived: do not read the rest
+                if close and not state["body_done"]:  # answered before a big or chunked body arrived: read no more
                     message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
             await send(message)
 
@@ -96,10 +103,11 @@ class Guard:
             await _reply(send, 413, "request_too_large", f"request body is more than the limit of {cap:,} bytes")
 
 
-async def _reply(send: Any, status: int, code: str, message: str, extra: dict[str, str] | None = None) -> None:
+async def _reply(send: Any, status: int, code: str, message: str, extra: dict[str, str] | None = None, *,
+                 close: bool = True) -> None:
     body = json.dumps({"error": code, "message": message}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-               (b"connection", b"close")]
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(b"connection", b"close")] if close else []
     headers += [(k.lower().encode(), v.encode()) for k, v in (extra or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

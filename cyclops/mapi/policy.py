@@ -70,10 +70,9 @@ def check_edit(identity: Identity, current: Analysis, edit: Edit, history: list[
     if head in READ_ONLY:
         raise InvalidEdit(f"{head} is written by the pipeline and cannot be edited", code="read_only_field")
     data = current.model_dump(mode="json")
-    if head == "lines":
-        if len(tokens) < 3 or not isinstance(tokens[1], int) or tokens[2] not in LINE_EDITABLE:
-            raise InvalidEdit(f"{edit.field}: only a line's {', '.join(sorted(LINE_EDITABLE))} can be edited",
-                              code="read_only_field")
+    if head == "lines" and (len(tokens) < 3 or not isinstance(tokens[1], int) or tokens[2] not in LINE_EDITABLE):
+        raise InvalidEdit(f"{edit.field}: only a line's {', '.join(sorted(LINE_EDITABLE))} can be edited",
+                          code="read_only_field")
     if head == "flags":
         _check_flag_edit(identity, analyst, data, tokens, edit, history)
     return edit.model_copy(update={"analyst": analyst, "before": _value_at(data, tokens), "seq": None, "at": None})
@@ -118,11 +117,11 @@ def _check_flag_edit(identity: Identity, analyst: str, data: dict[str, Any], tok
 
 def _confirmers(index: int, flag: dict[str, Any], history: list[Edit]) -> set[str]:
     """Who confirmed flag ``index`` before: a decision edit, or adding it already confirmed."""
-    who = set()
-    for e in history:
-        if e.field == f"flags[{index}].decision" and e.after == "confirmed":
-            who.add(e.analyst)
-        elif e.field == "flags[+]" and isinstance(e.after, dict) and e.after.get("decision") == "confirmed" \
-                and e.after.get("code") == flag.get("code") and e.after.get("message") == flag.get("message"):
-            who.add(e.analyst)
-    return who
+
+    def confirms(e: Edit) -> bool:
+        if e.field == f"flags[{index}].decision":
+            return e.after == "confirmed"
+        added = e.after if e.field == "flags[+]" and isinstance(e.after, dict) else {}
+        return added.get("decision") == "confirmed" and (added.get("code"), added.get("message")) == (flag.get("code"), flag.get("message"))
+
+    return {e.analyst for e in history if confirms(e)}

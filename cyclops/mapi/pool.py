@@ -114,7 +114,7 @@ class WorkerPool(Executor):
                     ping.result(timeout=self.start_timeout)
                 if len(getattr(executor, "_processes", None) or {}) >= self.workers:
                     break
-        except Exception as exc:
+        except Exception as exc:  # any failure to start is reported by /readyz, then re-raised
             self.error = f"the worker pool cannot be started: {type(exc).__name__}: {exc}"
             log.error(self.error)
             raise
@@ -135,7 +135,7 @@ class WorkerPool(Executor):
             building.result(timeout=wait)
         except FutureTimeout:
             raise WorkerLost("the worker pool is starting; retry in a few seconds", code="workers_starting") from None
-        except Exception:
+        except Exception:  # noqa: BLE001 - the build failed: its reason is in self.error
             raise WorkerLost(self.error or "the worker pool cannot be started", code="workers_unavailable") from None
         with self._lock:
             if self._executor is None:
@@ -213,8 +213,8 @@ class WorkerPool(Executor):
         if building is not None and not building.done():
             try:
                 building.result(timeout=self.start_timeout)
-            except Exception:  # noqa: BLE001 - shutting down anyway
-                pass
+            except Exception as exc:  # noqa: BLE001 - shutting down anyway
+                log.debug("worker pool build failed during shutdown: %s", exc)
             with self._lock:
                 executor, self._executor = executor or self._executor, None
         if executor is not None:

@@ -88,8 +88,9 @@ def load_skops_model(folder: Path):
 
 def load_registered(version: str, tracking_uri: str | None = None):
     """The registered model of that version (a Pipeline with the ``ToRecords`` first step), loaded safely."""
-    import mlflow
     from mlflow.artifacts import download_artifacts
+
+    import mlflow
 
     _, uri = _client(tracking_uri)
     mlflow.set_registry_uri(uri)

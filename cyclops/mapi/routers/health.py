@@ -32,7 +32,7 @@ async def readyz(request: Request) -> JSONResponse:
     except MapiError as exc:
         body["storage"] = exc.message
         status = 503
-    except asyncio.TimeoutError:
+    except TimeoutError:
         body["storage"] = f"store {state.services.settings.store_url} or the catalogue gave no answer within {READY_TIMEOUT:g} s"
         status = 503
     body["status"] = "ready" if status == 200 else "not_ready"
