@@ -72,7 +72,7 @@ def worker_faults(env: dict[str, str], root: Path) -> None:
     launcher = MapiLauncher(root)
     mapi = launcher.start({**env, "CYCLOPS_MAPI_WORKERS": "1"})
     try:
-        wait_for(lambda: httpx.get(f"{mapi.url}/readyz", timeout=30).json()["workers"] == "ok", 60)
+        wait_for(lambda: httpx.get(f"{mapi.url}/readyz", timeout=30).json()["status"] == "ready", 90)
         [worker] = children(mapi.process.pid)
         png = label_png((900, 300), ("Vitamin C 500 mg", "NPN 80012345"))
         result: dict[str, httpx.Response] = {}
