@@ -545,6 +545,12 @@ def _local_atomic_write(path: Path, data: bytes, exclusive: bool) -> None:
             os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    if exclusive:  # a create-only object is a commit (an edit): its name must survive a power cut too
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _is_precondition_failed(exc: BaseException) -> bool:
