@@ -93,7 +93,7 @@ def test_auth_health_and_request_ids(mapi) -> None:
     assert ready.json()["status"] in ("ready", "not_ready") and "store" in ready.json()
     time.sleep(0.2)
     logged = [json.loads(line) for line in mapi.logs().splitlines() if line.startswith("{")]
-    assert any(entry.get("request_id") == "req-42" and entry.get("status") == 200 for entry in logged)
+    assert any(entry.get("request_id") == "req-42" and entry.get("status") == 200 and entry.get("user") == "ann" for entry in logged)
 
 
 def test_limits_answer_with_json_errors(http) -> None:

@@ -34,6 +34,14 @@ def _error(status: int, code: str, message: str, **extra: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
 
 
+def _who(request: Request) -> dict[str, str]:
+    """The caller, for the request's log line (set by ``Guard`` on /v1)."""
+    identity = request.scope.get("state", {}).get("identity")
+    if identity is None:
+        return {}
+    return {"user": identity.user, "role": identity.role, **({"actor": identity.actor} if identity.actor else {})}
+
+
 def _warm(pool: WorkerPool) -> Future:
     """Load the models in a worker, from a thread of its own (the pool may still be starting)."""
     done: Future = Future()
@@ -144,7 +152,8 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
             response.headers["X-Request-ID"] = rid
             logger.info(
                 "request",
-                extra={"method": request.method, "path": request.url.path, "route": path, "status": response.status_code, "seconds": round(seconds, 4)},
+                extra={"method": request.method, "path": request.url.path, "route": path, "status": response.status_code,
+                       "seconds": round(seconds, 4), **_who(request)},
             )
             return response
         finally:
