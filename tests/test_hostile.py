@@ -538,3 +538,38 @@ def test_rate_limit_answers_429_with_retry_after(env: Settings) -> None:
 
 def test_corpus_is_large_enough() -> None:
     assert len(FILE_CASES) + len(EDIT_CASES) + len(REQUEST_CASES) + len(JWT_CASES) + 5 >= 60
+
+
+def test_jwks_from_a_url_and_an_unreachable_identity_provider(env: Settings, keys: Keys) -> None:
+    """The JWKS fetched over HTTP (cached by PyJWT); an identity provider that is down gives 503, not 500."""
+    import http.server
+    import threading
+
+    from cyclops.mapi.app import create_app
+    from tests.conftest import free_port
+
+    body = keys.jwks_file.read_bytes()
+
+    class JWKS(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), JWKS)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+        with TestClient(create_app(env.model_copy(update={"oidc_jwks": url}), workers=-1)) as c:
+            assert c.get("/v1/analyses", headers=auth(make_jwt(keys.private, user="dora"))).status_code == 200
+            assert c.get("/v1/analyses", headers=auth(make_jwt(keys.other))).status_code == 401
+    finally:
+        server.shutdown()
+    down = f"http://127.0.0.1:{free_port()}/jwks.json"
+    with TestClient(create_app(env.model_copy(update={"oidc_jwks": down}), workers=-1)) as c:
+        r = c.get("/v1/analyses", headers=auth(make_jwt(keys.private)))
+    assert r.status_code == 503 and r.json()["error"] == "jwks_unavailable", r.text
