@@ -551,7 +551,7 @@ def test_jwks_from_a_url_and_an_unreachable_identity_provider(env: Settings, key
     body = keys.jwks_file.read_bytes()
 
     class JWKS(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
