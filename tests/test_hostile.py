@@ -573,3 +573,25 @@ def test_jwks_from_a_url_and_an_unreachable_identity_provider(env: Settings, key
     with TestClient(create_app(env.model_copy(update={"oidc_jwks": down}), workers=-1)) as c:
         r = c.get("/v1/analyses", headers=auth(make_jwt(keys.private)))
     assert r.status_code == 503 and r.json()["error"] == "jwks_unavailable", r.text
+
+
+def test_a_keyed_resend_of_a_high_flag_confirmation_replays(client: TestClient) -> None:
+    """The client's outbox resends a confirmation whose answer was lost: the stored result, not 'same reviewer'."""
+    from cyclops.mapi.service import Services
+
+    aid = "20260101T000000-replay"
+    services = Services(get_settings())
+    from cyclops.model.analysis import Analysis, Flag
+
+    a = Analysis(analysis_id=aid, created_at="2026-01-01T00:00:00+00:00",
+                 flags=[Flag(code="NPN_MISMATCH", severity="high", message="m", message_fr="m")])
+    services.store.put_analysis(a)
+    body = edit("flags[0].decision", "confirmed", base_version=0, idempotency_key="outbox-1")
+    first = client.post(f"/v1/analyses/{aid}/edits", headers=auth(ROY), json=body)
+    again = client.post(f"/v1/analyses/{aid}/edits", headers=auth(ROY), json=body)
+    assert first.status_code == again.status_code == 200, again.text
+    assert again.json()["version"] == 1
+    forged = client.post(f"/v1/analyses/{aid}/edits", headers=auth(ROY), json={**body, "analyst": "rita"})
+    assert forged.status_code == 403 and forged.json()["error"] == "analyst_mismatch"
+    stale = client.post(f"/v1/analyses/{aid}/edits", headers=auth(ROY), json={**body, "idempotency_key": "new", "after": "dismissed"})
+    assert stale.status_code == 409  # a stale edit with a fresh key is not a replay

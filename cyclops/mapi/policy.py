@@ -50,6 +50,17 @@ def _value_at(data: Any, tokens: list[str | int]) -> Any:
     return node
 
 
+def claimed_by(identity: Identity, edit: Edit) -> Edit:
+    """The edit under the caller's name: a verified caller cannot name someone else (403 ``analyst_mismatch``)."""
+    claimed = (edit.analyst or "").strip()
+    if identity.verified:
+        if claimed and claimed != identity.user:
+            raise Forbidden(f"you are {identity.user}; an edit cannot be recorded under {claimed!r}", code="analyst_mismatch")
+        return edit.model_copy(update={"analyst": identity.user})
+    # loopback without tokens, auth off, in-process: nothing to check the name against
+    return edit.model_copy(update={"analyst": claimed or identity.user})
+
+
 def check_edit(identity: Identity, current: Analysis, edit: Edit, history: list[Edit], settings: Settings) -> Edit:
     """The edit as the server will store it (analyst and ``before`` set here), or a 403/413/422."""
     size = len(json.dumps(edit.after, ensure_ascii=False).encode("utf-8"))
@@ -58,13 +69,7 @@ def check_edit(identity: Identity, current: Analysis, edit: Edit, history: list[
                        code="edit_too_large")
     if edit.reason is not None and len(edit.reason) > MAX_REASON:
         raise TooLarge(f"the edit's reason is {len(edit.reason):,} characters; at most {MAX_REASON:,}", code="edit_too_large")
-    claimed = (edit.analyst or "").strip()
-    if identity.verified:
-        if claimed and claimed != identity.user:
-            raise Forbidden(f"you are {identity.user}; an edit cannot be recorded under {claimed!r}", code="analyst_mismatch")
-        analyst = identity.user
-    else:  # loopback without tokens, or auth off: nothing to check the name against
-        analyst = claimed or identity.user
+    analyst = claimed_by(identity, edit).analyst
     tokens = parse_path(edit.field)
     head = tokens[0]
     if head in READ_ONLY:

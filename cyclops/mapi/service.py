@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from cyclops.catalog import AnalysisPage, Catalog, open_catalog, utc_now
@@ -34,7 +34,7 @@ _TOO_LARGE = {"image_too_large", "file_too_large", "too_many_photos", "request_t
 
 def new_analysis_id() -> str:
     """Time-ordered ids, so the catalogue's newest-first cursor is a plain ``_id`` comparison."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
 
 
 def to_service_error(exc: CyclopsError) -> MapiError:
@@ -285,10 +285,14 @@ class Services:
         from cyclops.mapi.errors import ConflictError
 
         current = self.get_analysis(analysis_id)
-        if edit.base_version != current.version and not edit.idempotency_key:  # a keyed resend may be a replay
-            raise ConflictError(
-                f"edit of {edit.field} is based on version {edit.base_version} but the analysis is at version "
-                f"{current.version}: reload it and apply the correction again")
+        if edit.base_version != current.version:
+            if not edit.idempotency_key:
+                raise ConflictError(
+                    f"edit of {edit.field} is based on version {edit.base_version} but the analysis is at version "
+                    f"{current.version}: reload it and apply the correction again")
+            # a keyed resend of an edit already stored: post_edit answers the stored result (and refuses anything
+            # else as stale, so nothing unchecked is ever applied); the rules saw the edit when it was first made
+            return self.post_edit(analysis_id, policy.claimed_by(identity, edit))
         history = self.edits(analysis_id) if policy.needs_history(edit) else []
         return self.post_edit(analysis_id, policy.check_edit(identity, current, edit, history, self.settings))
 
