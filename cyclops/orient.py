@@ -11,6 +11,7 @@ boxes' slopes give the small skew angle.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 
 import numpy as np
@@ -18,6 +19,8 @@ from PIL import Image
 
 from cyclops.ocr.rapid import RapidEngine, box_size, crop_quad, to_bgr
 
+#: raised when orientation decisions change: cached upright readings of older versions are not reused
+VERSION = "2"
 PROBE_SIDE = 640  # long side of the copy the detector sees
 PROBE_LINES = 8  # longest lines that vote on 0 vs 180
 UNSURE_MARGIN = 0.5  # vote margin (share of all votes) below which a few lines are also read both ways
@@ -53,19 +56,15 @@ def _probe(image: Image.Image) -> tuple[np.ndarray, list[np.ndarray]]:
     return bgr, _engine().detect(bgr)
 
 
-def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], engine: RapidEngine | None = None) -> int:
-    """Degrees clockwise (0, 90, 180, 270) that make upright the text in ``boxes`` detected on ``bgr``; 0 when none.
+#: share of the text (by line length) in the minority direction from which a photo is "mixed": a label on its
+#: side among upright shelf text, or the reverse; then the lines are read, not counted
+MIXED_SHARE = 0.25
+#: lines of each direction read when a photo is mixed
+MIXED_LINES = 4
 
-    Shared by ``detect_rotation`` (small probe) and ``RapidEngine.read_upright`` (the boxes it then reads).
-    """
-    sized = [(box, *box_size(box)) for box in boxes]
-    lines = [(box, w, h) for box, w, h in sized if max(w, h) >= 2 * min(w, h)]
-    if not lines:
-        return 0
-    tall = sum(max(w, h) for _, w, h in lines if h > w)
-    wide = sum(max(w, h) for _, w, h in lines if w >= h)
-    base = 90 if tall > wide else 0
-    chosen = sorted((ln for ln in lines if (ln[2] > ln[1]) == (base == 90)), key=lambda ln: -max(ln[1], ln[2]))[:PROBE_LINES]
+
+def _crops(bgr: np.ndarray, chosen: list, base: int) -> list[np.ndarray]:
+    """Upright-candidate crops of the chosen line boxes, turned ``base`` (0 or 90) degrees clockwise."""
     crops = []
     for box, _, _ in chosen:
         b = np.asarray(box, dtype=np.float32)
@@ -73,7 +72,83 @@ def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], engine: RapidE
         crop = crop_quad(bgr, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32))
         turned = np.rot90(crop, k=-1) if base == 90 else crop  # np.rot90 k=-1 turns clockwise
         crops.append(np.ascontiguousarray(turned))
+    return crops
+
+
+#: how far from the photo's centre (share of each half-side) a line may lie to be the label's own text
+CENTRAL = 0.6
+
+
+def _off_centre(box, width: int, height: int) -> float:
+    """How far a box's centre lies from the photo's, as a share of the half-width or half-height (the larger)."""
+    b = np.asarray(box, dtype=np.float32)
+    return max(abs(b[:, 0].mean() - width / 2) / (width / 2), abs(b[:, 1].mean() - height / 2) / (height / 2))
+
+
+def _central(lines: list, width: int, height: int) -> list:
+    """Lines by length weighted towards the photo's centre: the label is what the inspector aimed at,
+    the shelf and other boxes are around it."""
+    cx, cy, reach = width / 2, height / 2, max((width**2 + height**2) ** 0.5 / 2, 1.0)
+
+    def weight(line) -> float:
+        b = np.asarray(line[0], dtype=np.float32)
+        dx, dy = b[:, 0].mean() - cx, b[:, 1].mean() - cy
+        return max(line[1], line[2]) * (1.0 - 0.6 * min(1.0, (dx * dx + dy * dy) ** 0.5 / reach))
+
+    return sorted(lines, key=lambda line: -weight(line))
+
+
+def reads_as_words(text: str, confidence: float) -> float:
+    """How much of a reading is English or French words (letters of known words x confidence): text read
+    the right way round is words, text read sideways or upside down is letter soup."""
+    from cyclops.normalize.spelling import common_word
+
+    return confidence * sum(len(w) for w in re.findall(r"[^\W\d_]{3,}", text) if common_word(w))
+
+
+def _mixed_rotation(bgr: np.ndarray, lines: list, engine: RapidEngine) -> int:
+    """A photo whose text runs two ways: read the central lines of each direction both ways round and keep
+    the turn that reads as words (the label's own text decides, not the number of boxes)."""
+    height, width = bgr.shape[:2]
+    crops: list[np.ndarray] = []
+    turns: list[int] = []
+    for base in (0, 90):
+        group = [ln for ln in lines if (ln[2] > ln[1]) == (base == 90)]
+        few = _crops(bgr, _central(group, width, height)[:MIXED_LINES], base)
+        crops += few + [np.ascontiguousarray(np.rot90(c, 2)) for c in few]
+        turns += [base] * len(few) + [base + 180] * len(few)
+    scores: dict[int, float] = {}
+    for turn, (text, confidence) in zip(turns, engine.recognize(crops)):
+        scores[turn] = scores.get(turn, 0.0) + reads_as_words(text, confidence)
+    return max(scores, key=lambda turn: (scores[turn], -turn)) if scores else 0
+
+
+def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], engine: RapidEngine | None = None) -> int:
+    """Degrees clockwise (0, 90, 180, 270) that make upright the text in ``boxes`` detected on ``bgr``; 0 when none.
+
+    Shared by ``detect_rotation`` (small probe) and ``RapidEngine.read_upright`` (the boxes it then reads).
+    A photo whose text runs mostly one way is judged by PP-OCR's 0/180 classifier on its longest lines;
+    a mixed one (a label on its side among upright boxes) by reading its central lines every way round.
+    """
+    sized = [(box, *box_size(box)) for box in boxes]
+    lines = [(box, w, h) for box, w, h in sized if max(w, h) >= 2 * min(w, h)]
+    if not lines:
+        return 0
+    tall = sum(max(w, h) for _, w, h in lines if h > w)
+    wide = sum(max(w, h) for _, w, h in lines if w >= h)
     engine = engine or _engine()
+    if min(tall, wide) >= MIXED_SHARE * (tall + wide):
+        # text runs two ways: the label is what the inspector aimed at, so its central text decides
+        height, width = bgr.shape[:2]
+        central = [ln for ln in lines if _off_centre(ln[0], width, height) < CENTRAL]
+        tall = sum(max(w, h) for _, w, h in central if h > w)
+        wide = sum(max(w, h) for _, w, h in central if w >= h)
+        if not central or min(tall, wide) >= MIXED_SHARE * (tall + wide):
+            return _mixed_rotation(bgr, central or lines, engine)
+        lines = central
+    base = 90 if tall > wide else 0
+    chosen = sorted((ln for ln in lines if (ln[2] > ln[1]) == (base == 90)), key=lambda ln: -max(ln[1], ln[2]))[:PROBE_LINES]
+    crops = _crops(bgr, chosen, base)
     votes = engine.classify_upside_down(crops)
     flipped = sum(score for upside_down, score in votes if upside_down)
     kept = sum(score for upside_down, score in votes if not upside_down)

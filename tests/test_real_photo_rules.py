@@ -334,3 +334,26 @@ def test_small_print_on_a_12_megapixel_photo_is_read() -> None:
     text = " ".join(ln.text for ln in page.lines())
     assert "MAGNESIU" in text  # the large type, found by the coarse pass
     assert "Melatonin" in text and "Theanine" in text
+
+
+# --- orientation ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("index", "seed", "face"), [(1281, 778013, "front"), (1275, 778022, "side1")])
+def test_a_label_on_its_side_among_upright_shelf_text_comes_out_upright(index: int, seed: int, face: str) -> None:
+    """A package lying on its side on a shelf: its label reads at 90 or 270 degrees while the other boxes'
+    text stands upright, and is larger in sum. Counting boxes turned these photos the background's way;
+    the label's own (central) text decides now."""
+    import io
+
+    from cyclops.lnhpd.sample import generate
+    from cyclops.ocr import get_engine
+    from cyclops.synth.config import Realism, SynthConfig
+    from cyclops.synth.product import synthesize_product
+
+    en, fr = generate(2000, 0)[index]
+    truth, images = synthesize_product(en, fr, seed, SynthConfig(violation_rate=0.0, realism=Realism(shelf=0.5, hand=0.5, turned=0.7)))
+    image = next(im for im in truth.images if im.id == face)
+    assert image.rotation in (90, 270) and image.degradations["scene"]["kind"] == "shelf"
+    _, rotation = get_engine("rapidocr").read_upright(Image.open(io.BytesIO(images[face])).convert("RGB"), face)
+    assert rotation == image.rotation

@@ -55,12 +55,20 @@ def _one(args: tuple[int, int, int, str]) -> str:
     return truth.model_dump_json()
 
 
-def synth_truths(n: int, seed: int, config: SynthConfig | None = None, workers: int = 2) -> list[ProductTruth]:
-    """Ground truth of ``n`` synthetic products (images rendered then dropped: only lines are needed)."""
+def synth_truths(n: int, seed: int, config: SynthConfig | None = None, workers: int = 2,
+                 realistic: float = 0.0) -> list[ProductTruth]:
+    """Ground truth of ``n`` synthetic products (images rendered then dropped: only lines are needed).
+
+    ``realistic``: the share of products drawn as phone photos of real packages (``cyclops synth
+    --realistic``: hands, shelves, Supplement Facts panels, stylised fronts), spread evenly over the set."""
+    from cyclops.synth.config import Realism
+
     if seed == RESERVED_SEED:
         raise ValueError(f"seed {RESERVED_SEED} is the held-out benchmark; train with seeds 1..999")
-    config_json = (config or SynthConfig()).model_dump_json()
-    jobs = [(seed, i, n, config_json) for i in range(n)]
+    plain = config or SynthConfig()
+    real = plain.model_copy(update={"realism": Realism.preset()})
+    jobs = [(seed, i, n, (real if int((i + 1) * realistic) > int(i * realistic) else plain).model_dump_json())
+            for i in range(n)]
     if workers <= 1:
         dumps = [_one(job) for job in jobs]
     else:
@@ -95,6 +103,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--eval-data", type=Path, help="evaluate on an existing folder instead of generating --eval-n products")
     parser.add_argument("--save-truth", type=Path, help="also write the generated truth.json files here (reuse with --data)")
     parser.add_argument("--out", type=Path, default=Path("cyclops/models"))
+    parser.add_argument("--realistic", type=float, default=0.0,
+                        help="share of products drawn as phone photos of real packages (synth --realistic), training and evaluation")
     args = parser.parse_args(argv)
     if not 1 <= args.seed <= 999:
         parser.error("--seed must be in 1..999 (9999 is the held-out benchmark)")
@@ -105,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"{args.data} was generated with seed {RESERVED_SEED}, the held-out benchmark; never train on it")
         truths = load_truths(args.data)
     else:
-        truths = synth_truths(args.n, args.seed, workers=args.workers)
+        truths = synth_truths(args.n, args.seed, workers=args.workers, realistic=args.realistic)
         if args.save_truth:
             save_truths(truths, args.save_truth)
     examples = [ex for t in truths for ex in examples_from_product(t, args.augment, args.seed)]
@@ -117,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         manifest = args.eval_data / "manifest.json"
         eval_seed: int | None = json.loads(manifest.read_text())["seed"] if manifest.exists() else None
     else:
-        eval_truths = synth_truths(args.eval_n, args.seed + EVAL_SEED_OFFSET, workers=args.workers)
+        eval_truths = synth_truths(args.eval_n, args.seed + EVAL_SEED_OFFSET, workers=args.workers, realistic=args.realistic)
         eval_seed = args.seed + EVAL_SEED_OFFSET
     eval_examples = [ex for t in eval_truths for ex in examples_from_product(t, augment=1, seed=args.seed)]
     f1 = per_label_f1(model, eval_examples)
@@ -130,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
         "n_products": n,
         "n_lines": len(examples),
         "augment": args.augment,
+        "realistic": args.realistic,
         "dataset_sha256": data_hash,
         "eval": {"seed": eval_seed, "source": str(args.eval_data or "generated"), "n_products": len(eval_truths), "n_lines": len(eval_examples),
                  "note": "held-out synthetic products, clean truth plus one OCR-noise copy"},

@@ -47,7 +47,9 @@ def cached_read(engine: OCREngine, image: Image.Image, image_id: str, sha256: st
 
 def cached_read_upright(engine: OCREngine, image: Image.Image, image_id: str, sha256: str) -> tuple[Page, int]:
     """``engine.read_upright`` (orientation found and text read with one detection) unless cached; ``image`` as stored."""
-    path = cache_path(engine, sha256, "auto")
+    from cyclops.orient import VERSION as ORIENT_VERSION
+
+    path = cache_path(engine, sha256, f"auto-{ORIENT_VERSION}")
     page = _load(path, image_id)
     if page is None:
         page, _ = engine.read_upright(image, image_id)
