@@ -219,3 +219,24 @@ def test_an_amount_read_unsurely_is_marked_for_checking(bench_client) -> None:
     assert "cyclops-unsure" in zinc.quantity._dom_classes and zinc.quantity.tooltip == t("check_amount", "en")
     sure = bench.ingredients.rows[0]
     assert "cyclops-unsure" not in sure.quantity._dom_classes
+
+
+def test_product_page_shows_the_text_as_read_and_a_withheld_value() -> None:
+    """What the label prints is evidence: a repaired value shows the print beside it, and a value read too
+    unsurely to propose says so instead of showing debris (issue 12)."""
+    from cyclops.model.analysis import Analysis, Fields, FieldValue
+    from cyclops.workbench.product import ProductPage
+    from types import SimpleNamespace
+
+    analysis = Analysis(fields=Fields(company=FieldValue(confidence=0.34, as_read="C", needs_review=True),
+                                      product_name=FieldValue(value="Glucosamine Sulfate", as_read="Glucosamne Sulfate",
+                                                              confidence=0.9)))
+    session = SimpleNamespace(analysis=analysis, lang="en")
+    page = ProductPage.__new__(ProductPage)  # the rendering rule alone, without widgets
+    page.session = session
+    company = page._confidence_html(analysis.fields.company)
+    name = page._confidence_html(analysis.fields.product_name)
+    assert "read the photo" in company and "cyclops-needs-review" in company
+    assert "Glucosamne Sulfate" in name and "cyclops-as-read" in name
+    session.lang = "fr"
+    assert "lire la photo" in page._confidence_html(analysis.fields.company)

@@ -66,6 +66,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "brand": {"en": "Brand", "fr": "Marque"},
     "company": {"en": "Company", "fr": "Entreprise"},
     "confidence": {"en": "confidence {value:.0%}", "fr": "confiance {value:.0%}"},
+    "as_read": {"en": "printed as read: «{text}»", "fr": "imprimé, tel que lu : « {text} »"},
+    "needs_review": {"en": "read too unsurely to propose: read the photo", "fr": "lu avec trop peu de certitude : lire la photo"},
     "search_licence": {"en": "Search licences (NPN, name, company)", "fr": "Rechercher une licence (NPN, nom, entreprise)"},
     "matched_licence": {"en": "Matched licence", "fr": "Licence associée"},
     "no_match": {"en": "No licence matched.", "fr": "Aucune licence associée."},

@@ -84,6 +84,10 @@ class IngredientsPage:
         if row.label is not None and row.label_index is not None:
             i = row.label_index
             widgets.name = w.Text(row.label.name, continuous_update=False, layout=w.Layout(width="220px"))
+            if row.label.as_read and row.label.as_read != row.label.name:  # spelling repaired it: the print is evidence
+                widgets.name.add_class("cyclops-repaired")
+                widgets.name.tooltip = t("as_read", lang, text=row.label.as_read)
+                widgets.name.layout.border = "1px dashed #1565c0"
             widgets.quantity = w.Text(_fmt(row.label.quantity), continuous_update=False, layout=w.Layout(width="90px"))
             widgets.quantity.add_class("cyclops-quantity")
             if unsure_amount(row.label):  # the flags held back on this amount: the analyst reads the photo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -66,7 +67,7 @@ class ProductPage:
                 self.inputs[name].description = t(name, lang)
                 value = getattr(analysis.fields, name) if analysis else None
                 self.inputs[name].value = (value.value or "") if value else ""
-                self.confidence[name].value = t("confidence", lang, value=value.confidence) if value else ""
+                self.confidence[name].value = self._confidence_html(value) if value else ""
         finally:
             self._quiet = False
         self.search.placeholder = t("search_licence", lang)
@@ -77,6 +78,16 @@ class ProductPage:
         if analysis is not None and not self.search.value:
             self.results.options = [(self._candidate_label(c.licence_number, c.product_name, c.company_name, c.score, True), (c.lnhpd_id, c.licence_number))
                                     for c in analysis.match.candidates]
+
+    def _confidence_html(self, value) -> str:
+        """Confidence, and what the label prints beside a repaired or withheld value (it is evidence)."""
+        lang = self.session.lang
+        parts = [html.escape(t("confidence", lang, value=value.confidence))]
+        if value.needs_review:
+            parts.append(f"<b class='cyclops-needs-review'>{html.escape(t('needs_review', lang))}</b>")
+        if value.as_read and value.as_read != value.value:
+            parts.append(f"<i class='cyclops-as-read'>{html.escape(t('as_read', lang, text=value.as_read))}</i>")
+        return " · ".join(parts)
 
     def _match_html(self) -> str:
         lang = self.session.lang
