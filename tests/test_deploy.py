@@ -1,8 +1,9 @@
 """Offline checks of the deployment files: compose, Dockerfiles, nginx, kustomize, CI, conda.
 
 No Docker engine or cluster runs here, so each file is checked against the schema or parser made
-for it (compose-spec and GitHub-workflow schemas via check-jsonschema, Kubernetes schemas bundled in
-kubernetes-validate, nginx's own parser crossplane, dockerfile-parse) plus the project's own rules:
+for it (compose-spec and GitHub-workflow schemas via check-jsonschema, the Kubernetes overlays rendered
+by kubectl's own kustomize and checked against the schemas bundled in kubernetes-validate, nginx's own
+parser crossplane, dockerfile-parse) plus the project's own rules:
 every CYCLOPS_* variable is a real setting, mapi scales behind the proxy, probes hit the right paths.
 """
 
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -43,33 +47,8 @@ def _check_jsonschema(builtin: str, path: Path):
     return CliRunner().invoke(check_jsonschema_cli, ["--builtin-schema", builtin, str(path)])
 
 
-def _merge(base, patch):
-    """Strategic-merge subset kustomize applies to our patches: maps merge, named lists merge by name."""
-    if isinstance(base, dict) and isinstance(patch, dict):
-        out = dict(base)
-        for key, value in patch.items():
-            out[key] = _merge(base[key], value) if key in base else copy.deepcopy(value)
-        return out
-    if isinstance(base, list) and isinstance(patch, list) and all(isinstance(i, dict) and "name" in i for i in base + patch):
-        out = [copy.deepcopy(i) for i in base]
-        for item in patch:
-            match = next((i for i, old in enumerate(out) if old["name"] == item["name"]), None)
-            if match is None:
-                out.append(copy.deepcopy(item))
-            else:
-                out[match] = _merge(out[match], item)
-        return out
-    return copy.deepcopy(patch)
-
-
 def _key(doc: dict) -> tuple[str, str]:
     return doc["kind"], doc["metadata"]["name"]
-
-
-def _set_image(container: dict, images: list[dict]) -> None:
-    for image in images:
-        if container["image"] == image["name"]:
-            container["image"] = f"{image.get('newName', image['name'])}:{image['newTag']}" if "newTag" in image else image.get("newName", image["name"])
 
 
 def _containers(doc: dict) -> list[dict]:
@@ -80,32 +59,23 @@ def _containers(doc: dict) -> list[dict]:
     return pod.get("containers", []) + pod.get("initContainers", [])
 
 
+def _kustomize() -> list[str]:
+    """The kustomize operators use: kubectl's, from .venv/bin (scripts/install-kubectl.sh), else one on PATH."""
+    kubectl = Path(sys.executable).parent / "kubectl"
+    if kubectl.is_file():
+        return [str(kubectl), "kustomize"]
+    if shutil.which("kustomize"):
+        return ["kustomize", "build"]
+    if shutil.which("kubectl"):
+        return ["kubectl", "kustomize"]
+    pytest.fail("no kustomize: `make install` runs scripts/install-kubectl.sh, which puts kubectl in .venv/bin")
+
+
 def render(directory: Path) -> list[dict]:
-    """Assemble a kustomization in Python: resources, patches (incl. $patch: delete), namespace, labels, images."""
-    kust = yaml.safe_load((directory / "kustomization.yaml").read_text())
-    docs: list[dict] = []
-    for resource in kust.get("resources", []):
-        path = (directory / resource).resolve()
-        if path.is_dir():
-            docs.extend(render(path))
-        else:
-            docs.extend(d for d in yaml.safe_load_all(path.read_text()) if d)
-    for patch in kust.get("patches", []):
-        body = yaml.safe_load((directory / patch["path"]).read_text())
-        index = {_key(d): i for i, d in enumerate(docs)}
-        assert _key(body) in index, f"{directory}/{patch['path']} patches {_key(body)}, which no resource defines"
-        if body.get("$patch") == "delete":
-            docs.pop(index[_key(body)])
-        else:
-            docs[index[_key(body)]] = _merge(docs[index[_key(body)]], body)
-    for doc in docs:
-        if "namespace" in kust and doc["kind"] != "Namespace":
-            doc["metadata"]["namespace"] = kust["namespace"]
-        for label in kust.get("labels", []):
-            doc["metadata"].setdefault("labels", {}).update(label["pairs"])
-        for container in _containers(doc):
-            _set_image(container, kust.get("images", []))
-    return docs
+    """``kubectl kustomize DIRECTORY``: the objects exactly as ``kubectl apply -k`` sends them."""
+    result = subprocess.run([*_kustomize(), str(directory)], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, f"kustomize {directory}: {result.stderr}"
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
 
 
 def _by_kind(docs: list[dict], kind: str) -> dict[str, dict]:
@@ -296,6 +266,18 @@ def test_kubernetes_validator_works_offline_and_rejects_a_broken_manifest(render
     hpa["spec"]["minReplicas"] = "one"
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(hpa, K8S_VERSION, strict=True)
+
+
+def test_kustomize_refuses_a_patch_of_an_object_no_resource_defines(tmp_path):
+    shutil.copytree(K8S / "base", tmp_path / "base")
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text(yaml.safe_dump({"resources": ["../base"], "patches": [{"path": "patch.yaml"}]}))
+    (overlay / "patch.yaml").write_text(yaml.safe_dump(
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "no-such-app"}, "spec": {"replicas": 2}}))
+    assert render(tmp_path / "base")
+    result = subprocess.run([*_kustomize(), str(overlay)], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode != 0 and "no-such-app" in result.stderr
 
 
 @pytest.mark.parametrize("variant", ["base", *OVERLAYS])
