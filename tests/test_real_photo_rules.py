@@ -206,6 +206,10 @@ def test_spelling_never_turns_one_compound_into_another() -> None:
     speller = SpellCorrector({"en": {"sulfate": 500, "glucosamine": 500}, "fr": {}})
     assert speller.correct("Dimethyl sulfone", "en") == "Dimethyl sulfone"
     assert speller.correct("Glucosamne sulfate", "en") == "Glucosamine sulfate"
+    speller = SpellCorrector({"en": {"calcium": 900, "probiotics": 900}, "fr": {}})
+    assert speller.correct("Calcium (as Dicalcium Phosphate)", "en") == "Calcium (as Dicalcium Phosphate)"
+    assert speller.correct("PREBIOTICS", "en") == "PREBIOTICS"
+    assert speller.correct("Calcim", "en") == "Calcium"
 
 
 def test_repaired_values_keep_the_text_as_read() -> None:

@@ -66,13 +66,26 @@ def common_word(word: str) -> bool:
 CHEMICAL_ENDINGS = ("ate", "ite", "ide", "one", "ine", "ol", "ose", "ane", "ene", "yl", "ic", "ium", "in")
 
 
+#: prefixes that make another substance of the same stem ("Dicalcium" is not a misread "Calcium", nor
+#: "prebiotic" a misread "probiotic")
+CHEMICAL_PREFIXES = ("pre", "pro", "di", "tri", "tetra", "mono", "poly", "iso", "neo", "hydro", "dehydro", "methyl",
+                     "ethyl", "nor", "epi", "bis", "anti", "para", "meta", "ortho")
+
+
+def _stem(word: str) -> str:
+    return next((word[len(p):] for p in sorted(CHEMICAL_PREFIXES, key=len, reverse=True) if word.startswith(p)), word)
+
+
 def other_compound(word: str, suggestion: str) -> bool:
-    """Whether a suggestion swaps one chemical ending for another ("sulfone" -> "sulfate", "chloride" ->
-    "chlorite"): two different substances, not a misread."""
+    """Whether a suggestion names another substance rather than repairing a misread: it swaps one chemical
+    ending for another ("sulfone" -> "sulfate"), or drops or swaps a prefix ("dicalcium" -> "calcium",
+    "prebiotics" -> "probiotics")."""
     a, b = _fold(word), _fold(suggestion)
     ending_a = next((e for e in CHEMICAL_ENDINGS if a.endswith(e)), None)
     ending_b = next((e for e in CHEMICAL_ENDINGS if b.endswith(e)), None)
-    return ending_a is not None and ending_b is not None and ending_a != ending_b
+    if ending_a is not None and ending_b is not None and ending_a != ending_b:
+        return True
+    return a != b and _stem(a) == _stem(b) and len(_stem(a)) >= 4
 
 
 def _fold(word: str) -> str:
