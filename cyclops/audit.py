@@ -18,7 +18,7 @@ from typing import Any
 import typer
 
 from cyclops.edits import analysis_hash, apply_edit, canonical_hash, record_hash
-from cyclops.mapi.errors import MapiError, NotFound
+from cyclops.errors import MapiError, NotFound
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.storage import _EDIT_NAME, Store, open_store
 

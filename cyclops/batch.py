@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from cyclops.catalog import Catalog, open_catalog, pipeline_version_of
-from cyclops.mapi.errors import BadRequest
+from cyclops.errors import BadRequest
 from cyclops.settings import Settings, get_settings
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".bmp", ".pdf"}

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from cyclops.mapi.errors import BadRequest, MapiError, StorageUnavailable
+from cyclops.errors import BadRequest, MapiError, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.settings import Settings, get_settings
 

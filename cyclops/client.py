@@ -20,15 +20,15 @@ from typing import Any, TypeVar
 import httpx
 
 from cyclops.catalog import AnalysisPage, AnalysisSummary, utc_now
-from cyclops.mapi.errors import (
+from cyclops.errors import (
     AuthError,
     BadPhoto,
-    BadRequest,
     ConflictError,
     InvalidEdit,
     MapiError,
     NotFound,
     StorageUnavailable,
+    error_class,
 )
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
@@ -48,11 +48,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-_PHOTO_CODES = {
-    "bad_photo", "no_photos", "empty_file", "file_too_large", "too_many_photos", "request_too_large", "image_too_large",
-    "corrupt_image", "unsupported_file_type", "empty_document", "photo_error",
-}  # fmt: skip
-_EDIT_CODES = {"invalid_edit", "invalid_path", "invalid_value", "read_only_field"}
 
 
 def error_from_response(response: httpx.Response) -> MapiError:
@@ -62,24 +57,7 @@ def error_from_response(response: httpx.Response) -> MapiError:
         code, message = str(body.get("error", "http_error")), str(body.get("message", response.text))
     except (ValueError, AttributeError):
         code, message = "http_error", response.text[:500]
-    status = response.status_code
-    if status in (401, 403):
-        cls: type[MapiError] = AuthError
-    elif status == 404:
-        cls = NotFound
-    elif status == 409:
-        cls = ConflictError
-    elif status == 503:
-        cls = StorageUnavailable
-    elif status == 413 or code in _PHOTO_CODES:
-        cls = BadPhoto
-    elif code in _EDIT_CODES:
-        cls = InvalidEdit
-    elif status in (400, 422):
-        cls = BadRequest
-    else:
-        cls = MapiError
-    return cls(message, code=code, status=status)
+    return error_class(response.status_code, code)(message, code=code, status=response.status_code)
 
 
 def _in_process(user: str | None) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cyclops.mapi.errors import ConflictError, InvalidEdit
+from cyclops.errors import ConflictError, InvalidEdit
 from cyclops.model.analysis import Analysis, Edit
 
 __all__ = ["apply_edit", "parse_path", "value_at", "canonical_hash", "analysis_hash", "record_hash", "ConflictError", "InvalidEdit", "APPEND"]

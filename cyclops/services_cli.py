@@ -21,8 +21,8 @@ def serve_mapi(
     """Run the mapi compute API."""
     import uvicorn
 
+    from cyclops.errors import MapiError
     from cyclops.mapi.app import check_exposure, create_app
-    from cyclops.mapi.errors import MapiError
     from cyclops.settings import get_settings
 
     settings = get_settings()
@@ -68,7 +68,7 @@ def batch_command(
 ) -> None:
     """Analyse many products; products already analysed by this pipeline version are skipped."""
     from cyclops.batch import run_batch
-    from cyclops.mapi.errors import MapiError
+    from cyclops.errors import MapiError
     from cyclops.settings import get_settings
 
     try:

@@ -25,7 +25,7 @@ from typing import Any
 import fsspec
 
 from cyclops.edits import analysis_hash, apply_edit, canonical_hash, record_hash, value_at
-from cyclops.mapi.errors import BadRequest, ConflictError, MapiError, NotFound, ObjectExists, StorageUnavailable
+from cyclops.errors import BadRequest, ConflictError, MapiError, NotFound, ObjectExists, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
 from cyclops.settings import Settings, get_settings

@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 from PIL import Image, ImageDraw
 
+from cyclops.errors import ConflictError
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.lnhpd.sample import generate
-from cyclops.mapi.errors import ConflictError
 from cyclops.model.analysis import (
     Analysis,
     Candidate,

@@ -41,7 +41,7 @@ def test_find_products_from_folders_and_manifest(tmp_path: Path) -> None:
     assert products[0].photos[0] == tmp_path / "src" / "b" / "1.png"
     bad = tmp_path / "bad.csv"
     bad.write_text("name,file\n")
-    from cyclops.mapi.errors import BadRequest
+    from cyclops.errors import BadRequest
 
     with pytest.raises(BadRequest):
         find_products(bad)

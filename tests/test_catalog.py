@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cyclops.catalog import Catalog, open_catalog, summarize
-from cyclops.mapi.errors import BadRequest
+from cyclops.errors import BadRequest
 from cyclops.model.analysis import Analysis, Edit, Flag
 from cyclops.storage import open_store
 

@@ -296,7 +296,7 @@ def test_catalog_rebuild_builds_aside_skips_bad_objects_then_swaps(tmp_path: Pat
 
     from cyclops.catalog import open_catalog
     from cyclops.cli import app
-    from cyclops.mapi.errors import StorageUnavailable
+    from cyclops.errors import StorageUnavailable
     from cyclops.storage import open_store
 
     settings = get_settings()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cyclops.mapi.errors import ConflictError, NotFound, ObjectExists, StorageUnavailable
+from cyclops.errors import ConflictError, NotFound, ObjectExists, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document, Line, Page, Word, Block
 from cyclops.storage import Store, StoreConfigError, open_store

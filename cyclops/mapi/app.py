@@ -18,20 +18,20 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cyclops import __version__
-from cyclops.errors import CyclopsError
+from cyclops.errors import CyclopsError, MapiError, WorkerLost
 from cyclops.mapi.auth import AuthConfigError, Authenticator, RateLimiter, is_loopback
-from cyclops.mapi.errors import MapiError, WorkerLost
+from cyclops.mapi.errors import error_body, to_service_error
 from cyclops.mapi.guard import Guard
 from cyclops.mapi.logs import configure_logging, logger, request_id
 from cyclops.mapi.metrics import Metrics
 from cyclops.mapi.pool import WorkerPool
 from cyclops.mapi.routers import analyses, health, ocr, products
-from cyclops.mapi.service import Services, to_service_error, warm_up
+from cyclops.mapi.service import Services, warm_up
 from cyclops.settings import Settings, get_settings
 
 
 def _error(status: int, code: str, message: str, **extra: str) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
+    return JSONResponse(error_body(code, message, **extra), status_code=status)
 
 
 def _who(request: Request) -> dict[str, str]:

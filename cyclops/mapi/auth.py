@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cyclops.mapi.errors import AuthError, Forbidden, MapiError, RateLimited, StorageUnavailable
+from cyclops.errors import AuthError, Forbidden, MapiError, RateLimited, StorageUnavailable
 from cyclops.settings import Settings
 
 log = logging.getLogger("cyclops.mapi")
@@ -44,7 +44,7 @@ _USER = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")
 class AuthConfigError(MapiError):
     """The authentication settings cannot be used (mapi refuses to start)."""
 
-    status, code = 500, "auth_config"
+    code = "auth_config"
 
 
 @dataclass(frozen=True)

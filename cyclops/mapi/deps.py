@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from cyclops.errors import AuthError
 from cyclops.mapi.auth import Identity
-from cyclops.mapi.errors import AuthError
 from cyclops.mapi.service import Services
 
 

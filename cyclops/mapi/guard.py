@@ -16,8 +16,9 @@ from typing import Any
 
 from starlette.datastructures import Headers
 
+from cyclops.errors import MapiError
 from cyclops.mapi.auth import Authenticator, RateLimiter
-from cyclops.mapi.errors import MapiError
+from cyclops.mapi.errors import error_body
 from cyclops.mapi.logs import logger
 from cyclops.settings import Settings
 
@@ -105,7 +106,7 @@ class Guard:
 
 async def _reply(send: Any, status: int, code: str, message: str, extra: dict[str, str] | None = None, *,
                  close: bool = True) -> None:
-    body = json.dumps({"error": code, "message": message}).encode()
+    body = json.dumps(error_body(code, message)).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     headers += [(b"connection", b"close")] if close else []
     headers += [(k.lower().encode(), v.encode()) for k, v in (extra or {}).items()]

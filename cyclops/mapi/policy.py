@@ -15,8 +15,8 @@ import json
 from typing import Any
 
 from cyclops.edits import APPEND, parse_path
+from cyclops.errors import Forbidden, InvalidEdit, TooLarge
 from cyclops.mapi.auth import Identity
-from cyclops.mapi.errors import Forbidden, InvalidEdit, TooLarge
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.settings import Settings
 

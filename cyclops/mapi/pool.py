@@ -25,7 +25,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from cyclops.mapi.errors import WorkerLost
+from cyclops.errors import WorkerLost
 
 log = logging.getLogger("cyclops.mapi")
 

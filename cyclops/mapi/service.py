@@ -19,8 +19,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cyclops.catalog import AnalysisPage, Catalog, open_catalog, utc_now
-from cyclops.errors import CyclopsError
-from cyclops.mapi.errors import BadPhoto, BadRequest, CorruptRecord, MapiError, NotFound
+from cyclops.errors import (
+    BadPhoto,
+    BadRequest,
+    ConflictError,
+    CorruptRecord,
+    CyclopsError,
+    MapiError,
+    NotFound,
+    StorageUnavailable,
+)
+from cyclops.mapi.errors import to_service_error
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
 from cyclops.settings import Settings, get_settings
@@ -28,27 +37,11 @@ from cyclops.storage import Store, check_id, open_store
 
 Photos = list[tuple[str, bytes]]
 _log = logging.getLogger("cyclops.mapi.service")
-#: photo error codes that mean "too big" (HTTP 413) rather than "unusable" (HTTP 422)
-_TOO_LARGE = {"image_too_large", "file_too_large", "too_many_photos", "request_too_large", "pixel_budget_exceeded"}
 
 
 def new_analysis_id() -> str:
     """Time-ordered ids, so the catalogue's newest-first cursor is a plain ``_id`` comparison."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
-
-
-def to_service_error(exc: CyclopsError) -> MapiError:
-    """Errors of other areas (photos, OCR engines, LNHPD) -> typed service errors with an HTTP status."""
-    if isinstance(exc, MapiError):
-        return exc
-    code = getattr(exc, "code", "cyclops_error")
-    from cyclops.errors import PhotoError
-
-    if isinstance(exc, PhotoError):
-        return BadPhoto(str(exc), code=code, status=413 if code in _TOO_LARGE else 422)
-    if code == "ocr_engine_error":
-        return BadRequest(str(exc), code=code)
-    return MapiError(str(exc), code=code, status=500)
 
 
 def check_photos(photos: Photos, settings: Settings) -> None:
@@ -282,7 +275,6 @@ class Services:
         read-only parts, pipeline flags, the four-eyes rule and the value's size are checked first
         (``cyclops.mapi.policy``). mapi's route and the in-process client both come through here."""
         from cyclops.mapi import policy
-        from cyclops.mapi.errors import ConflictError
 
         current = self.get_analysis(analysis_id)
         if edit.base_version != current.version:
@@ -373,7 +365,6 @@ def _reason(exc: BaseException) -> str:
 
 def probe_store(store: Store) -> None:
     """Raise ``StorageUnavailable`` saying why the store cannot be used: missing bucket, denied, timeout, refused."""
-    from cyclops.mapi.errors import StorageUnavailable
 
     if store.protocol not in ("s3", "s3a"):
         store.ping()

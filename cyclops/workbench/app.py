@@ -7,7 +7,7 @@ import json
 
 import ipywidgets as w
 
-from cyclops.mapi.errors import MapiError
+from cyclops.errors import MapiError
 from cyclops.model.analysis import Evidence
 from cyclops.workbench.claims import ClaimsPage
 from cyclops.workbench.flags import FlagsPage

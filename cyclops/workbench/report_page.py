@@ -6,7 +6,7 @@ import base64
 
 import ipywidgets as w
 
-from cyclops.mapi.errors import NotFound
+from cyclops.errors import NotFound
 from cyclops.report import Report, build_report, report_csv, report_html, report_json, report_pdf
 from cyclops.workbench.i18n import t
 from cyclops.workbench.state import Session

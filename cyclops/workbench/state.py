@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from cyclops.edits import apply_edit
-from cyclops.mapi.errors import ConflictError, NotFound, StorageUnavailable
+from cyclops.errors import ConflictError, NotFound, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.workbench.paths import get_path
 

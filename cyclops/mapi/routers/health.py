@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from cyclops.mapi.errors import MapiError
+from cyclops.errors import MapiError
 
 router = APIRouter(tags=["health"])
 
