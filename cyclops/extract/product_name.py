@@ -67,7 +67,7 @@ def name_like(text: str, confidence: float = 1.0, strict: bool = True) -> bool:
         return False
     if text.rstrip().endswith(":") or "," in name or re.search(r"[^\W\d_]{2}\.\s+\w", name):
         return False  # a heading ("Morning support for:"), a list or sentences
-    if NOT_A_NAME.search(strip_accents(name)) or all(w in FLAVOUR_WORDS for w in words):
+    if NOT_A_NAME.search(strip_accents(name)) or (words and all(w in FLAVOUR_WORDS for w in words)):
         return False
     if not strict:
         return True  # a wrapped name's line may be "with D3 Adult" or "1000 IU"
