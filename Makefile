@@ -6,10 +6,14 @@ CYCLOPS := $(VENV)/bin/cyclops
 # the stamp changes when pyproject.toml changes, so a second run installs nothing
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test install system sample clean-venv
+.PHONY: demo test install system azurite sample clean-venv
 
 system:
 	bash scripts/install-system.sh
+
+# Azurite (npm) under .cache/azurite for the az:// store tests; nothing is downloaded when it is there
+azurite:
+	bash scripts/install-azurite.sh
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,7 +22,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: system $(STAMP)
+install: system $(STAMP) azurite
 
 sample: install
 	$(CYCLOPS) demo-data

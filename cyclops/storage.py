@@ -118,9 +118,17 @@ class Store:
         else:
             raise StoreConfigError(f"unsupported store URL {self.url!r}: use a folder, file://, s3:// or az://")
         self._transient = _transient_errors()
+        # One time budget per store call, retries included (s3fs and botocore retry inside, and each try may wait
+        # the whole read timeout): a hanging store answers 503 after connect + read timeout, not a multiple of it.
+        # Fast failures (a refused or reset connection) are still retried within it; clients and the outbox retry
+        # after a 503, and keyed edits replay, so a write cut off after it landed is not stored twice.
+        self.budget: float | None = None
+        if protocol != "file":
+            self.budget = settings.s3_connect_timeout + settings.s3_read_timeout
         # s3fs asks for an object's size (HEAD, and a LIST when it is missing) before reading it in parallel
         # ranges; objects here are small, so one GET each (a missing key: one 404)
         self._read_kw: dict[str, Any] = {"max_concurrency": 1} if self.protocol in ("s3", "s3a") else {}
+        self._read_kw.update(self._limit())
         # edits are immutable once created, so a process may keep what it read; plus the latest derived state
         self._records: dict[tuple[str, int], dict[str, Any]] = {}
         self._states: dict[str, tuple[int, str | None, Analysis]] = {}
@@ -132,6 +140,10 @@ class Store:
         return f"Store({self.url!r})"
 
     # --- low level -----------------------------------------------------------------------------
+
+    def _limit(self, nbytes: int = 0) -> dict[str, float]:
+        """``timeout=`` for an fsspec call on an object store: the budget, plus a second per MB sent."""
+        return {} if self.budget is None else {"timeout": self.budget + nbytes / 1_000_000}
 
     def _path(self, key: str) -> str:
         return f"{self.root}/{key.strip('/')}" if key else self.root
@@ -150,6 +162,9 @@ class Store:
         except Exception as exc:
             if type(exc).__name__ == "ResourceExistsError" or _is_precondition_failed(exc):  # azure.core, any backend
                 raise ObjectExists(f"{key} already exists in store {self.url} and is append-only") from exc
+            if isinstance(exc, TimeoutError) and self.budget is not None:
+                raise StorageUnavailable(f"store {self.url} gave no answer within {self.budget:g} s (connect + read "
+                                         "timeout, retries included)") from exc
             if isinstance(exc, self._transient):
                 raise StorageUnavailable(f"store {self.url} unreachable ({type(exc).__name__}: {exc})") from exc
             raise
@@ -164,7 +179,7 @@ class Store:
                 # S3 PUT is atomic; If-None-Match: * makes creation exclusive (412 when the key exists)
                 for attempt in range(4):
                     try:
-                        self.fs.pipe_file(path, data, mode="create" if exclusive else "overwrite")
+                        self.fs.pipe_file(path, data, mode="create" if exclusive else "overwrite", **self._limit(len(data)))
                         break
                     except self._transient as exc:
                         # 409 ConditionalRequestConflict: a concurrent conditional write is in flight; AWS says retry
@@ -173,9 +188,9 @@ class Store:
                         time.sleep(0.05 * (attempt + 1))
             elif exclusive:
                 # Azure Blob: overwrite=False sends If-None-Match: * (atomic on the service)
-                self.fs.pipe_file(path, data, overwrite=False)
+                self.fs.pipe_file(path, data, overwrite=False, **self._limit(len(data)))
             else:
-                self.fs.pipe_file(path, data)
+                self.fs.pipe_file(path, data, **self._limit(len(data)))
 
     def get(self, key: str) -> bytes:
         with self._guard(key):
@@ -183,14 +198,14 @@ class Store:
 
     def exists(self, key: str) -> bool:
         with self._guard(key):
-            return bool(self.fs.exists(self._path(key)))
+            return bool(self.fs.exists(self._path(key), **self._limit()))
 
     def list(self, prefix: str) -> list[str]:
         """Keys directly under a folder-like prefix (files and sub-folders), sorted; [] when absent."""
         base = self._path(prefix).rstrip("/")
         with self._guard(prefix):
             try:
-                entries = self.fs.ls(base, detail=False)
+                entries = self.fs.ls(base, detail=False, **self._limit())
             except FileNotFoundError:
                 return []
         names = sorted(e.rstrip("/").rsplit("/", 1)[-1] for e in entries)
@@ -207,7 +222,7 @@ class Store:
         with self._guard(""):
             if self.protocol == "file":
                 Path(self.root).mkdir(parents=True, exist_ok=True)
-            elif not self.fs.exists(self.root.split("/", 1)[0]):
+            elif not self.fs.exists(self.root.split("/", 1)[0], **self._limit()):
                 raise StorageUnavailable(f"store {self.url}: bucket or container does not exist")
 
     # --- layout --------------------------------------------------------------------------------
@@ -512,7 +527,7 @@ class Store:
             return
         finally:
             try:
-                self.fs.rm_file(self._path(key))
+                self.fs.rm_file(self._path(key), **self._limit())
             except Exception:  # noqa: BLE001 - a leftover probe object is harmless
                 pass
         raise StoreConfigError(

@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -50,7 +50,7 @@ def free_port() -> int:
 class S3Server:
     """A moto S3 server on 127.0.0.1 that a test may stop and start again (state survives a restart)."""
 
-    port: int = field(default_factory=free_port)
+    port: int = 0  # 0: the server binds a free port itself (no check-then-bind race); a restart binds the same one
     _server: object | None = None
 
     @property
@@ -60,8 +60,10 @@ class S3Server:
     def start(self) -> None:
         from moto.server import ThreadedMotoServer
 
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
-        self._server.start()
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        server.start()
+        self._server = server
+        self.port = server.get_host_and_port()[1]
 
     def stop(self) -> None:
         if self._server is not None:
@@ -117,9 +119,102 @@ def s3_store_url(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-# --- services: mapi (uvicorn subprocess) ------------------------------------------------------
+# --- services: Azure Blob (Azurite) -----------------------------------------------------------
 
 REPO = Path(__file__).resolve().parents[1]
+#: Azurite's published development account (not a secret: every Azurite accepts it)
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+
+def azurite_command() -> str:
+    """Azurite's blob server, as ``make install`` puts it (scripts/install-azurite.sh); skips only without node."""
+    import shutil
+
+    local = REPO / ".cache" / "azurite" / "node_modules" / ".bin" / "azurite-blob"
+    if local.exists():
+        if shutil.which("node") is None:
+            pytest.skip("node is not installed: the az:// tests need it to run Azurite")
+        return str(local)
+    if shutil.which("azurite-blob"):
+        return shutil.which("azurite-blob")  # type: ignore[return-value]
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed: the az:// tests need it to run Azurite (install nodejs and npm, then make install)")
+    pytest.fail("Azurite is not installed: run `make install` (scripts/install-azurite.sh puts it in .cache/azurite)")
+
+
+@dataclass
+class Azurite:
+    """A real Azure Blob protocol server (Azurite, in memory) on a port it picked itself."""
+
+    process: subprocess.Popen
+    port: int
+
+    @property
+    def connection_string(self) -> str:
+        return (f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
+                f"BlobEndpoint=http://127.0.0.1:{self.port}/{AZURITE_ACCOUNT};")
+
+    def create_container(self, name: str | None = None) -> str:
+        from azure.storage.blob import BlobServiceClient
+
+        name = name or f"cyclops-{uuid.uuid4().hex[:12]}"
+        BlobServiceClient.from_connection_string(self.connection_string).create_container(name)
+        return name
+
+
+def start_azurite(workdir: Path) -> Azurite:
+    """Start Azurite (port 0: it binds a free port itself and prints it, so there is no port race)."""
+    import re
+
+    try:
+        import adlfs  # noqa: F401
+    except ImportError:
+        pytest.fail("adlfs is not installed: run `make install` (it is in the test extras)")
+    command = azurite_command()
+    log = workdir / "azurite.log"
+    process = subprocess.Popen(
+        [command, "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck"],
+        stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=workdir,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = re.search(r"listens on http://127\.0\.0\.1:(\d+)", log.read_text(errors="replace"))
+        if found:
+            return Azurite(process, int(found.group(1)))
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"Azurite did not start:\n{log.read_text(errors='replace')}")
+
+
+def stop_azurite(server: Azurite) -> None:
+    server.process.kill()  # its state is in memory only: nothing to flush
+    server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
+    """One Azurite for the whole session (the az:// counterpart of ``s3_server``)."""
+    server = start_azurite(tmp_path_factory.mktemp("azurite"))
+    yield server
+    stop_azurite(server)
+
+
+@pytest.fixture()
+def az_store_url(azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh container on the session Azurite, configured as the store (CYCLOPS_STORE)."""
+    url = f"az://{azurite.create_container()}/cyclops"
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite.connection_string)
+    monkeypatch.setenv("CYCLOPS_STORE", url)
+    get_settings.cache_clear()
+    return url
+
+
+# --- services: mapi (uvicorn subprocess) ------------------------------------------------------
+
 
 
 @dataclass

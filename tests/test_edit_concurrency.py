@@ -1,4 +1,4 @@
-"""Edits across several real mapi processes on one store (a folder, a real S3 server process, and Azurite when installed).
+"""Edits across several real mapi processes on one store (a folder, a real S3 server process, and Azurite).
 
 Each round, every process receives an edit of the same analysis at the same version at the same moment:
 exactly one is accepted (200), the others get 409, the stored log equals the accepted edits, nothing is
@@ -27,6 +27,7 @@ from cyclops.audit import verify
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.settings import Settings
 from cyclops.storage import Store
+from tests.conftest import Azurite
 
 ROUNDS = 100
 PROCESSES = 4
@@ -164,40 +165,16 @@ def s3_cluster(tmp_path_factory: pytest.TempPathFactory, _aws_env: None) -> Iter
         _stop([s3], kill=True)
 
 
-_AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="  # Azurite's well-known dev key
-
-
 @pytest.fixture(scope="module")
-def az_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    """Azure Blob: Azurite (npm ``azurite``) as the server process, adlfs as the client (``cyclops[azure]``)."""
-    import re
-    import shutil
-
-    pytest.importorskip("adlfs", reason="az:// needs the optional adlfs package (pip install 'cyclops[azure]')")
-    azurite = shutil.which("azurite-blob")
-    if azurite is None:
-        pytest.skip("Azurite is not installed (npm install -g azurite)")
+def az_cluster(tmp_path_factory: pytest.TempPathFactory, azurite: Azurite) -> Iterator[Cluster]:
+    """Azure Blob: Azurite (``make install`` puts it in .cache/azurite) as the server process, adlfs as the client."""
     root = tmp_path_factory.mktemp("cluster-az")
-    server = subprocess.Popen(
-        [azurite, "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence", "--skipApiVersionCheck"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    container = azurite.create_container()
+    env = {"CYCLOPS_DATA_DIR": str(root / "data"), "CYCLOPS_STORE": f"az://{container}/store",
+           "AZURE_STORAGE_CONNECTION_STRING": azurite.connection_string}
     saved = os.environ.get("AZURE_STORAGE_CONNECTION_STRING")
+    os.environ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.connection_string  # for this test process's own Store
     try:
-        port = None
-        for line in server.stdout:  # "... successfully listens on http://127.0.0.1:PORT"
-            if found := re.search(r"listens on http://127\.0\.0\.1:(\d+)", line):
-                port = int(found.group(1))
-                break
-        assert port, "Azurite did not start"
-        os.environ["AZURE_STORAGE_CONNECTION_STRING"] = (
-            f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={_AZURITE_KEY};"
-            f"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
-        )
-        from azure.storage.blob import BlobServiceClient
-
-        BlobServiceClient.from_connection_string(os.environ["AZURE_STORAGE_CONNECTION_STRING"]).create_container("cyclops")
-        env = {"CYCLOPS_DATA_DIR": str(root / "data"), "CYCLOPS_STORE": "az://cyclops/store"}
         cluster = _start_cluster(PROCESSES, env, Settings(data_dir=root / "data"), root)
         try:
             yield cluster
@@ -208,7 +185,6 @@ def az_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             os.environ.pop("AZURE_STORAGE_CONNECTION_STRING", None)
         else:
             os.environ["AZURE_STORAGE_CONNECTION_STRING"] = saved
-        _stop([server], kill=True)
 
 
 def _edit(version: int, value: str, key: str) -> str:
@@ -401,3 +377,22 @@ def test_a_store_that_ignores_conditional_writes_refuses_edits(_aws_env: None) -
         assert store.edits("a1") == [] and store.get_analysis("a1").version == 0
     finally:
         _stop([s3], kill=True)
+
+
+def test_a_catalogue_failure_never_fails_an_accepted_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issue saw a 500 for an edit that had been committed (the catalogue raised): the edit is the store's; a
+    catalogue that fails afterwards is logged, the edit answers with its result, and a rebuild repairs the index."""
+    from cyclops.mapi.service import Services
+
+    services = Services(Settings(data_dir=tmp_path / "data", store=str(tmp_path / "store")))
+    services.store.put_analysis(Analysis(analysis_id="a1", created_at="2026-01-01T00:00:00+00:00"))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("StorageDuplicateKeyError (as the embedded catalogue raised)")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services.catalog, "index_analysis", broken)
+        updated = services.post_edit("a1", Edit(analyst="ann", field="fields.npn.value", after="80012345", base_version=0))
+    assert updated.version == 1 and [e.after for e in services.store.edits("a1")] == ["80012345"]
+    services.catalog.rebuild(services.store)
+    assert services.catalog.get("a1").version == 1

@@ -1,4 +1,4 @@
-"""The object store against a local folder and a real S3 server (moto)."""
+"""The object store against a local folder, a real S3 server (moto) and a real Azure Blob server (Azurite)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from cyclops.model.ocr import Document, Line, Page, Word, Block
 from cyclops.storage import Store, StoreConfigError, open_store
 
 
-@pytest.fixture(params=["local", "s3"])
+@pytest.fixture(params=["local", "s3", "az"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     if request.param == "local":
         return open_store(str(tmp_path / "store"))
-    return open_store(request.getfixturevalue("s3_store_url"))
+    return open_store(request.getfixturevalue(f"{request.param}_store_url"))
 
 
 def _doc() -> Document:

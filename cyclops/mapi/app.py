@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -56,6 +56,25 @@ def _warm(pool: WorkerPool) -> Future:
     return done
 
 
+def _start_watcher() -> Future:
+    """Create and start the process-wide model watcher (it polls the registry alias) from a thread of its own."""
+    done: Future = Future()
+
+    def run() -> None:
+        from cyclops.retrain.registry import get_watcher
+
+        try:
+            watcher = get_watcher().start()  # a newly promoted model is picked up without a restart
+            logger.info("field classifier loaded", extra={"field_classifier": watcher.current()[1]})
+            done.set_result(watcher)
+        except Exception as exc:  # noqa: BLE001 - reported by /readyz
+            logger.exception("the field classifier could not be loaded")
+            done.set_exception(exc)
+
+    threading.Thread(target=run, name="cyclops-model-watcher-start", daemon=True).start()
+    return done
+
+
 def check_exposure(settings: Settings, host: str) -> None:
     """Refuse to serve a non-loopback address with no authentication configured (``serve mapi`` calls this)."""
     authenticator = Authenticator(settings)  # raises on unusable settings (e.g. CYCLOPS_MAPI_TOKENS=",")
@@ -90,14 +109,14 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
             app.state.services.executor = pool
             app.state.pool = pool
             app.state.warm = _warm(pool)
-        from cyclops.retrain.registry import get_watcher
-
-        watcher = get_watcher().start()  # a newly promoted model is picked up without a restart
-        logger.info("mapi started", extra={"workers": n, "store": settings.store_url, "auth": authenticator.describe(),
-                                           "field_classifier": watcher.current()[1]})
+        # the served model (and the registry behind it: sklearn, MLflow) loads in the background, so /healthz
+        # answers at once and edits never wait for it; /readyz says "loading" until it is there
+        app.state.watcher = _start_watcher()
+        logger.info("mapi started", extra={"workers": n, "store": settings.store_url, "auth": authenticator.describe()})
         try:
             yield
         finally:
+            wait([app.state.watcher], timeout=30)  # no load left running behind a stopped app
             if pool is not None:
                 # wait: workers left behind by an exiting server would live on as orphans
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -111,10 +130,16 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
     app.state.services = Services(settings, on_ocr=metrics.observe_ocr)
     app.state.metrics = metrics
     app.state.warm = None
+    app.state.watcher = None
     app.state.pool = None
     app.state.authenticator = authenticator
 
     def models_status() -> str:
+        watcher: Future | None = app.state.watcher
+        if watcher is None or not watcher.done():
+            return "loading"
+        if watcher.exception() is not None:
+            return f"failed: {watcher.exception()}"
         warm: Future | None = app.state.warm
         if warm is None:
             return "loaded" if n <= 0 else "starting"

@@ -157,16 +157,19 @@ class ModelWatcher:
                 log.warning("model watcher: %s", exc)
 
     def start(self) -> ModelWatcher:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, name="cyclops-model-watcher", daemon=True)
-            self._thread.start()
+        with self._lock:  # mapi starts it from a thread of its own while a test may stop it: never a half-made thread
+            if self._thread is None and not self._stop.is_set():
+                thread = threading.Thread(target=self._loop, name="cyclops-model-watcher", daemon=True)
+                thread.start()
+                self._thread = thread
         return self
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout=5)
 
 
 _watcher: ModelWatcher | None = None
