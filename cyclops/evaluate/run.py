@@ -1,6 +1,6 @@
 """The accuracy and speed benchmark: ``cyclops evaluate``.
 
-Synthetic mode generates a held-out set (seed 9999 by default; training uses
+Synthetic mode generates a held-out set (the report seed by default, ``REPORT_SEED``; training uses
 seeds below 1000) with the default degradations and injected violations, from
 licences that are in the reference database, then runs the pipeline per engine.
 Real mode runs on a folder of photos with a truth file (format: docs/evaluate.md),
@@ -23,6 +23,10 @@ from cyclops.evaluate.geometry import overlap_of_first, rotate_polygon
 from cyclops.evaluate.metrics import ProductScore, score_product, summarise
 from cyclops.model.analysis import FIELD_LABELS, Analysis
 from cyclops.model.truth import ProductTruth
+
+#: the seed the benchmark reports on. Chosen fresh each round and run once, at its end: a seed watched while
+#: rules are added becomes a development seed (9999 was the report seed until 2026-12, and is one now)
+REPORT_SEED = 24601
 
 #: the licence sample the demo and the benchmark share (so labels are of licences in the database)
 SAMPLE_SEED = 0
