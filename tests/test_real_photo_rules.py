@@ -361,3 +361,12 @@ def test_a_label_on_its_side_among_upright_shelf_text_comes_out_upright(index: i
     assert image.rotation in (90, 270) and image.degradations["scene"]["kind"] == "shelf"
     _, rotation = get_engine("rapidocr").read_upright(Image.open(io.BytesIO(images[face])).convert("RGB"), face)
     assert rotation == image.rotation
+
+
+def test_a_company_filed_elsewhere_is_found_by_its_heading_or_legal_form() -> None:
+    lines = [line("Manufactured for: Root Wellness, LLC Franklin, TN, USA", 100, 100, 600, 130, "non_medicinal_ingredient"),
+             line("Glacier Labs Canada Ltd.", 100, 300, 400, 330, "caution")]
+    assert fields_from_lines(lines).company.value == "Root Wellness, LLC"
+    assert fields_from_lines([line("DISTRIBUTED BY: WAL", 100, 100, 300, 130, "other")]).company.value is None
+    assert extract_company([line("Glacier Labs Canada Ltd., 12 Bay St., Toronto", 0, 0, 400, 30, "company")]).value == \
+        "Glacier Labs Canada Ltd."

@@ -58,7 +58,7 @@ def _post_rules(lines: list[SourceLine]) -> list[SourceLine]:
 def fields_from_lines(lines: list[SourceLine]) -> Fields:
     """The rules: each field parsed from the lines labelled for it (npn and dosage form look at every line)."""
     from cyclops.extract.brand import brand_line_among_names, brand_line_beside_names, extract_brand
-    from cyclops.extract.company import extract_company
+    from cyclops.extract.company import company_elsewhere, extract_company
     from cyclops.extract.dosage_form import extract_dosage_form
     from cyclops.extract.ingredients import extract_ingredients
     from cyclops.extract.lines import TextSlopes, column_order
@@ -91,6 +91,9 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
         stray = brand_line_beside_names(names, [line for line in lines if line.image in images and line.label != "product_name"])
         if stray is not None:
             brand = extract_brand([stray])
+    company = extract_company(having("company"))
+    if not company.value:  # none filed, or only debris: a line elsewhere may say who makes it
+        company = company_elsewhere(lines) or company
     ingredients = extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines))
     for blend, listed in ((line, members[id(line)]) for line in lines if id(line) in members):
         owner = next((ingredient for ingredient in ingredients if any(covers(e, blend) for e in ingredient.evidence)), None)
@@ -101,7 +104,7 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
         npn=npn_field,
         product_name=extract_product_name(names, lines, brand.value, {panel.image for panel in find_panels(lines)}),
         brand=brand,
-        company=extract_company(having("company")),
+        company=company,
         dosage_form=dosage_form,
         net_quantity=net_quantity,
         medicinal_ingredients=ingredients,

@@ -12,7 +12,7 @@ from cyclops.model.analysis import FieldValue
 VERSION = "1"
 #: legal-form suffixes that mark the line with the company name
 COMPANY_SUFFIX = re.compile(
-    r"\b(?:Inc|Incorporated|Ltd|Limited|Ltée|Limitée|Corp|Corporation|Co|LLC|LLP|GmbH|S\.?A|S\.?E\.?N\.?C|Company|Compagnie|Laboratories|Laboratoires|Labs?)\b\.?",
+    r"\b(?:Inc|Incorporated|Ltd|Limited|Ltée|Limitée|Corp|Corporation|Co|LLC|LLP|PBC|GmbH|S\.?A|S\.?E\.?N\.?C|Company|Compagnie|Laboratories|Laboratoires|Labs?)\b\.?",
     re.IGNORECASE,
 )
 POSTAL_CODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
@@ -35,9 +35,11 @@ def company_name(texts: list[str]) -> tuple[str | None, int | None]:
     """
     stripped = [strip_heading(t).strip(" ,;") for t in texts]
     for i, text in enumerate(stripped):
-        if text and COMPANY_SUFFIX.search(text) and not POSTAL_CODE.search(text):
-            # "Acme Health Inc., 123 Main St." -> cut at the address
-            return re.split(r",\s*(?=\d)", text)[0].strip(" ,"), i
+        # the last legal form ends the name: "Glacier Labs Canada Ltd." is not cut at "Labs"
+        suffix = next(reversed(list(COMPANY_SUFFIX.finditer(text))), None) if text else None
+        if suffix and not POSTAL_CODE.search(text[: suffix.start()]):
+            # "Acme Health Inc., 123 Main St." / "Root Wellness, LLC Franklin, TN": the name ends with its legal form
+            return text[: suffix.end()].strip(" ,|"), i
     for i, text in enumerate(stripped):
         if text and not is_address(text) and any(c.isalpha() for c in text):
             return text, i
@@ -59,3 +61,19 @@ def extract_company(lines: list[SourceLine] | list[str]) -> FieldValue:
         # debris ("C" at 34 %, "Exp:07/2026", a lone "Corporation"): withheld, the analyst reads the photo
         return FieldValue(confidence=main.score, evidence=evidence, as_read=name, needs_review=True)
     return FieldValue(value=name, confidence=main.score, evidence=evidence)
+
+
+def company_elsewhere(lines: list[SourceLine]) -> FieldValue | None:
+    """The company from a line the classifier filed elsewhere: one that says so ("Manufactured for: Root
+    Wellness, LLC Franklin, TN") or a name with its legal form and address ("myBrainCo Inc, 295 Madison Ave").
+    Without a legal form the name needs two words ("DISTRIBUTED BY: WAL", cut by the photo, is none)."""
+    for line in as_lines(lines):
+        if line.label == "npn":
+            continue
+        heading = match_heading(line.text)
+        said = heading is not None and heading[0] == "company"
+        if said or (COMPANY_SUFFIX.search(line.text) and is_address(line.text)):
+            found = extract_company([line])
+            if found.value and (COMPANY_SUFFIX.search(found.value) or len(found.value.split()) >= 2):
+                return found
+    return None
