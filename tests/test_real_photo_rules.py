@@ -370,3 +370,21 @@ def test_a_company_filed_elsewhere_is_found_by_its_heading_or_legal_form() -> No
     assert fields_from_lines([line("DISTRIBUTED BY: WAL", 100, 100, 300, 130, "other")]).company.value is None
     assert extract_company([line("Glacier Labs Canada Ltd., 12 Bay St., Toronto", 0, 0, 400, 30, "company")]).value == \
         "Glacier Labs Canada Ltd."
+
+
+@pytest.mark.parametrize(("name", "refused"), [
+    ("Senving Size 2 Top", True),  # a garbled header
+    ("Serving Sze", True),
+    ("NET WT 30 g", True),
+    ("I scoop", True),  # "1 scoop (10 g) into 200 mL of water": a direction
+    ("Powered by Frog Fuel's proprietary Nano Hydrolyzed", True),  # marketing prose beside the panel
+    ("Tree Nuts, Soy, Artificial Colors, Flavors or", True),  # a list cut at the line's end
+    ("Vitamin C (as ascorbic acid)", False),
+    ("Calcium with Vitamin D", False),
+    ("Oil of Oregano", False),
+    ("Saw Palmetto", False),
+])
+def test_rows_that_are_not_ingredients(name: str, refused: bool) -> None:
+    from cyclops.extract.ingredients import not_an_ingredient
+
+    assert not_an_ingredient(name) is refused

@@ -120,8 +120,19 @@ def not_an_ingredient(name: str) -> bool:
     """A panel header, a macronutrient row or a sentence that happens to print an amount
     ("Serving Size 10 g", "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g")."""
     outside = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", name)
-    sentence = len(outside.split()) > 8 or re.search(r"[a-z]{2}[.!]\s+[A-Z]", outside)
-    return is_header(name) or is_nutrition_row(name) or bool(sentence)
+    words = outside.lower().split()
+    sentence = (len(words) > 8 or re.search(r"[a-z]{2}[.!]\s+[A-Z]", outside)
+                or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING))
+    return is_header(name) or is_nutrition_row(name) or bool(sentence) or bool(_DOSE_COUNT.match(name))
+
+
+#: words of prose, not of ingredient names ("Powered by Frog Fuel's proprietary ...", "this formula fuels ...")
+_PROSE_WORDS = frozenset("the this that by your you our we is are these its".split())
+#: a name never ends with these: a sentence or a list cut at the line's end ("Tree Nuts, Soy, Flavors or")
+_DANGLING = frozenset("or and the of with for by to a an".split())
+#: a count of doses is a direction ("1 scoop (10 g) into 200 mL", OCR's "I scoop")
+_DOSE_COUNT = re.compile(r"^\W*(?:\d+|[iIl]|one|two|three|half)\s+(?:scoops?|capsules?|tablets?|softgels?|sticks?|pieces?"
+                         r"|servings?|tsp|tbsp|teaspoons?|tablespoons?|packets?|drops?|gummies|mesures?|cuill\w*)\b", re.IGNORECASE)
 
 
 def split_inline(text: str) -> list[str]:

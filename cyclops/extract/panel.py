@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from cyclops.extract.lines import SourceLine, row_offset
 from cyclops.extract.quantity import AMOUNT
 from cyclops.model.ocr import bbox_of
@@ -61,8 +63,16 @@ def is_title(text: str) -> bool:
     return bool(TITLE.search(_fold(text)))
 
 
+#: the headers as printed, for OCR that garbled them ("Senving Size 2 Top", "Serving Sze", "lningSus 2caosules")
+HEADER_WORDS = ("serving size", "servings per container", "amount per serving", "net weight", "net wt")
+
+
 def is_header(text: str) -> bool:
-    return bool(HEADER.search(_fold(text)))
+    folded = _fold(text)
+    if HEADER.search(folded) or re.match(r"^\W*net\s*(?:wt|weight|quantity|contents?)\b", folded):
+        return True
+    start = re.sub(r"[^a-z ]", "", " ".join(folded.split()[:2]))
+    return len(start) >= 8 and max(fuzz.ratio(start, h[: len(start) + 2]) for h in HEADER_WORDS) >= 75
 
 
 def is_nutrition_row(name: str) -> bool:
