@@ -127,9 +127,9 @@ def not_an_ingredient(name: str) -> bool:
 
 
 #: words of prose, not of ingredient names ("Powered by Frog Fuel's proprietary ...", "this formula fuels ...")
-_PROSE_WORDS = frozenset("the this that by your you our we is are these its".split())
+_PROSE_WORDS = frozenset(["the", "this", "that", "by", "your", "you", "our", "we", "is", "are", "these", "its"])
 #: a name never ends with these: a sentence or a list cut at the line's end ("Tree Nuts, Soy, Flavors or")
-_DANGLING = frozenset("or and the of with for by to a an".split())
+_DANGLING = frozenset(["or", "and", "the", "of", "with", "for", "by", "to", "a", "an"])
 #: a count of doses is a direction ("1 scoop (10 g) into 200 mL", OCR's "I scoop")
 _DOSE_COUNT = re.compile(r"^\W*(?:\d+|[iIl]|one|two|three|half)\s+(?:scoops?|capsules?|tablets?|softgels?|sticks?|pieces?"
                          r"|servings?|tsp|tbsp|teaspoons?|tablespoons?|packets?|drops?|gummies|mesures?|cuill\w*)\b", re.IGNORECASE)
