@@ -192,3 +192,11 @@ def test_unlicensed_product_scores_no_match_as_right_and_a_read_npn_as_false():
     assert not wrong.licence_ok
     assert wrong.misses["licence"] == {"expected": None, "got": "80012345", "method": "search"}
     assert summarise([wrong])["false_licences"] == 1
+
+
+def test_trademark_signs_are_not_part_of_a_name() -> None:
+    """NFKD spells ™ as "TM": "SCULPT™" would never match the printed name "Sculpt"."""
+    from cyclops.evaluate.metrics import norm_text, score_text_field
+
+    assert norm_text("SCULPT™") == "sculpt" and norm_text("Fibregum® Acacia") == "fibregum acacia"
+    assert score_text_field("SCULPT™", "Sculpt").tp == 1

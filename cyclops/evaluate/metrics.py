@@ -41,10 +41,10 @@ _UNIT_SPELLINGS = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "ui": "iu", "i.u.": 
 
 
 def norm_text(text: str | None) -> str:
-    """Lower case, no accents, punctuation to spaces, single spaces."""
+    """Lower case, no accents, punctuation and trademark signs to spaces, single spaces."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", re.sub(r"[™®©℠]", " ", text))  # NFKD would spell ™ as "TM"
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[^\w%]+", " ", text.lower())
     return " ".join(text.split())
