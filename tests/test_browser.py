@@ -15,10 +15,10 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.browser_fixtures import BrowserStack, start_stack
+from tests.browser_fixtures import BrowserStack, sample_analysis, start_stack
 
 pytestmark = pytest.mark.browser
 
@@ -214,3 +214,110 @@ def test_mapi_saw_the_dashboard(stack: BrowserStack) -> None:
     """The dashboard kernel reached mapi over real HTTP (the analysis is listed by mapi itself)."""
     listed = httpx.get(f"{stack.mapi_url}/v1/analyses", timeout=30).json()
     assert [item["analysis_id"] for item in listed["items"]] == [stack.analysis_id()]
+
+
+# --- one product at a time, and a licence match you can trust (issue 13, items 2 and 3). After the tests above:
+# they add no analysis before test_mapi_saw_the_dashboard, and each can run alone (-k).
+
+def english(page: Page) -> None:
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("tab", name="Upload", exact=True)).to_be_visible()
+
+
+def npn_photo(npn: str) -> bytes:
+    image = Image.new("RGB", (900, 300), "white")
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 56)
+    ImageDraw.Draw(image).text((40, 110), f"NPN {npn}", fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_new_product_clears_the_upload(page: Page) -> None:
+    english(page)
+    tab(page, "Upload")
+    photos = page.locator(".cyclops-page-upload .widget-image")
+    choose_files(page, [("first-product.png", npn_photo("80012345"), "image/png")])
+    expect(page.locator(".cyclops-page-upload")).to_contain_text("first-product.png", timeout=30_000)
+    page.locator(".cyclops-new-product").click()
+    expect(photos).to_have_count(0)
+    choose_files(page, [("next-product.png", npn_photo("80012345"), "image/png")])
+    expect(photos).to_have_count(1, timeout=30_000)  # the first product's photos are not added to it
+    shot(page, "12-new-product")
+    page.locator(".cyclops-new-product").click()
+
+
+def test_photos_of_two_npns_are_refused_as_one_product(page: Page, stack: BrowserStack) -> None:
+    english(page)
+    tab(page, "Upload")
+    page.locator(".cyclops-new-product").click()
+    choose_files(page, [("a.png", npn_photo("80012345"), "image/png"), ("b.png", npn_photo("80054321"), "image/png")])
+    expect(page.locator(".cyclops-page-upload .widget-image")).to_have_count(2, timeout=30_000)
+    analyses = len(stack.store().analysis_ids())
+    page.locator(".cyclops-page-upload button", has_text="Analyse").click()
+    message = page.locator(".cyclops-upload-message")
+    expect(message).to_contain_text("different NPNs", timeout=240_000)
+    expect(message).to_contain_text("80054321")
+    expect(page.locator(".cyclops-one-product")).to_be_visible()  # the analyst may insist
+    shot(page, "13-two-npns-refused")
+    assert len(stack.store().analysis_ids()) == analyses
+    page.locator(".cyclops-new-product").click()
+
+
+def seed_search_match(stack: BrowserStack, analysis_id: str) -> str:
+    """The case of issue 13: the printed NPN is in no licence, and a search matched another product's licence."""
+    from cyclops.catalog import open_catalog
+    from cyclops.settings import Settings
+
+    analysis, photo = sample_analysis(stack.truth.licence, analysis_id)
+    analysis.fields.npn.value = "80999999"
+    analysis.match.method, analysis.match.score = "search", 0.91
+    store = stack.store()
+    store.put_photo(photo)
+    store.put_analysis(analysis)
+    open_catalog(Settings(data_dir=stack.data_dir)).index_analysis(analysis)
+    return analysis_id
+
+
+def open_from_history(page: Page, analysis_id: str) -> None:
+    english(page)
+    tab(page, "Past analyses")
+    page.locator(".cyclops-page-history button", has_text="Find").click()
+    results = page.locator(".cyclops-history-results select")
+    expect(results.locator("option", has_text=analysis_id)).to_have_count(1, timeout=30_000)
+    results.select_option(index=next(i for i, text in enumerate(results.locator("option").all_inner_texts()) if analysis_id in text))
+    page.locator(".cyclops-history-open").click()
+
+
+def test_search_match_banner_until_the_analyst_confirms(page: Page, stack: BrowserStack) -> None:
+    analysis_id = seed_search_match(stack, "search-match-1")
+    open_from_history(page, analysis_id)
+    banner = page.locator(".cyclops-licence-banner")
+    expect(banner).to_contain_text("80999999")
+    expect(banner).to_contain_text("is not the number of the matched licence")
+    for title in ("Ingredients", "Claims", "Flags", "Report", "Product"):
+        tab(page, title)
+        expect(banner).to_be_visible()
+        if title == "Ingredients":  # the label alone: no green, no licence column as the product's
+            expect(page.locator(".cyclops-state-not_compared").first).to_be_visible()
+            assert page.locator(".cyclops-state-matched, .cyclops-state-mismatch").count() == 0
+            shot(page, "14-search-match-not-compared")
+    page.locator(".cyclops-page-product button", has_text="Confirm match").click()
+    expect(banner).to_be_hidden()
+    assert stack.store().get_analysis(analysis_id).match.method == "analyst"
+    tab(page, "Ingredients")
+    expect(page.locator(".cyclops-state-mismatch").first).to_be_visible()
+
+
+def test_alt_a_on_flags_decides_the_flag_in_view(page: Page, stack: BrowserStack) -> None:
+    analysis_id = seed_search_match(stack, "search-match-2")
+    open_from_history(page, analysis_id)
+    expect(page.locator(".cyclops-licence-banner")).to_be_visible()
+    tab(page, "Flags")
+    expect(page.locator(".cyclops-flag-current")).to_contain_text("Alt+A confirms this flag")
+    page.keyboard.press("Alt+KeyA")
+    expect(page.locator(".cyclops-flag-decision").first).to_have_text("confirmed")
+    shot(page, "15-alt-a-on-flags")
+    analysis = stack.store().get_analysis(analysis_id)
+    assert analysis.flags[0].decision == "confirmed" and analysis.match.method == "search"
+    expect(page.locator(".cyclops-licence-banner")).to_be_visible()

@@ -179,7 +179,11 @@ def test_keyboard_shortcuts_navigate_and_accept(bench_client) -> None:
     bench.on_key({"altKey": True, "key": "b"})
     assert bench.tabs.selected_index == 0
     assert bench.on_key({"altKey": False, "key": "n"}) is None
-    bench.on_key({"altKey": True, "key": "a"})
+    bench.on_key({"altKey": True, "key": "a"})  # on the Upload page: nothing to accept there
+    assert client.get_analysis("an-1").match.method == "npn_exact"
+    assert "nothing to accept" in bench.status.value
+    bench.go(1)
+    bench.on_key({"altKey": True, "key": "a"})  # on the Product page: the licence
     assert client.get_analysis("an-1").match.method == "analyst"
 
 
@@ -224,9 +228,10 @@ def test_an_amount_read_unsurely_is_marked_for_checking(bench_client) -> None:
 def test_product_page_shows_the_text_as_read_and_a_withheld_value() -> None:
     """What the label prints is evidence: a repaired value shows the print beside it, and a value read too
     unsurely to propose says so instead of showing debris (issue 12)."""
+    from types import SimpleNamespace
+
     from cyclops.model.analysis import Analysis, Fields, FieldValue
     from cyclops.workbench.product import ProductPage
-    from types import SimpleNamespace
 
     analysis = Analysis(fields=Fields(company=FieldValue(confidence=0.34, as_read="C", needs_review=True),
                                       product_name=FieldValue(value="Glucosamine Sulfate", as_read="Glucosamne Sulfate",
@@ -240,3 +245,67 @@ def test_product_page_shows_the_text_as_read_and_a_withheld_value() -> None:
     assert "Glucosamne Sulfate" in name and "cyclops-as-read" in name
     session.lang = "fr"
     assert "lire la photo" in page._confidence_html(analysis.fields.company)
+
+
+# --- a licence found by search, or not the printed NPN's: nothing compared until the analyst confirms (issue 13.3)
+
+@pytest.fixture()
+def search_bench() -> tuple[Workbench, MapiClient]:
+    """an-1 matched by a search (score 0.9) to the licence, with no NPN read on the label."""
+    licences = generate(2, 7)
+    analysis, photo = sample_analysis(licences[0][0])
+    analysis.fields.npn.value = None
+    analysis.match.method, analysis.match.score = "search", 0.9
+    seed_in_process(analysis, photo, licences)
+    client = MapiClient()
+    workbench = Workbench(client, analyst="alice")
+    workbench.session.open("an-1")
+    return workbench, client
+
+
+def test_search_match_is_compared_with_nothing_until_confirmed(search_bench) -> None:
+    bench, client = search_bench
+    banner = bench.licence_banner
+    assert banner.widget.layout.display == "flex" and "another product" in banner.text.value
+    assert {r.row.state for r in bench.ingredients.rows} == {"not_compared"}  # no green, no licence rows
+    assert "Licence not confirmed" in bench.ingredients.table.children[0].value
+    assert all(t("not_compared", "en") in row.children[0].value for row in bench.claims.table.children[1:])
+    assert bench.report.build().ingredients[0].licence_name == ""
+    bench.product.confirm.click()
+    assert client.get_analysis("an-1").match.method == "analyst"
+    assert banner.widget.layout.display == "none"
+    assert "mismatch" in {r.row.state for r in bench.ingredients.rows}
+
+
+def test_printed_npn_other_than_the_licence_is_named_in_both_languages(bench_client) -> None:
+    bench, _client = bench_client
+    assert bench.licence_banner.widget.layout.display == "none"  # found by its printed NPN
+    bench.product.inputs["npn"].value = "80999999"
+    licence_number = bench.session.analysis.match.licence_number
+    assert "80999999" in bench.licence_banner.text.value and licence_number in bench.licence_banner.text.value
+    bench.language.value = "fr"
+    assert "n'est pas le numéro de la licence associée" in bench.licence_banner.text.value
+    assert {r.row.state for r in bench.ingredients.rows} == {"not_compared"}
+
+
+def test_alt_a_on_flags_decides_the_flag_in_view_not_the_match(search_bench) -> None:
+    bench, client = search_bench
+    bench.go(4)  # Flags
+    assert "cyclops-flag-current" in bench.flags.table.children[0]._dom_classes
+    bench.on_key({"altKey": True, "key": "a"})
+    analysis = client.get_analysis("an-1")
+    assert analysis.flags[0].decision == "confirmed" and analysis.match.method == "search"
+    bench.on_key({"altKey": True, "key": "a"})  # every flag decided: nothing else is touched
+    assert client.get_analysis("an-1").match.method == "search" and "nothing to accept" in bench.status.value
+    bench.go(2)  # Ingredients: no proposal to accept there either
+    assert bench.accept_in_view() is False and client.get_analysis("an-1").match.method == "search"
+
+
+def test_the_flag_whose_evidence_was_opened_is_the_one_in_view(bench_client) -> None:
+    bench, _client = bench_client
+    analysis = bench.session.analysis
+    analysis.flags.append(analysis.flags[0].model_copy(update={"code": "SECOND"}))
+    bench.flags.refresh()
+    assert bench.flags.current() == 0
+    bench.flags.table.children[1].children[1].children[3].click()  # row 2's "Show on photo"
+    assert bench.flags.current() == 1 and "cyclops-flag-current" in bench.flags.table.children[1]._dom_classes

@@ -88,3 +88,55 @@ def test_each_photo_gets_its_own_progress_before_the_analysis(lnhpd_sample, monk
     assert client.seen[1] == [0.8, 0.2]
     assert client.seen[2] == [0.8, 0.8]
     assert [p.progress.value for p in page.photos] == [1.0, 1.0]
+
+
+# --- one product at a time (issue 13.2)
+
+class _PrintedNpnClient:
+    """OCR answers with the NPN each photo's name says it prints; analyse records what it was sent."""
+
+    def __init__(self) -> None:
+        self.analysed: list[list[str]] = []
+
+    def ocr(self, filename, data, engine=None):
+        from cyclops.model.ocr import Block, Document, Line, Page, Word
+
+        words = [Word(text=w) for w in ("NPN", filename.split("-")[0])]
+        return Document(engine="fake", engine_version="1",
+                        pages=[Page(image_id="img0", width=10, height=10, blocks=[Block(lines=[Line(words=words)])])])
+
+    def analyze(self, photos, engine=None):
+        from cyclops.model.analysis import Analysis
+
+        self.analysed.append([name for name, _data in photos])
+        return Analysis(analysis_id="an-9")
+
+
+def test_new_product_clears_the_upload() -> None:
+    page = UploadPage(Session(MapiClient(), "alice"))
+    page.add_files([("front.jpg", _jpeg()), ("back.jpg", _jpeg())])
+    page.new_product_button.click()
+    assert page.photos == [] and page.gallery.children == () and page.message.value == ""
+    page.add_files([("next.jpg", _jpeg())])
+    assert [p.filename for p in page.photos] == ["next.jpg"]
+
+
+def test_photos_of_two_npns_are_refused_unless_the_analyst_insists() -> None:
+    client = _PrintedNpnClient()
+    page = UploadPage(Session(client, "alice"))
+    page.add_files([("80012345-front.jpg", _jpeg()), ("80054321-back.jpg", _jpeg()), ("80012345-side.jpg", _jpeg())])
+    assert page.analyze() is None and client.analysed == []
+    assert "different NPNs" in page.message.value and "80054321" in page.message.value
+    assert page.insist.layout.display != "none"
+    page.insist.value = True
+    assert page.analyze() is not None and len(client.analysed[0]) == 3
+    page.photos[1].remove.click()  # other photos: the analyst is asked again
+    assert page.insist.value is False
+
+
+def test_photos_of_one_npn_are_analysed_at_once() -> None:
+    client = _PrintedNpnClient()
+    page = UploadPage(Session(client, "alice", lang="fr"))
+    page.add_files([("80012345-front.jpg", _jpeg()), ("none-back.jpg", _jpeg())])
+    assert page.analyze() is not None and client.analysed == [["80012345-front.jpg", "none-back.jpg"]]
+    assert page.new_product_button.description == "Nouveau produit"

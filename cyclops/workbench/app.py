@@ -15,6 +15,7 @@ from cyclops.workbench.history import HistoryPage
 from cyclops.workbench.i18n import t
 from cyclops.workbench.identity import current_analyst
 from cyclops.workbench.ingredients import IngredientsPage
+from cyclops.workbench.licence_check import LicenceBanner
 from cyclops.workbench.product import ProductPage
 from cyclops.workbench.report_page import ReportPage
 from cyclops.workbench.state import Client, Session
@@ -82,7 +83,9 @@ class Workbench:
         self.next.on_click(lambda _b: self.go(self.tabs.selected_index + 1))
         self.help = w.Accordion(children=[w.HTML()])
         self.status_actions = w.HBox()
-        header = w.VBox([w.HBox([self.title, self.language, self.who]), w.HBox([self.status, self.status_actions]), self.help])
+        self.licence_banner = LicenceBanner(self.session, on_check=lambda: self.go(PAGES.index("page_product")))
+        header = w.VBox([w.HBox([self.title, self.language, self.who]), w.HBox([self.status, self.status_actions]), self.help,
+                         self.licence_banner.widget])
         body = w.HBox([w.VBox([self.tabs, w.HBox([self.back, self.next])], layout=w.Layout(width="55%")),
                        w.VBox([self.viewer.widget], layout=w.Layout(width="45%"))])
         self.widget = w.VBox([header, body])
@@ -141,10 +144,22 @@ class Workbench:
         elif action == "back":
             self.go(self.tabs.selected_index - 1)
         elif action == "accept":
-            self.product.accept()
+            self.accept_in_view()
         elif action == "save":
             self.session.retry_outbox()
         return action
+
+    def accept_in_view(self) -> bool:
+        """Alt+A: the proposal of the page in view only (Product: the licence; Flags: the highlighted flag).
+        Elsewhere it says there is nothing to accept rather than deciding something out of sight."""
+        page = PAGES[self.tabs.selected_index or 0]
+        analysis = self.session.analysis
+        if page == "page_product" and analysis is not None and analysis.match.lnhpd_id is not None:
+            return self.product.accept()
+        if page == "page_flags" and self.flags.current() is not None:
+            return self.flags.accept_current()
+        self.status.value = t("nothing_to_accept", self.session.lang)
+        return False
 
     # -- header -----------------------------------------------------------
     def refresh(self) -> None:

@@ -9,6 +9,7 @@ import ipywidgets as w
 from cyclops.flags.claims import claim_support
 from cyclops.flags.context import read_unsurely
 from cyclops.workbench.i18n import t
+from cyclops.workbench.licence_check import licence_doubt
 from cyclops.workbench.state import Session
 
 _DECISIONS = {None: "undecided", True: "compliant", False: "not_compliant"}
@@ -35,12 +36,15 @@ class ClaimsPage:
         if not uses:
             self.table.children = (w.HTML(t("no_claims", lang)),)
             return
+        doubt = licence_doubt(analysis)  # maybe another product's licence: claims are compared with nothing
         rows: list[w.Widget] = [w.HTML(f"<b>{t('claim', lang)}</b> | <b>{t('licensed_use', lang)}</b> | <b>{t('score', lang)}</b>")]
         for index, item in enumerate(uses):
-            licence = self.session.licence(item.language if item.language in ("en", "fr") else "en")
+            licence = None if doubt else self.session.licence(item.language if item.language in ("en", "fr") else "en")
             purposes = [p.purpose for p in licence.purposes] if licence else []
             score, best = claim_support(item.text, purposes)
             colour = "#2e7d32" if score >= 0.8 else "#ef6c00" if score >= 0.5 else "#c62828"
+            support = (f"<span class='cyclops-not-compared' style='color:#616161'>{t('not_compared', lang)}</span>" if doubt else
+                       f"{purposes[best] if best is not None else '—'} <span style='color:{colour};font-weight:bold'>{score:.2f}</span>")
             decision = w.ToggleButtons(options=[(t(label, lang), value) for value, label in _DECISIONS.items()],
                                        value=item.compliant)
             decision.observe(self._decide(index), names="value")
@@ -49,8 +53,7 @@ class ClaimsPage:
             unsure = (f"<div class='cyclops-unsure' style='color:#ef6c00'>⚠ {t('check_claim', lang)}</div>"
                       if read_unsurely(item, analysis.lines) else "")
             rows.append(w.VBox([
-                w.HTML(f"<div>{item.text}</div><div style='color:#555'>→ {purposes[best] if best is not None else '—'} "
-                       f"<span style='color:{colour};font-weight:bold'>{score:.2f}</span></div>{unsure}"),
+                w.HTML(f"<div>{item.text}</div><div style='color:#555'>→ {support}</div>{unsure}"),
                 decision,
             ]))
         self.table.children = rows

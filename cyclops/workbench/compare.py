@@ -13,7 +13,7 @@ from cyclops.lnhpd.synonyms import canonical_ingredient
 from cyclops.model.analysis import Ingredient
 from cyclops.units import to_common
 
-RowState = Literal["matched", "mismatch", "label_only", "licence_only"]
+RowState = Literal["matched", "mismatch", "label_only", "licence_only", "not_compared"]  # not_compared: licence in doubt
 
 
 @dataclass

@@ -20,6 +20,8 @@ class FlagsPage:
         self.confirm_buttons: list[w.Button] = []
         self.dismiss_buttons: list[w.Button] = []
         self.reasons: list[w.Text] = []
+        self.chosen: int | None = None  # the row the analyst last looked at (its evidence shown); else the first pending
+        self._shown_id: str | None = None
         self.table = w.VBox()
         self.new_code = w.Text()
         self.new_severity = w.Dropdown(options=["high", "medium", "low"], value="medium")
@@ -40,6 +42,8 @@ class FlagsPage:
         self.add.description = t("add", lang)
         self.confirm_buttons, self.dismiss_buttons, self.reasons = [], [], []
         analysis = self.session.analysis
+        if analysis is None or analysis.analysis_id != self._shown_id:  # another product: no row chosen yet
+            self.chosen, self._shown_id = None, analysis.analysis_id if analysis else None
         if analysis is None:
             self.table.children = (w.HTML(t("no_analysis", lang)),)
             return
@@ -47,6 +51,27 @@ class FlagsPage:
             self.table.children = (w.HTML(t("no_flags", lang)),)
             return
         self.table.children = [self._row(i, flag) for i, flag in enumerate(analysis.flags)]
+
+    def current(self) -> int | None:
+        """The row Alt+A acts on: the one whose evidence the analyst opened while it is undecided, else the first
+        undecided flag. None when every flag is decided."""
+        flags = self.session.analysis.flags if self.session.analysis else []
+        if self.chosen is not None and self.chosen < len(flags) and flags[self.chosen].decision is None:
+            return self.chosen
+        return next((i for i, flag in enumerate(flags) if flag.decision is None), None)
+
+    def accept_current(self) -> bool:
+        """Alt+A on this page: confirm the highlighted flag (with its typed reason). False when none is left."""
+        index = self.current()
+        if index is None:
+            return False
+        self.decide(index, "confirmed", self.reasons[index].value if index < len(self.reasons) else "")
+        return True
+
+    def _look_at(self, index: int, flag: Flag) -> None:
+        self.chosen = index
+        self.show_evidence(flag.evidence[0])
+        self.refresh()
 
     def _row(self, index: int, flag: Flag) -> w.Widget:
         lang = self.session.lang
@@ -64,11 +89,17 @@ class FlagsPage:
         confirm.on_click(lambda _b: self.decide(index, "confirmed", reason.value))
         dismiss.on_click(lambda _b: self.decide(index, "dismissed", reason.value))
         evidence = w.Button(description=t("show_evidence", lang), disabled=not flag.evidence)
-        evidence.on_click(lambda _b: self.show_evidence(flag.evidence[0]))
+        evidence.on_click(lambda _b: self._look_at(index, flag))
         self.confirm_buttons.append(confirm)
         self.dismiss_buttons.append(dismiss)
         self.reasons.append(reason)
-        return w.VBox([head, w.HBox([confirm, dismiss, reason, evidence])])
+        row = w.VBox([head, w.HBox([confirm, dismiss, reason, evidence])])
+        if index == self.current():  # what Alt+A confirms, marked so it never acts out of sight
+            head.value += f" <small class='cyclops-flag-in-view-hint' style='color:#1565c0'>⌨ {t('flag_in_view', lang)}</small>"
+            row.add_class("cyclops-flag-current")
+            row.layout.border_left = "4px solid #1565c0"
+            row.layout.padding = "0 0 0 6px"
+        return row
 
     def decide(self, index: int, decision: str, reason: str = "") -> None:
         """Decision then reason: two edits, so each can be audited and undone on its own."""

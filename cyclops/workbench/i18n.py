@@ -11,10 +11,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "back": {"en": "Back", "fr": "Précédent"},
     "help": {"en": "Keyboard shortcuts", "fr": "Raccourcis clavier"},
     "help_body": {
-        "en": "Alt+N: next page · Alt+B: previous page · Alt+A: accept the proposal · Alt+S: save now (retry pending edits)",
-        "fr": "Alt+N : page suivante · Alt+B : page précédente · Alt+A : accepter la proposition · Alt+S : enregistrer (réessayer les modifications en attente)",
+        "en": "Alt+N: next page · Alt+B: previous page · Alt+A: accept the proposal of the page in view (Product: the licence; "
+              "Flags: the highlighted flag) · Alt+S: save now (retry pending edits)",
+        "fr": "Alt+N : page suivante · Alt+B : page précédente · Alt+A : accepter la proposition de la page affichée (Produit : la "
+              "licence ; Signalements : le signalement en surbrillance) · Alt+S : enregistrer (réessayer les modifications en attente)",
     },
     "analyst": {"en": "Analyst", "fr": "Analyste"},
+    "nothing_to_accept": {"en": "Alt+A: nothing to accept on this page.", "fr": "Alt+A : rien à accepter sur cette page."},
     # pages
     "page_upload": {"en": "Upload", "fr": "Téléversement"},
     "page_product": {"en": "Product", "fr": "Produit"},
@@ -52,6 +55,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "photo_done": {"en": "done", "fr": "terminée"},
     "analysis_failed": {"en": "Analysis failed: {detail}", "fr": "Échec de l'analyse : {detail}"},
     "analysis_done": {"en": "Analysis {id} ready.", "fr": "Analyse {id} prête."},
+    "new_product": {"en": "New product", "fr": "Nouveau produit"},
+    "npn_conflict": {
+        "en": "These photos show different NPNs, so they look like two products: {npns}. Remove the other product's photos, "
+              "or tick “They are one product” and press Analyse again.",
+        "fr": "Ces photos montrent des NPN différents ; elles semblent venir de deux produits : {npns}. Retirez les photos de "
+              "l'autre produit, ou cochez « C'est un seul produit » et appuyez de nouveau sur Analyser.",
+    },
+    "one_product_anyway": {"en": "They are one product", "fr": "C'est un seul produit"},
     # viewer
     "photo": {"en": "Photo", "fr": "Photo"},
     "zoom": {"en": "Zoom", "fr": "Zoom"},
@@ -75,6 +86,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "use_licence": {"en": "Use this licence", "fr": "Utiliser cette licence"},
     "confirm_match": {"en": "Confirm match", "fr": "Confirmer l'association"},
     "inactive": {"en": "inactive", "fr": "inactive"},
+    "licence_search": {
+        "en": "This licence was found by searching the label's name, company and ingredients, not by a printed NPN: "
+              "it may be another product's licence.",
+        "fr": "Cette licence a été trouvée en cherchant le nom, l'entreprise et les ingrédients de l'étiquette, et non par "
+              "un NPN imprimé : elle peut être celle d'un autre produit.",
+    },
+    "licence_npn_differs": {
+        "en": "The NPN printed on the label ({printed}) is not the number of the matched licence ({matched}): "
+              "it may be another product's licence.",
+        "fr": "Le NPN imprimé sur l'étiquette ({printed}) n'est pas le numéro de la licence associée ({matched}) : "
+              "elle peut être celle d'un autre produit.",
+    },
+    "licence_not_compared": {
+        "en": "Nothing is compared with it until you confirm a licence on the Product page.",
+        "fr": "Rien n'y est comparé tant que vous n'avez pas confirmé une licence à la page Produit.",
+    },
+    "check_licence": {"en": "Check the licence", "fr": "Vérifier la licence"},
+    "licence_unconfirmed": {"en": "Licence not confirmed", "fr": "Licence non confirmée"},
+    "not_compared": {"en": "not compared", "fr": "non comparé"},
     # ingredients
     "label_side": {"en": "On the label", "fr": "Sur l'étiquette"},
     "licence_side": {"en": "In the licence", "fr": "Dans la licence"},
@@ -120,6 +150,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "flag_code": {"en": "Code", "fr": "Code"},
     "message": {"en": "Message", "fr": "Message"},
     "no_flags": {"en": "No flags raised.", "fr": "Aucun signalement."},
+    "flag_in_view": {"en": "Alt+A confirms this flag", "fr": "Alt+A confirme ce signalement"},
     # report
     "preview": {"en": "Preview", "fr": "Aperçu"},
     "download_pdf": {"en": "Download PDF", "fr": "Télécharger le PDF"},

@@ -11,9 +11,11 @@ from cyclops.flags.ingredients import unsure_amount
 from cyclops.model.analysis import Ingredient
 from cyclops.workbench.compare import IngredientRow, pair_ingredients
 from cyclops.workbench.i18n import t
+from cyclops.workbench.licence_check import licence_doubt
 from cyclops.workbench.state import Session
 
-_STATE_COLOURS = {"matched": "#2e7d32", "mismatch": "#c62828", "label_only": "#ef6c00", "licence_only": "#6a1b9a"}
+_STATE_COLOURS = {"matched": "#2e7d32", "mismatch": "#c62828", "label_only": "#ef6c00", "licence_only": "#6a1b9a",
+                  "not_compared": "#616161"}
 
 
 def parse_number(text: str) -> float | None:
@@ -62,12 +64,18 @@ class IngredientsPage:
             self.table.children, self.rows = (w.HTML(t("no_analysis", lang)),), []
             self.non_medicinal.children = ()
             return
-        licence = self.session.licence("fr" if lang == "fr" else "en")
-        licensed = licence.medicinal_ingredients if licence else []
-        self.rows = [self._row(r) for r in pair_ingredients(analysis.fields.medicinal_ingredients, licensed)]
+        printed = analysis.fields.medicinal_ingredients
+        if licence_doubt(analysis):  # maybe another product's licence: the label alone, compared with nothing
+            pairs = [IngredientRow("not_compared", i, item, None) for i, item in enumerate(printed)]
+            licence_title = t("licence_unconfirmed", lang)
+        else:
+            licence = self.session.licence("fr" if lang == "fr" else "en")
+            pairs = pair_ingredients(printed, licence.medicinal_ingredients if licence else [])
+            licence_title = t("licence_side", lang)
+        self.rows = [self._row(r) for r in pairs]
         header = w.HTML(
             f"<table style='width:100%'><tr><th style='width:55%'>{t('label_side', lang)}: {t('ingredient', lang)} · "
-            f"{t('quantity', lang)} · {t('unit', lang)}</th><th>{t('licence_side', lang)}</th><th>{t('state', lang)}</th></tr></table>")
+            f"{t('quantity', lang)} · {t('unit', lang)}</th><th>{licence_title}</th><th>{t('state', lang)}</th></tr></table>")
         self.table.children = [header] + [self._layout(r) for r in self.rows]
         self.non_medicinal_moves = []
         items = []

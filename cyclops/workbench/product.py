@@ -120,8 +120,9 @@ class ProductPage:
         if self.session.save("match.lnhpd_id", lnhpd_id) and self.session.save("match.licence_number", number):
             self.session.save("match.method", "analyst")
 
-    def accept(self) -> None:
-        """Confirm the proposed licence as is (keyboard: accept proposal)."""
+    def accept(self) -> bool:
+        """Confirm the proposed licence as is (button, or Alt+A on this page). False when none is proposed."""
         analysis = self.session.analysis
-        if analysis is not None and analysis.match.lnhpd_id is not None:
-            self.session.save("match.method", "analyst", reason="confirmed proposal")
+        if analysis is None or analysis.match.lnhpd_id is None:
+            return False
+        return self.session.save("match.method", "analyst", reason="confirmed proposal")

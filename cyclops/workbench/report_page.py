@@ -9,6 +9,7 @@ import ipywidgets as w
 from cyclops.errors import NotFound
 from cyclops.report import Report, build_report, report_csv, report_html, report_json, report_pdf
 from cyclops.workbench.i18n import t
+from cyclops.workbench.licence_check import confirmed_licence
 from cyclops.workbench.state import Session
 
 
@@ -49,7 +50,7 @@ class ReportPage:
             except NotFound:
                 continue
         lang = session.lang
-        self.report = build_report(analysis, edits=session.edits(), licence=session.licence(lang), photos=photos,
+        self.report = build_report(analysis, edits=session.edits(), licence=confirmed_licence(session, lang), photos=photos,
                                    generated_by=session.analyst)
         self.pdf = report_pdf(self.report, lang)
         name = f"cyclops-{analysis.analysis_id or 'report'}"
