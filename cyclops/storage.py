@@ -297,18 +297,19 @@ class Store:
             log.warning("edit log of %s has a gap after edit %d: later edits are ignored", analysis_id, n)
         return seqs[:n]
 
-    def edit_records(self, analysis_id: str) -> list[dict[str, Any]]:
+    def edit_records(self, analysis_id: str, *, probe: bool = True) -> list[dict[str, Any]]:
         """The stored edit records (plain JSON, as hashed) in version order; each object is read once per process.
 
         The first call lists the log; later ones only ask for the next numbers (one GET each, and one that finds
-        nothing), so a long log costs no listing per edit.
+        nothing), so a long log costs no listing per edit. ``probe=False``: the records this process knows, without
+        asking for newer ones (a caller whose create-only write will catch a newer edit anyway).
         """
         prefix = f"analyses/{check_id(analysis_id)}/edits"
         with self._cache_lock:
             known = self._known.get(analysis_id)
         if known is not None:
             seq = known + 1
-            while True:
+            while probe:
                 try:
                     data = self.get(f"{prefix}/{seq:06d}.json")
                 except NotFound:
@@ -365,7 +366,7 @@ class Store:
             log.warning("%s is not a valid analysis: ignored", key)
             return None
 
-    def _derive(self, analysis_id: str) -> tuple[list[dict[str, Any]], Analysis, str | None]:
+    def _derive(self, analysis_id: str, *, probe: bool = True) -> tuple[list[dict[str, Any]], Analysis, str | None]:
         """(edit records, current analysis, hash of the chain's last link) of one analysis.
 
         Start from the newest state known to match the log (this process's last one, else the ``analysis.json``
@@ -374,7 +375,7 @@ class Store:
         is ignored.
         """
         prefix = f"analyses/{check_id(analysis_id)}"
-        records = self.edit_records(analysis_id)
+        records = self.edit_records(analysis_id, probe=probe)
         n = len(records)
         start: tuple[int, Analysis] | None = None
         head: str | None = None
@@ -438,8 +439,14 @@ class Store:
         """
         prefix = f"analyses/{check_id(analysis_id)}"
         self.ensure_create_only()
+        with self._cache_lock:
+            state = self._states.get(analysis_id)
         for attempt in range(2):
-            records, current, head = self._derive(analysis_id)
+            # a process whose state is already at the edit's version (mapi's route just read it) need not ask the
+            # store for newer edits first: if there is one, the create-only write below fails and the second
+            # attempt reads the log afresh (one request fewer per edit on an object store)
+            probe = attempt > 0 or state is None or state[0] != edit.base_version
+            records, current, head = self._derive(analysis_id, probe=probe)
             if head is None and not records and current.version == 0:
                 head = self._adopt_base(analysis_id)  # stored before bases existed and never edited: chain it now
             if edit.idempotency_key:

@@ -369,12 +369,35 @@ def test_catalog_rebuild_builds_aside_skips_bad_objects_then_swaps(tmp_path: Pat
 
 
 def test_healthz_and_edits_answer_while_the_model_still_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The field classifier loads in the background: /healthz and edits answer before it is there (ordering, not a
-    timer: the load is held until the test lets it go), /readyz says "loading" until then, "loaded" after."""
+    """With a pool, the field classifier loads in the background: /healthz and edits answer before it is there
+    (ordering, not a timer: the load is held until the test lets it go), /readyz says "loading" until then,
+    "loaded" after. Without a pool (tests, embedded use) nothing is loaded until an analysis needs it."""
+    from concurrent.futures import Future
+
     from fastapi.testclient import TestClient
 
+    from cyclops.mapi import app as app_module
     from cyclops.mapi.app import create_app
+    from cyclops.mapi.service import Services
     from cyclops.retrain import registry
+
+    class Pool:  # stands in for the process pool: warm-up done at once, so only the watcher is awaited
+        def __init__(self, n: int) -> None:
+            pass
+
+        def start(self) -> Pool:
+            return self
+
+        def submit(self, fn, *args) -> Future:
+            done: Future = Future()
+            done.set_result({})
+            return done
+
+        def status(self) -> str:
+            return "ok"
+
+        def shutdown(self, **kwargs) -> None:
+            pass
 
     release, entered = threading.Event(), threading.Event()
     real_init = registry.ModelWatcher.__init__
@@ -385,23 +408,31 @@ def test_healthz_and_edits_answer_while_the_model_still_loads(tmp_path: Path, mo
         real_init(self, *args, **kwargs)
 
     monkeypatch.setattr(registry.ModelWatcher, "__init__", held_init)
+    monkeypatch.setattr(app_module, "WorkerPool", Pool)
     tokens = tmp_path / "tokens"
     tokens.write_text(f"{TOKEN} ann analyst\n")
     settings = Settings(data_dir=tmp_path, mapi_tokens_file=tokens)
-    from cyclops.mapi.service import Services
-
-    Services(settings).store.put_analysis(Analysis(analysis_id="a1", created_at="2026-01-01T00:00:00+00:00"))
+    for aid in ("a1", "a2"):
+        Services(settings).store.put_analysis(Analysis(analysis_id=aid, created_at="2026-01-01T00:00:00+00:00"))
     auth = {"Authorization": f"Bearer {TOKEN}"}
+    edit = {"analyst": "ann", "field": "fields.npn.value", "after": "80012345", "base_version": 0}
     try:
-        with TestClient(create_app(settings, workers=-1)) as client:
+        with TestClient(create_app(settings, workers=1)) as client:
             assert entered.wait(30)  # the load has begun and is held
             assert client.get("/healthz").status_code == 200
             not_yet = client.get("/readyz")
             assert not_yet.status_code == 503 and not_yet.json()["models"] == "loading", not_yet.json()
-            edit = {"analyst": "ann", "field": "fields.npn.value", "after": "80012345", "base_version": 0}
             assert client.post("/v1/analyses/a1/edits", json=edit, headers=auth).status_code == 200
             assert not release.is_set()  # all of it answered while the model was still loading
             release.set()
             assert wait_for(lambda: client.get("/readyz").json()["models"] == "loaded", 60)
     finally:
         release.set()
+
+    registry.reset_watcher()
+    entered.clear()
+    with TestClient(create_app(settings, workers=-1)) as client:  # no pool: nothing to wait for, loaded on first use
+        ready_now = client.get("/readyz")
+        assert ready_now.json()["models"] == "on first use", ready_now.json()
+        assert client.post("/v1/analyses/a2/edits", json=edit, headers=auth).status_code == 200
+    assert not entered.is_set()  # nothing loaded the model

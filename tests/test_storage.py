@@ -122,3 +122,16 @@ def test_unknown_scheme_and_missing_azure_package_are_clear() -> None:
     except ImportError:
         with pytest.raises(StoreConfigError, match="adlfs"):
             open_store("az://container/prefix")
+
+
+def test_a_process_behind_the_log_cannot_take_a_taken_version(store: Store) -> None:
+    """Two processes on one store: the one whose state is behind is stopped by the create-only write (409), then
+    catches up; it never overwrites or renumbers the other's edit."""
+    other = open_store(store.url)
+    store.put_analysis(Analysis(analysis_id="a1"))
+    assert store.get_analysis("a1").version == 0 and other.get_analysis("a1").version == 0
+    other.append_edit("a1", Edit(analyst="bob", field="fields.npn.value", after="1", base_version=0))
+    with pytest.raises(ConflictError):  # this process still holds version 0
+        store.append_edit("a1", Edit(analyst="ann", field="fields.npn.value", after="2", base_version=0))
+    assert store.append_edit("a1", Edit(analyst="ann", field="fields.npn.value", after="3", base_version=1)).seq == 2
+    assert [(e.analyst, e.after) for e in other.edits("a1")] == [("bob", "1"), ("ann", "3")]

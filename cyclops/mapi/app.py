@@ -109,14 +109,20 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
             app.state.services.executor = pool
             app.state.pool = pool
             app.state.warm = _warm(pool)
-        # the served model (and the registry behind it: sklearn, MLflow) loads in the background, so /healthz
-        # answers at once and edits never wait for it; /readyz says "loading" until it is there
-        app.state.watcher = _start_watcher()
+            # the served model (and the registry behind it: sklearn, MLflow) loads in the background, so /healthz
+            # answers at once and edits never wait for it; /readyz says "loading" until it is there. Without a
+            # pool (tests, embedded use) it loads on the first analysis, in the thread that needs it
+            app.state.watcher = _start_watcher()
+        else:
+            from cyclops.retrain.registry import poll_on_first_use
+
+            poll_on_first_use()
         logger.info("mapi started", extra={"workers": n, "store": settings.store_url, "auth": authenticator.describe()})
         try:
             yield
         finally:
-            wait([app.state.watcher], timeout=30)  # no load left running behind a stopped app
+            if app.state.watcher is not None:
+                wait([app.state.watcher], timeout=30)  # no load left running behind a stopped app
             if pool is not None:
                 # wait: workers left behind by an exiting server would live on as orphans
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -135,6 +141,8 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
     app.state.authenticator = authenticator
 
     def models_status() -> str:
+        if n <= 0:
+            return "on first use"  # no pool: the first analysis loads the model in this process
         watcher: Future | None = app.state.watcher
         if watcher is None or not watcher.done():
             return "loading"
@@ -142,7 +150,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
             return f"failed: {watcher.exception()}"
         warm: Future | None = app.state.warm
         if warm is None:
-            return "loaded" if n <= 0 else "starting"
+            return "starting"
         if not warm.done():
             return "loading"
         if isinstance(warm.exception(), WorkerLost) and app.state.pool is not None:

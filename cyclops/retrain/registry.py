@@ -174,6 +174,13 @@ class ModelWatcher:
 
 _watcher: ModelWatcher | None = None
 _watcher_lock = threading.Lock()
+_poll_on_first_use = False
+
+
+def poll_on_first_use() -> None:
+    """Start polling the alias when the watcher is first made (mapi without a pool loads the model on first use)."""
+    global _poll_on_first_use
+    _poll_on_first_use = True
 
 
 def get_watcher() -> ModelWatcher:
@@ -182,12 +189,15 @@ def get_watcher() -> ModelWatcher:
     with _watcher_lock:
         if _watcher is None:
             _watcher = ModelWatcher()
+            if _poll_on_first_use:
+                _watcher.start()
         return _watcher
 
 
 def reset_watcher() -> None:
     """Forget the process-wide watcher (tests that switch tracking stores)."""
-    global _watcher
+    global _watcher, _poll_on_first_use
+    _poll_on_first_use = False
     with _watcher_lock:
         if _watcher is not None:
             _watcher.stop()

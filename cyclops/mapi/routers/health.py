@@ -26,7 +26,7 @@ READY_TIMEOUT = 5.0
 async def readyz(request: Request) -> JSONResponse:
     state = request.app.state
     body: dict[str, object] = {"workers": await run_in_threadpool(state.workers_status), "models": state.models_status()}
-    status = 200 if body["models"] == "loaded" and body["workers"] in ("ok", "in-process") else 503
+    status = 200 if body["models"] in ("loaded", "on first use") and body["workers"] in ("ok", "in-process") else 503
     try:
         body.update(await asyncio.wait_for(run_in_threadpool(state.services.ready), READY_TIMEOUT))
     except MapiError as exc:
