@@ -143,3 +143,73 @@ def test_training_script_refuses_the_held_out_seed(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="held-out"):
         synth_truths(1, seed=9999)
     assert not (tmp_path / "field_classifier.joblib").exists()
+
+
+class _Recording:
+    """The served classifier, noting every input it is given (``classifier.predict`` reads these two)."""
+
+    def __init__(self, model: object) -> None:
+        self.model, self.seen = model, []
+
+    @property
+    def classes_(self) -> object:
+        return self.model.classes_
+
+    def predict_proba(self, inputs: list[dict[str, object]]) -> object:
+        self.seen.extend(inputs)
+        return self.model.predict_proba(inputs)
+
+
+class _Speller:
+    """Spelling repair of two OCR slips, as ``normalize.spelling.SpellCorrector.correct`` would."""
+
+    def correct(self, text: str, language: str) -> str:
+        return text.replace("Tak ", "Take ").replace("Prendr ", "Prendre ")
+
+
+def _ocr_line(text: str, box: tuple[float, float, float, float], language: str | None = "en", vertical: bool = False):
+    from cyclops.model.ocr import Line, Word
+
+    return Line(words=[Word(text=w, confidence=0.9) for w in text.split()], polygon=rect(*box), confidence=0.9,
+                language=language, vertical=vertical)
+
+
+def test_retraining_rebuilds_exactly_the_inputs_the_served_model_saw() -> None:
+    """A served analysis (spelling repaired, a vertical line, two pages) and then corrected by an analyst
+    (a line's text, another's language, labels): training rebuilds the served model's inputs record by record."""
+    from cyclops.edits import apply_edit
+    from cyclops.extract import extract_fields
+    from cyclops.model.analysis import Edit
+    from cyclops.model.ocr import Block, Document, Page
+
+    front = Page(image_id="img0", width=1000, height=800, blocks=[Block(lines=[
+        _ocr_line("Vitamin D3", (100, 40, 700, 140)),
+        _ocr_line("NPN 80012345", (100, 700, 400, 730)),
+        _ocr_line("Lot 2291 EXP 2027/06", (960, 100, 985, 600), language=None, vertical=True),
+    ])])
+    back = Page(image_id="img1", width=600, height=900, rotation=90, blocks=[Block(lines=[
+        _ocr_line("Directions:", (20, 20, 200, 45)),
+        _ocr_line("Tak 1 capsule daily with food.", (20, 50, 560, 75)),
+        _ocr_line("Prendr 1 capsule par jour.", (20, 80, 520, 105), language="fr"),
+        _ocr_line("Cautions: Consult a health care practitioner if pregnant.", (20, 120, 580, 145)),
+    ])])
+    served_model = _Recording(load_model())
+    fields, lines = extract_fields(Document(engine="test", engine_version="0", pages=[front, back]), model=served_model,
+                                   speller=_Speller())
+    images = [ImageInfo(id=p.image_id, sha256="0" * 64, width=p.width, height=p.height, rotation=p.rotation) for p in (front, back)]
+    stored = Analysis(analysis_id="a1", images=images, fields=fields, lines=lines)
+    served = Analysis.model_validate_json(stored.model_dump_json())  # through the store, as retraining reads it
+    assert [line.vertical for line in served.lines] == [False, False, True, False, False, False, False]
+    repaired = [line for line in served.lines if line.ocr_text]
+    assert repaired and all(line.text != line.ocr_text for line in repaired)  # the text shown is not the text read
+
+    reviewed = served
+    for k, (path, value) in enumerate([("lines[4].text", "Take 1 capsule daily with a meal."), ("lines[2].language", "en"),
+                                       ("lines[0].label", "product_name"), ("lines[2].label", "other")]):
+        reviewed = apply_edit(reviewed, Edit(analyst="ana", field=path, after=value, base_version=k))
+    examples = examples_from_analysis(reviewed, served=served)
+    assert [e.model_input() for e in examples] == served_model.seen
+    assert [e.label for e in examples] == [line.label for line in reviewed.lines]
+    assert examples[2].layout["vertical"] == 1.0 and examples[4].text == "Tak 1 capsule daily with food."
+    # the stored lines alone give the same inputs while no analyst has changed a line's text or language
+    assert [e.model_input() for e in examples_from_analysis(served)] == served_model.seen

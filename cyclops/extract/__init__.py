@@ -26,7 +26,7 @@ __all__ = ["VERSION", "extract_fields", "fields_from_lines", "label_lines"]
 def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine]:
     """Every OCR line of the document with its field label, probability and layout features."""
     from cyclops.extract.classifier import load_model, predict
-    from cyclops.extract.features import RawLine, page_records
+    from cyclops.extract.features import page_inputs
     from cyclops.extract.lines import SourceLine, number_confidence
 
     model = model if model is not None else load_model()
@@ -35,7 +35,7 @@ def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine
         lines = page.lines()
         if not lines:
             continue
-        records = page_records([RawLine(line.text, line.polygon, line.language, line.vertical) for line in lines], page.width, page.height)
+        records = page_inputs(lines, page.width, page.height)  # retraining rebuilds the same records from the analysis lines
         for line, record, (label, prob) in zip(lines, records, predict(model, [r["input"] for r in records])):
             out.append(SourceLine(text=line.text, image=page.image_id, polygon=list(line.polygon), confidence=line.confidence,
                                   language=line.language, label=label, label_probability=prob, features=record["layout"],
@@ -148,7 +148,7 @@ def extract_fields(doc: Document, model: Pipeline | None = None,
     labelled = [
         LabelledLine(image=line.image, polygon=line.polygon, text=line.text, label=line.label,
                      confidence=line.score, language=line.language, ocr_text=read.get(k),
-                     ocr_confidence=round(line.confidence, 4))
+                     ocr_confidence=round(line.confidence, 4), vertical=bool(line.features.get("vertical")))
         for k, line in enumerate(lines)
     ]
     return fields, labelled

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -25,7 +26,7 @@ from sklearn.preprocessing import MaxAbsScaler
 
 from cyclops.extract.augment import augment_page
 from cyclops.extract.errors import BadExamples, ModelMissing
-from cyclops.extract.features import LineExample, Pick, RawLine, page_records, text_for_model
+from cyclops.extract.features import LineExample, Pick, RawLine, page_inputs, page_records, text_for_model
 from cyclops.model.analysis import FIELD_LABELS, Analysis
 from cyclops.model.ocr import Polygon
 from cyclops.model.truth import ProductTruth, TruthImage
@@ -139,17 +140,48 @@ def examples_from_truth(dataset_dir: Path, augment: int = 1, seed: int = 0) -> l
     return [ex for truth in load_truths(dataset_dir) for ex in examples_from_product(truth, augment, seed)]
 
 
-def examples_from_analysis(analysis: Analysis, product_id: str | None = None) -> list[LineExample]:
-    """Examples from a reviewed analysis (its lines carry the analysts' labels), for retraining."""
-    sizes = {img.id: (img.width, img.height) for img in analysis.images}
+def line_records(analysis: Analysis) -> dict[int, dict[str, object]]:
+    """The classifier's record of every line of an analysis, by line index, rebuilt page by page as it was served.
+
+    Pages are the analysis' images (their upright size), lines in the analysis' order (the OCR's reading
+    order); ``features.page_inputs`` is the function ``extract.label_lines`` serves with. Lines of an image
+    the analysis does not list have no record.
+    """
+    out: dict[int, dict[str, object]] = {}
+    for image in analysis.images:
+        indices = [i for i, line in enumerate(analysis.lines) if line.image == image.id]
+        records = page_inputs([analysis.lines[i] for i in indices], image.width, image.height)
+        out.update(zip(indices, records))
+    return out
+
+
+def examples_from_analysis(analysis: Analysis, product_id: str | None = None, *, served: Analysis | None = None,
+                           lines: Iterable[int] | None = None) -> list[LineExample]:
+    """Examples from a reviewed analysis, for retraining, in line order (see ``examples_by_line``)."""
+    return list(examples_by_line(analysis, product_id, served=served, lines=lines).values())
+
+
+def examples_by_line(analysis: Analysis, product_id: str | None = None, *, served: Analysis | None = None,
+                     lines: Iterable[int] | None = None) -> dict[int, LineExample]:
+    """Examples from a reviewed analysis, for retraining: each line's label as the analysts left it, and the
+    classifier's input as the served model saw it.
+
+    ``served`` is the analysis as the pipeline stored it (version 0): an analyst's later correction of a
+    line's text or language changes the label's evidence, not what the model was given. Without it the
+    analysis' own lines stand in (their text as read, ``LabelledLine.text_as_read``). ``lines`` keeps only
+    those line indices (the lines an analyst reviewed); all by default.
+    """
+    source = served if served is not None else analysis
+    if len(source.lines) != len(analysis.lines):
+        raise BadExamples(f"analysis {analysis.analysis_id}: {len(analysis.lines)} lines, {len(source.lines)} as served")
+    records = line_records(source)
     pid = product_id or analysis.analysis_id or ""
-    out: list[LineExample] = []
-    for image_id, (width, height) in sizes.items():
-        lines = [line for line in analysis.lines if line.image == image_id]
-        records = page_records([RawLine(line.text, line.polygon, line.language) for line in lines], width, height)
-        for record, line in zip(records, lines):
-            out.append(LineExample(text=line.text, label=line.label, layout=record["layout"], language=line.language,
-                                   product_id=pid, prev_text=record["prev"], next_text=record["next"]))
+    wanted = sorted(records) if lines is None else sorted(i for i in set(lines) if i in records)
+    out: dict[int, LineExample] = {}
+    for i in wanted:
+        record, raw = records[i], records[i]["raw"]
+        out[i] = LineExample(text=raw.text, label=analysis.lines[i].label, layout=record["layout"], language=raw.language,
+                             product_id=pid, prev_text=record["prev"], next_text=record["next"])
     return out
 
 

@@ -3,7 +3,9 @@
 A line is described by its text (char n-grams), its neighbours' words (context)
 and its layout: size relative to the page's typical line, position, digit
 ratio, units, headings above it, language. The same ``page_records`` serves
-training (truth lines) and inference (OCR lines), so the two cannot drift apart.
+training (truth lines) and inference (OCR lines), so the two cannot drift apart;
+``page_inputs`` gives it what the served model read of a line (``raw_line``), from
+the OCR at serving time and from the analysis' lines when retraining on corrections.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from cyclops.extract.dosage_form import find_form
 from cyclops.extract.headings import match_heading
 from cyclops.extract.ingredients import LEADER
 from cyclops.extract.quantity import AMOUNT, RATIO
-from cyclops.model.ocr import Polygon, bbox_of
+from cyclops.model.analysis import LabelledLine
+from cyclops.model.ocr import Line, Polygon, bbox_of
 from cyclops.normalize.confusions import normalize_text, strip_accents
 
 VERSION = "1"
@@ -145,6 +148,23 @@ def page_records(lines: list[RawLine], width: int, height: int) -> list[dict[str
         records.append({"raw": line, "layout": layout, "prev": prev_text, "next": next_text,
                         "input": model_input(line.text, prev_text, next_text, layout)})
     return records
+
+
+def raw_line(line: Line | LabelledLine) -> RawLine:
+    """What the classifier reads of a line: the text as OCR read it (never a repaired or corrected text),
+    its box on the upright page, its language and whether it runs along an edge.
+
+    An OCR ``Line`` at serving time and the same line kept in the analysis (``LabelledLine``) at
+    retraining time give the same ``RawLine``.
+    """
+    text = line.text_as_read if isinstance(line, LabelledLine) else line.text
+    return RawLine(text, list(line.polygon), line.language, line.vertical)
+
+
+def page_inputs(lines: list[Line] | list[LabelledLine], width: int, height: int) -> list[dict[str, object]]:
+    """The classifier's records for the lines of one page, in reading order: what the served model is given
+    (OCR lines, ``extract.label_lines``) and what retraining rebuilds (analysis lines, ``classifier.line_records``)."""
+    return page_records([raw_line(line) for line in lines], width, height)
 
 
 class Pick(BaseEstimator, TransformerMixin):

@@ -150,6 +150,12 @@ class LabelledLine(BaseModel):
     language: str | None = None
     ocr_text: str | None = None  # the text as OCR read it, when spelling repair changed it
     ocr_confidence: float | None = None  # how sure OCR was of the text alone (``confidence`` also weighs the label)
+    vertical: bool = False  # printed along an edge (read after rotating the crop); a feature of the line classifier
+
+    @property
+    def text_as_read(self) -> str:
+        """The text as OCR read it, which the line classifier was given (not the spelling-repaired ``text``)."""
+        return self.ocr_text if self.ocr_text is not None else self.text
 
 
 class PhotoError(BaseModel):
