@@ -34,7 +34,7 @@ def _parameters() -> nbformat.NotebookNode:
 
 def build_dataset() -> nbformat.NotebookNode:
     return new_notebook(cells=[
-        new_markdown_cell("# 1. Build the training dataset\n\nAnalysts' corrections since `since` joined with the "
+        new_markdown_cell("# 1. Build the training dataset\n\nThe lines analysts reviewed since `since` joined with the "
                           "synthetic base set, de-duplicated, split train / held-out **by product**, written to the "
                           "store under `datasets/{version}/`."),
         _parameters(),
@@ -52,6 +52,9 @@ def build_dataset() -> nbformat.NotebookNode:
                       "                      for source, counts in dataset.manifest[side]['by_label_and_source'].items()}).fillna(0).astype(int)\n"
                       "table"),
         new_code_cell("pd.DataFrame({side: {k: dataset.manifest[side][k] for k in ('lines', 'products')} for side in ('train', 'heldout')})"),
+        new_markdown_cell("## Dataset card\n\nOnly lines an analyst reviewed are rows; the card says by which rule, "
+                          "and counts rows per source, label, analyst and served model."),
+        new_code_cell("from IPython.display import Markdown\n\nMarkdown(rd.dataset_card(dataset))"),
     ])
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from cyclops.extract.features import LineExample
-from cyclops.model.analysis import Analysis, ImageInfo, LabelledLine
+from cyclops.model.analysis import Analysis, Edit, ImageInfo, LabelledLine
 from cyclops.model.truth import ProductTruth
 from cyclops.retrain.dataset import DatasetError, Row, deduplicate, normalize_since, split_by_product
 from cyclops.retrain.gate import benchmark_guard, decide
@@ -79,7 +79,7 @@ def _square(x: float, y: float) -> list[tuple[float, float]]:
 def test_simulated_analyst_corrects_wrong_labels_and_can_shuffle() -> None:
     from cyclops.lnhpd.records import LicenceBundle, ProductLicence
     from cyclops.model.truth import TruthImage, TruthLine
-    from cyclops.retrain.simulate import planned_corrections, true_line_labels
+    from cyclops.retrain.simulate import planned_corrections, planned_review, true_line_labels
 
     labels = ["brand", "product_name", "dose", "caution", "other"]
     truth = ProductTruth(
@@ -93,6 +93,8 @@ def test_simulated_analyst_corrects_wrong_labels_and_can_shuffle() -> None:
     assert true_line_labels(analysis, truth) == dict(enumerate(labels))
     plan = planned_corrections(analysis, truth)
     assert plan == [(i, "other", lab) for i, lab in enumerate(labels) if lab != "other"]
+    # the lines it checked and found right are accepted (label set again): retraining counts only reviewed lines
+    assert planned_review(analysis, truth) == [(i, "other", lab) for i, lab in enumerate(labels)]
     shuffled = planned_corrections(analysis, truth, shuffle_seed=1)
     after = {i: lab for i, _, lab in shuffled}
     final = [after.get(i, "other") for i in range(len(labels))]
@@ -118,7 +120,8 @@ def test_build_dataset_from_reviewed_analyses_reports_unknown_labels(tmp_path) -
         lines = [LabelledLine(image="img0", polygon=_square(10, 30 * i), text=f"line {k}.{i}", label=lab) for i, lab in enumerate(labels)]
         analysis = Analysis(analysis_id=f"a{k}", images=[ImageInfo(id="img0", sha256="0" * 64, width=400, height=400)],
                             lines=lines, match=Match(licence_number=f"8000000{k}"))
-        return Reviewed(analysis=analysis)
+        edits = [Edit(analyst="ana", field=f"lines[{i}].label", after=lab, base_version=i) for i, lab in enumerate(labels)]
+        return Reviewed(analysis=analysis, edits=edits)
 
     items = [reviewed(k, ["brand", "dose", "other"]) for k in range(4)] + [reviewed(9, ["brnad", "caution"])]
     dataset = build_dataset(reviewed=items, synthetic_n=0)
@@ -154,3 +157,71 @@ def test_packaged_base_lines_are_the_packaged_models_training_set(tmp_path) -> N
     (tmp_path / "p1" / "truth.json").write_text(ProductTruth(product_id="p1", licence=en).model_dump_json())
     with pytest.raises(ValueError, match="not the packaged model's training set"):
         write_base_examples(tmp_path, tmp_path / "out.jsonl.gz")
+
+
+def _reviewed_product(k: int):
+    """A served analysis and the analyst's edits on it: a label corrected, a label accepted as is, a line's text
+    corrected, the NPN field corrected; the other lines are the model's guesses nobody looked at."""
+    from cyclops.edits import apply_edit
+    from cyclops.model.analysis import Evidence, FieldValue, Match
+    from cyclops.retrain.dataset import Reviewed
+
+    texts = [("Vitamin D3", "brand"), ("NPN 8001234", "npn"), ("Tak 1 capsule daily", "dose"), ("Lot 22", "npn"),
+             ("Keep out of reach of children", "caution"), ("Made in Canada", "other")]
+    lines = [LabelledLine(image="img0", polygon=_square(10, 40 * i), text=t, label=lab) for i, (t, lab) in enumerate(texts)]
+    lines[2] = lines[2].model_copy(update={"text": "Take 1 capsule daily", "ocr_text": "Tak 1 capsule daily"})  # repaired
+    served = Analysis(analysis_id=f"a{k}", images=[ImageInfo(id="img0", sha256="0" * 64, width=400, height=400)], lines=lines,
+                      match=Match(licence_number=f"8000000{k}"), versions={"field_classifier": "cyclops-field-classifier/3"})
+    served.fields.npn = FieldValue(value="8001234", evidence=[Evidence(image="img0", polygon=_square(10, 40), text="NPN 8001234")])
+    plan = [("lines[0].label", "product_name", "ana"), ("lines[4].label", "caution", "bea"),
+            ("lines[2].text", "Take 1 capsule daily.", "ana"), ("fields.npn.value", "80012345", "bea")]
+    analysis, edits = served, []
+    for seq, (path, value, who) in enumerate(plan, start=1):
+        edit = Edit(analyst=who, field=path, after=value, base_version=seq - 1, seq=seq, at=f"2026-11-2{k % 2}T10:0{seq}:00+00:00")
+        edits.append(edit)
+        analysis = apply_edit(analysis, edit)
+    return Reviewed(analysis=analysis, edits=edits, served=served)
+
+
+def test_only_reviewed_lines_become_rows_with_their_provenance() -> None:
+    from cyclops.retrain.dataset import reviewed_lines, rows_from_reviewed
+
+    item = _reviewed_product(1)
+    assert {i: review for i, (review, _) in reviewed_lines(item).items()} == {
+        0: "label_edit", 4: "label_edit", 2: "line_edit", 1: "field_edit"}  # line 3 is labelled npn but not the NPN's evidence
+    rows = rows_from_reviewed([item])
+    got = {r.provenance.line: (r.example.label, r.provenance.review, r.provenance.analyst, r.provenance.edit_seq) for r in rows}
+    assert got == {0: ("product_name", "label_edit", "ana", 1), 1: ("npn", "field_edit", "bea", 4),
+                   2: ("dose", "line_edit", "ana", 3), 4: ("caution", "label_edit", "bea", 2)}
+    for r in rows:
+        p = r.provenance
+        assert (r.source, p.analysis_id, p.model_version) == ("correction", "a1", "cyclops-field-classifier/3")
+        assert p.at == f"2026-11-21T10:0{p.edit_seq}:00+00:00"
+    dose = next(r for r in rows if r.provenance.line == 2)
+    # the classifier is given the text as read when served; the analyst's text is kept for the spelling vocabulary
+    assert (dose.example.text, dose.provenance.text) == ("Tak 1 capsule daily", "Take 1 capsule daily.")
+
+
+def test_dataset_card_counts_rows_per_source_and_label(tmp_path) -> None:
+    from cyclops.retrain.dataset import REVIEW_RULE, build_dataset, save_dataset
+    from cyclops.retrain.train import spelling_vocabulary
+    from cyclops.storage import open_store
+
+    dataset = build_dataset(reviewed=[_reviewed_product(k) for k in range(4)], synthetic_n=0)
+    rows = dataset.train + dataset.heldout
+    assert len(rows) == 16 and all(r.provenance for r in rows)
+    review = dataset.manifest["review"]
+    assert review["rule"] == REVIEW_RULE
+    assert (review["lines_in_reviewed_analyses"], review["reviewed_lines"], review["unreviewed_lines_left_out"]) == (24, 16, 8)
+    assert review["by_review"] == {"field_edit": 4, "label_edit": 8, "line_edit": 4}
+    assert review["by_analyst"] == {"ana": 8, "bea": 8}
+    assert review["by_model_version"] == {"cyclops-field-classifier/3": 16}
+    train = dataset.manifest["train"]
+    assert sum(train["by_review"].values()) == train["lines"] and train["by_source"] == {"correction": train["lines"]}
+    assert sum(sum(c.values()) for c in train["by_label_and_review"].values()) == train["lines"]
+    key = save_dataset(dataset, open_store(str(tmp_path / "store")))
+    card = (tmp_path / "store" / key / "card.md").read_text()
+    assert "## Lines per source" in card and "## Lines per label" in card and REVIEW_RULE in card
+    assert "| label_edit | " in card and "| caution | " in card and "8 unreviewed were left out" in card
+    assert "| ana | 8 |" in card
+    assert "take" in spelling_vocabulary(rows)["en"] and "tak" not in spelling_vocabulary(rows)["en"]

@@ -1,10 +1,14 @@
 """Notebook 01: analysts' corrections + synthetic base set -> a versioned, product-split dataset.
 
 Reviewed analyses (any analysis with an edit) are read back from the object store
-with their edits applied, so every OCR line carries the analyst's label and
-text. They are joined with synthetic ground-truth lines, de-duplicated, and split
+with their edits applied, so every OCR line carries the analyst's label. Only the
+lines an analyst reviewed become rows (``REVIEW_RULE``), each with its provenance;
+the others are the served model's own guesses. A row's classifier input is rebuilt
+from the analysis as served (version 0), the same way the served model was given
+it. Rows are joined with synthetic ground-truth lines, de-duplicated, and split
 train / held-out BY PRODUCT so no product is on both sides. The result is written
-to the store under ``datasets/{version}/`` with a manifest and a content hash.
+to the store under ``datasets/{version}/`` with a manifest, a dataset card and a
+content hash.
 """
 
 from __future__ import annotations
@@ -20,15 +24,46 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from cyclops.extract.features import LineExample
-from cyclops.model.analysis import FIELD_LABELS, Analysis, Edit
+from cyclops.model.analysis import FIELD_LABELS, Analysis, Edit, Evidence
 
 log = logging.getLogger(__name__)
 Source = Literal["correction", "synthetic"]
+#: how an analyst reviewed a line: its label edited (corrected, or set to the same value: an explicit
+#: accept), its text or language edited, or a field it is the evidence of edited
+Review = Literal["label_edit", "line_edit", "field_edit"]
 PREFIX = "datasets"
+
+#: which lines of a reviewed analysis become training rows (recorded in every manifest and card)
+REVIEW_RULE = (
+    "A line is a training row only when an analyst reviewed it: an edit of its label (label_edit: a correction, "
+    "or the same label set again, an explicit accept), an edit of its text or language (line_edit: the analyst "
+    "had the line and its label in front of them), or an edit of a field whose evidence it is while it carries "
+    "that field's label (field_edit). The workbench has no other accept or sign-off of lines. Every other line of "
+    "a reviewed analysis holds the served model's own guess and is left out (not down-weighted)."
+)
+#: the line label a field's evidence lines carry (dosage form and net quantity are read from any line)
+FIELD_LABEL = {"npn": "npn", "product_name": "product_name", "brand": "brand", "company": "company",
+               "medicinal_ingredients": "medicinal_ingredient", "non_medicinal_ingredients": "non_medicinal_ingredient",
+               "recommended_uses": "recommended_use", "directions": "dose", "cautions": "caution"}
+#: when edits of several kinds touched a line, the most direct one is its provenance
+_REVIEW_ORDER = {"label_edit": 0, "line_edit": 1, "field_edit": 2}
 
 
 class DatasetError(ValueError):
     """The dataset cannot be built (no data, unknown labels, bad date...)."""
+
+
+class Provenance(BaseModel):
+    """Who reviewed a correction row's line, when, how, in which analysis, and which model had labelled it."""
+
+    analysis_id: str
+    line: int  # index in ``analysis.lines``
+    review: Review
+    analyst: str
+    at: str | None = None
+    edit_seq: int | None = None  # the edit (``edits/{seq:06d}.json``) that reviewed it; the latest of its kind
+    model_version: str | None = None  # the field classifier that served the analysis (``versions.field_classifier``)
+    text: str = ""  # the line's text as the analyst left it (the example keeps the text as OCR read it)
 
 
 class Row(BaseModel):
@@ -37,13 +72,15 @@ class Row(BaseModel):
     source: Source
     group: str
     example: LineExample
+    provenance: Provenance | None = None  # correction rows only
 
 
 class Reviewed(BaseModel):
-    """An analysis as it stands after its edits, with those edits."""
+    """An analysis as it stands after its edits, with those edits and the analysis as served."""
 
     analysis: Analysis
     edits: list[Edit] = Field(default_factory=list)
+    served: Analysis | None = None  # version 0, as the pipeline stored it (None: the lines' text as read stands in)
 
 
 class Dataset(BaseModel):
@@ -94,8 +131,17 @@ def collect_reviewed(since: str | None = None, *, store=None, catalog=None) -> l
         if cutoff:
             edits = [e for e in edits if e.at and normalize_time(e.at) >= cutoff]
         if edits:
-            out.append(Reviewed(analysis=store.get_analysis(analysis_id), edits=edits))
+            out.append(Reviewed(analysis=store.get_analysis(analysis_id), edits=edits, served=_served(store, analysis_id)))
     return out
+
+
+def _served(store, analysis_id: str) -> Analysis | None:
+    from cyclops.errors import NotFound
+
+    try:
+        return store.analysis_at(analysis_id, 0)
+    except NotFound:  # stored before base.json existed
+        return None
 
 
 def product_key(analysis: Analysis) -> str:
@@ -105,15 +151,75 @@ def product_key(analysis: Analysis) -> str:
     return f"analysis:{analysis.analysis_id}"
 
 
+def _evidence(node: object) -> list[Evidence]:
+    """Every evidence box inside a part of an analysis (a field, an ingredient, a list of them), as JSON."""
+    if isinstance(node, dict):
+        found = [Evidence.model_validate(e) for e in node.get("evidence") or [] if isinstance(e, dict)]
+        return found + [e for key, value in node.items() if key != "evidence" for e in _evidence(value)]
+    if isinstance(node, list):
+        return [e for value in node for e in _evidence(value)]
+    return []
+
+
+def _field_lines(analysis: Analysis, tokens: list, before: object) -> list[int]:
+    """Lines that are evidence of the field an edit changed and carry that field's label."""
+    from cyclops.edits import APPEND
+    from cyclops.extract import covers
+
+    label = FIELD_LABEL.get(tokens[1]) if len(tokens) > 1 else None
+    if label is None:
+        return []
+    node: object = analysis.fields.model_dump(mode="json")[tokens[1]]
+    if len(tokens) > 2 and isinstance(node, list) and (tokens[2] == APPEND or isinstance(tokens[2], int)):
+        index = len(node) - 1 if tokens[2] == APPEND else tokens[2]
+        node = node[index] if 0 <= index < len(node) else None
+    boxes = _evidence(node) + _evidence(before)
+    return [i for i, line in enumerate(analysis.lines) if line.label == label and any(covers(e, line) for e in boxes)]
+
+
+def reviewed_lines(item: Reviewed) -> dict[int, tuple[Review, Edit]]:
+    """Line index -> (how, the edit) for every line an analyst reviewed (``REVIEW_RULE``)."""
+    from cyclops.edits import parse_path
+    from cyclops.errors import InvalidEdit
+
+    found: dict[int, tuple[Review, Edit]] = {}
+
+    def mark(index: int, review: Review, edit: Edit) -> None:
+        old = found.get(index)
+        if 0 <= index < len(item.analysis.lines) and (old is None or _REVIEW_ORDER[review] <= _REVIEW_ORDER[old[0]]):
+            found[index] = (review, edit)
+
+    for edit in item.edits:
+        try:
+            tokens = parse_path(edit.field)
+        except InvalidEdit:
+            continue
+        if tokens[0] == "lines" and len(tokens) >= 3 and isinstance(tokens[1], int):
+            mark(tokens[1], "label_edit" if tokens[2] == "label" else "line_edit", edit)
+        elif tokens[0] == "fields":
+            for index in _field_lines(item.analysis, tokens, edit.before):
+                mark(index, "field_edit", edit)
+    return found
+
+
 def rows_from_reviewed(reviewed: list[Reviewed]) -> list[Row]:
-    """Every OCR line of every reviewed analysis, with the label and text as the analyst left them."""
-    from cyclops.extract.classifier import examples_from_analysis
+    """The lines analysts reviewed (``REVIEW_RULE``), labelled as they left them, each with its provenance.
+
+    The classifier input is rebuilt from the analysis as served, as the served model was given it.
+    """
+    from cyclops.extract.classifier import examples_by_line
 
     rows = []
     for item in reviewed:
         group = product_key(item.analysis)
-        for example in examples_from_analysis(item.analysis, product_id=group):
-            rows.append(Row(source="correction", group=group, example=example))
+        lines = reviewed_lines(item)
+        for index, example in examples_by_line(item.analysis, product_id=group, served=item.served, lines=lines).items():
+            review, edit = lines[index]
+            provenance = Provenance(analysis_id=item.analysis.analysis_id or "", line=index, review=review,
+                                    analyst=edit.analyst, at=edit.at, edit_seq=edit.seq,
+                                    model_version=(item.served or item.analysis).versions.get("field_classifier"),
+                                    text=item.analysis.lines[index].text)
+            rows.append(Row(source="correction", group=group, example=example, provenance=provenance))
     return rows
 
 
@@ -212,6 +318,31 @@ def _counts(rows: list[Row]) -> dict:
             source: dict(sorted(Counter(r.example.label for r in rows if r.source == source).items()))
             for source in sorted({r.source for r in rows})
         },
+        # synthetic rows, and correction rows by how the analyst reviewed the line
+        "by_review": dict(sorted(Counter(_review(r) for r in rows).items())),
+        "by_label_and_review": {
+            review: dict(sorted(Counter(r.example.label for r in rows if _review(r) == review).items()))
+            for review in sorted({_review(r) for r in rows})
+        },
+    }
+
+
+def _review(row: Row) -> str:
+    return row.provenance.review if row.provenance else row.source
+
+
+def _review_summary(reviewed: list[Reviewed], rows: list[Row]) -> dict:
+    """What the review rule kept and left out, and whose reviews and which served models the rows come from."""
+    corrections = [r for r in rows if r.provenance]
+    lines = sum(len(item.analysis.lines) for item in reviewed)
+    return {
+        "rule": REVIEW_RULE,
+        "lines_in_reviewed_analyses": lines,
+        "reviewed_lines": len(corrections),
+        "unreviewed_lines_left_out": lines - len(corrections),
+        "by_review": dict(sorted(Counter(r.provenance.review for r in corrections).items())),
+        "by_analyst": dict(sorted(Counter(r.provenance.analyst for r in corrections).items())),
+        "by_model_version": dict(sorted(Counter(r.provenance.model_version or "unknown" for r in corrections).items())),
     }
 
 
@@ -231,7 +362,9 @@ def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_
     compared with the served model on an equal footing (what ``cyclops retrain`` does).
     """
     reviewed = collect_reviewed(since, store=store, catalog=catalog) if reviewed is None else reviewed
-    rows = rows_from_reviewed(reviewed) + synthetic_rows(synthetic_n, synthetic_seed)
+    corrections = rows_from_reviewed(reviewed)
+    review = _review_summary(reviewed, corrections)
+    rows = corrections + synthetic_rows(synthetic_n, synthetic_seed)
     if packaged_base:
         rows += packaged_base_rows()
     if not rows:
@@ -258,6 +391,7 @@ def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_
         "heldout_fraction": heldout_fraction,
         "split_seed": split_seed,
         "duplicates_dropped": dropped,
+        "review": review,
         "unknown_labels_left_out": dict(sorted(rejected.items())),
         "train": _counts(train),
         "heldout": _counts(heldout),
@@ -274,7 +408,62 @@ def save_dataset(dataset: Dataset, store=None) -> str:
     store.put(f"{prefix}/train.jsonl", _jsonl(dataset.train))
     store.put(f"{prefix}/heldout.jsonl", _jsonl(dataset.heldout))
     store.put_json(f"{prefix}/manifest.json", dataset.manifest)
+    store.put(f"{prefix}/card.md", dataset_card(dataset).encode("utf-8"))
     return prefix
+
+
+def _table(title: str, columns: dict[str, dict[str, int]]) -> list[str]:
+    """A markdown table: one row per key, one column per named count, and a total row."""
+    names = list(columns)
+    keys = sorted({k for counts in columns.values() for k in counts})
+    out = [f"| {title} | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    out += [f"| {k} | " + " | ".join(str(columns[n].get(k, 0)) for n in names) + " |" for k in keys]
+    out.append("| **total** | " + " | ".join(str(sum(columns[n].values())) for n in names) + " |")
+    return out
+
+
+def dataset_card(dataset: Dataset) -> str:
+    """The dataset card (markdown): what the rows are, where they come from, counts per source and per label.
+
+    Saved beside the dataset (``datasets/{version}/card.md``) and logged with every candidate trained on it.
+    """
+    m = dataset.manifest
+    review = m.get("review", {})
+    sides = {side: m[side] for side in ("train", "heldout")}
+    lines = [
+        f"# Dataset {m['version']}",
+        "",
+        f"- sha256 `{m['sha256']}`, created {m['created_at']}, corrections since {m.get('since') or 'the start'}",
+        (f"- {len(m['analyses'])} reviewed analyses, {m['edits']} edits; {m['duplicates_dropped']} duplicate lines dropped; "
+         f"unknown labels left out: {m['unknown_labels_left_out'] or 'none'}"),
+        f"- synthetic base set: {m['synthetic']}",
+        f"- split by product, {m['heldout_fraction']:.0%} held out (seed {m['split_seed']}): "
+        + ", ".join(f"{side} {c['lines']} lines of {c['products']} products" for side, c in sides.items()),
+        "",
+        "## Which lines are rows",
+        "",
+        review.get("rule", REVIEW_RULE),
+        "",
+        (f"Reviewed analyses hold {review.get('lines_in_reviewed_analyses', 0)} lines: {review.get('reviewed_lines', 0)} "
+         f"reviewed became rows, {review.get('unreviewed_lines_left_out', 0)} unreviewed were left out."),
+        "",
+        "## Lines per source",
+        "",
+        *_table("source", {side: c["by_review"] for side, c in sides.items()}),
+        "",
+        "## Lines per label",
+        "",
+        *_table("label", {f"{side} {review_kind}": counts for side, c in sides.items()
+                          for review_kind, counts in c["by_label_and_review"].items()}),
+        "",
+        "## Corrections per analyst and per served model",
+        "",
+        *_table("analyst", {"rows": review.get("by_analyst", {})}),
+        "",
+        *_table("served model", {"rows": review.get("by_model_version", {})}),
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def load_dataset(version: str, store=None) -> Dataset:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from cyclops.extract.features import LineExample
 from cyclops.model.analysis import FIELD_LABELS
-from cyclops.retrain.dataset import Dataset, Row
+from cyclops.retrain.dataset import Dataset, Row, dataset_card
 
 BENCH_SEED = 9998
 BENCH_N = 8
@@ -81,7 +81,11 @@ def train_candidate(dataset: Dataset, seed: int = 0):
 
 
 def spelling_vocabulary(rows: list[Row]) -> dict[str, dict[str, int]]:
-    """language -> word -> count from analysts' corrected texts (for ``SpellCorrector(vocabularies=...)``)."""
+    """language -> word -> count from analysts' corrected texts (for ``SpellCorrector(vocabularies=...)``).
+
+    The text is the line's as the analyst left it (``Provenance.text``), not the text as read that the
+    classifier is given.
+    """
     import re
 
     vocab: dict[str, Counter] = {}
@@ -89,7 +93,8 @@ def spelling_vocabulary(rows: list[Row]) -> dict[str, dict[str, int]]:
         if row.source != "correction":
             continue
         language = row.example.language or "en"
-        words = re.findall(r"[^\W\d_]{3,}", row.example.text.lower())
+        text = row.provenance.text if row.provenance else row.example.text
+        words = re.findall(r"[^\W\d_]{3,}", text.lower())
         vocab.setdefault(language, Counter()).update(words)
     return {lang: dict(sorted(c.items())) for lang, c in sorted(vocab.items())}
 
@@ -145,6 +150,7 @@ def log_candidate(model, dataset: Dataset, evaluations: dict[str, Evaluation], *
             fig = confusion_figure(evaluations[name], f"candidate on {name} (row-normalised)")
             mlflow.log_figure(fig, f"confusion_{name}.png")
         mlflow.log_dict(dataset.manifest, "dataset/manifest.json")
+        mlflow.log_text(dataset_card(dataset), "dataset/card.md")
         if vocabulary is not None:
             mlflow.log_dict(vocabulary, "spelling/vocabulary.json")
         served = servable(model)
