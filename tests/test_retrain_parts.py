@@ -150,8 +150,8 @@ def test_packaged_base_lines_are_the_packaged_models_training_set(tmp_path) -> N
     rows = packaged_base_rows()
     assert len({r.group for r in rows}) == 400  # one group per synthetic product: the split stays by product
     (tmp_path / "p1").mkdir()
-    from cyclops.synth.examples import example_pairs
     from cyclops.model.truth import ProductTruth
+    from cyclops.synth.examples import example_pairs
 
     en, _ = example_pairs()[0]
     (tmp_path / "p1" / "truth.json").write_text(ProductTruth(product_id="p1", licence=en).model_dump_json())
@@ -203,7 +203,7 @@ def test_only_reviewed_lines_become_rows_with_their_provenance() -> None:
 
 
 def test_dataset_card_counts_rows_per_source_and_label(tmp_path) -> None:
-    from cyclops.retrain.dataset import REVIEW_RULE, build_dataset, save_dataset
+    from cyclops.retrain.dataset import REVIEW_RULE, build_dataset, dataset_card, save_dataset
     from cyclops.retrain.train import spelling_vocabulary
     from cyclops.storage import open_store
 
@@ -225,3 +225,8 @@ def test_dataset_card_counts_rows_per_source_and_label(tmp_path) -> None:
     assert "| label_edit | " in card and "| caution | " in card and "8 unreviewed were left out" in card
     assert "| ana | 8 |" in card
     assert "take" in spelling_vocabulary(rows)["en"] and "tak" not in spelling_vocabulary(rows)["en"]
+    old = dataset.model_copy(deep=True)  # saved before rows had provenance: it still gets a card
+    del old.manifest["review"]
+    for side in ("train", "heldout"):
+        del old.manifest[side]["by_review"], old.manifest[side]["by_label_and_review"]
+    assert "| correction | 12 | 4 |" in dataset_card(old)
