@@ -12,6 +12,11 @@ if [ -x "$BIN" ] && grep -q "\"version\": \"$VERSION\"" "$PREFIX/node_modules/az
   echo "azurite $VERSION: present"
   exit 0
 fi
+if ! command -v npm >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  # a fresh Debian: npm (and Debian's nodejs with it); a machine whose nodejs already ships npm is left alone
+  echo "installing npm (and nodejs) for azurite"
+  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm) || true
+fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "azurite: node and npm are not installed; the az:// store tests will be skipped (install nodejs and npm, then rerun)" >&2
   exit 0
