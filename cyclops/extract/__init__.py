@@ -64,17 +64,14 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
     from cyclops.extract.lines import TextSlopes, column_order
     from cyclops.extract.non_medicinal import extract_non_medicinal
     from cyclops.extract.npn import find_npn
-    from cyclops.extract.panel import blend_members, find_panels, member_names
+    from cyclops.extract.panel import attach_blend_parts, find_panels, set_blend_members_apart
     from cyclops.extract.product_name import extract_product_name
     from cyclops.extract.statements import extract_statements, is_claim
 
     def having(label: str) -> list[SourceLine]:
         return column_order([line for line in lines if line.label == label])
 
-    members = blend_members(lines)
-    for listed in members.values():
-        for line in listed:
-            line.label = "other"  # a blend's members are its parts, not rows nor non-medicinal ingredients
+    members = set_blend_members_apart(lines)
     npn = find_npn(lines)
     npn_field = npn.field_value()
     npn_field.illegible = not npn.legible
@@ -94,12 +91,7 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
     company = extract_company(having("company"))
     if not company.value:  # none filed, or only debris: a line elsewhere may say who makes it
         company = company_elsewhere(lines) or company
-    ingredients = extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines))
-    for blend, listed in ((line, members[id(line)]) for line in lines if id(line) in members):
-        owner = next((ingredient for ingredient in ingredients if any(covers(e, blend) for e in ingredient.evidence)), None)
-        if owner is not None:
-            owner.parts = member_names(listed)
-            owner.evidence += [line.evidence for line in listed]
+    ingredients = attach_blend_parts(extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines)), lines, members)
     return Fields(
         npn=npn_field,
         product_name=extract_product_name(names, lines, brand.value, {panel.image for panel in find_panels(lines)}),
@@ -152,17 +144,6 @@ def extract_fields(doc: Document, model: Pipeline | None = None,
         for k, line in enumerate(lines)
     ]
     return fields, labelled
-
-
-def covers(evidence, line: SourceLine) -> bool:
-    """Whether a value's evidence box holds a line (a row joined from cells cites their union)."""
-    from cyclops.model.ocr import bbox_of
-
-    if evidence.image != line.image or not evidence.polygon or not line.polygon:
-        return False
-    outer, inner = bbox_of(evidence.polygon), bbox_of(line.polygon)
-    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
-    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
 
 
 def word_swaps(as_read: str, repaired: str) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from cyclops.extract.lines import SourceLine, row_offset
 from cyclops.extract.quantity import AMOUNT
+from cyclops.model.analysis import Evidence, Ingredient
 from cyclops.model.ocr import bbox_of
 from cyclops.normalize.confusions import normalize_text, strip_accents
 
@@ -245,3 +246,34 @@ def member_names(lines: list[SourceLine]) -> list[str]:
         current += ch
     names.append(current)
     return [name.strip(" .:*†") for name in names if re.search(r"[^\W\d_]{3,}", name)]
+
+
+def set_blend_members_apart(lines: list[SourceLine]) -> dict[int, list[SourceLine]]:
+    """``blend_members``, with the members' lines labelled ``other``: they are a blend's parts, neither rows
+    of their own nor non-medicinal ingredients."""
+    members = blend_members(lines)
+    for listed in members.values():
+        for line in listed:
+            line.label = "other"
+    return members
+
+
+def attach_blend_parts(ingredients: list[Ingredient], lines: list[SourceLine],
+                       members: dict[int, list[SourceLine]]) -> list[Ingredient]:
+    """Give each blend ingredient its members (``parts``) and their lines as evidence; the blend is the
+    ingredient whose evidence holds the blend's row (a row joined from cells cites their union)."""
+    for blend in (line for line in lines if id(line) in members):
+        owner = next((ing for ing in ingredients if any(evidence_holds(e, blend) for e in ing.evidence)), None)
+        if owner is not None:
+            owner.parts = member_names(members[id(blend)])
+            owner.evidence += [line.evidence for line in members[id(blend)]]
+    return ingredients
+
+
+def evidence_holds(evidence: Evidence, line: SourceLine) -> bool:
+    """Whether an evidence box holds a line's centre, on the same photo."""
+    if evidence.image != line.image or not evidence.polygon or not line.polygon:
+        return False
+    outer, inner = bbox_of(evidence.polygon), bbox_of(line.polygon)
+    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
