@@ -418,15 +418,12 @@ def _same_substance(a: Ingredient, b: Ingredient) -> bool:
     """The same amount of one substance under its English and French names ("Turmeric" / "Curcuma"),
     by the LNHPD's synonyms: two rows of one bilingual table whatever language OCR tagged them with."""
     from cyclops.lnhpd.synonyms import proper_name
+    from cyclops.lnhpd.text import fold
 
     if a.quantity is None or (a.quantity, a.unit) != (b.quantity, b.unit):
         return False
     known = proper_name(a.name), proper_name(b.name)
-    return known[0] is not None and known[0] == known[1] and fold_name(a.name) != fold_name(b.name)
-
-
-def fold_name(name: str) -> str:
-    return strip_accents(name).lower().strip()
+    return known[0] is not None and known[0] == known[1] and fold(a.name) != fold(b.name)
 
 
 def merge_languages(items: list[tuple[Ingredient, str | None]]) -> list[Ingredient]:
