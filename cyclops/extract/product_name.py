@@ -89,3 +89,58 @@ def _is_word(word: str) -> bool:
     from cyclops.normalize.spelling import common_word  # wordfreq's lists load on first use
 
     return common_word(word)
+
+
+def _brand_words(lines: list[SourceLine], brand: str | None) -> set[str]:
+    """The brand, and the words of the company's lines and web addresses: a front line that is one of
+    them ("JOCKO" beside "www.jockofuel.com") names the maker, not the product."""
+    words = {brand_key(brand)} - {""}
+    for line in lines:
+        if line.label == "company" or re.search(r"www\.|\.c(?:o|a)m?\b|@|\b(?:inc|llc|ltd|corp|co)\b\.?", line.text, re.IGNORECASE):
+            words.add(re.sub(r"[^a-z0-9]", "", strip_accents(line.text).lower()))
+    return words
+
+
+def brand_key(text: str | None) -> str:
+    return re.sub(r"[^a-z0-9]", "", strip_accents(clean_name(text or "")).lower())
+
+
+def _is_brand(text: str, brand_words: set[str]) -> bool:
+    key = brand_key(text)
+    if len(key) < 4:
+        return False
+    short = len(text.split()) <= 2  # a one- or two-word line inside a web address or company name
+    return any(key == w or (short and len(key) <= len(w) and fuzz.partial_ratio(key, w) >= BRAND_MATCH) for w in brand_words)
+
+
+def extract_product_name(names: list[SourceLine] | list[str], lines: list[SourceLine] | None = None,
+                         brand: str | None = None, backs: set[str] | None = None) -> FieldValue:
+    """The product's name from the lines labelled ``product_name`` (``names``) and, when given, every line
+    of the label (``lines``: large short lines filed elsewhere), the brand found, and the photos that show
+    an ingredient panel (``backs``)."""
+    named = as_lines(names)
+    others = [line for line in (lines or []) if line.label != "product_name"
+              and line.label not in ("npn", "company") and line.features.get("rel_height", 0.0) >= LARGE_TYPE]
+    brand_words = _brand_words(lines or [], brand)
+    backs = backs or set()
+    if backs and lines and any(line.image not in backs for line in named + others):
+        # several photos, some of them backs (an ingredient panel): the name is read on the fronts
+        named = [line for line in named if line.image not in backs]
+        others = [line for line in others if line.image not in backs]
+    order = {id(line): k for k, line in enumerate(lines or named)}
+    candidates: list[tuple[int, SourceLine]] = []
+    for line, filed in [(line, True) for line in named] + [(line, False) for line in others]:
+        if not name_like(line.text, line.confidence if line.polygon else 1.0, strict=not filed):
+            continue
+        # a line filed as the name is the brand only when it is the brand found, or one word of the maker's
+        # name or web address ("JOCKO" beside "jockofuel.com"); licensed names often start with the brand
+        if _is_brand(line.text, brand_words if not filed or len(line.text.split()) == 1 else {brand_key(brand)}):
+            continue
+        probability = line.label_probability if filed else OTHER_LABEL
+        if line.image in backs:
+            probability *= BACK_PHOTO
+        moved = line if probability == line.label_probability else replace(line, label_probability=probability)
+        candidates.append((order.get(id(line), 0), moved))
+    if not candidates:
+        return FieldValue()
+    return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3, similar_size=SAME_TYPE)
