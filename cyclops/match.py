@@ -258,3 +258,15 @@ def trusted(match: Match, fields: Fields) -> bool:
     printed, found = digits(fields.npn.value), digits(match.licence_number)
     slip = len(printed) == len(found) == 8 and sum(a != b for a, b in zip(printed, found)) == 1
     return slip or match.score >= TRUST_SCORE
+
+
+def licence_doubt(match: Match, printed_npn: str | None) -> str | None:
+    """Why the matched licence is not yet the product's: "npn_differs" (its number is not the NPN printed),
+    "search" (a search found it), or None (nothing matched, the printed NPN found it, or an analyst confirmed
+    it). Until then the dashboard and the report compare nothing with it."""
+    if match.lnhpd_id is None or match.method == "analyst":
+        return None
+    printed = digits(printed_npn)
+    if printed and printed != digits(match.licence_number):
+        return "npn_differs"
+    return "search" if match.method != "npn_exact" else None

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from PIL import Image, ImageOps
 
 from cyclops.lnhpd.records import LicenceBundle
+from cyclops.match import licence_doubt
 from cyclops.model.analysis import Analysis, Edit
 
 
@@ -77,6 +78,12 @@ def _thumbnail(data: bytes, side: int = 160) -> bytes:
     return out.getvalue()
 
 
+def _unconfirmed(analysis: Analysis) -> str | None:
+    """The matched licence's number, said to be unconfirmed while a search found it or it is not the printed NPN."""
+    number = analysis.match.licence_number
+    return f"{number} (not confirmed / non confirmée)" if number and licence_doubt(analysis.match, analysis.fields.npn.value) else number
+
+
 def build_report(analysis: Analysis, *, edits: list[Edit] | None = None, licence: LicenceBundle | None = None,
                  photos: dict[str, bytes] | None = None, generated_by: str = "", now: datetime | None = None) -> Report:
     """Everything the report shows, computed once; ``photos`` maps image id -> file bytes."""
@@ -96,7 +103,7 @@ def build_report(analysis: Analysis, *, edits: list[Edit] | None = None, licence
         analysis_id=analysis.analysis_id,
         version=analysis.version,
         product={"npn": f.npn.value, "product_name": f.product_name.value, "brand": f.brand.value, "company": f.company.value},
-        licence={"licence_number": analysis.match.licence_number, "method": analysis.match.method,
+        licence={"licence_number": _unconfirmed(analysis), "method": analysis.match.method,
                  "product_name": lic.product_name if lic else None, "company_name": lic.company_name if lic else None,
                  "status": None if licence is None else ("active" if licence.active else "inactive")},
         ingredients=ingredients,

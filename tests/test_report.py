@@ -60,3 +60,17 @@ def test_html_csv_json_agree() -> None:
     data = json.loads(report_json(report))
     assert data["product"]["npn"] == en.licence.licence_number and data["photos"] == ["img0"]
     assert data["analysts"] == ["alice"] and data["edit_count"] == 1
+
+
+def test_an_unconfirmed_licence_is_said_so_in_the_report() -> None:
+    """A licence a search found is not the product's until an analyst confirms it (issue 13, item 3)."""
+    from cyclops.model.analysis import Analysis, Fields, FieldValue, Match
+    from cyclops.report import build_report
+
+    found = Analysis(fields=Fields(npn=FieldValue()), match=Match(lnhpd_id=1, licence_number="80958031", method="search", score=0.7))
+    assert "not confirmed" in build_report(found).licence["licence_number"]
+    confirmed = found.model_copy(update={"match": found.match.model_copy(update={"method": "analyst"})})
+    assert build_report(confirmed).licence["licence_number"] == "80958031"
+    printed = Analysis(fields=Fields(npn=FieldValue(value="80012345")),
+                       match=Match(lnhpd_id=1, licence_number="80012345", method="npn_exact", score=1.0))
+    assert build_report(printed).licence["licence_number"] == "80012345"

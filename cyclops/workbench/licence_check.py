@@ -14,6 +14,7 @@ from typing import Literal
 
 import ipywidgets as w
 
+from cyclops.match import licence_doubt as match_doubt
 from cyclops.model.analysis import Analysis
 from cyclops.workbench.i18n import t
 from cyclops.workbench.state import Session
@@ -21,21 +22,9 @@ from cyclops.workbench.state import Session
 Doubt = Literal["npn_differs", "search"]
 
 
-def _digits(text: str | None) -> str:
-    return "".join(c for c in text or "" if c.isdigit())
-
-
 def licence_doubt(analysis: Analysis | None) -> Doubt | None:
-    """Why the matched licence is not yet the product's: its number differs from the printed NPN, or a
-    search found it. None when nothing is matched, the printed NPN found it, or an analyst confirmed it."""
-    if analysis is None or analysis.match.lnhpd_id is None or analysis.match.method == "analyst":
-        return None
-    printed = _digits(analysis.fields.npn.value)
-    if printed and printed != _digits(analysis.match.licence_number):
-        return "npn_differs"
-    if analysis.match.method != "npn_exact":
-        return "search"
-    return None
+    """Why the matched licence is not yet the product's (``cyclops.match.licence_doubt``)."""
+    return None if analysis is None else match_doubt(analysis.match, analysis.fields.npn.value)
 
 
 def confirmed_licence(session: Session, language: str = "en"):
