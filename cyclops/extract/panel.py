@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from cyclops.extract.lines import SourceLine, row_offset
 from cyclops.extract.quantity import AMOUNT
-from cyclops.model.analysis import Evidence, Ingredient
+from cyclops.model.analysis import Evidence, Ingredient, LabelledLine
 from cyclops.model.ocr import bbox_of
 from cyclops.normalize.confusions import normalize_text, strip_accents
 
@@ -270,8 +270,8 @@ def attach_blend_parts(ingredients: list[Ingredient], lines: list[SourceLine],
     return ingredients
 
 
-def evidence_holds(evidence: Evidence, line: SourceLine) -> bool:
-    """Whether an evidence box holds a line's centre, on the same photo."""
+def evidence_holds(evidence: Evidence, line: SourceLine | LabelledLine) -> bool:
+    """Whether an evidence box holds a line's centre, on the same photo (also which analysis lines a value cites)."""
     if evidence.image != line.image or not evidence.polygon or not line.polygon:
         return False
     outer, inner = bbox_of(evidence.polygon), bbox_of(line.polygon)

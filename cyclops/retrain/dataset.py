@@ -164,7 +164,7 @@ def _evidence(node: object) -> list[Evidence]:
 def _field_lines(analysis: Analysis, tokens: list, before: object) -> list[int]:
     """Lines that are evidence of the field an edit changed and carry that field's label."""
     from cyclops.edits import APPEND
-    from cyclops.extract import covers
+    from cyclops.extract.panel import evidence_holds
 
     label = FIELD_LABEL.get(tokens[1]) if len(tokens) > 1 else None
     if label is None:
@@ -174,7 +174,7 @@ def _field_lines(analysis: Analysis, tokens: list, before: object) -> list[int]:
         index = len(node) - 1 if tokens[2] == APPEND else tokens[2]
         node = node[index] if 0 <= index < len(node) else None
     boxes = _evidence(node) + _evidence(before)
-    return [i for i, line in enumerate(analysis.lines) if line.label == label and any(covers(e, line) for e in boxes)]
+    return [i for i, line in enumerate(analysis.lines) if line.label == label and any(evidence_holds(e, line) for e in boxes)]
 
 
 def reviewed_lines(item: Reviewed) -> dict[int, tuple[Review, Edit]]:
