@@ -20,12 +20,12 @@ Evidenced = TextItem | Ingredient | FieldValue
 STATEMENTS_READ = 5
 #: a photo with this many unreadable lines, and this share of its lines, was not read
 UNREAD_LINES = 3
+UNREAD_SHARE = 0.3
 #: a line read well enough to tell its language: OCR confidence, clearly English or French words
 WELL_READ = 0.7
 WELL_READ_WORDS = 2
 #: lines read well that make the absence of something (an NPN) meaningful even when no statement was filed
 WELL_READ_LINES = 5
-UNREAD_SHARE = 0.3
 
 
 #: a claim is judged, a printed ingredient called unlicensed and a printed name or company called
