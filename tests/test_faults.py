@@ -368,7 +368,7 @@ def test_catalog_rebuild_builds_aside_skips_bad_objects_then_swaps(tmp_path: Pat
     assert sorted(r.analysis_id for r in open_catalog(settings).list_analyses().items) == [ids[0], ids[2]]
 
 
-def test_healthz_and_edits_answer_while_the_model_still_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_healthz_and_edits_answer_while_the_model_still_loads_fake_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a pool, the field classifier loads in the background: /healthz and edits answer before it is there
     (ordering, not a timer: the load is held until the test lets it go), /readyz says "loading" until then,
     "loaded" after. Without a pool (tests, embedded use) nothing is loaded until an analysis needs it."""
@@ -381,7 +381,8 @@ def test_healthz_and_edits_answer_while_the_model_still_loads(tmp_path: Path, mo
     from cyclops.mapi.service import Services
     from cyclops.retrain import registry
 
-    class Pool:  # stands in for the process pool: warm-up done at once, so only the watcher is awaited
+    class Pool:  # a fake pool (the name says so): warm-up done at once, so only the model watcher is awaited;
+        # the real pool is exercised by test_worker_faults_killed_mid_analysis_idle_and_with_the_main_process
         def __init__(self, n: int) -> None:
             pass
 
