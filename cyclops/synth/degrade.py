@@ -90,21 +90,17 @@ def keep_inside(lines: list[TruthLine], width: int, height: int, tol: float = 1.
             for w in line.words
             if (b := bbox_of(w.polygon))[0] >= -tol and b[1] >= -tol and b[2] <= width + tol and b[3] <= height + tol
         ]
-        if not words:
-            continue
-        if len(words) == len(line.words):
-            out.append(line)
-        else:
-            out.append(
-                line.model_copy(
-                    update={
-                        "words": words,
-                        "text": " ".join(w.text for w in words),
-                        "polygon": union_polygon([w.polygon for w in words]),
-                    }
-                )
-            )
+        if words:
+            out.append(with_words(line, words))
     return out
+
+
+def with_words(line: TruthLine, words: list) -> TruthLine:
+    """The line rebuilt from some of its words (text and polygon follow); the line itself when all are kept."""
+    if len(words) == len(line.words):
+        return line
+    return line.model_copy(update={"words": words, "text": " ".join(w.text for w in words),
+                                   "polygon": union_polygon([w.polygon for w in words])})
 
 
 # ---------------------------------------------------------------- composition

@@ -29,7 +29,7 @@ import random
 import cv2
 import numpy as np
 
-from cyclops.model.ocr import bbox_of, union_polygon
+from cyclops.model.ocr import bbox_of
 from cyclops.model.truth import TruthLine
 from cyclops.synth import degrade
 from cyclops.synth.canvas import Canvas, wrap
@@ -146,18 +146,8 @@ def occlude(
         hidden += len(line.words) - len(words)
         if not words:
             gone.append(line.text)
-        elif len(words) == len(line.words):
-            out.append(line)
         else:
-            out.append(
-                line.model_copy(
-                    update={
-                        "words": words,
-                        "text": " ".join(x.text for x in words),
-                        "polygon": union_polygon([x.polygon for x in words]),
-                    }
-                )
-            )
+            out.append(degrade.with_words(line, words))
     return out, gone, hidden
 
 
