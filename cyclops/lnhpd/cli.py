@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from cyclops.lnhpd.database import LicenceDBMissing, open_database
-from cyclops.lnhpd.importer import LicenceImportError, import_paths
+from cyclops.lnhpd.download import API_BASE, DEFAULT_DELAY, DEFAULT_RETRIES, DownloadError, DownloadReport, download
+from cyclops.lnhpd.importer import LicenceImportError
+from cyclops.lnhpd.rebuild import import_atomically
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.lnhpd.sample import generate, write_api_json
 from cyclops.lnhpd.sample_db import build_sample_database, holds_sample, sample_tag
 from cyclops.settings import get_settings
 
+_API_HELP = "API base URL (a mirror or a test server)."
+_DELAY_HELP = "Seconds between requests (be polite to Health Canada's server)."
+_RETRIES_HELP = "Retries of a failed request (network error, 429, 5xx), with exponential backoff."
 
 
 def _db_path(db: Path | None) -> Path:
@@ -68,14 +74,63 @@ def register(app: typer.Typer) -> None:
         db: Path | None = typer.Option(None, "--db", help="SQLite file (default: CYCLOPS_LNHPD_DB or DATA_DIR/lnhpd.sqlite)."),
         lang: str | None = typer.Option(None, "--lang", help="en or fr, for files whose name doesn't say."),
     ) -> None:
-        """Import LNHPD JSON downloads into the local database (all or nothing, re-import safe)."""
+        """Import LNHPD JSON downloads into the local database (all or nothing, re-import safe).
+
+        The import is built in a copy renamed over the database, so a running mapi switches to it at once.
+        """
         target = _db_path(db)
         try:
-            report = import_paths(paths, target, lang=lang)
+            report = import_atomically(paths, target, lang=lang)
         except LicenceImportError as exc:
             _fail(f"Import failed, database unchanged: {exc}")
         typer.echo(f"{len(report.files)} files, {report.records} records: {report.inserted} new, {report.updated} updated, "
                    f"{report.unchanged} unchanged; {report.licences} licences in {target}")
+
+    def _print_download(report: DownloadReport) -> None:
+        changed = "" if report.changed_licences is None else f", {report.changed_licences} licences changed"
+        typer.echo(f"{report.files} files written, {report.skipped} parts already done, {report.requests} requests "
+                   f"({report.retries} retried){changed}, {report.seconds:.0f} s")
+
+    @group.command("download")
+    def download_command(
+        out: Path = typer.Argument(..., help="Folder for the JSON pages (rerun with the same folder to resume)."),
+        since: str | None = typer.Option(None, "--since", help="YYYY-MM-DD: only licences licensed or revised since then."),
+        api: str = typer.Option(API_BASE, "--api", help=_API_HELP),
+        delay: float = typer.Option(DEFAULT_DELAY, "--delay", min=0.0, help=_DELAY_HELP),
+        retries: int = typer.Option(DEFAULT_RETRIES, "--retries", min=0, help=_RETRIES_HELP),
+    ) -> None:
+        """Download the LNHPD from Health Canada's API (every endpoint the importer reads); resumable."""
+        try:
+            since_day = date.fromisoformat(since) if since else None
+        except ValueError:
+            _fail(f"--since must be a date like 2026-11-24, got {since!r}")
+        try:
+            report = download(out, since=since_day, base_url=api, delay=delay, retries=retries, progress=typer.echo)
+        except DownloadError as exc:
+            _fail(f"Download stopped (rerun to resume): {exc}")
+        _print_download(report)
+        typer.echo(f"Now: cyclops lnhpd import {out}")
+
+    @group.command("refresh")
+    def refresh_command(
+        work: Path = typer.Option(..., "--work", help="Folder for the download (removed after a successful import)."),
+        db: Path | None = typer.Option(None, "--db", help="SQLite file."),
+        full: bool = typer.Option(False, "--full", help="Download everything even if the database was refreshed before."),
+        api: str = typer.Option(API_BASE, "--api", help=_API_HELP),
+        delay: float = typer.Option(DEFAULT_DELAY, "--delay", min=0.0, help=_DELAY_HELP),
+        retries: int = typer.Option(DEFAULT_RETRIES, "--retries", min=0, help=_RETRIES_HELP),
+    ) -> None:
+        """Download what changed since the last refresh and swap in the new database (the weekly job)."""
+        from cyclops.lnhpd.refresh import refresh
+
+        target = _db_path(db)
+        try:
+            report = refresh(target, work, full=full, base_url=api, delay=delay, retries=retries, progress=typer.echo)
+        except (DownloadError, LicenceImportError) as exc:
+            _fail(f"Refresh failed, database unchanged (rerun to resume the download): {exc}")
+        _print_download(report.download)
+        typer.echo(f"{'since ' + str(report.since) if report.since else 'full download'}: {report.imported.inserted} new, "
+                   f"{report.imported.updated} updated records; {report.imported.licences} licences in {target}")
 
     @group.command("show")
     def show_command(

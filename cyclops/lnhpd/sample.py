@@ -239,6 +239,30 @@ def _dumps(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
+def endpoint_records(pairs: list[tuple[LicenceBundle, LicenceBundle]], endpoint: str, lang: str) -> list[dict[str, Any]]:
+    """Every record of one endpoint in one language, in licence order, as the API's JSON objects."""
+    lang_index = ("en", "fr").index(lang)
+    records: list[dict[str, Any]] = []
+    for pair in pairs:
+        value = getattr(pair[lang_index], _BUNDLE_FIELD[endpoint])
+        for record in value if isinstance(value, list) else [value]:
+            records.append(record.model_dump(mode="json"))
+    return records
+
+
+def api_page(records: list[dict[str, Any]], endpoint: str, lang: str, page: int, page_size: int) -> dict[str, Any]:
+    """Page ``page`` (from 1) of ``records`` in the API's paginated form, with its next and previous links."""
+    pages = max(1, -(-len(records) // page_size))
+    return {
+        "metadata": {"pagination": {
+            "limit": page_size, "page": page, "total": len(records),
+            "next": _page_url(endpoint, lang, page + 1 if page < pages else None),
+            "previous": _page_url(endpoint, lang, page - 1 if page > 1 else None),
+        }},
+        "data": records[(page - 1) * page_size: page * page_size],
+    }
+
+
 def write_api_json(pairs: list[tuple[LicenceBundle, LicenceBundle]], out_dir: Path, page_size: int = PAGE_SIZE) -> list[Path]:
     """Write one file per endpoint and language as the API serves them.
 
@@ -251,12 +275,8 @@ def write_api_json(pairs: list[tuple[LicenceBundle, LicenceBundle]], out_dir: Pa
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for endpoint in ENDPOINTS:
-        for lang_index, lang in enumerate(("en", "fr")):
-            records: list[dict[str, Any]] = []
-            for pair in pairs:
-                value = getattr(pair[lang_index], _BUNDLE_FIELD[endpoint])
-                for record in value if isinstance(value, list) else [value]:
-                    records.append(record.model_dump(mode="json"))
+        for lang in ("en", "fr"):
+            records = endpoint_records(pairs, endpoint, lang)
             if endpoint not in PAGINATED:
                 path = out_dir / f"{endpoint}-{lang}.json"
                 path.write_text(_dumps(records), encoding="utf-8")
@@ -264,15 +284,7 @@ def write_api_json(pairs: list[tuple[LicenceBundle, LicenceBundle]], out_dir: Pa
                 continue
             pages = max(1, -(-len(records) // page_size))
             for page in range(1, pages + 1):
-                payload = {
-                    "metadata": {"pagination": {
-                        "limit": page_size, "page": page, "total": len(records),
-                        "next": _page_url(endpoint, lang, page + 1 if page < pages else None),
-                        "previous": _page_url(endpoint, lang, page - 1 if page > 1 else None),
-                    }},
-                    "data": records[(page - 1) * page_size: page * page_size],
-                }
                 path = out_dir / f"{endpoint}-{lang}-page{page}.json"
-                path.write_text(_dumps(payload), encoding="utf-8")
+                path.write_text(_dumps(api_page(records, endpoint, lang, page, page_size)), encoding="utf-8")
                 written.append(path)
     return written
