@@ -51,6 +51,9 @@ def test_voila_command_has_production_settings() -> None:
     assert "--Voila.ip=127.0.0.1" in command and not any("token" in c.lower() for c in command)
     assert "--MappingKernelManager.cull_idle_timeout=" in joined and "--MappingKernelManager.cull_interval=" in joined
     assert "--VoilaConfiguration.preheat_kernel=True" in command
+    # kernels of vanished pages are culled within minutes, the preheated one spared (tests/test_workbench_kernels.py)
+    assert "--VoilaConfiguration.multi_kernel_manager_class=cyclops.workbench.kernels.WorkbenchKernelManager" in command
+    assert "--MappingKernelManager.cull_idle_timeout=180" in command and "--MappingKernelManager.cull_connected=False" in command
     assert any(c.endswith("analyst.ipynb") for c in command)
 
 

@@ -43,6 +43,19 @@ KEYBOARD_JS = """
 })();
 """.replace("%s", json.dumps(SHORTCUTS))
 
+#: Voila's page asks the server to shut its kernel down when it unloads (reload, tab closed), sending the
+#: ``_xsrf`` cookie's value as proof it comes from the page; but Voila's page never sets that cookie, so every
+#: goodbye was refused (403 "_xsrf argument missing") and each reload left a kernel running. The page sets
+#: one itself (double-submit: another site can neither read nor write it), so the goodbye gets through.
+SHUTDOWN_JS = """
+(function () {
+  if (/(^|;\\s*)_xsrf=/.test(document.cookie)) { return; }
+  var token = Array.from(window.crypto.getRandomValues(new Uint8Array(16)),
+                         function (b) { return b.toString(16).padStart(2, '0'); }).join('');
+  document.cookie = '_xsrf=' + token + '; path=/; SameSite=Strict';
+})();
+"""
+
 
 def _short(value: object) -> str:
     text = repr(value)
@@ -109,6 +122,7 @@ class Workbench:
 
         display(self.widget)
         display(Javascript(KEYBOARD_JS))
+        display(Javascript(SHUTDOWN_JS))
         return self
 
     # -- navigation and shortcuts ----------------------------------------

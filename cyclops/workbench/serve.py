@@ -1,5 +1,9 @@
 """Start the Voila workbench with production settings (large uploads, kernel culling, preheated kernel, token).
 
+A page's kernel ends with the page (the page's goodbye call gets through: see ``app.SHUTDOWN_JS``), or within
+minutes when the page vanished without one (culling, ``kernels.WorkbenchKernelManager``). Stopping the
+command (SIGTERM or SIGINT) stops Voila and every kernel it started: none is left behind as an orphan.
+
 The token never appears on a command line (``ps`` shows every argument to every user) and is never
 printed whole: it comes from ``CYCLOPS_WORKBENCH_TOKEN``, else the file ``CYCLOPS_WORKBENCH_TOKEN_FILE``
 (default ``DATA_DIR/workbench-token``, created with a random token, mode 600), and reaches Voila in a
@@ -14,6 +18,7 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,9 +31,12 @@ NOTEBOOKS = Path(cyclops.__file__).resolve().parents[1] / "notebooks"
 
 #: phone JPEGs are 5-15 MB and arrive as one websocket message; tornado's default is 10 MiB
 MAX_MESSAGE_BYTES = 100 * 1024 * 1024
-#: an analyst's kernel idle this long is shut down (seconds); culling checked every CULL_INTERVAL
-CULL_IDLE = 3600
-CULL_INTERVAL = 300
+#: a kernel with no page open, idle this long, is shut down (seconds); culling is checked every CULL_INTERVAL.
+#: A page left open is never culled (cull_connected=False), however long the analyst reads.
+CULL_IDLE = 180
+CULL_INTERVAL = 60
+#: how long Voila gets to shut its kernels down before it and they are killed (seconds)
+STOP_GRACE = 10.0
 
 
 log = logging.getLogger(__name__)
@@ -43,7 +51,14 @@ class WorkbenchServer:
     token: str
     config_dir: Path | None = field(default=None, repr=False)
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = STOP_GRACE) -> None:
+        """Ask Voila to stop (it shuts its kernels down), then kill whatever of it and its kernels is still alive."""
+        import psutil
+
+        try:
+            family = [psutil.Process(self.process.pid), *psutil.Process(self.process.pid).children(recursive=True)]
+        except psutil.NoSuchProcess:
+            family = []
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -51,6 +66,13 @@ class WorkbenchServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout)
+        _gone, alive = psutil.wait_procs(family, timeout=timeout)
+        for process in alive:
+            try:
+                process.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(alive, timeout=timeout)
         if self.config_dir is not None:
             shutil.rmtree(self.config_dir, ignore_errors=True)
 
@@ -99,7 +121,7 @@ def token_config(token: str) -> Path:
 
 
 def voila_command(host: str, port: int, open_browser: bool, *, preheat: bool = True,
-                  notebook: Path | None = None) -> list[str]:
+                  notebook: Path | None = None, cull_idle: int = CULL_IDLE, cull_interval: int = CULL_INTERVAL) -> list[str]:
     """The exact Voila command line (kept separate so tests can check every production setting); no token in it."""
     notebook = notebook or NOTEBOOKS / "analyst.ipynb"
     command = [
@@ -107,8 +129,9 @@ def voila_command(host: str, port: int, open_browser: bool, *, preheat: bool = T
         f"--Voila.ip={host}", f"--Voila.port={port}", f"--Voila.open_browser={open_browser}",
         "--Voila.port_retries=0",
         f"--Voila.tornado_settings={json.dumps({'websocket_max_message_size': MAX_MESSAGE_BYTES})}",
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+        "--VoilaConfiguration.multi_kernel_manager_class=cyclops.workbench.kernels.WorkbenchKernelManager",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.file_allowlist=[]",  # serve no files beside the notebook
@@ -121,16 +144,17 @@ def voila_command(host: str, port: int, open_browser: bool, *, preheat: bool = T
 
 def serve_workbench(host: str = "127.0.0.1", port: int = 8866, open_browser: bool = False, *,
                     token: str | None = None, wait: bool = True, preheat: bool = True,
-                    env: dict[str, str] | None = None) -> WorkbenchServer:
+                    env: dict[str, str] | None = None, cull_idle: int = CULL_IDLE,
+                    cull_interval: int = CULL_INTERVAL) -> WorkbenchServer:
     """Launch Voila on the analyst notebook; prints the URL with the token shortened and where the token is.
 
     Binds to loopback unless told otherwise. ``token`` (tests) overrides ``workbench_token()``.
-    ``wait=False`` returns at once (tests, supervisors).
+    ``wait=False`` returns at once (tests, supervisors). With ``wait``, SIGTERM and SIGINT stop Voila and its kernels.
     """
     source = "given"
     if token is None:
         token, source = workbench_token({**os.environ, **(env or {})})
-    command = voila_command(host, port, open_browser, preheat=preheat)
+    command = voila_command(host, port, open_browser, preheat=preheat, cull_idle=cull_idle, cull_interval=cull_interval)
     child_env = {**os.environ, **(env or {})}
     config_dir = None
     if token:
@@ -147,8 +171,22 @@ def serve_workbench(host: str = "127.0.0.1", port: int = 8866, open_browser: boo
     print(f"Cyclops workbench: {shown}", flush=True)
     server = WorkbenchServer(process, url, token, config_dir)
     if wait:
-        try:
-            process.wait()
-        except KeyboardInterrupt:
-            server.stop()
+        wait_until_signalled(server)
     return server
+
+
+def _stop_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def wait_until_signalled(server: WorkbenchServer) -> None:
+    """Wait for Voila to end; on SIGTERM or SIGINT (Ctrl+C) stop it and its kernels first, then exit."""
+    previous = {signum: signal.signal(signum, _stop_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        server.process.wait()
+    finally:
+        for signum in previous:  # a second signal while stopping must not cut the stop short
+            signal.signal(signum, signal.SIG_IGN)
+        server.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -1,0 +1,113 @@
+"""Kernels end with their page: reloads let the page's goodbye through, a vanished page is culled, the preheated
+kernel is kept, and stopping ``cyclops serve workbench`` (SIGTERM, SIGINT) leaves no process behind.
+
+Real Voila, real chromium (Playwright), real processes counted with psutil. No mapi process is needed:
+the dashboard uses the in-process services on a temporary data dir.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser_fixtures import wait_for_http
+from tests.conftest import free_port
+from tests.test_browser import CHROMIUM_ARGS
+
+#: short culling for the test (production: serve.CULL_IDLE / CULL_INTERVAL, minutes)
+TEST_CULL_IDLE, TEST_CULL_INTERVAL = 6, 2
+
+
+def kernel_processes(pid: int) -> list[psutil.Process]:
+    """The ipykernel processes below ``pid``."""
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:
+            pass
+    return found
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return condition()
+
+
+@pytest.mark.browser
+def test_five_reloads_leave_no_kernel_behind_and_a_vanished_page_is_culled(tmp_path: Path) -> None:
+    from cyclops.workbench.serve import serve_workbench
+
+    port = free_port()
+    server = serve_workbench(port=port, token=secrets.token_urlsafe(12), wait=False,
+                             env={"CYCLOPS_DATA_DIR": str(tmp_path / "data"), "CYCLOPS_ANALYST": "alice",
+                                  "OMP_THREAD_LIMIT": "1"},
+                             cull_idle=TEST_CULL_IDLE, cull_interval=TEST_CULL_INTERVAL)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", server.process)
+        assert wait_until(lambda: len(kernel_processes(server.process.pid)) == 1, 60), "the preheated kernel"
+        preheated = kernel_processes(server.process.pid)[0].pid
+        time.sleep(TEST_CULL_IDLE + 2 * TEST_CULL_INTERVAL)  # idle past the cull: the preheated kernel is spared
+        assert [k.pid for k in kernel_processes(server.process.pid)] == [preheated]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.set_default_timeout(120_000)
+            page.goto(server.url)
+            page.wait_for_selector(".cyclops-workbench")
+            for _ in range(5):
+                page.reload()
+                page.wait_for_selector(".cyclops-workbench")
+            # one kernel for the open page, one preheated for the next: the five reloaded pages' kernels are gone
+            assert wait_until(lambda: len(kernel_processes(server.process.pid)) == 2, 20), \
+                [k.pid for k in kernel_processes(server.process.pid)]
+            time.sleep(TEST_CULL_IDLE + 2 * TEST_CULL_INTERVAL)  # a page left open is never culled
+            assert len(kernel_processes(server.process.pid)) == 2
+            assert page.locator(".cyclops-workbench").is_visible()
+            page_kernels = {k.pid for k in kernel_processes(server.process.pid)}
+            page.close(run_before_unload=False)  # a tab killed without its goodbye: culling ends its kernel
+            browser.close()
+        assert wait_until(lambda: len(kernel_processes(server.process.pid)) == 1, TEST_CULL_IDLE + 4 * TEST_CULL_INTERVAL)
+        assert {k.pid for k in kernel_processes(server.process.pid)} < page_kernels  # the preheated one is kept
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopping_serve_workbench_leaves_no_process(tmp_path: Path, signum: int) -> None:
+    port = free_port()
+    env = {**os.environ, "CYCLOPS_DATA_DIR": str(tmp_path / "data"), "CYCLOPS_WORKBENCH_TOKEN": secrets.token_urlsafe(12),
+           "OMP_THREAD_LIMIT": "1"}
+    command = [str(Path(sys.executable).parent / "cyclops"), "serve", "workbench", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+    family: list[psutil.Process] = []
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", process)
+        assert wait_until(lambda: len(kernel_processes(process.pid)) >= 1, 60), "Voila and its preheated kernel"
+        family = psutil.Process(process.pid).children(recursive=True)
+        assert any("voila" in " ".join(p.cmdline()) for p in family)
+        process.send_signal(signum)  # to the command only, as a supervisor or `kill` does, not to its group
+        process.wait(30)
+        _gone, alive = psutil.wait_procs(family, timeout=5)
+        assert alive == [], [p.cmdline() for p in alive]
+    finally:
+        for leftover in [process, *family]:
+            try:
+                leftover.kill()
+            except (psutil.NoSuchProcess, ProcessLookupError):
+                pass
