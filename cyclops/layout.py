@@ -3,72 +3,22 @@
 Labels are bilingual and often printed as an English column beside a French
 one, so blocks are found by recursive XY-cuts: a vertical cut wherever a clear
 x-gap separates two text columns, otherwise a horizontal cut at paragraph gaps.
-Language comes from lingua (English vs French only) with a stop-word/accent
-fallback for text too short for a statistical guess; codes and numbers get None.
+Language comes from ``cyclops.text.language.detect_language`` (lingua, English vs French only,
+with a stop-word/accent hint for text too short for a statistical guess); codes and numbers get None.
 """
 
 from __future__ import annotations
 
 import re
 import statistics
-from functools import lru_cache
 
 from cyclops.model.ocr import Block, Line, Page, bbox_of, union_polygon
+from cyclops.text.language import detect_language
 
 COLUMN_GAP = 1.0  # x-gap, in median line heights, that separates columns
 PARAGRAPH_GAP = 0.9  # y-gap, in median line heights, that separates paragraphs
 MIN_COLUMN_SHARE = 0.2  # a column narrower than this share of its region is a table column, not a text column
-
-_EN_TEXT = (
-    "the and of to for with take use adults children do not if you are is in or may a an each day daily tablet tablets capsule "
-    "capsules helps help consult health care practitioner keep out reach store contains medicinal ingredients directions "
-    "recommended warning warnings cautions source"
-)
-_FR_TEXT = (
-    "le la les et de des du pour avec prendre utiliser adultes enfants ne pas si vous êtes est dans ou peut un une par jour "
-    "comprimé comprimés capsule capsules aide aider consultez consulter praticien soins santé garder hors portée contient "
-    "ingrédients médicinaux mode emploi usage recommandé mises en garde source chaque"
-)
-_EN_WORDS = frozenset(_EN_TEXT.split())
-_FR_WORDS = frozenset(_FR_TEXT.split())
-_FR_CHARS = set("éèêëàâçîïôûùœÉÈÊÀÇÎÔÛ")
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _detector():
-    try:
-        from lingua import Language, LanguageDetectorBuilder
-    except ImportError:  # the fallback alone still works
-        return None
-    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.FRENCH).build()
-
-
-def _fallback_language(text: str) -> str | None:
-    words = [w.lower() for w in _WORD.findall(text)]
-    en = sum(w in _EN_WORDS for w in words)
-    fr = sum(w in _FR_WORDS for w in words) + sum(ch in _FR_CHARS for ch in text)
-    if en == fr:
-        return None
-    return "en" if en > fr else "fr"
-
-
-def detect_language(text: str) -> str | None:
-    """ "en", "fr", or None for codes, numbers and text with no clear language."""
-    words = [w for w in _WORD.findall(text) if not (w.isupper() and len(w) <= 4)]
-    if not words:
-        return None
-    hint = _fallback_language(text)
-    detector = _detector()
-    if detector is None or (len(words) < 3 and hint):
-        return hint
-    from lingua import Language
-
-    values = {c.language: c.value for c in detector.compute_language_confidence_values(text)}
-    en, fr = values.get(Language.ENGLISH, 0.0), values.get(Language.FRENCH, 0.0)
-    if abs(en - fr) < 0.2:
-        return hint
-    return "en" if en > fr else "fr"
 
 
 def _line_height(line: Line) -> float:

@@ -9,17 +9,17 @@ ingredients ranks first: that is an OCR slip, not a different product.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from cyclops.flags.ingredients import amount_agrees
-from cyclops.flags.names import company_key, ingredient_similarity, name_similarity
-from cyclops.flags.text import fold
+from cyclops.compare.amounts import amount_agrees
+from cyclops.compare.names import ingredient_similarity
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.model.analysis import Candidate, Fields, Match
+from cyclops.text.fold import digits, fold
+from cyclops.text.similarity import company_key, name_similarity
 
 #: how many candidates a Match always carries (when the database has them)
 TOP_N = 5
@@ -57,10 +57,6 @@ class Scored:
     npn_slip: bool = False
     detail: float = 0.0  # tie-breaker between licences the main score cannot tell apart
     printed_found: float = 1.0  # share of the printed ingredients this licence has (1.0 when none was read)
-
-
-def digits(text: str | None) -> str:
-    return re.sub(r"\D", "", text or "")
 
 
 def one_digit_variants(number: str) -> list[str]:

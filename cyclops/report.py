@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from PIL import Image, ImageOps
 
+from cyclops.compare.ingredients import compare_ingredients
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.match import licence_doubt
 from cyclops.model.analysis import Analysis, Edit
@@ -28,7 +29,7 @@ class IngredientLine:
     label_quantity: str
     licence_name: str
     licence_quantity: str
-    state: str  # matched, mismatch, label_only, licence_only
+    state: str  # cyclops.compare.ingredients.RowState
 
 
 @dataclass
@@ -87,11 +88,9 @@ def _unconfirmed(analysis: Analysis) -> str | None:
 def build_report(analysis: Analysis, *, edits: list[Edit] | None = None, licence: LicenceBundle | None = None,
                  photos: dict[str, bytes] | None = None, generated_by: str = "", now: datetime | None = None) -> Report:
     """Everything the report shows, computed once; ``photos`` maps image id -> file bytes."""
-    from cyclops.workbench.compare import pair_ingredients
-
     edits = edits or []
     f = analysis.fields
-    rows = pair_ingredients(f.medicinal_ingredients, licence.medicinal_ingredients if licence else [])
+    rows = compare_ingredients(f.medicinal_ingredients, licence.medicinal_ingredients if licence else [], lines=analysis.lines).rows
     ingredients = [IngredientLine(
         name=r.label.name if r.label else "",
         label_quantity=_amount(r.label.quantity, r.label.unit) if r.label else "",

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
+
+from cyclops.text.fold import strip_accents
 
 #: canonical unit -> mg per unit
 MASS_MG: dict[str, float] = {"kg": 1e6, "g": 1e3, "mg": 1.0, "mcg": 1e-3, "ng": 1e-6}
@@ -47,9 +48,8 @@ _VOLUME_ML = {"mL": 1.0, "L": 1000.0}
 
 
 def _fold(text: str) -> str:
-    text = text.replace("µ", "u").replace("μ", "u")
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    """Accents stripped and lower case, the micro sign (and Greek mu) read as "u"."""
+    return strip_accents(text.replace("µ", "u").replace("μ", "u"), compatible=True).lower()
 
 
 def normalize_unit(unit: str | None) -> str | None:

@@ -9,7 +9,6 @@ from cyclops.extract.brand import extract_brand
 from cyclops.extract.company import company_name, extract_company, is_address
 from cyclops.extract.dosage_form import extract_dosage_form, parse_dosage_form
 from cyclops.extract.headings import match_heading, strip_heading
-from cyclops.extract.language import guess_language
 from cyclops.extract.lines import SourceLine, column_order
 from cyclops.extract.product_name import extract_product_name
 from cyclops.extract.statements import extract_statements, join_lines, split_sentences
@@ -66,7 +65,6 @@ def test_statements_per_language_with_evidence() -> None:
 def test_statement_language_guessed_when_ocr_gave_none() -> None:
     items = extract_statements(["Consult a health care practitioner prior to use.", "Consultez un praticien avant d'en faire l'usage."])
     assert [i.language for i in items] == ["en", "fr"]
-    assert guess_language("Take 1 tablet daily with food") == "en"
 
 
 @pytest.mark.parametrize(

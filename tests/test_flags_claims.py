@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cyclops.flags.claims import SUPPORT_THRESHOLD, claim_support, claim_supports, schedule_a_hits
-from cyclops.flags.text import find_terms, fold, guess_language
+from cyclops.text.fold import fold
+from cyclops.text.terms import find_terms
 
 VITAMIN_C = [
     "Helps in the development and maintenance of bones, cartilage, teeth and gums.",
@@ -73,9 +74,3 @@ def test_schedule_a_hits_respects_licence_and_exceptions() -> None:
     assert [h["item"]["id"] for h in schedule_a_hits("Fights drug addiction", "")] == ["addiction"]
     assert schedule_a_hits("Aids digestion", "") == []  # "aids" is not AIDS
     assert [h["item"]["id"] for h in schedule_a_hits("Protects against AIDS", "")] == ["sexually_transmitted_diseases"]
-
-
-def test_guess_language() -> None:
-    assert guess_language("Helps to maintain healthy bones") == "en"
-    assert guess_language("Aide à maintenir la santé des os") == "fr"
-    assert guess_language("") is None

@@ -535,7 +535,7 @@ def test_ingredient_name_cut_to_its_last_word_is_not_an_extra_ingredient() -> No
 
 
 def test_claim_read_as_letter_debris_is_not_judged() -> None:
-    from cyclops.flags.text import is_readable, known_share
+    from cyclops.text.readable import is_readable, known_share
 
     debris = "Ai e a es a e a al es aose"
     assert not is_readable(debris) and is_readable("Take 1 tablet a day.")
@@ -585,7 +585,7 @@ def test_number_confidence_looks_at_number_words_only() -> None:
 
 
 def test_misread_ingredient_names_are_not_unlicensed_ingredients() -> None:
-    from cyclops.flags.ingredients import loose_similarity
+    from cyclops.compare.names import loose_similarity
 
     assert loose_similarity("sternum longum", "Bifidobacterium longum") >= 0.7  # genus misread, species whole
     assert loose_similarity("biloa", "Ginkgo biloba") >= 0.7  # one garbled word, the rest cut off

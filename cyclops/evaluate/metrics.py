@@ -25,7 +25,6 @@ Matching rules (stated here because every number depends on them):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -33,9 +32,9 @@ from rapidfuzz import fuzz
 
 from cyclops.model.analysis import Analysis
 from cyclops.model.truth import ProductTruth
+from cyclops.text.fold import strip_accents
 
 TEXT_FIELDS = ("product_name", "brand", "company", "dosage_form", "net_quantity")
-LIST_FIELDS = ("medicinal_ingredients", "non_medicinal_ingredients", "recommended_uses", "directions", "cautions")
 
 _UNIT_SPELLINGS = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "ui": "iu", "i.u.": "iu", "ufc": "cfu", "ml": "ml"}
 
@@ -44,8 +43,7 @@ def norm_text(text: str | None) -> str:
     """Lower case, no accents, punctuation and trademark signs to spaces, single spaces."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", re.sub(r"[™®©℠]", " ", text))  # NFKD would spell ™ as "TM"
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = strip_accents(re.sub(r"[™®©℠]", " ", text), compatible=True)  # compatibility forms would spell ™ as "TM"
     text = re.sub(r"[^\w%]+", " ", text.lower())
     return " ".join(text.split())
 

@@ -7,10 +7,10 @@ the mistakes Tesseract and RapidOCR make on small label type.
 from __future__ import annotations
 
 import random
-import unicodedata
 
 from cyclops.extract.features import RawLine
 from cyclops.model.ocr import bbox_of, rect
+from cyclops.text.fold import strip_accents
 
 VERSION = "1"
 #: what OCR reads instead of a character (both directions are common)
@@ -24,7 +24,7 @@ CONFUSIONS: dict[str, tuple[str, ...]] = {
 def noisy_text(text: str, rng: random.Random, rate: float = 0.04) -> str:
     """Confusions, dropped accents and lost characters at about ``rate`` per character."""
     if rng.random() < 0.3:
-        text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+        text = strip_accents(text)
     out = []
     i = 0
     while i < len(text):

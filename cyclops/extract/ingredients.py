@@ -418,7 +418,7 @@ def _same_substance(a: Ingredient, b: Ingredient) -> bool:
     """The same amount of one substance under its English and French names ("Turmeric" / "Curcuma"),
     by the LNHPD's synonyms: two rows of one bilingual table whatever language OCR tagged them with."""
     from cyclops.lnhpd.synonyms import proper_name
-    from cyclops.lnhpd.text import fold
+    from cyclops.text.fold import search_key as fold
 
     if a.quantity is None or (a.quantity, a.unit) != (b.quantity, b.unit):
         return False
@@ -448,7 +448,7 @@ def merge_languages(items: list[tuple[Ingredient, str | None]]) -> list[Ingredie
 
 
 def _looks_french(name: str) -> bool:
-    from cyclops.extract.language import guess_language
+    from cyclops.text.language import guess_language
 
     return guess_language(name) == "fr" or name != strip_accents(name)
 

@@ -82,7 +82,7 @@ def runs(lines: list[SourceLine], similar_size: float | None = None) -> list[lis
 
 
 def _looks_french(run: list[SourceLine]) -> bool:
-    from cyclops.extract.language import guess_language
+    from cyclops.text.language import guess_language
 
     text = " ".join(line.text for line in run)
     return guess_language(text) == "fr" or all(line.language == "fr" for line in run) and guess_language(text) != "en"

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from cyclops.extract.headings import strip_heading
-from cyclops.extract.language import guess_language
 from cyclops.extract.lines import SourceLine, as_lines, next_line_below
 from cyclops.model.analysis import TextItem
 from cyclops.normalize.confusions import strip_accents
+from cyclops.text.language import guess_language
 
 VERSION = "1"
 #: abbreviations that end with a period inside a sentence

@@ -8,8 +8,8 @@ from rapidfuzz import fuzz, process
 from cyclops.flags.claims import FRAGMENT_MIN, VERBATIM_RATIO, concepts, coverage
 from cyclops.flags.context import Context
 from cyclops.flags.messages import make_flag
-from cyclops.flags.text import fold
 from cyclops.model.analysis import Flag
+from cyclops.text.fold import fold
 
 #: share of a risk statement's terms that the label must show for it to count as printed
 PRESENT_THRESHOLD = 0.6

@@ -15,21 +15,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from cyclops.flags.concepts import CLAIM_VERBS, CONCEPTS, FILLER, VERB_CONCEPTS, WORD_TO_CONCEPT
-from cyclops.flags.context import Context, item_evidence, item_language, looks_like_name, read_unsurely
+from cyclops.compare.reading import read_unsurely
+from cyclops.flags.context import Context, item_evidence, item_language, looks_like_name
 from cyclops.flags.messages import make_flag
-from cyclops.flags.text import (
-    edit_budget,
-    find_exact_terms,
-    find_terms,
-    find_terms_fuzzy,
-    fold,
-    is_readable,
-    known_share,
-    unmerge,
-)
 from cyclops.model.analysis import Flag
 from cyclops.reference import load
+from cyclops.text.concepts import CLAIM_VERBS, CONCEPTS, FILLER, VERB_CONCEPTS, WORD_TO_CONCEPT
+from cyclops.text.fold import fold
+from cyclops.text.readable import is_readable, known_share
+from cyclops.text.terms import edit_budget, find_exact_terms, find_terms, find_terms_fuzzy, unmerge
 
 #: a claim scoring at least this against some licensed purpose is supported
 SUPPORT_THRESHOLD = 0.55

@@ -9,12 +9,13 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from cyclops.flags.names import name_similarity
-from cyclops.flags.text import fold, guess_language, is_readable, known_words, word_languages
+from cyclops.compare.reading import read_unsurely  # noqa: F401 (kept here for cyclops.workbench.claims)
 from cyclops.lnhpd.records import LicenceBundle
-from cyclops.model.analysis import Evidence, Fields, FieldValue, Ingredient, LabelledLine, Match, TextItem
-
-Evidenced = TextItem | Ingredient | FieldValue
+from cyclops.model.analysis import Evidence, Fields, LabelledLine, Match, TextItem
+from cyclops.text.fold import fold
+from cyclops.text.language import flag_language, word_languages
+from cyclops.text.readable import is_readable, known_words
+from cyclops.text.similarity import name_similarity
 
 #: English or French words the label's statements must give before the absence of one proves anything
 STATEMENTS_READ = 5
@@ -26,26 +27,6 @@ WELL_READ = 0.7
 WELL_READ_WORDS = 2
 #: lines read well that make the absence of something (an NPN) meaningful even when no statement was filed
 WELL_READ_LINES = 5
-
-
-#: a claim is judged, a printed ingredient called unlicensed and a printed name or company called
-#: different only when the photo lines they were read from have at least this mean confidence (OCR
-#: times line classifier; amounts have their own, ``flags.ingredients.SURE_AMOUNT``): a half-read
-#: line is far likelier than a violation
-SURE_READ = 0.6
-
-
-def cited_confidences(item: Evidenced, lines: list[LabelledLine]) -> list[float]:
-    """Confidences (OCR times line classifier) of the photo lines an item cites as its evidence."""
-    cited = {(e.image, e.text) for e in item.evidence}
-    return [line.confidence for line in lines if (line.image, line.text) in cited]
-
-
-def read_unsurely(item: Evidenced, lines: list[LabelledLine]) -> bool:
-    """Whether the photo lines a claim, an ingredient or a name was read from were read with little confidence
-    (never so for one typed in). The flag holds back and the dashboard asks the analyst to check it."""
-    scores = cited_confidences(item, lines)
-    return bool(scores) and sum(scores) / len(scores) < SURE_READ
 
 
 @dataclass
@@ -153,7 +134,7 @@ class Context:
 
 def item_language(item: TextItem) -> str | None:
     """The statement's language as extracted, else guessed from its words."""
-    return item.language if item.language in ("en", "fr") else guess_language(item.text)
+    return item.language if item.language in ("en", "fr") else flag_language(item.text)
 
 
 def item_evidence(item: TextItem, ctx: Context, labels: set[str] | None = None) -> list[Evidence]:

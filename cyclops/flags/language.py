@@ -9,8 +9,9 @@ from rapidfuzz import fuzz
 
 from cyclops.flags.context import UNREAD_LINES, Context, item_evidence, item_language, looks_like_name
 from cyclops.flags.messages import make_flag
-from cyclops.flags.text import fold, guess_language
 from cyclops.model.analysis import Evidence, Flag
+from cyclops.text.fold import fold
+from cyclops.text.language import flag_language
 
 #: section -> (field, line label, English name, French name, French headings that prove French is printed)
 SECTIONS = {
@@ -40,7 +41,7 @@ def _languages_on_lines(ctx: Context, label: str) -> set[str]:
     found = set()
     for line in ctx.lines:
         if line.label == label and len(line.text.split()) >= MIN_PROOF_WORDS:
-            lang = line.language if line.language in ("en", "fr") else guess_language(line.text)
+            lang = line.language if line.language in ("en", "fr") else flag_language(line.text)
             if lang:
                 found.add(lang)
     return found
@@ -59,7 +60,7 @@ def _licensed_text_on_lines(ctx: Context, section: str, language: str) -> bool:
     statements = [p.purpose for p in bundle.purposes] if section == "recommended_uses" else [r.risk_text for r in bundle.risks]
     for line in ctx.lines:
         text = fold(line.text)
-        if len(text) < 20 or guess_language(line.text) not in (language, None):
+        if len(text) < 20 or flag_language(line.text) not in (language, None):
             continue
         if any(fuzz.partial_ratio(text, fold(s)) >= 85 for s in statements if len(fold(s)) >= len(text)):
             return True

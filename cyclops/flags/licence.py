@@ -7,12 +7,13 @@ import re
 
 from rapidfuzz import fuzz
 
-from cyclops.flags.context import WELL_READ_LINES, Context, appears_in, read_unsurely
+from cyclops.compare.reading import read_unsurely
+from cyclops.flags.context import WELL_READ_LINES, Context, appears_in
 from cyclops.flags.messages import make_flag
-from cyclops.flags.names import company_key, name_similarity
-from cyclops.flags.text import fold
 from cyclops.model.analysis import Evidence, Flag
 from cyclops.normalize.confusions import normalize_codes
+from cyclops.text.fold import fold
+from cyclops.text.similarity import company_key, name_similarity
 
 #: below this similarity a printed name is a different name, not an OCR slip
 NAME_THRESHOLD = 0.6

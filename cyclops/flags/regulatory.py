@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from cyclops.flags.context import Context
 from cyclops.flags.messages import make_flag
-from cyclops.flags.text import find_exact_terms, find_terms, is_readable
 from cyclops.model.analysis import Evidence, Flag
 from cyclops.reference import load
+from cyclops.text.readable import is_readable
+from cyclops.text.terms import find_exact_terms, find_terms
 
 _ROUTE_LINES = {"product_name", "dose", "recommended_use"}
 _INGREDIENT_LINES = {"medicinal_ingredient", "non_medicinal_ingredient"}

@@ -21,8 +21,8 @@ from rapidfuzz import fuzz, process
 from cyclops.lnhpd.records import ENDPOINTS, LicenceBundle
 from cyclops.lnhpd.schema import connect, get_meta
 from cyclops.lnhpd.synonyms import canonical_ingredient, synonyms
-from cyclops.lnhpd.text import digits, fold
 from cyclops.settings import get_settings
+from cyclops.text.fold import digits, search_key
 
 #: most candidates the FTS stage hands to re-ranking
 CANDIDATES = 200
@@ -61,16 +61,6 @@ def _trigram_query(text: str, column: str | None = None) -> str | None:
         return None
     body = " OR ".join(f'"{g}"' for g in grams)
     return f"{{{column}}} : ({body})" if column else f"({body})"
-
-
-def _token_score(token: str, words: list[str]) -> float:
-    if not words:
-        return 0.0
-    best = process.extractOne(token, words, scorer=fuzz.ratio)
-    score = best[1] if best else 0.0
-    if len(token) >= 3 and any(w.startswith(token) for w in words):
-        score = max(score, 95.0)  # a cut-off word ("glucos") is still that word
-    return score
 
 
 class LicenceDB:
@@ -146,9 +136,9 @@ class LicenceDB:
         ``company`` and ``ingredient`` filter (fuzzily; ingredients through their synonyms:
         "vitamin d3" finds cholecalciferol). A licence number in ``text`` ranks that licence first.
         """
-        query = fold(text)
-        company_q = fold(company or "")
-        ingredient_terms = sorted({fold(s) for s in synonyms(ingredient)} if ingredient and ingredient.strip() else set())
+        query = search_key(text)
+        company_q = search_key(company or "")
+        ingredient_terms = sorted({search_key(s) for s in synonyms(ingredient)} if ingredient and ingredient.strip() else set())
         ingredient_key = canonical_ingredient(ingredient) if ingredient_terms else None
         if not (query or company_q or ingredient_terms) or limit < 1:
             return []

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationError
 from cyclops.lnhpd.records import ENDPOINTS
 from cyclops.lnhpd.schema import connect
 from cyclops.lnhpd.synonyms import canonical_ingredient, synonyms
-from cyclops.lnhpd.text import digits, fold, words
+from cyclops.text.fold import digits, search_key, words
 
 LANGUAGES = ("en", "fr")
 # longest first: "nonmedicinalingredient" contains "medicinalingredient"
@@ -205,7 +205,7 @@ def _refresh_licence(conn: sqlite3.Connection, lnhpd_id: int) -> None:
         number = str(lic["licence_number"])
         conn.execute("INSERT INTO licences VALUES (?, ?, ?, ?, ?)", (lnhpd_id, lang, number, digits(number), int(lic.get("flag_product_status") != 0)))
     main = licences.get("en") or licences["fr"]
-    names = list(dict.fromkeys(fold(lic["product_name"]) for lic in licences.values()))
+    names = list(dict.fromkeys(search_key(lic["product_name"]) for lic in licences.values()))
     company = main.get("company_name") or ""
     terms: list[str] = []
     keys: list[str] = []
@@ -213,11 +213,11 @@ def _refresh_licence(conn: sqlite3.Connection, lnhpd_id: int) -> None:
         for ingredient in _load_endpoint(conn, "medicinalingredient", lnhpd_id, lang):
             name = ingredient["ingredient_name"]
             keys.append(canonical_ingredient(name))
-            terms.extend(fold(s) for s in sorted(synonyms(name)))
+            terms.extend(search_key(s) for s in sorted(synonyms(name)))
     terms = list(dict.fromkeys(t for t in terms if t))
     keys = list(dict.fromkeys(keys))
     name_norm = " | ".join(names)
-    company_norm = fold(company)
+    company_norm = search_key(company)
     conn.execute(
         "INSERT INTO search_doc VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (lnhpd_id, str(main["licence_number"]), main["product_name"], company, int(main.get("flag_product_status") != 0),

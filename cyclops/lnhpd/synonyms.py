@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from cyclops.lnhpd.text import fold
+from cyclops.text.fold import search_key
 
 _PARENS = re.compile(r"\(([^)]*)\)")
 
@@ -29,18 +29,18 @@ def _index() -> dict[str, int]:
     index: dict[str, int] = {}
     for number, group in enumerate(_groups()):
         for name in group["en"] + group["fr"]:
-            index.setdefault(fold(name), number)
+            index.setdefault(search_key(name), number)
     return index
 
 
 def _group_of(name: str) -> int | None:
     """The group of a name, also for "Vitamin D3 (cholecalciferol)" and "Cholecalciferol (Vitamin D3)"."""
     index = _index()
-    key = fold(name)
+    key = search_key(name)
     if key in index:
         return index[key]
     for part in [_PARENS.sub(" ", name), *_PARENS.findall(name)]:
-        part_key = fold(part)
+        part_key = search_key(part)
         if part_key in index:
             return index[part_key]
     return None
@@ -50,8 +50,8 @@ def canonical_ingredient(name: str) -> str:
     """One folded key per ingredient (the folded English proper name); unknown names come back folded."""
     number = _group_of(name)
     if number is None:
-        return fold(name)
-    return fold(_groups()[number]["en"][0])
+        return search_key(name)
+    return search_key(_groups()[number]["en"][0])
 
 
 def synonyms(name: str) -> set[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cyclops.text.fold import strip_accents  # noqa: F401 (extract modules still import it from here)
+
 VERSION = "1"
 
 #: letter -> digit it is mistaken for, applied only inside numeric tokens
@@ -128,8 +130,3 @@ def parse_number(text: str, language: str | None = None) -> float:
     elif s.count(".") > 1:
         s = s.replace(".", "")
     return float(s)
-
-
-def strip_accents(text: str) -> str:
-    """"Vitamine D3 équivalent" -> "Vitamine D3 equivalent" (for keyword matching, never for output)."""
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")

@@ -17,6 +17,9 @@ from typing import Protocol
 
 from symspellpy import SymSpell, Verbosity
 
+from cyclops.text.fold import strip_accents
+from cyclops.text.language import common_word
+
 VERSION = "1"
 LANGUAGES = ("en", "fr")
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
@@ -46,22 +49,6 @@ def builtin_words(language: str) -> dict[str, int]:
     return words
 
 
-#: Zipf frequency (wordfreq: log10 of uses per billion words) from which a word is a real English or French word
-COMMON_ZIPF = 2.5
-
-
-def common_word(word: str) -> bool:
-    """Whether ``word`` is an ordinary English or French word (wordfreq's general-language lists).
-
-    The LNHPD vocabulary only holds the words licences use; a correct word outside it
-    must stay as printed, or "Guérit l'arthrite" would become "Guérit l'arthrose".
-    """
-    from wordfreq import zipf_frequency
-
-    lower = word.lower()
-    return any(zipf_frequency(lower, language) >= COMMON_ZIPF for language in LANGUAGES)
-
-
 #: endings that name a kind of compound: a word is never "repaired" into one with another of them
 CHEMICAL_ENDINGS = ("ate", "ite", "ide", "one", "ine", "ol", "ose", "ane", "ene", "yl", "ic", "ium", "in")
 
@@ -89,7 +76,7 @@ def other_compound(word: str, suggestion: str) -> bool:
 
 
 def _fold(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    return strip_accents(word.lower(), compatible=True)
 
 
 def _match_case(original: str, corrected: str) -> str:

@@ -11,11 +11,6 @@ from cyclops.model.ocr import Polygon
 from cyclops.render import FIELD_COLOURS, draw_boxes
 
 
-def field_colours() -> dict[str, str]:
-    """The shared field palette (``cyclops.render.FIELD_COLOURS``), for legends."""
-    return dict(FIELD_COLOURS)
-
-
 def upright_photo(data: bytes, rotation: int) -> Image.Image:
     """The stored photo turned the way OCR read it (EXIF first, then ``rotation`` degrees clockwise)."""
     image = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
@@ -45,15 +40,6 @@ def legend_html() -> str:
                     f"height:.9em;background:{colour};border-radius:2px;vertical-align:middle'></span> {label}</span>"
                     for label, colour in FIELD_COLOURS.items())
     return f"<div class='cyclops-legend' style='font-size:12px'>{chips}</div>"
-
-
-def to_png(image: Image.Image, max_side: int | None = None) -> bytes:
-    if max_side and max(image.size) > max_side:
-        image = image.copy()
-        image.thumbnail((max_side, max_side))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def to_jpeg(image: Image.Image, max_side: int | None = None, quality: int = 85) -> bytes:
