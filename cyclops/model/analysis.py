@@ -166,6 +166,14 @@ class PhotoError(BaseModel):
     message: str
 
 
+class Review(BaseModel):
+    """Where the product stands with its analysts. Who signed off, and when, is the sign-off edit's own record
+    (analyst and time set by the server), never a value typed here (cyclops.review reads it)."""
+
+    assigned_to: str | None = None  # the analyst who takes the product from the worklist
+    signed_off: bool = False  # set by an edit of its analyst once every flag is decided
+
+
 class Analysis(BaseModel):
     schema_version: str = SCHEMA_VERSION
     analysis_id: str | None = None
@@ -179,6 +187,7 @@ class Analysis(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     versions: dict[str, str] = Field(default_factory=dict)
     created_at: str | None = None
+    review: Review = Field(default_factory=Review)
 
 
 class Edit(BaseModel):
