@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> dict:
     info = rt.log_candidate(model, bad, rt.evaluate_all(model, bad, bench))
     refused = rp.decide_promotion(info["model_version"], info["run_id"], bad, bench=bench, max_label_drop=args.max_label_drop)
     rp.keep_record(refused)
-    from cyclops.retrain.registry import served_version
+    from cyclops.fieldmodel.registry import served_version
 
     alias_after = served_version() or "none (packaged model served)"
 

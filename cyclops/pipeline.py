@@ -75,7 +75,7 @@ def read_photos(photos: list[tuple[str, bytes]], engine_name: str | None = None,
 
 def served_model(model_version: str | None = None):
     """(field classifier, version label): the given version, else the one the registry alias serves now."""
-    from cyclops.retrain.registry import get_watcher, model_for
+    from cyclops.fieldmodel.registry import get_watcher, model_for
 
     if model_version:
         return model_for(model_version), model_version
@@ -109,7 +109,7 @@ def analyze_document(doc: Document, *, db=None, progress: Progress | None = None
     ``db`` is the reference database (default: the configured one). Where none has been built, the
     fields and the label-only flags are still given; matching, the licence checks and spelling repair
     are skipped and ``match.skipped_reason`` says so.
-    ``model_version`` picks the field classifier (a label from ``cyclops.retrain.registry``);
+    ``model_version`` picks the field classifier (a label from ``cyclops.fieldmodel.registry``);
     by default the model the registry alias serves, or the packaged one.
     """
     from cyclops.extract import extract_fields

@@ -26,7 +26,7 @@ from cyclops.settings import get_settings
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test gets its own data dir (never the user's home), fresh settings and a fresh model watcher."""
-    from cyclops.retrain.registry import reset_watcher
+    from cyclops.fieldmodel.registry import reset_watcher
 
     monkeypatch.setenv("CYCLOPS_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")

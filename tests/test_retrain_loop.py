@@ -156,7 +156,7 @@ def test_corrections_went_through_the_dashboard_api(env) -> None:
 def test_papermill_loop_promotes_a_model_that_learned_the_new_layout(env, tmp_path: Path) -> None:
     import mlflow
     from cyclops.retrain.dataset import load_dataset
-    from cyclops.retrain.registry import ModelWatcher, load_served_model
+    from cyclops.fieldmodel.registry import ModelWatcher, load_served_model
     from cyclops.retrain.runner import run_retrain
     from cyclops.retrain.tracking import MODEL_NAME
     from cyclops.storage import open_store
@@ -185,7 +185,7 @@ def test_papermill_loop_promotes_a_model_that_learned_the_new_layout(env, tmp_pa
     assert label == watcher.current()[1] and hasattr(model, "predict_proba")
     # and the pipeline's default (what mapi and the CLI use) now serves and records the promoted version
     from cyclops.pipeline import served_model
-    from cyclops.retrain.registry import reset_watcher
+    from cyclops.fieldmodel.registry import reset_watcher
 
     reset_watcher()
     assert served_model()[1] == f"{MODEL_NAME}/{record['candidate_version']}"

@@ -102,7 +102,7 @@ def test_simulated_analyst_corrects_wrong_labels_and_can_shuffle() -> None:
 
 
 def test_registry_falls_back_to_the_packaged_model_without_a_store() -> None:
-    from cyclops.retrain.registry import ModelWatcher, load_served_model, served_version
+    from cyclops.fieldmodel.registry import ModelWatcher, load_served_model, served_version
 
     assert served_version() is None  # nothing registered, and no store file is created by asking
     model, version = load_served_model()

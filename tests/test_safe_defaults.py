@@ -113,7 +113,7 @@ class _Boom:
 
 
 def test_registered_model_loads_with_skops_and_refuses_pickle(tmp_path: Path, skops_model: Path) -> None:
-    from cyclops.retrain.registry import UnsafeModel, load_skops_model
+    from cyclops.fieldmodel.registry import UnsafeModel, load_skops_model
 
     folder = _model_folder(tmp_path, skops_model)
     model = load_skops_model(folder)
@@ -136,7 +136,7 @@ def test_skops_model_with_a_foreign_type_is_refused(tmp_path: Path, skops_model:
     import skops.io
     from sklearn.preprocessing import FunctionTransformer
 
-    from cyclops.retrain.registry import UnsafeModel, load_skops_model
+    from cyclops.fieldmodel.registry import UnsafeModel, load_skops_model
 
     folder = _model_folder(tmp_path, skops_model)
     skops.io.dump(FunctionTransformer(func=os.system), folder / "model.skops")

@@ -19,15 +19,18 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from cyclops.retrain.tracking import MODEL_NAME
+import yaml
+
+from cyclops.extract.classifier import MODEL_VERSION, load_model
 from cyclops.settings import get_settings
 
 log = logging.getLogger(__name__)
 
+#: the registered model's name in MLflow (retraining registers under it, analyses load from it)
+MODEL_NAME = "cyclops-field-classifier"
+
 
 def packaged_version() -> str:
-    from cyclops.extract.classifier import MODEL_VERSION
-
     return f"packaged-{MODEL_VERSION}"
 
 
@@ -39,7 +42,7 @@ def _client(tracking_uri: str | None):
     uri = tracking_uri or get_settings().tracking_uri
     if uri.startswith("sqlite:///") and not Path(uri.removeprefix("sqlite:///")).exists():
         return None, uri
-    import mlflow
+    import mlflow  # imported when a store exists: mlflow takes seconds to import and most runs never need it
 
     return mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri), uri
 
@@ -67,8 +70,7 @@ TRUSTED_PREFIXES = ("cyclops.",)
 
 def load_skops_model(folder: Path):
     """The scikit-learn model in an MLflow model folder, loaded with skops and a types allow-list; never unpickled."""
-    import skops.io
-    import yaml
+    import skops.io  # only a registered model needs skops (slow to import)
 
     folder = Path(folder).resolve()
     meta = yaml.safe_load((folder / "MLmodel").read_text(encoding="utf-8")) or {}
@@ -88,9 +90,8 @@ def load_skops_model(folder: Path):
 
 def load_registered(version: str, tracking_uri: str | None = None):
     """The registered model of that version (a Pipeline with the ``ToRecords`` first step), loaded safely."""
+    import mlflow  # as in _client: slow to import, needed only for a registered model
     from mlflow.artifacts import download_artifacts
-
-    import mlflow
 
     _, uri = _client(tracking_uri)
     mlflow.set_registry_uri(uri)
@@ -108,8 +109,6 @@ def load_served_model(alias: str | None = None, tracking_uri: str | None = None)
             return load_registered(version, tracking_uri), f"{MODEL_NAME}/{version}"
         except Exception as exc:  # noqa: BLE001 - a broken artefact must not stop analyses: fall back, loudly
             log.warning("could not load %s version %s (%s); using the packaged model", MODEL_NAME, version, exc)
-    from cyclops.extract.classifier import load_model
-
     return load_model(), packaged_version()
 
 
@@ -212,6 +211,4 @@ def model_for(label: str):
     """
     if label.startswith(f"{MODEL_NAME}/"):
         return load_registered(label.split("/", 1)[1])
-    from cyclops.extract.classifier import load_model
-
     return load_model()

@@ -61,7 +61,7 @@ def _start_watcher() -> Future:
     done: Future = Future()
 
     def run() -> None:
-        from cyclops.retrain.registry import get_watcher
+        from cyclops.fieldmodel.registry import get_watcher
 
         try:
             watcher = get_watcher().start()  # a newly promoted model is picked up without a restart
@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
             # pool (tests, embedded use) it loads on the first analysis, in the thread that needs it
             app.state.watcher = _start_watcher()
         else:
-            from cyclops.retrain.registry import poll_on_first_use
+            from cyclops.fieldmodel.registry import poll_on_first_use
 
             poll_on_first_use()
         logger.info("mapi started", extra={"workers": n, "store": settings.store_url, "auth": authenticator.describe()})

@@ -92,7 +92,7 @@ def warm_up() -> dict[str, str]:
 
 def served_model_version() -> str:
     """Label of the field classifier the registry alias serves now (watched in the serving process)."""
-    from cyclops.retrain.registry import get_watcher
+    from cyclops.fieldmodel.registry import get_watcher
 
     return get_watcher().current()[1]
 

@@ -27,7 +27,7 @@ def decide_promotion(candidate_version: str, candidate_run_id: str, dataset: Dat
     Call ``tracking.configure`` first.
     """
     import mlflow
-    from cyclops.retrain.registry import load_registered, load_served_model
+    from cyclops.fieldmodel.registry import load_registered, load_served_model
     from cyclops.settings import get_settings
 
     alias = alias or get_settings().model_alias

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from cyclops.fieldmodel.registry import MODEL_NAME  # noqa: F401 - named where analyses load it; retraining registers under it
 from cyclops.settings import get_settings
 
 EXPERIMENT = "cyclops-field-classifier"
-MODEL_NAME = "cyclops-field-classifier"
 
 logging.getLogger("mlflow").setLevel(logging.WARNING)
 
