@@ -177,6 +177,16 @@ def test_retrain_runs_weekly_by_default(compose):
     assert "cyclops retrain" in script and 'sleep "$${RETRAIN_INTERVAL_SECONDS}"' in script
 
 
+def test_lnhpd_refresh_profile_runs_weekly_on_the_volume_mapi_reads(compose):
+    refresh = compose["services"]["lnhpd-refresh"]
+    assert refresh["profiles"] == ["refresh"]
+    assert int(refresh["environment"]["LNHPD_REFRESH_INTERVAL_SECONDS"]) == 7 * 24 * 3600
+    script = refresh["command"][-1]
+    assert "cyclops lnhpd refresh --work /data/" in script and 'sleep "$${LNHPD_REFRESH_INTERVAL_SECONDS}"' in script
+    assert "cyclops-data:/data" in refresh["volumes"] and "cyclops-data:/data" in compose["services"]["mapi"]["volumes"]
+    assert refresh["environment"]["CYCLOPS_DATA_DIR"] == compose["services"]["mapi"]["environment"]["CYCLOPS_DATA_DIR"]
+
+
 def test_cyclops_variables_in_compose_are_real_settings(compose):
     used = set(CYCLOPS_VAR.findall(COMPOSE.read_text()))
     assert {"CYCLOPS_MAPI_TOKENS", "CYCLOPS_MONGO_URL", "CYCLOPS_MLFLOW_URI"} <= used
@@ -349,6 +359,28 @@ def test_retrain_cronjob_weekly_and_configurable(rendered):
     assert container["command"] == ["cyclops", "retrain"]
     dev = _by_kind(rendered["dev"], "CronJob")["cyclops-retrain"]
     assert dev["spec"]["schedule"] != base["spec"]["schedule"], "an overlay can change the schedule"
+
+
+def test_lnhpd_refresh_cronjob_weekly_writes_the_volume_mapi_reads(rendered):
+    for variant in ["base", *OVERLAYS]:
+        docs = rendered[variant]
+        job = _by_kind(docs, "CronJob")["cyclops-lnhpd-refresh"]
+        minute, hour, dom, month, dow = job["spec"]["schedule"].split()
+        assert (dom, month) == ("*", "*") and dow.isdigit(), "once a week"
+        assert job["spec"]["concurrencyPolicy"] == "Forbid" and not job["spec"].get("suspend", False)
+        pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        assert container["command"][:3] == ["cyclops", "lnhpd", "refresh"]
+        work = container["command"][container["command"].index("--work") + 1]
+        mounts = {m["name"]: m for m in container["volumeMounts"]}
+        assert work.startswith(mounts["reference"]["mountPath"] + "/"), "the download resumes from the shared volume"
+        assert not mounts["reference"].get("readOnly", False)
+        claim = {v["name"]: v for v in pod["volumes"]}["reference"]["persistentVolumeClaim"]["claimName"]
+        mapi = next(d for n, d in _by_kind(docs, "Deployment").items() if "mapi" in n)["spec"]["template"]["spec"]
+        assert {v["name"]: v for v in mapi["volumes"]}["reference"]["persistentVolumeClaim"]["claimName"] == claim
+        config = _by_kind(docs, "ConfigMap")
+        assert any(c["data"].get("CYCLOPS_LNHPD_DB", "").startswith(mounts["reference"]["mountPath"] + "/") for c in config.values())
+        assert container["envFrom"][0]["configMapRef"]["name"] in config
 
 
 def test_configuration_keys_are_real_settings_and_secrets_referenced_exist(rendered):
