@@ -9,6 +9,7 @@ everything is folded first), then rapidfuzz re-ranks them word by word so that
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -63,17 +64,48 @@ def _trigram_query(text: str, column: str | None = None) -> str | None:
     return f"{{{column}}} : ({body})" if column else f"({body})"
 
 
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """What tells a replaced file from the one opened: device, inode and modification time (None: gone)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
 class LicenceDB:
-    """A read-only view of the SQLite file built by ``cyclops lnhpd import``; safe to share across threads."""
+    """A read-only view of the SQLite file built by ``cyclops lnhpd import``; safe to share across threads.
+
+    A refresh replaces the file by rename (``cyclops lnhpd import`` builds beside it), and a long-lived
+    handle (mapi's workers hold one per process) must see the new licences without a restart: every
+    query first compares the file's identity with the one opened and reopens when it changed. A stat
+    costs microseconds; a handle whose file was removed keeps reading the copy it has open.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._conn = connect(path, read_only=True)
         self._lock = threading.Lock()
+        self._identity = _identity(path)
+        self._conn = connect(path, read_only=True)
         self._vocab: dict[str, dict[str, int]] = {}
+        self.reopened = 0  # how many times a replaced file was picked up
 
     def close(self) -> None:
         self._conn.close()
+
+    def _current(self) -> sqlite3.Connection:
+        """The connection to the file now at ``path`` (call with the lock held)."""
+        identity = _identity(self.path)
+        if identity is not None and identity != self._identity:
+            try:
+                conn = connect(self.path, read_only=True)
+                conn.execute("SELECT COUNT(*) FROM search_doc").fetchone()
+            except sqlite3.DatabaseError:
+                return self._conn  # half-written or foreign file: keep serving the one we have
+            self._conn.close()
+            self._conn, self._identity, self._vocab = conn, identity, {}
+            self.reopened += 1
+        return self._conn
 
     def __enter__(self) -> LicenceDB:
         return self
@@ -83,11 +115,11 @@ class LicenceDB:
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            return self._current().execute(sql, params).fetchall()
 
     def meta(self, key: str) -> str | None:
         with self._lock:
-            return get_meta(self._conn, key)
+            return get_meta(self._current(), key)
 
     # exact lookups -------------------------------------------------------------------------
 
@@ -124,9 +156,11 @@ class LicenceDB:
 
     def vocabulary(self, language: str) -> dict[str, int]:
         """Word -> frequency over every text of the language (names, ingredients, uses, risks), lower case."""
-        if language not in self._vocab:
-            self._vocab[language] = dict(self._query("SELECT word, freq FROM vocab WHERE language = ?", (language,)))
-        return self._vocab[language]
+        with self._lock:
+            conn = self._current()  # a replaced file empties the cache
+            if language not in self._vocab:
+                self._vocab[language] = dict(conn.execute("SELECT word, freq FROM vocab WHERE language = ?", (language,)).fetchall())
+            return self._vocab[language]
 
     # search ----------------------------------------------------------------------------------
 

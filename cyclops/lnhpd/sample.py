@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import accumulate
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -113,7 +115,28 @@ def _pick_template(rng: random.Random, homeopathic: bool) -> dict[str, Any]:
     return rng.choices(templates, weights=[t["weight"] for t in templates])[0]
 
 
-def _licence_pair(index: int, lnhpd_id: int, number: str, homeopathic: bool, inactive: bool, rng: random.Random) -> tuple[LicenceBundle, LicenceBundle]:
+@dataclass(frozen=True)
+class Market:
+    """Licence holders other than the sample's own, and how many licences each holds (relative weights)."""
+
+    companies: list[tuple[str, str]]  # (company name, brand)
+    weights: list[float]
+
+    @cached_property
+    def _cumulative(self) -> list[float]:
+        return list(accumulate(self.weights))
+
+    def pick(self, rng: random.Random) -> tuple[int, str, str]:
+        k = rng.choices(range(len(self.companies)), cum_weights=self._cumulative)[0]
+        return k, *self.companies[k]
+
+
+#: company ids of a ``Market`` start here, past the sample's own
+_MARKET_IDS = 1000
+
+
+def _licence_pair(index: int, lnhpd_id: int, number: str, homeopathic: bool, inactive: bool, rng: random.Random,
+                  market: Market | None = None) -> tuple[LicenceBundle, LicenceBundle]:
     products = _data("sample_products.json")
     facts = _data("ingredient_facts.json")
     template = _pick_template(rng, homeopathic)
@@ -123,6 +146,9 @@ def _licence_pair(index: int, lnhpd_id: int, number: str, homeopathic: bool, ina
     else:
         company_index = rng.choice([i for i in range(len(companies)) if i not in products["homeopathic_companies"]])
     company, brand = companies[company_index]
+    if market is not None and not homeopathic:
+        k, company, brand = market.pick(rng)
+        company_index = _MARKET_IDS + k
     form = rng.choice(template["forms"])
     form_fr, dose_unit_en, dose_unit_fr = products["dosage_forms"][form]
 
@@ -209,10 +235,11 @@ def _licence_pair(index: int, lnhpd_id: int, number: str, homeopathic: bool, ina
     return bundles[0], bundles[1]
 
 
-def generate(n: int, seed: int) -> list[tuple[LicenceBundle, LicenceBundle]]:
+def generate(n: int, seed: int, market: Market | None = None) -> list[tuple[LicenceBundle, LicenceBundle]]:
     """``n`` fictional licences as (English, French) bundles of the same lnhpd_id; deterministic for ``seed``.
 
-    About 2% are homeopathic (DIN-HM numbers starting with 9) and about 5% inactive.
+    About 2% are homeopathic (DIN-HM numbers starting with 9) and about 5% inactive. ``market`` replaces the
+    sample's licence holders (homeopathic ones aside) with many more (``sample_scale``: a database at real size).
     """
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
@@ -225,7 +252,7 @@ def generate(n: int, seed: int) -> list[tuple[LicenceBundle, LicenceBundle]]:
     pairs = []
     for i, lnhpd_id in enumerate(lnhpd_ids):
         number = str(din_hms[i] if i in homeopathic else npns[i])
-        pairs.append(_licence_pair(i, lnhpd_id, number, i in homeopathic, i in inactive, rng))
+        pairs.append(_licence_pair(i, lnhpd_id, number, i in homeopathic, i in inactive, rng, market))
     return pairs
 
 
