@@ -44,7 +44,7 @@ def photos(products: int, seed: int) -> list[tuple[str, object]]:
 
 def runner(path: str):
     """A function image -> (page, stage seconds) for one engine path."""
-    from cyclops import orient
+    from cyclops.ocr import orient
     from cyclops.ocr import get_engine
 
     if path == "read_upright":
@@ -59,7 +59,7 @@ def runner(path: str):
 
         def run(image):
             t0 = time.perf_counter()
-            turned, _ = orient.upright(image)
+            turned, _ = orient.upright(image, engine)
             orient_s = time.perf_counter() - t0
             page = engine.read(turned, "img0")
             return page, {**engine.last_timings, "orient": orient_s}

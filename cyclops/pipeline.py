@@ -3,7 +3,7 @@
 Each stage lives in its own module and is testable alone; this module only
 composes them and times them:
 
-    load (cyclops.load) -> orientation + OCR (cyclops.orient, cyclops.ocr; cached)
+    load (cyclops.load) -> orientation + OCR (cyclops.ocr, cyclops.ocr.orient; cached)
     -> layout (cyclops.layout) -> extraction (cyclops.extract)
     -> licence matching (cyclops.match) -> compliance flags (cyclops.flags)
 

@@ -180,7 +180,7 @@ def test_draw_boxes_colours_by_label():
 
 @pytest.mark.parametrize("stored", [90, 180, 270])
 def test_read_upright_detects_once_and_reads_a_turned_photo(label, stored, monkeypatch):
-    from cyclops.orient import rotate_clockwise
+    from cyclops.ocr.orient import rotate_clockwise
 
     engine = get_engine("rapidocr")
     calls = []
@@ -212,7 +212,7 @@ def test_rotate_boxes_keeps_reading_direction():
 
 def test_cached_read_upright_reuses_the_entry(label):
     from cyclops.ocr.cache import cached_read_upright
-    from cyclops.orient import rotate_clockwise
+    from cyclops.ocr.orient import rotate_clockwise
 
     class Counting(CountingEngine):
         def read_upright(self, image, image_id):
@@ -225,17 +225,18 @@ def test_cached_read_upright_reuses_the_entry(label):
     again, rotation_again = cached_read_upright(engine, photo, "img7", "sha-x")
     assert engine.calls == 1 and rotation == rotation_again == 270
     assert again.image_id == "img7" and again.text == page.text
+    assert cache_path(engine, "sha-x", "auto-2").is_file()  # the key older caches used: orientation VERSION 2 still
 
 
 def test_combined_read_upright_turns_before_second_opinions(label):
-    from cyclops.orient import rotate_clockwise
+    from cyclops.ocr.orient import rotate_clockwise
 
     page, rotation = get_engine("combined").read_upright(rotate_clockwise(label, 180), "img0")
     assert rotation == 180 and "80012345" in page.text
 
 
 def test_default_read_upright_for_tesseract(label):
-    from cyclops.orient import rotate_clockwise
+    from cyclops.ocr.orient import rotate_clockwise
 
     page, rotation = get_engine("tesseract").read_upright(rotate_clockwise(label, 270), "img0")
     assert rotation == 90 and page.rotation == 90 and "80012345" in page.text

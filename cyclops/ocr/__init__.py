@@ -12,6 +12,10 @@ from cyclops.settings import get_settings
 __all__ = ["ENGINE_NAMES", "OCREngine", "get_engine"]
 
 
+# the engine modules are imported by their factories: each loads a heavy library (onnxruntime, pytesseract), and a
+# process uses one or two of the three
+
+
 def _rapid() -> OCREngine:
     from cyclops.ocr.rapid import RapidEngine
 
@@ -21,7 +25,7 @@ def _rapid() -> OCREngine:
 def _tesseract() -> OCREngine:
     from cyclops.ocr.tesseract import TesseractEngine
 
-    return TesseractEngine()
+    return TesseractEngine(detector=get_engine("rapidocr"))  # RapidOCR's detector judges orientation
 
 
 def _combined() -> OCREngine:

@@ -6,14 +6,21 @@ from abc import ABC, abstractmethod
 
 from PIL import Image
 
+from cyclops.errors import OCREngineError
 from cyclops.model.ocr import Page, Polygon, Word
+from cyclops.ocr.orient import TextDetector, upright
 
 
 class OCREngine(ABC):
-    """Reads one upright image into the Page -> Block -> Line -> Word tree with polygons and confidences in [0, 1]."""
+    """Reads one upright image into the Page -> Block -> Line -> Word tree with polygons and confidences in [0, 1].
+
+    ``detector`` is what judges a photo's orientation (``cyclops.ocr.orient``): given to the engine when it is
+    built, so no engine reaches for another one by itself.
+    """
 
     name: str = ""
     version: str = ""
+    detector: TextDetector | None = None
 
     @abstractmethod
     def read(self, image: Image.Image, image_id: str) -> Page: ...
@@ -23,9 +30,9 @@ class OCREngine(ABC):
 
         Engines that can judge orientation from their own detection override this to detect once.
         """
-        from cyclops.orient import upright
-
-        turned, rotation = upright(image)
+        if self.detector is None:
+            raise OCREngineError(f"The {self.name} engine was built without a text detector, so it cannot turn photos upright.")
+        turned, rotation = upright(image, self.detector)
         page = self.read(turned, image_id)
         page.rotation = rotation
         return page, rotation

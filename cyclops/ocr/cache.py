@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from cyclops.model.ocr import Page
 from cyclops.ocr.base import OCREngine
+from cyclops.ocr.orient import VERSION as ORIENT_VERSION
 from cyclops.settings import get_settings
 
 
@@ -47,8 +48,6 @@ def cached_read(engine: OCREngine, image: Image.Image, image_id: str, sha256: st
 
 def cached_read_upright(engine: OCREngine, image: Image.Image, image_id: str, sha256: str) -> tuple[Page, int]:
     """``engine.read_upright`` (orientation found and text read with one detection) unless cached; ``image`` as stored."""
-    from cyclops.orient import VERSION as ORIENT_VERSION
-
     path = cache_path(engine, sha256, f"auto-{ORIENT_VERSION}")
     page = _load(path, image_id)
     if page is None:

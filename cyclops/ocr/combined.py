@@ -13,6 +13,7 @@ from PIL import Image
 
 from cyclops.model.ocr import Line, Page, Word, bbox_of, rect, union_polygon
 from cyclops.ocr.base import OCREngine
+from cyclops.ocr.orient import rotate_clockwise
 from cyclops.ocr.rapid import RapidEngine
 from cyclops.ocr.tesseract import TesseractEngine, image_to_words
 
@@ -44,7 +45,8 @@ class CombinedEngine(OCREngine):
 
     def __init__(self, rapid: RapidEngine | None = None, tesseract: TesseractEngine | None = None) -> None:
         self.rapid = rapid or RapidEngine()
-        self.tesseract = tesseract or TesseractEngine()
+        self.tesseract = tesseract or TesseractEngine(detector=self.rapid)
+        self.detector = self.rapid
         self.version = f"{self.rapid.version}|tesseract-{self.tesseract.version}"
 
     def read(self, image: Image.Image, image_id: str) -> Page:
@@ -52,8 +54,6 @@ class CombinedEngine(OCREngine):
 
     def read_upright(self, image: Image.Image, image_id: str) -> tuple[Page, int]:
         """RapidOCR's one-detection ``read_upright``, then Tesseract on the digit lines of the turned image."""
-        from cyclops.orient import rotate_clockwise
-
         page, rotation = self.rapid.read_upright(image, image_id)
         return self._second_opinions(page, rotate_clockwise(image, rotation)), rotation
 

@@ -26,15 +26,17 @@ import re
 import time
 from pathlib import Path
 
-import cv2
 import numpy as np
 from PIL import Image
 
 from cyclops.errors import OCREngineError
+from cyclops.layout import arrange
 from cyclops.model.ocr import Block, Line, Page, Word, union_polygon
 from cyclops.ocr.base import OCREngine, quad, split_words
+from cyclops.ocr.boxes import box_size, crop_quad, to_bgr
 from cyclops.ocr.leaders import VERSION as LEADERS_VERSION
 from cyclops.ocr.leaders import cells, leader_spans, sub_box
+from cyclops.ocr.orient import rotation_from_boxes
 
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
@@ -117,26 +119,6 @@ def _build(threads: int, det_side: int, rec_batch: int):
     return ocr, det, rec, cls
 
 
-def to_bgr(image: Image.Image) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
-
-
-def crop_quad(img: np.ndarray, box: np.ndarray) -> np.ndarray:
-    """The region of a (rotated) box warped flat, in the box's own orientation (p0->p1 along the top)."""
-    box = np.asarray(box, dtype=np.float32)
-    width = int(max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3]), 1))
-    height = int(max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2]), 1))
-    dst = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(box, dst)
-    return cv2.warpPerspective(img, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
-
-
-def box_size(box) -> tuple[float, float]:
-    """(extent along x, extent along y) of a box."""
-    b = np.asarray(box, dtype=np.float32)
-    return float(b[:, 0].max() - b[:, 0].min()), float(b[:, 1].max() - b[:, 1].min())
-
-
 def is_vertical(box) -> bool:
     width, height = box_size(box)
     return height >= VERTICAL_RATIO * width and height > 20
@@ -196,6 +178,7 @@ class RapidEngine(OCREngine):
         self._ocr, self._det, self._rec, self._cls = _build(threads, det_side, rec_batch)
         self._det_fine = copy.copy(self._det)  # same session, larger input: a shallow copy keeps each call's sizes apart
         self._det_fine.limit_side_len = FINE_SIDE
+        self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
         self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}"
         self.last_timings: dict[str, float] = {}  # seconds per stage of the latest read (for benchmarks)
@@ -246,11 +229,9 @@ class RapidEngine(OCREngine):
         """(page read from ``image`` turned upright, degrees clockwise applied), detecting text only once.
 
         The orientation is judged from the same detection boxes that are then read, so
-        this replaces ``cyclops.orient.upright`` followed by ``read`` at one detection's cost.
+        this replaces ``cyclops.ocr.orient.upright`` followed by ``read`` at one detection's cost.
         Page coordinates are those of the upright image.
         """
-        from cyclops.orient import rotation_from_boxes
-
         bgr = to_bgr(image)
         t0 = time.perf_counter()
         boxes = self.detect(bgr)
@@ -303,8 +284,6 @@ class RapidEngine(OCREngine):
             height=height,
             blocks=[Block(lines=lines, polygon=union_polygon([ln.polygon for ln in lines]))],
         )
-        from cyclops.layout import arrange
-
         return arrange(page)
 
     @staticmethod

@@ -12,8 +12,10 @@ from collections import OrderedDict
 from PIL import Image
 
 from cyclops.errors import OCREngineError
+from cyclops.layout import arrange
 from cyclops.model.ocr import Block, Line, Page, Word, rect, union_polygon
 from cyclops.ocr.base import OCREngine
+from cyclops.ocr.orient import TextDetector
 
 LANGS = "eng+fra"
 
@@ -48,8 +50,12 @@ def image_to_words(image: Image.Image, config: str = "--psm 3", lang: str = LANG
 class TesseractEngine(OCREngine):
     name = "tesseract"
 
-    def __init__(self) -> None:
-        import pytesseract
+    def __init__(self, detector: TextDetector | None = None) -> None:
+        """``detector`` finds the text boxes that orientation is judged by (Tesseract's own layout analysis does not
+        tell a label on its side from an upright one); without one, ``read_upright`` refuses."""
+        import pytesseract  # imported with the engine: checking the binary and its language data is the engine's start-up
+
+        self.detector = detector
 
         _limit_threads()
         try:
@@ -78,6 +84,4 @@ class TesseractEngine(OCREngine):
                 block_lines.append(Line(words=words, polygon=polygon, confidence=conf))
             page_blocks.append(Block(lines=block_lines, polygon=union_polygon([ln.polygon for ln in block_lines])))
         page = Page(image_id=image_id, width=image.width, height=image.height, blocks=page_blocks)
-        from cyclops.layout import arrange
-
         return arrange(page, regroup=False)

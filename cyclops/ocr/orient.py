@@ -1,10 +1,10 @@
 """Make a photo's text upright and level before OCR, without trusting EXIF.
 
-Phones often store labels sideways. RapidOCR's detector on a small copy gives
-the text boxes (``RapidEngine.read_upright`` reuses its own full-size boxes instead,
-so a photo is detected once): mostly tall boxes mean the page is turned 90 or 270 degrees.
-Which way round is then decided by PP-OCR's 0/180 line classifier voting on
-the longest lines (about 50 ms; recognising them both ways was 10x slower). The same
+Phones often store labels sideways. A text detector (``TextDetector``: RapidOCR's, handed in by
+whoever builds the engine) on a small copy gives the text boxes (``RapidEngine.read_upright`` reuses
+its own full-size boxes instead, so a photo is detected once): mostly tall boxes mean the page is
+turned 90 or 270 degrees. Which way round is then decided by the detector's 0/180 line classifier
+voting on the longest lines (about 50 ms; recognising them both ways was 10x slower). The same
 boxes' slopes give the small skew angle.
 """
 
@@ -13,11 +13,13 @@ from __future__ import annotations
 import math
 import re
 import statistics
+from typing import Protocol
 
 import numpy as np
 from PIL import Image
 
-from cyclops.ocr.rapid import RapidEngine, box_size, crop_quad, to_bgr
+from cyclops.ocr.boxes import box_size, crop_quad, to_bgr
+from cyclops.text.language import common_word
 
 #: raised when orientation decisions change: cached upright readings of older versions are not reused
 VERSION = "2"
@@ -37,15 +39,23 @@ def rotate_clockwise(image: Image.Image, degrees: int) -> Image.Image:
     return image if degrees == 0 else image.transpose(_TRANSPOSE[degrees])
 
 
-def _engine() -> RapidEngine:
-    from cyclops.ocr import get_engine
+class TextDetector(Protocol):
+    """What orientation needs from an OCR model (``RapidEngine`` is one): line boxes, an upside-down vote, a reading."""
 
-    engine = get_engine("rapidocr")
-    assert isinstance(engine, RapidEngine)
-    return engine
+    def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
+        """Text line boxes (4x2 arrays, page pixels)."""
+        ...
+
+    def classify_upside_down(self, crops: list[np.ndarray]) -> list[tuple[bool, float]]:
+        """For each line crop: (is it upside down, confidence)."""
+        ...
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Text and confidence of line crops."""
+        ...
 
 
-def _probe(image: Image.Image) -> tuple[np.ndarray, list[np.ndarray]]:
+def _probe(image: Image.Image, detector: TextDetector) -> tuple[np.ndarray, list[np.ndarray]]:
     scale = min(1.0, PROBE_SIDE / max(image.size))
     small = (
         image
@@ -53,7 +63,7 @@ def _probe(image: Image.Image) -> tuple[np.ndarray, list[np.ndarray]]:
         else image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.BILINEAR)
     )
     bgr = to_bgr(small)
-    return bgr, _engine().detect(bgr)
+    return bgr, detector.detect(bgr)
 
 
 #: share of the text (by line length) in the minority direction from which a photo is "mixed": a label on its
@@ -101,12 +111,10 @@ def _central(lines: list, width: int, height: int) -> list:
 def reads_as_words(text: str, confidence: float) -> float:
     """How much of a reading is English or French words (letters of known words x confidence): text read
     the right way round is words, text read sideways or upside down is letter soup."""
-    from cyclops.normalize.spelling import common_word
-
     return confidence * sum(len(w) for w in re.findall(r"[^\W\d_]{3,}", text) if common_word(w))
 
 
-def _mixed_rotation(bgr: np.ndarray, lines: list, engine: RapidEngine) -> int:
+def _mixed_rotation(bgr: np.ndarray, lines: list, detector: TextDetector) -> int:
     """A photo whose text runs two ways: read the central lines of each direction both ways round and keep
     the turn that reads as words (the label's own text decides, not the number of boxes)."""
     height, width = bgr.shape[:2]
@@ -118,12 +126,12 @@ def _mixed_rotation(bgr: np.ndarray, lines: list, engine: RapidEngine) -> int:
         crops += few + [np.ascontiguousarray(np.rot90(c, 2)) for c in few]
         turns += [base] * len(few) + [base + 180] * len(few)
     scores: dict[int, float] = {}
-    for turn, (text, confidence) in zip(turns, engine.recognize(crops)):
+    for turn, (text, confidence) in zip(turns, detector.recognize(crops)):
         scores[turn] = scores.get(turn, 0.0) + reads_as_words(text, confidence)
     return max(scores, key=lambda turn: (scores[turn], -turn)) if scores else 0
 
 
-def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], engine: RapidEngine | None = None) -> int:
+def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], detector: TextDetector) -> int:
     """Degrees clockwise (0, 90, 180, 270) that make upright the text in ``boxes`` detected on ``bgr``; 0 when none.
 
     Shared by ``detect_rotation`` (small probe) and ``RapidEngine.read_upright`` (the boxes it then reads).
@@ -136,7 +144,6 @@ def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], engine: RapidE
         return 0
     tall = sum(max(w, h) for _, w, h in lines if h > w)
     wide = sum(max(w, h) for _, w, h in lines if w >= h)
-    engine = engine or _engine()
     if min(tall, wide) >= MIXED_SHARE * (tall + wide):
         # text runs two ways: the label is what the inspector aimed at, so its central text decides
         height, width = bgr.shape[:2]
@@ -144,38 +151,38 @@ def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], engine: RapidE
         tall = sum(max(w, h) for _, w, h in central if h > w)
         wide = sum(max(w, h) for _, w, h in central if w >= h)
         if not central or min(tall, wide) >= MIXED_SHARE * (tall + wide):
-            return _mixed_rotation(bgr, central or lines, engine)
+            return _mixed_rotation(bgr, central or lines, detector)
         lines = central
     base = 90 if tall > wide else 0
     chosen = sorted((ln for ln in lines if (ln[2] > ln[1]) == (base == 90)), key=lambda ln: -max(ln[1], ln[2]))[:PROBE_LINES]
     crops = _crops(bgr, chosen, base)
-    votes = engine.classify_upside_down(crops)
+    votes = detector.classify_upside_down(crops)
     flipped = sum(score for upside_down, score in votes if upside_down)
     kept = sum(score for upside_down, score in votes if not upside_down)
     if abs(flipped - kept) < UNSURE_MARGIN * max(flipped + kept, 1e-9):
         # the tiny classifier is unsure: read a few lines both ways round and trust the recogniser's confidence
         few = crops[:RECHECK_LINES]
-        readings = engine.recognize(few + [np.ascontiguousarray(np.rot90(c, 2)) for c in few])
+        readings = detector.recognize(few + [np.ascontiguousarray(np.rot90(c, 2)) for c in few])
         kept = sum(score for _, score in readings[: len(few)])
         flipped = sum(score for _, score in readings[len(few) :])
     return base + 180 if flipped > kept else base
 
 
-def detect_rotation(image: Image.Image) -> int:
+def detect_rotation(image: Image.Image, detector: TextDetector) -> int:
     """Degrees clockwise (0, 90, 180, 270) that make the text upright; 0 when there is no text to judge by."""
-    bgr, boxes = _probe(image)
-    return rotation_from_boxes(bgr, boxes)
+    bgr, boxes = _probe(image, detector)
+    return rotation_from_boxes(bgr, boxes, detector)
 
 
-def upright(image: Image.Image) -> tuple[Image.Image, int]:
+def upright(image: Image.Image, detector: TextDetector) -> tuple[Image.Image, int]:
     """(image turned so its text is upright, degrees clockwise applied)."""
-    degrees = detect_rotation(image)
+    degrees = detect_rotation(image, detector)
     return rotate_clockwise(image, degrees), degrees
 
 
-def detect_skew(image: Image.Image) -> float:
+def detect_skew(image: Image.Image, detector: TextDetector) -> float:
     """Median slope, in degrees, of the upright page's text lines (positive: lines run down to the right)."""
-    _, boxes = _probe(image)
+    _, boxes = _probe(image, detector)
     angles = []
     for box in boxes:
         w, h = box_size(box)
@@ -189,9 +196,9 @@ def detect_skew(image: Image.Image) -> float:
     return statistics.median(angles) if angles else 0.0
 
 
-def deskew(image: Image.Image) -> tuple[Image.Image, float]:
+def deskew(image: Image.Image, detector: TextDetector) -> tuple[Image.Image, float]:
     """(image levelled, degrees it was turned counter-clockwise); untouched when the skew is tiny or beyond ±10°."""
-    angle = detect_skew(image)
+    angle = detect_skew(image, detector)
     if abs(angle) < MIN_SKEW or abs(angle) > MAX_SKEW:
         return image, 0.0
     levelled = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))

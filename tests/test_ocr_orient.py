@@ -1,0 +1,105 @@
+"""Orientation without EXIF: the four right angles and small skews on a rendered label, judged by the detector given."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from cyclops.errors import OCREngineError
+from cyclops.ocr import get_engine
+from cyclops.ocr.orient import deskew, detect_skew, rotate_clockwise, upright
+from cyclops.ocr.tesseract import TesseractEngine
+from cyclops.settings import get_settings
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+@pytest.fixture(autouse=True)
+def _settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("CYCLOPS_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def label() -> Image.Image:
+    img = Image.new("RGB", (1000, 700), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, text in enumerate(
+        [
+            "Vitamin D3 1000 IU",
+            "NPN 80012345",
+            "Recommended use: helps build bones",
+            "Take one tablet daily",
+            "Mises en garde: consultez",
+        ]
+    ):
+        draw.text((60, 60 + i * 110), text, font=font, fill="black")
+    return img
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return get_engine("rapidocr")
+
+
+@pytest.mark.parametrize("stored", [0, 90, 180, 270])
+def test_upright_undoes_each_right_angle(label, stored, detector):
+    photo = rotate_clockwise(label, stored)  # the phone stored it turned this far clockwise
+    fixed, applied = upright(photo, detector)
+    assert (applied + stored) % 360 == 0
+    assert fixed.size == label.size
+
+
+def test_blank_image_is_left_alone(detector):
+    blank = Image.new("RGB", (400, 300), "white")
+    image, applied = upright(blank, detector)
+    assert applied == 0 and image is blank
+    assert deskew(blank, detector) == (blank, 0.0)
+
+
+@pytest.mark.parametrize("angle", [-6.0, 4.0])
+def test_deskew_levels_small_angles(label, angle, detector):
+    tilted = label.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white")
+    levelled, applied = deskew(tilted, detector)
+    assert applied == pytest.approx(-angle, abs=1.0)
+    assert abs(detect_skew(levelled, detector)) < 1.0
+
+
+def test_rotate_clockwise_turns_the_right_way():
+    img = Image.new("RGB", (4, 2), "white")
+    img.putpixel((0, 0), (255, 0, 0))
+    turned = rotate_clockwise(img, 90)
+    assert turned.size == (2, 4) and turned.getpixel((1, 0)) == (255, 0, 0)
+
+
+class CountingDetector:
+    """The real RapidOCR detector, counting the detections orientation asks of it."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.detections = inner, 0
+
+    def detect(self, bgr):
+        self.detections += 1
+        return self.inner.detect(bgr)
+
+    def classify_upside_down(self, crops):
+        return self.inner.classify_upside_down(crops)
+
+    def recognize(self, crops):
+        return self.inner.recognize(crops)
+
+
+def test_an_engine_turns_photos_with_the_detector_it_was_given(label, detector):
+    counting = CountingDetector(detector)
+    engine = TesseractEngine(detector=counting)
+    page, rotation = engine.read_upright(rotate_clockwise(label, 90), "img0")
+    assert counting.detections == 1  # the probe ran on the detector handed in, not on one the engine found itself
+    assert rotation == 270 and page.rotation == 270 and "80012345" in page.text
+
+
+def test_an_engine_without_a_detector_refuses_to_guess_orientation(label):
+    with pytest.raises(OCREngineError, match="without a text detector"):
+        TesseractEngine().read_upright(label, "img0")
