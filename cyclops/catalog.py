@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from cyclops.errors import BadRequest, MapiError, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
+from cyclops.review import high_flag_count, priority, review_state, unsure_fields
 from cyclops.settings import Settings, get_settings
 
 
@@ -33,7 +34,14 @@ class AnalysisSummary(BaseModel):
     lnhpd_id: int | None = None
     flags: list[str] = Field(default_factory=list)
     open_flags: int = 0
-    status: str = "new"  # new | in_review | reviewed
+    high_flags: int = 0  # high-severity flags not dismissed
+    unsure_fields: int = 0  # values read unsurely: to read on the photo
+    waiting_for_second: int = 0  # high-severity flags still waiting for a second analyst's decision
+    priority: float = 0.0  # worklist order, highest first (cyclops.review.priority)
+    status: str = "new"  # new | in_review | reviewed | signed_off (cyclops.review.STATUSES)
+    assigned_to: str | None = None
+    signed_off_by: str | None = None
+    final: bool = False  # signed off and every high-severity flag decided by two analysts
     analysts: list[str] = Field(default_factory=list)
     version: int = 0
     edits: int = 0
@@ -49,7 +57,7 @@ class AnalysisPage(BaseModel):
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def normalize_time(text: str) -> str:
@@ -59,8 +67,8 @@ def normalize_time(text: str) -> str:
     except (TypeError, ValueError) as exc:
         raise BadRequest(f"not an ISO-8601 date or time: {text!r}", code="bad_since") from exc
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def pipeline_version_of(versions: dict[str, str]) -> str:
@@ -73,13 +81,7 @@ def summarize(analysis: Analysis, edits: Iterable[Edit] = (), source_key: str | 
     edits = list(edits)
     created = normalize_time(analysis.created_at) if analysis.created_at else None
     stamps = [normalize_time(e.at) for e in edits if e.at]
-    open_flags = sum(1 for f in analysis.flags if f.decision is None)
-    if analysis.flags and open_flags == 0 and edits:
-        status = "reviewed"
-    elif edits:
-        status = "in_review"
-    else:
-        status = "new"
+    state = review_state(analysis, edits)
     npn = analysis.fields.npn.value
     return AnalysisSummary(
         analysis_id=analysis.analysis_id or "",
@@ -89,8 +91,15 @@ def summarize(analysis: Analysis, edits: Iterable[Edit] = (), source_key: str | 
         licence_number=analysis.match.licence_number,
         lnhpd_id=analysis.match.lnhpd_id,
         flags=sorted({f.code for f in analysis.flags}),
-        open_flags=open_flags,
-        status=status,
+        open_flags=state.open_flags,
+        high_flags=high_flag_count(analysis),
+        unsure_fields=unsure_fields(analysis),
+        waiting_for_second=len(state.waiting_for_second),
+        priority=priority(analysis),
+        status=state.status,
+        assigned_to=state.assigned_to,
+        signed_off_by=state.signed_off_by,
+        final=state.final,
         analysts=sorted({e.analyst for e in edits}),
         version=analysis.version,
         edits=len(edits),

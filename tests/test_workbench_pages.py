@@ -8,7 +8,7 @@ import pytest
 from cyclops.client import MapiClient
 from cyclops.lnhpd.sample import generate
 from cyclops.settings import get_settings
-from cyclops.workbench.app import Workbench
+from cyclops.workbench.app import PAGES, Workbench
 from cyclops.workbench.i18n import STRINGS, t
 from tests.browser_fixtures import sample_analysis, seed_in_process
 
@@ -32,7 +32,7 @@ def test_product_field_edit_is_posted_with_base_version(bench_client) -> None:
     assert (edit.field, edit.after, edit.analyst, edit.base_version) == ("fields.brand.value", "Tundra Labs", "alice", 0)
     assert edit.before == "Tundra"
     assert bench.session.analysis.version == 1
-    assert "fields.brand.value" in bench.status.value
+    assert "Saved: Brand" in bench.status.value and "fields." not in bench.status.value  # plain words, no path
 
 
 def test_choose_other_licence_records_analyst_match(bench_client) -> None:
@@ -166,7 +166,7 @@ def test_viewer_click_selects_line_and_relabels(bench_client) -> None:
 def test_language_switch_relabels_everything(bench_client) -> None:
     bench, _client = bench_client
     bench.language.value = "fr"
-    assert bench.tabs.get_title(2) == "Ingrédients"
+    assert bench.tabs.get_title(PAGES.index("page_ingredients")) == "Ingrédients"
     assert bench.flags.confirm_buttons[0].description == "Confirmer"
     assert "la quantité diffère" in bench.flags.table.children[0].children[0].value
     assert bench.product.inputs["company"].description == "Entreprise"
@@ -179,10 +179,10 @@ def test_keyboard_shortcuts_navigate_and_accept(bench_client) -> None:
     bench.on_key({"altKey": True, "key": "b"})
     assert bench.tabs.selected_index == 0
     assert bench.on_key({"altKey": False, "key": "n"}) is None
-    bench.on_key({"altKey": True, "key": "a"})  # on the Upload page: nothing to accept there
+    bench.on_key({"altKey": True, "key": "a"})  # on the Worklist: nothing to accept there
     assert client.get_analysis("an-1").match.method == "npn_exact"
     assert "nothing to accept" in bench.status.value
-    bench.go(1)
+    bench.go(PAGES.index("page_product"))
     bench.on_key({"altKey": True, "key": "a"})  # on the Product page: the licence
     assert client.get_analysis("an-1").match.method == "analyst"
 
@@ -192,7 +192,7 @@ def test_shortcut_buttons_clicked_by_the_page_script(bench_client) -> None:
     from cyclops.workbench.app import KEYBOARD_JS
 
     workbench, _client = bench_client
-    assert set(workbench.key_buttons) == {"next", "back", "accept", "save"}
+    assert set(workbench.key_buttons) == {"next", "back", "accept", "save", "undo"}
     assert all(f"cyclops-key-{action}" in b._dom_classes for action, b in workbench.key_buttons.items())
     assert '"n": "next"' in KEYBOARD_JS and "preventDefault" in KEYBOARD_JS
     workbench.key_buttons["next"].click()
@@ -290,14 +290,14 @@ def test_printed_npn_other_than_the_licence_is_named_in_both_languages(bench_cli
 
 def test_alt_a_on_flags_decides_the_flag_in_view_not_the_match(search_bench) -> None:
     bench, client = search_bench
-    bench.go(4)  # Flags
+    bench.go(PAGES.index("page_flags"))
     assert "cyclops-flag-current" in bench.flags.table.children[0]._dom_classes
     bench.on_key({"altKey": True, "key": "a"})
     analysis = client.get_analysis("an-1")
     assert analysis.flags[0].decision == "confirmed" and analysis.match.method == "search"
     bench.on_key({"altKey": True, "key": "a"})  # every flag decided: nothing else is touched
     assert client.get_analysis("an-1").match.method == "search" and "nothing to accept" in bench.status.value
-    bench.go(2)  # Ingredients: no proposal to accept there either
+    bench.go(PAGES.index("page_ingredients"))  # no proposal to accept there either
     assert bench.accept_in_view() is False and client.get_analysis("an-1").match.method == "search"
 
 

@@ -16,14 +16,18 @@ from cyclops.workbench.i18n import t
 from cyclops.workbench.identity import current_analyst
 from cyclops.workbench.ingredients import IngredientsPage
 from cyclops.workbench.licence_check import LicenceBanner
+from cyclops.workbench.plain import describe_field
 from cyclops.workbench.product import ProductPage
 from cyclops.workbench.report_page import ReportPage
+from cyclops.workbench.signoff import SignOffPanel
 from cyclops.workbench.state import Client, Session
 from cyclops.workbench.upload import UploadPage
 from cyclops.workbench.viewer import PhotoViewer
+from cyclops.workbench.worklist import WorklistPage
 
-PAGES = ("page_upload", "page_product", "page_ingredients", "page_claims", "page_flags", "page_report", "page_history")
-SHORTCUTS = {"n": "next", "b": "back", "a": "accept", "s": "save"}
+PAGES = ("page_worklist", "page_upload", "page_product", "page_ingredients", "page_claims", "page_flags", "page_report",
+         "page_history")
+SHORTCUTS = {"n": "next", "b": "back", "a": "accept", "s": "save", "z": "undo"}
 
 #: Alt+letter shortcuts, listened for in the page and handed to hidden buttons (one per action). Not ipyevents:
 #: its key listener swallows every key (preventDefault) while the mouse is over the widget, so text boxes broke.
@@ -42,6 +46,35 @@ KEYBOARD_JS = """
   }, true);
 })();
 """.replace("%s", json.dumps(SHORTCUTS))
+
+#: the open analysis goes in the address (``?analysis=<id>``) so a reload or a bookmark comes back to it. The kernel
+#: writes the id into a hidden HTML widget; this watches it and rewrites the address (the token is left out).
+ADDRESS_JS = """
+(function () {
+  if (window.__cyclopsAddress) { return; }
+  window.__cyclopsAddress = true;
+  function follow(node) {
+    var holder = node.querySelector('[data-analysis]');
+    if (!holder) { return; }
+    var id = holder.getAttribute('data-analysis');
+    var params = new URLSearchParams(window.location.search);
+    params.delete('token');
+    if (id) { params.set('analysis', id); } else { params.delete('analysis'); }
+    var query = params.toString();
+    var address = window.location.pathname + (query ? '?' + query : '') + window.location.hash;
+    if (address !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.replaceState(null, '', address);
+    }
+  }
+  function watch() {
+    var node = document.querySelector('.cyclops-address');
+    if (!node) { window.setTimeout(watch, 200); return; }
+    follow(node);
+    new MutationObserver(function () { follow(node); }).observe(node, {childList: true, subtree: true, attributes: true});
+  }
+  watch();
+})();
+"""
 
 #: Voila's page asks the server to shut its kernel down when it unloads (reload, tab closed), sending the
 #: ``_xsrf`` cookie's value as proof it comes from the page; but Voila's page never sets that cookie, so every
@@ -66,15 +99,19 @@ class Workbench:
     def __init__(self, client: Client, analyst: str | None = None, lang: str = "en") -> None:
         self.session = Session(client, analyst or current_analyst(), lang)
         self.viewer = PhotoViewer(self.session)
-        self.upload = UploadPage(self.session, on_done=lambda _a: self.go(1))
+        self.worklist = WorklistPage(self.session, on_open=self.open_analysis)
+        self.upload = UploadPage(self.session, on_done=lambda _a: self.go(PAGES.index("page_product")))
         self.product = ProductPage(self.session, self.show_evidence)
         self.ingredients = IngredientsPage(self.session)
         self.claims = ClaimsPage(self.session)
         self.flags = FlagsPage(self.session, self.show_evidence)
         self.report = ReportPage(self.session)
-        self.history = HistoryPage(self.session, on_open=lambda: self.go(1))
-        pages = [self.upload, self.product, self.ingredients, self.claims, self.flags, self.report, self.history]
-        self.tabs = w.Tab(children=[p.widget for p in pages])
+        self.signoff = SignOffPanel(self.session)
+        self.history = HistoryPage(self.session)
+        widgets = [self.worklist.widget, self.upload.widget, self.product.widget, self.ingredients.widget,
+                   self.claims.widget, self.flags.widget, w.VBox([self.signoff.widget, self.report.widget]),
+                   self.history.widget]
+        self.tabs = w.Tab(children=widgets)
         self.tabs.observe(self._tab_opened, names="selected_index")
 
         self.title = w.HTML()
@@ -90,6 +127,11 @@ class Workbench:
         self.reapply.on_click(lambda _b: self.session.reapply_unsaved())
         self.keep_theirs.on_click(lambda _b: self.session.discard_unsaved())
         self.retry.on_click(lambda _b: self.session.retry_outbox())
+        self.undo = w.Button(icon="undo")
+        self.undo.add_class("cyclops-undo")
+        self.undo.on_click(lambda _b: self.undo_last())
+        self.address = w.HTML(layout=w.Layout(display="none"))
+        self.address.add_class("cyclops-address")
         self.back = w.Button(icon="arrow-left")
         self.next = w.Button(icon="arrow-right")
         self.back.on_click(lambda _b: self.go(self.tabs.selected_index - 1))
@@ -97,8 +139,9 @@ class Workbench:
         self.help = w.Accordion(children=[w.HTML()])
         self.status_actions = w.HBox()
         self.licence_banner = LicenceBanner(self.session, on_check=lambda: self.go(PAGES.index("page_product")))
-        header = w.VBox([w.HBox([self.title, self.language, self.who]), w.HBox([self.status, self.status_actions]), self.help,
-                         self.licence_banner.widget])
+        header = w.VBox([w.HBox([self.title, self.language, self.who]),
+                         w.HBox([self.status, self.status_actions, self.undo]), self.help, self.licence_banner.widget,
+                         self.address])
         body = w.HBox([w.VBox([self.tabs, w.HBox([self.back, self.next])], layout=w.Layout(width="55%")),
                        w.VBox([self.viewer.widget], layout=w.Layout(width="45%"))])
         self.widget = w.VBox([header, body])
@@ -123,20 +166,51 @@ class Workbench:
         display(self.widget)
         display(Javascript(KEYBOARD_JS))
         display(Javascript(SHUTDOWN_JS))
+        display(Javascript(ADDRESS_JS))
         return self
+
+    def open_from_query(self, query: str | None) -> str | None:
+        """Open the analysis named in the page's address (``?analysis=<id>``); the worklist otherwise."""
+        from urllib.parse import parse_qs
+
+        analysis_id = (parse_qs(query or "").get("analysis") or [""])[0].strip()
+        if analysis_id:
+            try:
+                self.open_analysis(analysis_id)
+                return analysis_id
+            except MapiError as exc:
+                self.status.value = t("status_error", self.session.lang, detail=html.escape(exc.message))
+        self._show_worklist()
+        return None
+
+    def open_analysis(self, analysis_id: str) -> None:
+        """Open a product from the worklist or the address: its Product page, its id in the address."""
+        self.session.open(analysis_id)
+        self.go(PAGES.index("page_product"))
+
+    def undo_last(self) -> None:
+        if self.session.undo() is not None and self.tabs.selected_index == PAGES.index("page_history"):
+            self.history.load()
+
+    def _show_worklist(self) -> None:
+        try:
+            self.worklist.search()
+        except MapiError as exc:  # mapi down: say so in the page, keep the dashboard usable
+            self.status.value = t("status_error", self.session.lang, detail=html.escape(exc.message))
 
     # -- navigation and shortcuts ----------------------------------------
     def go(self, index: int) -> None:
         self.tabs.selected_index = max(0, min(len(PAGES) - 1, index))
 
     def _tab_opened(self, change: dict) -> None:
-        """The history list is fetched when its tab opens, so it shows the latest analyses without a click."""
-        if change["new"] == PAGES.index("page_history"):
-            try:
-                self.history.search()
-            except MapiError as exc:  # mapi down: say so in the page, keep the dashboard usable
-                self.history.results.options = []
-                self.status.value = t("status_error", self.session.lang, detail=html.escape(str(exc)))
+        """The worklist and the changes are fetched when their tab opens, so they are the server's latest."""
+        page = PAGES[change["new"] or 0]
+        if page == "page_worklist":
+            self._show_worklist()
+        elif page == "page_history":
+            self.history.load()
+        elif page == "page_report":
+            self.signoff.refresh()
 
     def show_evidence(self, evidence: Evidence) -> None:
         self.viewer.show_evidence(evidence)
@@ -161,6 +235,8 @@ class Workbench:
             self.accept_in_view()
         elif action == "save":
             self.session.retry_outbox()
+        elif action == "undo":
+            self.undo_last()
         return action
 
     def accept_in_view(self) -> bool:
@@ -187,21 +263,26 @@ class Workbench:
         self.help.children[0].value = t("help_body", lang)
         self.reapply.description, self.keep_theirs.description = t("reapply", lang), t("keep_theirs", lang)
         self.retry.description = t("retry", lang)
+        self.undo.description = t("undo", lang)
+        analysis_id = self.session.analysis.analysis_id if self.session.analysis else None
+        self.address.value = f"<span data-analysis='{html.escape(analysis_id or '', quote=True)}'></span>"
         self.status.value, actions = self.status_text()
         self.status_actions.children = actions
 
     def status_text(self) -> tuple[str, list[w.Widget]]:
         lang = self.session.lang
         status = self.session.status
-        field = status.edit.field if status.edit else ""
+        field = html.escape(describe_field(status.edit.field, self.session.analysis, lang)) if status.edit else ""
         if status.state == "saved":
             return f"<span style='color:#2e7d32'>{t('status_saved', lang, field=field)}</span>", []
         if status.state == "offline":
             return f"<span style='color:#ef6c00'>{t('status_offline', lang, field=field)}</span>", [self.retry]
         if status.state == "conflict":
             who = ", ".join(sorted({e.analyst for e in status.theirs})) or "?"
-            theirs = "; ".join(f"{e.field} = {_short(e.after)}" for e in status.theirs) or "?"
-            text = t("status_conflict", lang, who=who, theirs=theirs, field=field, mine=_short(status.edit.after if status.edit else None))
+            theirs = "; ".join(f"{describe_field(e.field, self.session.analysis, lang)} = {_short(e.after)}"
+                               for e in status.theirs) or "?"
+            mine_field = describe_field(status.edit.field, self.session.analysis, lang) if status.edit else ""
+            text = t("status_conflict", lang, who=who, theirs=theirs, field=mine_field, mine=_short(status.edit.after if status.edit else None))
             return f"<span style='color:#c62828'>{html.escape(text)}</span>", [self.reapply, self.keep_theirs]
         if status.state == "error":
             return t("status_error", lang, detail=html.escape(status.detail)), []

@@ -102,8 +102,9 @@ class FlagsPage:
         return row
 
     def decide(self, index: int, decision: str, reason: str = "") -> None:
-        """Decision then reason: two edits, so each can be audited and undone on its own."""
-        if self.session.save(f"flags[{index}].decision", decision) and reason.strip():
+        """Decision then reason: two edits, so each can be audited and undone on its own. A decision is posted even
+        when the flag already has it: a second analyst's confirmation is a decision of its own (mapi's four-eyes rule)."""
+        if self.session.save(f"flags[{index}].decision", decision, again=True) and reason.strip():
             self.session.save(f"flags[{index}].reason", reason.strip())
 
     def add_flag(self, code: str, severity: str, message: str) -> None:

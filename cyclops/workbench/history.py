@@ -1,61 +1,65 @@
-"""Past analyses: filter by NPN, company, flag, analyst and date, and open one to resume it."""
+"""The changes page: every edit of the open product, newest first, in plain words (who, when, what, before, after)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+import html
 
 import ipywidgets as w
 
+from cyclops.errors import MapiError
+from cyclops.model.analysis import Edit
 from cyclops.workbench.i18n import t
+from cyclops.workbench.plain import describe_field, describe_value
 from cyclops.workbench.state import Session
 
 
-def summary_label(item: object) -> str:
-    """One line per analysis in the list (``cyclops.catalog.AnalysisSummary``)."""
-    parts = [getattr(item, name, None) for name in ("analysis_id", "npn", "product_name", "company", "status", "created_at")]
-    text = " · ".join(str(p) for p in parts if p)
-    flags = getattr(item, "flags", None) or []
-    analysts = getattr(item, "analysts", None) or []
-    return text + (f" · {len(flags)} flags" if flags else "") + (f" · {', '.join(analysts)}" if analysts else "")
-
-
 class HistoryPage:
-    def __init__(self, session: Session, on_open: Callable[[], None] | None = None) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.on_open = on_open or (lambda: None)
-        self.npn, self.company, self.flag, self.analyst = w.Text(), w.Text(), w.Text(), w.Text()
-        self.since = w.DatePicker()
-        self.find = w.Button(icon="search")
-        self.find.on_click(lambda _b: self.search())
-        self.results = w.Select(options=[], rows=10, layout=w.Layout(width="760px"))
-        self.results.add_class("cyclops-history-results")
-        self.open_button = w.Button(button_style="primary")
-        self.open_button.add_class("cyclops-history-open")
-        self.open_button.on_click(lambda _b: self.open(self.results.value))
-        self.widget = w.VBox([w.HBox([self.npn, self.company]), w.HBox([self.flag, self.analyst]),
-                              w.HBox([self.since, self.find]), self.results, self.open_button])
+        self.edits: list[Edit] = []
+        self.table = w.HTML()
+        self.table.add_class("cyclops-history-table")
+        self.widget = w.VBox([self.table])
         self.widget.add_class("cyclops-page-history")
         session.subscribe(lambda _s: self.relabel())
-        self.relabel()
 
     def relabel(self) -> None:
-        lang = self.session.lang
-        for box, key in ((self.npn, "filter_npn"), (self.company, "filter_company"), (self.flag, "filter_flag"),
-                         (self.analyst, "filter_analyst"), (self.since, "filter_since")):
-            box.description = t(key, lang)
-        self.find.description, self.open_button.description = t("find", lang), t("open", lang)
+        if self.edits:
+            self.draw()
 
-    def search(self) -> list[object]:
-        since: date | None = self.since.value
-        page = self.session.client.list_analyses(  # type: ignore[attr-defined]
-            npn=self.npn.value.strip() or None, company=self.company.value.strip() or None,
-            flag=self.flag.value.strip() or None, analyst=self.analyst.value.strip() or None,
-            since=since.isoformat() if since else None, limit=50)
-        self.results.options = [(summary_label(item), item.analysis_id) for item in page.items]
-        return list(page.items)
+    def load(self) -> list[Edit]:
+        """Fetch the log (when the page opens: the list is always the server's)."""
+        try:
+            self.edits = self.session.edits()
+        except MapiError as exc:
+            self.edits = []
+            self.table.value = t("status_error", self.session.lang, detail=html.escape(exc.message))
+            return []
+        self.draw()
+        return self.edits
 
-    def open(self, analysis_id: str | None) -> None:
-        if analysis_id:
-            self.session.open(analysis_id)
-            self.on_open()
+    def draw(self) -> None:
+        lang, analysis = self.session.lang, self.session.analysis
+        if analysis is None:
+            self.table.value = t("no_analysis", lang)
+            return
+        if not self.edits:
+            self.table.value = f"<p>{t('no_changes', lang)}</p>"
+            return
+        e = html.escape
+        head = "".join(f"<th style='text-align:left;padding:2px 6px'>{t(k, lang)}</th>"
+                       for k in ("col_who", "col_when", "col_what", "col_before", "col_after"))
+        rows = []
+        for edit in reversed(self.edits):
+            what = e(describe_field(edit.field, analysis, lang))
+            if edit.reason:
+                reason = edit.reason
+                if reason.startswith("undo of change "):
+                    reason = t("undo_of", lang, seq=reason.rsplit(" ", 1)[-1])
+                what += f" <i>({e(reason)})</i>"
+            when = (edit.at or "")[:16].replace("T", " ")
+            cells = [e(edit.analyst), e(when), what, e(describe_value(edit.before, lang)), e(describe_value(edit.after, lang))]
+            rows.append("<tr class='cyclops-history-row'>" + "".join(
+                f"<td style='padding:2px 6px;vertical-align:top;overflow-wrap:anywhere'>{c}</td>" for c in cells) + "</tr>")
+        self.table.value = (f"<table style='border-collapse:collapse;width:100%'><thead><tr>{head}</tr></thead>"
+                            f"<tbody>{''.join(rows)}</tbody></table>")

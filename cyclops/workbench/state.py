@@ -12,10 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from cyclops.edits import apply_edit
-from cyclops.errors import ConflictError, NotFound, StorageUnavailable
+from cyclops.edits import APPEND, apply_edit, parse_path
+from cyclops.errors import ConflictError, MapiError, NotFound, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
+from cyclops.workbench.i18n import t
 from cyclops.workbench.paths import get_path
+
+#: the reason an undo edit carries, naming the change it undoes (so a second undo goes one change further back)
+UNDO_REASON = "undo of change {seq}"
 
 
 class Client(Protocol):
@@ -105,12 +109,13 @@ class Session:
             return None
         return get_path(self.analysis.model_dump(mode="json"), path)
 
-    def save(self, path: str, after: object, reason: str | None = None) -> bool:
-        """Post one change at once. True when the server took it; False on conflict or outage."""
+    def save(self, path: str, after: object, reason: str | None = None, *, again: bool = False) -> bool:
+        """Post one change at once. True when the server took it; False on conflict, outage or refusal.
+        ``again``: post it even if the value is already ``after`` (a second analyst's confirmation of a flag)."""
         if self.analysis is None or self.analysis.analysis_id is None:
             raise RuntimeError("no analysis is open")
         before = self.value(path)
-        if before == after and not path.endswith("[+]"):
+        if before == after and not path.endswith("[+]") and not again:
             return True
         edit = Edit(analyst=self.analyst, field=path, before=before, after=after, reason=reason,
                     base_version=self.analysis.version)
@@ -135,9 +140,55 @@ class Session:
             self.status = Status("offline", edit, [], str(exc))
             self._notify()
             return False
+        except MapiError as exc:  # refused (e.g. the same analyst confirming a high-severity flag twice): say why
+            self.status = Status("error", edit, [], exc.message)
+            self._notify()
+            return False
         self.status = Status("saved", edit)
         self._notify()
         return True
+
+    def undo(self) -> Edit | None:
+        """Undo my last change still in force: a new edit puts back the value it replaced (the log keeps both).
+        Returns the change undone; None (status says why) when there is none or it cannot be put back."""
+        if self.analysis is None or self.analysis.analysis_id is None:
+            return None
+        edits = self.client.edits(self.analysis.analysis_id)
+        undone = {e.reason for e in edits if e.reason and e.reason.startswith("undo of change ")}
+        mine = [e for e in edits if e.analyst == self.analyst and e.seq is not None
+                and UNDO_REASON.format(seq=e.seq) not in undone and not (e.reason or "").startswith("undo of change ")]
+        if not mine:
+            self.status = Status("error", None, [], t("nothing_to_undo", self.lang))
+            self._notify()
+            return None
+        last = mine[-1]
+        path, after = self._reverse(last)
+        if path is None:
+            self.status = Status("error", last, [], t("cannot_undo", self.lang))
+            self._notify()
+            return None
+        return last if self.save(path, after, UNDO_REASON.format(seq=last.seq), again=True) else None
+
+    def _reverse(self, edit: Edit) -> tuple[str | None, object]:
+        """(path, value) that puts back what ``edit`` replaced; an added item is removed, a removed item put back."""
+        tokens = parse_path(edit.field)
+        if tokens[-1] == APPEND:  # added: remove the last item equal to what was added
+            parent = edit.field[: -len("[+]")]
+            items = self.value(parent)
+            if not isinstance(items, list):
+                return None, None
+            for index in range(len(items) - 1, -1, -1):
+                if items[index] == edit.after or (isinstance(items[index], dict) and isinstance(edit.after, dict)
+                                                  and all(items[index].get(k) == v for k, v in edit.after.items())):
+                    return f"{parent}[{index}]", None
+            return None, None
+        if isinstance(tokens[-1], int) and edit.after is None:  # removed: put it back where it was
+            parent = edit.field[: edit.field.rindex("[")]
+            items = self.value(parent)
+            if not isinstance(items, list) or parent == "flags":
+                return None, None
+            return parent, items[: tokens[-1]] + [edit.before] + items[tokens[-1]:]
+        return edit.field, edit.before
 
     def reapply_unsaved(self) -> int:
         """After reading the other analyst's change, post mine again on top of the latest version."""
