@@ -139,7 +139,7 @@ def limits(env: dict[str, str], root: Path) -> None:
 
 
 def seed_analysis(env: dict[str, str], analysis_id: str = "20260101T000000-bench") -> str:
-    from cyclops.mapi.service import Services
+    from cyclops.service.operations import Services
     from cyclops.model.analysis import Analysis, ImageInfo
     from cyclops.settings import Settings
 

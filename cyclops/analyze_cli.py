@@ -71,7 +71,7 @@ def analyze_without_database(files: list[tuple[str, bytes]], engine: str | None)
     """In-process analysis on an install without an LNHPD database: stored and indexed like any other,
     but the pipeline runs without a reference database (fields and label-only flags; no licence checks)."""
     from cyclops import pipeline
-    from cyclops.mapi.service import Services, analyze_into_store
+    from cyclops.service.operations import Services, analyze_into_store
 
     def compute(_fn, photos, engine_name, model_version):  # in place of the service's run_analysis, which needs the database
         analysis, doc = pipeline.analyze_with_document(photos, engine_name, db=None, model_version=model_version)

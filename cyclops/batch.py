@@ -15,9 +15,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from cyclops import __version__
 from cyclops.catalog import Catalog, open_catalog, pipeline_version_of
 from cyclops.errors import BadRequest
+from cyclops.model.analysis import Analysis
+from cyclops.service.operations import Services, analyze_into_store, served_model_version, source_key_of
 from cyclops.settings import Settings, get_settings
+from cyclops.storage import open_store
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".bmp", ".pdf"}
 
@@ -42,9 +46,6 @@ class BatchReport(BaseModel):
 
 def current_pipeline_version() -> str:
     """The version an analysis made now would carry (see ``cyclops.catalog.pipeline_version_of``)."""
-    from cyclops import __version__
-    from cyclops.mapi.service import served_model_version
-
     return pipeline_version_of({"cyclops": __version__, "field_classifier": served_model_version()})
 
 
@@ -72,9 +73,6 @@ def find_products(source: Path) -> list[Product]:
 
 def analyse_product(photo_paths: list[str], store_url: str, engine: str | None, source_key: str) -> tuple[str, list[tuple[str, str, str, str]]]:
     """Run on a Dask worker: analyse one product into the store; returns (analysis JSON, OCR objects written)."""
-    from cyclops.mapi.service import analyze_into_store
-    from cyclops.storage import open_store
-
     settings = get_settings()
     photos = [(Path(p).name, Path(p).read_bytes()) for p in photo_paths]
     analysis, written = analyze_into_store(open_store(store_url, settings), settings, photos, engine, source_key=source_key)
@@ -93,12 +91,8 @@ def run_batch(
     catalog: Catalog | None = None,
 ) -> BatchReport:
     """Analyse every product under ``source`` into the store ``out``; see the module docstring."""
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import Client, LocalCluster, as_completed  # seconds to import: only a run needs the cluster
     from tqdm import tqdm
-
-    from cyclops.mapi.service import Services, source_key_of
-    from cyclops.model.analysis import Analysis
-    from cyclops.storage import open_store
 
     settings = settings or get_settings()
     catalog = catalog or open_catalog(settings)

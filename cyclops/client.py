@@ -2,7 +2,7 @@
 
 With a base URL (argument or ``CYCLOPS_MAPI_URL``) it speaks HTTP with timeouts and
 exponential-backoff retries; without one it calls the very same service layer
-the routes use (``cyclops.mapi.service``). Either way, an edit that cannot be
+the routes use (``cyclops.service.operations``). Either way, an edit that cannot be
 stored because storage is down is kept in a durable SQLite outbox under
 ``DATA_DIR`` and delivered by ``flush_outbox()``, so no correction is lost.
 """
@@ -30,21 +30,24 @@ from cyclops.errors import (
     StorageUnavailable,
     error_class,
 )
+from cyclops.lnhpd.records import LicenceBundle
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
+from cyclops.service.identity import Identity
+from cyclops.service.operations import Services
 from cyclops.settings import get_settings
 
 __all__ = [
-    "MapiClient",
-    "MapiError",
-    "ConflictError",
-    "StorageUnavailable",
-    "NotFound",
-    "AuthError",
-    "BadPhoto",
-    "InvalidEdit",
     "AnalysisPage",
     "AnalysisSummary",
+    "AuthError",
+    "BadPhoto",
+    "ConflictError",
+    "InvalidEdit",
+    "MapiClient",
+    "MapiError",
+    "NotFound",
+    "StorageUnavailable",
 ]
 
 T = TypeVar("T")
@@ -60,10 +63,8 @@ def error_from_response(response: httpx.Response) -> MapiError:
     return error_class(response.status_code, code)(message, code=code, status=response.status_code)
 
 
-def _in_process(user: str | None) -> Any:
+def _in_process(user: str | None) -> Identity:
     """Who edits when there is no server: the process's own user, who names the analyst (nothing to verify it by)."""
-    from cyclops.mapi.auth import Identity
-
     return Identity(user=(user or "").strip() or "local", role="admin", via="in-process")
 
 
@@ -142,8 +143,6 @@ class MapiClient:
             )
             self._services = None
         else:
-            from cyclops.mapi.service import Services
-
             self._http = None
             self._services = Services(settings)
 
@@ -293,15 +292,13 @@ class MapiClient:
     # --- products, OCR, photos ---
 
     def get_product(self, licence_number: str) -> dict[str, Any]:
-        from cyclops.lnhpd.records import LicenceBundle
-
         def parse(r: httpx.Response) -> dict[str, Any]:
             return {lang: LicenceBundle.model_validate(b) if b else None for lang, b in r.json().items()}
 
         return self._call(lambda: self._services.get_product(licence_number), "GET", f"/v1/products/{licence_number}", parse)
 
     def search_products(self, q: str, company: str | None = None, ingredient: str | None = None, limit: int = 10) -> list[Any]:
-        from cyclops.lnhpd.database import SearchHit
+        from cyclops.lnhpd.database import SearchHit  # the LNHPD reader takes half a second to import; only searches need it
 
         params = {k: v for k, v in {"q": q, "company": company, "ingredient": ingredient, "limit": limit}.items() if v is not None}
         return self._call(

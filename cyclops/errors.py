@@ -4,8 +4,8 @@ Each error carries a stable ``code`` string that crosses the JSON boundary
 unchanged, and a message that names the offending file. Every layer raises and
 catches these very classes: photos and OCR, the store and catalogue, edits, the
 client and mapi. ``HTTP_STATUS`` is the one table of the HTTP status each error
-answers with: mapi answers with it (``cyclops.mapi.errors`` turns an error into
-a response) and the client reads it back into a class (``error_class``).
+answers with: the service layer turns any error into a service error with it
+(``to_service_error``), mapi answers with it, and the client reads it back into a class (``error_class``).
 """
 
 from __future__ import annotations
@@ -244,3 +244,15 @@ def error_class(status: int, code: str) -> type[MapiError]:
     if status in (400, HTTP_STATUS[BadRequest]):
         return BadRequest
     return MapiError
+
+
+def to_service_error(exc: CyclopsError) -> MapiError:
+    """Errors of other areas (photos, OCR engines, LNHPD) -> typed service errors, with the status
+    ``HTTP_STATUS`` gives them (a photo too big: 413, another refused photo: 422)."""
+    if isinstance(exc, MapiError):
+        return exc
+    if isinstance(exc, PhotoError):
+        return BadPhoto(str(exc), code=exc.code, status=exc.status)
+    if isinstance(exc, OCREngineError):
+        return BadRequest(str(exc), code=exc.code)
+    return MapiError(str(exc), code=exc.code, status=exc.status)

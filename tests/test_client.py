@@ -7,8 +7,8 @@ import time
 import pytest
 
 from cyclops.client import AuthError, ConflictError, MapiClient, NotFound, StorageUnavailable
-from cyclops.mapi.service import Services
 from cyclops.model.analysis import Analysis, Edit
+from cyclops.service.operations import Services
 from cyclops.settings import Settings, get_settings
 from cyclops.storage import open_store
 from tests.conftest import free_port

@@ -346,7 +346,7 @@ def test_an_idempotency_key_stores_an_edit_once(folder_cluster: Cluster) -> None
 
 def test_services_replay_an_idempotency_key(tmp_path: Path) -> None:
     """Without the HTTP route in front: every resend of a stored key answers 200 with that edit's result."""
-    from cyclops.mapi.service import Services
+    from cyclops.service.operations import Services
 
     services = Services(Settings(data_dir=tmp_path / "data", store=str(tmp_path / "store")))
     analysis = Analysis(analysis_id="a1", created_at="2026-01-01T00:00:00+00:00")
@@ -382,7 +382,7 @@ def test_a_store_that_ignores_conditional_writes_refuses_edits(_aws_env: None) -
 def test_a_catalogue_failure_never_fails_an_accepted_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The issue saw a 500 for an edit that had been committed (the catalogue raised): the edit is the store's; a
     catalogue that fails afterwards is logged, the edit answers with its result, and a rebuild repairs the index."""
-    from cyclops.mapi.service import Services
+    from cyclops.service.operations import Services
 
     services = Services(Settings(data_dir=tmp_path / "data", store=str(tmp_path / "store")))
     services.store.put_analysis(Analysis(analysis_id="a1", created_at="2026-01-01T00:00:00+00:00"))

@@ -7,8 +7,8 @@ import pickle
 import pytest
 
 from cyclops import errors as E
+from cyclops.errors import to_service_error
 from cyclops.extract.errors import ModelMissing
-from cyclops.mapi.errors import to_service_error
 
 SERVICE_STATUS = {
     E.MapiError: 500, E.BadRequest: 422, E.BadPhoto: 422, E.InvalidEdit: 422, E.AuthError: 401, E.Forbidden: 403,

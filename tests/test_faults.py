@@ -210,7 +210,7 @@ def test_corrupt_analysis_gives_a_clear_error_without_its_contents(tmp_path: Pat
     from fastapi.testclient import TestClient
 
     from cyclops.mapi.app import create_app
-    from cyclops.mapi.service import Services
+    from cyclops.service.operations import Services
 
     tokens = tmp_path / "tokens"
     tokens.write_text(f"{TOKEN} ann analyst\n")
@@ -229,7 +229,7 @@ def test_corrupt_analysis_gives_a_clear_error_without_its_contents(tmp_path: Pat
 
 
 def test_corrupt_ocr_record_is_computed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cyclops.mapi.service import Services
+    from cyclops.service.operations import Services
     from cyclops.model.ocr import Document
 
     monkeypatch.setenv("CYCLOPS_OCR_ENGINE", "tesseract")
@@ -378,7 +378,7 @@ def test_healthz_and_edits_answer_while_the_model_still_loads_fake_pool(tmp_path
 
     from cyclops.mapi import app as app_module
     from cyclops.mapi.app import create_app
-    from cyclops.mapi.service import Services
+    from cyclops.service.operations import Services
     from cyclops.fieldmodel import registry
 
     class Pool:  # a fake pool (the name says so): warm-up done at once, so only the model watcher is awaited;

@@ -205,7 +205,7 @@ def make_jwt(key: object, *, user: str = "carol", roles: list[str] | None = None
 
 
 def seed(settings: Settings) -> None:
-    from cyclops.mapi.service import Services
+    from cyclops.service.operations import Services
     from cyclops.model.analysis import Analysis, Edit, Flag, ImageInfo, LabelledLine
 
     services = Services(settings)
@@ -577,7 +577,7 @@ def test_jwks_from_a_url_and_an_unreachable_identity_provider(env: Settings, key
 
 def test_a_keyed_resend_of_a_high_flag_confirmation_replays(client: TestClient) -> None:
     """The client's outbox resends a confirmation whose answer was lost: the stored result, not 'same reviewer'."""
-    from cyclops.mapi.service import Services
+    from cyclops.service.operations import Services
 
     aid = "20260101T000000-replay"
     services = Services(get_settings())

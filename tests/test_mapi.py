@@ -12,10 +12,9 @@ import httpx
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from cyclops.mapi.service import Services
 from cyclops.model.analysis import Analysis, Edit, Flag
+from cyclops.service.operations import Services
 from cyclops.settings import Settings
-
 from tests.conftest import MapiLauncher
 
 TOKEN = "s3cret-token-of-ann-0123"

@@ -18,15 +18,16 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cyclops import __version__
-from cyclops.errors import CyclopsError, MapiError, WorkerLost
+from cyclops.errors import CyclopsError, MapiError, WorkerLost, to_service_error
 from cyclops.mapi.auth import AuthConfigError, Authenticator, RateLimiter, is_loopback
-from cyclops.mapi.errors import error_body, to_service_error
+from cyclops.mapi.errors import error_body
 from cyclops.mapi.guard import Guard
-from cyclops.mapi.logs import configure_logging, logger, request_id
+from cyclops.mapi.logs import configure_logging, logger
 from cyclops.mapi.metrics import Metrics
 from cyclops.mapi.pool import WorkerPool
 from cyclops.mapi.routers import analyses, health, ocr, products
-from cyclops.mapi.service import Services, warm_up
+from cyclops.service.context import request_id
+from cyclops.service.operations import Services, warm_up
 from cyclops.settings import Settings, get_settings
 
 

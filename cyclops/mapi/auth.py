@@ -24,16 +24,15 @@ import re
 import secrets
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cyclops.errors import AuthError, Forbidden, MapiError, RateLimited, StorageUnavailable
+from cyclops.service.identity import ROLES, Identity
 from cyclops.settings import Settings
 
 log = logging.getLogger("cyclops.mapi")
 
-ROLES = ("analyst", "reviewer", "admin", "service")
 #: the header a service token uses to name the user it acts for
 USER_HEADER = "x-cyclops-user"
 #: only asymmetric algorithms: an HMAC "signed" with the public key must never pass
@@ -45,29 +44,6 @@ class AuthConfigError(MapiError):
     """The authentication settings cannot be used (mapi refuses to start)."""
 
     code = "auth_config"
-
-
-@dataclass(frozen=True)
-class Identity:
-    """The caller: ``user`` is whom edits are recorded under; ``actor`` the service acting for them."""
-
-    user: str
-    role: str
-    via: str  # "token", "jwt", "loopback" (nothing configured) or "auth-off"
-    actor: str | None = None
-
-    @property
-    def verified(self) -> bool:
-        """False when no authentication took place (loopback or auth off): the caller's own word is all there is."""
-        return self.via in ("token", "jwt")
-
-    @property
-    def can_review(self) -> bool:
-        return self.role in ("reviewer", "admin") or not self.verified
-
-    @property
-    def rate_key(self) -> str:
-        return f"{self.via}:{self.actor or ''}:{self.user}"
 
 
 def token_user(token: str) -> str:

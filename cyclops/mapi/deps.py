@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import Request
 
 from cyclops.errors import AuthError
-from cyclops.mapi.auth import Identity
-from cyclops.mapi.service import Services
+from cyclops.service.identity import Identity
+from cyclops.service.operations import Services
 
 
 def get_services(request: Request) -> Services:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
 
-request_id: ContextVar[str] = ContextVar("request_id", default="-")
+from cyclops.service.context import request_id
 
 logger = logging.getLogger("cyclops.mapi")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
 from cyclops.catalog import AnalysisPage
-from cyclops.mapi.auth import Identity
 from cyclops.mapi.deps import get_identity, get_services
-from cyclops.mapi.service import Services
 from cyclops.model.analysis import Analysis, Edit
+from cyclops.service.identity import Identity
+from cyclops.service.operations import Services
 
 router = APIRouter(prefix="/v1/analyses", tags=["analyses"])
 
@@ -52,7 +52,7 @@ def get_analysis(analysis_id: str, services: Services = Depends(get_services)) -
 @router.post("/{analysis_id}/edits", response_model=Analysis, summary="Apply an analyst's correction (409 if based on a stale version)")
 def post_edit(analysis_id: str, edit: Edit, services: Services = Depends(get_services),
               identity: Identity = Depends(get_identity)) -> Analysis:
-    """The edit is recorded under the caller's identity, with ``before`` read by the server (cyclops.mapi.policy)."""
+    """The edit is recorded under the caller's identity, with ``before`` read by the server (cyclops.service.policy)."""
     return services.edit_as(identity, analysis_id, edit)
 
 

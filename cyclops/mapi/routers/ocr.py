@@ -7,8 +7,8 @@ from fastapi.responses import Response
 
 from cyclops.mapi.deps import get_services
 from cyclops.mapi.routers.analyses import read_uploads
-from cyclops.mapi.service import Services
 from cyclops.model.ocr import Document
+from cyclops.service.operations import Services
 
 router = APIRouter(prefix="/v1", tags=["ocr"])
 

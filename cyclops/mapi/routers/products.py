@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.mapi.deps import get_services
-from cyclops.mapi.service import Services
+from cyclops.service.operations import Services
 
 router = APIRouter(prefix="/v1/products", tags=["products"])
 

@@ -1,4 +1,4 @@
-"""The one service layer behind mapi's routes and the in-process ``MapiClient``.
+"""The one service layer behind mapi's routes, the in-process ``MapiClient``, batch runs and ``cyclops analyze``.
 
 Routes only translate HTTP to these calls, so a dashboard without a server and a
 dashboard talking to mapi get the same behaviour. CPU-heavy work (analysis, OCR)
@@ -28,15 +28,18 @@ from cyclops.errors import (
     MapiError,
     NotFound,
     StorageUnavailable,
+    to_service_error,
 )
-from cyclops.mapi.errors import to_service_error
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
+from cyclops.service import policy
+from cyclops.service.context import request_id
+from cyclops.service.identity import Identity
 from cyclops.settings import Settings, get_settings
 from cyclops.storage import Store, check_id, open_store
 
 Photos = list[tuple[str, bytes]]
-_log = logging.getLogger("cyclops.mapi.service")
+_log = logging.getLogger("cyclops.mapi.service")  # under "cyclops.mapi": mapi's JSON log handler formats its records
 
 
 def new_analysis_id() -> str:
@@ -68,8 +71,7 @@ _worker_dbs: dict[str, Any] = {}
 
 def _database() -> Any:
     """The configured LNHPD database, opened once per process and path (a new CYCLOPS_LNHPD_DB is honoured)."""
-    from cyclops.lnhpd.database import LicenceDBMissing, open_database
-    from cyclops.settings import get_settings
+    from cyclops.lnhpd.database import LicenceDBMissing, open_database  # half a second: processes that only edit skip it
 
     path = str(get_settings().lnhpd_path)
     if path not in _worker_dbs:
@@ -82,6 +84,8 @@ def _database() -> Any:
 
 def warm_up() -> dict[str, str]:
     """Import the pipeline and load its models (run once per worker so the first request is not slow)."""
+    # the pipeline, the OCR engines and the field classifier are imported where they are used, never at module
+    # level: a process that only edits (the workbench's client, mapi without a pool) must not load them
     from cyclops import pipeline
     from cyclops.ocr import get_engine
 
@@ -233,8 +237,6 @@ class Services:
         try:
             return self.store.get_analysis(analysis_id)
         except ValueError as exc:  # pydantic's ValidationError, a JSON decode error: the record is damaged
-            from cyclops.mapi.logs import request_id
-
             _log.error("analysis %s: stored record does not parse (%s, %s)", analysis_id, type(exc).__name__,
                        str(exc).splitlines()[0][:200])
             raise CorruptRecord(f"the stored analysis {analysis_id} is damaged and cannot be read; the server log has the "
@@ -270,12 +272,10 @@ class Services:
         self.store.get_analysis(analysis_id)  # 404 for an unknown analysis rather than []
         return self.store.edits(analysis_id)
 
-    def edit_as(self, identity: Any, analysis_id: str, edit: Edit) -> Analysis:
-        """``post_edit`` on behalf of a caller (``cyclops.mapi.auth.Identity``): the analyst is the caller, and
+    def edit_as(self, identity: Identity, analysis_id: str, edit: Edit) -> Analysis:
+        """``post_edit`` on behalf of a caller (``cyclops.service.identity.Identity``): the analyst is the caller, and
         read-only parts, pipeline flags, the four-eyes rule and the value's size are checked first
-        (``cyclops.mapi.policy``). mapi's route and the in-process client both come through here."""
-        from cyclops.mapi import policy
-
+        (``cyclops.service.policy``). mapi's route and the in-process client both come through here."""
         current = self.get_analysis(analysis_id)
         if edit.base_version != current.version:
             if not edit.idempotency_key:

@@ -16,8 +16,8 @@ from typing import Any
 
 from cyclops.edits import APPEND, parse_path
 from cyclops.errors import Forbidden, InvalidEdit, TooLarge
-from cyclops.mapi.auth import Identity
 from cyclops.model.analysis import Analysis, Edit
+from cyclops.service.identity import Identity
 from cyclops.settings import Settings
 
 #: top-level parts written by the pipeline only
