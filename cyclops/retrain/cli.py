@@ -35,3 +35,28 @@ def register(app: typer.Typer) -> None:
         typer.echo(json.dumps(record, indent=1))
         if not record.get("promoted"):
             typer.echo("candidate NOT promoted: " + "; ".join(record.get("reasons", [])), err=True)
+
+    @app.command("retrain-rollback")
+    def rollback_command(
+        reason: str = typer.Option("rolled back by an operator", "--reason", help="Recorded on both model versions."),
+        tracking_uri: str = typer.Option(None, "--tracking-uri", help="MLflow tracking URI (default: CYCLOPS_MLFLOW_URI or the local store)."),
+    ) -> None:
+        """Point the production alias back at the model the current one replaced (the packaged model if none)."""
+        from cyclops.retrain.challenger import RollbackError, rollback
+        from cyclops.retrain.tracking import configure
+
+        configure(tracking_uri)
+        try:
+            typer.echo(json.dumps(rollback(reason), indent=1))
+        except RollbackError as exc:
+            typer.echo(f"nothing rolled back: {exc}", err=True)
+            raise typer.Exit(1) from None
+
+    @app.command("retrain-scheduled")
+    def scheduled_command(
+        min_corrections: int = typer.Option(50, "--min-corrections", help="Reviewed lines since the last run needed to train."),
+    ) -> None:
+        """One scheduled run: decide on the challenger, then retrain if enough was reviewed; recorded either way."""
+        from cyclops.retrain.schedule import scheduled_run
+
+        typer.echo(scheduled_run(min_corrections=min_corrections).model_dump_json(indent=1))

@@ -66,3 +66,21 @@ def benchmark_guard(current: float, candidate: float, max_drop: float = 0.02) ->
     if drop > max_drop:
         return f"fixed benchmark line accuracy falls {drop:.4f} ({current:.4f} -> {candidate:.4f}), more than the allowed {max_drop:.4f}"
     return None
+
+
+def label_allowance(support: int, max_drop: float = 0.02) -> float:
+    """The F1 a label may lose: ``max_drop``, or one line's worth (1 / its lines) when it has few lines."""
+    return max(max_drop, 1.0 / support) if support else max_drop
+
+
+def label_guard(current: dict[str, float], candidate: dict[str, float], support: dict[str, int], *, where: str,
+                max_drop: float = 0.02, min_support: int = 10) -> list[str]:
+    """Reasons to refuse: each label (with ``min_support`` lines) whose F1 falls by more than its allowance on ``where``."""
+    reasons = []
+    for label in sorted(current):
+        n = support.get(label, 0)
+        drop = current[label] - candidate.get(label, 0.0)
+        if n >= min_support and drop > label_allowance(n, max_drop):
+            reasons.append(f"{where}: label '{label}' loses {drop:.4f} F1 on {n} lines, more than its allowance "
+                           f"{label_allowance(n, max_drop):.4f}")
+    return reasons

@@ -6,7 +6,9 @@ each OCR line is matched to the truth line it lies on (box overlap, as in
 is posted with ``MapiClient.post_edit``: the right label where it differs (a
 correction), the same label where it was right (an explicit accept; retraining
 only learns from lines an analyst reviewed, ``cyclops.retrain.dataset.REVIEW_RULE``).
-``shuffle_seed`` makes a careless analyst: the right labels, shuffled across lines.
+``shuffle_seed`` makes a careless analyst: the right labels, shuffled across lines; ``flip`` (a pair
+of labels) one who files every line of one field as another. ``review_in_memory`` applies the same
+edits with the store's own ``apply_edit`` without a store, for benchmarks that need many batches.
 """
 
 from __future__ import annotations
@@ -41,9 +43,12 @@ def true_line_labels(analysis: Analysis, truth: ProductTruth) -> dict[int, str]:
     return out
 
 
-def planned_review(analysis: Analysis, truth: ProductTruth, shuffle_seed: int | None = None) -> list[tuple[int, str, str]]:
+def planned_review(analysis: Analysis, truth: ProductTruth, shuffle_seed: int | None = None,
+                   flip: tuple[str, str] | None = None) -> list[tuple[int, str, str]]:
     """(line index, label now, label the analyst sets) for every line the analyst checks (those on a truth line)."""
     labels = true_line_labels(analysis, truth)
+    if flip is not None:
+        labels = {i: flip[1] if label == flip[0] else label for i, label in labels.items()}
     if shuffle_seed is not None:
         indices = sorted(labels)
         values = [labels[i] for i in indices]
@@ -58,14 +63,33 @@ def planned_corrections(analysis: Analysis, truth: ProductTruth, shuffle_seed: i
 
 
 def review_with_truth(client, analysis: Analysis, truth: ProductTruth, *, analyst: str = "analyst-sim",
-                      shuffle_seed: int | None = None, confirm: bool = True) -> tuple[Analysis, int]:
+                      shuffle_seed: int | None = None, confirm: bool = True,
+                      flip: tuple[str, str] | None = None) -> tuple[Analysis, int]:
     """Post the review one line at a time, each edit on the version the previous one produced: the corrections
     and, with ``confirm``, the accept of every other line checked. Returns (analysis, edits posted)."""
     current = analysis
-    plan = planned_review(analysis, truth, shuffle_seed) if confirm else planned_corrections(analysis, truth, shuffle_seed)
+    plan = planned_review(analysis, truth, shuffle_seed, flip)
+    if not confirm:
+        plan = [(i, before, after) for i, before, after in plan if before != after]
     for index, before, after in plan:
         edit = Edit(analyst=analyst, field=f"lines[{index}].label", before=before, after=after,
                     reason="label corrected in review" if after != before else "label confirmed in review",
                     base_version=current.version)
         current = client.post_edit(analysis.analysis_id, edit)
     return current, len(plan)
+
+
+def review_in_memory(analysis: Analysis, truth: ProductTruth, *, analyst: str, at: str, shuffle_seed: int | None = None,
+                     flip: tuple[str, str] | None = None):
+    """The same review as ``review_with_truth`` (corrections and accepts), applied with ``cyclops.edits.apply_edit``
+    and returned as a ``dataset.Reviewed`` whose edits carry ``analyst``, ``at`` and their sequence number."""
+    from cyclops.edits import apply_edit
+    from cyclops.retrain.dataset import Reviewed
+
+    current, edits = analysis, []
+    for index, before, after in planned_review(analysis, truth, shuffle_seed, flip):
+        edit = Edit(analyst=analyst, field=f"lines[{index}].label", before=before, after=after,
+                    base_version=current.version, seq=current.version + 1, at=at)
+        current = apply_edit(current, edit)
+        edits.append(edit)
+    return Reviewed(analysis=current, edits=edits, served=analysis)
