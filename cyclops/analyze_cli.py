@@ -1,4 +1,8 @@
-"""``cyclops analyze``: analyse the photos of one product and print the analysis."""
+"""``cyclops analyze``: analyse the photos of one product and print the analysis.
+
+Each command imports what it needs when it runs: ``cyclops`` imports every command module to list its
+commands, and that must not load the pipeline, mapi or the workbench.
+"""
 
 from __future__ import annotations
 

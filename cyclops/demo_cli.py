@@ -4,6 +4,9 @@ demo-data builds everything the embedded defaults need, idempotently: the
 synthetic LNHPD sample imported into the reference database, a few sample
 product photo sets, and their analyses in the embedded store, so the dashboard
 opens with products ready.
+
+Each command imports what it needs when it runs: ``cyclops`` imports every command module to list its
+commands, and that must not load the pipeline, mapi or the workbench.
 """
 
 from __future__ import annotations

@@ -166,7 +166,7 @@ def _decode_raster(data: bytes, name: str, max_pixels: int, budget: Budget, max_
 
 
 def _render_pdf(data: bytes, name: str, max_pixels: int, budget: Budget, max_pages: int | None = None) -> list[Image.Image]:
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # only a PDF needs it, and it is slow to import
 
     try:
         pdf = pdfium.PdfDocument(data)

@@ -18,11 +18,19 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from cyclops import __version__
+from cyclops import __version__, load
 from cyclops.errors import PhotoError, TooManyPhotos
+from cyclops.extract import extract_fields
+from cyclops.fieldmodel.registry import get_watcher, model_for
+from cyclops.flags import raise_flags
+from cyclops.lnhpd.database import open_database
+from cyclops.match import match_licence, trusted
 from cyclops.model.analysis import Analysis, ImageInfo, Match
 from cyclops.model.analysis import PhotoError as PhotoErrorRecord
 from cyclops.model.ocr import Document
+from cyclops.normalize.spelling import corrector_for
+from cyclops.ocr import get_engine
+from cyclops.ocr.cache import cached_read_upright
 from cyclops.settings import get_settings
 
 Progress = Callable[[str, float], None]
@@ -34,10 +42,6 @@ def _noop(stage: str, fraction: float) -> None:  # pragma: no cover - trivial
 
 def read_photos(photos: list[tuple[str, bytes]], engine_name: str | None = None, progress: Progress | None = None):
     """Load, orient and OCR photos. Returns (Document, image infos, refused photos as typed errors, timings)."""
-    from cyclops import load
-    from cyclops.ocr import get_engine
-    from cyclops.ocr.cache import cached_read_upright
-
     progress = progress or _noop
     settings = get_settings()
     if len(photos) > settings.max_photos:
@@ -75,8 +79,6 @@ def read_photos(photos: list[tuple[str, bytes]], engine_name: str | None = None,
 
 def served_model(model_version: str | None = None):
     """(field classifier, version label): the given version, else the one the registry alias serves now."""
-    from cyclops.fieldmodel.registry import get_watcher, model_for
-
     if model_version:
         return model_for(model_version), model_version
     return get_watcher().current()
@@ -93,8 +95,6 @@ def reference_database(db=None):
 
     A file that is there but is not a database built by Cyclops still raises ``LicenceDBMissing``.
     """
-    from cyclops.lnhpd.database import open_database
-
     if db is not None:
         return db
     if not get_settings().lnhpd_path.is_file():
@@ -112,11 +112,6 @@ def analyze_document(doc: Document, *, db=None, progress: Progress | None = None
     ``model_version`` picks the field classifier (a label from ``cyclops.fieldmodel.registry``);
     by default the model the registry alias serves, or the packaged one.
     """
-    from cyclops.extract import extract_fields
-    from cyclops.flags import raise_flags
-    from cyclops.match import match_licence, trusted
-    from cyclops.normalize.spelling import corrector_for
-
     progress = progress or _noop
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -1,4 +1,8 @@
-"""``cyclops serve ...``, ``cyclops catalog rebuild`` and ``cyclops batch``."""
+"""``cyclops serve ...``, ``cyclops catalog rebuild`` and ``cyclops batch``.
+
+Each command imports what it needs when it runs: ``cyclops`` imports every command module to list its
+commands, and that must not load the pipeline, mapi or the workbench.
+"""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ def _start_watcher() -> Future:
     done: Future = Future()
 
     def run() -> None:
-        from cyclops.fieldmodel.registry import get_watcher
+        from cyclops.fieldmodel.registry import get_watcher  # here, not at the top: it imports sklearn (and MLflow)
 
         try:
             watcher = get_watcher().start()  # a newly promoted model is picked up without a restart

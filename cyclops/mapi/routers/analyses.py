@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from cyclops.catalog import AnalysisPage
 from cyclops.mapi.deps import get_identity, get_services
@@ -24,8 +25,6 @@ async def create_analysis(
     engine: str | None = Form(None, description="OCR engine: rapidocr, tesseract or combined."),
     services: Services = Depends(get_services),
 ) -> Analysis:
-    from starlette.concurrency import run_in_threadpool
-
     data = await read_uploads(photos, services.settings.max_file_bytes)
     return await run_in_threadpool(services.analyze, data, engine)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from cyclops.mapi.deps import get_services
 from cyclops.mapi.routers.analyses import read_uploads
@@ -19,8 +20,6 @@ async def ocr(
     engine: str | None = Form(None),
     services: Services = Depends(get_services),
 ) -> Document:
-    from starlette.concurrency import run_in_threadpool
-
     [(name, data)] = await read_uploads([photo], services.settings.max_file_bytes)
     return await run_in_threadpool(services.ocr, name, data, engine)
 
