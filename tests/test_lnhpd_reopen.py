@@ -42,8 +42,8 @@ def test_a_handle_in_use_reads_the_database_that_replaced_its_file(tmp_path):
     reader.join()
 
     assert errors == []
-    assert handle.reopened == 1
     assert handle.get(new[0][0].licence.licence_number).licence.product_name == new_name
+    assert handle.reopened == 1
     assert handle.get(old[0][0].licence.licence_number) is None
     assert handle.count() == 30
     assert set(handle.vocabulary("en")) != old_words  # the word list of the new licences, not a stale cache

@@ -1,8 +1,8 @@
 """Read access to the local LNHPD copy: exact licence lookups and fuzzy product search.
 
-Search has two stages: the trigram FTS5 index finds candidates that share
-letter triples with the query (robust to OCR typos, accents and word order, since
-everything is folded first), then rapidfuzz re-ranks them word by word so that
+Search has two stages: the trigram FTS5 index finds candidates that have every query word or one close
+to it (``candidates``: robust to OCR typos, accents and word order, since everything is folded first,
+and fast at the real LNHPD's size), then rapidfuzz re-ranks them word by word so that
 "glucosamin msm" and "msm glucosamine" both put the Glucosamine & MSM product first.
 """
 
@@ -19,14 +19,21 @@ import numpy as np
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
+from cyclops.lnhpd.candidates import WordIndex, company_filter, ingredient_filter, text_queries
 from cyclops.lnhpd.records import ENDPOINTS, LicenceBundle
-from cyclops.lnhpd.schema import connect, get_meta
+from cyclops.lnhpd.schema import connect, ensure_word_index, get_meta
 from cyclops.lnhpd.synonyms import canonical_ingredient, synonyms
 from cyclops.settings import get_settings
 from cyclops.text.fold import digits, search_key
 
 #: most candidates the FTS stage hands to re-ranking
 CANDIDATES = 200
+#: the strictest full-text query that finds this many candidates is enough (looser ones are not asked)
+ENOUGH_CANDIDATES = 50
+#: a full-text query that can match more licences than this is not ranked by the index (ranking is what costs)
+BROAD_MATCHES = 3000
+#: a query with no searchable word scores every licence, but only in a database this small
+SCAN_ALL_MAX = 5000
 _COMPANY_CUTOFF = 85.0
 _INGREDIENT_CUTOFF = 92.0
 _WORD_CUTOFF = 80.0
@@ -55,15 +62,6 @@ class SearchHit(BaseModel):
     score: float  # in [0, 1], best first
 
 
-def _trigram_query(text: str, column: str | None = None) -> str | None:
-    """An FTS5 query matching any letter triple of any word of ``text`` (already folded)."""
-    grams = sorted({word[i:i + 3] for word in text.split() if len(word) >= 3 for i in range(len(word) - 2)})
-    if not grams:
-        return None
-    body = " OR ".join(f'"{g}"' for g in grams)
-    return f"{{{column}}} : ({body})" if column else f"({body})"
-
-
 def _identity(path: Path) -> tuple[int, int, int] | None:
     """What tells a replaced file from the one opened: device, inode and modification time (None: gone)."""
     try:
@@ -88,6 +86,7 @@ class LicenceDB:
         self._identity = _identity(path)
         self._conn = connect(path, read_only=True)
         self._vocab: dict[str, dict[str, int]] = {}
+        self._words: WordIndex | None = None
         self.reopened = 0  # how many times a replaced file was picked up
 
     def close(self) -> None:
@@ -103,7 +102,7 @@ class LicenceDB:
             except sqlite3.DatabaseError:
                 return self._conn  # half-written or foreign file: keep serving the one we have
             self._conn.close()
-            self._conn, self._identity, self._vocab = conn, identity, {}
+            self._conn, self._identity, self._vocab, self._words = conn, identity, {}, None
             self.reopened += 1
         return self._conn
 
@@ -164,6 +163,34 @@ class LicenceDB:
 
     # search ----------------------------------------------------------------------------------
 
+    def _word_index(self) -> WordIndex:
+        """Built on first search from the searchable text (about a second at 150,000 licences), kept until the file changes."""
+        with self._lock:
+            conn = self._current()
+            if self._words is None:
+                ensure_word_index(conn)
+                rows = conn.execute("SELECT name_norm, company_norm, ingredient_terms FROM search_doc")
+                self._words = WordIndex(" ".join(row) for row in rows)
+            return self._words
+
+    def _candidate_ids(self, query: str, company_q: str, ingredient_terms: list[str]) -> list[int]:
+        """Licence ids from the full-text index, strictest query first, until enough (see ``candidates``)."""
+        index = self._word_index()
+        filters = [f for f in (company_filter(company_q, index), ingredient_filter(ingredient_terms, index)) if f]
+        ids: dict[int, None] = {}
+        for text, bound in list(text_queries(query, index)) or [(None, BROAD_MATCHES + 1)]:
+            parts = ([f"({text})"] if text else []) + filters
+            broad = bound > BROAD_MATCHES
+            if not parts or (broad and ids):
+                break
+            order = "" if broad else " ORDER BY rank"
+            rows = self._query(f"SELECT rowid FROM search_words WHERE search_words MATCH ?{order} LIMIT ?",
+                               (" AND ".join(parts), CANDIDATES - len(ids)))
+            ids.update((r[0], None) for r in rows)
+            if len(ids) >= ENOUGH_CANDIDATES:
+                break
+        return list(ids)
+
     def search(self, text: str = "", company: str | None = None, ingredient: str | None = None, limit: int = 10) -> list[SearchHit]:
         """Licences ranked by how well their name, company and ingredients match ``text``, best first.
 
@@ -177,20 +204,11 @@ class LicenceDB:
         if not (query or company_q or ingredient_terms) or limit < 1:
             return []
 
-        parts = [q for q in (
-            _trigram_query(query),
-            _trigram_query(company_q, "company"),
-            _trigram_query(" ".join(ingredient_terms), "ingredients"),
-        ) if q]
-        ids: list[int] = []
-        if parts:
-            ids = [r[0] for r in self._query(
-                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ?", (" AND ".join(parts), CANDIDATES),
-            )]
+        ids = self._candidate_ids(query, company_q, ingredient_terms)
         number = digits(text)
         if len(number) >= 6:
             ids = [r[0] for r in self._query("SELECT DISTINCT lnhpd_id FROM licences WHERE digits = ?", (number,))] + ids
-        if not ids and query:  # no shared trigram at all (very short or very garbled query): score everything
+        if not ids and query and self.count() <= SCAN_ALL_MAX:  # no word found at all (very short or garbled query)
             ids = [r[0] for r in self._query("SELECT lnhpd_id FROM search_doc")]
         if not ids:
             return []

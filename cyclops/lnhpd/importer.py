@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from cyclops.lnhpd.records import ENDPOINTS
-from cyclops.lnhpd.schema import connect
+from cyclops.lnhpd.schema import FILL_WORDS, connect
 from cyclops.lnhpd.synonyms import canonical_ingredient, synonyms
 from cyclops.text.fold import digits, search_key, words
 
@@ -297,6 +297,9 @@ def import_paths(paths: list[Path], db_path: Path, lang: str | None = None) -> I
                 _refresh_licence(conn, lnhpd_id)
             for language in sorted(languages):
                 _refresh_vocab(conn, language)
+            if touched:
+                conn.execute("DELETE FROM search_words")
+                conn.execute(FILL_WORDS.format(schema=""))
             report.licences = conn.execute("SELECT COUNT(*) FROM search_doc").fetchone()[0]
             conn.execute("COMMIT")
         except BaseException:
