@@ -18,6 +18,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import Page, expect, sync_playwright
 
+from cyclops.workbench.app import PAGES
 from tests.browser_fixtures import BrowserStack, sample_analysis, start_stack
 
 pytestmark = pytest.mark.browser
@@ -60,7 +61,9 @@ def tab(page: Page, title: str) -> None:
 
 
 def choose_files(page: Page, files: list[tuple[str, bytes, str]]) -> None:
-    """FileUpload's <input type=file> only exists once its button is clicked: catch the chooser."""
+    """FileUpload's <input type=file> only exists once its button is clicked: catch the chooser (Upload page first)."""
+    if not page.locator(".cyclops-page-upload .widget-upload").is_visible():
+        page.get_by_role("tab").nth(PAGES.index("page_upload")).click()
     with page.expect_file_chooser() as chooser:
         page.locator(".cyclops-page-upload .widget-upload").click()
     chooser.value.set_files([{"name": name, "mimeType": mime, "buffer": data} for name, data, mime in files])
@@ -117,33 +120,29 @@ def test_change_quantity_and_confirm_flag_are_saved(page: Page, stack: BrowserSt
     expect(page.locator(".cyclops-page-ingredients")).to_contain_text("In the licence")
     if quantities.count() == 0:  # OCR/extraction missed every printed ingredient: the analyst adds the licensed one
         page.locator(".cyclops-page-ingredients button", has_text="Add to label list").first.click()
-        expect(page.locator(".cyclops-status")).to_contain_text("fields.medicinal_ingredients[+]")
+        expect(page.locator(".cyclops-status")).to_contain_text("Medicinal ingredient (added)")
         expect(quantities).to_have_count(1)
     quantity = quantities.first
     quantity.fill(NEW_QUANTITY)
     quantity.press("Enter")  # typed keys reach the box: the shortcuts listener takes only Alt+N/B/A/S
-    expect(page.locator(".cyclops-status")).to_contain_text("fields.medicinal_ingredients[0].quantity")
+    expect(page.locator(".cyclops-status")).to_contain_text("Medicinal ingredient 1")  # plain words, no field path
+    expect(page.locator(".cyclops-status")).to_contain_text(": amount")
     expect(page.locator(".cyclops-status")).to_contain_text("Saved")
     shot(page, "05-quantity-corrected")
     tab(page, "Flags")
     expect(page.locator(".cyclops-flag-confirm").first).to_be_visible()  # the injected violation was flagged
     page.locator(".cyclops-flag-confirm").first.click()
-    expect(page.locator(".cyclops-status")).to_contain_text("flags[0].decision")
+    expect(page.locator(".cyclops-status")).to_contain_text("Flag 1")
     expect(page.locator(".cyclops-flag-decision").first).to_have_text("confirmed")
     shot(page, "06-flag-confirmed")
 
 
-def test_reload_and_reopen_from_history_keeps_both(page: Page, stack: BrowserStack) -> None:
-    page.reload()
+def test_reload_returns_to_the_analysis_in_the_address_and_keeps_both(page: Page, stack: BrowserStack) -> None:
+    assert f"analysis={stack.analysis_id()}" in page.url and "token=" not in page.url
+    page.reload()  # a new kernel: the address alone brings the analysis back
     page.wait_for_selector(".cyclops-workbench", timeout=120_000)
-    expect(page.locator(".cyclops-field-npn input")).to_have_value("")  # a fresh session: nothing open
-    tab(page, "Past analyses")
-    results = page.locator(".cyclops-history-results select")
-    expect(results.locator("option")).to_have_count(1, timeout=30_000)
-    expect(results.locator("option").first).to_contain_text(stack.analysis_id())
-    results.select_option(index=0)
-    page.locator(".cyclops-history-open").click()
-    expect(page.locator(".cyclops-field-npn input")).to_have_value(stack.truth.printed["npn"])
+    expect(page.locator(".cyclops-field-npn input")).to_have_value(stack.truth.printed["npn"], timeout=60_000)
+    expect(page.get_by_role("tab", name="Product", exact=True)).to_have_attribute("aria-selected", "true")
     shot(page, "07-reopened")
     tab(page, "Ingredients")
     expect(page.locator(".cyclops-quantity input").first).to_have_value(NEW_QUANTITY)
@@ -279,19 +278,16 @@ def seed_search_match(stack: BrowserStack, analysis_id: str) -> str:
     return analysis_id
 
 
-def open_from_history(page: Page, analysis_id: str) -> None:
-    english(page)
-    tab(page, "Past analyses")
-    page.locator(".cyclops-page-history button", has_text="Find").click()
-    results = page.locator(".cyclops-history-results select")
-    expect(results.locator("option", has_text=analysis_id)).to_have_count(1, timeout=30_000)
-    results.select_option(index=next(i for i, text in enumerate(results.locator("option").all_inner_texts()) if analysis_id in text))
-    page.locator(".cyclops-history-open").click()
+def open_by_address(page: Page, stack: BrowserStack, analysis_id: str) -> None:
+    """A bookmark: the workbench's address with ``?analysis=<id>`` (the login cookie stands for the token)."""
+    page.goto(f"{stack.workbench_url.split('?')[0]}?analysis={analysis_id}")
+    page.wait_for_selector(".cyclops-workbench", timeout=120_000)
+    expect(page.get_by_role("tab", name="Product", exact=True)).to_have_attribute("aria-selected", "true", timeout=60_000)
 
 
 def test_search_match_banner_until_the_analyst_confirms(page: Page, stack: BrowserStack) -> None:
     analysis_id = seed_search_match(stack, "search-match-1")
-    open_from_history(page, analysis_id)
+    open_by_address(page, stack, analysis_id)
     banner = page.locator(".cyclops-licence-banner")
     expect(banner).to_contain_text("80999999")
     expect(banner).to_contain_text("is not the number of the matched licence")
@@ -311,7 +307,7 @@ def test_search_match_banner_until_the_analyst_confirms(page: Page, stack: Brows
 
 def test_alt_a_on_flags_decides_the_flag_in_view(page: Page, stack: BrowserStack) -> None:
     analysis_id = seed_search_match(stack, "search-match-2")
-    open_from_history(page, analysis_id)
+    open_by_address(page, stack, analysis_id)
     expect(page.locator(".cyclops-licence-banner")).to_be_visible()
     tab(page, "Flags")
     expect(page.locator(".cyclops-flag-current")).to_contain_text("Alt+A confirms this flag")
@@ -321,3 +317,134 @@ def test_alt_a_on_flags_decides_the_flag_in_view(page: Page, stack: BrowserStack
     analysis = stack.store().get_analysis(analysis_id)
     assert analysis.flags[0].decision == "confirmed" and analysis.match.method == "search"
     expect(page.locator(".cyclops-licence-banner")).to_be_visible()
+
+
+# --- worklist, sign-off with a second analyst, undo, the changes page (issue 13, items 1 and 7) ---------------
+
+def seed_for_worklist(stack: BrowserStack) -> None:
+    """wl-worst (two high flags, a company read unsurely) and wl-calm (no flag), beside what the tests above made."""
+    from cyclops.catalog import open_catalog
+    from cyclops.model.analysis import Flag
+    from cyclops.settings import Settings
+
+    worst, photo = sample_analysis(stack.truth.licence, "wl-worst")
+    worst.fields.npn.value = "80111111"
+    worst.fields.company.confidence = 0.2
+    worst.flags.append(Flag(code="UNAUTHORIZED_CLAIM", severity="high", message="Cures insomnia overnight: not a licensed use",
+                            message_fr="Guérit l'insomnie : usage non autorisé"))
+    calm, _ = sample_analysis(stack.truth.licence, "wl-calm")
+    calm.fields.npn.value, calm.flags = "80222222", []
+    store, catalog = stack.store(), open_catalog(Settings(data_dir=stack.data_dir))
+    store.put_photo(photo)
+    for analysis in (worst, calm):
+        store.put_analysis(analysis)
+        catalog.index_analysis(analysis)
+
+
+def cells(page: Page, key: str) -> list[str]:
+    return page.locator(f".cyclops-worklist-rows .cyclops-cell-{key}").all_inner_texts()
+
+
+def test_worklist_most_likely_wrong_first_filters_sorts_and_opens_into_the_address(page: Page, stack: BrowserStack) -> None:
+    seed_for_worklist(stack)
+    page.goto(stack.workbench_url.split("?")[0])  # no analysis in the address: the worklist
+    page.wait_for_selector(".cyclops-worklist-row", timeout=120_000)
+    expect(page.get_by_role("tab", name="Worklist", exact=True)).to_have_attribute("aria-selected", "true")
+    rows = page.locator(".cyclops-worklist-row")
+    expect(rows).to_have_count(len(stack.store().analysis_ids()))  # uploads and seeded analyses alike
+    priorities = [float(p) for p in cells(page, "priority")]
+    assert priorities == sorted(priorities, reverse=True) and cells(page, "npn")[0] == "80111111"
+    assert cells(page, "npn")[-1] == "80222222" and cells(page, "high_flags")[0] == "2"
+    shot(page, "16-worklist")
+    page.locator(".cyclops-sort-company").click()
+    companies = [c.lower() for c in cells(page, "company")]
+    assert companies == sorted(companies)
+    page.locator(".cyclops-worklist-status select").select_option(label="signed off")
+    expect(rows).to_have_count(0)
+    page.locator(".cyclops-worklist-status select").select_option(label="any")
+    page.locator(".cyclops-worklist-npn input").fill("80111111")
+    page.locator(".cyclops-worklist-npn input").press("Enter")
+    expect(rows).to_have_count(1)
+    page.get_by_role("button", name="Français").click()
+    expect(page.locator(".cyclops-sort-priority")).to_contain_text("Priorité")
+    shot(page, "16-worklist-fr")
+    english(page)
+    rows.first.locator(".cyclops-worklist-open").click()
+    expect(page.locator(".cyclops-field-npn input")).to_have_value("80111111")
+    expect(page).to_have_url(f"{stack.workbench_url.split('?')[0]}?analysis=wl-worst")
+    page.reload()  # a bookmark or a reload comes back to the same product
+    page.wait_for_selector(".cyclops-workbench", timeout=120_000)
+    expect(page.locator(".cyclops-field-npn input")).to_have_value("80111111", timeout=60_000)
+
+
+def test_sign_off_second_analyst_undo_and_changes_page(page: Page, stack: BrowserStack) -> None:
+    import secrets
+
+    from cyclops.workbench.serve import serve_workbench
+    from tests.browser_fixtures import wait_for_http
+    from tests.conftest import free_port
+
+    open_by_address(page, stack, "wl-worst")
+    brand = page.locator(".cyclops-field-brand input")
+    printed_brand = brand.input_value()
+    brand.fill("Tundra Labs")
+    brand.press("Enter")
+    expect(page.locator(".cyclops-status")).to_contain_text("Saved: Brand")
+    page.locator(".cyclops-undo").click()  # undo: the brand as it was, the log keeps both
+    expect(brand).to_have_value(printed_brand)
+    tab(page, "Report")
+    page.locator(".cyclops-sign-off").click()  # flags undecided: refused
+    expect(page.locator(".cyclops-signoff-summary")).to_contain_text("Decide on every flag before signing off")
+    tab(page, "Flags")
+    page.locator(".cyclops-flag-confirm").nth(0).click()
+    expect(page.locator(".cyclops-flag-decision").nth(0)).to_have_text("confirmed")
+    page.locator(".cyclops-flag-dismiss").nth(1).click()
+    expect(page.locator(".cyclops-flag-decision").nth(1)).to_have_text("dismissed")
+    page.locator(".cyclops-flag-confirm").nth(0).click()  # alice's second confirmation: mapi's four-eyes rule says no
+    expect(page.locator(".cyclops-status")).to_contain_text("different reviewer")
+    tab(page, "Report")
+    page.locator(".cyclops-sign-off").click()
+    summary = page.locator(".cyclops-signoff-summary")
+    expect(summary).to_contain_text("signed off by alice")
+    expect(summary).to_contain_text("waiting for a second analyst's decision")
+    expect(summary).to_contain_text("Report not final yet")
+    shot(page, "17-signed-off-waiting")
+
+    port = free_port()  # bob: his own workbench on the same mapi (the analyst comes from the server, never typed)
+    bob_server = serve_workbench(port=port, token=secrets.token_urlsafe(12), wait=False,
+                                 env={"CYCLOPS_DATA_DIR": str(stack.data_dir), "CYCLOPS_ANALYST": "bob",
+                                      "OMP_THREAD_LIMIT": "1", "CYCLOPS_MAPI_URL": stack.mapi_url})
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", bob_server.process)
+        bob = page.context.new_page()
+        bob.goto(f"{bob_server.url}&analysis=wl-worst")
+        bob.wait_for_selector(".cyclops-workbench", timeout=120_000)
+        expect(bob.locator(".cyclops-field-npn input")).to_have_value("80111111", timeout=60_000)
+        tab(bob, "Flags")
+        bob.locator(".cyclops-flag-confirm").nth(0).click()  # agrees with alice
+        expect(bob.locator(".cyclops-status")).to_contain_text("Saved")
+        bob.locator(".cyclops-flag-confirm").nth(1).click()  # disagrees: alice dismissed it
+        expect(bob.locator(".cyclops-flag-decision").nth(1)).to_have_text("confirmed")
+        tab(bob, "Report")
+        bob_summary = bob.locator(".cyclops-signoff-summary")
+        expect(bob_summary).to_contain_text("the two analysts disagree")
+        expect(bob_summary).to_contain_text("Report final")
+        shot(bob, "18-second-analyst-final")
+        bob.close()
+    finally:
+        bob_server.stop()
+    row = stack.store().get_analysis("wl-worst")
+    assert row.review.signed_off and row.flags[0].decision == "confirmed" and row.flags[1].decision == "confirmed"
+
+    tab(page, "Changes")
+    table = page.locator(".cyclops-history-table")
+    expect(table.locator(".cyclops-history-row")).to_have_count(len(stack.store().edits("wl-worst")))
+    text = table.inner_text()
+    assert "bob" in text and "alice" in text and "Brand" in text and "Tundra Labs" in text and "Sign-off" in text
+    assert "Flag 2 (Cures insomnia overnight" in text and "undoes change 1" in text
+    assert "fields." not in text and "flags[" not in text and "review." not in text  # plain words only
+    shot(page, "19-changes")
+    page.get_by_role("button", name="Français").click()
+    expect(table).to_contain_text("Approbation")
+    shot(page, "19-changes-fr")
+    english(page)
