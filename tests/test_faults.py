@@ -229,8 +229,8 @@ def test_corrupt_analysis_gives_a_clear_error_without_its_contents(tmp_path: Pat
 
 
 def test_corrupt_ocr_record_is_computed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cyclops.service.operations import Services
     from cyclops.model.ocr import Document
+    from cyclops.service.operations import Services
 
     monkeypatch.setenv("CYCLOPS_OCR_ENGINE", "tesseract")
     get_settings.cache_clear()
@@ -376,10 +376,10 @@ def test_healthz_and_edits_answer_while_the_model_still_loads_fake_pool(tmp_path
 
     from fastapi.testclient import TestClient
 
+    from cyclops.fieldmodel import registry
     from cyclops.mapi import app as app_module
     from cyclops.mapi.app import create_app
     from cyclops.service.operations import Services
-    from cyclops.fieldmodel import registry
 
     class Pool:  # a fake pool (the name says so): warm-up done at once, so only the model watcher is awaited;
         # the real pool is exercised by test_worker_faults_killed_mid_analysis_idle_and_with_the_main_process

@@ -205,8 +205,8 @@ def make_jwt(key: object, *, user: str = "carol", roles: list[str] | None = None
 
 
 def seed(settings: Settings) -> None:
-    from cyclops.service.operations import Services
     from cyclops.model.analysis import Analysis, Edit, Flag, ImageInfo, LabelledLine
+    from cyclops.service.operations import Services
 
     services = Services(settings)
     a = Analysis(analysis_id=AID, created_at="2026-01-01T00:00:00+00:00")
