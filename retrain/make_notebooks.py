@@ -40,7 +40,7 @@ def build_dataset() -> nbformat.NotebookNode:
         _parameters(),
         new_code_cell("import pandas as pd\n\nfrom cyclops.retrain import dataset as rd\nfrom cyclops.retrain.train import write_handoff"),
         new_code_cell("dataset = rd.build_dataset(since=since or None, synthetic_n=synthetic_n, synthetic_seed=synthetic_seed,\n"
-                      "                           heldout_fraction=heldout_fraction, packaged_base=packaged_base)\n"
+                      "                           heldout_fraction=heldout_fraction, packaged_base=packaged_base, keep_aside=True)\n"
                       "key = rd.save_dataset(dataset)\n"
                       "write_handoff(workdir, 'dataset.json', {'version': dataset.version, 'sha256': dataset.sha256, 'key': key})\n"
                       "print(f'dataset {dataset.version} -> {key}')\n"
@@ -55,6 +55,18 @@ def build_dataset() -> nbformat.NotebookNode:
         new_markdown_cell("## Dataset card\n\nOnly lines an analyst reviewed are rows; the card says by which rule, "
                           "and counts rows per source, label, analyst and served model."),
         new_code_cell("from IPython.display import Markdown\n\nMarkdown(rd.dataset_card(dataset))"),
+        new_markdown_cell("## Screen: is the batch fit to train on?\n\nHeld for a reviewer when its corrections overturn "
+                          "the served model's confident predictions far more than usual (the batch, or one analyst), or "
+                          "relabel what other analysts labelled on the same products. `cyclops retrain` stops here if so."),
+        new_code_cell("from cyclops.fieldmodel.registry import load_served_model\nfrom cyclops.retrain import trusted as tr\n"
+                      "from cyclops.retrain.screen import screen_batch\nfrom cyclops.retrain.tracking import configure\n\n"
+                      "configure(tracking_uri or None)\n"
+                      "served, served_label = load_served_model('production')\n"
+                      "batch = [r for r in dataset.train + dataset.heldout if r.source == 'correction']\n"
+                      "screen = screen_batch(batch, served, peers=tr.earlier_rows(since or None))\n"
+                      "write_handoff(workdir, 'screen.json', screen.model_dump() | {'served': served_label})\n"
+                      "print(('HELD: ' + '; '.join(screen.reasons)) if screen.hold else 'fit to train on')\n"
+                      "pd.DataFrame(screen.by_analyst).T"),
     ])
 
 
@@ -86,23 +98,27 @@ def train() -> nbformat.NotebookNode:
 
 def promote() -> nbformat.NotebookNode:
     return new_notebook(cells=[
-        new_markdown_cell("# 3. Promote or refuse\n\nThe candidate replaces the served model (alias `production`, or the "
-                          "packaged model) only if the gate says so. Either way the decision is recorded."),
+        new_markdown_cell("# 3. Challenger or refused\n\nThe candidate is judged on data its batch cannot touch: the fixed "
+                          "benchmark per label, the reviewed truth kept aside, and (never alone) the batch's held-out lines. "
+                          "If it passes it gets the `challenger` alias and runs in shadow; it takes `production` only on "
+                          "corrections made after it was registered (`cyclops retrain-scheduled`). Either way the decision is recorded."),
         _parameters(),
         new_code_cell("import json\nfrom pathlib import Path\n\nimport pandas as pd\n\n"
-                      "from cyclops.retrain import dataset as rd, promote as rp, train as rt\nfrom cyclops.retrain.tracking import configure"),
+                      "from cyclops.retrain import dataset as rd, promote as rp, train as rt, trusted as tr\n"
+                      "from cyclops.retrain.judge import GateSettings\nfrom cyclops.retrain.tracking import configure"),
         new_code_cell("configure(tracking_uri or None)\n"
                       "work = Path(workdir)\n"
                       "dataset = rd.load_dataset(json.loads((work / 'dataset.json').read_text())['version'])\n"
                       "candidate = json.loads((work / 'candidate.json').read_text())\n"
-                      "record = rp.decide_promotion(candidate['model_version'], candidate['run_id'], dataset,\n"
-                      "                             min_gain=min_gain, max_label_drop=max_label_drop,\n"
-                      "                             max_bench_drop=max_bench_drop, bench=rt.benchmark_examples(bench_n))\n"
+                      "settings = GateSettings(min_gain=min_gain, max_label_drop=max_label_drop, max_bench_drop=max_bench_drop)\n"
+                      "record = rp.gate_candidate(candidate['model_version'], candidate['run_id'], dataset,\n"
+                      "                           bench=rt.benchmark_examples(bench_n), settings=settings,\n"
+                      "                           trusted=tr.trusted_rows(tr.earlier_rows(since or None),\n"
+                      "                                                   tr.analysts(dataset.train + dataset.heldout)))\n"
                       "key = rp.keep_record(record, work)\n"
-                      "print(('PROMOTED' if record['promoted'] else 'REFUSED') + ': ' + '; '.join(record['reasons']))\n"
+                      "print(record['outcome'].upper() + ': ' + '; '.join(record['reasons']))\n"
                       "print('record:', key)"),
-        new_code_cell("pd.DataFrame({'current': {k: v['f1'] for k, v in record['heldout']['current']['per_label'].items()},\n"
-                      "              'candidate': {k: v['f1'] for k, v in record['heldout']['candidate']['per_label'].items()}})"),
+        new_code_cell("pd.DataFrame(record['scores']).T"),
     ])
 
 

@@ -230,3 +230,13 @@ def test_dataset_card_counts_rows_per_source_and_label(tmp_path) -> None:
     for side in ("train", "heldout"):
         del old.manifest[side]["by_review"], old.manifest[side]["by_label_and_review"]
     assert "| correction | 12 | 4 |" in dataset_card(old)
+
+
+def test_a_label_may_lose_two_lines_worth_or_the_allowance() -> None:
+    from cyclops.retrain.gate import label_allowance, label_guard
+
+    assert label_allowance(40, 0.02) == 0.05 and label_allowance(400, 0.02) == 0.02
+    current = {"caution": 1.0, "dose": 1.0, "brand": 1.0}
+    candidate = {"caution": 0.96, "dose": 0.9, "brand": 0.5}
+    reasons = label_guard(current, candidate, {"caution": 40, "dose": 40, "brand": 4}, where="fixed benchmark")
+    assert len(reasons) == 1 and "label 'dose' loses 0.1000" in reasons[0]  # caution within 2/40; brand too few lines

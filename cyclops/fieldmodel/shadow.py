@@ -48,10 +48,9 @@ def _challenger(tracking_uri: str | None):
         return _cache[version], f"{MODEL_NAME}/{version}"
 
 
-def record_shadow(analysis: Analysis, store=None, tracking_uri: str | None = None) -> str | None:
-    """Store the challenger's predictions for a served analysis; returns the key, or None (no challenger, or failed).
-
-    Never raises: the shadow must not cost an analyst an analysis.
+def record_shadow(analysis: Analysis, store, tracking_uri: str | None = None) -> str | None:
+    """Store the challenger's predictions for a served analysis in ``store`` (the caller's: this layer opens none);
+    returns the key, or None (no challenger, or failed). Never raises: the shadow must not cost an analyst an analysis.
     """
     try:
         found = _challenger(tracking_uri)
@@ -59,10 +58,6 @@ def record_shadow(analysis: Analysis, store=None, tracking_uri: str | None = Non
             return None
         model, label = found
         record = shadow_predictions(analysis, model, label)
-        if store is None:
-            from cyclops.storage import open_store
-
-            store = open_store()
         key = f"{PREFIX}/{analysis.analysis_id}-v{label.rsplit('/', 1)[-1]}.json"
         store.put_json(key, record)
         return key

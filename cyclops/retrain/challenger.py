@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from cyclops.fieldmodel.registry import MODEL_NAME
 from cyclops.retrain.judge import GateSettings, Verdict, judge_challenger
-from cyclops.retrain.tracking import MODEL_NAME
 
 CHALLENGER = "challenger"
 PRODUCTION = "production"

@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
         packaged_base: bool = typer.Option(True, "--packaged-base/--no-packaged-base", help="Also train on the packaged model's own training lines."),
         workdir: str = typer.Option(None, "--workdir", help="Folder for the executed notebooks and promotion.json (default: a temp folder)."),
     ) -> None:
-        """Build a dataset from analysts' corrections, train, and promote the model if it is clearly better."""
+        """Build a dataset from analysts' corrections, screen it, train, and make the model the challenger if it passes the gate."""
         from cyclops.retrain.dataset import DatasetError
         from cyclops.retrain.runner import run_retrain
 
@@ -33,8 +33,8 @@ def register(app: typer.Typer) -> None:
         except DatasetError as exc:
             raise typer.BadParameter(str(exc), param_hint="--since") from None
         typer.echo(json.dumps(record, indent=1))
-        if not record.get("promoted"):
-            typer.echo("candidate NOT promoted: " + "; ".join(record.get("reasons", [])), err=True)
+        if record.get("outcome") != "challenger":
+            typer.echo(f"candidate {record.get('outcome', 'refused')}: " + "; ".join(record.get("reasons", [])), err=True)
 
     @app.command("retrain-rollback")
     def rollback_command(

@@ -355,11 +355,13 @@ def packaged_base_rows() -> list[Row]:
 
 def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_seed: int = 11,
                   heldout_fraction: float = 0.3, split_seed: int = 0, reviewed: list[Reviewed] | None = None,
-                  store=None, catalog=None, packaged_base: bool = False) -> Dataset:
+                  store=None, catalog=None, packaged_base: bool = False, keep_aside: bool = False) -> Dataset:
     """Collect, join, de-duplicate and split; nothing is written (see ``save_dataset``).
 
     ``packaged_base`` adds the packaged model's own training lines, so a candidate is
     compared with the served model on an equal footing (what ``cyclops retrain`` does).
+    ``keep_aside`` moves analysts' lines of kept-aside products (``trusted.kept_aside``) out of
+    training: they are judged on, never learned (what ``cyclops retrain`` does).
     """
     reviewed = collect_reviewed(since, store=store, catalog=catalog) if reviewed is None else reviewed
     corrections = rows_from_reviewed(reviewed)
@@ -376,6 +378,12 @@ def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_
         rows = [r for r in rows if r.example.label in FIELD_LABELS]
     rows, dropped = deduplicate(rows)
     train, heldout = split_by_product(rows, heldout_fraction, split_seed)
+    if keep_aside:
+        from cyclops.retrain.trusted import kept_aside
+
+        aside = [r.source == "correction" and kept_aside(r.group) for r in train]
+        heldout = heldout + [r for r, out in zip(train, aside) if out]
+        train = [r for r, out in zip(train, aside) if not out]
     if not train or not heldout:
         raise DatasetError(f"need at least two products to split train/held-out; got {len({r.group for r in rows})}")
     sha = content_hash(train, heldout)
@@ -390,6 +398,7 @@ def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_
         "synthetic": {"n": synthetic_n, "seed": synthetic_seed, "family": "base", "packaged_base": packaged_base},
         "heldout_fraction": heldout_fraction,
         "split_seed": split_seed,
+        "keep_aside": keep_aside,
         "duplicates_dropped": dropped,
         "review": review,
         "unknown_labels_left_out": dict(sorted(rejected.items())),

@@ -23,7 +23,7 @@ class GateSettings(BaseModel):
     """The production gate; ``cyclops retrain`` and the tests use these defaults."""
 
     min_gain: float = 0.01  #: macro-F1 a candidate must gain on its batch, and a challenger on fresh corrections
-    max_label_drop: float = 0.02  #: F1 a label may lose (or one line's worth on a label with few lines)
+    max_label_drop: float = 0.02  #: F1 a label may lose (or two lines' worth on a label with few lines: gate.label_allowance)
     max_bench_drop: float = 0.02  #: line accuracy the fixed benchmark may lose
     min_support: int = 10  #: lines a label needs to be judged on its own
     min_trusted: int = 30  #: kept-aside lines needed to judge on them (fewer: the benchmark and the challenger stage judge)

@@ -1,4 +1,9 @@
-"""Notebook 03: candidate vs the served model on the same held-out lines; promote only through the gate.
+"""Notebook 03: candidate vs the served model; the challenger alias only through the gate.
+
+``gate_candidate`` is what ``cyclops retrain`` runs: the candidate is judged on data its batch cannot
+touch (``judge.judge_candidate``) and becomes the challenger (``challenger.make_challenger``), which
+reaches ``production`` only through ``challenger.decide_challenger``. ``decide_promotion`` is the
+first round's direct gate, kept for the comparison in benchmarks/retrain_loop.py.
 
 Both outcomes leave the same record in three places: MLflow tags on the
 candidate's model version and run, ``promotion.json`` in the work folder and
@@ -96,6 +101,38 @@ def keep_record(record: dict, workdir: Path | None = None, store=None) -> str:
     if workdir is not None:
         (Path(workdir) / "promotion.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     store = store or open_store()
-    key = f"retrain/promotions/{record['dataset_version']}-v{record['candidate_version']}.json"
+    key = f"retrain/promotions/{record['dataset_version']}-v{record.get('candidate_version', 'none')}.json"
     store.put_json(key, record)
     return key
+
+
+def gate_candidate(candidate_version: str, candidate_run_id: str, dataset: Dataset, *, bench, trusted=(),
+                   settings=None) -> dict:
+    """Judge the candidate on the fixed benchmark, the reviewed truth kept aside (``trusted`` rows) and the
+    batch's held-out lines; give it the ``challenger`` alias if it passes. Returns the record (as
+    ``decide_promotion``'s, with ``outcome``: challenger or refused). Call ``tracking.configure`` first.
+    """
+    import mlflow
+    from cyclops.fieldmodel.registry import load_registered, load_served_model
+    from cyclops.retrain.challenger import PRODUCTION, make_challenger, refuse_candidate
+    from cyclops.retrain.judge import judge_candidate
+
+    uri = mlflow.get_tracking_uri()
+    current_model, current_label = load_served_model(PRODUCTION, uri)
+    candidate = load_registered(candidate_version, uri)
+    # the batch's own held-out lines (kept-aside products of the batch among them): did it learn anything?
+    batch_heldout = [r.example for r in dataset.heldout if r.source == "correction"]
+    verdict = judge_candidate(current_model, candidate, bench=list(bench), trusted=[r.example for r in trusted],
+                              batch_heldout=batch_heldout, settings=settings)
+    outcome = (make_challenger if verdict.passed else refuse_candidate)(candidate_version, verdict)
+    record = {
+        "outcome": outcome["outcome"], "promoted": False, "reasons": verdict.reasons,
+        "decided_at": datetime.now(UTC).isoformat(timespec="seconds"), "model_name": MODEL_NAME,
+        "candidate_version": candidate_version, "candidate_run_id": candidate_run_id, "current": current_label,
+        "dataset_version": dataset.version, "dataset_sha256": dataset.sha256, "scores": verdict.scores,
+        "settings": verdict.settings.model_dump(), "trusted_lines": len(trusted), "batch_heldout_lines": len(batch_heldout),
+    }
+    client = mlflow.MlflowClient()
+    client.set_tag(candidate_run_id, "gate", outcome["outcome"])
+    client.log_dict(candidate_run_id, record, "gate.json")
+    return record

@@ -22,10 +22,11 @@ def run_retrain(*, since: str | None = None, tracking_uri: str | None = None, sy
                 workdir: Path | None = None, notebook_dir: Path = NOTEBOOK_DIR, heldout_fraction: float = 0.3,
                 bench_n: int = 8, max_bench_drop: float = 0.02, progress: bool = True,
                 packaged_base: bool = False) -> dict:
-    """Run the loop; returns the promotion record (``promoted``, ``reasons``, versions, figures).
+    """Run the loop; returns the record (``outcome``: held, refused or challenger; ``reasons``, versions, figures).
 
-    A failing notebook raises papermill's ``PapermillExecutionError``; its partly
-    executed copy stays in ``workdir`` for inspection.
+    A batch the screen holds (notebook 01, ``screen.json``) is not trained on: the run stops
+    there and the record says why. A failing notebook raises papermill's ``PapermillExecutionError``;
+    its partly executed copy stays in ``workdir`` for inspection.
     """
     import papermill as pm
 
@@ -57,9 +58,27 @@ def run_retrain(*, since: str | None = None, tracking_uri: str | None = None, sy
         pm.execute_notebook(str(notebook_dir / name), str(out), parameters=params, progress_bar=False,
                             kernel_name="python3", cwd=str(workdir))
         executed.append(out)
+        held = _held(workdir) if name.startswith("01") else None
+        if held is not None:
+            _keep_notebooks(executed, held)
+            return held
     record = json.loads((workdir / "promotion.json").read_text())
     record["workdir"] = str(workdir)
     _keep_notebooks(executed, record)
+    return record
+
+
+def _held(workdir: Path) -> dict | None:
+    """The record of a batch the screen held for a reviewer (also kept in the store), or None."""
+    from cyclops.retrain.promote import keep_record
+
+    screen = json.loads((workdir / "screen.json").read_text())
+    if not screen["hold"]:
+        return None
+    dataset = json.loads((workdir / "dataset.json").read_text())
+    record = {"outcome": "held", "promoted": False, "reasons": screen["reasons"], "screen": screen,
+              "dataset_version": dataset["version"], "dataset_sha256": dataset["sha256"], "workdir": str(workdir)}
+    keep_record(record, workdir)
     return record
 
 

@@ -68,8 +68,8 @@ def scheduled_run(*, min_corrections: int = MIN_CORRECTIONS, store=None, catalog
         record.corrections_since_last, record.analyses_since_last = count_corrections(record.since, store=store, catalog=catalog)
         if record.corrections_since_last < min_corrections:
             record.outcome = "skipped"
-            record.reasons = [f"{record.corrections_since_last} reviewed lines since {record.since or 'the start'}; "
-                              f"{min_corrections} needed"]
+            record.reasons = [(f"{record.corrections_since_last} reviewed lines since {record.since or 'the start'}; "
+                               f"{min_corrections} needed")]
         else:
             result = (retrain or _retrain)(record.since)
             record.outcome = result.get("outcome") or ("promoted" if result.get("promoted") else "refused")
@@ -77,7 +77,7 @@ def scheduled_run(*, min_corrections: int = MIN_CORRECTIONS, store=None, catalog
             record.dataset_version, record.dataset_sha256 = result.get("dataset_version"), result.get("dataset_sha256")
     except Exception as exc:
         record.outcome, record.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        log.error("scheduled retraining run failed: %s", record.error, exc_info=True)
+        log.exception("scheduled retraining run failed: %s", record.error)
         raise
     finally:
         record.finished_at, record.seconds = _now(), round(time.monotonic() - t0, 3)

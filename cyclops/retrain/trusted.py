@@ -1,0 +1,53 @@
+"""Data a batch under judgement cannot touch: reviewed truth kept aside, and other analysts' earlier reviews.
+
+A fixed share of products (by a hash of the product key, so the same products in every run) is kept
+aside: their reviewed lines are never trained on, only judged on. The trusted set for a batch is the
+kept-aside lines reviewed before the batch began by analysts outside it; the peers the screen compares the batch with are
+all lines reviewed before it (any product), so an analyst who now relabels what others labelled is seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from cyclops.retrain.dataset import Row
+
+#: share of products whose reviewed lines are kept aside for judging, never trained on
+KEEP_ASIDE = 0.2
+
+
+def kept_aside(group: str, share: float = KEEP_ASIDE) -> bool:
+    """Whether a product (``dataset.product_key``) is kept aside (only analysts' rows are: see ``trusted_rows``)."""
+    digest = hashlib.sha256(f"kept-aside:{group}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
+
+
+def earlier_rows(before: str | None, *, store=None, catalog=None) -> list[Row]:
+    """Correction rows of every line reviewed before ``before`` (none when the batch starts at the beginning)."""
+    if not before:
+        return []
+    from cyclops.catalog import normalize_time
+    from cyclops.retrain.dataset import collect_reviewed, rows_from_reviewed
+    from cyclops.storage import open_store
+
+    store = store or open_store()
+    cutoff = normalize_time(before)
+    earlier = []
+    for item in collect_reviewed(None, store=store, catalog=catalog):
+        edits = [e for e in item.edits if e.at and normalize_time(e.at) < cutoff]
+        if edits:  # the analysis as it stood then: a later relabelling by the batch must not leak in
+            version = max(e.seq or 0 for e in edits)
+            earlier.append(item.model_copy(update={"edits": edits, "analysis": store.analysis_at(item.analysis.analysis_id, version)}))
+    return rows_from_reviewed(earlier)
+
+
+def trusted_rows(earlier: list[Row], batch_analysts: set[str] = frozenset()) -> list[Row]:
+    """The reviewed truth kept aside among earlier rows, reviewed by analysts outside the batch (an analyst
+    gone wrong now may have been wrong before: their own earlier lines would vouch for them)."""
+    return [r for r in earlier if r.source == "correction" and kept_aside(r.group)
+            and (r.provenance is None or r.provenance.analyst not in batch_analysts)]
+
+
+def analysts(rows: list[Row]) -> set[str]:
+    """Who reviewed the correction rows."""
+    return {r.provenance.analyst for r in rows if r.provenance}
