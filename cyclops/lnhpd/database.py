@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
-from cyclops.lnhpd.candidates import WordIndex, company_filter, ingredient_filter, text_queries
+from cyclops.lnhpd.candidates import BROAD, WordIndex, company_filter, ingredient_filter, text_queries
 from cyclops.lnhpd.records import ENDPOINTS, LicenceBundle
 from cyclops.lnhpd.schema import connect, ensure_word_index, get_meta
 from cyclops.lnhpd.synonyms import canonical_ingredient, synonyms
@@ -30,8 +30,6 @@ from cyclops.text.fold import digits, search_key
 CANDIDATES = 200
 #: the strictest full-text query that finds this many candidates is enough (looser ones are not asked)
 ENOUGH_CANDIDATES = 50
-#: a full-text query that can match more licences than this is not ranked by the index (ranking is what costs)
-BROAD_MATCHES = 3000
 #: a query with no searchable word scores every licence, but only in a database this small
 SCAN_ALL_MAX = 5000
 _COMPANY_CUTOFF = 85.0
@@ -178,9 +176,9 @@ class LicenceDB:
         index = self._word_index()
         filters = [f for f in (company_filter(company_q, index), ingredient_filter(ingredient_terms, index)) if f]
         ids: dict[int, None] = {}
-        for text, bound in list(text_queries(query, index)) or [(None, BROAD_MATCHES + 1)]:
+        for text, bound in list(text_queries(query, index)) or [(None, BROAD + 1)]:
             parts = ([f"({text})"] if text else []) + filters
-            broad = bound > BROAD_MATCHES
+            broad = bound > BROAD
             if not parts or (broad and ids):
                 break
             order = "" if broad else " ORDER BY rank"
