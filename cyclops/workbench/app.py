@@ -16,6 +16,7 @@ from cyclops.workbench.i18n import t
 from cyclops.workbench.identity import current_analyst
 from cyclops.workbench.ingredients import IngredientsPage
 from cyclops.workbench.licence_check import LicenceBanner
+from cyclops.workbench.page_style import FIT_CSS
 from cyclops.workbench.plain import describe_field
 from cyclops.workbench.product import ProductPage
 from cyclops.workbench.report_page import ReportPage
@@ -142,10 +143,12 @@ class Workbench:
         header = w.VBox([w.HBox([self.title, self.language, self.who]),
                          w.HBox([self.status, self.status_actions, self.undo]), self.help, self.licence_banner.widget,
                          self.address])
-        body = w.HBox([w.VBox([self.tabs, w.HBox([self.back, self.next])], layout=w.Layout(width="55%")),
-                       w.VBox([self.viewer.widget], layout=w.Layout(width="45%"))])
+        self.left = w.VBox([self.tabs, w.HBox([self.back, self.next])], layout=w.Layout(width="55%"))
+        self.right = w.VBox([self.viewer.widget], layout=w.Layout(width="45%"))
+        body = w.HBox([self.left, self.right], layout=w.Layout(flex_flow="row nowrap"))
         self.widget = w.VBox([header, body])
         self.widget.add_class("cyclops-workbench")
+        self._widen(True)  # the first page is the worklist
         self.key_buttons = {action: self._key_button(letter, action) for letter, action in SHORTCUTS.items()}
         self.widget.children += (w.HBox(list(self.key_buttons.values()), layout=w.Layout(display="none")),)
         self.session.subscribe(lambda _s: self.refresh())
@@ -161,8 +164,9 @@ class Workbench:
         return cls(MapiClient(settings.mapi_url, settings.mapi_token))
 
     def show(self) -> Workbench:
-        from IPython.display import Javascript, display
+        from IPython.display import HTML, Javascript, display
 
+        display(HTML(f"<style>{FIT_CSS}</style>"))
         display(self.widget)
         display(Javascript(KEYBOARD_JS))
         display(Javascript(SHUTDOWN_JS))
@@ -205,12 +209,18 @@ class Workbench:
     def _tab_opened(self, change: dict) -> None:
         """The worklist and the changes are fetched when their tab opens, so they are the server's latest."""
         page = PAGES[change["new"] or 0]
+        self._widen(page == "page_worklist")
         if page == "page_worklist":
             self._show_worklist()
         elif page == "page_history":
             self.history.load()
         elif page == "page_report":
             self.signoff.refresh()
+
+    def _widen(self, whole: bool) -> None:
+        """The worklist takes the whole width (no photo to show beside it); the other pages share it with the photo."""
+        self.left.layout.width = "100%" if whole else "55%"
+        self.right.layout.display = "none" if whole else None
 
     def show_evidence(self, evidence: Evidence) -> None:
         self.viewer.show_evidence(evidence)

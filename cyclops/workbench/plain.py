@@ -35,7 +35,7 @@ def _word(key: str, lang: str) -> str:
     return fr if lang == "fr" else en
 
 
-def _item_name(analysis: Analysis | None, part: str, index: int) -> str:
+def _item_name(analysis: Analysis | None, part: str, index: int, lang: str) -> str:
     if analysis is None:
         return ""
     data = analysis.fields.model_dump() if part not in ("flags", "lines") else analysis.model_dump()
@@ -43,7 +43,8 @@ def _item_name(analysis: Analysis | None, part: str, index: int) -> str:
     if not 0 <= index < len(items):
         return ""
     item = items[index]
-    return str(item.get("name") or item.get("text") or item.get("message") or "")[:60]
+    message = item.get("message_fr") if lang == "fr" and item.get("message_fr") else item.get("message")
+    return str(item.get("name") or item.get("text") or message or "")[:60]
 
 
 def describe_field(path: str, analysis: Analysis | None = None, lang: str = "en") -> str:
@@ -65,7 +66,7 @@ def describe_field(path: str, analysis: Analysis | None = None, lang: str = "en"
             name = _word(token, lang)
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if isinstance(nxt, int):
-                item = _item_name(analysis, token, nxt)
+                item = _item_name(analysis, token, nxt, lang)
                 name += f" {nxt + 1}" + (f" ({item})" if item else "")
                 i += 1
             elif nxt == APPEND:
@@ -76,7 +77,7 @@ def describe_field(path: str, analysis: Analysis | None = None, lang: str = "en"
     if not words:
         return path
     head, rest = words[0], words[1:]
-    return head + (": " + ", ".join(rest) if rest else "")
+    return head + ((" : " if lang == "fr" else ": ") + ", ".join(rest) if rest else "")
 
 
 def describe_value(value: object, lang: str = "en") -> str:

@@ -97,7 +97,7 @@ class ProductPage:
         m = analysis.match
         name = next((c.product_name for c in m.candidates if c.lnhpd_id == m.lnhpd_id), "")
         return (f"<b>{t('matched_licence', lang)}</b>: <span class='cyclops-matched'>NPN {m.licence_number}</span> "
-                f"{name} ({m.method}, {m.score:.2f})")
+                f"{name} ({t('method_' + m.method, lang)}, {m.score:.0%})")
 
     @staticmethod
     def _candidate_label(number: str, name: str, company: str, score: float, active: bool) -> str:

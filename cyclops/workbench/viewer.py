@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 from PIL import Image
 
 from cyclops.model.analysis import FIELD_LABELS, Evidence
 from cyclops.model.ocr import Polygon
-from cyclops.workbench.drawing import draw_lines, legend_html, to_jpeg, upright_photo
+from cyclops.workbench.drawing import FIELD_COLOURS, draw_lines, to_jpeg, upright_photo
 from cyclops.workbench.geometry import View, line_at, view_for
-from cyclops.workbench.i18n import t
+from cyclops.workbench.i18n import STRINGS, t
 from cyclops.workbench.state import Session
 
 SHOWN_WIDTH = 900
+
+
+def field_name(label: str, lang: str) -> str:
+    """A line's field in the analyst's language ("ingrédient médicinal", not ``medicinal_ingredient``)."""
+    key = f"label_{label}"
+    return t(key, lang) if key in STRINGS else label.replace("_", " ")
+
+
+def legend(lang: str) -> str:
+    """Coloured chips naming each field in the analyst's language, shown under the photo."""
+    chips = "".join(f"<span style='display:inline-block;margin:0 .6em .2em 0'><span style='display:inline-block;width:.9em;"
+                    f"height:.9em;background:{colour};border-radius:2px;vertical-align:middle'></span> {field_name(label, lang)}</span>"
+                    for label, colour in FIELD_COLOURS.items())
+    return f"<div class='cyclops-legend' style='font-size:12px'>{chips}</div>"
 
 
 class PhotoViewer:
@@ -35,6 +51,7 @@ class PhotoViewer:
         self.line_label = w.Dropdown(options=list(FIELD_LABELS))
         self.line_label.add_class("cyclops-selected-label")
         self.hint = w.HTML()
+        self.legend = w.HTML()
         for control in (self.image_choice, self.zoom, self.pan_x, self.pan_y):
             control.observe(lambda _change: self.redraw(), names="value")
         self.line_text.observe(self._text_changed, names="value")
@@ -48,7 +65,7 @@ class PhotoViewer:
             self._events.on_dom_event(self.on_click)
         self.widget = w.VBox([
             w.HBox([self.image_choice, self.zoom]), w.HBox([self.pan_x, self.pan_y]),
-            self.picture, w.HTML(legend_html()), self.hint, w.HBox([self.line_text, self.line_label]),
+            self.picture, self.legend, self.hint, w.HBox([self.line_text, self.line_label]),
         ])
         session.subscribe(lambda _s: self.refresh())
         self.refresh()
@@ -70,10 +87,14 @@ class PhotoViewer:
         self.image_choice.description = t("photo", lang)
         self.line_text.description = t("selected_line", lang)
         self.line_label.description = t("assign_to", lang)
+        self.legend.value = legend(lang)
         analysis = self.session.analysis
         ids = [(f"{i.filename or i.id}", i.id) for i in analysis.images] if analysis else []
         self._quiet = True
         try:
+            names = [(field_name(label, lang), label) for label in FIELD_LABELS]
+            if list(self.line_label.options) != names:
+                self.line_label.options = names
             if list(self.image_choice.options) != ids:
                 self.image_choice.options = ids
                 self.image_choice.value = ids[0][1] if ids else None
@@ -129,7 +150,7 @@ class PhotoViewer:
         line = analysis.lines[self.selected]
         self.line_text.value = line.text
         self.line_label.value = line.label if line.label in FIELD_LABELS else "other"
-        self.hint.value = f"<b>{line.label}</b> · {line.text}"
+        self.hint.value = f"<b>{html.escape(field_name(line.label, self.session.lang))}</b> · {html.escape(line.text)}"
 
     def show_evidence(self, evidence: Evidence) -> None:
         """Bring the evidence's photo up with its box highlighted (from the field pages)."""

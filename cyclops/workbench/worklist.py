@@ -18,10 +18,10 @@ FETCH = 500
 #: rows drawn at once (the rest are counted, and a filter narrows them)
 SHOWN = 60
 #: (key, i18n label, width) of each column; the key is the AnalysisSummary attribute it sorts on
-COLUMNS = (("priority", "col_priority", "70px"), ("status", "col_status", "110px"), ("npn", "filter_npn", "90px"),
+COLUMNS = (("priority", "col_priority", "90px"), ("status", "col_status", "120px"), ("npn", "filter_npn", "90px"),
            ("product_name", "col_product", "200px"), ("company", "filter_company", "160px"),
-           ("assigned_to", "col_assigned", "90px"), ("high_flags", "col_high", "60px"),
-           ("unsure_fields", "col_unsure", "60px"), ("updated_at", "col_date", "100px"))
+           ("assigned_to", "col_assigned", "90px"), ("high_flags", "col_high", "80px"),
+           ("unsure_fields", "col_unsure", "90px"), ("updated_at", "col_date", "100px"))
 #: columns whose natural order is largest first
 DESCENDING = {"priority", "high_flags", "unsure_fields", "updated_at"}
 
@@ -70,10 +70,15 @@ class WorklistPage:
         filters = w.GridBox([self.npn, self.company, self.flag, self.analyst, self.since, self.status],
                             layout=w.Layout(grid_template_columns="repeat(auto-fill, 240px)", grid_gap="2px 8px"))
         self.widget = w.VBox([filters, w.HBox([self.refresh_button, self.count]),
-                              w.HBox(list(self.headers.values()) + [w.Label(layout=w.Layout(width="80px"))]), self.rows])
+                              self._head(), self.rows])
         self.widget.add_class("cyclops-page-worklist")
         session.subscribe(lambda _s: self.relabel())
         self.relabel()
+
+    def _head(self) -> w.HBox:
+        head = w.HBox(list(self.headers.values()) + [w.Label(layout=w.Layout(width="80px"))])
+        head.add_class("cyclops-worklist-head")
+        return head
 
     def _header(self, key: str) -> w.Button:
         width = next(width for k, _l, width in COLUMNS if k == key)
