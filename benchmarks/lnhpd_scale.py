@@ -178,10 +178,14 @@ def main() -> None:
     bench_dir.mkdir(parents=True, exist_ok=True)
     large_path = bench_dir / f"lnhpd-scale-{args.licences}.sqlite"
     small_path = bench_dir / f"lnhpd-scale-sample-{SAMPLE_SIZE}.sqlite"
+    build_record = large_path.with_suffix(".build.json")  # the build's figures, for runs that reuse the database
     build: dict[str, Any] = {}
     if args.rebuild or not large_path.is_file():
         print(f"building {args.licences} licences ...", flush=True)
         build = build_large(large_path, args.licences)
+        build_record.write_text(json.dumps(build), encoding="utf-8")
+    elif build_record.is_file():
+        build = json.loads(build_record.read_text(encoding="utf-8"))
     if not small_path.is_file():
         build_sample_database(small_path, SAMPLE_SIZE, SAMPLE_SEED)
     build["file_mb"] = round(large_path.stat().st_size / 1e6, 1)
