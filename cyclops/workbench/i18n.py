@@ -55,8 +55,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "photo_read": {"en": "text read", "fr": "texte lu"},
     "photo_done": {"en": "done", "fr": "terminée"},
     "analysis_failed": {"en": "Analysis failed: {detail}", "fr": "Échec de l'analyse : {detail}"},
-    "analysis_done": {"en": "Analysis {id} ready. Press New product before choosing the next product's photos.",
-                      "fr": "Analyse {id} prête. Appuyez sur Nouveau produit avant de choisir les photos du produit suivant."},
+    "analysis_done": {"en": "Analysis ready: {product}. Press New product before choosing the next product's photos.",
+                      "fr": "Analyse prête : {product}. Appuyez sur Nouveau produit avant de choisir les photos du produit suivant."},
     "new_product": {"en": "New product", "fr": "Nouveau produit"},
     "npn_conflict": {
         "en": "These photos show different NPNs, so they look like two products: {npns}. Remove the other product's photos, "

@@ -182,7 +182,8 @@ class UploadPage:
             photo.progress.bar_style = "danger" if photo.filename in failed else "success"
             photo.note.value = failed.get(photo.filename, t("photo_done", lang))
             photo.remove.disabled = False
-        self.message.value = t("analysis_done", lang, id=analysis.analysis_id)
+        name = analysis.fields.product_name.value or analysis.fields.npn.value or ""
+        self.message.value = t("analysis_done", lang, product=html.escape(name))
         self.session.load(analysis)
         self.on_done(analysis)
         return analysis
