@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -127,7 +128,15 @@ def markdown(result: dict) -> str:
     ]
     for kind, s in summary.items():
         lines.append(f"| {kind} | {s['wanted']} | {s['right']} / {s['of']} | {', '.join(s['stopped_at'])} |")
-    lines += ["", "Per seed (stage that decided; figures in the JSON):", "",
+    lines += ["", ("Share of the served model's confident predictions each batch overturns (the screen's first measure; "
+                   "it holds above usual_rate + max_excess for the batch or one analyst):"), ""]
+    for kind in summary:
+        rates = [s["batches"][kind]["screen"]["rate"] for s in result["seeds"]]
+        lines.append(f"- {kind}: {min(rates):.1%} to {max(rates):.1%}")
+    lines += ["", ("Flips of a field the served model already got wrong on this family overturn no more than good "
+                   "batches do; other analysts' labels on the kept-aside products give them away (per-analyst, per-label "
+                   "disagreement)."), ""]
+    lines += ["Per seed (stage that decided; figures in the JSON):", "",
               "| seed | " + " | ".join(summary) + " |", "|---|" + "---|" * len(summary)]
     for s in result["seeds"]:
         lines.append(f"| {s['seed']} | " + " | ".join(f"{s['batches'][k]['outcome']} ({s['batches'][k]['stopped_at']})"
@@ -138,4 +147,9 @@ def markdown(result: dict) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--render"]:  # rewrite the markdown from a recorded JSON: --render [NAME]
+        name = sys.argv[2] if len(sys.argv) > 2 else "retrain_gate"
+        recorded = json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+        (RESULTS / f"{name}.md").write_text(markdown(recorded) + "\n", encoding="utf-8")
+    else:
+        main()
