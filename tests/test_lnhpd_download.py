@@ -130,3 +130,18 @@ def test_cli_download_then_import(tmp_path, pairs):
     assert result.exit_code == 0, result.output
     assert "10 licences" in result.output
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".db.sqlite")] == []  # no building copy left
+
+
+def test_cli_refresh_builds_the_database_then_reports_a_failed_run_and_keeps_it(tmp_path, pairs):
+    runner = CliRunner()
+    db_path = tmp_path / "lnhpd.sqlite"
+    args = ["lnhpd", "refresh", "--work", str(tmp_path / "work"), "--db", str(db_path), "--delay", "0", "--retries", "0"]
+    with FakeLNHPD(pairs[:12]) as api:
+        result = runner.invoke(app, [*args, "--api", api.base_url])
+        assert result.exit_code == 0, result.output
+        assert "full download" in result.output and "12 licences" in result.output
+        api.fail_always.add(api.key("productlicence", "en"))
+        failed = runner.invoke(app, [*args, "--api", api.base_url])
+    assert failed.exit_code == 1 and "database unchanged" in failed.output
+    with open_database(db_path) as db:
+        assert db.count() == 12
