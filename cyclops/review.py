@@ -11,13 +11,10 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from cyclops.model.analysis import Analysis, Edit
+from cyclops.review_priority import review_priority, unsure_values
 
 SIGN_OFF = "review.signed_off"
 ASSIGN = "review.assigned_to"
-#: a value read with less confidence than this is "unsure": the analyst should read it on the photo
-UNSURE_BELOW = 0.5
-#: worklist order when no cyclops.review_priority is installed: each high flag outweighs any number of unsure fields
-HIGH_WEIGHT, OPEN_WEIGHT, UNSURE_WEIGHT = 100.0, 10.0, 1.0
 
 STATUSES = ("new", "in_review", "reviewed", "signed_off")
 
@@ -73,18 +70,6 @@ class ReviewState(BaseModel):
         return self.status == "signed_off" and not self.waiting_for_second
 
 
-def unsure_fields(analysis: Analysis) -> int:
-    """How many values the analyst should read on the photo (read unsurely, or not proposed at all)."""
-    f = analysis.fields
-    count = sum(1 for name in ("npn", "product_name", "brand", "company")
-                if getattr(f, name).value and (getattr(f, name).confidence < UNSURE_BELOW or getattr(f, name).needs_review))
-    for ing in f.medicinal_ingredients:
-        count += ing.confidence < UNSURE_BELOW or (ing.quantity_confidence is not None and ing.quantity_confidence < UNSURE_BELOW)
-    for name in ("non_medicinal_ingredients", "recommended_uses", "cautions", "directions"):
-        count += sum(1 for item in getattr(f, name, []) or [] if getattr(item, "confidence", 1.0) < UNSURE_BELOW)
-    return int(count)
-
-
 def high_flag_count(analysis: Analysis) -> int:
     """High-severity flags not dismissed."""
     return sum(1 for flag in analysis.flags if flag.severity == "high" and flag.decision != "dismissed")
@@ -118,12 +103,12 @@ def review_state(analysis: Analysis, edits: list[Edit]) -> ReviewState:
                        open_flags=open_flags, high_flags=high)
 
 
+def unsure_fields(analysis: Analysis) -> int:
+    """How many values the analyst should read on the photo (``cyclops.review_priority.unsure_values``)."""
+    return unsure_values(analysis)
+
+
 def priority(analysis: Analysis) -> float:
-    """How urgently to review: higher first. ``cyclops.review_priority.review_priority`` when installed
-    (a model of which products are likely wrong or non-compliant), else high flags, then open flags, then unsure fields."""
-    try:
-        from cyclops.review_priority import review_priority  # type: ignore[import-not-found]
-    except ImportError:
-        open_flags = sum(1 for f in analysis.flags if f.decision is None)
-        return HIGH_WEIGHT * high_flag_count(analysis) + OPEN_WEIGHT * open_flags + UNSURE_WEIGHT * unsure_fields(analysis)
+    """How urgently to review: higher first (``cyclops.review_priority``: the model's doubt, unsure values, a doubtful
+    licence match and open flags, so the products most likely wrong or non-compliant come first)."""
     return float(review_priority(analysis))
