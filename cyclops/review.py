@@ -3,7 +3,7 @@ analyst's decision each high-severity flag needs, and how urgently it should be 
 
 Who decided and when is always an edit's record (analyst and time set by the server from the credentials),
 never a value an analyst typed. The rule that a second confirmation must come from a different reviewer is
-mapi's (``cyclops.mapi.policy``); this module only reads the record it leaves.
+the service layer's (``cyclops.service.policy``); this module only reads the record it leaves.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Sign-off: the analyst signs the product off once every flag is decided; each high-severity flag also needs a
 second analyst's decision before the report is final. The panel shows both decisions and any disagreement.
 
-The second-reviewer rule itself is mapi's (``cyclops.mapi.policy``): a refused confirmation comes back as an error
+The second-reviewer rule itself is the service layer's (``cyclops.service.policy``, behind mapi): a refused confirmation comes back as an error
 the status bar shows. Who signed off and when is read from the edit log (``cyclops.review``).
 """
 
