@@ -247,11 +247,19 @@ class Catalog:
         since: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        status: str | None = None,
+        order: str = "newest",
     ) -> AnalysisPage:
-        """Newest first; ``next_cursor`` is None on the last page. ``company`` matches a case-insensitive substring."""
+        """Newest first, or ``order="priority"``: most urgent first (the worklist; ties newest first), so the products
+        most likely wrong are on the first page however many there are. ``next_cursor`` is None on the last page.
+        ``company`` matches a case-insensitive substring; ``status`` is one of ``cyclops.review.STATUSES``."""
         if not 1 <= limit <= 500:
             raise BadRequest(f"limit must be between 1 and 500, not {limit}", code="bad_limit")
+        if order not in ("newest", "priority"):
+            raise BadRequest(f"order must be 'newest' or 'priority', not {order!r}", code="bad_order")
         clauses: list[dict[str, Any]] = []
+        if status:
+            clauses.append({"status": status})
         if npn:
             clauses.append({"npn": re.sub(r"\D", "", npn)})
         if company:
@@ -262,12 +270,24 @@ class Catalog:
             clauses.append({"analysts": analyst})
         if since:
             clauses.append({"updated_at": {"$gte": normalize_time(since)}})
-        if cursor:
+        if cursor and order == "priority":  # "<priority>|<id>" of the last row shown
+            last_priority, _, last_id = cursor.partition("|")
+            try:
+                value = float(last_priority)
+            except ValueError as exc:
+                raise BadRequest(f"not a cursor of this order: {cursor!r}", code="bad_cursor") from exc
+            clauses.append({"$or": [{"priority": {"$lt": value}}, {"priority": value, "_id": {"$lt": last_id}}]})
+        elif cursor:
             clauses.append({"_id": {"$lt": cursor}})
         query = {"$and": clauses} if clauses else {}
-        docs = list(self.analyses.find(query).sort([("_id", -1)]).limit(limit + 1))
+        sort = [("priority", -1), ("_id", -1)] if order == "priority" else [("_id", -1)]
+        docs = list(self.analyses.find(query).sort(sort).limit(limit + 1))
         items = [AnalysisSummary.model_validate({k: v for k, v in d.items() if k != "_id"}) for d in docs[:limit]]
-        return AnalysisPage(items=items, next_cursor=items[-1].analysis_id if len(docs) > limit else None)
+        next_cursor = None
+        if len(docs) > limit:
+            last = items[-1]
+            next_cursor = f"{last.priority!r}|{last.analysis_id}" if order == "priority" else last.analysis_id
+        return AnalysisPage(items=items, next_cursor=next_cursor)
 
     @_guarded
     def clear(self) -> None:

@@ -121,3 +121,17 @@ def test_sign_off_then_a_second_analyst_on_each_high_flag_makes_the_report_final
     assert (row.status, row.signed_off_by, row.final, row.waiting_for_second) == ("signed_off", "alice", True, 0)
     edits = open_store().edits("an-1")
     assert [e.field for e in edits].count("review.signed_off") == 1
+
+
+def test_catalogue_gives_the_most_urgent_first_page_by_page_and_by_status() -> None:
+    """However many products there are, the worklist's first page is the most urgent (the catalogue sorts)."""
+    seed_worklist()
+    catalog = open_catalog()
+    first = catalog.list_analyses(order="priority", limit=2)
+    assert [i.analysis_id for i in first.items] == ["an-worst", "an-1"] and first.next_cursor
+    rest = catalog.list_analyses(order="priority", limit=2, cursor=first.next_cursor)
+    assert [i.analysis_id for i in rest.items] == ["an-calm"] and rest.next_cursor is None
+    assert [i.analysis_id for i in catalog.list_analyses(status="new").items] == ["an-worst", "an-calm", "an-1"]
+    assert catalog.list_analyses(status="signed_off").items == []
+    with pytest.raises(Exception, match="order"):
+        catalog.list_analyses(order="alphabetical")
