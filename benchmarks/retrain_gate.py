@@ -142,7 +142,8 @@ def markdown(result: dict) -> str:
         lines.append(f"| {s['seed']} | " + " | ".join(f"{s['batches'][k]['outcome']} ({s['batches'][k]['stopped_at']})"
                                                       for k in summary) + " |")
     lines += ["", (f"Run time: prepare {m['seconds']['prepare']} s, seeds {m['seconds']['seeds']} s. "
-                   "Reproduce: `.venv/bin/python benchmarks/retrain_gate.py --seeds 10`.")]
+                   f"Reproduce: `.venv/bin/python benchmarks/retrain_gate.py --seeds {len(m['seeds'])}"
+                   f"{'' if m.get('screen', True) else ' --without-screen'}`.")]
     return "\n".join(lines)
 
 
