@@ -266,6 +266,16 @@ def deduplicate(rows: list[Row]) -> tuple[list[Row], int]:
     return list(kept.values()), len(rows) - len(kept)
 
 
+#: share of products whose reviewed lines are kept aside for judging, never trained on (``cyclops.retrain.trusted``)
+KEEP_ASIDE = 0.2
+
+
+def kept_aside(group: str, share: float = KEEP_ASIDE) -> bool:
+    """Whether a product (``product_key``) is kept aside: the same products in every run (a hash of the key)."""
+    digest = hashlib.sha256(f"kept-aside:{group}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
+
+
 def _rank(group: str, seed: int) -> str:
     return hashlib.sha256(f"{seed}:{group}".encode()).hexdigest()
 
@@ -360,7 +370,7 @@ def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_
 
     ``packaged_base`` adds the packaged model's own training lines, so a candidate is
     compared with the served model on an equal footing (what ``cyclops retrain`` does).
-    ``keep_aside`` moves analysts' lines of kept-aside products (``trusted.kept_aside``) out of
+    ``keep_aside`` moves analysts' lines of kept-aside products (``kept_aside``) out of
     training: they are judged on, never learned (what ``cyclops retrain`` does).
     """
     reviewed = collect_reviewed(since, store=store, catalog=catalog) if reviewed is None else reviewed
@@ -379,8 +389,6 @@ def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_
     rows, dropped = deduplicate(rows)
     train, heldout = split_by_product(rows, heldout_fraction, split_seed)
     if keep_aside:
-        from cyclops.retrain.trusted import kept_aside
-
         aside = [r.source == "correction" and kept_aside(r.group) for r in train]
         heldout = heldout + [r for r, out in zip(train, aside) if out]
         train = [r for r, out in zip(train, aside) if not out]

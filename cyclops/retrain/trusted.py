@@ -1,25 +1,14 @@
 """Data a batch under judgement cannot touch: reviewed truth kept aside, and other analysts' earlier reviews.
 
-A fixed share of products (by a hash of the product key, so the same products in every run) is kept
-aside: their reviewed lines are never trained on, only judged on. The trusted set for a batch is the
+A fixed share of products (``dataset.kept_aside``: a hash of the product key, the same products in every
+run) is kept aside: their reviewed lines are never trained on, only judged on. The trusted set for a batch is the
 kept-aside lines reviewed before the batch began by analysts outside it; the peers the screen compares the batch with are
 all lines reviewed before it (any product), so an analyst who now relabels what others labelled is seen.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from cyclops.retrain.dataset import Row
-
-#: share of products whose reviewed lines are kept aside for judging, never trained on
-KEEP_ASIDE = 0.2
-
-
-def kept_aside(group: str, share: float = KEEP_ASIDE) -> bool:
-    """Whether a product (``dataset.product_key``) is kept aside (only analysts' rows are: see ``trusted_rows``)."""
-    digest = hashlib.sha256(f"kept-aside:{group}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64 < share
+from cyclops.retrain.dataset import Row, kept_aside
 
 
 def earlier_rows(before: str | None, *, store=None, catalog=None) -> list[Row]:
