@@ -12,7 +12,7 @@ import pytest
 
 def test_too_little_new_data_is_a_recorded_skip() -> None:
     from cyclops.retrain.schedule import scheduled_run
-    from cyclops.retrain.status import STATUS_KEY, read_status
+    from cyclops.service.retrain_runs import STATUS_KEY, read_status
     from cyclops.storage import open_store
 
     store = open_store()
@@ -33,7 +33,7 @@ def test_a_failed_run_is_logged_counted_and_exposed_as_a_metric(caplog: pytest.L
 
     from cyclops.retrain.runner import run_retrain
     from cyclops.retrain.schedule import scheduled_run
-    from cyclops.retrain.status import RunsCollector
+    from cyclops.service.retrain_runs import RunsCollector
     from cyclops.storage import open_store
 
     def retrain(since):  # the real loop, with nothing to train on

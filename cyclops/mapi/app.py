@@ -28,6 +28,7 @@ from cyclops.mapi.pool import WorkerPool
 from cyclops.mapi.routers import analyses, health, ocr, products
 from cyclops.service.context import request_id
 from cyclops.service.operations import Services, warm_up
+from cyclops.service.retrain_runs import RunsCollector
 from cyclops.settings import Settings, get_settings
 
 
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
     )
     app.state.services = Services(settings, on_ocr=metrics.observe_ocr)
     app.state.metrics = metrics
+    metrics.registry.register(RunsCollector(lambda: app.state.services.store))  # scheduled retraining's tally
     app.state.warm = None
     app.state.watcher = None
     app.state.pool = None

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
-from cyclops.retrain.status import RUNS_PREFIX, STATUS_KEY, read_status
+from cyclops.service.retrain_runs import RUNS_PREFIX, STATUS_KEY, read_status
 
 log = logging.getLogger(__name__)
 #: reviewed lines a run needs before it trains (a product gives about 25)

@@ -30,6 +30,7 @@ from cyclops.errors import (
     StorageUnavailable,
     to_service_error,
 )
+from cyclops.fieldmodel.shadow import record_shadow
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
 from cyclops.service import policy
@@ -225,6 +226,8 @@ class Services:
         analysis, ocr_keys = analyze_into_store(self.store, self.settings, photos, engine, compute=self.compute, source_key=source_key)
         self.on_ocr(float(analysis.timings.get("ocr", 0.0)), False)
         self.index(analysis, ocr_keys, source_key)
+        # the challenger's labels, stored beside the champion's, never shown; best effort, off the analyst's clock
+        threading.Thread(target=record_shadow, args=(analysis, self.store, self.settings.tracking_uri), daemon=True).start()
         return analysis
 
     def index(self, analysis: Analysis, ocr_keys: list[tuple[str, str, str, str]], source_key: str | None = None) -> None:
