@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
+from cyclops.compare.reading import read_unsurely
 from cyclops.flags.claims import claim_support
-from cyclops.flags.context import read_unsurely
 from cyclops.workbench.i18n import t
 from cyclops.workbench.licence_check import licence_doubt
 from cyclops.workbench.state import Session

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ipywidgets as w
 
-from cyclops.flags.ingredients import unsure_amount
+from cyclops.compare.amounts import unsure_amount
 from cyclops.model.analysis import Ingredient
 from cyclops.workbench.compare import IngredientRow, pair_ingredients
 from cyclops.workbench.i18n import t
@@ -69,8 +69,15 @@ class IngredientsPage:
             pairs = [IngredientRow("not_compared", i, item, None) for i, item in enumerate(printed)]
             licence_title = t("licence_unconfirmed", lang)
         else:
-            licence = self.session.licence("fr" if lang == "fr" else "en")
-            pairs = pair_ingredients(printed, licence.medicinal_ingredients if licence else [])
+            en, fr = self.session.licence("en"), self.session.licence("fr")
+            main = en or fr
+            # judged exactly as the flags judge (both languages' names, the lines' confidences), shown in the page's language
+            pairs = pair_ingredients(printed, main.medicinal_ingredients if main else [],
+                                     fr.medicinal_ingredients if en and fr else None, analysis.lines)
+            if lang == "fr" and en and fr:
+                pairs = [replace(r, licence=fr.medicinal_ingredients[r.licence_index])
+                         if r.licence_index is not None and r.licence_index < len(fr.medicinal_ingredients) else r
+                         for r in pairs]
             licence_title = t("licence_side", lang)
         self.rows = [self._row(r) for r in pairs]
         header = w.HTML(
