@@ -28,6 +28,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default_factory=_default_data_dir, description="Folder for every embedded default (database, store, catalogue, MLflow, cache).")
     lnhpd_db: Path | None = Field(None, description="SQLite file of the LNHPD reference database. Default: DATA_DIR/lnhpd.sqlite.")
+    lnhpd_api_url: str = Field("https://health-products.canada.ca/api/natural-licences/", description="Health Canada's LNHPD API, read by `cyclops lnhpd download` and `refresh`.")
+    lnhpd_download_delay: float = Field(0.5, description="Seconds between two LNHPD API requests (politeness).")
+    lnhpd_download_retries: int = Field(5, description="Retries of a failed LNHPD API request, with growing waits.")
     store: str | None = Field(None, description="Object store URL: a folder, file://..., s3://bucket/prefix or az://container/prefix. Default: DATA_DIR/store.")
     s3_endpoint_url: str | None = Field(None, description="Endpoint of an S3-compatible service (MinIO). Keys and region come from the usual AWS_* variables.")
     mongo_url: str | None = Field(None, description="MongoDB URL for the catalogue. Unset: an embedded catalogue under DATA_DIR.")

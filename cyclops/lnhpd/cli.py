@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from cyclops.lnhpd.database import LicenceDBMissing, open_database
-from cyclops.lnhpd.download import API_BASE, DEFAULT_DELAY, DEFAULT_RETRIES, DownloadError, DownloadReport, download
+from cyclops.lnhpd.download import DownloadError, DownloadReport, download
 from cyclops.lnhpd.importer import LicenceImportError
 from cyclops.lnhpd.rebuild import import_atomically
 from cyclops.lnhpd.records import LicenceBundle
@@ -17,9 +17,9 @@ from cyclops.lnhpd.sample import generate, write_api_json
 from cyclops.lnhpd.sample_db import build_sample_database, holds_sample, sample_tag
 from cyclops.settings import get_settings
 
-_API_HELP = "API base URL (a mirror or a test server)."
-_DELAY_HELP = "Seconds between requests (be polite to Health Canada's server)."
-_RETRIES_HELP = "Retries of a failed request (network error, 429, 5xx), with exponential backoff."
+_API_HELP = "API base URL (a mirror or a test server). Default: CYCLOPS_LNHPD_API_URL."
+_DELAY_HELP = "Seconds between requests (be polite to Health Canada's server). Default: CYCLOPS_LNHPD_DOWNLOAD_DELAY."
+_RETRIES_HELP = "Retries of a failed request (network error, 429, 5xx), with exponential backoff. Default: CYCLOPS_LNHPD_DOWNLOAD_RETRIES."
 
 
 def _db_path(db: Path | None) -> Path:
@@ -95,9 +95,9 @@ def register(app: typer.Typer) -> None:
     def download_command(
         out: Path = typer.Argument(..., help="Folder for the JSON pages (rerun with the same folder to resume)."),
         since: str | None = typer.Option(None, "--since", help="YYYY-MM-DD: only licences licensed or revised since then."),
-        api: str = typer.Option(API_BASE, "--api", help=_API_HELP),
-        delay: float = typer.Option(DEFAULT_DELAY, "--delay", min=0.0, help=_DELAY_HELP),
-        retries: int = typer.Option(DEFAULT_RETRIES, "--retries", min=0, help=_RETRIES_HELP),
+        api: str | None = typer.Option(None, "--api", help=_API_HELP),
+        delay: float | None = typer.Option(None, "--delay", min=0.0, help=_DELAY_HELP),
+        retries: int | None = typer.Option(None, "--retries", min=0, help=_RETRIES_HELP),
     ) -> None:
         """Download the LNHPD from Health Canada's API (every endpoint the importer reads); resumable."""
         try:
@@ -116,9 +116,9 @@ def register(app: typer.Typer) -> None:
         work: Path = typer.Option(..., "--work", help="Folder for the download (removed after a successful import)."),
         db: Path | None = typer.Option(None, "--db", help="SQLite file."),
         full: bool = typer.Option(False, "--full", help="Download everything even if the database was refreshed before."),
-        api: str = typer.Option(API_BASE, "--api", help=_API_HELP),
-        delay: float = typer.Option(DEFAULT_DELAY, "--delay", min=0.0, help=_DELAY_HELP),
-        retries: int = typer.Option(DEFAULT_RETRIES, "--retries", min=0, help=_RETRIES_HELP),
+        api: str | None = typer.Option(None, "--api", help=_API_HELP),
+        delay: float | None = typer.Option(None, "--delay", min=0.0, help=_DELAY_HELP),
+        retries: int | None = typer.Option(None, "--retries", min=0, help=_RETRIES_HELP),
     ) -> None:
         """Download what changed since the last refresh and swap in the new database (the weekly job)."""
         from cyclops.lnhpd.refresh import refresh

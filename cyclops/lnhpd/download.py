@@ -29,13 +29,10 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from cyclops.lnhpd.importer import LANGUAGES
 from cyclops.lnhpd.records import ENDPOINTS
+from cyclops.settings import get_settings
 
-API_BASE = "https://health-products.canada.ca/api/natural-licences/"
 #: not .json: the importer reads every .json file of the folder
 STATE_FILE = "download.state"
-#: what the real API is asked to bear: one request at a time, this many seconds apart
-DEFAULT_DELAY = 0.5
-DEFAULT_RETRIES = 5
 DEFAULT_TIMEOUT = 120.0
 #: every endpoint but the licence list, fetched per licence in incremental mode
 DETAIL_ENDPOINTS = [e for e in ENDPOINTS if e != "productlicence"]
@@ -199,13 +196,17 @@ def _changed_ids(out_dir: Path, since: date) -> list[int]:
     return sorted(ids)
 
 
-def download(out_dir: Path, *, since: date | None = None, base_url: str = API_BASE, delay: float = DEFAULT_DELAY,
-             retries: int = DEFAULT_RETRIES, timeout: float = DEFAULT_TIMEOUT, backoff: float = 1.0,
+def download(out_dir: Path, *, since: date | None = None, base_url: str | None = None, delay: float | None = None,
+             retries: int | None = None, timeout: float = DEFAULT_TIMEOUT, backoff: float = 1.0,
              progress: Callable[[str], None] | None = None) -> DownloadReport:
     """Download every endpoint the importer reads (or, with ``since``, what changed) into ``out_dir``; resumable.
 
     Raises ``DownloadError`` when a request still fails after ``retries`` retries; rerunning continues.
     """
+    settings = get_settings()  # the API, and what it is asked to bear: one request at a time, this many seconds apart
+    base_url = base_url or settings.lnhpd_api_url
+    delay = settings.lnhpd_download_delay if delay is None else delay
+    retries = settings.lnhpd_download_retries if retries is None else retries
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     options = {"since": since.isoformat() if since else None, "base_url": base_url}
