@@ -1,0 +1,101 @@
+"""Every threshold field extraction uses, in one frozen object passed to ``extract_fields``.
+
+A benchmark can sweep them and an analysis records which were in force (``fingerprint``).
+Defaults are the values the rules have always used; the rules take the ones they need as
+arguments, so a rule called with a plain string and no parameters behaves as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cyclops.params import Params
+
+
+@dataclass(frozen=True)
+class ExtractParams(Params):
+    # --- names: company and brand plausibility (cyclops.extract.names) ---
+    #: least OCR confidence of a value proposed as a name (company, brand)
+    plausible_confidence: float = 0.6
+    #: least letters of a value proposed as a name
+    plausible_letters: int = 3
+    #: least share of a proposed name's characters (spaces and punctuation aside) that are letters
+    plausible_letter_share: float = 0.6
+
+    # --- product name (cyclops.extract.product_name) ---
+    #: least OCR confidence of a product name's line (a logo read as "R0°" is not a name)
+    name_confidence: float = 0.7
+    #: least letters of a product name's line
+    name_letters: int = 3
+    #: most words of a line proposed as the name when the classifier did not file it so
+    name_max_words: int = 5
+    #: least share of such a line's characters (spaces aside) that are letters
+    name_letter_share: float = 0.6
+    #: a word this long may be coined ("Cymbiotika"); shorter ones must be English or French words
+    coined_length: int = 6
+    #: type this much larger than the photo's text makes a short line a candidate whatever its label
+    large_type: float = 1.3
+    #: weight of a candidate the classifier filed under another field
+    other_label_weight: float = 0.6
+    #: weight of a candidate on a photo with an ingredient panel (a back, not a front)
+    back_photo_weight: float = 0.5
+    #: lines of one name are printed in type of about one size: a line this much smaller or larger is another text
+    same_type: float = 2.0
+    #: partial ratio (0-100) at which a short front line appears in a company or web line, so is the brand
+    brand_match: int = 88
+
+    # --- brand (cyclops.extract.brand) ---
+    #: most words of a short line that starts a product-name line and so is the brand
+    brand_max_words: int = 3
+
+    # --- licence number (cyclops.extract.npn) ---
+    #: confidence kept for a licence number that is there but illegible (prefix only, or cut by the edge)
+    npn_illegible_weight: float = 0.5
+    #: confidence kept for a number found on a line neither filed as the NPN nor printed with its prefix
+    npn_elsewhere_weight: float = 0.7
+    #: how close to the photo's edge (share of its width or height) a number must lie to be cut by it
+    npn_edge: float = 0.04
+
+    # --- dosage form and net quantity (cyclops.extract.dosage_form) ---
+    #: confidence kept for a net quantity, and a form read with it ("90 softgels")
+    net_quantity_weight: float = 0.9
+    #: confidence kept for a dosage form read without a count
+    form_alone_weight: float = 0.6
+
+    # --- medicinal ingredients (cyclops.extract.ingredients) ---
+    #: confidence kept for an ingredient read without an amount
+    no_amount_weight: float = 0.6
+    #: ratio (0-100) at which the two halves of a name are its English and French forms ("Cholecalciferol Cholécalciférol")
+    bilingual_halves_ratio: int = 80
+    #: token-set ratio (0-100) at which an English and a French row with the same amount are one ingredient
+    same_ingredient_ratio: int = 60
+    #: a name cell this far (in text heights) off its amount's row is still its partner when no closer one is
+    row_tolerance: float = 0.9
+    #: how far (in text heights) a name cell's box may reach into its amount's
+    cell_overlap: float = 0.5
+    #: how far apart (in text heights) two consecutive rows of one table may be
+    row_gap: float = 2.6
+    #: label probability a cell pulled into an ingredient table keeps, as a share of its row's
+    pulled_cell_weight: float = 0.8
+
+    # --- supplement facts panels (cyclops.extract.panel) ---
+    #: how far below its title a panel may run without an end line, in title heights, and the gap that ends it
+    panel_max_gap: float = 4.0
+    #: ratio (0-100) at which a garbled line start is a panel header ("Senving Size")
+    panel_header_ratio: int = 75
+    #: how far under a blend's row (in its text heights) its member list may run
+    blend_members_below: float = 6.0
+
+    # --- statements (cyclops.extract.statements) ---
+    #: how far below the previous line (in text heights) a statement's next line may start
+    statement_line_gap: float = 3.0
+
+    # --- text slopes (cyclops.extract.lines) ---
+    #: how many long lines near a cell give its local text slope
+    slope_near_lines: int = 5
+    #: how near (in text heights) those lines must be
+    slope_near_heights: float = 15.0
+
+
+#: the thresholds the rules have always used
+DEFAULTS = ExtractParams()
