@@ -18,25 +18,47 @@ from cyclops.compare.amounts import amount_agrees
 from cyclops.compare.names import ingredient_similarity
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.model.analysis import Candidate, Fields, Match
+from cyclops.params import Params
 from cyclops.text.fold import digits, fold
 from cyclops.text.similarity import company_key, name_similarity
 
-#: how many candidates a Match always carries (when the database has them)
-TOP_N = 5
-#: a search result needs at least this score to become the match
-ACCEPT_SCORE = 0.6
-#: a search match this sure (or one digit off the printed NPN) is compared with the label at once; a weaker
-#: one is only a proposal: a product sold without a licence always finds some sister licence by search,
-#: and comparing its label with that licence raises flags about another product
-TRUST_SCORE = 0.85
-#: name or ingredient agreement that makes a one-digit-off licence number an OCR slip
-AGREE_SCORE = 0.8
-#: rows asked from each database search
-SEARCH_LIMIT = 10
-#: candidates re-ranked on the whole label (each costs two database reads)
-MAX_SCORED = 20
+@dataclass(frozen=True)
+class MatchParams(Params):
+    """Every threshold of licence matching; the defaults are the values matching has always used."""
 
-_WEIGHTS = {"name": 0.5, "ingredients": 0.35, "company": 0.15}
+    #: how many candidates a Match always carries (when the database has them)
+    top_n: int = 5
+    #: a search result needs at least this score to become the match
+    accept_score: float = 0.6
+    #: a search match this sure (or one digit off the printed NPN) is compared with the label at once; a weaker
+    #: one is only a proposal: a product sold without a licence always finds some sister licence by search,
+    #: and comparing its label with that licence raises flags about another product
+    trust_score: float = 0.85
+    #: name or ingredient agreement that makes a one-digit-off licence number an OCR slip
+    agree_score: float = 0.8
+    #: rows asked from each database search
+    search_limit: int = 10
+    #: candidates re-ranked on the whole label (each costs two database reads)
+    max_scored: int = 20
+    #: weights of the label's facts in a candidate's score
+    name_weight: float = 0.5
+    ingredients_weight: float = 0.35
+    company_weight: float = 0.15
+    #: a score from the company alone is multiplied by this: a company alone names dozens of licences
+    company_only_factor: float = 0.5
+    #: credit for an ingredient found by name whose printed amount differs from (or cannot be compared with) the licence's
+    name_only_credit: float = 0.9
+    #: token-set ratio (0-100) at which a recommended use is a licensed purpose (the tie-breaker between twins)
+    purpose_ratio: int = 85
+    #: name score from which the label prints exactly the licence's product name
+    same_name_score: float = 0.99
+
+    def weights(self) -> dict[str, float]:
+        return {"name": self.name_weight, "ingredients": self.ingredients_weight, "company": self.company_weight}
+
+
+#: the thresholds matching uses when none are given
+DEFAULT_PARAMS = MatchParams()
 
 
 class LicenceSource(Protocol):
@@ -86,11 +108,7 @@ def _company_score(fields: Fields, company: str | None) -> float | None:
     return name_similarity(company_key(fields.company.value), company_key(company))
 
 
-#: credit for an ingredient found by name whose printed amount differs from (or cannot be compared with) the licence's
-NAME_ONLY_CREDIT = 0.9
-
-
-def _ingredient_overlap(fields: Fields, bundle: LicenceBundle) -> tuple[float | None, float]:
+def _ingredient_overlap(fields: Fields, bundle: LicenceBundle, params: MatchParams) -> tuple[float | None, float]:
     """(overlap score, share of the printed ingredients the licence has) from one pairing by name.
 
     The score is the pairs found over the larger list. A pair whose amounts also
@@ -112,16 +130,17 @@ def _ingredient_overlap(fields: Fields, bundle: LicenceBundle) -> tuple[float | 
                 s = ingredient_similarity(ing.name, lic.ingredient_name)
                 if s > best:
                     best, best_j = s, j
-        if best_j is not None and best >= AGREE_SCORE:
+        if best_j is not None and best >= params.agree_score:
             used.add(best_j)
-            found += 1.0 if amount_agrees(ing, licensed[best_j]) else NAME_ONLY_CREDIT
+            found += 1.0 if amount_agrees(ing, licensed[best_j]) else params.name_only_credit
     return found / max(len(printed), len(licensed)), len(used) / len(printed)
 
 
-def score_candidate(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None = None) -> Scored:
+def score_candidate(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None = None,
+                    params: MatchParams = DEFAULT_PARAMS) -> Scored:
     """Weighted agreement of the label with one licence, over the facts the label gives."""
     names = [b.licence.product_name for b in (en, fr) if b and b.licence.product_name]
-    ingredients, printed_found = _ingredient_overlap(fields, en)
+    ingredients, printed_found = _ingredient_overlap(fields, en, params)
     parts = {
         "name": _name_score(fields, names),
         "ingredients": ingredients,
@@ -130,15 +149,16 @@ def score_candidate(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None 
     present = {k: v for k, v in parts.items() if v is not None}
     if not present:
         return Scored(en, names, 0.0, {})
-    detail = _detail_score(fields, en, fr)
-    total = sum(_WEIGHTS[k] for k in present)
-    score = sum(_WEIGHTS[k] * v for k, v in present.items()) / total
+    detail = _detail_score(fields, en, fr, params)
+    weights = params.weights()
+    total = sum(weights[k] for k in present)
+    score = sum(weights[k] * v for k, v in present.items()) / total
     if len(present) == 1 and "company" in present:
-        score *= 0.5  # a company alone names dozens of licences
+        score *= params.company_only_factor  # a company alone names dozens of licences
     return Scored(en, names, score, present, detail=detail, printed_found=printed_found)
 
 
-def _detail_score(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None) -> float:
+def _detail_score(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None, params: MatchParams) -> float:
     """Agreement on dosage form and recommended uses, in [0, 2].
 
     Twin licences (same name, company and ingredients, e.g. a tablet and a
@@ -152,13 +172,13 @@ def _detail_score(fields: Fields, en: LicenceBundle, fr: LicenceBundle | None) -
     purposes = [fold(p.purpose) for b in (en, fr) if b for p in b.purposes if p.purpose]
     uses = [fold(u.text) for u in fields.recommended_uses if u.text]
     if purposes and uses:
-        found = sum(1 for p in purposes if max(fuzz.token_set_ratio(p, u) for u in uses) >= 85)
+        found = sum(1 for p in purposes if max(fuzz.token_set_ratio(p, u) for u in uses) >= params.purpose_ratio)
         score += found / len(purposes) - sum(
-            1 for u in uses if max(fuzz.token_set_ratio(p, u) for p in purposes) < 85) / (len(uses) + len(purposes))
+            1 for u in uses if max(fuzz.token_set_ratio(p, u) for p in purposes) < params.purpose_ratio) / (len(uses) + len(purposes))
     return score
 
 
-def _candidate_ids(fields: Fields, db: LicenceSource) -> list[int]:
+def _candidate_ids(fields: Fields, db: LicenceSource, params: MatchParams) -> list[int]:
     """Licence ids worth scoring: database searches by every fact on the label, in rank order."""
     ids: list[int] = []
     name = fields.product_name.value
@@ -178,7 +198,7 @@ def _candidate_ids(fields: Fields, db: LicenceSource) -> list[int]:
             queries.append({"text": name or "", "ingredient": ing.name})
     for query in queries:
         try:
-            hits = db.search(limit=SEARCH_LIMIT, **query)
+            hits = db.search(limit=params.search_limit, **query)
         except ValueError:
             continue
         ids += [h.lnhpd_id for h in hits if h.lnhpd_id not in ids]
@@ -200,7 +220,7 @@ def _candidate(s: Scored) -> Candidate:
                      company_name=lic.company_name or "", score=round(min(max(s.score, 0.0), 1.0), 4))
 
 
-def same_name(s: Scored) -> bool:
+def same_name(s: Scored, params: MatchParams = DEFAULT_PARAMS) -> bool:
     """The label prints exactly the licence's product name, and nothing else read contradicts it.
 
     Sister licences of one company share words ("Vitamin C Regular Strength" and "Zinc +
@@ -208,44 +228,45 @@ def same_name(s: Scored) -> bool:
     favours the wrong sister, but the exact name still tells them apart.
     """
     parts = s.parts
-    return parts.get("name", 0.0) >= 0.99 and parts.get("company", 1.0) >= AGREE_SCORE and s.printed_found == 1.0
+    return (parts.get("name", 0.0) >= params.same_name_score and parts.get("company", 1.0) >= params.agree_score
+            and s.printed_found == 1.0)
 
 
-def match_licence(fields: Fields, db: LicenceSource) -> Match:
+def match_licence(fields: Fields, db: LicenceSource, params: MatchParams = DEFAULT_PARAMS) -> Match:
     """The licence of a label: "npn_exact" (score 1.0) when the printed number is in the database,
     else the best re-ranked search result ("search") if good enough, else "none"; the top
     candidates are always listed for the analyst."""
     printed = digits(fields.npn.value)
     exact = db.get(printed) if printed else None
 
-    ids = _candidate_ids(fields, db)
+    ids = _candidate_ids(fields, db, params)
     slips = _slip_ids(printed, db) if printed and exact is None and len(printed) >= 7 else []
-    ids = list(dict.fromkeys(slips + ([exact.licence.lnhpd_id] if exact else []) + ids))[:MAX_SCORED]
+    ids = list(dict.fromkeys(slips + ([exact.licence.lnhpd_id] if exact else []) + ids))[:params.max_scored]
 
     scored: list[Scored] = []
     for lnhpd_id in ids:
         en = db.get_by_id(lnhpd_id, "en") or db.get_by_id(lnhpd_id, "fr")
         if en is None:
             continue
-        s = score_candidate(fields, en, db.get_by_id(lnhpd_id, "fr"))
-        s.npn_slip = lnhpd_id in slips and max(s.parts.get("name", 0.0), s.parts.get("ingredients", 0.0)) >= AGREE_SCORE
+        s = score_candidate(fields, en, db.get_by_id(lnhpd_id, "fr"), params)
+        s.npn_slip = lnhpd_id in slips and max(s.parts.get("name", 0.0), s.parts.get("ingredients", 0.0)) >= params.agree_score
         scored.append(s)
     scored.sort(key=lambda s: (
         exact is not None and s.bundle.licence.lnhpd_id == exact.licence.lnhpd_id,
-        s.npn_slip, same_name(s), round(s.score, 3), s.detail, s.bundle.active), reverse=True)
+        s.npn_slip, same_name(s, params), round(s.score, 3), s.detail, s.bundle.active), reverse=True)
 
-    candidates = [_candidate(s) for s in scored[:TOP_N]]
+    candidates = [_candidate(s) for s in scored[:params.top_n]]
     if exact is not None:
         return Match(lnhpd_id=exact.licence.lnhpd_id, licence_number=exact.licence.licence_number,
                      method="npn_exact", score=1.0, candidates=candidates)
-    if scored and (scored[0].npn_slip or scored[0].score >= ACCEPT_SCORE):
+    if scored and (scored[0].npn_slip or scored[0].score >= params.accept_score):
         top = scored[0]
         return Match(lnhpd_id=top.bundle.licence.lnhpd_id, licence_number=top.bundle.licence.licence_number,
                      method="search", score=round(min(top.score, 1.0), 4), candidates=candidates)
     return Match(method="none", score=round(scored[0].score, 4) if scored else 0.0, candidates=candidates)
 
 
-def trusted(match: Match, fields: Fields) -> bool:
+def trusted(match: Match, fields: Fields, params: MatchParams = DEFAULT_PARAMS) -> bool:
     """Whether the label may be checked against the matched licence before an analyst confirms it."""
     if match.method in ("npn_exact", "analyst"):
         return True
@@ -253,7 +274,7 @@ def trusted(match: Match, fields: Fields) -> bool:
         return False
     printed, found = digits(fields.npn.value), digits(match.licence_number)
     slip = len(printed) == len(found) == 8 and sum(a != b for a, b in zip(printed, found)) == 1
-    return slip or match.score >= TRUST_SCORE
+    return slip or match.score >= params.trust_score
 
 
 def licence_doubt(match: Match, printed_npn: str | None) -> str | None:

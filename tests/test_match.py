@@ -10,7 +10,7 @@ import pytest
 from cyclops.lnhpd import importer, sample
 from cyclops.lnhpd.database import LicenceDB, open_database
 from cyclops.lnhpd.records import LicenceBundle
-from cyclops.match import TOP_N, match_licence, one_digit_variants
+from cyclops.match import MatchParams, match_licence, one_digit_variants
 from cyclops.model.analysis import Fields, FieldValue, Ingredient, TextItem
 
 
@@ -91,8 +91,8 @@ def test_off_by_one_npn_ranks_first_but_stays_search(pairs, db) -> None:
 def test_top_candidates_always_returned(pairs, db) -> None:
     en = pairs[2][0]
     match = match_licence(label(en, npn=en.licence.licence_number, name=en.licence.product_name), db)
-    assert len(match.candidates) == TOP_N
-    assert len({c.lnhpd_id for c in match.candidates}) == TOP_N
+    assert len(match.candidates) == MatchParams().top_n
+    assert len({c.lnhpd_id for c in match.candidates}) == MatchParams().top_n
     scores = [c.score for c in match.candidates[1:]]
     assert scores == sorted(scores, reverse=True) and all(0.0 <= s <= 1.0 for s in scores)
 
@@ -201,3 +201,13 @@ def test_company_and_ingredient_find_the_licence_among_many_sisters(pairs, tmp_p
     db = open_database(tmp_path / "sisters.sqlite")
     fields = label(target[0], name="Maximum Strength")
     assert match_licence(fields, db).lnhpd_id == 98000000
+
+
+def test_match_thresholds_come_from_the_params_given(pairs, db) -> None:
+    en = pairs[2][0]
+    fields = label(en, npn=en.licence.licence_number, name=en.licence.product_name)
+    assert len(match_licence(fields, db, MatchParams(top_n=2)).candidates) == 2
+    searched = match_licence(label(en, npn=None, name=en.licence.product_name), db)
+    assert searched.method == "search"
+    refused = match_licence(label(en, npn=None, name=en.licence.product_name), db, MatchParams(accept_score=1.01))
+    assert refused.method == "none" and refused.candidates  # the same candidates, none good enough now
