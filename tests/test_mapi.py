@@ -88,8 +88,12 @@ def test_auth_health_and_request_ids(mapi) -> None:
     ok = httpx.get(f"{mapi.url}/v1/analyses", headers={"Authorization": f"Bearer {TOKEN}", "X-Request-ID": "req-42"})
     assert ok.status_code == 200 and ok.headers["X-Request-ID"] == "req-42"
     assert len(httpx.get(f"{mapi.url}/healthz").headers["X-Request-ID"]) == 32
-    ready = httpx.get(f"{mapi.url}/readyz", timeout=30)
-    assert ready.json()["status"] in ("ready", "not_ready") and "store" in ready.json()
+    deadline = time.monotonic() + 120  # the pool's workers load the models first: ready once they have
+    while (ready := httpx.get(f"{mapi.url}/readyz", timeout=30)).status_code != 200 and time.monotonic() < deadline:
+        assert ready.status_code == 503 and ready.json()["status"] == "not_ready"
+        time.sleep(1)
+    assert ready.status_code == 200 and ready.json()["status"] == "ready", ready.json()
+    assert ready.json()["workers"] == "ok" and "store" in ready.json()
     time.sleep(0.2)
     logged = [json.loads(line) for line in mapi.logs().splitlines() if line.startswith("{")]
     assert any(entry.get("request_id") == "req-42" and entry.get("status") == 200 and entry.get("user") == "ann" for entry in logged)
