@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from cyclops.flags.claims import SUPPORT_THRESHOLD, claim_support, claim_supports, schedule_a_hits
+from cyclops.flags.claims import claim_support, claim_supports, schedule_a_hits
+from cyclops.flags.params import DEFAULT_FLAGS
 from cyclops.text.fold import fold
 from cyclops.text.terms import find_terms
+
+SUPPORT_THRESHOLD = DEFAULT_FLAGS.claim_supported
 
 VITAMIN_C = [
     "Helps in the development and maintenance of bones, cartilage, teeth and gums.",

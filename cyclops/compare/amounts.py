@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import re
 
+from cyclops.compare.params import DEFAULT_COMPARISON, ComparisonParams
 from cyclops.lnhpd.records import MedicinalIngredient
 from cyclops.model.analysis import Ingredient
 from cyclops.units import normalize_unit, parse_amounts, same_amount, to_common
-
-#: OCR confidence of an amount's digits below which a difference from the licence is not raised:
-#: a digit half-read next to a dotted leader ("5 0 IU", ".50 mg") is far likelier than a misprint.
-#: The amount keeps its low ``quantity_confidence`` so the dashboard asks the analyst to check it.
-SURE_AMOUNT = 0.6
 
 #: a number OCR read with a gap inside ("10 0 mg"): often a digit lost in the gap
 _GAPPED_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}) (\d{1,3})(?=\s*[^\W\d_%]{1,3}\b|\s*%)")
@@ -39,21 +35,21 @@ def licensed_amounts(mi: MedicinalIngredient) -> list[tuple[float, float, str]]:
     return out
 
 
-def _within(value: float, unit: str, low: float, high: float, lunit: str, name: str) -> bool | None:
+def _within(value: float, unit: str, low: float, high: float, lunit: str, name: str, margin: float) -> bool | None:
     if low == high:
         return same_amount(value, unit, low, lunit, name)
     v, lo, hi = to_common(value, unit, name), to_common(low, lunit, name), to_common(high, lunit, name)
     if not (v and lo and hi) or not (v[1] == lo[1] == hi[1]):
         return None
-    return lo[0] * 0.98 <= v[0] <= hi[0] * 1.02
+    return lo[0] * (1 - margin) <= v[0] <= hi[0] * (1 + margin)
 
 
-def amount_agrees(ing: Ingredient, mi: MedicinalIngredient) -> bool | None:
+def amount_agrees(ing: Ingredient, mi: MedicinalIngredient, params: ComparisonParams = DEFAULT_COMPARISON) -> bool | None:
     """Whether the printed amount equals one of the licensed amounts; None when they cannot be compared."""
     if ing.quantity is None or not ing.unit or normalize_unit(ing.unit) is None:
         return None
     name = f"{mi.ingredient_name} {ing.name}"
-    results = [_within(ing.quantity, ing.unit, lo, hi, u, name) for lo, hi, u in licensed_amounts(mi)]
+    results = [_within(ing.quantity, ing.unit, lo, hi, u, name, params.range_margin) for lo, hi, u in licensed_amounts(mi)]
     comparable = [r for r in results if r is not None]
     return any(comparable) if comparable else None
 
@@ -69,6 +65,7 @@ def lost_digit_fits(ing: Ingredient, mi: MedicinalIngredient) -> bool:
     return False
 
 
-def unsure_amount(ing: Ingredient) -> bool:
-    """An amount OCR read too unsurely to compare with the licence (``SURE_AMOUNT``)."""
-    return ing.quantity_confidence is not None and ing.quantity_confidence < SURE_AMOUNT
+def unsure_amount(ing: Ingredient, params: ComparisonParams = DEFAULT_COMPARISON) -> bool:
+    """An amount OCR read too unsurely to compare with the licence (``params.sure_amount``). It keeps its
+    low ``quantity_confidence``, so the dashboard asks the analyst to check it."""
+    return ing.quantity_confidence is not None and ing.quantity_confidence < params.sure_amount

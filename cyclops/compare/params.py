@@ -29,3 +29,7 @@ class ComparisonParams(Params):
     weak_pair_similarity: float = 0.7
     #: looser still, for a leftover pair whose amounts are equal (an amount survives OCR better than a name)
     amount_pair_similarity: float = 0.5
+
+
+#: the thresholds the comparison has always used: the default of every function that takes ``params``
+DEFAULT_COMPARISON = ComparisonParams()

@@ -18,17 +18,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from cyclops.compare.reading import read_unsurely
 from cyclops.flags.context import Context, item_evidence, item_language, looks_like_name
 from cyclops.flags.messages import make_flag
+from cyclops.flags.params import DEFAULT_FLAGS, FlagParams
 from cyclops.model.analysis import Flag
 from cyclops.reference import load
 from cyclops.text.concepts import CLAIM_VERBS, CONCEPTS, FILLER, VERB_CONCEPTS, WORD_TO_CONCEPT
 from cyclops.text.fold import fold
 from cyclops.text.readable import is_readable, known_share
 from cyclops.text.terms import edit_budget, find_exact_terms, find_terms, find_terms_fuzzy, unmerge
-
-#: a claim scoring at least this against some licensed purpose is supported
-SUPPORT_THRESHOLD = 0.55
-#: character cosine above which a claim is the purpose misread, even if a word did not map
-NEAR_VERBATIM = 0.8
 
 _CLAIM_LINES = {"recommended_use"}
 
@@ -166,7 +162,8 @@ def _cosine_matrix(claims: list[str], targets: list[str]) -> list[list[float]]:
     return (matrix[: len(claims)] @ matrix[len(claims):].T).toarray().tolist()
 
 
-def claim_supports(claims: list[str], purposes: list[str], ignore: frozenset[str] = frozenset()) -> list[tuple[float, int | None]]:
+def claim_supports(claims: list[str], purposes: list[str], ignore: frozenset[str] = frozenset(),
+                   params: FlagParams = DEFAULT_FLAGS) -> list[tuple[float, int | None]]:
     """``claim_support`` for many claims against the same purposes (one vectoriser for all).
     ``ignore``: terms that do not count against a claim (the product's own ingredient names,
     which a misread line may have glued onto a claim)."""
@@ -189,22 +186,22 @@ def claim_supports(claims: list[str], purposes: list[str], ignore: frozenset[str
         scores = []
         for terms, cosine in zip(target_terms, row):
             score = max(coverage(claim_terms, terms), cosine)
-            if _key_term_missing(claim_terms, terms) and (cosine < NEAR_VERBATIM or _vitamin_missing(claim_terms, terms)):
-                score = min(score, 0.5)
+            if _key_term_missing(claim_terms, terms) and (cosine < params.near_verbatim or _vitamin_missing(claim_terms, terms)):
+                score = min(score, params.missing_term_cap)
             scores.append(score)
         best = max(range(len(purposes)), key=scores.__getitem__)
         out.append((float(min(1.0, max(scores))), best))
     return out
 
 
-def claim_support(claim: str, purposes: list[str]) -> tuple[float, int | None]:
+def claim_support(claim: str, purposes: list[str], params: FlagParams = DEFAULT_FLAGS) -> tuple[float, int | None]:
     """How well the licensed purposes support a printed claim: (score in [0, 1], index of the best
     purpose); (0.0, None) when there are no purposes or the claim says nothing.
 
     A claim naming something (a nutrient, a body system) that the purpose does not name scores at
-    most 0.5 however close the wording; a claim that merges two purposes is scored against all of
-    them together."""
-    return claim_supports([claim], purposes)[0]
+    most ``params.missing_term_cap`` however close the wording; a claim that merges two purposes is
+    scored against all of them together."""
+    return claim_supports([claim], purposes, params=params)[0]
 
 
 @lru_cache(maxsize=4096)
@@ -243,7 +240,8 @@ def _claim_texts(ctx: Context) -> list[tuple[str, list, int | None]]:
     return out
 
 
-def _pair_translations(entries: list[tuple[str, str | None, frozenset[str], list]]) -> list[tuple[tuple, tuple | None]]:
+def _pair_translations(entries: list[tuple[str, str | None, frozenset[str], list]],
+                       overlap: float) -> list[tuple[tuple, tuple | None]]:
     """Pair each English statement with its French translation (same key terms), so a claim
     printed in both languages is one problem with two pieces of evidence."""
     english = [e for e in entries if e[1] != "fr"]
@@ -253,7 +251,7 @@ def _pair_translations(entries: list[tuple[str, str | None, frozenset[str], list
         best = None
         for fr in french:
             union = en[2] | fr[2]
-            if union and len(en[2] & fr[2]) / len(union) >= 0.5:
+            if union and len(en[2] & fr[2]) / len(union) >= overlap:
                 best = fr
                 break
         if best is not None:
@@ -265,7 +263,7 @@ def _pair_translations(entries: list[tuple[str, str | None, frozenset[str], list
 def schedule_a_term(ctx: Context) -> list[Flag]:
     """A claim or name presenting the product for a Schedule A.1 (or older Schedule A) disease;
     one flag per claim, its English and French versions together."""
-    licence_text = ctx.licence_text()
+    licence_text = ctx.licence_text
     entries = []
     for text, evidence, index in _claim_texts(ctx):
         hits = schedule_a_hits(text, licence_text)
@@ -273,7 +271,7 @@ def schedule_a_term(ctx: Context) -> list[Flag]:
             language = item_language(ctx.fields.recommended_uses[index]) if index is not None else None
             entries.append((text, language, frozenset(h["item"]["id"] for h in hits), [evidence, hits]))
     flags = []
-    for first, second in _pair_translations(entries):
+    for first, second in _pair_translations(entries, ctx.params.translation_overlap):
         text, _, _, (evidence, hits) = first
         text_fr, evidence_fr = (second[0], second[3][0]) if second else (text, [])
         flag = make_flag("SCHEDULE_A_TERM", evidence + evidence_fr, text=text, text_fr=text_fr,
@@ -293,37 +291,27 @@ def is_claim_shaped(text: str) -> bool:
     return any(w in CLAIM_VERBS or unmerge(w) in CLAIM_VERBS for w in _words(text))
 
 
-#: character similarity at which a claim is a licensed purpose as printed, OCR slips or debris around it aside
-VERBATIM_RATIO = 88
-#: a claim this long (folded characters) that is part of a licensed purpose is that purpose, cut by the photo's edge
-FRAGMENT_MIN = 20
-
-
-def verbatim_purpose(claim: str, purposes: list[str]) -> bool:
+def verbatim_purpose(claim: str, purposes: list[str], params: FlagParams = DEFAULT_FLAGS) -> bool:
     """Whether the claim is one of the licensed purposes word for word, misread ("phthéraie pour ader")
     or with other text glued around it ("Tundra Iron Helps to prevent iron deficiency.")."""
     c = fold(claim)
     for purpose in purposes:
         p = fold(purpose)
-        if len(p) < 15 or not c:
+        if len(p) < params.verbatim_purpose_min or not c:
             continue
-        if fuzz.ratio(c, p) >= VERBATIM_RATIO or (len(p) <= len(c) and fuzz.partial_ratio(p, c) >= VERBATIM_RATIO + 4):
+        if fuzz.ratio(c, p) >= params.verbatim_ratio or (len(p) <= len(c) and fuzz.partial_ratio(p, c) >= params.verbatim_partial_ratio):
             return True
-        if len(c) >= FRAGMENT_MIN and len(c) < len(p) and fuzz.partial_ratio(c, p) >= VERBATIM_RATIO + 4:
+        if len(c) >= params.fragment_min and len(c) < len(p) and fuzz.partial_ratio(c, p) >= params.verbatim_partial_ratio:
             return True  # the rest of a licensed purpose whose start the photo's edge cut off ("ntenir la fonction")
     return False
 
 
-#: a claim is only judged when at least this share of its words are words (not OCR letter debris)
-CLAIM_LEGIBLE = 0.5
-
-
-def cut_purpose_lines(evidence_texts: list[str], purposes: list[str]) -> bool:
+def cut_purpose_lines(evidence_texts: list[str], purposes: list[str], params: FlagParams = DEFAULT_FLAGS) -> bool:
     """Whether every line of a claim is part of some licensed purpose: a claim whose lines the photo's edge
     cut at the start ("pport intestinal/gastrointestinal" / "omote a favourable gut flora.") reads as
     nonsense joined, but each line is still licensed wording."""
     texts = [t for t in evidence_texts if t and t.strip()]
-    return len(texts) > 1 and all(verbatim_purpose(t, purposes) for t in texts)
+    return len(texts) > 1 and all(verbatim_purpose(t, purposes, params) for t in texts)
 
 
 def claim_not_licensed(ctx: Context) -> list[Flag]:
@@ -333,10 +321,12 @@ def claim_not_licensed(ctx: Context) -> list[Flag]:
     translation make one flag."""
     if not ctx.bundles() or not ctx.purposes():
         return []
-    licence_text = ctx.licence_text()
+    p = ctx.params
+    licence_text = ctx.licence_text
     items = [i for i in ctx.fields.recommended_uses
-             if len(fold(i.text)) >= 8 and not schedule_a_hits(i.text, licence_text) and is_claim_shaped(i.text) and is_readable(i.text)
-             and known_share(i.text) >= CLAIM_LEGIBLE and not read_unsurely(i, ctx.lines) and not looks_like_name(i.text, ctx)]
+             if len(fold(i.text)) >= p.claim_min_chars and not schedule_a_hits(i.text, licence_text) and is_claim_shaped(i.text)
+             and is_readable(i.text) and known_share(i.text) >= p.claim_legible and not read_unsurely(i, ctx.lines, p)
+             and not looks_like_name(i.text, ctx)]
     names = [i.name for i in ctx.fields.medicinal_ingredients]
     names += [m.ingredient_name for b in ctx.bundles() for m in b.medicinal_ingredients]
     ingredient_terms = frozenset().union(*(concepts(n) for n in names)) if names else frozenset()
@@ -345,22 +335,19 @@ def claim_not_licensed(ctx: Context) -> list[Flag]:
         by_language.setdefault(item_language(item), []).append(item)
     entries = []
     for language, group in by_language.items():
-        scores = [s for s, _ in claim_supports([i.text for i in group], ctx.purposes(language), ingredient_terms)]
-        unsupported = [item for item, score in zip(group, scores) if score < SUPPORT_THRESHOLD]
+        scores = [s for s, _ in claim_supports([i.text for i in group], ctx.purposes(language), ingredient_terms, p)]
+        unsupported = [item for item, score in zip(group, scores) if score < p.claim_supported]
         # a garbled line mixing both languages ("Aid absorption et à ulisation du cacim") is judged
         # again against the purposes of both: only a claim neither supports is unlicensed
-        both = claim_supports([i.text for i in unsupported], ctx.purposes(None), ingredient_terms) if unsupported else []
+        both = claim_supports([i.text for i in unsupported], ctx.purposes(None), ingredient_terms, p) if unsupported else []
         for item, (score, _) in zip(unsupported, both):
-            if score < SUPPORT_THRESHOLD and not verbatim_purpose(item.text, ctx.purposes()) \
-                    and not cut_purpose_lines([e.text for e in item.evidence], ctx.purposes()):
+            if score < p.claim_supported and not verbatim_purpose(item.text, ctx.purposes(), p) \
+                    and not cut_purpose_lines([e.text for e in item.evidence], ctx.purposes(), p):
                 entries.append((item.text, language, concepts(item.text), item_evidence(item, ctx, _CLAIM_LINES)))
     flags = []
-    for first, second in _pair_translations(entries):
+    for first, second in _pair_translations(entries, p.translation_overlap):
         claim_fr, evidence_fr = (second[0], second[3]) if second else (first[0], [])
         if first[1] == "fr" and second is None:
             claim_fr = first[0]
         flags.append(make_flag("CLAIM_NOT_LICENSED", first[3] + evidence_fr, claim=first[0], claim_fr=claim_fr))
     return flags
-
-
-RULES = (schedule_a_term, claim_not_licensed)

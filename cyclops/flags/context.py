@@ -1,5 +1,5 @@
-"""What every rule looks at: the label's fields and lines and the licence in both languages,
-gathered once so the rules stay small pure functions."""
+"""What every rule looks at: the label's fields and lines, the licence in both languages and the
+thresholds in force, gathered once so the rules stay small pure functions."""
 
 from __future__ import annotations
 
@@ -9,24 +9,13 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from cyclops.compare.reading import read_unsurely  # noqa: F401 (kept here for cyclops.workbench.claims)
+from cyclops.flags.params import DEFAULT_FLAGS, FlagParams
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.model.analysis import Evidence, Fields, LabelledLine, Match, TextItem
 from cyclops.text.fold import fold
 from cyclops.text.language import flag_language, word_languages
 from cyclops.text.readable import is_readable, known_words
 from cyclops.text.similarity import name_similarity
-
-#: English or French words the label's statements must give before the absence of one proves anything
-STATEMENTS_READ = 5
-#: a photo with this many unreadable lines, and this share of its lines, was not read
-UNREAD_LINES = 3
-UNREAD_SHARE = 0.3
-#: a line read well enough to tell its language: OCR confidence, clearly English or French words
-WELL_READ = 0.7
-WELL_READ_WORDS = 2
-#: lines read well that make the absence of something (an NPN) meaningful even when no statement was filed
-WELL_READ_LINES = 5
 
 
 @dataclass
@@ -36,6 +25,7 @@ class Context:
     licence_en: LicenceBundle | None = None
     licence_fr: LicenceBundle | None = None
     lines: list[LabelledLine] = field(default_factory=list)
+    params: FlagParams = DEFAULT_FLAGS
 
     @property
     def licence(self) -> LicenceBundle | None:
@@ -60,7 +50,7 @@ class Context:
         return [p.purpose for p in bundle.purposes] if bundle else []
 
     @cached_property
-    def _licence_text(self) -> str:
+    def licence_text(self) -> str:
         """Every licensed statement, folded: words the licence itself uses are never a violation."""
         parts: list[str] = []
         for b in self.bundles():
@@ -69,15 +59,11 @@ class Context:
             parts += [i.ingredient_name for i in b.medicinal_ingredients] + [i.ingredient_name for i in b.non_medicinal_ingredients]
         return " | ".join(fold(p) for p in parts if p)
 
-    def licence_text(self) -> str:
-        """Every licensed statement, folded: words the licence itself uses are never a violation."""
-        return self._licence_text
-
     @cached_property
     def label_unread(self) -> bool:
         """Some lines are unreadable (upside-down, mirrored, smeared): the label was not fully
         read, so the *absence* of something (French text, a caution, an ingredient) proves nothing."""
-        return sum(not is_readable(t) for t in self._statement_texts) >= 2
+        return sum(not is_readable(t) for t in self._statement_texts) >= self.params.unreadable_statements
 
     @cached_property
     def photo_unread(self) -> bool:
@@ -89,19 +75,21 @@ class Context:
             if re.search(r"[^\W\d_]{2,}", line.text):
                 lines[line.image] = lines.get(line.image, 0) + 1
                 unread[line.image] = unread.get(line.image, 0) + (not is_readable(line.text))
-        return any(n >= UNREAD_LINES and n >= UNREAD_SHARE * lines[image] for image, n in unread.items())
+        p = self.params
+        return any(n >= p.unread_lines and n >= p.unread_share * lines[image] for image, n in unread.items())
 
     @cached_property
     def well_read(self) -> dict[str, list[LabelledLine]]:
         """Lines read well enough to tell their language (confident, several English or French words),
         by that language: what the label says for sure, whatever field the extractor filed it under."""
+        p = self.params
         out: dict[str, list[LabelledLine]] = {"en": [], "fr": []}
         for line in self.lines:
-            if (line.confidence if line.ocr_confidence is None else line.ocr_confidence) < WELL_READ:
+            if (line.confidence if line.ocr_confidence is None else line.ocr_confidence) < p.well_read_confidence:
                 continue
             counts = word_languages(line.text)
             for language, other in (("en", "fr"), ("fr", "en")):
-                if counts[language] >= WELL_READ_WORDS and 3 * counts[other] <= counts[language]:
+                if counts[language] >= p.well_read_words and p.well_read_ratio * counts[other] <= counts[language]:
                     out[language].append(line)
         return out
 
@@ -109,7 +97,7 @@ class Context:
     def statements_unread(self) -> bool:
         """The label's statements (uses, directions, cautions) hardly gave a word (the back panel's
         photo too blurred, small or glared to read): the absence of a caution proves nothing."""
-        return known_words(" ".join(self._statement_texts)) < STATEMENTS_READ
+        return known_words(" ".join(self._statement_texts)) < self.params.statements_read
 
     @cached_property
     def _statement_texts(self) -> list[str]:
@@ -118,7 +106,19 @@ class Context:
         return texts + [i.text for i in self.fields.recommended_uses + self.fields.directions + self.fields.cautions]
 
     def line_text(self, labels: set[str] | None = None) -> str:
+        """The lines (those with one of ``labels``, or all), folded and joined: what ``appears`` searches."""
         return " | ".join(fold(line.text) for line in self.lines if labels is None or line.label in labels)
+
+    def appears(self, needle: str, haystack_folded: str, ratio: int | None = None) -> bool:
+        """Whether a name shows up (allowing OCR slips, partial ratio ``ratio``, by default ``appears_ratio``)
+        somewhere in already-folded text; a short name must show up exactly."""
+        target = fold(needle)
+        if not target or not haystack_folded:
+            return False
+        if target in haystack_folded:
+            return True
+        ratio = self.params.appears_ratio if ratio is None else ratio
+        return len(target) >= self.params.appears_min and fuzz.partial_ratio(target, haystack_folded) >= ratio
 
     def evidence_for(self, text: str, labels: set[str] | None = None) -> list[Evidence]:
         """Evidence for a snippet with no evidence of its own: the OCR lines that contain it."""
@@ -127,7 +127,7 @@ class Context:
         for line in self.lines:
             if labels is not None and line.label not in labels:
                 continue
-            if target and (target in fold(line.text) or fuzz.partial_ratio(target, fold(line.text)) >= 90):
+            if target and (target in fold(line.text) or fuzz.partial_ratio(target, fold(line.text)) >= self.params.appears_ratio):
                 out.append(Evidence(image=line.image, polygon=line.polygon, text=line.text))
         return out[:3]
 
@@ -141,24 +141,10 @@ def item_evidence(item: TextItem, ctx: Context, labels: set[str] | None = None) 
     return list(item.evidence) or ctx.evidence_for(item.text, labels)
 
 
-def appears_in(needle: str, haystack_folded: str, threshold: int = 90) -> bool:
-    """Whether a name shows up (allowing OCR slips) somewhere in already-folded text."""
-    target = fold(needle)
-    if not target or not haystack_folded:
-        return False
-    if target in haystack_folded:
-        return True
-    return len(target) >= 5 and fuzz.partial_ratio(target, haystack_folded) >= threshold
-
-
-#: a statement this similar to the product, brand or company name is that name
-NAME_LIKE = 0.7
-
-
 def looks_like_name(text: str, ctx: Context) -> bool:
     """A product, brand or company name the classifier filed as a statement (e.g. the French
     product name among the claims): not a statement."""
     f = ctx.fields
     names = [b.licence.product_name for b in ctx.bundles()] + [b.licence.company_name or "" for b in ctx.bundles()]
     names += [v for v in (f.product_name.value, f.brand.value, f.company.value) if v]
-    return any(name and name_similarity(text, name) >= NAME_LIKE for name in names)
+    return any(name and name_similarity(text, name) >= ctx.params.name_like for name in names)

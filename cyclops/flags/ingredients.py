@@ -6,9 +6,9 @@ Ingredients page and the report show; the rules here only turn them into flags."
 
 from __future__ import annotations
 
-from cyclops.compare.amounts import licensed_amounts, unsure_amount  # noqa: F401 (unsure_amount: kept for cyclops.workbench.ingredients)
+from cyclops.compare.amounts import licensed_amounts
 from cyclops.compare.ingredients import compare_ingredients
-from cyclops.flags.context import Context, appears_in
+from cyclops.flags.context import Context
 from cyclops.flags.messages import make_flag
 from cyclops.lnhpd.records import MedicinalIngredient
 from cyclops.model.analysis import Flag, Ingredient
@@ -27,13 +27,13 @@ def ingredient_rules(ctx: Context) -> list[Flag]:
     if not licensed:
         return []
     printed = ctx.fields.medicinal_ingredients
-    comparison = compare_ingredients(printed, licensed, _other_language(ctx), ctx.lines)
+    comparison = compare_ingredients(printed, licensed, _other_language(ctx), ctx.lines, ctx.params)
     pairing = comparison.pairing
     flags: list[Flag] = []
     all_lines = ctx.line_text()
     read_any = bool(pairing.pairs or pairing.weak) and not ctx.label_unread
     for li in pairing.unprinted if read_any else []:  # nothing paired: the ingredient list was not read
-        if any(appears_in(n, all_lines, threshold=80) for n in comparison.names[li]):
+        if any(ctx.appears(n, all_lines, ctx.params.ingredient_on_lines_ratio) for n in comparison.names[li]):
             continue  # printed, but the extractor did not list it
         flags.append(make_flag("INGREDIENT_NOT_ON_LABEL", name=licensed[li].ingredient_name))
     for pi in pairing.unlicensed:
@@ -57,6 +57,3 @@ def quantity_mismatch(ing: Ingredient, mi: MedicinalIngredient, ctx: Context) ->
     licensed_text = " / ".join(_fmt(lo, u) if lo == hi else f"{lo:g}-{hi:g} {u}" for lo, hi, u in amounts)
     return make_flag("QUANTITY_MISMATCH", list(ing.evidence) or ctx.evidence_for(ing.name, _INGREDIENT_LINES),
                      name=ing.name, printed=_fmt(ing.quantity, ing.unit), licensed=licensed_text)
-
-
-RULES = (ingredient_rules,)

@@ -7,7 +7,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from cyclops.flags.context import UNREAD_LINES, Context, item_evidence, item_language, looks_like_name
+from cyclops.flags.context import Context, item_evidence, item_language, looks_like_name
 from cyclops.flags.messages import make_flag
 from cyclops.model.analysis import Evidence, Flag
 from cyclops.text.fold import fold
@@ -32,15 +32,10 @@ EN_HEADINGS = {
 _LANGUAGE_NAMES = {"en": ("English", "anglais"), "fr": ("French", "français")}
 
 
-#: a line needs this many words to show which language a section is printed in
-#: (a wrapped sentence's last word, "immunosuppressants.", is often tagged with the wrong one)
-MIN_PROOF_WORDS = 3
-
-
 def _languages_on_lines(ctx: Context, label: str) -> set[str]:
     found = set()
     for line in ctx.lines:
-        if line.label == label and len(line.text.split()) >= MIN_PROOF_WORDS:
+        if line.label == label and len(line.text.split()) >= ctx.params.min_proof_words:
             lang = line.language if line.language in ("en", "fr") else flag_language(line.text)
             if lang:
                 found.add(lang)
@@ -57,19 +52,15 @@ def _licensed_text_on_lines(ctx: Context, section: str, language: str) -> bool:
     bundle = ctx.licence_fr if language == "fr" else ctx.licence_en
     if bundle is None or section == "directions":
         return False
+    p = ctx.params
     statements = [p.purpose for p in bundle.purposes] if section == "recommended_uses" else [r.risk_text for r in bundle.risks]
     for line in ctx.lines:
         text = fold(line.text)
-        if len(text) < 20 or flag_language(line.text) not in (language, None):
+        if len(text) < p.licensed_line_min or flag_language(line.text) not in (language, None):
             continue
-        if any(fuzz.partial_ratio(text, fold(s)) >= 85 for s in statements if len(fold(s)) >= len(text)):
+        if any(fuzz.partial_ratio(text, fold(s)) >= p.licensed_line_ratio for s in statements if len(fold(s)) >= len(text)):
             return True
     return False
-
-
-#: English lines read well that make a label English-only when hardly any French line was read well
-ENGLISH_ONLY_LINES = 5
-FRENCH_SHARE = 0.1
 
 
 def _face_unread(ctx: Context, readable: set[str]) -> bool:
@@ -78,14 +69,14 @@ def _face_unread(ctx: Context, readable: set[str]) -> bool:
     for line in ctx.lines:
         if line.image not in readable and re.search(r"[^\W\d_]{2,}", line.text):
             text_lines[line.image] = text_lines.get(line.image, 0) + 1
-    return any(n >= UNREAD_LINES for n in text_lines.values())
+    return any(n >= ctx.params.unread_lines for n in text_lines.values())
 
 
 def english_only(ctx: Context) -> list[Flag]:
     """The text read well is English and hardly any is French: the label is English-only, whatever the
     extractor filed where. Debris on one photo does not excuse it; a face with nothing read well does."""
     en, fr = ctx.well_read["en"], ctx.well_read["fr"]
-    if len(en) < ENGLISH_ONLY_LINES or len(fr) > FRENCH_SHARE * len(en):
+    if len(en) < ctx.params.english_only_lines or len(fr) > ctx.params.french_share * len(en):
         return []
     if _face_unread(ctx, {line.image for line in en + fr}):
         return []
@@ -133,6 +124,3 @@ def french_missing(ctx: Context) -> list[Flag]:
         section_fr=", ".join(SECTIONS[s][2] for s in missing),
         present=_LANGUAGE_NAMES[lang][0], present_fr=_LANGUAGE_NAMES[lang][1],
     )]
-
-
-RULES = (french_missing,)

@@ -94,3 +94,7 @@ class FlagParams(ComparisonParams):
     #: a line at least this long (folded characters) that is part of a licensed statement (partial ratio) prints it
     licensed_line_min: int = 20
     licensed_line_ratio: int = 85
+
+
+#: the thresholds the rules have always used: what ``raise_flags`` judges by unless given others
+DEFAULT_FLAGS = FlagParams()

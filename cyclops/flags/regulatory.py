@@ -25,7 +25,7 @@ def _route_texts(ctx: Context) -> list[tuple[str, list[Evidence]]]:
 
 def injectable_term(ctx: Context) -> list[Flag]:
     """One flag per injection term, with every place it was read."""
-    licence_text = ctx.licence_text()
+    licence_text = ctx.licence_text
     found: dict[str, tuple[str, list[Evidence]]] = {}  # term id -> (first hit, evidence)
     for text, evidence in _route_texts(ctx):
         if not is_readable(text):
@@ -50,7 +50,7 @@ def _ingredient_texts(ctx: Context) -> list[tuple[str, list[Evidence]]]:
 
 
 def _substance_flags(ctx: Context, list_name: str, code: str, detail_key: str) -> list[Flag]:
-    licence_text = ctx.licence_text()
+    licence_text = ctx.licence_text
     found: dict[str, tuple[str, dict, list[Evidence]]] = {}
     for text, evidence in _ingredient_texts(ctx):
         for item in load(list_name):
@@ -70,6 +70,3 @@ def prescription_ingredient(ctx: Context) -> list[Flag]:
 
 def controlled_substance(ctx: Context) -> list[Flag]:
     return _substance_flags(ctx, "controlled_substances", "CONTROLLED_SUBSTANCE", "schedule")
-
-
-RULES = (injectable_term, prescription_ingredient, controlled_substance)
