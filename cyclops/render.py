@@ -1,12 +1,13 @@
-"""Draw OCR and field boxes on a photo, coloured by field label, for the dashboard, notebooks and synth previews."""
+"""Draw OCR and field boxes on a photo, coloured by field label, for the dashboard, the report, notebooks and synth previews."""
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
 
-from cyclops.model.analysis import FIELD_LABELS
+from cyclops.model.analysis import FIELD_LABELS, LabelledLine
 from cyclops.model.ocr import Polygon, bbox_of
 
 #: One colour per field label (colour-blind-friendly where possible); "other" is grey.
@@ -65,3 +66,35 @@ def draw_boxes(
             draw.rectangle((left - 1, top - 1, right + 1, bottom + 1), fill=(255, 255, 255, 200))
             draw.text((tx, ty), text, font=font, fill=rgb + (255,))
     return Image.alpha_composite(base, overlay).convert("RGB")
+
+
+def upright_photo(data: bytes, rotation: int) -> Image.Image:
+    """The stored photo turned the way OCR read it (EXIF first, then ``rotation`` degrees clockwise)."""
+    image = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
+    return image.rotate(-rotation, expand=True) if rotation % 360 else image
+
+
+def draw_lines(image: Image.Image, lines: list[LabelledLine], highlight: Polygon | None = None,
+               highlight_label: str = "other") -> Image.Image:
+    """Boxes coloured by field label; ``highlight`` (the selected line or a field's evidence) drawn strong.
+
+    ``draw_boxes`` highlights by index, so evidence that is not one of the lines is added as a box.
+    """
+    boxes: list[tuple[Polygon, str, str | None]] = [(line.polygon, line.label, None) for line in lines if line.polygon]
+    index = None
+    if highlight:
+        wanted = [tuple(p) for p in highlight]
+        index = next((i for i, (poly, _l, _t) in enumerate(boxes) if [tuple(p) for p in poly] == wanted), None)
+        if index is None:
+            boxes.append((highlight, highlight_label, None))
+            index = len(boxes) - 1
+    return draw_boxes(image, boxes, highlight=index)
+
+
+def to_jpeg(image: Image.Image, max_side: int | None = None, quality: int = 85) -> bytes:
+    if max_side and max(image.size) > max_side:
+        image = image.copy()
+        image.thumbnail((max_side, max_side))
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()

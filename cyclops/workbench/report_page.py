@@ -1,4 +1,4 @@
-"""Report page: HTML preview and PDF/CSV/JSON downloads of the reviewed analysis."""
+"""Report page: HTML preview and PDF/HTML/CSV/JSON downloads of the reviewed analysis, in the analyst's language."""
 
 from __future__ import annotations
 
@@ -50,13 +50,26 @@ class ReportPage:
             except NotFound:
                 continue
         lang = session.lang
-        self.report = build_report(analysis, edits=session.edits(), licence=confirmed_licence(session, lang), photos=photos,
-                                   generated_by=session.analyst)
+        self.report = build_report(analysis, edits=session.edits(), licence=_bundle(session, "en"),
+                                   licence_fr=_bundle(session, "fr"), photos=photos, generated_by=session.analyst)
         self.pdf = report_pdf(self.report, lang)
+        page = report_html(self.report, lang)
         name = f"cyclops-{analysis.analysis_id or 'report'}"
         self.downloads.value = (
             download_link(self.pdf, f"{name}.pdf", "application/pdf", t("download_pdf", lang))
+            + download_link(_document(page, lang).encode(), f"{name}.html", "text/html", "HTML")
             + download_link(report_csv(self.report).encode(), f"{name}.csv", "text/csv", t("download_csv", lang))
             + download_link(report_json(self.report).encode(), f"{name}.json", "application/json", t("download_json", lang)))
-        self.preview.value = report_html(self.report, lang)
+        self.preview.value = page
         return self.report
+
+
+def _bundle(session: Session, language: str):
+    """The confirmed licence's record in ``language`` only (the session falls back to English; the report must not)."""
+    bundle = confirmed_licence(session, language)
+    return bundle if bundle is not None and bundle.language == language else None
+
+
+def _document(page: str, lang: str) -> str:
+    """The preview as a file of its own."""
+    return f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>Cyclops</title></head><body>{page}</body></html>"
