@@ -192,3 +192,20 @@ def test_csv_and_json_agree() -> None:
     assert data["identity"][3]["label"] == en.licence.licence_number and data["photos"] == ["img0"]
     assert data["analysts"] == ["alice"] and len(data["corrections"]) == 2 and data["verdict"] == "non_compliant"
     assert data["flags"][0]["crops"] == 1 and data["review"]["status"] == "reviewed"
+
+
+def test_evidence_on_two_photos_gives_two_crops_and_a_missing_photo_none() -> None:
+    from cyclops.model.analysis import Evidence, ImageInfo
+    from cyclops.model.ocr import rect
+
+    en, fr = sample_licences()
+    analysis, photo = sample_analysis(en)
+    analysis.images.append(ImageInfo(id="img1", sha256="0" * 64, width=800, height=600))
+    analysis.images.append(ImageInfo(id="img2", sha256="1" * 64, width=800, height=600))
+    analysis.flags[0].evidence += [Evidence(image="img1", polygon=rect(40, 40, 300, 80)),
+                                   Evidence(image="img2", polygon=rect(40, 40, 300, 80))]
+    report = build_report(analysis, licence=en, licence_fr=fr, photos={"img0": photo, "img1": photo})  # img2 not stored
+    assert len(report.flags[0].crops) == 2 and sorted(report.photos) == ["img0", "img1"]
+    page = report_html(report)
+    assert page[page.find(">Flags and decisions<"):page.find(">Corrections<")].count("data:image/jpeg;base64,") == 2
+    assert "QUANTITY_MISMATCH" in _pdf_text(report_pdf(report))

@@ -19,6 +19,9 @@ class Picture:
     width: float = 0.45  # share of the page width
 
 
+Cell = str | Picture | list[Picture]  # a table cell: words, or pictures one above the other
+
+
 @dataclass
 class Heading:
     text: str
@@ -34,7 +37,7 @@ class Para:
 @dataclass
 class Table:
     head: list[str]
-    rows: list[list[str | Picture]]
+    rows: list[list[Cell]]
     tones: list[str] = field(default_factory=list)  # per row, as Para.tone
     widths: list[float] = field(default_factory=list)  # shares of the page width
 
@@ -68,7 +71,7 @@ def _head(report: Report, lang: str) -> list[Block]:
     ]
     if report.licence_doubt:
         blocks.append(Para(say("licence_doubt", lang), "warn"))
-    rows: list[list[str | Picture]] = []
+    rows: list[list[Cell]] = []
     for severity in ("high", "medium", "low"):
         flags = [f for f in report.flags if f.severity == severity]
         if flags:
@@ -87,7 +90,7 @@ def _head(report: Report, lang: str) -> list[Block]:
 def _side(title: str, items: SideList, lang: str, label: list[str] | None = None) -> list[Block]:
     left = label if label is not None else items.label
     right = items.licence.get(lang, [])
-    rows: list[list[str | Picture]] = [[left[i] if i < len(left) else "", right[i] if i < len(right) else ""]
+    rows: list[list[Cell]] = [[left[i] if i < len(left) else "", right[i] if i < len(right) else ""]
                                        for i in range(max(len(left), len(right)))]
     return [Heading(title, 3), Table([say("on_label", lang), say("in_licence", lang)], rows or [[say("none", lang), ""]],
                                      widths=[0.5, 0.5])]
@@ -95,7 +98,7 @@ def _side(title: str, items: SideList, lang: str, label: list[str] | None = None
 
 def _comparison(report: Report, lang: str) -> list[Block]:
     licence_status = "" if report.licence_active is None else say("active" if report.licence_active else "inactive", lang)
-    identity: list[list[str | Picture]] = [[say(r.key, lang), r.label, r.licence.get(lang, "")] for r in report.identity]
+    identity: list[list[Cell]] = [[say(r.key, lang), r.label, r.licence.get(lang, "")] for r in report.identity]
     identity.append([say("licence_status", lang), "", licence_status or say("no_licence", lang)])
     identity.append([say("match_method", lang), "", value_word("method", report.match_method, lang)])
     ingredients = [[i.name, amount(i.quantity, i.unit, lang), i.licence_name_fr if lang == "fr" else i.licence_name,
@@ -117,7 +120,7 @@ def _comparison(report: Report, lang: str) -> list[Block]:
 
 
 def _flags(report: Report, lang: str) -> list[Block]:
-    rows: list[list[str | Picture]] = []
+    rows: list[list[Cell]] = []
     tones = []
     for f in report.flags:
         message = f.message_fr if lang == "fr" and f.message_fr else f.message
@@ -127,7 +130,7 @@ def _flags(report: Report, lang: str) -> list[Block]:
             decided += f"\n{d.analyst}, {when(d.at, lang)}{colon(lang)}{value_word('decision', d.decision, lang)}"
         if f.disagreement:
             decided += "\n" + say("disagreement", lang)
-        crop: str | Picture = Picture(f.crops[0], width=0.4) if f.crops else say("no_evidence", lang)
+        crop: str | list[Picture] = [Picture(c, width=0.4) for c in f.crops] or say("no_evidence", lang)
         rows.append([value_word("severity", f.severity, lang), what, crop, decided])
         tones.append("bad" if f.decision == "confirmed" else "warn" if f.decision is None else "")
     blocks: list[Block] = [Heading(say("flags", lang))]
@@ -140,7 +143,7 @@ def _flags(report: Report, lang: str) -> list[Block]:
 
 
 def _corrections(report: Report, lang: str) -> list[Block]:
-    rows: list[list[str | Picture]] = [
+    rows: list[list[Cell]] = [
         [str(c.number), c.analyst, when(c.at, lang), c.what[lang] + (f"\n{say('reason', lang)}{colon(lang)}{c.reason}" if c.reason else ""),
          c.before[lang], c.after[lang]] for c in report.corrections]
     table = Table(["#", say("analyst", lang), say("when", lang), say("change", lang), say("before", lang), say("after", lang)],
@@ -158,7 +161,7 @@ def _photos(report: Report, lang: str) -> list[Block]:
 
 def _signoff(report: Report, lang: str) -> list[Block]:
     state = report.review
-    rows: list[list[str | Picture]] = [
+    rows: list[list[Cell]] = [
         [say("status", lang), value_word("status", state.status, lang)],
         [say("assigned_to", lang), state.assigned_to or ""],
         [say("analysts", lang), ", ".join(report.analysts)],

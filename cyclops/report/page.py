@@ -6,7 +6,7 @@ import base64
 import html
 
 from cyclops.report.content import Report
-from cyclops.report.layout import Block, Heading, Para, Picture, sections
+from cyclops.report.layout import Block, Cell, Heading, Para, Picture, sections
 from cyclops.report.words import say
 
 #: background per tone of a sentence or table row
@@ -26,7 +26,9 @@ def _picture(picture: Picture, max_width: str) -> str:
             f"src='{src}' style='max-width:{max_width};border:1px solid #ccc'/>{caption}</figure>")
 
 
-def _cell(value: str | Picture) -> str:
+def _cell(value: Cell) -> str:
+    if isinstance(value, list):
+        return "".join(_picture(p, "100%") for p in value)
     return _picture(value, "100%") if isinstance(value, Picture) else _text(value)
 
 

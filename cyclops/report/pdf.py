@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cyclops.render import FONT_PATH
 from cyclops.report.content import Report
-from cyclops.report.layout import Block, Heading, Para, Picture, Table, sections
+from cyclops.report.layout import Block, Cell, Heading, Para, Picture, Table, sections
 from cyclops.report.page import TONES
 from cyclops.report.words import say
 
@@ -77,7 +77,9 @@ def report_pdf(report: Report, lang: str = "en") -> bytes:
     def table(block: Table) -> RLTable:
         widths = block.widths or [1 / len(block.head)] * len(block.head)
 
-        def cell(value: str | Picture, share: float):
+        def cell(value: Cell, share: float):
+            if isinstance(value, list):
+                return [picture(p, share * 0.95) for p in value]
             return picture(value, share * 0.95) if isinstance(value, Picture) else Paragraph(_text(value), small)
 
         data = ([[Paragraph(f"<b>{_text(h)}</b>", small) for h in block.head]] if any(block.head) else []) + [
