@@ -7,28 +7,40 @@ value combines OCR confidence and classifier probability.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
 
+from sklearn.pipeline import Pipeline
+
+from cyclops.extract.brand import brand_line_among_names, brand_line_beside_names, extract_brand
+from cyclops.extract.classifier import load_model, predict
+from cyclops.extract.company import company_elsewhere, extract_company
+from cyclops.extract.dosage_form import extract_dosage_form
+from cyclops.extract.features import page_inputs
+from cyclops.extract.ingredients import extract_ingredients, pull_row_partners
+from cyclops.extract.lines import SourceLine, TextSlopes, column_order, number_confidence
+from cyclops.extract.non_medicinal import extract_non_medicinal
+from cyclops.extract.npn import find_npn
+from cyclops.extract.panel import (
+    attach_blend_parts,
+    daily_value_cells,
+    find_panels,
+    label_panels,
+    set_blend_members_apart,
+)
+from cyclops.extract.params import DEFAULTS, ExtractParams
+from cyclops.extract.product_name import extract_product_name
+from cyclops.extract.statements import extract_statements, is_claim
 from cyclops.model.analysis import Fields, LabelledLine
 from cyclops.model.ocr import Document
-
-if TYPE_CHECKING:  # pragma: no cover
-    from sklearn.pipeline import Pipeline
-
-    from cyclops.extract.lines import SourceLine
-    from cyclops.normalize.spelling import SpellCorrector
+from cyclops.normalize.spelling import WORD, SpellCorrector
 
 VERSION = "1"
 
-__all__ = ["VERSION", "extract_fields", "fields_from_lines", "label_lines"]
+__all__ = ["VERSION", "ExtractParams", "extract_fields", "fields_from_lines", "label_lines"]
 
 
 def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine]:
     """Every OCR line of the document with its field label, probability and layout features."""
-    from cyclops.extract.classifier import load_model, predict
-    from cyclops.extract.features import page_inputs
-    from cyclops.extract.lines import SourceLine, number_confidence
-
     model = model if model is not None else load_model()
     out: list[SourceLine] = []
     for page in doc.pages:
@@ -43,58 +55,49 @@ def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine
     return out
 
 
-def _post_rules(lines: list[SourceLine]) -> list[SourceLine]:
-    from cyclops.extract.ingredients import pull_row_partners
-    from cyclops.extract.panel import daily_value_cells, find_panels, label_panels
-
-    panels = find_panels(lines)
-    label_panels(lines, panels)
+def _post_rules(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[SourceLine]:
+    panels = find_panels(lines, params)
+    label_panels(lines, panels, params)
     daily = {id(line) for line in daily_value_cells(lines, panels)}
-    pull_row_partners([line for line in lines if id(line) not in daily])
+    pull_row_partners([line for line in lines if id(line) not in daily], params)
     # the pull may take a header or a macronutrient cell into a row: the panel's own rules have the last word
-    return label_panels(lines, panels)
+    return label_panels(lines, panels, params)
 
 
-def fields_from_lines(lines: list[SourceLine]) -> Fields:
-    """The rules: each field parsed from the lines labelled for it (npn and dosage form look at every line)."""
-    from cyclops.extract.brand import brand_line_among_names, brand_line_beside_names, extract_brand
-    from cyclops.extract.company import company_elsewhere, extract_company
-    from cyclops.extract.dosage_form import extract_dosage_form
-    from cyclops.extract.ingredients import extract_ingredients
-    from cyclops.extract.lines import TextSlopes, column_order
-    from cyclops.extract.non_medicinal import extract_non_medicinal
-    from cyclops.extract.npn import find_npn
-    from cyclops.extract.panel import attach_blend_parts, find_panels, set_blend_members_apart
-    from cyclops.extract.product_name import extract_product_name
-    from cyclops.extract.statements import extract_statements, is_claim
+def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> Fields:
+    """The rules: each field parsed from the lines labelled for it (npn and dosage form look at every line),
+    by the thresholds in ``params``."""
 
     def having(label: str) -> list[SourceLine]:
         return column_order([line for line in lines if line.label == label])
 
-    members = set_blend_members_apart(lines)
-    npn = find_npn(lines)
+    members = set_blend_members_apart(lines, params)
+    npn = find_npn(lines, params)
     npn_field = npn.field_value()
     npn_field.illegible = not npn.legible
-    dosage_form, net_quantity = extract_dosage_form(lines)
+    dosage_form, net_quantity = extract_dosage_form(lines, params)
     names = having("product_name")
-    brand = extract_brand(having("brand"))
-    stray = brand_line_among_names(names)
+    brand = extract_brand(having("brand"), params)
+    stray = brand_line_among_names(names, params)
     if stray is not None:
         names = [line for line in names if line is not stray]
         if not brand.value:
-            brand = extract_brand([stray])
+            brand = extract_brand([stray], params)
     if not brand.value:
         images = {line.image for line in names}
-        stray = brand_line_beside_names(names, [line for line in lines if line.image in images and line.label != "product_name"])
+        stray = brand_line_beside_names(names, [line for line in lines if line.image in images and line.label != "product_name"],
+                                        params)
         if stray is not None:
-            brand = extract_brand([stray])
-    company = extract_company(having("company"))
+            brand = extract_brand([stray], params)
+    company = extract_company(having("company"), params)
     if not company.value:  # none filed, or only debris: a line elsewhere may say who makes it
-        company = company_elsewhere(lines) or company
-    ingredients = attach_blend_parts(extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines)), lines, members)
+        company = company_elsewhere(lines, params) or company
+    ingredients = attach_blend_parts(extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines, params), params),
+                                     lines, members)
     return Fields(
         npn=npn_field,
-        product_name=extract_product_name(names, lines, brand.value, {panel.image for panel in find_panels(lines)}),
+        product_name=extract_product_name(names, lines, brand.value, {panel.image for panel in find_panels(lines, params)},
+                                          params),
         brand=brand,
         company=company,
         dosage_form=dosage_form,
@@ -102,10 +105,11 @@ def fields_from_lines(lines: list[SourceLine]) -> Fields:
         medicinal_ingredients=ingredients,
         non_medicinal_ingredients=extract_non_medicinal(having("non_medicinal_ingredient")),
         # lines first ("Product of Canada" above a claim would join its sentence), then the sentences built
-        recommended_uses=[use for use in extract_statements([line for line in having("recommended_use") if is_claim(line.text)])
+        recommended_uses=[use for use in extract_statements([line for line in having("recommended_use") if is_claim(line.text)],
+                                                            params)
                           if is_claim(use.text)],
-        directions=extract_statements(having("dose")),
-        cautions=extract_statements(having("caution")),
+        directions=extract_statements(having("dose"), params),
+        cautions=extract_statements(having("caution"), params),
     )
 
 
@@ -125,16 +129,18 @@ def repair_spelling(lines: list[SourceLine], speller: SpellCorrector) -> dict[in
     return read
 
 
-def extract_fields(doc: Document, model: Pipeline | None = None,
-                   speller: SpellCorrector | None = None) -> tuple[Fields, list[LabelledLine]]:
+def extract_fields(doc: Document, model: Pipeline | None = None, speller: SpellCorrector | None = None,
+                   params: ExtractParams | None = None) -> tuple[Fields, list[LabelledLine]]:
     """Fields of one product from its OCR document, and every line with its label (the dashboard's boxes).
 
     ``model`` defaults to the shipped classifier (``cyclops.extract.classifier.load_model``);
-    ``speller`` (``cyclops.normalize.spelling``) repairs OCR slips in words before the rules parse them.
+    ``speller`` (``cyclops.normalize.spelling``) repairs OCR slips in words before the rules parse them;
+    ``params`` holds the rules' thresholds (``DEFAULTS`` when not given).
     """
-    lines = _post_rules(label_lines(doc, model))
+    params = params if params is not None else DEFAULTS
+    lines = _post_rules(label_lines(doc, model), params)
     read = repair_spelling(lines, speller) if speller is not None else {}
-    fields = fields_from_lines(lines)
+    fields = fields_from_lines(lines, params)
     if read:
         keep_as_read(fields, {_key(lines[k].evidence): word_swaps(text, lines[k].text) for k, text in read.items()})
     labelled = [
@@ -148,8 +154,6 @@ def extract_fields(doc: Document, model: Pipeline | None = None,
 
 def word_swaps(as_read: str, repaired: str) -> list[tuple[str, str]]:
     """(repaired word, word as read) for each word spelling repair changed (it repairs word by word)."""
-    from cyclops.normalize.spelling import WORD
-
     before, after = WORD.findall(as_read), WORD.findall(repaired)
     if len(before) != len(after):  # a word repaired into two: the whole line is the swap
         return [(repaired, as_read)]
@@ -163,8 +167,6 @@ def _key(evidence) -> tuple:
 def keep_as_read(fields: Fields, swaps: dict[tuple, list[tuple[str, str]]]) -> None:
     """Set ``as_read`` on every value whose text spelling repair changed: what the label prints is
     evidence, so the analyst sees the text as read beside the repaired one (a misprint stays visible)."""
-    import re
-
     items = [*fields.medicinal_ingredients, *fields.non_medicinal_ingredients,
              *fields.recommended_uses, *fields.directions, *fields.cautions]
     for item in items:

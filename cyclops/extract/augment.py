@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 from cyclops.extract.features import RawLine
+from cyclops.extract.ingredients import LEADER
 from cyclops.model.ocr import bbox_of, rect
 from cyclops.text.fold import strip_accents
 
@@ -79,8 +80,6 @@ def augment_page(lines: list[tuple[RawLine, str]], rng: random.Random, split_rat
 
 def split_cells(line: RawLine) -> list[RawLine]:
     """A table row "Zinc ........ 50 mg" read as two lines, name cell and amount cell (as OCR often does)."""
-    from cyclops.extract.ingredients import LEADER
-
     m = LEADER.search(line.text)
     if not m or not line.polygon or line.vertical or m.start() == 0 or m.end() >= len(line.text):
         return [line]

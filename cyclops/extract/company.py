@@ -7,6 +7,7 @@ import re
 from cyclops.extract.headings import match_heading, strip_heading
 from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import plausible_name
+from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
 
 VERSION = "1"
@@ -46,8 +47,9 @@ def company_name(texts: list[str]) -> tuple[str | None, int | None]:
     return None, None
 
 
-def extract_company(lines: list[SourceLine] | list[str]) -> FieldValue:
-    """Lines labelled ``company`` -> the company name, with the whole block (address too) as evidence."""
+def extract_company(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> FieldValue:
+    """Lines labelled ``company`` -> the company name, with the whole block (address too) as evidence;
+    a name that is not ``plausible_name`` by ``params`` is withheld for review."""
     src = as_lines(lines)
     name, index = company_name([line.text for line in src])
     if name is None or index is None:
@@ -57,13 +59,13 @@ def extract_company(lines: list[SourceLine] | list[str]) -> FieldValue:
     evidence = [main.evidence] + [line.evidence for line in others]
     # a name without a legal suffix is a company only in a block that says so: a "Distributed by" heading or an address
     block = COMPANY_SUFFIX.search(name) or any(match_heading(line.text) for line in src) or any(is_address(line.text) for line in others)
-    if not block or not plausible_name(name, main.confidence, COMPANY_SUFFIX):
+    if not block or not plausible_name(name, main.confidence, COMPANY_SUFFIX, params):
         # debris ("C" at 34 %, "Exp:07/2026", a lone "Corporation"): withheld, the analyst reads the photo
         return FieldValue(confidence=main.score, evidence=evidence, as_read=name, needs_review=True)
     return FieldValue(value=name, confidence=main.score, evidence=evidence)
 
 
-def company_elsewhere(lines: list[SourceLine]) -> FieldValue | None:
+def company_elsewhere(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue | None:
     """The company from a line the classifier filed elsewhere: one that says so ("Manufactured for: Root
     Wellness, LLC Franklin, TN") or a name with its legal form and address ("myBrainCo Inc, 295 Madison Ave").
     Without a legal form the name needs two words ("DISTRIBUTED BY: WAL", cut by the photo, is none)."""
@@ -73,7 +75,7 @@ def company_elsewhere(lines: list[SourceLine]) -> FieldValue | None:
         heading = match_heading(line.text)
         said = heading is not None and heading[0] == "company"
         if said or (COMPANY_SUFFIX.search(line.text) and is_address(line.text)):
-            found = extract_company([line])
+            found = extract_company([line], params)
             if found.value and (COMPANY_SUFFIX.search(found.value) or len(found.value.split()) >= 2):
                 return found
     return None

@@ -9,9 +9,11 @@ from importlib import resources
 import yaml
 
 from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.quantity import parse_quantity
 from cyclops.model.analysis import FieldValue
-from cyclops.normalize.confusions import normalize_text, strip_accents
+from cyclops.normalize.confusions import normalize_text
+from cyclops.text.fold import strip_accents
 
 VERSION = "1"
 _COUNT = re.compile(r"(?<![\d.,:])(?P<count>\d{1,4})\s+(?P<words>[^\W\d_][^\d/|]*)")
@@ -63,18 +65,20 @@ def parse_dosage_form(text: str) -> tuple[str | None, str | None]:
     return (find_form(norm) if len(norm.split()) <= 4 else None), None
 
 
-def extract_dosage_form(lines: list[SourceLine] | list[str]) -> tuple[FieldValue, FieldValue]:
+def extract_dosage_form(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> tuple[FieldValue, FieldValue]:
     """(dosage_form, net_quantity) from the label's lines: the first line with a count and a form wins;
-    ingredient and direction lines are skipped ("take 1 capsule" is not a net quantity)."""
+    ingredient and direction lines are skipped ("take 1 capsule" is not a net quantity). A value keeps
+    ``params.net_quantity_weight`` of its line's confidence, a form read without a count ``params.form_alone_weight``."""
     form_fv, net_fv = FieldValue(), FieldValue()
     for line in as_lines(lines):
         if line.label in {"medicinal_ingredient", "non_medicinal_ingredient", "dose", "caution", "recommended_use"}:
             continue
         form, net = parse_dosage_form(line.text)
         if net and not net_fv.value:
-            net_fv = FieldValue(value=net, confidence=round(line.confidence * 0.9, 4), evidence=[line.evidence])
+            net_fv = FieldValue(value=net, confidence=round(line.confidence * params.net_quantity_weight, 4), evidence=[line.evidence])
             if form:
-                form_fv = FieldValue(value=form, confidence=round(line.confidence * 0.9, 4), evidence=[line.evidence])
+                form_fv = FieldValue(value=form, confidence=round(line.confidence * params.net_quantity_weight, 4),
+                                     evidence=[line.evidence])
         elif form and not form_fv.value:
-            form_fv = FieldValue(value=form, confidence=round(line.confidence * 0.6, 4), evidence=[line.evidence])
+            form_fv = FieldValue(value=form, confidence=round(line.confidence * params.form_alone_weight, 4), evidence=[line.evidence])
     return form_fv, net_fv

@@ -25,7 +25,8 @@ from cyclops.extract.ingredients import LEADER
 from cyclops.extract.quantity import AMOUNT, RATIO
 from cyclops.model.analysis import LabelledLine
 from cyclops.model.ocr import Line, Polygon, bbox_of
-from cyclops.normalize.confusions import normalize_text, strip_accents
+from cyclops.normalize.confusions import normalize_text
+from cyclops.text.fold import strip_accents
 
 VERSION = "1"
 _NPN = re.compile(r"\b(?:NPN|DIN-HM)\b")

@@ -11,7 +11,7 @@ from importlib import resources
 
 import yaml
 
-from cyclops.normalize.confusions import strip_accents
+from cyclops.text.fold import strip_accents
 
 VERSION = "1"
 #: what may separate a heading from its text: colon (French puts a space before it), slash to the other language
@@ -51,7 +51,3 @@ def strip_heading(text: str) -> str:
         text = text[found[1]:].lstrip(" :/-–")
         if not text:
             return ""
-
-
-def is_heading_only(text: str) -> bool:
-    return match_heading(text) is not None and strip_heading(text) == ""

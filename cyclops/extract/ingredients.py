@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import fuzz
+from scipy.optimize import linear_sum_assignment
 
 from cyclops.extract.headings import match_heading, strip_heading
 from cyclops.extract.lines import (
@@ -23,10 +24,14 @@ from cyclops.extract.lines import (
     unplaced,
 )
 from cyclops.extract.panel import is_header, is_nutrition_row
+from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.quantity import AMOUNT, RATIO, parse_quantity
+from cyclops.lnhpd.synonyms import proper_name
 from cyclops.model.analysis import Ingredient
 from cyclops.model.ocr import bbox_of, union_polygon
-from cyclops.normalize.confusions import normalize_text, strip_accents
+from cyclops.normalize.confusions import normalize_text
+from cyclops.text.fold import search_key, strip_accents
+from cyclops.text.language import guess_language
 
 VERSION = "1"
 #: dotted leaders and table rules between a name and its amount
@@ -65,41 +70,39 @@ def split_name_quantity(text: str, language: str | None = None) -> tuple[str, st
     return name, norm[cut:].strip()
 
 
-def primary_name(name: str) -> str:
+def primary_name(name: str, params: ExtractParams = DEFAULTS) -> str:
     """The English half of a bilingual name ("Vitamin D3 / Vitamine D3" -> "Vitamin D3").
 
     When the English half is cut off at the photo's edge ("ium / Magnésium") and
     is no known ingredient while the French half is, the French half is kept.
     """
-    from cyclops.lnhpd.synonyms import proper_name
-
     parts = [p.strip() for p in re.split(r"\s+/\s+|\s*/\s*(?=[A-ZÀ-Ý])", name) if p.strip()]
     if not parts:
         return name.strip()
     if len(parts) == 1:
-        parts = _halves(parts[0]) or parts
+        parts = _halves(parts[0], params.bilingual_halves_ratio) or parts
     if len(parts) > 1 and proper_name(parts[0]) is None:
         return next((p for p in parts[1:] if proper_name(p) is not None), parts[0])
     return parts[0]
 
 
-def _halves(name: str) -> list[str] | None:
+def _halves(name: str, ratio: int) -> list[str] | None:
     """"Cholecalciferol Cholécalciférol" (the slash not read): the English and French halves, when
-    the second half is the first with accents or small spelling changes."""
+    the second half is the first with accents or small spelling changes (``ratio`` alike, 0-100)."""
     words = name.split()
     if len(words) < 2 or len(words) % 2:
         return None
     half = len(words) // 2
     first, second = " ".join(words[:half]), " ".join(words[half:])
-    if fuzz.ratio(strip_accents(first).lower(), strip_accents(second).lower()) >= 80:
+    if fuzz.ratio(strip_accents(first).lower(), strip_accents(second).lower()) >= ratio:
         return [first, second]
     return None
 
 
-def parse_ingredient_text(text: str, language: str | None = None) -> Ingredient | None:
+def parse_ingredient_text(text: str, language: str | None = None, params: ExtractParams = DEFAULTS) -> Ingredient | None:
     """One ingredient from a row or list item; None when it has no name."""
     name, qty_text = split_name_quantity(strip_heading(text), language)
-    name = primary_name(name)
+    name = primary_name(name, params)
     if not name or not re.search(r"[^\W\d_]{2,}", name) or _HEADING_TAIL.search(name):
         return None
     q = parse_quantity(qty_text, language) if qty_text else None
@@ -116,14 +119,14 @@ def parse_ingredient_text(text: str, language: str | None = None) -> Ingredient 
     )
 
 
-def not_an_ingredient(name: str) -> bool:
+def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
     """A panel header, a macronutrient row or a sentence that happens to print an amount
     ("Serving Size 10 g", "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g")."""
     outside = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", name)
     words = outside.lower().split()
     sentence = (len(words) > 8 or re.search(r"[a-z]{2}[.!]\s+[A-Z]", outside)
                 or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING))
-    return is_header(name) or is_nutrition_row(name) or bool(sentence) or bool(_DOSE_COUNT.match(name))
+    return is_header(name, params.panel_header_ratio) or is_nutrition_row(name) or bool(sentence) or bool(_DOSE_COUNT.match(name))
 
 
 #: words of prose, not of ingredient names ("Powered by Frog Fuel's proprietary ...", "this formula fuels ...")
@@ -153,12 +156,6 @@ def split_inline(text: str) -> list[str]:
 
 #: labels a table cell never takes from its row partner
 _KEEP_LABELS = {"npn", "company"}
-#: a name cell this far (in text heights) off its amount's row is still its partner when no closer one is
-_ROW_TOLERANCE = 0.9
-#: how far (in text heights) a name cell's box may reach into its amount's
-_OVERLAP = 0.5
-#: how far apart (in text heights) two consecutive rows of one table may be
-_ROW_GAP = 2.6
 
 
 def amount_only(text: str) -> bool:
@@ -182,7 +179,8 @@ def _adjacent(a: SourceLine, b: SourceLine) -> bool:
     return max(bb[0] - ab[2], ab[0] - bb[2]) < 3 * height
 
 
-def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | None = None) -> dict[int, list[int]]:
+def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | None = None,
+               params: ExtractParams = DEFAULTS) -> dict[int, list[int]]:
     """Table rows read as separate cells: index of each amount-only line -> indices of its name cells.
 
     A name cell is a line with letters (not a heading, not an amount) on the
@@ -190,11 +188,10 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
     enough to tell) or the photo's. Names and amounts are paired one to one
     with the least total offset, so rows keep their order even when
     perspective tilts them more than the slope says; a second name cell level
-    with an amount (offset under half a line) joins it too.
+    with an amount (offset under half a line) joins it too. How far off the row a name may be, and how far
+    into the amount's box it may reach, are ``params.row_tolerance`` and ``params.cell_overlap``.
     """
-    from scipy.optimize import linear_sum_assignment
-
-    slopes = _as_slopes(slopes, lines)
+    slopes = _as_slopes(slopes, lines, params)
     amounts = [i for i, line in enumerate(lines) if line.polygon and amount_only(line.text)]
     names = [
         j for j, line in enumerate(lines)
@@ -217,9 +214,9 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
         for c, i in enumerate(amounts):
             # the leader dots may run a little into the amount's box (photos at low resolution)
             box = bbox_of(lines[i].polygon)
-            if lines[i].image == line.image and right <= box[0] + max(2.0, _OVERLAP * (box[3] - box[1])):
+            if lines[i].image == line.image and right <= box[0] + max(2.0, params.cell_overlap * (box[3] - box[1])):
                 offset = min(row_offset(lines[i], line, slope) for slope in candidates)
-                if offset < _ROW_TOLERANCE:
+                if offset < params.row_tolerance:
                     cost[r][c] = offset
     # a name cell with another name cell between it and the amount is in another column ("Aurora" of the
     # front panel, level with a row of the table beside it): the nearer cell is the partner
@@ -246,20 +243,21 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
     return {i: sorted(js) for i, js in pairs.items()}
 
 
-def _as_slopes(slopes: TextSlopes | dict[str, float] | None, lines: list[SourceLine]) -> TextSlopes:
+def _as_slopes(slopes: TextSlopes | dict[str, float] | None, lines: list[SourceLine], params: ExtractParams) -> TextSlopes:
     """Slopes measured on the whole photo when given, else on these lines; a plain image -> slope
     mapping is one slope everywhere on that photo."""
     if slopes is None:
-        return TextSlopes.of(lines)
-    return TextSlopes(overall=dict(slopes)) if isinstance(slopes, dict) else slopes
+        return TextSlopes.of(lines, params)
+    return TextSlopes(overall=dict(slopes), params=params) if isinstance(slopes, dict) else slopes
 
 
-def merge_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | None = None) -> list[SourceLine]:
+def merge_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | None = None,
+                params: ExtractParams = DEFAULTS) -> list[SourceLine]:
     """Join each amount cell with its name cell(s) on the same table row (``pair_cells``), name first.
 
     The joined line takes the place of the row's first name in reading order.
     """
-    pairs = pair_cells(lines, slopes)
+    pairs = pair_cells(lines, slopes, params)
     owner = {j: i for i, names in pairs.items() for j in names}
     out: list[SourceLine] = []
     for k, line in enumerate(lines):
@@ -289,12 +287,12 @@ def _row_box(cells: list[SourceLine]) -> tuple[float, float, float, float]:
     return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[3] for b in boxes), height
 
 
-def _next_row(a: list[SourceLine], b: list[SourceLine]) -> bool:
-    """Two table rows one under the other: names left-aligned, at most a row or two apart."""
+def _next_row(a: list[SourceLine], b: list[SourceLine], row_gap: float) -> bool:
+    """Two table rows one under the other: names left-aligned, at most ``row_gap`` text heights apart."""
     al, at, _, ah = _row_box(a)
     bl, bt, _, bh = _row_box(b)
     height = min(ah, bh)
-    return abs(al - bl) < 2 * height and 0 < abs(bt - at) < _ROW_GAP * height
+    return abs(al - bl) < 2 * height and 0 < abs(bt - at) < row_gap * height
 
 
 def _under_heading(cells: list[SourceLine], headings: list[SourceLine]) -> bool:
@@ -318,7 +316,7 @@ def _whole_row(line: SourceLine) -> bool:
     return bool(quantity) and 2 <= len(name) <= 60 and not re.search(r"\b(?:take|prendre|per day|par jour|more than|plus de)\b", line.text, re.IGNORECASE)
 
 
-def pull_row_partners(lines: list[SourceLine]) -> list[SourceLine]:
+def pull_row_partners(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[SourceLine]:
     """Every cell of an ingredient table gets the ``medicinal_ingredient`` label once part of the table has it.
 
     The classifier sees a row's name cell and amount cell separately, and
@@ -326,11 +324,12 @@ def pull_row_partners(lines: list[SourceLine]) -> list[SourceLine]:
     of rows, each an amount with its name on the same row (``pair_cells``) or
     one line with both; a row with a cell labelled ``medicinal_ingredient``, or
     that starts right under an "Each tablet contains:" heading, is in the
-    table, and so is every row that continues the run above or below it.
+    table, and so is every row that continues the run above or below it. A cell pulled in keeps
+    ``params.pulled_cell_weight`` of its row's label probability.
     """
-    slopes = TextSlopes.of(lines)
+    slopes = TextSlopes.of(lines, params)
     headings = [line for line in lines if line.polygon and (match_heading(line.text) or ("", 0))[0] == "medicinal_ingredient"]
-    pairs = pair_cells(lines, slopes)
+    pairs = pair_cells(lines, slopes, params)
     paired = {j for names in pairs.values() for j in names}
     rows = [[lines[i], *(lines[j] for j in names)] for i, names in pairs.items() if lines[i].label not in _KEEP_LABELS]
     rows += [[line] for k, line in enumerate(lines) if k not in pairs and k not in paired and _whole_row(line)]
@@ -343,7 +342,7 @@ def pull_row_partners(lines: list[SourceLine]) -> list[SourceLine]:
             if inside[i]:
                 continue
             near = [j for j in (i - 1, i + 1) if 0 <= j < len(rows) and inside[j] and rows[j][0].image == rows[i][0].image]
-            if any(_next_row(rows[j], rows[i]) for j in near):
+            if any(_next_row(rows[j], rows[i], params.row_gap) for j in near):
                 inside[i] = changed = True
     for cells, keep in zip(rows, inside):
         if not keep:
@@ -353,7 +352,7 @@ def pull_row_partners(lines: list[SourceLine]) -> list[SourceLine]:
         for cell in cells:
             if cell.label != "medicinal_ingredient":
                 cell.label = "medicinal_ingredient"
-                cell.label_probability = min(cell.label_probability, prob) * 0.8
+                cell.label_probability = min(cell.label_probability, prob) * params.pulled_cell_weight
     return lines
 
 
@@ -362,29 +361,29 @@ def _has_amount(text: str) -> bool:
     return bool(AMOUNT.search(norm) or RATIO.search(norm))
 
 
-def _continues(above: SourceLine, line: SourceLine) -> bool:
+def _continues(above: SourceLine, line: SourceLine, row_gap: float) -> bool:
     """Whether ``line`` can carry on a row name that ``above`` started: the next line down, left-aligned,
     or a cell on the same row. Lines without positions (plain text) always can."""
     placed = placed_pair(above, line)
     if placed is None:
         return unplaced(above, line)
     a, b, height = placed
-    below = next_line_below(above, line, _ROW_GAP)
+    below = next_line_below(above, line, row_gap)
     beside = a[2] - 2 <= b[0] < a[2] + 3 * height and abs((b[1] + b[3]) / 2 - (a[1] + a[3]) / 2) < height
     return below or beside
 
 
-def _near(line: SourceLine, other: SourceLine) -> bool:
+def _near(line: SourceLine, other: SourceLine, row_gap: float) -> bool:
     """Two rows of one table: same photo, names left-aligned, a few rows apart at most. Lines
     without positions (plain text) are always near."""
     placed = placed_pair(line, other)
     if placed is None:
         return unplaced(line, other)
     a, b, height = placed
-    return abs(a[0] - b[0]) < 3 * height and abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < 2 * _ROW_GAP * height
+    return abs(a[0] - b[0]) < 3 * height and abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < 2 * row_gap * height
 
 
-def _rows(lines: list[SourceLine]) -> list[list[SourceLine]]:
+def _rows(lines: list[SourceLine], row_gap: float) -> list[list[SourceLine]]:
     """Group wrapped lines into rows: a name without an amount waits for the line that has one."""
     rows: list[list[SourceLine]] = []
     pending: list[SourceLine] = []
@@ -395,7 +394,7 @@ def _rows(lines: list[SourceLine]) -> list[list[SourceLine]]:
         if rows and not pending and CONTINUATION.match(text):
             rows[-1].append(line)
             continue
-        if pending and not _continues(pending[-1], line):
+        if pending and not _continues(pending[-1], line, row_gap):
             rows.append(pending)  # a stray line far from the row that follows: its own (amountless) row
             pending = []
         pending.append(line)
@@ -407,32 +406,30 @@ def _rows(lines: list[SourceLine]) -> list[list[SourceLine]]:
     return rows
 
 
-def _same_ingredient(a: Ingredient, b: Ingredient) -> bool:
+def _same_ingredient(a: Ingredient, b: Ingredient, ratio: int) -> bool:
     if (a.quantity, a.unit) != (b.quantity, b.unit):
         return False
     na, nb = strip_accents(a.name.lower()), strip_accents(b.name.lower())
-    return fuzz.token_set_ratio(na, nb) >= 60
+    return fuzz.token_set_ratio(na, nb) >= ratio
 
 
 def _same_substance(a: Ingredient, b: Ingredient) -> bool:
     """The same amount of one substance under its English and French names ("Turmeric" / "Curcuma"),
     by the LNHPD's synonyms: two rows of one bilingual table whatever language OCR tagged them with."""
-    from cyclops.lnhpd.synonyms import proper_name
-    from cyclops.text.fold import search_key as fold
-
     if a.quantity is None or (a.quantity, a.unit) != (b.quantity, b.unit):
         return False
     known = proper_name(a.name), proper_name(b.name)
-    return known[0] is not None and known[0] == known[1] and fold(a.name) != fold(b.name)
+    return known[0] is not None and known[0] == known[1] and search_key(a.name) != search_key(b.name)
 
 
-def merge_languages(items: list[tuple[Ingredient, str | None]]) -> list[Ingredient]:
-    """One ingredient per pair of English and French rows with the same amount and a similar name (or one
-    substance by the synonyms); the English name kept as the name, the French one beside it (``name_fr``)."""
+def merge_languages(items: list[tuple[Ingredient, str | None]], params: ExtractParams = DEFAULTS) -> list[Ingredient]:
+    """One ingredient per pair of English and French rows with the same amount and a similar name
+    (``params.same_ingredient_ratio``) or one substance by the synonyms; the English name kept as the
+    name, the French one beside it (``name_fr``)."""
     out: list[tuple[Ingredient, str | None]] = []
     for ing, lang in items:
         twin = next(
-            (i for i, (o, olang) in enumerate(out) if (olang and lang and olang != lang and _same_ingredient(o, ing))
+            (i for i, (o, olang) in enumerate(out) if (olang and lang and olang != lang and _same_ingredient(o, ing, params.same_ingredient_ratio))
              or (o.name_fr is None and _same_substance(o, ing))), None
         )
         if twin is None:
@@ -448,22 +445,22 @@ def merge_languages(items: list[tuple[Ingredient, str | None]]) -> list[Ingredie
 
 
 def _looks_french(name: str) -> bool:
-    from cyclops.text.language import guess_language
-
     return guess_language(name) == "fr" or name != strip_accents(name)
 
 
-def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes | dict[str, float] | None = None) -> list[Ingredient]:
+def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes | dict[str, float] | None = None,
+                        params: ExtractParams = DEFAULTS) -> list[Ingredient]:
     """Medicinal ingredients from the lines labelled ``medicinal_ingredient`` (in reading order).
 
-    ``slopes`` (``TextSlopes`` of every line of the photo, or image -> slope) pairs table cells on tilted photos.
+    ``slopes`` (``TextSlopes`` of every line of the photo, or image -> slope) pairs table cells on tilted photos;
+    an ingredient read without an amount keeps ``params.no_amount_weight`` of its row's confidence.
     """
     found: list[tuple[Ingredient, str | None]] = []
-    rows = _rows(merge_cells(as_lines(lines), slopes))
+    rows = _rows(merge_cells(as_lines(lines), slopes, params), params.row_gap)
     has_amount = [_has_amount(" ".join(line.text for line in row)) for row in rows]
     table = [row[0] for row, has in zip(rows, has_amount) if has]
     for row, has in zip(rows, has_amount):
-        if table and not has and not any(_near(row[0], first) for first in table):
+        if table and not has and not any(_near(row[0], first, params.row_gap) for first in table):
             continue  # a stray line away from the table (a brand, a name on the front panel), not a row
         text = " ".join(strip_heading(line.text) for line in row)
         language = next((line.language for line in row if line.language), None)
@@ -471,13 +468,13 @@ def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes 
         pieces = split_inline(text) if several else [text]
         score = round(sum(line.score for line in row) / len(row), 4)
         for piece in pieces:
-            ing = parse_ingredient_text(piece, language)
-            if ing is None or (match_heading(piece) and not ing.quantity) or not_an_ingredient(ing.name):
+            ing = parse_ingredient_text(piece, language, params)
+            if ing is None or (match_heading(piece) and not ing.quantity) or not_an_ingredient(ing.name, params):
                 continue
-            ing.confidence = score * (1.0 if ing.quantity is not None else 0.6)
+            ing.confidence = score * (1.0 if ing.quantity is not None else params.no_amount_weight)
             if ing.quantity is not None:
                 ing.quantity_confidence = min((line.number_confidence for line in row if line.number_confidence is not None),
                                               default=None)
             ing.evidence = [line.evidence for line in row]
             found.append((ing, language))
-    return merge_languages(found)
+    return merge_languages(found, params)

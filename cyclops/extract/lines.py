@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import Evidence
 from cyclops.model.ocr import Polygon, bbox_of
 
@@ -51,17 +52,7 @@ def as_lines(lines: list[SourceLine] | list[str]) -> list[SourceLine]:
     return [line if isinstance(line, SourceLine) else SourceLine(text=line) for line in lines]
 
 
-def evidence_of(lines: list[SourceLine]) -> list[Evidence]:
-    return [line.evidence for line in lines]
-
-
-def mean_score(lines: list[SourceLine]) -> float:
-    return round(sum(line.score for line in lines) / len(lines), 4) if lines else 0.0
-
-
 def _box(line: SourceLine) -> tuple[float, float, float, float] | None:
-    from cyclops.model.ocr import bbox_of
-
     return bbox_of(line.polygon) if line.polygon else None
 
 
@@ -111,11 +102,6 @@ def edge_slope(polygon: Polygon) -> float | None:
     return (y1 - y0) / (x1 - x0)
 
 
-#: how many long lines near a cell give its local text slope, and how near (in text heights)
-NEAR_LINES = 5
-NEAR_HEIGHTS = 15.0
-
-
 @dataclass
 class TextSlopes:
     """The text slope across each photo, to follow a table row from its name to its amount.
@@ -126,33 +112,35 @@ class TextSlopes:
 
     Near a point it is the median slope of the long lines closest to it: a photo
     of two faces at different angles, or of a curved bottle, slopes differently
-    in different places. Where too few long lines are near, the photo's median.
+    in different places. Where too few long lines are near, the photo's median
+    (``params.slope_near_lines`` lines within ``params.slope_near_heights`` text heights).
     """
 
     overall: dict[str, float] = field(default_factory=dict)
     samples: dict[str, list[tuple[tuple[float, float, float, float], float]]] = field(default_factory=dict)
+    params: ExtractParams = DEFAULTS
 
     @classmethod
-    def of(cls, lines: list[SourceLine]) -> TextSlopes:
+    def of(cls, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> TextSlopes:
         samples: dict[str, list[tuple[tuple[float, float, float, float], float]]] = {}
         for line in lines:
             s = edge_slope(line.polygon) if line.polygon else None
             if s is not None and abs(s) < 0.2:
                 samples.setdefault(line.image, []).append((bbox_of(line.polygon), s))
         overall = {image: sorted(s for _, s in v)[len(v) // 2] for image, v in samples.items()}
-        return cls(overall, samples)
+        return cls(overall, samples, params)
 
     def near(self, line: SourceLine) -> float:
         """The slope around ``line`` (its photo's when it has no position)."""
         if not line.polygon:
             return self.overall.get(line.image, 0.0)
         x, y, height = _centre_and_height(line.polygon)
-        reach = NEAR_HEIGHTS * height
+        reach = self.params.slope_near_heights * height
         near = sorted(
             (max(0.0, box[0] - x, x - box[2]) + max(0.0, box[1] - y, y - box[3]), s)
             for box, s in self.samples.get(line.image, [])
         )
-        slopes = [s for d, s in near[:NEAR_LINES] if d <= reach]
+        slopes = [s for d, s in near[:self.params.slope_near_lines] if d <= reach]
         if len(slopes) < 3:
             return self.overall.get(line.image, 0.0)
         return sorted(slopes)[len(slopes) // 2]
@@ -177,15 +165,6 @@ def row_offset(a: SourceLine, b: SourceLine, slope: float = 0.0) -> float:
     bx, by, bh = _centre_and_height(b.polygon)
     expected = ay + slope * (bx - ax)
     return abs(by - expected) / min(ah, bh)
-
-
-def same_row(a: SourceLine, b: SourceLine, slope: float = 0.0) -> bool:
-    """Two cells of one printed row: level with each other along the slope, side by side."""
-    if not a.polygon or not b.polygon or a.image != b.image:
-        return False
-    ab, bb = bbox_of(a.polygon), bbox_of(b.polygon)
-    apart = bb[0] >= ab[2] - 2 or ab[0] >= bb[2] - 2
-    return apart and row_offset(a, b, slope) < 0.5
 
 
 def placed_pair(a: SourceLine, b: SourceLine) -> tuple[tuple, tuple, float] | None:

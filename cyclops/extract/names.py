@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 
 from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
 from cyclops.model.ocr import bbox_of
+from cyclops.text.language import guess_language
 
 VERSION = "1"
 
@@ -21,21 +23,19 @@ def clean_name(text: str) -> str:
     return re.sub(r"^(?:[^\w\s]|[O0o])\s+(?=\w{3,})", "", text)
 
 
-#: least OCR confidence, letters and share of letters of a value proposed as a name (company, brand)
-PLAUSIBLE_CONFIDENCE = 0.6
-PLAUSIBLE_LETTERS = 3
-
-
-def plausible_name(text: str | None, confidence: float = 1.0, stop: re.Pattern[str] | None = None) -> bool:
+def plausible_name(text: str | None, confidence: float = 1.0, stop: re.Pattern[str] | None = None,
+                   params: ExtractParams = DEFAULTS) -> bool:
     """Whether a value reads as a name rather than debris: confident, Latin letters, a word of three
     letters or more (other than ``stop`` words such as legal suffixes), mostly letters ("C", "OT",
-    "Exp:07/2026", "R/2/11522/6013" and "5g" are not)."""
+    "Exp:07/2026", "R/2/11522/6013" and "5g" are not); the least confidence, letters and share of
+    letters come from ``params``."""
     name = clean_name(text or "")
     letters = [c for c in name if c.isalpha()]
-    if confidence < PLAUSIBLE_CONFIDENCE or len(letters) < PLAUSIBLE_LETTERS or any(ord(c) >= 0x250 and c not in "µμ" for c in letters):
+    if (confidence < params.plausible_confidence or len(letters) < params.plausible_letters
+            or any(ord(c) >= 0x250 and c not in "µμ" for c in letters)):
         return False
     words = [w for w in re.findall(r"[^\W\d_]{3,}", name) if not (stop and stop.fullmatch(w))]
-    return bool(words) and len(letters) >= 0.6 * len(re.sub(r"[\s.,&'-]", "", name))
+    return bool(words) and len(letters) >= params.plausible_letter_share * len(re.sub(r"[\s.,&'-]", "", name))
 
 
 def _adjacent(a: SourceLine, b: SourceLine) -> bool:
@@ -82,8 +82,6 @@ def runs(lines: list[SourceLine], similar_size: float | None = None) -> list[lis
 
 
 def _looks_french(run: list[SourceLine]) -> bool:
-    from cyclops.text.language import guess_language
-
     text = " ".join(line.text for line in run)
     return guess_language(text) == "fr" or all(line.language == "fr" for line in run) and guess_language(text) != "en"
 
@@ -97,14 +95,16 @@ def _size(line: SourceLine) -> float:
     return 1.0
 
 
-def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3, similar_size: float | None = None) -> FieldValue:
-    """The run with the largest type x confidence, joined into one value."""
+def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3, similar_size: float | None = None,
+             params: ExtractParams = DEFAULTS) -> FieldValue:
+    """The run with the largest type x confidence, joined into one value (a French run weighs
+    ``params.french_name_weight`` as much)."""
     candidates = [run[:max_lines] for run in runs(as_lines(lines), similar_size) if any(clean_name(line.text) for line in run)]
     if not candidates:
         return FieldValue()
 
     def weight(run: list[SourceLine]) -> float:
-        french = 0.9 if _looks_french(run) else 1.0  # the English name is the licence's primary one
+        french = params.french_name_weight if _looks_french(run) else 1.0  # the English name is the licence's primary one
         return french * max(_size(line) for line in run) * sum(line.score for line in run) / len(run)
 
     run = max(candidates, key=weight)  # ties: the first printed

@@ -12,12 +12,12 @@ import re
 from pydantic import BaseModel, Field
 
 from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import Evidence, FieldValue
 from cyclops.normalize.confusions import DIGIT_CONFUSIONS, normalize_codes
 
 VERSION = "1"
 DIGITS = 8
-PREFIXES = ("NPN", "DIN-HM")
 _CONF = "".join(re.escape(c) for c in DIGIT_CONFUSIONS)
 #: prefix then the run of digits (or confusable letters) with spaces/dashes that belongs to it
 _PREFIXED = re.compile(rf"(?P<kind>NPN|DIN-HM)\s*(?P<run>[0-9{_CONF}](?:[0-9{_CONF}\s\-]*[0-9{_CONF}])?)?")
@@ -70,12 +70,14 @@ def parse_npn(text: str) -> tuple[str | None, str | None, bool] | None:
     return None, kind, not digits
 
 
-def find_npn(lines: list[SourceLine] | list[str]) -> NpnResult:
+def find_npn(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> NpnResult:
     """The licence number of a label from its lines (any order, any label).
 
     A prefix on one line and the digits on the next (vertical print split by
     OCR) are joined. A bare 8-digit number counts only on a line the classifier
-    labelled ``npn``. A readable number beats an illegible one.
+    labelled ``npn``. A readable number beats an illegible one. An illegible
+    number, or one on a line neither filed as the NPN nor prefixed, keeps part
+    of its confidence (``params.npn_illegible_weight``, ``params.npn_elsewhere_weight``).
     """
     src = as_lines(lines)
     best: NpnResult | None = None
@@ -96,16 +98,16 @@ def find_npn(lines: list[SourceLine] | list[str]) -> NpnResult:
         value, kind, legible = parsed
         if value is None and legible:
             continue  # a prefix with nothing after it (a heading), not evidence of a number
-        confidence = min(line.score for line in used) * (1.0 if value else 0.5)
+        confidence = min(line.score for line in used) * (1.0 if value else params.npn_illegible_weight)
         if line.label != "npn" and parse_npn(line.text) is None:
-            confidence *= 0.7
+            confidence *= params.npn_elsewhere_weight
         result = NpnResult(value=value, kind=kind, legible=legible, confidence=round(confidence, 4),
                            evidence=[u.evidence for u in used])
         if best is None or (result.value and not best.value) or (
             bool(result.value) == bool(best.value) and result.confidence > best.confidence
         ):
             best = result
-    return best or _cut_number(src) or NpnResult()
+    return best or _cut_number(src, params) or NpnResult()
 
 
 #: words that name another kind of number: a bare 8 digits after them is a lot, a barcode, a phone or a
@@ -115,27 +117,26 @@ _OTHER_NUMBER = re.compile(
     r"|ndc|zip|no\.|n°|#)|\d{9,}|\(\d{3}\)|\d{3}[-. ]\d{3}[-. ]\d{4}",
     re.IGNORECASE,
 )
-#: how close to the photo's edge (share of its width or height) a number must lie to be cut by it
-EDGE = 0.04
 
 
-def at_edge(line: SourceLine) -> bool:
-    """The line touches the photo's edge (layout features in page shares); lines without layout
-    (plain-text callers) may be anywhere."""
+def at_edge(line: SourceLine, edge: float = DEFAULTS.npn_edge) -> bool:
+    """The line touches the photo's edge, within ``edge`` of its width or height (layout features in page
+    shares); lines without layout (plain-text callers) may be anywhere."""
     f = line.features
     if not f or "x0" not in f:
         return True
-    return f["x0"] < EDGE or f["y0"] < EDGE or f["x1"] > 1 - EDGE or f["y1"] > 1 - EDGE
+    return f["x0"] < edge or f["y0"] < edge or f["x1"] > 1 - edge or f["y1"] > 1 - edge
 
 
 #: what is left of a number cut at the photo's edge: a short run of digits and nothing else
 _PARTIAL = re.compile(r"^\W*(\d{2,7})\W*$")
 
 
-def _cut_number(lines: list[SourceLine]) -> NpnResult | None:
+def _cut_number(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> NpnResult | None:
     """A line the classifier put where licence numbers are printed, holding only part of one
     ("2345": the photo cut through "NPN 80012345"): the number is there but illegible."""
     for line in lines:
-        if line.label == "npn" and _PARTIAL.match(line.text) and at_edge(line):
-            return NpnResult(kind="NPN", legible=False, confidence=round(line.score * 0.5, 4), evidence=[line.evidence])
+        if line.label == "npn" and _PARTIAL.match(line.text) and at_edge(line, params.npn_edge):
+            return NpnResult(kind="NPN", legible=False, confidence=round(line.score * params.npn_illegible_weight, 4),
+                             evidence=[line.evidence])
     return None

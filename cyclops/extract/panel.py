@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from cyclops.extract.lines import SourceLine, row_offset
+from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.quantity import AMOUNT
 from cyclops.model.analysis import Evidence, Ingredient, LabelledLine
 from cyclops.model.ocr import bbox_of
-from cyclops.normalize.confusions import normalize_text, strip_accents
+from cyclops.normalize.confusions import normalize_text
+from cyclops.text.fold import strip_accents
 
 VERSION = "1"
 
@@ -52,11 +54,11 @@ NUTRITION_ROW = re.compile(
 )
 #: the header of a % Daily Value column ("% DV", "%Daily Value", "% VQ")
 DAILY_VALUE_HEADER = re.compile(r"%\s*(?:daily|dv\b|d\.v\.|vq\b|valeur)|daily value")
-#: how far below its title a panel may run without an end line, in title heights, and the gap that ends it
-MAX_GAP = 4.0
 
 
 def _fold(text: str) -> str:
+    """Accents stripped and lower case, punctuation kept: the patterns above read "% D.V." and "Amount per
+    serving:" (``cyclops.text.fold.fold`` would turn punctuation into spaces)."""
     return strip_accents(text).lower().strip()
 
 
@@ -68,12 +70,14 @@ def is_title(text: str) -> bool:
 HEADER_WORDS = ("serving size", "servings per container", "amount per serving", "net weight", "net wt")
 
 
-def is_header(text: str) -> bool:
+def is_header(text: str, ratio: int = DEFAULTS.panel_header_ratio) -> bool:
+    """A panel header ("Serving Size 2 Capsules"), also garbled: a line whose first words are ``ratio`` (0-100)
+    like one of ``HEADER_WORDS``."""
     folded = _fold(text)
     if HEADER.search(folded) or re.match(r"^\W*net\s*(?:wt|weight|quantity|contents?)\b", folded):
         return True
     start = re.sub(r"[^a-z ]", "", " ".join(folded.split()[:2]))
-    return len(start) >= 8 and max(fuzz.ratio(start, h[: len(start) + 2]) for h in HEADER_WORDS) >= 75
+    return len(start) >= 8 and max(fuzz.ratio(start, h[: len(start) + 2]) for h in HEADER_WORDS) >= ratio
 
 
 def is_nutrition_row(name: str) -> bool:
@@ -107,8 +111,9 @@ def _height(line: SourceLine) -> float:
     return max(b[3] - b[1], 1.0)
 
 
-def find_panels(lines: list[SourceLine]) -> list[Panel]:
-    """Each panel title with the region of the photo below it that the panel covers."""
+def find_panels(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[Panel]:
+    """Each panel title with the region of the photo below it that the panel covers: down to its end line,
+    or to a gap of ``params.panel_max_gap`` row heights."""
     panels: list[Panel] = []
     placed = [line for line in lines if line.polygon]
     for title in placed:
@@ -128,7 +133,7 @@ def find_panels(lines: list[SourceLine]) -> list[Panel]:
         row_h = min((_height(line) for line in below[:8]), default=_height(title))
         for line in below:
             b = bbox_of(line.polygon)
-            if b[1] - bottom > MAX_GAP * max(row_h, 0.5 * _height(title)):
+            if b[1] - bottom > params.panel_max_gap * max(row_h, 0.5 * _height(title)):
                 break
             if END.search(_fold(line.text)) and b[1] > bbox_of(title.polygon)[3]:
                 break
@@ -158,11 +163,12 @@ def daily_value_cells(lines: list[SourceLine], panels: list[Panel] | None = None
 _INSTRUCTION = re.compile(r"\b(?:take|prendre|mix|melanger|add|ajouter|scoop of|per day|par jour)\b")
 
 
-def label_panels(lines: list[SourceLine], panels: list[Panel] | None = None) -> list[SourceLine]:
+def label_panels(lines: list[SourceLine], panels: list[Panel] | None = None,
+                 params: ExtractParams = DEFAULTS) -> list[SourceLine]:
     """Relabel the lines inside ingredient panels: rows and amount cells are ``medicinal_ingredient``;
     titles, headers, % Daily Value cells and macronutrient rows are ``other``. Lines outside panels
     are untouched."""
-    panels = find_panels(lines) if panels is None else panels
+    panels = find_panels(lines, params) if panels is None else panels
     if not panels:
         return lines
     daily = {id(line) for line in daily_value_cells(lines, panels)}
@@ -170,7 +176,7 @@ def label_panels(lines: list[SourceLine], panels: list[Panel] | None = None) -> 
         if line.label == "npn" or not any(_inside(line, p) for p in panels):
             continue
         text = line.text
-        if id(line) in daily or is_title(text) or is_header(text) or is_nutrition_row(text):
+        if id(line) in daily or is_title(text) or is_header(text, params.panel_header_ratio) or is_nutrition_row(text):
             _relabel(line, "other")
         elif line.label == "company" and not amount_only_text(text):
             continue  # a distributor line printed in the panel's box
@@ -192,12 +198,11 @@ def _relabel(line: SourceLine, label: str) -> None:
 
 #: a row that totals several ingredients: its members are printed under it, without amounts of their own
 BLEND = re.compile(r"\b(?:blend|complex|matrix|proprietary|formula|m[eé]lange|complexe|exclusive)\b", re.IGNORECASE)
-#: how far under a blend's row (in its text heights) its member list may run
-MEMBERS_BELOW = 6.0
 
 
-def blend_members(lines: list[SourceLine]) -> dict[int, list[SourceLine]]:
-    """id of each blend row's line -> the lines that list its members (under it, before the next row with an
+def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> dict[int, list[SourceLine]]:
+    """id of each blend row's line -> the lines that list its members (under it, at most
+    ``params.blend_members_below`` of its text heights, before the next row with an
     amount, a heading or a gap): "Proprietary Blend 575 mg" then "N-Acetyl-L-Tyrosine, L-Theanine, ...".
     The members are the blend's parts, not ingredients of their own nor non-medicinal ingredients."""
     out: dict[int, list[SourceLine]] = {}
@@ -212,11 +217,11 @@ def blend_members(lines: list[SourceLine]) -> dict[int, list[SourceLine]]:
         members: list[SourceLine] = []
         for line in placed[k + 1:]:
             b = bbox_of(line.polygon)
-            if line.image != row.image or b[1] - bottom > 1.5 * height or b[1] - bbox_of(row.polygon)[3] > MEMBERS_BELOW * height:
+            if line.image != row.image or b[1] - bottom > 1.5 * height or b[1] - bbox_of(row.polygon)[3] > params.blend_members_below * height:
                 break
             if abs(b[0] - left) > 4 * height:
                 continue  # another column (the amounts, the % Daily Value)
-            if has_amount(line.text) or _amount_beside(line, placed) or is_header(line.text) or END.search(_fold(line.text)):
+            if has_amount(line.text) or _amount_beside(line, placed) or is_header(line.text, params.panel_header_ratio) or END.search(_fold(line.text)):
                 break  # the next row (whole, or a name cell with its amount beside it)
             members.append(line)
             bottom = b[3]
@@ -248,10 +253,10 @@ def member_names(lines: list[SourceLine]) -> list[str]:
     return [name.strip(" .:*†") for name in names if re.search(r"[^\W\d_]{3,}", name)]
 
 
-def set_blend_members_apart(lines: list[SourceLine]) -> dict[int, list[SourceLine]]:
+def set_blend_members_apart(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> dict[int, list[SourceLine]]:
     """``blend_members``, with the members' lines labelled ``other``: they are a blend's parts, neither rows
     of their own nor non-medicinal ingredients."""
-    members = blend_members(lines)
+    members = blend_members(lines, params)
     for listed in members.values():
         for line in listed:
             line.label = "other"

@@ -21,6 +21,8 @@ class ExtractParams(Params):
     plausible_letters: int = 3
     #: least share of a proposed name's characters (spaces and punctuation aside) that are letters
     plausible_letter_share: float = 0.6
+    #: weight of a French run of lines against an English one (the English name is the licence's primary one)
+    french_name_weight: float = 0.9
 
     # --- product name (cyclops.extract.product_name) ---
     #: least OCR confidence of a product name's line (a logo read as "R0°" is not a name)

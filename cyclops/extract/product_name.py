@@ -17,8 +17,10 @@ from rapidfuzz import fuzz
 
 from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import best_run, clean_name
+from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
-from cyclops.normalize.confusions import strip_accents
+from cyclops.text.fold import strip_accents
+from cyclops.text.language import common_word
 
 VERSION = "2"
 
@@ -39,31 +41,18 @@ FLAVOUR_WORDS = frozenset(
 #: slogans speak to the buyer or make a claim ("Think & feel your best", "Focus your brain naturally")
 SLOGAN = re.compile(r"\b(?:your|you|our|we|the only|supports?|helps?|promotes?|boosts?|naturally)\b|^\W*(?:with|for|by|from)\b",
                     re.IGNORECASE)
-#: shortest OCR confidence and letters a name's line needs (a logo read as "R0°" or "OT" is not a name)
-MIN_CONFIDENCE = 0.7
-MIN_LETTERS = 3
-MAX_WORDS = 5
-#: type this much larger than the photo's text makes a short line a candidate whatever its label
-LARGE_TYPE = 1.3
-#: weight of a candidate the classifier filed under another field, and of one on a photo with an ingredient panel
-OTHER_LABEL = 0.6
-#: lines of one name are printed in type of about one size: a line this much smaller or larger is another text
-SAME_TYPE = 2.0
-#: how closely (partial ratio) a front line must appear in a company or web line to be the brand ("MaryRuth's" in
-#: "www.maryruthorganics.com")
-BRAND_MATCH = 88
-BACK_PHOTO = 0.5
 
 
-def name_like(text: str, confidence: float = 1.0, strict: bool = True) -> bool:
+def name_like(text: str, confidence: float = 1.0, strict: bool = True, params: ExtractParams = DEFAULTS) -> bool:
     """Whether a line could be (part of) a product name: letters read surely, not a count, a net
     quantity or a heading. ``strict`` (a line the classifier did not file as the name) also refuses
-    slogans, flavours and words that are neither English, French nor long enough to be coined."""
+    slogans, flavours and words that are neither English, French nor long enough to be coined
+    (the least confidence, letters, most words and so on come from ``params``)."""
     name = clean_name(text)
     letters = re.findall(r"[^\W\d_]", name)
     latin = all(ord(c) < 0x250 or c in "µμ" for c in letters)  # Latin script; the micro sign of "25 µg" too
     words = re.findall(r"[^\W\d_]{3,}", strip_accents(name).lower())
-    if confidence < MIN_CONFIDENCE or not latin or not re.search(r"\w", name):
+    if confidence < params.name_confidence or not latin or not re.search(r"\w", name):
         return False
     if text.rstrip().endswith(":") or "," in name or re.search(r"[^\W\d_]{2}\.\s+\w", name):
         return False  # a heading ("Morning support for:"), a list or sentences
@@ -71,24 +60,16 @@ def name_like(text: str, confidence: float = 1.0, strict: bool = True) -> bool:
         return False
     if not strict:
         return True  # a wrapped name's line may be "with D3 Adult" or "1000 IU"
-    if len(letters) < MIN_LETTERS or not words:
+    if len(letters) < params.name_letters or not words:
         return False
-    if len(letters) < 0.6 * len(re.sub(r"\s", "", name)) or len(name.split()) > MAX_WORDS or SLOGAN.search(name):
+    if (len(letters) < params.name_letter_share * len(re.sub(r"\s", "", name)) or len(name.split()) > params.name_max_words
+            or SLOGAN.search(name)):
         return False
     if not any(len(w) >= 4 for w in words):
         return False
-    return sum(len(w) >= COINED or _is_word(w) for w in words) * 2 >= len(words)
-
-
-#: a word this long may be coined ("Dophilus", "Cymbiotika"); shorter ones must be English or French words
-COINED = 6
-
-
-def _is_word(word: str) -> bool:
-    """A word of English or French, not OCR debris ("Supt", "ects")."""
-    from cyclops.normalize.spelling import common_word  # wordfreq's lists load on first use
-
-    return common_word(word)
+    # a word of ``coined_length`` letters may be coined ("Dophilus"); a shorter one must be English or French, not
+    # OCR debris ("Supt", "ects")
+    return sum(len(w) >= params.coined_length or common_word(w) for w in words) * 2 >= len(words)
 
 
 def _brand_words(lines: list[SourceLine], brand: str | None) -> set[str]:
@@ -105,22 +86,23 @@ def brand_key(text: str | None) -> str:
     return re.sub(r"[^a-z0-9]", "", strip_accents(clean_name(text or "")).lower())
 
 
-def _is_brand(text: str, brand_words: set[str]) -> bool:
+def _is_brand(text: str, brand_words: set[str], params: ExtractParams = DEFAULTS) -> bool:
     key = brand_key(text)
     if len(key) < 4:
         return False
     short = len(text.split()) <= 2  # a one- or two-word line inside a web address or company name
-    return any(key == w or (short and len(key) <= len(w) and fuzz.partial_ratio(key, w) >= BRAND_MATCH) for w in brand_words)
+    return any(key == w or (short and len(key) <= len(w) and fuzz.partial_ratio(key, w) >= params.brand_match) for w in brand_words)
 
 
 def extract_product_name(names: list[SourceLine] | list[str], lines: list[SourceLine] | None = None,
-                         brand: str | None = None, backs: set[str] | None = None) -> FieldValue:
+                         brand: str | None = None, backs: set[str] | None = None,
+                         params: ExtractParams = DEFAULTS) -> FieldValue:
     """The product's name from the lines labelled ``product_name`` (``names``) and, when given, every line
     of the label (``lines``: large short lines filed elsewhere), the brand found, and the photos that show
-    an ingredient panel (``backs``)."""
+    an ingredient panel (``backs``), by the thresholds in ``params``."""
     named = as_lines(names)
     others = [line for line in (lines or []) if line.label != "product_name"
-              and line.label not in ("npn", "company") and line.features.get("rel_height", 0.0) >= LARGE_TYPE]
+              and line.label not in ("npn", "company") and line.features.get("rel_height", 0.0) >= params.large_type]
     brand_words = _brand_words(lines or [], brand)
     backs = backs or set()
     if backs and lines and any(line.image not in backs for line in named + others):
@@ -130,17 +112,18 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
     order = {id(line): k for k, line in enumerate(lines or named)}
     candidates: list[tuple[int, SourceLine]] = []
     for line, filed in [(line, True) for line in named] + [(line, False) for line in others]:
-        if not name_like(line.text, line.confidence if line.polygon else 1.0, strict=not filed):
+        if not name_like(line.text, line.confidence if line.polygon else 1.0, strict=not filed, params=params):
             continue
         # a line filed as the name is the brand only when it is the brand found, or one word of the maker's
         # name or web address ("JOCKO" beside "jockofuel.com"); licensed names often start with the brand
-        if _is_brand(line.text, brand_words if not filed or len(line.text.split()) == 1 else {brand_key(brand)}):
+        if _is_brand(line.text, brand_words if not filed or len(line.text.split()) == 1 else {brand_key(brand)}, params):
             continue
-        probability = line.label_probability if filed else OTHER_LABEL
+        probability = line.label_probability if filed else params.other_label_weight
         if line.image in backs:
-            probability *= BACK_PHOTO
+            probability *= params.back_photo_weight
         moved = line if probability == line.label_probability else replace(line, label_probability=probability)
         candidates.append((order.get(id(line), 0), moved))
     if not candidates:
         return FieldValue()
-    return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3, similar_size=SAME_TYPE)
+    return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3,
+                    similar_size=params.same_type, params=params)

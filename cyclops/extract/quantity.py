@@ -8,7 +8,8 @@ import re
 
 from pydantic import BaseModel
 
-from cyclops.normalize.confusions import NumberError, normalize_text, parse_number, strip_accents
+from cyclops.normalize.confusions import NumberError, normalize_text, parse_number
+from cyclops.text.fold import strip_accents
 
 VERSION = "1"
 

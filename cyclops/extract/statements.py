@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 
+from cyclops.extract.company import is_address
 from cyclops.extract.headings import strip_heading
 from cyclops.extract.lines import SourceLine, as_lines, next_line_below
+from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import TextItem
-from cyclops.normalize.confusions import strip_accents
 from cyclops.text.language import guess_language
+from cyclops.text.readable import is_letter_debris
 
 VERSION = "1"
 #: abbreviations that end with a period inside a sentence
@@ -51,12 +53,6 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def statements_from_text(text: str) -> list[str]:
-    """A section's text (heading included or not) -> its statements."""
-    body = strip_heading(text)
-    return split_sentences(body)
-
-
 def _continues(previous: str, text: str) -> bool:
     """A wrapped sentence's next line: the previous line has not ended it and this one starts in lower case
     (a short tail such as "circulation." is often tagged with the wrong language)."""
@@ -82,29 +78,9 @@ def is_statement(text: str) -> bool:
     return len(words) >= 2 or text.rstrip().endswith((".", "!"))
 
 
-#: one- and two-letter words of English and French statements (anything else that short is OCR debris)
-_SHORT_WORDS = frozenset(["a", "l", "d", "et", "du", "de", "un", "en", "le", "la", "au", "ou", "si", "se", "ne", "of", "to", "in", "if", "is", "or", "an", "by", "as", "on", "at", "it", "be", "do", "no", "my", "me", "ex", "p", "qu", "n", "c", "y", "s", "mg", "ml", "iu", "ui"])
-
-
-def letter_fragments(words: list[str]) -> int:
-    """How many words are one or two letters that are no English or French word ("e", "oe", "hs")."""
-    return sum(len(w) <= 2 and strip_accents(w.lower()) not in _SHORT_WORDS for w in words)
-
-
-def is_letter_debris(words: list[str]) -> bool:
-    """Upside-down or smeared print read as letter fragments ("Con t t hs", "Cons e e o e e e d t d nrs"):
-    over a quarter of the words are one or two letters that are no English or French word."""
-    if len(words) < 3:
-        return False
-    return letter_fragments(words) / len(words) > 0.25
-
-
-#: how far below the previous line (in text heights) a statement's next line may start
-_LINE_GAP = 3.0
-
-
-def _runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
-    """Lines of one statement block: one language, one photo, each line right under the one before.
+def _runs(lines: list[SourceLine], line_gap: float) -> list[list[SourceLine]]:
+    """Lines of one statement block: one language, one photo, each line right under the one before
+    (at most ``line_gap`` text heights further down).
 
     English and French blocks printed side by side come interleaved in reading order, so a line
     continues the latest open run it fits under (lines without positions: only the last run);
@@ -113,7 +89,7 @@ def _runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
     runs: list[list[SourceLine]] = []
     for line in lines:
         open_runs = (reversed(runs[-4:]) if line.polygon else runs[-1:]) if strip_heading(line.text) == line.text.strip() else ()
-        run = next((run for run in open_runs if _fits_under(run[-1], line)), None)
+        run = next((run for run in open_runs if _fits_under(run[-1], line, line_gap)), None)
         if run is None:
             runs.append([line])
         else:
@@ -121,7 +97,7 @@ def _runs(lines: list[SourceLine]) -> list[list[SourceLine]]:
     return runs
 
 
-def _fits_under(prev: SourceLine, line: SourceLine) -> bool:
+def _fits_under(prev: SourceLine, line: SourceLine, line_gap: float) -> bool:
     """``line`` carries on the statement block ending with ``prev``: same photo, same language (or a
     wrapped sentence's tail), right under it (a stray word elsewhere, such as a brand the classifier
     filed here, starts its own block)."""
@@ -129,13 +105,13 @@ def _fits_under(prev: SourceLine, line: SourceLine) -> bool:
     prev_lang = prev.language or guess_language(prev.text)
     same = prev.image == line.image and (lang == prev_lang or lang is None or prev_lang is None
                                          or _continues(prev.text, line.text))
-    return same and next_line_below(prev, line, _LINE_GAP)
+    return same and next_line_below(prev, line, line_gap)
 
 
-def extract_statements(lines: list[SourceLine] | list[str]) -> list[TextItem]:
+def extract_statements(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> list[TextItem]:
     """Statements of one section from its lines, each with language, confidence and evidence lines."""
     items: list[TextItem] = []
-    for run in _runs(as_lines(lines)):
+    for run in _runs(as_lines(lines), params.statement_line_gap):
         texts = [strip_heading(line.text) for line in run]
         # where each line starts in the joined text, to cite the right lines
         joined, spans = "", []
@@ -183,6 +159,4 @@ NOT_A_CLAIM = re.compile(
 
 def is_claim(text: str) -> bool:
     """Whether a statement filed as a recommended use reads as one (a claim sentence)."""
-    from cyclops.extract.company import is_address
-
     return not NOT_A_CLAIM.search(text) and not is_address(text)

@@ -30,9 +30,11 @@ from cyclops.extract.classifier import (
     predict,
     train,
 )
+from cyclops.lnhpd.sample import generate
 from cyclops.model.analysis import FIELD_LABELS
 from cyclops.model.truth import ProductTruth
-from cyclops.synth.config import SynthConfig
+from cyclops.synth.config import Realism, SynthConfig
+from cyclops.synth.product import synthesize_product
 
 RESERVED_SEED = 9999
 EVAL_SEED_OFFSET = 500  # evaluation products come from seed + 500 (still never 9999)
@@ -40,15 +42,10 @@ EVAL_SEED_OFFSET = 500  # evaluation products come from seed + 500 (still never 
 
 @lru_cache(maxsize=2)
 def _licences(n: int, seed: int) -> list:
-    from cyclops.lnhpd.sample import generate
-
     return generate(n, seed)
 
 
 def _one(args: tuple[int, int, int, str]) -> str:
-    from cyclops.synth.config import SynthConfig
-    from cyclops.synth.product import synthesize_product
-
     seed, index, n, config_json = args
     en, fr = _licences(n, seed)[index]
     truth, _ = synthesize_product(en, fr, seed * 100_000 + index, SynthConfig.model_validate_json(config_json))
@@ -61,8 +58,6 @@ def synth_truths(n: int, seed: int, config: SynthConfig | None = None, workers: 
 
     ``realistic``: the share of products drawn as phone photos of real packages (``cyclops synth
     --realistic``: hands, shelves, Supplement Facts panels, stylised fronts), spread evenly over the set."""
-    from cyclops.synth.config import Realism
-
     if seed == RESERVED_SEED:
         raise ValueError(f"seed {RESERVED_SEED} is the held-out benchmark; train with seeds 1..999")
     plain = config or SynthConfig()
