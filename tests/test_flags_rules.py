@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from cyclops.compare.params import ComparisonParams
 from cyclops.flags import raise_flags
 from cyclops.flags.messages import MESSAGES
+from cyclops.flags.params import DEFAULT_FLAGS, FlagParams
+from cyclops.flags.registry import RULES
 from cyclops.lnhpd.records import (
     LicenceBundle,
     MedicinalIngredient,
@@ -652,3 +655,82 @@ def test_caution_partly_read_counts_as_printed_unless_the_piece_is_shared() -> N
     assert len(missing([])) == 1
     assert missing(["ou avez un trouble de a coagulation."]) == []
     assert len(missing(["Consult a health care practitioner prior to use if"])) == 1
+
+
+# --- the rule registry and the thresholds in force ---
+
+
+def every_violation() -> tuple[Fields, Match, list[LabelledLine]]:
+    """One label breaking every rule a printed number allows (all but NPN_MISSING and NPN_ILLEGIBLE)."""
+    f = compliant_fields()
+    f.npn.value = "80999999"  # not the matched licence's number
+    f.product_name.value = "Northern Lights Melatonin"
+    f.company.value = "Northern Pharma Corp."
+    f.medicinal_ingredients = [  # calcium missing, vitamin D's amount differs, ashwagandha not licensed
+        Ingredient(name="Vitamin D3", quantity=2000, unit="IU", evidence=ev("Vitamin D3 2000 IU", 90)),
+        Ingredient(name="Ashwagandha root extract", quantity=300, unit="mg", confidence=0.9, evidence=ev("Ashwagandha 300 mg", 200))]
+    f.non_medicinal_ingredients.append(NonMedicinalIngredient(name="Sildenafil citrate", evidence=ev("sildenafil", 500)))
+    f.recommended_uses += [TextItem(text="Supports healthy weight loss.", language="en"), TextItem(text="Treats diabetes", language="en")]
+    f.directions = [TextItem(text="For intravenous use only.", language="en")]
+    f.cautions = [TextItem(text="Keep out of reach of children.", language="en"), TextItem(text="Store in a cool dry place.", language="en")]
+    lines = [LabelledLine(image="img1", polygon=rect(0, 0, 50, 10), text="Psilocybin mushroom powder 100 mg", label="medicinal_ingredient")]
+    return f, Match(method="search", lnhpd_id=LID, licence_number=NPN, score=0.9), lines
+
+
+def test_every_flag_code_belongs_to_exactly_one_registered_rule() -> None:
+    registered = [code for rule in RULES for code in rule.codes]
+    assert sorted(registered) == sorted(MESSAGES)
+    assert len({rule.name for rule in RULES}) == len(RULES)
+
+
+def test_every_registered_rule_is_reached_by_raise_flags() -> None:
+    f, match, lines = every_violation()
+    raised = codes(raise_flags(f, match, licence("en", active=False), licence("fr", active=False), lines))
+    missing_npn = compliant_fields()
+    missing_npn.npn = FieldValue()
+    illegible_npn = compliant_fields()
+    illegible_npn.npn = FieldValue(value=None, confidence=0.2, evidence=ev("NPN 8001"))
+    raised += codes(flags_for(missing_npn)) + codes(flags_for(illegible_npn))
+    for rule in RULES:
+        assert set(rule.codes) <= set(raised), rule.name
+
+
+def test_flags_come_out_by_severity_then_in_the_registry_order() -> None:
+    f, match, lines = every_violation()
+    flags = raise_flags(f, match, licence("en", active=False), licence("fr", active=False), lines)
+    position = {code: i for i, rule in enumerate(RULES) for code in rule.codes}
+    severity = ["high", "medium", "low"].index
+    keys = [(severity(fl.severity), position[fl.code]) for fl in flags]
+    assert keys == sorted(keys)
+    assert len(set(codes(flags))) == len(MESSAGES) - 2  # every code but the two a printed number rules out
+
+
+def test_without_a_database_or_licence_only_the_label_rules_run() -> None:
+    f, match, lines = every_violation()
+    raised = set(codes(raise_flags(f, match, None, None, lines, database=False)))
+    assert raised == {code for rule in RULES if rule.needs == "label" for code in rule.codes} - {"NPN_MISSING", "NPN_ILLEGIBLE"}
+    assert "NPN_NOT_FOUND" in codes(raise_flags(f, match, None, None, lines, database=True))
+
+
+def test_the_flags_judge_by_the_thresholds_they_are_given() -> None:
+    f = compliant_fields()
+    f.product_name.value = "Acme Sleep Aid"  # 0.26 similar to the licensed name
+    assert codes(flags_for(f)) == ["PRODUCT_NAME_MISMATCH"]
+    lenient = FlagParams(name_similarity=0.25)
+    assert raise_flags(f, exact_match(), licence("en"), licence("fr"), [], params=lenient) == []
+    # a comparison threshold reaches the ingredient pairing: an amount read at 0.45 is compared once 0.4 counts as sure
+    f = compliant_fields()
+    f.medicinal_ingredients[1].quantity, f.medicinal_ingredients[1].quantity_confidence = 50, 0.45
+    assert "QUANTITY_MISMATCH" not in codes(flags_for(f))
+    trusting = DEFAULT_FLAGS.with_overrides({"sure_amount": 0.4})
+    assert "QUANTITY_MISMATCH" in codes(raise_flags(f, exact_match(), licence("en"), licence("fr"), [], params=trusting))
+
+
+def test_thresholds_default_to_the_values_the_rules_always_used_and_name_themselves() -> None:
+    assert FlagParams() == DEFAULT_FLAGS and isinstance(DEFAULT_FLAGS, ComparisonParams)
+    assert (DEFAULT_FLAGS.sure_read, DEFAULT_FLAGS.sure_amount, DEFAULT_FLAGS.name_similarity, DEFAULT_FLAGS.claim_supported) \
+        == (0.6, 0.6, 0.6, 0.55)
+    assert DEFAULT_FLAGS.as_dict()["pair_similarity"] == 0.8 and DEFAULT_FLAGS.as_dict()["appears_ratio"] == 90
+    assert DEFAULT_FLAGS.fingerprint() == FlagParams().fingerprint() != FlagParams(sure_read=0.5).fingerprint()
+    with pytest.raises(ValueError, match="no field"):
+        DEFAULT_FLAGS.with_overrides({"sure_reed": 0.5})
