@@ -21,9 +21,10 @@ from cyclops.ocr.orient import VERSION as ORIENT_VERSION
 from cyclops.settings import get_settings
 
 
-def cache_path(engine: OCREngine, sha256: str, rotation: int | str = 0) -> Path:
+def cache_path(engine: OCREngine, sha256: str, rotation: int | str = 0, cache_dir: Path | None = None) -> Path:
+    """Where one reading is kept: under ``cache_dir`` (an analyzer's; default: the configured one)."""
     key = hashlib.sha256(f"{sha256}|{engine.name}|{engine.version}|{rotation}".encode()).hexdigest()
-    return get_settings().cache_dir / "ocr" / key[:2] / f"{key}.json"
+    return (cache_dir or get_settings().cache_dir) / "ocr" / key[:2] / f"{key}.json"
 
 
 def _load(path: Path, image_id: str) -> Page | None:
@@ -36,9 +37,10 @@ def _load(path: Path, image_id: str) -> Page | None:
     return None
 
 
-def cached_read(engine: OCREngine, image: Image.Image, image_id: str, sha256: str, rotation: int = 0) -> Page:
+def cached_read(engine: OCREngine, image: Image.Image, image_id: str, sha256: str, rotation: int = 0,
+                cache_dir: Path | None = None) -> Page:
     """``engine.read`` unless this photo (after ``rotation``) was read by this engine version before."""
-    path = cache_path(engine, sha256, rotation)
+    path = cache_path(engine, sha256, rotation, cache_dir)
     page = _load(path, image_id)
     if page is None:
         page = engine.read(image, image_id)
@@ -46,9 +48,10 @@ def cached_read(engine: OCREngine, image: Image.Image, image_id: str, sha256: st
     return page
 
 
-def cached_read_upright(engine: OCREngine, image: Image.Image, image_id: str, sha256: str) -> tuple[Page, int]:
+def cached_read_upright(engine: OCREngine, image: Image.Image, image_id: str, sha256: str,
+                        cache_dir: Path | None = None) -> tuple[Page, int]:
     """``engine.read_upright`` (orientation found and text read with one detection) unless cached; ``image`` as stored."""
-    path = cache_path(engine, sha256, f"auto-{ORIENT_VERSION}")
+    path = cache_path(engine, sha256, f"auto-{ORIENT_VERSION}", cache_dir)
     page = _load(path, image_id)
     if page is None:
         page, _ = engine.read_upright(image, image_id)

@@ -1,0 +1,154 @@
+"""The analysis pipeline, assembled once from its parts: photos of one product in, one checked ``Analysis`` out.
+
+    load (cyclops.load) -> orientation + OCR (cyclops.ocr; cached) -> layout and extraction (cyclops.extract)
+    -> licence matching (cyclops.match) -> compliance flags (cyclops.flags)
+
+An ``Analyzer`` is given everything it uses (OCR engine, field classifier, spelling corrector, reference
+database, thresholds) and looks nothing up while it runs, so the same photos and parts always give the
+same analysis, and a benchmark or a test can swap one part. ``cyclops.pipeline.build_analyzer`` assembles
+one from the settings. Without a reference database (a fresh install) the label is still read and its
+label-only flags raised; matching, the licence checks and spelling repair are skipped, and
+``Analysis.match.skipped_reason`` says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from cyclops import __version__, load
+from cyclops.errors import PhotoError, TooManyPhotos
+from cyclops.extract import extract_fields
+from cyclops.flags import raise_flags
+from cyclops.match import match_licence, trusted
+from cyclops.model.analysis import Analysis, ImageInfo, Match
+from cyclops.model.analysis import PhotoError as PhotoErrorRecord
+from cyclops.model.ocr import Document
+from cyclops.normalize.spelling import corrector_for
+from cyclops.ocr.base import OCREngine
+from cyclops.ocr.cache import cached_read_upright
+from cyclops.parameters import Parameters
+
+Progress = Callable[[str, float], None]
+#: (field classifier, its version label), asked once per analysis: mapi passes its registry watcher's ``current``
+ModelProvider = Callable[[], tuple[Any, str]]
+
+
+def _noop(stage: str, fraction: float) -> None:  # pragma: no cover - trivial
+    pass
+
+
+def fixed_model(model: Any, label: str) -> ModelProvider:
+    """A provider that always gives the same classifier."""
+    return lambda: (model, label)
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """Everything one analysis uses; ``analyze`` runs the stages on photos, ``analyze_document`` on OCR."""
+
+    engine: OCREngine
+    model: ModelProvider
+    db: Any = None  # the reference database (cyclops.lnhpd.database.LicenceDB); None: label-only
+    speller: Any = None  # spelling repair (cyclops.normalize.spelling); None: the one built from the database's vocabulary
+    params: Parameters = field(default_factory=Parameters)
+    max_photos: int = 12
+    cache_dir: Path | None = None  # where OCR readings are kept
+    no_database_reason: str = "licence checks skipped: no reference database"
+
+    def replace(self, **parts: Any) -> Analyzer:
+        """The same analyzer with some parts swapped (another engine, classifier or parameter set)."""
+        return dataclasses.replace(self, **parts)
+
+    def read_photos(self, photos: list[tuple[str, bytes]], progress: Progress | None = None):
+        """Load, orient and OCR photos. Returns (Document, image infos, refused photos as typed errors, timings)."""
+        progress = progress or _noop
+        if len(photos) > self.max_photos:
+            raise TooManyPhotos(f"{len(photos)} photos sent; at most {self.max_photos} per product")
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        progress("load", 0.0)
+        images, errors = load.load_photos(photos)
+        timings["load"] = time.perf_counter() - t0
+
+        engine = self.engine
+        t1 = time.perf_counter()
+        doc = Document(engine=engine.name, engine_version=engine.version)
+        infos: list[ImageInfo] = []
+        for i, loaded in enumerate(images):
+            progress("ocr", i / max(len(images), 1))
+            # one text detection per photo serves both orientation and reading
+            page, rotation = cached_read_upright(engine, loaded.image, loaded.id, loaded.sha256, self.cache_dir)
+            doc.pages.append(page)
+            infos.append(ImageInfo(id=loaded.id, sha256=loaded.sha256, width=page.width, height=page.height,
+                                   rotation=rotation, filename=loaded.filename))
+        progress("ocr", 1.0)
+        timings["ocr"] = time.perf_counter() - t1
+        doc.seconds = timings["ocr"]
+        return doc, infos, errors, timings
+
+    def analyze_document(self, doc: Document, progress: Progress | None = None) -> tuple[Analysis, dict[str, float]]:
+        """Extraction, matching and flags on an OCR document (no image work: reusable from notebooks and tests)."""
+        progress = progress or _noop
+        params, db = self.params, self.db
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        progress("extract", 0.0)
+        model, model_label = self.model()
+        speller = self.speller or (corrector_for(db) if db is not None else None)
+        fields, lines = extract_fields(doc, model=model, speller=speller, params=params.extract)
+        timings["extract"] = time.perf_counter() - t0
+
+        t1 = time.perf_counter()
+        progress("match", 0.0)
+        if db is None:
+            match = Match(method="none", skipped_reason=self.no_database_reason)
+        else:
+            match = match_licence(fields, db, params.match)
+        checked = match.lnhpd_id is not None and trusted(match, fields, params.match)  # a weak search match waits for the analyst
+        licence_en = db.get_by_id(match.lnhpd_id, "en") if checked else None
+        licence_fr = db.get_by_id(match.lnhpd_id, "fr") if checked else None
+        timings["match"] = time.perf_counter() - t1
+
+        t2 = time.perf_counter()
+        flags = raise_flags(fields, match, licence_en, licence_fr, lines, database=db is not None, params=params.flags)
+        timings["flags"] = time.perf_counter() - t2
+        versions = {"cyclops": __version__, "engine": f"{doc.engine} {doc.engine_version}", "field_classifier": model_label,
+                    **params.versions()}
+        analysis = Analysis(fields=fields, match=match, flags=flags, lines=lines, versions=versions,
+                            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        return analysis, timings
+
+    def analyze_with_document(self, photos: list[tuple[str, bytes]],
+                              progress: Progress | None = None) -> tuple[Analysis, Document]:
+        """``analyze``, also returning the OCR document (mapi stores it beside the analysis)."""
+        t0 = time.perf_counter()
+        doc, infos, errors, timings = self.read_photos(photos, progress)
+        if not infos:
+            if len(errors) == 1:
+                raise errors[0]
+            first = errors[0] if errors else PhotoError("no photo was sent")
+            combined = PhotoError("no usable photo: " + "; ".join(str(e) for e in errors), filename=first.filename)
+            combined.code = first.code
+            raise combined
+        analysis, more = self.analyze_document(doc, progress)
+        timings.update(more)
+        timings["total"] = time.perf_counter() - t0
+        analysis.images = infos
+        analysis.errors = [PhotoErrorRecord(filename=e.filename or "", error=e.code, message=str(e)) for e in errors]
+        analysis.timings = {k: round(v, 4) for k, v in timings.items()}
+        if progress:
+            progress("done", 1.0)
+        return analysis, doc
+
+    def analyze(self, photos: list[tuple[str, bytes]], progress: Progress | None = None) -> Analysis:
+        """Analyse the photos of one product. Bad photos are reported in ``errors``; the rest are analysed.
+
+        Raises the photo's typed ``PhotoError`` only when no photo at all could be used.
+        """
+        return self.analyze_with_document(photos, progress)[0]
