@@ -41,17 +41,18 @@ class Photos:
         return to_jpeg(draw_lines(self._upright[image_id], lines), PHOTO_SIDE, quality=80)
 
     def crops(self, evidence: list[Evidence]) -> list[bytes]:
-        """One crop per photo holding evidence: the evidence boxes drawn strong, with some of the label around them."""
+        """One crop per photo holding evidence: the evidence boxes drawn in red, with some of the label around them."""
         out = []
         for image_id in dict.fromkeys(e.image for e in evidence):
             image = self._upright.get(image_id)
             polygons = [e.polygon for e in evidence if e.image == image_id and len(e.polygon) >= 3]
             if image is None or not polygons:
                 continue
-            for polygon in polygons:
-                image = draw_boxes(image, [(polygon, "caution", None)], highlight=0)
             x0, y0, x1, y1 = bbox_of([point for p in polygons for point in p])
             pad = max(MIN_MARGIN, MARGIN * (y1 - y0) / max(1, len(polygons)))
-            box = (max(0, int(x0 - pad)), max(0, int(y0 - pad)), min(image.width, int(x1 + pad)), min(image.height, int(y1 + pad)))
-            out.append(to_jpeg(image.crop(box), CROP_SIDE, quality=85))
+            left, top = max(0, int(x0 - pad)), max(0, int(y0 - pad))
+            crop = image.crop((left, top, min(image.width, int(x1 + pad)), min(image.height, int(y1 + pad))))
+            # drawn on the crop, not the 12 MP photo; lightly filled, so the printed words stay readable under the box
+            crop = draw_boxes(crop, [([(x - left, y - top) for x, y in polygon], "caution", None) for polygon in polygons])
+            out.append(to_jpeg(crop, CROP_SIDE, quality=85))
         return out
