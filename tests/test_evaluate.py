@@ -200,3 +200,58 @@ def test_trademark_signs_are_not_part_of_a_name() -> None:
 
     assert norm_text("SCULPT™") == "sculpt" and norm_text("Fibregum® Acacia") == "fibregum acacia"
     assert score_text_field("SCULPT™", "Sculpt").tp == 1
+
+
+def test_evaluate_with_another_parameter_set_records_which_was_in_force(tmp_path):
+    """The same two crafted products, with the default thresholds and with one changed (``--params``): the results
+    and every analysis name the parameters in force, and the two runs differ in them."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cyclops.cli import app
+    from cyclops.parameters import Parameters
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    _photo(photos / "a.png", ("Vitamin D3 1000 IU", "Acme Naturals Inc."))
+    _photo(photos / "b.png", ("Omega Sleep Formula", "NPN 80012345"))
+    printed = {"npn": None, "npn_legible": False, "brand": None, "company": None, "medicinal_ingredients": []}
+    truth = {"products": [
+        {"product_id": "vitd", "photos": ["a.png"], "licence_number": None,
+         "printed": {**printed, "product_name": "Vitamin D3 1000 IU"}, "violations": ["NPN_MISSING"]},
+        {"product_id": "sleep", "photos": ["b.png"], "licence_number": None,
+         "printed": {**printed, "product_name": "Omega Sleep Formula"}, "violations": []},
+    ]}
+    truth_file = tmp_path / "truth.json"
+    truth_file.write_text(json.dumps(truth), encoding="utf-8")
+    changed = tmp_path / "strict.yaml"
+    changed.write_text("match:\n  accept_score: 0.7\n", encoding="utf-8")
+
+    runs = {}
+    for name, extra in (("default", []), ("strict", ["--params", str(changed)])):
+        out = tmp_path / name
+        result = CliRunner().invoke(app, ["evaluate", "--photos", str(photos), "--truth", str(truth_file),
+                                          "--out", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        runs[name] = (json.loads((out / "results.json").read_text()), (out / "results.md").read_text(), result.output)
+
+    default, strict = runs["default"][0]["meta"]["params"], runs["strict"][0]["meta"]["params"]
+    assert default["params"] == Parameters().fingerprint() and default["changed"] == {}
+    assert strict["changed"] == {"match": {"accept_score": 0.7}}
+    assert strict["params"] != default["params"] and strict["params.match"] != default["params.match"]
+    assert strict["params.flags"] == default["params.flags"] and strict["params.extract"] == default["params.extract"]
+    assert runs["strict"][0]["results"][0]["params"]["params"] == strict["params"]
+    assert f"Parameters `{strict['params']}`" in runs["strict"][1] and "match.accept_score = 0.7" in runs["strict"][1]
+    assert "the defaults" in runs["default"][1] and strict["params"] in runs["strict"][2]
+
+
+def test_evaluate_refuses_a_parameter_file_naming_an_unknown_threshold(tmp_path):
+    from typer.testing import CliRunner
+
+    from cyclops.cli import app
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"match": {"acept_score": 0.7}}', encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "--params", str(bad), "--n", "1"])
+    assert result.exit_code == 2 and "acept_score" in result.output

@@ -19,19 +19,27 @@ def register(app: typer.Typer) -> None:
         photos: Path = typer.Option(None, "--photos", help="Folder of real photos (with --truth)."),
         truth: Path = typer.Option(None, "--truth", help="Truth file for --photos (format: docs/evaluate.md)."),
         products: int = typer.Option(None, "--products", help="Real photos: only the first N products of the truth file."),
+        params: Path = typer.Option(None, "--params", help="JSON or YAML file of threshold overrides, area -> field -> value "
+                                    "(areas: extract, flags, match); results record the parameters in force."),
         out: Path = typer.Option(None, "--out", help="Where results.json, results.md and plots go "
                                  "(default: benchmarks/out/evaluate; with --photos: benchmarks/results/real)."),
     ) -> None:
         """Benchmark accuracy (NPN, licence, fields, flags, words) and speed; writes a table, JSON and plots."""
         from cyclops.evaluate.run import REAL_OUT, run_real, run_synthetic
+        from cyclops.parameters import Parameters
         from cyclops.settings import get_settings
+
+        try:
+            parameters = Parameters.load(params) if params else Parameters()
+        except (OSError, ValueError) as exc:  # a JSON or YAML error is a ValueError
+            raise typer.BadParameter(f"--params {params}: {exc}") from None
 
         if photos or truth:
             if not (photos and truth):
                 raise typer.BadParameter("--photos and --truth go together")
             out = out or REAL_OUT
-            run_real(photos, truth, engine, out, products)
+            run_real(photos, truth, engine, out, products, parameters)
         else:
             out = out or Path("benchmarks/out/evaluate")
-            run_synthetic(n, seed, engine, out, get_settings().data_dir / "bench", violation_rate)
-        typer.echo(f"results in {out}")
+            run_synthetic(n, seed, engine, out, get_settings().data_dir / "bench", violation_rate, parameters)
+        typer.echo(f"results in {out} (parameters {parameters.fingerprint()})")

@@ -109,9 +109,14 @@ def _percentile(values: list[float], q: float) -> float | None:
     return round(values[k], 4)
 
 
-def evaluate_engine(dataset, engine: str, db) -> dict:
-    """Run the pipeline on every product of a dataset with one engine; scores, timings, confusion."""
-    from cyclops.pipeline import analyze
+def evaluate_engine(dataset, engine: str, db, params=None) -> dict:
+    """Run the pipeline on every product of a dataset with one engine (and ``params``, a ``Parameters``;
+    default: the package's); scores, timings, confusion, and the parameters in force."""
+    from cyclops.parameters import Parameters
+    from cyclops.pipeline import build_analyzer
+
+    params = params or Parameters()
+    analyzer = build_analyzer(engine=engine, db=db, params=params)
 
     scores: list[ProductScore] = []
     product_seconds: list[float] = []
@@ -124,7 +129,7 @@ def evaluate_engine(dataset, engine: str, db) -> dict:
         photos = [(p.name, p.read_bytes()) for p in paths.values()]
         t0 = time.perf_counter()
         try:
-            analysis = analyze(photos, engine, db=db)
+            analysis = analyzer.analyze(photos)
         except Exception as exc:  # one failing product is recorded, the run goes on
             failures.append({"product_id": truth.product_id, "error": f"{type(exc).__name__}: {exc}"})
             continue
@@ -137,6 +142,7 @@ def evaluate_engine(dataset, engine: str, db) -> dict:
         confusion.extend(line_label_pairs(analysis, truth))
     summary = summarise(scores)
     summary["engine"] = engine
+    summary["params"] = params.versions()
     summary["failures"] = failures
     summary["seconds_per_product"] = {"median": _percentile(product_seconds, 0.5), "p95": _percentile(product_seconds, 0.95)}
     summary["ocr_seconds_per_photo"] = {"median": _percentile(photo_ocr_seconds, 0.5), "p95": _percentile(photo_ocr_seconds, 0.95)}
@@ -303,12 +309,33 @@ def save_plots(results: list[dict], out_dir: Path) -> list[Path]:
     return paths
 
 
-def run_synthetic(n: int, seed: int, engines: list[str], out_dir: Path, data_dir: Path, violation_rate: float = 0.3) -> list[dict]:
+def params_meta(params) -> dict:
+    """What results.json says about the thresholds in force: fingerprints, and each field changed from the defaults."""
+    from cyclops.parameters import Parameters
+
+    params = params or Parameters()
+    default = Parameters().as_dict()
+    changed = {area: {k: v for k, v in values.items() if default[area].get(k) != v}
+               for area, values in params.as_dict().items()}
+    return {**params.versions(), "changed": {area: fields for area, fields in changed.items() if fields}}
+
+
+def params_markdown(meta: dict) -> str:
+    """One line naming the thresholds in force (``params_meta``): fingerprints, and what differs from the defaults."""
+    areas = ", ".join(f"{k.split('.', 1)[1]} `{v}`" for k, v in meta.items() if k.startswith("params."))
+    changed = "; ".join(f"{area}.{name} = {value!r}" for area, fields in meta.get("changed", {}).items()
+                        for name, value in fields.items())
+    return f"Parameters `{meta['params']}` ({areas}): " + (f"changed from the defaults: {changed}" if changed else "the defaults")
+
+
+def run_synthetic(n: int, seed: int, engines: list[str], out_dir: Path, data_dir: Path, violation_rate: float = 0.3,
+                  params=None) -> list[dict]:
     if seed < 1000:
         raise ValueError("benchmark seeds must be >= 1000: seeds below are used for training")
     db = reference_db(data_dir)
     dataset = build_synthetic_set(data_dir / f"bench-{seed}-{n}-{violation_rate}", n, seed, violation_rate=violation_rate)
-    return _finish([evaluate_engine(dataset, e, db) for e in engines], out_dir, {"mode": "synthetic", "n": n, "seed": seed})
+    return _finish([evaluate_engine(dataset, e, db, params) for e in engines], out_dir,
+                   {"mode": "synthetic", "n": n, "seed": seed, "params": params_meta(params)})
 
 
 def load_real_truth(photos_dir: Path, truth_file: Path, db,
@@ -347,15 +374,16 @@ REAL_OUT = Path("benchmarks/results/real")
 
 
 def run_real(photos_dir: Path, truth_file: Path, engines: list[str], out_dir: Path | None = None,
-             products: int | None = None) -> list[dict]:
+             products: int | None = None, params=None) -> list[dict]:
     """Real photos with a truth file; the configured LNHPD database if there is one (none: no licence checks)."""
     from cyclops.pipeline import reference_database
 
     db = reference_database()
     dataset = load_real_truth(photos_dir, truth_file, db, products)
     meta = {"mode": "real", "photos": str(photos_dir), "truth": str(truth_file), "products": len(dataset),
-            "photos_count": sum(len(paths) for _, paths in dataset), "database": db is not None}
-    return _finish([evaluate_engine(dataset, e, db) for e in engines], out_dir or REAL_OUT, meta)
+            "photos_count": sum(len(paths) for _, paths in dataset), "database": db is not None,
+            "params": params_meta(params)}
+    return _finish([evaluate_engine(dataset, e, db, params) for e in engines], out_dir or REAL_OUT, meta)
 
 
 def _row_text(row: dict) -> str:
@@ -425,6 +453,8 @@ def _finish(results: list[dict], out_dir: Path, meta: dict) -> list[dict]:
                "results": results}
     (out_dir / "results.json").write_text(json.dumps(payload, indent=1), encoding="utf-8")
     text = table + "\n"
+    if meta.get("params"):
+        text += "\n" + params_markdown(meta["params"]) + "\n"
     if mode == "real":
         text += "\n" + misses_markdown(results)
     (out_dir / "results.md").write_text(text, encoding="utf-8")
