@@ -35,11 +35,6 @@ class Context:
     def bundles(self) -> list[LicenceBundle]:
         return [b for b in (self.licence_en, self.licence_fr) if b is not None]
 
-    def bundle(self, language: str | None) -> LicenceBundle | None:
-        if language == "fr":
-            return self.licence_fr or self.licence_en
-        return self.licence_en or self.licence_fr
-
     def purposes(self, language: str | None = None) -> list[str]:
         """Licensed recommended uses in ``language`` (falling back to the other), or in both when None."""
         if language is None:
