@@ -34,7 +34,7 @@ from cyclops.model.analysis import (
 from cyclops.model.ocr import rect
 from cyclops.model.truth import ProductTruth
 from cyclops.storage import Store, open_store
-from tests.conftest import MapiLauncher, MapiProcess, free_port
+from tests.servers import MapiLauncher, MapiProcess, free_port
 
 
 def sample_licences(seed: int = 7) -> tuple[LicenceBundle, LicenceBundle]:

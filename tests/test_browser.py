@@ -401,7 +401,7 @@ def test_sign_off_second_analyst_undo_and_changes_page(page: Page, stack: Browse
 
     from cyclops.workbench.serve import serve_workbench
     from tests.browser_fixtures import wait_for_http
-    from tests.conftest import free_port
+    from tests.servers import free_port
 
     open_by_address(page, stack, "wl-worst")
     brand = page.locator(".cyclops-field-brand input")

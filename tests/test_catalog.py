@@ -70,14 +70,11 @@ def test_catalogue_queries_fake_mongo() -> None:
     _check_queries(Catalog(mongomock.MongoClient()["cyclops"], "mongomock"))
 
 
-def test_mongo_url_uses_pymongo_fake_mongo(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_mongo_url_uses_pymongo_fake_mongo(configure, monkeypatch: pytest.MonkeyPatch) -> None:
     import mongomock
 
-    from cyclops.settings import get_settings
 
-    monkeypatch.setenv("CYCLOPS_MONGO_URL", "mongodb://db.example:27017")
-    monkeypatch.setenv("CYCLOPS_MONGO_DB", "qa")
-    get_settings.cache_clear()
+    configure(mongo_url="mongodb://db.example:27017", mongo_db="qa")
     with mongomock.patch(servers=(("db.example", 27017),)):
         cat = open_catalog()
         assert "mongodb qa" in repr(cat)

@@ -11,7 +11,7 @@ from cyclops.model.analysis import Analysis, Edit
 from cyclops.service.operations import Services
 from cyclops.settings import Settings, get_settings
 from cyclops.storage import open_store
-from tests.conftest import free_port
+from tests.servers import free_port
 
 
 def _seed(settings: Settings, analysis_id: str = "20260101T000000-c1") -> str:
@@ -23,9 +23,8 @@ def _seed(settings: Settings, analysis_id: str = "20260101T000000-c1") -> str:
     return analysis_id
 
 
-def test_in_process_client(monkeypatch: pytest.MonkeyPatch, lnhpd_sample) -> None:
-    monkeypatch.setenv("CYCLOPS_LNHPD_DB", str(lnhpd_sample[0]))
-    get_settings.cache_clear()
+def test_in_process_client(configure, monkeypatch: pytest.MonkeyPatch, lnhpd_sample) -> None:
+    configure(lnhpd_db=str(lnhpd_sample[0]))
     aid = _seed(get_settings())
     client = MapiClient()
     assert client.base_url is None

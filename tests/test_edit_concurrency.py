@@ -27,7 +27,7 @@ from cyclops.audit import verify
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.settings import Settings
 from cyclops.storage import Store
-from tests.conftest import Azurite
+from tests.servers import Azurite
 
 ROUNDS = 100
 PROCESSES = 4

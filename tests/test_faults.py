@@ -18,7 +18,7 @@ import pytest
 
 from cyclops.model.analysis import Analysis
 from cyclops.settings import Settings, get_settings
-from tests.conftest import MapiLauncher, free_port
+from tests.servers import MapiLauncher, free_port
 from tests.test_mapi import label_png
 
 TOKEN = "fault-token-0123456789abcdef"
@@ -185,7 +185,7 @@ def test_every_store_call_has_one_time_budget(backend: str, tmp_path: Path, monk
     settings = Settings(data_dir=tmp_path, s3_endpoint_url=f"http://127.0.0.1:{server.port}", s3_read_timeout=0.6,
                         s3_connect_timeout=0.4)
     if backend == "az":
-        from tests.conftest import AZURITE_ACCOUNT, AZURITE_KEY
+        from tests.servers import AZURITE_ACCOUNT, AZURITE_KEY
 
         monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};"
                            f"AccountKey={AZURITE_KEY};BlobEndpoint=http://127.0.0.1:{server.port}/{AZURITE_ACCOUNT};")
@@ -206,7 +206,7 @@ def test_every_store_call_has_one_time_budget(backend: str, tmp_path: Path, monk
         server.close()
 
 
-def test_corrupt_analysis_gives_a_clear_error_without_its_contents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+def test_corrupt_analysis_gives_a_clear_error_without_its_contents(configure, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
     from fastapi.testclient import TestClient
 
     from cyclops.mapi.app import create_app
@@ -214,8 +214,7 @@ def test_corrupt_analysis_gives_a_clear_error_without_its_contents(tmp_path: Pat
 
     tokens = tmp_path / "tokens"
     tokens.write_text(f"{TOKEN} ann analyst\n")
-    monkeypatch.setenv("CYCLOPS_MAPI_TOKENS_FILE", str(tokens))
-    get_settings.cache_clear()
+    configure(mapi_tokens_file=str(tokens))
     settings = get_settings()
     aid = "20260101T000000-corrupt"
     Services(settings).store.put_analysis(Analysis(analysis_id=aid))
@@ -228,12 +227,11 @@ def test_corrupt_analysis_gives_a_clear_error_without_its_contents(tmp_path: Pat
     assert "SECRET" not in r.text and "req-corrupt-1" in r.json()["message"] and r.json()["request_id"] == "req-corrupt-1"
 
 
-def test_corrupt_ocr_record_is_computed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupt_ocr_record_is_computed_again(configure, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cyclops.model.ocr import Document
     from cyclops.service.operations import Services
 
-    monkeypatch.setenv("CYCLOPS_OCR_ENGINE", "tesseract")
-    get_settings.cache_clear()
+    configure(ocr_engine="tesseract")
     services = Services(get_settings())
     png = label_png((700, 200), ("NPN 80012345",))
     first = services.ocr("a.png", png)

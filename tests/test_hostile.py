@@ -261,10 +261,9 @@ def client(env: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture(autouse=True)
-def _module_env(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def _module_env(configure, env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """The conftest gives every test its own data dir; this module's app keeps the module's."""
-    monkeypatch.setenv("CYCLOPS_DATA_DIR", str(env.data_dir))
-    get_settings.cache_clear()
+    configure(data_dir=str(env.data_dir))
 
 
 def auth(token: str, **headers: str) -> dict[str, str]:
@@ -297,7 +296,7 @@ def test_hostile_file_refused_by_ocr_too(client: TestClient, env: Settings) -> N
     assert stored_photos(env) == []
 
 
-def test_bomb_is_refused_without_decoding_a_pixel(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bomb_is_refused_without_decoding_a_pixel(configure, monkeypatch: pytest.MonkeyPatch) -> None:
     """Instrumentation rather than a stopwatch: neither Pillow's decoder nor PDFium's renderer runs."""
     import pypdfium2 as pdfium
     from PIL import ImageFile
@@ -309,9 +308,7 @@ def test_bomb_is_refused_without_decoding_a_pixel(monkeypatch: pytest.MonkeyPatc
     real_load, real_render = ImageFile.ImageFile.load, pdfium.PdfPage.render
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: calls.append("decode") or real_load(self))
     monkeypatch.setattr(pdfium.PdfPage, "render", lambda self, *a, **k: calls.append("render") or real_render(self, *a, **k))
-    monkeypatch.setenv("CYCLOPS_MAX_PIXELS", str(MAX_PIXELS))
-    monkeypatch.setenv("CYCLOPS_MAX_REQUEST_PIXELS", str(MAX_REQUEST_PIXELS))
-    get_settings.cache_clear()
+    configure(max_pixels=str(MAX_PIXELS), max_request_pixels=str(MAX_REQUEST_PIXELS))
     for name, data in [("a.png", png_header_only(20_000, 20_000)), ("b.jpg", jpeg_claiming(60_000, 60_000)),
                        ("c.tif", tiff_frames(3, (1_900, 1_000))), ("d.pdf", pdf(3, 14_400, 14_400))]:
         with pytest.raises(ImageTooLarge):
@@ -321,13 +318,11 @@ def test_bomb_is_refused_without_decoding_a_pixel(monkeypatch: pytest.MonkeyPatc
     assert len(images) == 2 and calls == ["render", "render"]
 
 
-def test_pixel_budget_is_shared_by_the_files_of_a_request(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pixel_budget_is_shared_by_the_files_of_a_request(configure, monkeypatch: pytest.MonkeyPatch) -> None:
     """Three photos that each fit, but not together: the third is refused before it is decoded."""
     from cyclops import load
 
-    monkeypatch.setenv("CYCLOPS_MAX_PIXELS", str(MAX_PIXELS))
-    monkeypatch.setenv("CYCLOPS_MAX_REQUEST_PIXELS", str(MAX_REQUEST_PIXELS))
-    get_settings.cache_clear()
+    configure(max_pixels=str(MAX_PIXELS), max_request_pixels=str(MAX_REQUEST_PIXELS))
     photo = encode(Image.new("L", (1_600, 1_200), 255), "PNG")
     images, errors = load.load_photos([("a.png", photo), ("b.png", photo), ("c.png", photo)])
     assert [i.filename for i in images] == ["a.png", "b.png"]
@@ -546,7 +541,7 @@ def test_jwks_from_a_url_and_an_unreachable_identity_provider(env: Settings, key
     import threading
 
     from cyclops.mapi.app import create_app
-    from tests.conftest import free_port
+    from tests.servers import free_port
 
     body = keys.jwks_file.read_bytes()
 

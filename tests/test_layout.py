@@ -8,19 +8,10 @@ from PIL import Image, ImageDraw, ImageFont
 from cyclops.layout import arrange, detect_language, line_features
 from cyclops.model.ocr import Block, Line, Page, Word, rect
 from cyclops.ocr import get_engine
-from cyclops.settings import get_settings
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 EN = ["Recommended use:", "Helps to maintain healthy bones", "and teeth. Take one tablet", "daily with food."]
 FR = ["Usage recommandé :", "Aide à maintenir la santé des os", "et des dents. Prendre un", "comprimé par jour."]
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("CYCLOPS_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def line(text: str, x: float, y: float, height: float = 20, char: float = 10) -> Line:

@@ -12,15 +12,6 @@ from PIL import Image
 
 from cyclops.errors import CorruptImage, EmptyDocument, ImageTooLarge, PhotoError, TooManyPhotos, UnsupportedFileType
 from cyclops.load import load_photo, load_photos, safe_filename, sniff_type, to_rgb
-from cyclops.settings import get_settings
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("CYCLOPS_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def encode(image: Image.Image, fmt: str, **kw) -> bytes:
@@ -153,9 +144,8 @@ def test_zero_bytes_is_empty():
         load_photo("empty.png", b"")
 
 
-def test_file_over_byte_limit_is_refused(monkeypatch):
-    monkeypatch.setenv("CYCLOPS_MAX_FILE_BYTES", "1000")
-    get_settings.cache_clear()
+def test_file_over_byte_limit_is_refused(configure, monkeypatch):
+    configure(max_file_bytes="1000")
     with pytest.raises(ImageTooLarge, match="CYCLOPS_MAX_FILE_BYTES"):
         load_photo("big.png", encode(Image.effect_noise((100, 100), 50), "PNG"))
 
@@ -210,16 +200,14 @@ def test_tiff_frames_and_pdf_pages_spend_the_request_budget(monkeypatch):
     assert len(load_photo("two.pdf", pdf, max_pages=1)) == 1  # /v1/ocr renders the first page only
 
 
-def test_pixel_limit_comes_from_settings(monkeypatch):
-    monkeypatch.setenv("CYCLOPS_MAX_PIXELS", "1000000")
-    get_settings.cache_clear()
+def test_pixel_limit_comes_from_settings(configure, monkeypatch):
+    configure(max_pixels="1000000")
     with pytest.raises(ImageTooLarge, match="2000x2000 pixels"):
         load_photo("wide.png", _png_header_only(2000, 2000))
 
 
-def test_too_many_photos_refuses_the_upload(monkeypatch):
-    monkeypatch.setenv("CYCLOPS_MAX_PHOTOS", "2")
-    get_settings.cache_clear()
+def test_too_many_photos_refuses_the_upload(configure, monkeypatch):
+    configure(max_photos="2")
     png = encode(sample(), "PNG")
     with pytest.raises(TooManyPhotos) as err:
         load_photos([("a.png", png), ("b.png", png), ("c.png", png)])

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from cyclops.model.analysis import Analysis, Edit, Flag
 from cyclops.service.operations import Services
 from cyclops.settings import Settings
-from tests.conftest import MapiLauncher
+from tests.servers import MapiLauncher
 
 TOKEN = "s3cret-token-of-ann-0123"
 REPO = Path(__file__).resolve().parents[1]

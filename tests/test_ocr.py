@@ -19,15 +19,6 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LINES = ["NPN 80012345", "Vitamine D3 25 µg", "Échinacée pourpre 500 mg", "Take one tablet daily with food"]
 
 
-@pytest.fixture(autouse=True)
-def _settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("CYCLOPS_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 def render(lines: list[str], size=(900, 520), vertical: str | None = None) -> Image.Image:
     img = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(img)

@@ -9,17 +9,8 @@ from cyclops.errors import OCREngineError
 from cyclops.ocr import get_engine
 from cyclops.ocr.orient import deskew, detect_skew, rotate_clockwise, upright
 from cyclops.ocr.tesseract import TesseractEngine
-from cyclops.settings import get_settings
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("CYCLOPS_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,7 @@ import httpx
 import pytest
 import yaml
 
-from cyclops.settings import get_settings
-from tests.conftest import REPO, free_port
+from tests.servers import REPO, free_port
 
 HUB = {"JUPYTERHUB_API_TOKEN": "hub-secret", "JUPYTERHUB_API_URL": "http://hub:8081/hub/api", "JUPYTERHUB_USER": "ann"}
 
@@ -22,15 +21,13 @@ HUB = {"JUPYTERHUB_API_TOKEN": "hub-secret", "JUPYTERHUB_API_URL": "http://hub:8
 # --- workbench token ------------------------------------------------------------------------------
 
 
-def test_token_from_the_environment_then_a_private_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_token_from_the_environment_then_a_private_file(configure, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from cyclops.workbench.serve import workbench_token
 
-    monkeypatch.setenv("CYCLOPS_WORKBENCH_TOKEN", "from-env-0123456789")
-    get_settings.cache_clear()
+    configure(workbench_token="from-env-0123456789")
     assert workbench_token({}) == ("from-env-0123456789", "CYCLOPS_WORKBENCH_TOKEN")
     monkeypatch.delenv("CYCLOPS_WORKBENCH_TOKEN")
-    monkeypatch.setenv("CYCLOPS_WORKBENCH_TOKEN_FILE", str(tmp_path / "secrets" / "wb-token"))
-    get_settings.cache_clear()
+    configure(workbench_token_file=str(tmp_path / "secrets" / "wb-token"))
     token, source = workbench_token({})
     assert len(token) >= 24 and source == str(tmp_path / "secrets" / "wb-token")
     assert stat.S_IMODE((tmp_path / "secrets" / "wb-token").stat().st_mode) == 0o600

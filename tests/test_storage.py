@@ -9,7 +9,7 @@ import pytest
 
 from cyclops.errors import ConflictError, NotFound, ObjectExists, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
-from cyclops.model.ocr import Document, Line, Page, Word, Block
+from cyclops.model.ocr import Block, Document, Line, Page, Word
 from cyclops.storage import Store, StoreConfigError, open_store
 
 

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.browser_fixtures import wait_for_http
-from tests.conftest import free_port
+from tests.servers import free_port
 from tests.test_browser import CHROMIUM_ARGS
 
 #: short culling for the test (production: serve.CULL_IDLE / CULL_INTERVAL, minutes)

@@ -74,11 +74,9 @@ class _WatchedClient(MapiClient):
         return super().analyze(photos, engine)
 
 
-def test_each_photo_gets_its_own_progress_before_the_analysis(lnhpd_sample, monkeypatch) -> None:
-    from cyclops.settings import get_settings
+def test_each_photo_gets_its_own_progress_before_the_analysis(configure, lnhpd_sample, monkeypatch) -> None:
 
-    monkeypatch.setenv("CYCLOPS_LNHPD_DB", str(lnhpd_sample[0]))
-    get_settings.cache_clear()
+    configure(lnhpd_db=str(lnhpd_sample[0]))
     ref: list = []
     client = _WatchedClient(ref)
     page = UploadPage(Session(client, "alice"))
