@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from cyclops.compare.ingredients import compare_ingredients
+from cyclops.compare.params import ComparisonParams
 from cyclops.flags import raise_flags
 from cyclops.lnhpd.records import LicenceBundle, MedicinalIngredient, ProductLicence
 from cyclops.model.analysis import Evidence, Fields, FieldValue, Ingredient, LabelledLine, Match
@@ -111,3 +113,15 @@ def test_same_quantity_converts_units_and_reads_ranges() -> None:
     assert same_quantity(Ingredient(name="Vitamin D3", quantity=1000, unit="IU"), VITAMIN_D_EN[0])
     assert not same_quantity(Ingredient(name="Vitamin D3", quantity=2000, unit="IU"), VITAMIN_D_EN[0])
     assert same_quantity(Ingredient(name="Ginkgo", quantity=100, unit="mg"), GINKGO[0])
+
+
+def test_the_rows_follow_the_comparison_thresholds_they_are_given() -> None:
+    """An amount read at 0.45 is "not compared" by default and "mismatch" once 0.4 counts as sure; a name
+    one letter off stops pairing when names must be identical."""
+    ing, line = printed("Magnesium citrate", 150, "mg", 1, amount_read=0.45)
+    assert compare_ingredients([ing], TWO, lines=[line]).rows[0].state == "not_compared"
+    assert compare_ingredients([ing], TWO, lines=[line], params=ComparisonParams(sure_amount=0.4)).rows[0].state == "mismatch"
+    ing, line = printed("Magnesium citrat", 100, "mg", 1)
+    assert compare_ingredients([ing], TWO, lines=[line]).rows[0].state == "matched"
+    strict = ComparisonParams(pair_similarity=1.0, weak_pair_similarity=1.0, amount_pair_similarity=1.0)
+    assert compare_ingredients([ing], TWO, lines=[line], params=strict).pairing.pairs == []
