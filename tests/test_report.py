@@ -138,6 +138,8 @@ def test_photos_are_drawn_with_their_field_boxes() -> None:
     assert r > 180 and 60 < g < 140 and b < 60  # the NPN's orange outline
     page = report_html(report)
     assert page[page.find(">Photos<"):].count("data:image/jpeg;base64,") == 1
+    assert "#d55e00" in page and "licence number" in _text(page[page.find("cyclops-report-legend"):])  # the colours' key
+    assert "numéro de licence" in _pdf_text(report_pdf(report, "fr")) and "Photo 1 (front.png)" in _text(page)
 
 
 def test_sign_off_and_both_decisions_make_the_report_final() -> None:

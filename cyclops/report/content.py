@@ -104,6 +104,7 @@ class Report:
     review: ReviewState
     analysts: list[str]
     photos: dict[str, bytes] = field(default_factory=dict)  # image id -> JPEG with the boxes drawn
+    photo_names: dict[str, str] = field(default_factory=dict)  # image id -> file name as uploaded
 
     @property
     def verdict(self) -> tuple[str, int]:
@@ -241,4 +242,5 @@ def build_report(analysis: Analysis, *, edits: list[Edit] | None = None, licence
         review=state,
         analysts=sorted({e.analyst for e in edits}),
         photos={image_id: pictures.with_boxes(image_id) for image_id in pictures.ids()},
+        photo_names={info.id: info.filename for info in analysis.images if info.filename},
     )

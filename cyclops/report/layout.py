@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cyclops.render import FIELD_COLOURS
 from cyclops.report.content import Report, SideList
 from cyclops.report.words import amount, colon, flag_title, say, value_word, when
 
@@ -29,6 +30,13 @@ class Heading:
 
 
 @dataclass
+class Legend:
+    """What each box colour on the photos means: (colour, words)."""
+
+    keys: list[tuple[str, str]]
+
+
+@dataclass
 class Para:
     text: str
     tone: str = ""  # "", "bad", "good", "warn", "small"
@@ -42,7 +50,7 @@ class Table:
     widths: list[float] = field(default_factory=list)  # shares of the page width
 
 
-Block = Heading | Para | Table | Picture
+Block = Heading | Para | Table | Picture | Legend
 
 _VERDICT_TONE = {"non_compliant": "bad", "unfinished": "warn", "compliant": "good"}
 _STATE_TONE = {"mismatch": "bad", "label_only": "bad", "licence_only": "bad", "not_compared": "warn", "matched": "good"}
@@ -153,8 +161,12 @@ def _corrections(report: Report, lang: str) -> list[Block]:
 
 def _photos(report: Report, lang: str) -> list[Block]:
     blocks: list[Block] = [Heading(say("photos", lang))]
-    blocks += [Picture(data, caption=say("photo", lang, n=n), width=0.9) for n, data in enumerate(report.photos.values(), 1)]
-    if not report.photos:
+    for n, (image_id, data) in enumerate(report.photos.items(), 1):
+        name = report.photo_names.get(image_id)
+        blocks.append(Picture(data, caption=say("photo", lang, n=n) + (f" ({name})" if name else ""), width=0.9))
+    if report.photos:
+        blocks.append(Legend([(colour, value_word("field", label, lang)) for label, colour in FIELD_COLOURS.items()]))
+    else:
         blocks.append(Para(say("no_photo", lang)))
     return blocks
 

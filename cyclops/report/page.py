@@ -6,7 +6,7 @@ import base64
 import html
 
 from cyclops.report.content import Report
-from cyclops.report.layout import Block, Cell, Heading, Para, Picture, sections
+from cyclops.report.layout import Block, Cell, Heading, Legend, Para, Picture, sections
 from cyclops.report.words import say
 
 #: background per tone of a sentence or table row
@@ -41,6 +41,10 @@ def _block(block: Block) -> str:
                f"{_text(block.text)}</p>"
     if isinstance(block, Picture):
         return _picture(block, f"{block.width * 100:.0f}%")
+    if isinstance(block, Legend):
+        return "<p class='cyclops-report-legend' style='font-size:12px'>" + "".join(
+            f"<span style='margin-right:1em'><span style='display:inline-block;width:.9em;height:.9em;background:{colour};"
+            f"vertical-align:middle'></span> {_text(words)}</span>" for colour, words in block.keys) + "</p>"
     widths = block.widths or [1 / len(block.head)] * len(block.head)
     cols = "".join(f"<col style='width:{w * 100:.0f}%'/>" for w in widths)
     head = "".join(f"<th style='{_CELL};background:#eceff1'>{_text(h)}</th>" for h in block.head) if any(block.head) else ""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cyclops.render import FONT_PATH
 from cyclops.report.content import Report
-from cyclops.report.layout import Block, Cell, Heading, Para, Picture, Table, sections
+from cyclops.report.layout import Block, Cell, Heading, Legend, Para, Picture, Table, sections
 from cyclops.report.page import TONES
 from cyclops.report.words import say
 
@@ -69,6 +69,10 @@ def report_pdf(report: Report, lang: str = "en") -> bytes:
                                                                      borderPadding=2)
             text = f"<b>{_text(block.text)}</b>" if block.tone in ("bad", "good") else _text(block.text)
             return Paragraph(text, style)
+        if isinstance(block, Legend):
+            mark = "■" if regular != "Helvetica" else "#"
+            return Paragraph("&nbsp;&nbsp; ".join(f"<font color='{colour}'>{mark}</font> {_text(words)}" for colour, words in block.keys),
+                             small)
         if isinstance(block, Picture):
             caption = [Paragraph(_text(block.caption), small)] if block.caption else []
             return KeepTogether([picture(block, block.width), *caption])
