@@ -10,7 +10,6 @@ from datetime import datetime
 #: headings, column names and sentences; ``{n}`` and the like are filled by ``say``
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("Label review report", "Rapport d'examen d'étiquette"),
-    "product_ref": ("Product file", "Dossier du produit"),
     "verdict": ("Verdict", "Conclusion"),
     "flag_summary": ("Flag summary", "Résumé des signalements"),
     "side_by_side": ("Label and licence side by side", "Étiquette et licence côte à côte"),
@@ -79,7 +78,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "created_at": ("Analysed on", "Analysé le"),
     "generated_at": ("Report made on", "Rapport produit le"),
     "generated_by": ("Report made by", "Rapport produit par"),
-    "second_decisions": ("Decisions on high-severity flags", "Décisions sur les signalements de gravité élevée"),
     "disagreement": ("The analysts disagree.", "Les analystes sont en désaccord."),
     "waiting_second": ("Waiting for a second analyst.", "En attente d'un second analyste."),
     "not_signed": ("Not signed off", "Non approuvé"),
