@@ -209,7 +209,7 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
         # box is tilted by its own glyphs: the row is level along whichever of the two fits best
         candidates = [slopes.near(line)]
         own = edge_slope(line.polygon)
-        if own is not None and abs(own) < 0.2:
+        if own is not None and abs(own) < params.slope_limit:
             candidates.append(own)
         for c, i in enumerate(amounts):
             # the leader dots may run a little into the amount's box (photos at low resolution)
@@ -221,7 +221,7 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
     # a name cell with another name cell between it and the amount is in another column ("Aurora" of the
     # front panel, level with a row of the table beside it): the nearer cell is the partner
     for c, i in enumerate(amounts):
-        level = [r for r in range(len(names)) if cost[r][c] < 0.5]
+        level = [r for r in range(len(names)) if cost[r][c] < params.level_row_offset]
         for r in level:
             right = bbox_of(lines[names[r]].polygon)[2]
             if any(bbox_of(lines[names[o]].polygon)[0] >= right for o in level if o != r):
@@ -237,7 +237,7 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
         if j in taken:
             continue
         level = [(cost[r][c], amounts[c]) for c in range(len(amounts))
-                 if cost[r][c] < 0.5 and amounts[c] in pairs and _adjacent(lines[j], lines[pairs[amounts[c]][0]])]
+                 if cost[r][c] < params.level_row_offset and amounts[c] in pairs and _adjacent(lines[j], lines[pairs[amounts[c]][0]])]
         if level:
             pairs[min(level)[1]].append(j)
     return {i: sorted(js) for i, js in pairs.items()}
@@ -348,7 +348,7 @@ def pull_row_partners(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
         if not keep:
             continue
         labelled = [c.label_probability for c in cells if c.label == "medicinal_ingredient"]
-        prob = max(labelled) if labelled else 0.5
+        prob = max(labelled) if labelled else params.pulled_row_probability
         for cell in cells:
             if cell.label != "medicinal_ingredient":
                 cell.label = "medicinal_ingredient"

@@ -125,7 +125,7 @@ class TextSlopes:
         samples: dict[str, list[tuple[tuple[float, float, float, float], float]]] = {}
         for line in lines:
             s = edge_slope(line.polygon) if line.polygon else None
-            if s is not None and abs(s) < 0.2:
+            if s is not None and abs(s) < params.slope_limit:
                 samples.setdefault(line.image, []).append((bbox_of(line.polygon), s))
         overall = {image: sorted(s for _, s in v)[len(v) // 2] for image, v in samples.items()}
         return cls(overall, samples, params)
@@ -182,7 +182,7 @@ def unplaced(a: SourceLine, b: SourceLine) -> bool:
     return not (a.polygon and b.polygon)
 
 
-def next_line_below(above: SourceLine, line: SourceLine, gap: float = 2.6) -> bool:
+def next_line_below(above: SourceLine, line: SourceLine, gap: float) -> bool:
     """Whether ``line`` is the next printed line under ``above``: same photo, left edges within a few
     text heights, at most ``gap`` text heights further down. Lines without positions always are."""
     placed = placed_pair(above, line)

@@ -75,9 +75,8 @@ def find_npn(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAUL
 
     A prefix on one line and the digits on the next (vertical print split by
     OCR) are joined. A bare 8-digit number counts only on a line the classifier
-    labelled ``npn``. A readable number beats an illegible one. An illegible
-    number, or one on a line neither filed as the NPN nor prefixed, keeps part
-    of its confidence (``params.npn_illegible_weight``, ``params.npn_elsewhere_weight``).
+    labelled ``npn``. A readable number beats an illegible one, which keeps
+    ``params.npn_illegible_weight`` of its confidence.
     """
     src = as_lines(lines)
     best: NpnResult | None = None
@@ -98,9 +97,8 @@ def find_npn(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAUL
         value, kind, legible = parsed
         if value is None and legible:
             continue  # a prefix with nothing after it (a heading), not evidence of a number
+        # (a line not filed as the NPN only gets here with its prefix: a bare number counts on an npn line alone)
         confidence = min(line.score for line in used) * (1.0 if value else params.npn_illegible_weight)
-        if line.label != "npn" and parse_npn(line.text) is None:
-            confidence *= params.npn_elsewhere_weight
         result = NpnResult(value=value, kind=kind, legible=legible, confidence=round(confidence, 4),
                            evidence=[u.evidence for u in used])
         if best is None or (result.value and not best.value) or (

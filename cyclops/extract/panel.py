@@ -177,11 +177,11 @@ def label_panels(lines: list[SourceLine], panels: list[Panel] | None = None,
             continue
         text = line.text
         if id(line) in daily or is_title(text) or is_header(text, params.panel_header_ratio) or is_nutrition_row(text):
-            _relabel(line, "other")
+            _relabel(line, "other", params)
         elif line.label == "company" and not amount_only_text(text):
             continue  # a distributor line printed in the panel's box
         elif has_amount(text) and not _INSTRUCTION.search(_fold(text)):
-            _relabel(line, "medicinal_ingredient")
+            _relabel(line, "medicinal_ingredient", params)
     return lines
 
 
@@ -190,10 +190,10 @@ def amount_only_text(text: str) -> bool:
     return has_amount(text) and not re.search(r"[^\W\d_]{2,}", AMOUNT.sub(" ", normalize_text(text)))
 
 
-def _relabel(line: SourceLine, label: str) -> None:
+def _relabel(line: SourceLine, label: str, params: ExtractParams) -> None:
     if line.label != label:
         line.label = label
-        line.label_probability = max(0.5, min(line.label_probability, 0.8))
+        line.label_probability = max(params.relabel_probability_floor, min(line.label_probability, params.relabel_probability_cap))
 
 
 #: a row that totals several ingredients: its members are printed under it, without amounts of their own
@@ -210,7 +210,7 @@ def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> 
     for k, row in enumerate(placed):
         if not BLEND.search(row.text) or row.label in ("npn", "company"):
             continue
-        if not has_amount(row.text) and not _amount_beside(row, placed):
+        if not has_amount(row.text) and not _amount_beside(row, placed, params.amount_beside_offset):
             continue
         left, _, _, bottom = bbox_of(row.polygon)
         height = _height(row)
@@ -221,7 +221,7 @@ def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> 
                 break
             if abs(b[0] - left) > 4 * height:
                 continue  # another column (the amounts, the % Daily Value)
-            if has_amount(line.text) or _amount_beside(line, placed) or is_header(line.text, params.panel_header_ratio) or END.search(_fold(line.text)):
+            if has_amount(line.text) or _amount_beside(line, placed, params.amount_beside_offset) or is_header(line.text, params.panel_header_ratio) or END.search(_fold(line.text)):
                 break  # the next row (whole, or a name cell with its amount beside it)
             members.append(line)
             bottom = b[3]
@@ -230,10 +230,10 @@ def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> 
     return out
 
 
-def _amount_beside(line: SourceLine, placed: list[SourceLine]) -> bool:
-    """A name cell whose amount is a separate cell level with it on the same row."""
+def _amount_beside(line: SourceLine, placed: list[SourceLine], offset: float) -> bool:
+    """A name cell whose amount is a separate cell level with it on the same row (within ``offset`` text heights)."""
     return any(o is not line and o.image == line.image and amount_only_text(o.text) and bbox_of(o.polygon)[0] > bbox_of(line.polygon)[0]
-               and row_offset(line, o) < 0.6 for o in placed)
+               and row_offset(line, o) < offset for o in placed)
 
 
 def member_names(lines: list[SourceLine]) -> list[str]:

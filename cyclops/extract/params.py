@@ -53,8 +53,6 @@ class ExtractParams(Params):
     # --- licence number (cyclops.extract.npn) ---
     #: confidence kept for a licence number that is there but illegible (prefix only, or cut by the edge)
     npn_illegible_weight: float = 0.5
-    #: confidence kept for a number found on a line neither filed as the NPN nor printed with its prefix
-    npn_elsewhere_weight: float = 0.7
     #: how close to the photo's edge (share of its width or height) a number must lie to be cut by it
     npn_edge: float = 0.04
 
@@ -79,6 +77,10 @@ class ExtractParams(Params):
     row_gap: float = 2.6
     #: label probability a cell pulled into an ingredient table keeps, as a share of its row's
     pulled_cell_weight: float = 0.8
+    #: a row's label probability when none of its cells was filed as an ingredient (it joined the table by place)
+    pulled_row_probability: float = 0.5
+    #: a second name cell this close (in text heights) to its amount's row joins that row too
+    level_row_offset: float = 0.5
 
     # --- supplement facts panels (cyclops.extract.panel) ---
     #: how far below its title a panel may run without an end line, in title heights, and the gap that ends it
@@ -87,12 +89,19 @@ class ExtractParams(Params):
     panel_header_ratio: int = 75
     #: how far under a blend's row (in its text heights) its member list may run
     blend_members_below: float = 6.0
+    #: an amount cell this close (in text heights) to a name cell's row is that name's amount
+    amount_beside_offset: float = 0.6
+    #: a line the panel's layout relabels keeps its label probability within these bounds
+    relabel_probability_floor: float = 0.5
+    relabel_probability_cap: float = 0.8
 
     # --- statements (cyclops.extract.statements) ---
     #: how far below the previous line (in text heights) a statement's next line may start
     statement_line_gap: float = 3.0
 
     # --- text slopes (cyclops.extract.lines) ---
+    #: a long line whose top edge slopes more than this (dy/dx) says nothing of the photo's slope
+    slope_limit: float = 0.2
     #: how many long lines near a cell give its local text slope
     slope_near_lines: int = 5
     #: how near (in text heights) those lines must be
