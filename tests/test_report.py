@@ -18,7 +18,7 @@ from cyclops.compare.ingredients import compare_ingredients
 from cyclops.model.analysis import Edit
 from cyclops.report import build_report, report_csv, report_html, report_json, report_pdf
 from cyclops.report.words import WORDS
-from tests.browser_fixtures import sample_analysis, sample_licences
+from tests.samples import sample_analysis, sample_licences
 
 NOW = "2026-03-04T05:06:07+00:00"
 #: the report's headings in reading order (keys of cyclops.report.words.WORDS)
@@ -178,7 +178,7 @@ def test_an_unconfirmed_licence_is_compared_with_nothing() -> None:
     report = build_report(analysis, licence=en, licence_fr=fr, photos={"img0": photo})
     assert report.licence_doubt and {i.state for i in report.ingredients} == {"not_compared"}
     assert all(i.licence_name == "" for i in report.ingredients)
-    assert "The licence was not confirmed by an analyst" in report_html(report)
+    assert f"The licence found ({en.licence.licence_number}) was not confirmed by an analyst" in report_html(report)
 
 
 def test_csv_and_json_agree() -> None:

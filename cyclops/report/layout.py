@@ -78,7 +78,7 @@ def _head(report: Report, lang: str) -> list[Block]:
         Para(standing, "" if state.final else "warn"),
     ]
     if report.licence_doubt:
-        blocks.append(Para(say("licence_doubt", lang), "warn"))
+        blocks.append(Para(say("licence_doubt", lang, number=report.licence_number or "?"), "warn"))
     rows: list[list[Cell]] = []
     for severity in ("high", "medium", "low"):
         flags = [f for f in report.flags if f.severity == severity]
