@@ -19,7 +19,8 @@ from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import Page, expect, sync_playwright
 
 from cyclops.workbench.app import PAGES
-from tests.browser_fixtures import BrowserStack, sample_analysis, start_stack
+from tests.browser_fixtures import BrowserStack, start_stack
+from tests.samples import sample_analysis
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import papermill
 from cyclops.catalog import open_catalog
 from cyclops.model.analysis import Edit
 from cyclops.storage import open_store
-from tests.browser_fixtures import sample_analysis, sample_licences
+from tests.samples import sample_analysis, sample_licences
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 

@@ -9,7 +9,7 @@ import re
 from cyclops.client import MapiClient
 from cyclops.lnhpd.sample import generate
 from cyclops.workbench.app import Workbench
-from tests.browser_fixtures import sample_analysis, seed_in_process
+from tests.samples import sample_analysis, seed_in_process
 
 
 def test_report_page_passes_french_licence_edits_and_photos() -> None:

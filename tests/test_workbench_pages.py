@@ -10,7 +10,7 @@ from cyclops.lnhpd.sample import generate
 from cyclops.settings import get_settings
 from cyclops.workbench.app import PAGES, Workbench
 from cyclops.workbench.i18n import STRINGS, t
-from tests.browser_fixtures import sample_analysis, seed_in_process
+from tests.samples import sample_analysis, seed_in_process
 
 
 @pytest.fixture()

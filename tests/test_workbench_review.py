@@ -15,7 +15,7 @@ from cyclops.storage import open_store
 from cyclops.workbench.app import PAGES, Workbench
 from cyclops.workbench.plain import describe_field, describe_value
 from cyclops.workbench.worklist import order
-from tests.browser_fixtures import sample_analysis, seed_in_process
+from tests.samples import sample_analysis, seed_in_process
 
 
 def seed_worklist() -> list[str]:
