@@ -74,14 +74,16 @@ def summary_text(analysis: Analysis) -> str:
 def analyze_without_database(files: list[tuple[str, bytes]], engine: str | None) -> Analysis:
     """In-process analysis on an install without an LNHPD database: stored and indexed like any other,
     but the pipeline runs without a reference database (fields and label-only flags; no licence checks)."""
-    from cyclops import pipeline
+    from cyclops.pipeline import build_analyzer, model_provider
     from cyclops.service.operations import Services, analyze_into_store
 
-    def compute(_fn, photos, engine_name, model_version):  # in place of the service's run_analysis, which needs the database
-        analysis, doc = pipeline.analyze_with_document(photos, engine_name, db=None, model_version=model_version)
+    services = Services()
+    analyzer = build_analyzer(services.settings, engine=engine, db=None)
+
+    def compute(_fn, photos, _engine, model_version):  # in place of the service's run_analysis, which needs the database
+        analysis, doc = analyzer.replace(model=model_provider(model_version)).analyze_with_document(photos)
         return analysis.model_dump_json(), doc.model_dump_json()
 
-    services = Services()
     analysis, ocr_keys = analyze_into_store(services.store, services.settings, files, engine, compute=compute)
     services.index(analysis, ocr_keys)
     return analysis

@@ -83,16 +83,27 @@ def _database() -> Any:
     return _worker_dbs[path]
 
 
-def warm_up() -> dict[str, str]:
-    """Import the pipeline and load its models (run once per worker so the first request is not slow)."""
+_worker_analyzers: dict[tuple[str, str, str], Any] = {}
+
+
+def worker_analyzer(engine: str | None = None) -> Any:
+    """This process's ``Analyzer`` for ``engine``, assembled once (per engine, database and cache) and then kept."""
     # the pipeline, the OCR engines and the field classifier are imported where they are used, never at module
     # level: a process that only edits (the workbench's client, mapi without a pool) must not load them
-    from cyclops import pipeline
-    from cyclops.ocr import get_engine
+    from cyclops.pipeline import build_analyzer
 
-    _, label = pipeline.served_model()
-    engine = get_engine()
-    return {"field_classifier": label, "engine": f"{engine.name} {engine.version}"}
+    settings = get_settings()
+    key = ((engine or settings.ocr_engine).strip().lower(), str(settings.lnhpd_path), str(settings.cache_dir))
+    if key not in _worker_analyzers:
+        _worker_analyzers[key] = build_analyzer(settings, engine=engine, db=_database())
+    return _worker_analyzers[key]
+
+
+def warm_up() -> dict[str, str]:
+    """Assemble this worker's analyzer and load its models (run once per worker so the first request is not slow)."""
+    analyzer = worker_analyzer()
+    _, label = analyzer.model()
+    return {"field_classifier": label, "engine": f"{analyzer.engine.name} {analyzer.engine.version}"}
 
 
 def served_model_version() -> str:
@@ -103,11 +114,17 @@ def served_model_version() -> str:
 
 
 def run_analysis(photos: Photos, engine: str | None, model_version: str | None = None) -> tuple[str, str]:
-    """Load, OCR and analyse one product; returns (analysis JSON, OCR document JSON), which cross the process pool as text."""
-    from cyclops import pipeline
+    """Load, OCR and analyse one product; returns (analysis JSON, OCR document JSON), which cross the process pool as text.
+
+    ``model_version`` is the classifier the serving process's registry watcher names (workers get the label, not the model).
+    """
+    from cyclops.pipeline import model_provider
 
     try:
-        analysis, doc = pipeline.analyze_with_document(photos, engine, db=_database(), model_version=model_version)
+        analyzer = worker_analyzer(engine)
+        if model_version:
+            analyzer = analyzer.replace(model=model_provider(model_version))
+        analysis, doc = analyzer.analyze_with_document(photos)
     except CyclopsError as exc:
         raise to_service_error(exc) from None
     return analysis.model_dump_json(), doc.model_dump_json()
