@@ -185,6 +185,8 @@ class Analysis(BaseModel):
     lines: list[LabelledLine] = Field(default_factory=list)
     errors: list[PhotoError] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
+    # what made it: cyclops, engine, field_classifier, and the thresholds in force: params (the whole set's
+    # fingerprint) and params.extract / params.flags / params.match (each area's; cyclops.parameters)
     versions: dict[str, str] = Field(default_factory=dict)
     created_at: str | None = None
     review: Review = Field(default_factory=Review)
