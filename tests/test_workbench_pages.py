@@ -206,7 +206,7 @@ def test_report_page_builds_downloads(bench_client) -> None:
     bench, _client = bench_client
     report = bench.report.build()
     assert report is not None and bench.report.pdf.startswith(b"%PDF")
-    assert bench.report.downloads.value.count("cyclops-download") == 3
+    assert bench.report.downloads.value.count("cyclops-download") == 4  # PDF, HTML, CSV, JSON
     assert "QUANTITY_MISMATCH" in bench.report.preview.value
 
 

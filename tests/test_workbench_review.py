@@ -13,7 +13,7 @@ from cyclops.model.analysis import Flag
 from cyclops.review import review_state
 from cyclops.storage import open_store
 from cyclops.workbench.app import PAGES, Workbench
-from cyclops.workbench.plain import describe_field, describe_value
+from cyclops.report.plain import describe_field, describe_value
 from cyclops.workbench.worklist import order
 from tests.samples import sample_analysis, seed_in_process
 

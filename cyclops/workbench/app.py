@@ -17,7 +17,7 @@ from cyclops.workbench.identity import current_analyst
 from cyclops.workbench.ingredients import IngredientsPage
 from cyclops.workbench.licence_check import LicenceBanner
 from cyclops.workbench.page_style import FIT_CSS
-from cyclops.workbench.plain import describe_field
+from cyclops.report.plain import describe_field
 from cyclops.workbench.product import ProductPage
 from cyclops.workbench.report_page import ReportPage
 from cyclops.workbench.signoff import SignOffPanel

@@ -9,7 +9,7 @@ import ipywidgets as w
 from cyclops.errors import MapiError
 from cyclops.model.analysis import Edit
 from cyclops.workbench.i18n import t
-from cyclops.workbench.plain import describe_field, describe_value
+from cyclops.report.plain import describe_field, describe_value
 from cyclops.workbench.state import Session
 
 

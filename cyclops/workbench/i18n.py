@@ -171,6 +171,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # report
     "preview": {"en": "Preview", "fr": "Aperçu"},
     "download_pdf": {"en": "Download PDF", "fr": "Télécharger le PDF"},
+    "download_html": {"en": "Download HTML", "fr": "Télécharger le HTML"},
     "download_csv": {"en": "Download CSV", "fr": "Télécharger le CSV"},
     "download_json": {"en": "Download JSON", "fr": "Télécharger le JSON"},
     "make_report": {"en": "Build report", "fr": "Produire le rapport"},

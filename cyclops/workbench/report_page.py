@@ -57,7 +57,7 @@ class ReportPage:
         name = f"cyclops-{analysis.analysis_id or 'report'}"
         self.downloads.value = (
             download_link(self.pdf, f"{name}.pdf", "application/pdf", t("download_pdf", lang))
-            + download_link(_document(page, lang).encode(), f"{name}.html", "text/html", "HTML")
+            + download_link(_document(page, lang).encode(), f"{name}.html", "text/html", t("download_html", lang))
             + download_link(report_csv(self.report).encode(), f"{name}.csv", "text/csv", t("download_csv", lang))
             + download_link(report_json(self.report).encode(), f"{name}.json", "application/json", t("download_json", lang)))
         self.preview.value = page
