@@ -2,7 +2,8 @@
 
 An ``Analyzer`` holds one ``Parameters``; every analysis records its fingerprint and each area's
 (``versions()``), so two results can be told apart by the thresholds that made them. ``load``
-reads a JSON or YAML file of area -> field overrides (``cyclops evaluate --params``).
+reads a JSON or YAML file of area -> field overrides (``cyclops evaluate --params``). The OCR engine's own
+settings are not here: they are part of its version string (``versions["engine"]``), which the OCR cache keys on.
 """
 
 from __future__ import annotations
