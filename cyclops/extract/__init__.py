@@ -69,7 +69,7 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
     by the thresholds in ``params``."""
 
     def having(label: str) -> list[SourceLine]:
-        return column_order([line for line in lines if line.label == label])
+        return column_order([line for line in lines if line.label == label], params)
 
     members = set_blend_members_apart(lines, params)
     npn = find_npn(lines, params)

@@ -43,7 +43,7 @@ def find_form(text: str) -> str | None:
     return None
 
 
-def parse_dosage_form(text: str) -> tuple[str | None, str | None]:
+def parse_dosage_form(text: str, params: ExtractParams = DEFAULTS) -> tuple[str | None, str | None]:
     """(dosage_form, net_quantity) of one line: "300 Tablets / Comprimés" -> ("Tablet", "300"), "120 mL" -> (None, "120 mL").
 
     A count of units is written as the bare number (the form is its own field), an amount with its unit.
@@ -62,7 +62,7 @@ def parse_dosage_form(text: str) -> tuple[str | None, str | None]:
             form = find_form(" ".join(words[:n]))
             if form:
                 return form, str(int(m.group("count")))
-    return (find_form(norm) if len(norm.split()) <= 4 else None), None
+    return (find_form(norm) if len(norm.split()) <= params.form_alone_max_words else None), None
 
 
 def extract_dosage_form(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> tuple[FieldValue, FieldValue]:
@@ -73,7 +73,7 @@ def extract_dosage_form(lines: list[SourceLine] | list[str], params: ExtractPara
     for line in as_lines(lines):
         if line.label in {"medicinal_ingredient", "non_medicinal_ingredient", "dose", "caution", "recommended_use"}:
             continue
-        form, net = parse_dosage_form(line.text)
+        form, net = parse_dosage_form(line.text, params)
         if net and not net_fv.value:
             net_fv = FieldValue(value=net, confidence=round(line.confidence * params.net_quantity_weight, 4), evidence=[line.evidence])
             if form:

@@ -56,12 +56,13 @@ def _box(line: SourceLine) -> tuple[float, float, float, float] | None:
     return bbox_of(line.polygon) if line.polygon else None
 
 
-def column_order(lines: list[SourceLine]) -> list[SourceLine]:
+def column_order(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[SourceLine]:
     """Lines of side-by-side columns (English left, French right) read column by column.
 
     OCR often reads such panels row by row, interleaving the two languages; a
     section's sentences are only whole again once each column is read on its
-    own. Lines without geometry, or a single column, keep their order.
+    own. Lines without geometry, or a single column, keep their order. Columns lie more than
+    ``params.column_gap`` text heights apart.
     """
     out: list[SourceLine] = []
     images: dict[str, list[SourceLine]] = {}
@@ -73,7 +74,7 @@ def column_order(lines: list[SourceLine]) -> list[SourceLine]:
             out.extend(group)
             continue
         heights = sorted(b[3] - b[1] for b in boxes)  # type: ignore[index]
-        gap = 3 * heights[len(heights) // 2]
+        gap = params.column_gap * heights[len(heights) // 2]
         order = sorted(range(len(group)), key=lambda i: boxes[i][0])  # type: ignore[index]
         columns: list[list[int]] = [[order[0]]]
         for i in order[1:]:

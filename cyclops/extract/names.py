@@ -38,13 +38,14 @@ def plausible_name(text: str | None, confidence: float = 1.0, stop: re.Pattern[s
     return bool(words) and len(letters) >= params.plausible_letter_share * len(re.sub(r"[\s.,&'-]", "", name))
 
 
-def _adjacent(a: SourceLine, b: SourceLine) -> bool:
+def _adjacent(a: SourceLine, b: SourceLine, gap: float) -> bool:
+    """``b`` is printed right under ``a`` (at most ``gap`` text heights lower) and overlaps it across."""
     if a.image != b.image or not a.polygon or not b.polygon:
         return a.image == b.image
     ax0, ay0, ax1, ay1 = bbox_of(a.polygon)
     bx0, by0, bx1, by1 = bbox_of(b.polygon)
     height = max(ay1 - ay0, by1 - by0, 1.0)
-    return by0 - ay1 < 1.2 * height and min(ax1, bx1) > max(ax0, bx0) - height
+    return by0 - ay1 < gap * height and min(ax1, bx1) > max(ax0, bx0) - height
 
 
 def _first_word(text: str) -> str:
@@ -66,14 +67,14 @@ def _similar_size(a: SourceLine, b: SourceLine, ratio: float | None) -> bool:
     return max(sa, sb) <= ratio * min(sa, sb)
 
 
-def runs(lines: list[SourceLine], similar_size: float | None = None) -> list[list[SourceLine]]:
+def runs(lines: list[SourceLine], similar_size: float | None = None, params: ExtractParams = DEFAULTS) -> list[list[SourceLine]]:
     """Consecutive lines printed one under the other on the same image, in one language
     (an English name and its French translation below it are two candidates, not one name);
     with ``similar_size``, also in type of about one size (at most that ratio apart)."""
     out: list[list[SourceLine]] = []
     for line in lines:
         run_lang = next((item.language for item in out[-1] if item.language), None) if out else None
-        if (out and _adjacent(out[-1][-1], line) and not (run_lang and line.language and run_lang != line.language)
+        if (out and _adjacent(out[-1][-1], line, params.name_line_gap) and not (run_lang and line.language and run_lang != line.language)
                 and not _repeats_run(out[-1], line) and _similar_size(out[-1][-1], line, similar_size)):
             out[-1].append(line)
         else:
@@ -99,7 +100,7 @@ def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3, similar_si
              params: ExtractParams = DEFAULTS) -> FieldValue:
     """The run with the largest type x confidence, joined into one value (a French run weighs
     ``params.french_name_weight`` as much)."""
-    candidates = [run[:max_lines] for run in runs(as_lines(lines), similar_size) if any(clean_name(line.text) for line in run)]
+    candidates = [run[:max_lines] for run in runs(as_lines(lines), similar_size, params) if any(clean_name(line.text) for line in run)]
     if not candidates:
         return FieldValue()
 

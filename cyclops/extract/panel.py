@@ -124,7 +124,7 @@ def find_panels(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> li
             continue  # a second title inside a panel ("Amount per serving" under "Supplement Facts")
         left, top, right, _ = bbox_of(title.polygon)
         width = right - left
-        x0, x1 = left - 0.5 * width, right + 1.5 * width
+        x0, x1 = left - params.panel_reach_left * width, right + params.panel_reach_right * width
         below = sorted((line for line in placed if line.image == title.image and line is not title
                         and bbox_of(line.polygon)[1] >= top - 0.2 * _height(title)
                         and bbox_of(line.polygon)[0] < x1 and bbox_of(line.polygon)[2] > x0),
@@ -217,9 +217,9 @@ def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> 
         members: list[SourceLine] = []
         for line in placed[k + 1:]:
             b = bbox_of(line.polygon)
-            if line.image != row.image or b[1] - bottom > 1.5 * height or b[1] - bbox_of(row.polygon)[3] > params.blend_members_below * height:
+            if line.image != row.image or b[1] - bottom > params.blend_member_gap * height or b[1] - bbox_of(row.polygon)[3] > params.blend_members_below * height:
                 break
-            if abs(b[0] - left) > 4 * height:
+            if abs(b[0] - left) > params.blend_column_reach * height:
                 continue  # another column (the amounts, the % Daily Value)
             if has_amount(line.text) or _amount_beside(line, placed, params.amount_beside_offset) or is_header(line.text, params.panel_header_ratio) or END.search(_fold(line.text)):
                 break  # the next row (whole, or a name cell with its amount beside it)

@@ -23,6 +23,8 @@ class ExtractParams(Params):
     plausible_letter_share: float = 0.6
     #: weight of a French run of lines against an English one (the English name is the licence's primary one)
     french_name_weight: float = 0.9
+    #: a name's next line starts at most this many text heights under the one before
+    name_line_gap: float = 1.2
 
     # --- product name (cyclops.extract.product_name) ---
     #: least OCR confidence of a product name's line (a logo read as "R0°" is not a name)
@@ -61,6 +63,8 @@ class ExtractParams(Params):
     net_quantity_weight: float = 0.9
     #: confidence kept for a dosage form read without a count
     form_alone_weight: float = 0.6
+    #: a line without a count names a dosage form only when it has at most this many words ("Softgels", not a sentence)
+    form_alone_max_words: int = 4
 
     # --- medicinal ingredients (cyclops.extract.ingredients) ---
     #: confidence kept for an ingredient read without an amount
@@ -87,8 +91,15 @@ class ExtractParams(Params):
     panel_max_gap: float = 4.0
     #: ratio (0-100) at which a garbled line start is a panel header ("Senving Size")
     panel_header_ratio: int = 75
+    #: how far left and right of its title (in title widths) a panel's region reaches
+    panel_reach_left: float = 0.5
+    panel_reach_right: float = 1.5
     #: how far under a blend's row (in its text heights) its member list may run
     blend_members_below: float = 6.0
+    #: the largest gap (in text heights) between two lines of a blend's member list
+    blend_member_gap: float = 1.5
+    #: a line whose left edge is this far (in text heights) from the blend's is in another column
+    blend_column_reach: int = 4
     #: an amount cell this close (in text heights) to a name cell's row is that name's amount
     amount_beside_offset: float = 0.6
     #: a line the panel's layout relabels keeps its label probability within these bounds
@@ -99,7 +110,9 @@ class ExtractParams(Params):
     #: how far below the previous line (in text heights) a statement's next line may start
     statement_line_gap: float = 3.0
 
-    # --- text slopes (cyclops.extract.lines) ---
+    # --- layout (cyclops.extract.lines) ---
+    #: lines whose left edges lie more than this many text heights apart are in different columns
+    column_gap: int = 3
     #: a long line whose top edge slopes more than this (dy/dx) says nothing of the photo's slope
     slope_limit: float = 0.2
     #: how many long lines near a cell give its local text slope
