@@ -4,7 +4,7 @@
     -> licence matching (cyclops.match) -> compliance flags (cyclops.flags)
 
 An ``Analyzer`` is given everything it uses (OCR engine, field classifier, spelling corrector, reference
-database, thresholds) and looks nothing up while it runs, so the same photos and parts always give the
+database, rules, thresholds) and looks nothing up while it runs, so the same photos and parts always give the
 same analysis, and a benchmark or a test can swap one part. ``cyclops.pipeline.build_analyzer`` assembles
 one from the settings. Without a reference database (a fresh install) the label is still read and its
 label-only flags raised; matching, the licence checks and spelling repair are skipped, and
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any
 from cyclops import __version__, load
 from cyclops.errors import PhotoError, TooManyPhotos
 from cyclops.extract import extract_fields
-from cyclops.flags import raise_flags
+from cyclops.flags import RULES, Rule, raise_flags
 from cyclops.match import match_licence, trusted
 from cyclops.model.analysis import Analysis, ImageInfo, Match
 from cyclops.model.analysis import PhotoError as PhotoErrorRecord
@@ -57,6 +57,7 @@ class Analyzer:
     db: Any = None  # the reference database (cyclops.lnhpd.database.LicenceDB); None: label-only
     speller: Any = None  # spelling repair (cyclops.normalize.spelling); None: the one built from the database's vocabulary
     params: Parameters = field(default_factory=Parameters)
+    rules: Sequence[Rule] = RULES  # the compliance rules run (cyclops.flags.registry)
     max_photos: int = 12
     cache_dir: Path | None = None  # where OCR readings are kept
     no_database_reason: str = "licence checks skipped: no reference database"
@@ -116,7 +117,8 @@ class Analyzer:
         timings["match"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
-        flags = raise_flags(fields, match, licence_en, licence_fr, lines, database=db is not None, params=params.flags)
+        flags = raise_flags(fields, match, licence_en, licence_fr, lines, database=db is not None,
+                            params=params.flags, rules=self.rules)
         timings["flags"] = time.perf_counter() - t2
         versions = {"cyclops": __version__, "engine": f"{doc.engine} {doc.engine_version}", "field_classifier": model_label,
                     **params.versions()}

@@ -75,6 +75,16 @@ def test_without_a_database_the_label_is_read_and_licence_checks_are_skipped(ana
     assert "NPN_MISSING" in {f.code for f in analysis.flags}
 
 
+def test_the_rule_set_is_a_part_too(analyzer) -> None:
+    from cyclops.flags import RULES
+
+    doc = _document(["Supplement Facts", "Vitamin D3 263 mcg", "Keep out of reach of children.", "Made in USA",
+                     "Take two pieces daily.", "Store in a cool dry place.", "Other ingredients: sorbitol."])
+    assert "NPN_MISSING" in {f.code for f in analyzer.replace(db=None).analyze_document(doc)[0].flags}
+    without = analyzer.replace(db=None, rules=[r for r in RULES if "NPN_MISSING" not in r.codes])
+    assert "NPN_MISSING" not in {f.code for f in without.analyze_document(doc)[0].flags}
+
+
 def test_too_many_photos_are_refused_by_the_analyzers_own_limit(analyzer) -> None:
     with pytest.raises(TooManyPhotos, match="at most 2"):
         analyzer.replace(max_photos=2).analyze([("a.png", b"x"), ("b.png", b"x"), ("c.png", b"x")])
