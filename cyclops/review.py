@@ -72,12 +72,12 @@ class ReviewState(BaseModel):
 
 def high_flag_count(analysis: Analysis) -> int:
     """High-severity flags not dismissed."""
-    return sum(1 for flag in analysis.flags if flag.severity == "high" and flag.decision != "dismissed")
+    return sum(1 for flag in analysis.flags if flag.standing and flag.severity == "high" and flag.decision != "dismissed")
 
 
 def review_state(analysis: Analysis, edits: list[Edit]) -> ReviewState:
     """Status, sign-off and the high-severity flags' decisions, from the analysis and its edit log."""
-    open_flags = sum(1 for f in analysis.flags if f.decision is None)
+    open_flags = sum(1 for f in analysis.flags if f.standing and f.decision is None)
     signed = [e for e in edits if e.field == SIGN_OFF]
     signed_by = signed_at = None
     if analysis.review.signed_off and signed and signed[-1].after is True:
@@ -92,7 +92,7 @@ def review_state(analysis: Analysis, edits: list[Edit]) -> ReviewState:
         status = "new"
     high = []
     for index, flag in enumerate(analysis.flags):
-        if flag.severity != "high":
+        if flag.severity != "high" or not flag.standing:
             continue
         decisions = [Decision(analyst=e.analyst, decision=e.after if isinstance(e.after, str) else None, at=e.at,
                               reason=e.reason) for e in edits if e.field == f"flags[{index}].decision"]

@@ -52,6 +52,6 @@ def match_in_doubt(analysis: Analysis) -> bool:
 
 def review_priority(analysis: Analysis) -> float:
     """Higher first: compliance risk (open flags), the model's doubt, and what the analyst must read anyway."""
-    open_flags = [f for f in analysis.flags if f.decision is None]
+    open_flags = [f for f in analysis.flags if f.standing and f.decision is None]
     risk = W_HIGH * sum(f.severity == "high" for f in open_flags) + W_MEDIUM * sum(f.severity == "medium" for f in open_flags)
     return round(risk + label_doubt(analysis) + W_UNSURE * unsure_values(analysis) + W_MATCH * match_in_doubt(analysis), 4)

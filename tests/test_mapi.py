@@ -121,13 +121,16 @@ def test_limits_answer_with_json_errors(http) -> None:
 def test_edits_and_stale_version_conflict(http, mapi) -> None:
     aid = mapi.ids[4]
     first = http.post(f"/v1/analyses/{aid}/edits", json=Edit(analyst="ann", field="fields.npn.value", after="80099999", base_version=0).model_dump())
-    assert first.status_code == 200 and first.json()["version"] == 1 and first.json()["fields"]["npn"]["value"] == "80099999"
+    assert first.status_code == 200 and first.json()["fields"]["npn"]["value"] == "80099999"
+    # another NPN changes what the rules say (NPN not found): the re-check is the server's own edit, version 2
+    assert first.json()["version"] == 2 and any(f["raised_at_version"] == 1 for f in first.json()["flags"])
     stale = http.post(f"/v1/analyses/{aid}/edits", json=Edit(analyst="bob", field="fields.npn.value", after="1", base_version=0).model_dump())
     assert stale.status_code == 409 and stale.json()["error"] == "conflict"
-    bad = http.post(f"/v1/analyses/{aid}/edits", json=Edit(analyst="ann", field="fields.nope", after="1", base_version=1).model_dump())
+    bad = http.post(f"/v1/analyses/{aid}/edits", json=Edit(analyst="ann", field="fields.nope", after="1", base_version=2).model_dump())
     assert bad.status_code == 422 and bad.json()["error"] == "invalid_path"
     edits = http.get(f"/v1/analyses/{aid}/edits").json()
-    assert [(e["analyst"], e["seq"]) for e in edits] == [("ann", 1)] and edits[0]["at"]
+    assert [(e["analyst"], e["seq"], e["field"]) for e in edits] == [("ann", 1, "fields.npn.value"), ("cyclops", 2, "flags")]
+    assert edits[0]["at"]
     assert http.get(f"/v1/analyses/{aid}").json()["fields"]["npn"]["value"] == "80099999"
     assert http.get("/v1/analyses/nope-404").status_code == 404
     listed = http.get("/v1/analyses", params={"analyst": "ann"}).json()["items"]

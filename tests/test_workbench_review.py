@@ -89,11 +89,17 @@ def test_undo_goes_back_one_change_at_a_time_and_the_changes_page_says_it_plainl
     bench.undo.click()
     assert bench.session.analysis.fields.brand.value == brand
     bench.undo.click()  # nothing of alice's left to undo: said, nothing changed
-    assert "Nothing of yours to undo" in bench.status.value and len(bench.session.edits()) == 4
+    assert "Nothing of yours to undo" in bench.status.value
+    log = bench.session.edits()
+    assert [e.analyst for e in log].count("alice") == 4, "two changes, two undos"
+    rechecks = [e for e in log if e.analyst == "cyclops"]  # the amount's change and its undo re-ran the checks
+    assert rechecks and all(e.field == "flags" for e in rechecks)
     bench.go(PAGES.index("page_history"))
     table = bench.history.table.value
-    assert f"Medicinal ingredient 1 ({name}): amount" in table and "Brand" in table and "undoes change 2" in table
-    assert "fields." not in table and "alice" in table and table.count("cyclops-history-row") == 4
+    amount_seq = next(e.seq for e in log if e.field == "fields.medicinal_ingredients[0].quantity")
+    assert f"Medicinal ingredient 1 ({name}): amount" in table and "Brand" in table and f"undoes change {amount_seq}" in table
+    assert "fields." not in table and "alice" in table and table.count("cyclops-history-row") == len(log)
+    assert "Flags, checked again after a correction" in table  # the server's re-checks, said plainly
     assert describe_field("flags[0].decision", bench.session.analysis, "fr").startswith("Signalement 1")
     assert describe_value(True, "fr") == "oui" and describe_value(None) == "(empty)"
 

@@ -128,6 +128,16 @@ class Flag(BaseModel):
     source: Literal["pipeline", "analyst"] = "pipeline"
     decision: Literal["confirmed", "dismissed"] | None = None
     reason: str | None = None
+    #: live checks (``cyclops.recheck``): the analysis version whose correction raised this flag (None: the analysis
+    #: itself), and the one after which the rules no longer raise it (None: still raised). Kept, never deleted,
+    #: so an analyst's decision on it and the four-eyes record stay attached to the same row.
+    raised_at_version: int | None = None
+    resolved_at_version: int | None = None
+
+    @property
+    def standing(self) -> bool:
+        """Still raised: not resolved by a correction. Only standing flags need a decision, count, or reach a report."""
+        return self.resolved_at_version is None
 
 
 class ImageInfo(BaseModel):

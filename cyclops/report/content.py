@@ -214,6 +214,8 @@ def build_report(analysis: Analysis, *, edits: list[Edit] | None = None, licence
     high = {h.index: h for h in state.high_flags}
     flags = []
     for index, fl in enumerate(analysis.flags):
+        if not fl.standing:  # resolved by a correction (the correction log shows it)
+            continue
         review = high.get(index)
         flags.append(FlagLine(fl.code, fl.severity, fl.message, fl.message_fr, fl.source, fl.decision, fl.reason,
                               crops=pictures.crops(fl.evidence), decisions=review.decisions if review else [],

@@ -28,7 +28,9 @@ PARTS: dict[str, tuple[str, str]] = {
     "potency": ("potency", "activité"), "potency_unit": ("potency unit", "unité d'activité"), "source": ("source", "source"),
 }
 WORDS = {"added": ("added", "ajouté"), "removed": ("removed", "retiré"), "empty": ("(empty)", "(vide)"),
-         "yes": ("yes", "oui"), "no": ("no", "non"), "items": ("{n} items", "{n} éléments")}
+         "yes": ("yes", "oui"), "no": ("no", "non"), "items": ("{n} items", "{n} éléments"),
+         "rechecked": ("Flags, checked again after a correction", "Signalements, vérifiés de nouveau après une correction"),
+         "no_flag": ("no flag", "aucun signalement")}
 
 
 def _word(key: str, lang: str) -> str:
@@ -54,6 +56,8 @@ def describe_field(path: str, analysis: Analysis | None = None, lang: str = "en"
         tokens = parse_path(path)
     except (ValueError, InvalidEdit):
         return path
+    if tokens == ["flags"]:  # the whole list: only the live checks write it (cyclops.recheck)
+        return _word("rechecked", lang)
     if tokens and tokens[0] in ("fields", "review"):
         tokens = tokens[1:]
     words: list[str] = []
@@ -94,6 +98,9 @@ def describe_value(value: object, lang: str = "en") -> str:
         amount = " ".join(f"{value[k]:g}" if isinstance(value.get(k), float) else str(value[k])
                           for k in ("quantity", "unit") if value.get(k) not in (None, ""))
         return " ".join(str(p) for p in (name, amount) if p) or "…"
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "code" in v for v in value):
+        standing = sorted({v["code"] for v in value if v.get("resolved_at_version") is None})  # the flags still raised
+        return ", ".join(standing) or _word("no_flag", lang)
     if isinstance(value, list):
         return _word("items", lang).format(n=len(value))
     if isinstance(value, str) and lang == "fr":

@@ -33,6 +33,7 @@ from cyclops.errors import (
 from cyclops.fieldmodel.shadow import record_shadow
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
+from cyclops.recheck import RECHECK_ANALYST, affects_flags, recheck
 from cyclops.service import policy
 from cyclops.service.context import request_id
 from cyclops.service.identity import Identity
@@ -275,8 +276,26 @@ class Services:
         check_id(analysis_id)
         clean = edit.model_copy(update={"seq": None, "at": None, "before": None, "prev_hash": None, "result_hash": None, "hash": None})
         with self._lock(analysis_id):  # one edit at a time per process; the store arbitrates between processes
-            stored, updated, _replayed = self.store.commit_edit(analysis_id, clean, at=utc_now())
+            stored, updated, replayed = self.store.commit_edit(analysis_id, clean, at=utc_now())
             self._index_edit(analysis_id, stored)  # a replay too: its first try may have died before indexing
+            if not replayed and affects_flags(stored.field):
+                updated = self._recheck(analysis_id, updated)
+        return updated
+
+    def _recheck(self, analysis_id: str, analysis: Analysis) -> Analysis:
+        """Live checks: the rules run again on the corrected analysis; a change is committed as the server's own
+        edit (``cyclops.recheck``). Losing the race to another edit is fine: that edit re-checks in turn."""
+        db = self.db if self.settings.lnhpd_path.is_file() or self._db is not None else None
+        flags = recheck(analysis, db)
+        if flags is None:
+            return analysis
+        edit = Edit(analyst=RECHECK_ANALYST, field="flags", after=[f.model_dump(mode="json") for f in flags],
+                    base_version=analysis.version, reason="checks re-run after a correction")
+        try:
+            stored, updated, _ = self.store.commit_edit(analysis_id, edit, at=utc_now())
+        except ConflictError:
+            return analysis
+        self._index_edit(analysis_id, stored)
         return updated
 
     def _index_edit(self, analysis_id: str, stored: Edit) -> None:

@@ -56,9 +56,9 @@ class FlagsPage:
         """The row Alt+A acts on: the one whose evidence the analyst opened while it is undecided, else the first
         undecided flag. None when every flag is decided."""
         flags = self.session.analysis.flags if self.session.analysis else []
-        if self.chosen is not None and self.chosen < len(flags) and flags[self.chosen].decision is None:
+        if self.chosen is not None and self.chosen < len(flags) and flags[self.chosen].standing and flags[self.chosen].decision is None:
             return self.chosen
-        return next((i for i, flag in enumerate(flags) if flag.decision is None), None)
+        return next((i for i, flag in enumerate(flags) if flag.standing and flag.decision is None), None)
 
     def accept_current(self) -> bool:
         """Alt+A on this page: confirm the highlighted flag (with its typed reason). False when none is left."""
@@ -94,6 +94,14 @@ class FlagsPage:
         self.dismiss_buttons.append(dismiss)
         self.reasons.append(reason)
         row = w.VBox([head, w.HBox([confirm, dismiss, reason, evidence])])
+        if not flag.standing:  # a correction made the rules stop raising it: shown, out of the way, nothing to decide
+            head.value = (f"<s style='color:#757575'>{head.value}</s> <b class='cyclops-flag-resolved-note' style='color:#2e7d32'>"
+                          f"{t('flag_resolved', lang)}</b>")
+            row.add_class("cyclops-flag-resolved")
+            confirm.disabled = dismiss.disabled = reason.disabled = True
+        elif flag.raised_at_version is not None:  # raised by the re-check after a correction
+            head.value = f"<b class='cyclops-flag-new-note' style='color:#c62828'>{t('flag_new', lang)}</b> " + head.value
+            row.add_class("cyclops-flag-new")
         if index == self.current():  # what Alt+A confirms, marked so it never acts out of sight
             head.value += f" <small class='cyclops-flag-in-view-hint' style='color:#1565c0'>⌨ {t('flag_in_view', lang)}</small>"
             row.add_class("cyclops-flag-current")

@@ -167,6 +167,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "flag_code": {"en": "Code", "fr": "Code"},
     "message": {"en": "Message", "fr": "Message"},
     "no_flags": {"en": "No flags raised.", "fr": "Aucun signalement."},
+    "flag_resolved": {"en": "resolved by a correction", "fr": "résolu par une correction"},
+    "flag_new": {"en": "new after a correction", "fr": "nouveau après une correction"},
     "flag_in_view": {"en": "Alt+A confirms this flag", "fr": "Alt+A confirme ce signalement"},
     # report
     "preview": {"en": "Preview", "fr": "Aperçu"},

@@ -42,7 +42,7 @@ class SignOffPanel:
         analysis = self.session.analysis
         if analysis is None:
             return False
-        if any(flag.decision is None for flag in analysis.flags):
+        if any(flag.standing and flag.decision is None for flag in analysis.flags):
             self.summary.value = self._text() + f"<p class='cyclops-signoff-refused' style='color:#c62828'>{t('decide_flags_first', self.session.lang)}</p>"
             return False
         return self.session.save(SIGN_OFF, True)

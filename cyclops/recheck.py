@@ -1,0 +1,61 @@
+"""Live checks: after an analyst's correction, the rules run again on the corrected analysis.
+
+Changing an amount from 400 to 450 mg must raise QUANTITY_MISMATCH then, not at the next analysis. The
+rules see exactly what the pipeline gave them (fields, match, lines, the licence in both languages when the
+match may be trusted), so a re-check and a fresh analysis of the corrected label agree. Flags are never
+removed or reordered (decisions and the four-eyes record point at their place in the list): a flag the rules
+no longer raise is marked resolved at that version, one they now raise is appended with the version that
+raised it. The service commits the result as an edit of its own (``cyclops.service.operations``).
+"""
+
+from __future__ import annotations
+
+from cyclops.flags import raise_flags
+from cyclops.flags.params import FlagParams
+from cyclops.match import DEFAULT_PARAMS, MatchParams, trusted
+from cyclops.model.analysis import Analysis, Flag
+
+#: who the edit log names for a re-check (the server, not an analyst)
+RECHECK_ANALYST = "cyclops"
+#: parts of the analysis whose correction can change a flag
+CHECKED_PARTS = ("fields.", "match", "lines[")
+
+
+def affects_flags(field: str) -> bool:
+    """Whether a correction of ``field`` (an edit path) can change what the rules raise."""
+    return field.startswith(CHECKED_PARTS)
+
+
+def _key(flag: Flag) -> tuple[str, str]:
+    return flag.code, flag.message
+
+
+def merge_flags(old: list[Flag], fresh: list[Flag], version: int) -> list[Flag]:
+    """``old`` with each pipeline flag marked resolved (or open again) by ``fresh``, then the new ones appended."""
+    raised = {_key(f) for f in fresh}
+    merged = []
+    for flag in old:
+        if flag.source == "pipeline":
+            still = _key(flag) in raised
+            if still and flag.resolved_at_version is not None:
+                flag = flag.model_copy(update={"resolved_at_version": None})
+            elif not still and flag.resolved_at_version is None:
+                flag = flag.model_copy(update={"resolved_at_version": version})
+        merged.append(flag)
+    known = {_key(f) for f in old if f.source == "pipeline"}
+    merged += [f.model_copy(update={"raised_at_version": version}) for f in fresh if _key(f) not in known]
+    return merged
+
+
+def recheck(analysis: Analysis, db, *, params: FlagParams | None = None,
+            match_params: MatchParams = DEFAULT_PARAMS) -> list[Flag] | None:
+    """The flag list after the rules ran on ``analysis`` as it stands, or None when nothing changed.
+
+    ``db``: the reference database (None: only the label rules run, as in an analysis without one)."""
+    match, fields = analysis.match, analysis.fields
+    checked = db is not None and match.lnhpd_id is not None and trusted(match, fields, match_params)
+    licence_en = db.get_by_id(match.lnhpd_id, "en") if checked else None
+    licence_fr = db.get_by_id(match.lnhpd_id, "fr") if checked else None
+    fresh = raise_flags(fields, match, licence_en, licence_fr, analysis.lines, database=db is not None, params=params)
+    merged = merge_flags(analysis.flags, fresh, analysis.version)
+    return None if merged == analysis.flags else merged
