@@ -98,9 +98,8 @@ def test_engines_are_built_once_and_names_checked():
         get_engine("abbyy")
 
 
-def test_default_engine_comes_from_settings(monkeypatch):
-    monkeypatch.setenv("CYCLOPS_OCR_ENGINE", "tesseract")
-    get_settings.cache_clear()
+def test_default_engine_comes_from_settings(configure):
+    configure(ocr_engine="tesseract")
     assert get_engine().name == "tesseract"
 
 
@@ -115,7 +114,7 @@ class CountingEngine(OCREngine):
         return self.inner.read(image, image_id)
 
 
-def test_cache_hit_on_second_read(tmp_path):
+def test_cache_hit_on_second_read():
     label = render(["NPN 80012345"], size=(420, 110))
     engine = CountingEngine(get_engine("tesseract"))
     first = cached_read(engine, label, "img0", "abc123")
@@ -123,7 +122,7 @@ def test_cache_hit_on_second_read(tmp_path):
     assert engine.calls == 1
     assert second.image_id == "img5" and second.text == first.text
     path = cache_path(engine, "abc123")
-    assert path.is_file() and tmp_path in path.parents
+    assert path.is_file() and get_settings().cache_dir in path.parents  # under the configured cache
     cached_read(engine, label, "img0", "abc123", rotation=90)  # another orientation is another entry
     assert engine.calls == 2
     path.write_text("{broken", encoding="utf-8")  # a damaged entry is recomputed, not fatal
