@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from cyclops.batch import find_products, run_batch
 from cyclops.catalog import open_catalog
-from cyclops.settings import get_settings
 from cyclops.storage import open_store
 
 
@@ -47,9 +46,8 @@ def test_find_products_from_folders_and_manifest(tmp_path: Path) -> None:
         find_products(bad)
 
 
-def test_batch_run_resume_and_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lnhpd_sample) -> None:
-    monkeypatch.setenv("CYCLOPS_LNHPD_DB", str(lnhpd_sample[0]))
-    get_settings.cache_clear()
+def test_batch_run_resume_and_rebuild(tmp_path: Path, configure, lnhpd_sample) -> None:
+    configure(lnhpd_db=lnhpd_sample[0])
     en, _ = lnhpd_sample[1][0]
     src = tmp_path / "src"
     _label(src / "good" / "front.png", [en.licence.product_name, f"NPN {en.licence.licence_number}"])

@@ -13,15 +13,12 @@ from cyclops.lnhpd.database import LicenceDBMissing, open_database
 from cyclops.lnhpd.importer import LicenceImportError, import_paths
 from cyclops.lnhpd.records import PAGINATED
 from cyclops.lnhpd.sample import generate, write_api_json
-from cyclops.settings import get_settings
 
 
 @pytest.fixture()
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CYCLOPS_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield tmp_path / "data"
-    get_settings.cache_clear()
+def data_dir(tmp_path: Path, configure) -> Path:
+    configure(data_dir=tmp_path / "data")
+    return tmp_path / "data"
 
 
 @pytest.fixture(scope="module")

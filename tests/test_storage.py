@@ -97,12 +97,9 @@ def test_default_store_is_under_data_dir() -> None:
     assert store.root == str((get_settings().data_dir / "store").resolve())
 
 
-def test_unreachable_s3_raises_storage_unavailable(own_s3_server, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_s3_raises_storage_unavailable(own_s3_server, configure) -> None:
     bucket = own_s3_server.create_bucket()
-    monkeypatch.setenv("CYCLOPS_S3_ENDPOINT_URL", own_s3_server.endpoint)
-    from cyclops.settings import get_settings
-
-    get_settings.cache_clear()
+    configure(s3_endpoint_url=own_s3_server.endpoint)
     store = open_store(f"s3://{bucket}")
     store.put("k", b"v")
     own_s3_server.stop()
