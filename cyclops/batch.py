@@ -19,6 +19,7 @@ from cyclops import __version__
 from cyclops.catalog import Catalog, open_catalog, pipeline_version_of
 from cyclops.errors import BadRequest
 from cyclops.model.analysis import Analysis
+from cyclops.parameters import Parameters
 from cyclops.service.operations import Services, analyze_into_store, served_model_version, source_key_of
 from cyclops.settings import Settings, get_settings
 from cyclops.storage import open_store
@@ -46,7 +47,7 @@ class BatchReport(BaseModel):
 
 def current_pipeline_version() -> str:
     """The version an analysis made now would carry (see ``cyclops.catalog.pipeline_version_of``)."""
-    return pipeline_version_of({"cyclops": __version__, "field_classifier": served_model_version()})
+    return pipeline_version_of({"cyclops": __version__, "field_classifier": served_model_version(), **Parameters().versions()})
 
 
 def find_products(source: Path) -> list[Product]:

@@ -72,8 +72,8 @@ def normalize_time(text: str) -> str:
 
 
 def pipeline_version_of(versions: dict[str, str]) -> str:
-    """The pipeline version an analysis was made with: code and classifier (what changes results)."""
-    return f"{versions.get('cyclops', '?')}+{versions.get('field_classifier', '?')}"
+    """The pipeline version an analysis was made with: code, classifier and thresholds (what changes results)."""
+    return f"{versions.get('cyclops', '?')}+{versions.get('field_classifier', '?')}+{versions.get('params', 'default')}"
 
 
 def summarize(analysis: Analysis, edits: Iterable[Edit] = (), source_key: str | None = None) -> AnalysisSummary:

@@ -14,7 +14,7 @@ from cyclops.model.analysis import Analysis
 
 #: a value read with less confidence than this is one the analyst must read on the photo
 UNSURE_BELOW = 0.5
-#: a search match scoring within this band of the trust threshold (cyclops.match.TRUST_SCORE, 0.85) is in doubt
+#: a search match scoring within this band of the trust threshold (cyclops.match.MatchParams.trust_score, 0.85) is in doubt
 MATCH_TRUST, MATCH_BAND = 0.85, 0.1
 #: weights: one open high flag outweighs a page of doubtful lines; a medium flag, a few
 W_HIGH, W_MEDIUM, W_UNSURE, W_MATCH = 20.0, 3.0, 1.0, 2.0

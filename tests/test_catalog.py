@@ -103,4 +103,4 @@ def test_rebuild_from_store_alone(tmp_path: Path) -> None:
     rows = cat.list_analyses().items
     assert sorted(r.analysis_id[-4:] for r in rows) == ["0000", "0001", "0002"]
     assert cat.list_analyses(analyst="ann").items[0].edits == 1
-    assert cat.find_source("abc", "0.1.0+m1") == "20260101T000000-0002"
+    assert cat.find_source("abc", "0.1.0+m1+default") == "20260101T000000-0002"  # made before thresholds were recorded: the defaults

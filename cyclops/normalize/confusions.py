@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from cyclops.text.fold import strip_accents  # noqa: F401 (extract modules still import it from here)
 
 VERSION = "1"
 
