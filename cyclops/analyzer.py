@@ -33,6 +33,7 @@ from cyclops.normalize.spelling import corrector_for
 from cyclops.ocr.base import OCREngine
 from cyclops.ocr.cache import cached_read_upright
 from cyclops.parameters import Parameters
+from cyclops.settings import Settings
 
 Progress = Callable[[str, float], None]
 #: (field classifier, its version label), asked once per analysis: mapi passes its registry watcher's ``current``
@@ -61,6 +62,7 @@ class Analyzer:
     max_photos: int = 12
     cache_dir: Path | None = None  # where OCR readings are kept
     no_database_reason: str = "licence checks skipped: no reference database"
+    limits: Settings | None = None  # what a photo may weigh (CYCLOPS_MAX_PIXELS, _MAX_FILE_BYTES...); None: as configured
 
     def replace(self, **parts: Any) -> Analyzer:
         """The same analyzer with some parts swapped (another engine, classifier or parameter set)."""
@@ -74,7 +76,7 @@ class Analyzer:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         progress("load", 0.0)
-        images, errors = load.load_photos(photos)
+        images, errors = load.load_photos(photos, self.limits)
         timings["load"] = time.perf_counter() - t0
 
         engine = self.engine

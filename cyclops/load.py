@@ -206,13 +206,14 @@ def _render_pdf(data: bytes, name: str, max_pixels: int, budget: Budget, max_pag
         pdf.close()
 
 
-def load_photo(filename: str, data: bytes, *, budget: Budget | None = None, max_pages: int | None = None) -> list[LoadedImage]:
+def load_photo(filename: str, data: bytes, *, budget: Budget | None = None, max_pages: int | None = None,
+               settings: Settings | None = None) -> list[LoadedImage]:
     """One uploaded file as images (one per PDF page or TIFF frame), ids "img0", "img1"... in page order.
 
     ``budget`` is what the request may still decode (default: a whole request's); ``max_pages`` keeps only the
-    first pages or frames (``/v1/ocr`` reads the first).
+    first pages or frames (``/v1/ocr`` reads the first). ``settings`` holds the limits (default: those configured).
     """
-    settings = get_settings()
+    settings = settings or get_settings()
     budget = budget if budget is not None else Budget.for_request(settings)
     name = safe_filename(filename)
     if not data:
@@ -242,14 +243,15 @@ def load_photo(filename: str, data: bytes, *, budget: Budget | None = None, max_
     ]
 
 
-def load_photos(files: list[tuple[str, bytes]]) -> tuple[list[LoadedImage], list[PhotoError]]:
+def load_photos(files: list[tuple[str, bytes]], settings: Settings | None = None) -> tuple[list[LoadedImage], list[PhotoError]]:
     """Every usable image of an upload, numbered "img0".. in upload order, plus one error per refused file.
 
     More files than ``max_photos`` refuses the whole upload (``TooManyPhotos`` is raised), since
     silently dropping the last photos could hide the one with the NPN. Pages beyond the limit
-    (PDFs) are reported as a ``TooManyPhotos`` error for that file.
+    (PDFs) are reported as a ``TooManyPhotos`` error for that file. ``settings`` holds the limits (default: those
+    configured).
     """
-    settings = get_settings()
+    settings = settings or get_settings()
     limit = settings.max_photos
     if len(files) > limit:
         raise TooManyPhotos(f"{len(files)} files uploaded; at most {limit} photos are accepted for one product.")
@@ -258,7 +260,7 @@ def load_photos(files: list[tuple[str, bytes]]) -> tuple[list[LoadedImage], list
     errors: list[PhotoError] = []
     for filename, data in files:
         try:
-            loaded = load_photo(filename, data, budget=budget)
+            loaded = load_photo(filename, data, budget=budget, settings=settings)
         except PhotoError as exc:
             errors.append(exc)
             continue

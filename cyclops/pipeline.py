@@ -71,6 +71,7 @@ def build_analyzer(settings: Settings | None = None, *, engine: str | None = Non
         max_photos=settings.max_photos,
         cache_dir=settings.cache_dir,
         no_database_reason=no_database_reason(settings),
+        limits=settings,
     )
 
 
