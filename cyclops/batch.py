@@ -19,7 +19,7 @@ from cyclops import __version__
 from cyclops.catalog import Catalog, open_catalog, pipeline_version_of
 from cyclops.errors import BadRequest
 from cyclops.model.analysis import Analysis
-from cyclops.parameters import Parameters
+from cyclops.pipeline.parameters import Parameters
 from cyclops.service.operations import Services, analyze_into_store, served_model_version, source_key_of
 from cyclops.settings import Settings, get_settings
 from cyclops.storage import open_store

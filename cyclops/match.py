@@ -22,6 +22,7 @@ from cyclops.params import Params
 from cyclops.text.fold import digits, fold
 from cyclops.text.similarity import company_key, name_similarity
 
+
 @dataclass(frozen=True)
 class MatchParams(Params):
     """Every threshold of licence matching; the defaults are the values matching has always used."""

@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from cyclops.analyzer import Analyzer, fixed_model
+from cyclops.pipeline.analyzer import Analyzer, fixed_model
 from cyclops.errors import TooManyPhotos
 from cyclops.extract.classifier import load_model
 from cyclops.fieldmodel.registry import packaged_version
 from cyclops.lnhpd.database import open_database
 from cyclops.model.ocr import Block, Document, Line, Page, Word, rect
 from cyclops.ocr import get_engine
-from cyclops.parameters import Parameters
+from cyclops.pipeline.parameters import Parameters
 from cyclops.pipeline import build_analyzer
 
 

@@ -68,10 +68,10 @@ def test_batch_run_resume_and_rebuild(tmp_path: Path, configure, lnhpd_sample) -
     assert second.analysed == {} and second.skipped == first.analysed  # resumed: nothing analysed twice
 
     # the catalogue can be thrown away and rebuilt from the store alone, resume information included
-    from cyclops import services_cli
+    from cyclops.cli import serve
 
     app = typer.Typer()
-    services_cli.register(app)
+    serve.register(app)
     open_catalog().clear()
     result = CliRunner().invoke(app, ["catalog", "rebuild", "--store", out])
     assert result.exit_code == 0 and "2 analyses" in result.output, result.output

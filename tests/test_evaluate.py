@@ -210,7 +210,7 @@ def test_evaluate_with_another_parameter_set_records_which_was_in_force(tmp_path
     from typer.testing import CliRunner
 
     from cyclops.cli import app
-    from cyclops.parameters import Parameters
+    from cyclops.pipeline.parameters import Parameters
 
     photos = tmp_path / "photos"
     photos.mkdir()

@@ -49,7 +49,7 @@ def test_help_lists_every_command_with_a_description():
 
 
 def test_checked_in_schema_is_current():
-    from cyclops.schema_cli import SCHEMA_PATH, schema_text
+    from cyclops.cli.schema import SCHEMA_PATH, schema_text
 
     assert SCHEMA_PATH.read_text() == schema_text(), "run: cyclops schema --write"
 

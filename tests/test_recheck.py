@@ -6,7 +6,7 @@ import pytest
 
 from cyclops.lnhpd.database import open_database
 from cyclops.model.analysis import Edit
-from cyclops.recheck import affects_flags, merge_flags, recheck
+from cyclops.pipeline.recheck import affects_flags, merge_flags, recheck
 from tests.samples import sample_analysis, seed_in_process
 
 

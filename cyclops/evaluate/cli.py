@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Benchmark accuracy (NPN, licence, fields, flags, words) and speed; writes a table, JSON and plots."""
         from cyclops.evaluate.run import REAL_OUT, run_real, run_synthetic
-        from cyclops.parameters import Parameters
+        from cyclops.pipeline.parameters import Parameters
         from cyclops.settings import get_settings
 
         try:

@@ -112,8 +112,8 @@ def _percentile(values: list[float], q: float) -> float | None:
 def evaluate_engine(dataset, engine: str, db, params=None) -> dict:
     """Run the pipeline on every product of a dataset with one engine (and ``params``, a ``Parameters``;
     default: the package's); scores, timings, confusion, and the parameters in force."""
-    from cyclops.parameters import Parameters
     from cyclops.pipeline import build_analyzer
+    from cyclops.pipeline.parameters import Parameters
 
     params = params or Parameters()
     analyzer = build_analyzer(engine=engine, db=db, params=params)
@@ -311,7 +311,7 @@ def save_plots(results: list[dict], out_dir: Path) -> list[Path]:
 
 def params_meta(params) -> dict:
     """What results.json says about the thresholds in force: fingerprints, and each field changed from the defaults."""
-    from cyclops.parameters import Parameters
+    from cyclops.pipeline.parameters import Parameters
 
     params = params or Parameters()
     default = Parameters().as_dict()

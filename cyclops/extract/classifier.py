@@ -197,16 +197,16 @@ def dataset_hash(truths: list[ProductTruth]) -> str:
 # -- shipped model -------------------------------------------------------------------------------------------
 
 def model_dir() -> Path:
-    return Path(str(resources.files("cyclops.models")))
+    return Path(str(resources.files("cyclops.packaged_model")))
 
 
 @lru_cache(maxsize=1)
 def load_model(path: Path | None = None) -> Pipeline:
-    """The shipped field classifier (``cyclops/models/field_classifier.joblib``), loaded once."""
+    """The shipped field classifier (``cyclops/packaged_model/field_classifier.joblib``), loaded once."""
     file = Path(path) if path else model_dir() / MODEL_FILE
     if not file.exists():
         raise ModelMissing(f"field classifier not found at {file}; train one with "
-                           "`python -m cyclops.extract.train --n 400 --seed 1 --out cyclops/models/`")
+                           "`python -m cyclops.extract.train --n 400 --seed 1 --out cyclops/packaged_model/`")
     return joblib.load(file)
 
 

@@ -1,6 +1,6 @@
 """Train the shipped field classifier on synthetic labels.
 
-    python -m cyclops.extract.train --n 400 --seed 1 --out cyclops/models/
+    python -m cyclops.extract.train --n 400 --seed 1 --out cyclops/packaged_model/
 
 Seeds 1..999 are for training; 9999 is the held-out benchmark and is refused
 here. The held-out F1 in the metadata comes from a separate evaluation set.
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--eval-data", type=Path, help="evaluate on an existing folder instead of generating --eval-n products")
     parser.add_argument("--save-truth", type=Path, help="also write the generated truth.json files here (reuse with --data)")
-    parser.add_argument("--out", type=Path, default=Path("cyclops/models"))
+    parser.add_argument("--out", type=Path, default=Path("cyclops/packaged_model"))
     parser.add_argument("--realistic", type=float, default=0.0,
                         help="share of products drawn as phone photos of real packages (synth --realistic), training and evaluation")
     args = parser.parse_args(argv)

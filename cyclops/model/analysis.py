@@ -128,7 +128,7 @@ class Flag(BaseModel):
     source: Literal["pipeline", "analyst"] = "pipeline"
     decision: Literal["confirmed", "dismissed"] | None = None
     reason: str | None = None
-    #: live checks (``cyclops.recheck``): the analysis version whose correction raised this flag (None: the analysis
+    #: live checks (``cyclops.pipeline.recheck``): the analysis version whose correction raised this flag (None: the analysis
     #: itself), and the one after which the rules no longer raise it (None: still raised). Kept, never deleted,
     #: so an analyst's decision on it and the four-eyes record stay attached to the same row.
     raised_at_version: int | None = None
@@ -196,7 +196,7 @@ class Analysis(BaseModel):
     errors: list[PhotoError] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
     # what made it: cyclops, engine, field_classifier, and the thresholds in force: params (the whole set's
-    # fingerprint) and params.extract / params.flags / params.match (each area's; cyclops.parameters)
+    # fingerprint) and params.extract / params.flags / params.match (each area's; cyclops.pipeline.parameters)
     versions: dict[str, str] = Field(default_factory=dict)
     created_at: str | None = None
     review: Review = Field(default_factory=Review)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-
 VERSION = "1"
 
 #: letter -> digit it is mistaken for, applied only inside numeric tokens

@@ -56,7 +56,7 @@ def describe_field(path: str, analysis: Analysis | None = None, lang: str = "en"
         tokens = parse_path(path)
     except (ValueError, InvalidEdit):
         return path
-    if tokens == ["flags"]:  # the whole list: only the live checks write it (cyclops.recheck)
+    if tokens == ["flags"]:  # the whole list: only the live checks write it (cyclops.pipeline.recheck)
         return _word("rechecked", lang)
     if tokens and tokens[0] in ("fields", "review"):
         tokens = tokens[1:]

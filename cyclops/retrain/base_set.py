@@ -3,7 +3,7 @@
 A candidate trained on analysts' corrections plus a few freshly rendered synthetic
 products forgets what the packaged model (400 synthetic products) knew, and the
 fixed benchmark rightly refuses it. Shipping the packaged model's training lines
-(``cyclops/models/base_examples.jsonl.gz``, built from the same truth set, checked
+(``cyclops/packaged_model/base_examples.jsonl.gz``, built from the same truth set, checked
 by its hash) lets a candidate learn the corrections on top of that whole base.
 
     python -m cyclops.retrain.base_set --truth DIR   # DIR: truth.json files of the training set
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cyclops.extract.features import LineExample
 
-BASE_EXAMPLES = Path(__file__).resolve().parents[1] / "models" / "base_examples.jsonl.gz"
+BASE_EXAMPLES = Path(__file__).resolve().parents[1] / "packaged_model" / "base_examples.jsonl.gz"
 
 
 @lru_cache(maxsize=1)

@@ -33,7 +33,7 @@ from cyclops.errors import (
 from cyclops.fieldmodel.shadow import record_shadow
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
-from cyclops.recheck import RECHECK_ANALYST, affects_flags, recheck
+from cyclops.pipeline.recheck import RECHECK_ANALYST, affects_flags, recheck
 from cyclops.service import policy
 from cyclops.service.context import request_id
 from cyclops.service.identity import Identity
@@ -284,7 +284,7 @@ class Services:
 
     def _recheck(self, analysis_id: str, analysis: Analysis) -> Analysis:
         """Live checks: the rules run again on the corrected analysis; a change is committed as the server's own
-        edit (``cyclops.recheck``). Losing the race to another edit is fine: that edit re-checks in turn."""
+        edit (``cyclops.pipeline.recheck``). Losing the race to another edit is fine: that edit re-checks in turn."""
         db = self.db if self.settings.lnhpd_path.is_file() or self._db is not None else None
         flags = recheck(analysis, db)
         if flags is None:

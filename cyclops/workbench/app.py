@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from cyclops.errors import MapiError
 from cyclops.model.analysis import Evidence
+from cyclops.report.plain import describe_field
 from cyclops.workbench.claims import ClaimsPage
 from cyclops.workbench.flags import FlagsPage
 from cyclops.workbench.history import HistoryPage
@@ -17,7 +18,6 @@ from cyclops.workbench.identity import current_analyst
 from cyclops.workbench.ingredients import IngredientsPage
 from cyclops.workbench.licence_check import LicenceBanner
 from cyclops.workbench.page_style import FIT_CSS
-from cyclops.report.plain import describe_field
 from cyclops.workbench.product import ProductPage
 from cyclops.workbench.report_page import ReportPage
 from cyclops.workbench.signoff import SignOffPanel

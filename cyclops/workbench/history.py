@@ -8,8 +8,8 @@ import ipywidgets as w
 
 from cyclops.errors import MapiError
 from cyclops.model.analysis import Edit
-from cyclops.workbench.i18n import t
 from cyclops.report.plain import describe_field, describe_value
+from cyclops.workbench.i18n import t
 from cyclops.workbench.state import Session
 
 

@@ -1,4 +1,4 @@
-"""Assembles the ``Analyzer`` (cyclops.analyzer) from the settings; the few conveniences that use a default one.
+"""Assembles the ``Analyzer`` (cyclops.pipeline.analyzer) from the settings; the few conveniences that use a default one.
 
 This is the edge where the process-wide parts are looked up (settings, OCR engines, the registry's
 served-model watcher, the configured LNHPD copy); the analyzer itself looks nothing up. mapi, the CLI,
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from cyclops.analyzer import Analyzer, ModelProvider, Progress, fixed_model
 from cyclops.fieldmodel.registry import get_watcher, model_for
 from cyclops.lnhpd.database import open_database
 from cyclops.model.analysis import Analysis
 from cyclops.model.ocr import Document
 from cyclops.ocr import get_engine
-from cyclops.parameters import Parameters
+from cyclops.pipeline.analyzer import Analyzer, ModelProvider, Progress, fixed_model
+from cyclops.pipeline.parameters import Parameters
 from cyclops.settings import Settings, get_settings
 
 #: ``build_analyzer``'s ``db`` when the configured database is wanted (None means: no database, label-only)

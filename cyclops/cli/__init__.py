@@ -1,4 +1,5 @@
-"""The ``cyclops`` command line. Each area registers its own commands, so this file stays a table of contents."""
+"""The ``cyclops`` command line. Each area registers its own commands, so this file stays a table of contents;
+the commands that belong to no one area (analyze, serve, demo, schema, settings) live beside it in ``cyclops/cli/``."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ app = typer.Typer(
 _COMMAND_MODULES = [
     "cyclops.lnhpd.cli",
     "cyclops.synth.cli",
-    "cyclops.analyze_cli",
+    "cyclops.cli.analyze",
     "cyclops.evaluate.cli",
-    "cyclops.services_cli",
-    "cyclops.demo_cli",
+    "cyclops.cli.serve",
+    "cyclops.cli.demo",
     "cyclops.retrain.cli",
-    "cyclops.schema_cli",
-    "cyclops.settings_cli",
+    "cyclops.cli.schema",
+    "cyclops.cli.settings",
     "cyclops.audit",
 ]
 
@@ -34,6 +35,3 @@ for _name in _COMMAND_MODULES:
 def main() -> None:
     app()
 
-
-if __name__ == "__main__":
-    main()

@@ -14,7 +14,7 @@ import typer
 
 from cyclops.model.analysis import SCHEMA_VERSION, Analysis
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "analysis.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "analysis.schema.json"
 
 
 def analysis_schema() -> dict:

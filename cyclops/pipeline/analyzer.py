@@ -32,7 +32,7 @@ from cyclops.model.ocr import Document
 from cyclops.normalize.spelling import corrector_for
 from cyclops.ocr.base import OCREngine
 from cyclops.ocr.cache import cached_read_upright
-from cyclops.parameters import Parameters
+from cyclops.pipeline.parameters import Parameters
 from cyclops.settings import Settings
 
 Progress = Callable[[str, float], None]
