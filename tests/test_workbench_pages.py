@@ -312,3 +312,18 @@ def test_the_flag_whose_evidence_was_opened_is_the_one_in_view(bench_client) -> 
     assert bench.flags.current() == 0
     bench.flags.table.children[1].children[1].children[3].click()  # row 2's "Show on photo"
     assert bench.flags.current() == 1 and "cyclops-flag-current" in bench.flags.table.children[1]._dom_classes
+
+
+def test_not_a_claim_leaves_the_claims_and_relabels_its_text_on_the_photo(bench_client) -> None:
+    """"Cures insomnia overnight." taken for a claim: one click removes it and marks the photo's line as other."""
+    bench, client = bench_client
+    use = bench.session.analysis.fields.recommended_uses[0]
+    line = next(k for k, l in enumerate(bench.session.analysis.lines) if l.text == use.text)
+    assert bench.session.analysis.lines[line].label == "recommended_use"
+    bench.claims.not_claim_buttons[0].click()
+    stored = client.get_analysis("an-1")
+    assert use.text not in [u.text for u in stored.fields.recommended_uses]
+    assert stored.lines[line].label == "other"
+    changes = [(e.field, e.reason) for e in analysts_edits(client, "an-1")]
+    assert changes == [("fields.recommended_uses[0]", "not a claim"), (f"lines[{line}].label", "not a claim")]
+    assert len(bench.claims.not_claim_buttons) == 1 and bench.claims.not_claim_buttons[0].description == "Not a claim"

@@ -19,6 +19,7 @@ class ClaimsPage:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.decisions: list[w.ToggleButtons] = []
+        self.not_claim_buttons: list[w.Button] = []
         self.table = w.VBox()
         self.widget = w.VBox([self.table])
         self.widget.add_class("cyclops-page-claims")
@@ -28,7 +29,7 @@ class ClaimsPage:
     def refresh(self) -> None:
         lang = self.session.lang
         analysis = self.session.analysis
-        self.decisions = []
+        self.decisions, self.not_claim_buttons = [], []
         if analysis is None:
             self.table.children = (w.HTML(t("no_analysis", lang)),)
             return
@@ -52,11 +53,30 @@ class ClaimsPage:
             # a claim read unsurely from the photo is not flagged automatically: the analyst is asked to look
             unsure = (f"<div class='cyclops-unsure' style='color:#ef6c00'>⚠ {t('check_claim', lang)}</div>"
                       if read_unsurely(item, analysis.lines) else "")
+            not_claim = w.Button(description=t("not_a_claim", lang), tooltip=t("not_a_claim_hint", lang),
+                                 layout=w.Layout(width="auto"))
+            not_claim.add_class("cyclops-not-a-claim")
+            not_claim.on_click(lambda _b, i=index: self.not_a_claim(i))
+            self.not_claim_buttons.append(not_claim)
             rows.append(w.VBox([
                 w.HTML(f"<div>{item.text}</div><div style='color:#555'>→ {support}</div>{unsure}"),
-                decision,
+                w.HBox([decision, not_claim]),
             ]))
         self.table.children = rows
+
+    def not_a_claim(self, index: int) -> bool:
+        """"Oral / Orale" or "Product of Canada" read as a use: the item leaves the claims, and the photo lines it was
+        read from are relabelled "other", so the correction reaches the reading (and retraining), not just the list."""
+        analysis = self.session.analysis
+        if analysis is None or not 0 <= index < len(analysis.fields.recommended_uses):
+            return False
+        item = analysis.fields.recommended_uses[index]
+        read_from = {(e.image, e.text) for e in item.evidence}
+        lines = [k for k, line in enumerate(analysis.lines)
+                 if line.label == "recommended_use" and ((line.image, line.text) in read_from or line.text == item.text)]
+        if not self.session.save(f"fields.recommended_uses[{index}]", None, "not a claim"):
+            return False
+        return all([self.session.save(f"lines[{k}].label", "other", "not a claim") for k in lines])
 
     def _decide(self, index: int) -> Callable[[dict], None]:
         return lambda change: self.session.save(f"fields.recommended_uses[{index}].compliant", change["new"])
