@@ -7,6 +7,7 @@ import html
 import ipywidgets as w
 from PIL import Image
 
+from cyclops.extract.relabel import relabel_moves
 from cyclops.model.analysis import FIELD_LABELS, Evidence
 from cyclops.model.ocr import Polygon
 from cyclops.workbench.drawing import FIELD_COLOURS, draw_lines, to_jpeg, upright_photo
@@ -165,5 +166,12 @@ class PhotoViewer:
             self.session.save(f"lines[{self.selected}].text", change["new"])
 
     def _label_changed(self, change: dict) -> None:
-        if not self._quiet and self.selected is not None:
-            self.session.save(f"lines[{self.selected}].label", change["new"])
+        """The box's new label, then its text moved to that field (``cyclops.extract.relabel``)."""
+        if self._quiet or self.selected is None or self.session.analysis is None:
+            return
+        index, analysis = self.selected, self.session.analysis
+        moves = relabel_moves(analysis, index, change["new"])
+        if self.session.save(f"lines[{index}].label", change["new"]):
+            for path, value in moves:
+                if not self.session.save(path, value, "box relabelled on the photo"):
+                    break
