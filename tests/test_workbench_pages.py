@@ -327,3 +327,13 @@ def test_not_a_claim_leaves_the_claims_and_relabels_its_text_on_the_photo(bench_
     changes = [(e.field, e.reason) for e in analysts_edits(client, "an-1")]
     assert changes == [("fields.recommended_uses[0]", "not a claim"), (f"lines[{line}].label", "not a claim")]
     assert len(bench.claims.not_claim_buttons) == 1 and bench.claims.not_claim_buttons[0].description == "Not a claim"
+
+
+def test_a_non_medicinal_row_can_be_deleted(bench_client) -> None:
+    bench, client = bench_client
+    label_only = next(r for r in bench.ingredients.rows if r.row.state == "label_only")
+    label_only.to_non_medicinal.click()  # "Zinc citrate" moved down, then found to be junk
+    assert [n.name for n in client.get_analysis("an-1").fields.non_medicinal_ingredients] == ["Zinc citrate"]
+    bench.ingredients.non_medicinal_deletes[0].click()
+    assert client.get_analysis("an-1").fields.non_medicinal_ingredients == []
+    assert analysts_edits(client, "an-1")[-1].field == "fields.non_medicinal_ingredients[0]"

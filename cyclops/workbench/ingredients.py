@@ -44,6 +44,7 @@ class IngredientsPage:
         self.session = session
         self.rows: list[RowWidgets] = []
         self.non_medicinal_moves: list[w.Button] = []
+        self.non_medicinal_deletes: list[w.Button] = []
         self.table = w.VBox()
         self.non_medicinal = w.VBox()
         self.message = w.HTML()
@@ -84,13 +85,17 @@ class IngredientsPage:
             f"<table style='width:100%'><tr><th style='width:55%'>{t('label_side', lang)}: {t('ingredient', lang)} · "
             f"{t('quantity', lang)} · {t('unit', lang)}</th><th>{licence_title}</th><th>{t('state', lang)}</th></tr></table>")
         self.table.children = [header] + [self._layout(r) for r in self.rows]
-        self.non_medicinal_moves = []
+        self.non_medicinal_moves, self.non_medicinal_deletes = [], []
         items = []
         for index, item in enumerate(analysis.fields.non_medicinal_ingredients):
-            move = w.Button(description=t("to_medicinal", lang), layout=w.Layout(width="220px"))
+            move = w.Button(description=t("to_medicinal", lang), layout=w.Layout(width="auto"))
             move.on_click(self._callback(self.move_to_medicinal, index))
+            delete = w.Button(description=t("delete", lang), button_style="danger", layout=w.Layout(width="auto"))
+            delete.add_class("cyclops-non-medicinal-delete")
+            delete.on_click(self._callback(self.delete_non_medicinal, index))
             self.non_medicinal_moves.append(move)
-            items.append(w.HBox([w.HTML(item.name, layout=w.Layout(width="300px")), move]))
+            self.non_medicinal_deletes.append(delete)
+            items.append(w.HBox([w.HTML(item.name, layout=w.Layout(width="300px")), move, delete]))
         self.non_medicinal.children = [w.HTML(f"<h4>{t('non_medicinal', lang)}</h4>")] + items
 
     def _row(self, row: IngredientRow) -> RowWidgets:
@@ -157,6 +162,10 @@ class IngredientsPage:
     # -- actions ------------------------------------------------------------
     def delete(self, index: int) -> None:
         self.session.save(f"fields.medicinal_ingredients[{index}]", None)
+
+    def delete_non_medicinal(self, index: int) -> None:
+        """Junk read as a non-medicinal ingredient ("Oral / Orale", a lot number) leaves the list."""
+        self.session.save(f"fields.non_medicinal_ingredients[{index}]", None)
 
     def add_ingredient(self, name: str, quantity: float | None = None, unit: str | None = None) -> None:
         name = name.strip()
