@@ -3,6 +3,7 @@ in-process ``MapiClient`` (store, catalogue and reference database in the test's
 
 from __future__ import annotations
 
+import ipywidgets as w
 import pytest
 
 from cyclops.client import MapiClient
@@ -337,3 +338,19 @@ def test_a_non_medicinal_row_can_be_deleted(bench_client) -> None:
     bench.ingredients.non_medicinal_deletes[0].click()
     assert client.get_analysis("an-1").fields.non_medicinal_ingredients == []
     assert analysts_edits(client, "an-1")[-1].field == "fields.non_medicinal_ingredients[0]"
+
+
+def test_directions_and_cautions_are_listed_and_can_be_deleted_or_moved(bench_client) -> None:
+    bench, client = bench_client
+    caution = {"text": "Keep out of reach of children.", "language": "en", "confidence": 0.9}
+    assert bench.session.save("fields.directions[+]", caution)  # a caution the classifier filed as a direction
+    assert bench.session.save("fields.directions[+]", {"text": "Lot 4411B", "language": "en", "confidence": 0.5})
+    assert "Keep out of reach" in bench.claims.statements.children[1].children[0].value
+    bench.claims.statement_buttons[("directions", 0, "cautions")].click()
+    fields = client.get_analysis("an-1").fields
+    assert [c.text for c in fields.cautions] == [caution["text"]] and [d.text for d in fields.directions] == ["Lot 4411B"]
+    bench.claims.statement_buttons[("directions", 0, "delete")].click()
+    assert client.get_analysis("an-1").fields.directions == []
+    bench.language.value = "fr"
+    headings = [c.value for c in bench.claims.statements.children if isinstance(c, w.HTML)]
+    assert headings == ["<h4>Mode d'emploi (0)</h4>", "<h4>Mises en garde (1)</h4>"]

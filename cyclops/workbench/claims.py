@@ -13,6 +13,9 @@ from cyclops.workbench.licence_check import licence_doubt
 from cyclops.workbench.state import Session
 
 _DECISIONS = {None: "undecided", True: "compliant", False: "not_compliant"}
+#: the statement lists shown under the claims, and where each row may be moved
+STATEMENTS = ("directions", "cautions")
+MOVES = {"directions": ("cautions", "recommended_uses"), "cautions": ("directions", "recommended_uses")}
 
 
 class ClaimsPage:
@@ -20,8 +23,10 @@ class ClaimsPage:
         self.session = session
         self.decisions: list[w.ToggleButtons] = []
         self.not_claim_buttons: list[w.Button] = []
+        self.statement_buttons: dict[tuple[str, int, str], w.Button] = {}  # (list, row, "delete" | target list)
         self.table = w.VBox()
-        self.widget = w.VBox([self.table])
+        self.statements = w.VBox()
+        self.widget = w.VBox([self.table, self.statements])
         self.widget.add_class("cyclops-page-claims")
         session.subscribe(lambda _s: self.refresh())
         self.refresh()
@@ -30,6 +35,7 @@ class ClaimsPage:
         lang = self.session.lang
         analysis = self.session.analysis
         self.decisions, self.not_claim_buttons = [], []
+        self._refresh_statements()
         if analysis is None:
             self.table.children = (w.HTML(t("no_analysis", lang)),)
             return
@@ -63,6 +69,44 @@ class ClaimsPage:
                 w.HBox([decision, not_claim]),
             ]))
         self.table.children = rows
+
+    def _refresh_statements(self) -> None:
+        """Directions and cautions as read, each row deletable or movable to the list it belongs to."""
+        lang, analysis = self.session.lang, self.session.analysis
+        self.statement_buttons = {}
+        if analysis is None:
+            self.statements.children = ()
+            return
+        blocks: list[w.Widget] = []
+        for name in STATEMENTS:
+            items = getattr(analysis.fields, name)
+            blocks.append(w.HTML(f"<h4>{t('list_' + name, lang)} ({len(items)})</h4>"))
+            for index, item in enumerate(items):
+                repaired = (f" <small class='cyclops-as-read' style='color:#1565c0'>{t('as_read', lang, text=item.as_read)}</small>"
+                            if item.as_read and item.as_read != item.text else "")
+                unsure = (f" <small class='cyclops-unsure' style='color:#ef6c00'>⚠ {t('check_claim', lang)}</small>"
+                          if read_unsurely(item, analysis.lines) else "")
+                buttons = []
+                for action in ("delete", *MOVES[name]):
+                    label = t("delete", lang) if action == "delete" else t("move_to", lang, where=t("list_" + action, lang))
+                    button = w.Button(description=label, layout=w.Layout(width="auto"),
+                                      button_style="danger" if action == "delete" else "")
+                    button.add_class(f"cyclops-statement-{action}")
+                    button.on_click(lambda _b, n=name, i=index, a=action: self.move_statement(n, i, a))
+                    self.statement_buttons[(name, index, action)] = button
+                    buttons.append(button)
+                blocks.append(w.VBox([w.HTML(f"<div>{item.text}{repaired}{unsure}</div>"), w.HBox(buttons)]))
+        self.statements.children = blocks
+
+    def move_statement(self, name: str, index: int, action: str) -> bool:
+        """Delete a direction or caution, or move it to another list (the item itself travels, evidence and all)."""
+        analysis = self.session.analysis
+        if analysis is None or not 0 <= index < len(getattr(analysis.fields, name)):
+            return False
+        item = getattr(analysis.fields, name)[index].model_dump(mode="json")
+        if not self.session.save(f"fields.{name}[{index}]", None, "not a " + name.rstrip("s") if action == "delete" else None):
+            return False
+        return action == "delete" or self.session.save(f"fields.{action}[+]", item, f"moved from {name}")
 
     def not_a_claim(self, index: int) -> bool:
         """"Oral / Orale" or "Product of Canada" read as a use: the item leaves the claims, and the photo lines it was
