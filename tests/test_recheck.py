@@ -110,3 +110,15 @@ def test_the_flags_page_shows_what_a_correction_changed(product, configure, lnhp
     rows = page.table.children
     assert "cyclops-flag-resolved" in rows[new]._dom_classes and "resolved by a correction" in rows[new].children[0].value
     assert page.current() != new, "Alt+A never acts on a resolved flag"
+
+
+def test_a_flag_on_the_same_box_stays_the_same_flag_with_its_decision_and_todays_words() -> None:
+    from cyclops.model.analysis import Evidence, Flag
+
+    box = [Evidence(image="img0", polygon=[[0, 0], [10, 0], [10, 5], [0, 5]], text="Vitamin C 600 mg")]
+    old = Flag(code="QUANTITY_MISMATCH", severity="high", message="600 mg vs 400 mg", message_fr="600 mg c. 400 mg",
+               evidence=box, decision="confirmed", reason="misprint")
+    fresh = old.model_copy(update={"message": "650 mg vs 400 mg", "message_fr": "650 mg c. 400 mg", "decision": None,
+                                   "reason": None})
+    (kept,) = merge_flags([old], [fresh], version=5)
+    assert (kept.decision, kept.reason, kept.message, kept.resolved_at_version) == ("confirmed", "misprint", "650 mg vs 400 mg", None)

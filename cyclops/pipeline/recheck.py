@@ -26,20 +26,26 @@ def affects_flags(field: str) -> bool:
     return field.startswith(CHECKED_PARTS)
 
 
-def _key(flag: Flag) -> tuple[str, str]:
-    return flag.code, flag.message
+def _key(flag: Flag) -> tuple:
+    """What makes a flag the same flag after a correction: its code and the boxes it points at (a corrected amount
+    keeps the row's box, so "600 mg vs 400 mg" becoming "650 mg vs 400 mg" is the same flag, its decision kept);
+    a flag with no box is known by its message."""
+    where = tuple((e.image, tuple(map(tuple, e.polygon))) for e in flag.evidence)
+    return flag.code, where or flag.message
 
 
 def merge_flags(old: list[Flag], fresh: list[Flag], version: int) -> list[Flag]:
-    """``old`` with each pipeline flag marked resolved (or open again) by ``fresh``, then the new ones appended."""
-    raised = {_key(f) for f in fresh}
+    """``old`` with each pipeline flag updated, marked resolved or open again by ``fresh``, then the new ones appended."""
+    raised = {_key(f): f for f in fresh}
     merged = []
     for flag in old:
         if flag.source == "pipeline":
-            still = _key(flag) in raised
-            if still and flag.resolved_at_version is not None:
-                flag = flag.model_copy(update={"resolved_at_version": None})
-            elif not still and flag.resolved_at_version is None:
+            now = raised.get(_key(flag))
+            if now is not None:  # still raised: today's wording, the analyst's decision kept
+                flag = flag.model_copy(update={"message": now.message, "message_fr": now.message_fr,
+                                               "severity": now.severity, "licence_field": now.licence_field,
+                                               "resolved_at_version": None})
+            elif flag.resolved_at_version is None:
                 flag = flag.model_copy(update={"resolved_at_version": version})
         merged.append(flag)
     known = {_key(f) for f in old if f.source == "pipeline"}

@@ -14,6 +14,7 @@ from cyclops.compare.ingredients import compare_ingredients
 from cyclops.lnhpd.records import LicenceBundle, ProductDose
 from cyclops.match import licence_doubt
 from cyclops.model.analysis import Analysis, Edit
+from cyclops.pipeline.recheck import RECHECK_ANALYST
 from cyclops.report.images import Photos
 from cyclops.report.plain import describe_field, describe_value
 from cyclops.report.words import number
@@ -192,12 +193,14 @@ def _value(value: object, lang: str) -> str:
 
 
 def _corrections(analysis: Analysis, edits: list[Edit]) -> list[Correction]:
+    """The analysts' corrections; the server's re-checks of the flags that follow them are not corrections (the
+    flags section shows their outcome)."""
     return [Correction(
         number=edit.seq if edit.seq is not None else i + 1, analyst=edit.analyst, at=edit.at,
         what={lang: describe_field(edit.field, analysis, lang) for lang in LANGS},
         before={lang: _value(edit.before, lang) for lang in LANGS},
         after={lang: _value(edit.after, lang) for lang in LANGS}, reason=edit.reason)
-        for i, edit in enumerate(edits)]
+        for i, edit in enumerate(edits) if edit.analyst != RECHECK_ANALYST]
 
 
 def build_report(analysis: Analysis, *, edits: list[Edit] | None = None, licence: LicenceBundle | None = None,
