@@ -215,13 +215,6 @@ class Catalog:
         self._upsert(self.ocr, doc)
 
     @_guarded
-    def find_ocr(self, sha256: str, engine: str | None = None) -> list[dict[str, str]]:
-        query: dict[str, Any] = {"sha256": sha256}
-        if engine:
-            query["engine"] = engine
-        return [{k: v for k, v in d.items() if k != "_id"} for d in self.ocr.find(query)]
-
-    @_guarded
     def get(self, analysis_id: str) -> AnalysisSummary | None:
         doc = self.analyses.find_one({"_id": analysis_id})
         return AnalysisSummary.model_validate({k: v for k, v in doc.items() if k != "_id"}) if doc else None

@@ -1,4 +1,8 @@
-"""``cyclops evaluate``: accuracy and speed of the pipeline, on synthetic or real photos."""
+"""``cyclops evaluate``: accuracy and speed of the pipeline, on synthetic or real photos.
+
+The command imports the runners when it runs: ``cyclops`` imports every command module to list its
+commands, and that must not load the pipeline (sklearn, over a second).
+"""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from cyclops.lnhpd.synonyms import canonical_ingredient
 from cyclops.model.analysis import Analysis
 from cyclops.model.truth import ProductTruth
 from cyclops.text.fold import strip_accents
@@ -94,13 +95,8 @@ def score_text_field(predicted: str | None, truth: str | None, threshold: int = 
 
 
 def _ingredient_names_match(a: str, b: str) -> bool:
-    try:
-        from cyclops.lnhpd.synonyms import canonical_ingredient
-
-        if canonical_ingredient(a) == canonical_ingredient(b):
-            return True
-    except ImportError:  # pragma: no cover - synonyms ship with the package
-        pass
+    if canonical_ingredient(a) == canonical_ingredient(b):
+        return True
     na, nb = norm_text(a), norm_text(b)
     return bool(na) and bool(nb) and (fuzz.ratio(na, nb) >= 85 or fuzz.token_set_ratio(na, nb) >= 95)
 

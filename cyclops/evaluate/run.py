@@ -21,8 +21,17 @@ from tqdm import tqdm
 
 from cyclops.evaluate.geometry import overlap_of_first, rotate_polygon
 from cyclops.evaluate.metrics import ProductScore, score_product, summarise
+from cyclops.lnhpd.database import open_database
+from cyclops.lnhpd.records import LicenceBundle, ProductLicence
+from cyclops.lnhpd.sample import generate
+from cyclops.lnhpd.sample_db import build_sample_database, holds_sample
 from cyclops.model.analysis import FIELD_LABELS, Analysis
-from cyclops.model.truth import ProductTruth
+from cyclops.model.truth import ProductTruth, Violation
+from cyclops.synth.config import SynthConfig
+
+# evaluate.cli imports this module for REPORT_SEED when `cyclops --help` builds its options, so what is slow to
+# import is imported by the functions that use it: cyclops.pipeline (and pipeline.parameters, inside it) loads sklearn,
+# over a second; the synthetic renderer (synth.dataset, synth.product) loads OpenCV and Pillow, a sixth of a second
 
 #: the seed the benchmark reports on. Chosen fresh each round and run once, at its end: a seed watched while
 #: rules are added becomes a development seed (9999 was the report seed until 2026-12, and is one now)
@@ -35,9 +44,6 @@ SAMPLE_SIZE = 2000
 
 def reference_db(data_dir: Path, size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED):
     """Open (building once) the reference database of the synthetic licence sample."""
-    from cyclops.lnhpd.database import open_database
-    from cyclops.lnhpd.sample_db import build_sample_database, holds_sample
-
     path = data_dir / f"lnhpd-sample-{seed}-{size}.sqlite"
     if not holds_sample(path, size, seed):
         tmp = path.with_suffix(".tmp")
@@ -50,8 +56,6 @@ def reference_db(data_dir: Path, size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEE
 def build_synthetic_set(out_dir: Path, n: int, seed: int, *, violation_rate: float = 0.3, family: str = "base",
                         clean: bool = False, size: int = SAMPLE_SIZE, sample_seed: int = SAMPLE_SEED):
     """Render ``n`` products of licences drawn from the reference sample; reuse the set if already there."""
-    from cyclops.lnhpd.sample import generate
-    from cyclops.synth.config import SynthConfig
     from cyclops.synth.dataset import load_dataset
     from cyclops.synth.product import synthesize_product
 
@@ -347,9 +351,6 @@ def load_real_truth(photos_dir: Path, truth_file: Path, db,
     Keys the scoring does not use (``notes``, ``printed.nutrition_rows``, ingredients' ``as_printed``
     and ``parts``) are kept in ``printed`` as they are.
     """
-    from cyclops.lnhpd.records import LicenceBundle, ProductLicence
-    from cyclops.model.truth import Violation
-
     spec = json.loads(truth_file.read_text(encoding="utf-8"))
     dataset = []
     for k, item in enumerate(spec["products"][:products] if products else spec["products"]):

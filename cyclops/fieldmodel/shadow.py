@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from cyclops.extract.classifier import line_records, predict
+from cyclops.fieldmodel.registry import MODEL_NAME, load_registered, served_version
 from cyclops.model.analysis import Analysis
 
 log = logging.getLogger(__name__)
@@ -22,8 +24,6 @@ _lock = threading.Lock()
 
 def shadow_predictions(analysis: Analysis, model, model_label: str) -> dict:
     """Per line: the label served (champion) and the challenger's label with its probability."""
-    from cyclops.extract.classifier import line_records, predict
-
     records = line_records(analysis)
     indices = sorted(records)
     predicted = predict(model, [records[i]["input"] for i in indices])
@@ -36,8 +36,6 @@ def shadow_predictions(analysis: Analysis, model, model_label: str) -> dict:
 
 def _challenger(tracking_uri: str | None):
     """(model, label) of the challenger, loaded once per version; None without one."""
-    from cyclops.fieldmodel.registry import MODEL_NAME, load_registered, served_version
-
     version = served_version(CHALLENGER, tracking_uri)
     if version is None:
         return None

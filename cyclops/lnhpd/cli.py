@@ -13,6 +13,7 @@ from cyclops.lnhpd.download import DownloadError, DownloadReport, download
 from cyclops.lnhpd.importer import LicenceImportError
 from cyclops.lnhpd.rebuild import import_atomically
 from cyclops.lnhpd.records import LicenceBundle
+from cyclops.lnhpd.refresh import refresh
 from cyclops.lnhpd.sample import generate, write_api_json
 from cyclops.lnhpd.sample_db import build_sample_database, holds_sample, sample_tag
 from cyclops.settings import get_settings
@@ -121,8 +122,6 @@ def register(app: typer.Typer) -> None:
         retries: int | None = typer.Option(None, "--retries", min=0, help=_RETRIES_HELP),
     ) -> None:
         """Download what changed since the last refresh and swap in the new database (the weekly job)."""
-        from cyclops.lnhpd.refresh import refresh
-
         target = _db_path(db)
         try:
             report = refresh(target, work, full=full, base_url=api, delay=delay, retries=retries, progress=typer.echo)

@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
             # pool (tests, embedded use) it loads on the first analysis, in the thread that needs it
             app.state.watcher = _start_watcher()
         else:
-            from cyclops.fieldmodel.registry import poll_on_first_use
+            from cyclops.fieldmodel.registry import poll_on_first_use  # as _start_watcher: sklearn (and MLflow)
 
             poll_on_first_use()
         logger.info("mapi started", extra={"workers": n, "store": settings.store_url, "auth": authenticator.describe()})

@@ -16,7 +16,10 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
+from cyclops.extract.classifier import examples_from_truth
 from cyclops.extract.features import LineExample
+from cyclops.extract.train import dataset_hash
+from cyclops.model.truth import ProductTruth
 
 BASE_EXAMPLES = Path(__file__).resolve().parents[1] / "packaged_model" / "base_examples.jsonl.gz"
 
@@ -31,10 +34,6 @@ def base_examples() -> tuple[LineExample, ...]:
 def write_base_examples(truth_dir: Path, out: Path = BASE_EXAMPLES, *, augment: int = 1, seed: int = 1) -> int:
     """Rebuild the file from the truth set the packaged model was trained on; refuses another set."""
     import json
-
-    from cyclops.extract.classifier import examples_from_truth
-    from cyclops.extract.train import dataset_hash
-    from cyclops.model.truth import ProductTruth
 
     truths = [ProductTruth.model_validate_json(p.read_text(encoding="utf-8")) for p in sorted(truth_dir.glob("*/truth.json"))]
     meta = json.loads((BASE_EXAMPLES.parent / "field_classifier.json").read_text(encoding="utf-8"))

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cyclops.fieldmodel.registry import MODEL_NAME
+from cyclops.fieldmodel.registry import MODEL_NAME, load_registered, load_served_model
+from cyclops.retrain.dataset import collect_reviewed, rows_from_reviewed
 from cyclops.retrain.judge import GateSettings, Verdict, judge_challenger
 
 CHALLENGER = "challenger"
@@ -80,8 +81,6 @@ def registered_at(version: str) -> str:
 
 def fresh_examples(version: str, *, store=None, catalog=None) -> list:
     """Lines analysts reviewed after the version was registered (``dataset.REVIEW_RULE``), as examples."""
-    from cyclops.retrain.dataset import collect_reviewed, rows_from_reviewed
-
     return [r.example for r in rows_from_reviewed(collect_reviewed(registered_at(version), store=store, catalog=catalog))]
 
 
@@ -91,8 +90,6 @@ def decide_challenger(*, bench: list, fresh: list | None = None, settings: GateS
 
     The champion is the model ``production`` serves (the packaged one when no alias is set).
     """
-    from cyclops.fieldmodel.registry import load_registered, load_served_model
-
     version = alias_version(CHALLENGER)
     if version is None:
         return {"outcome": "no_challenger", "reasons": ["no model has the challenger alias"]}

@@ -1,4 +1,8 @@
-"""``cyclops retrain``: the retraining loop from the command line."""
+"""``cyclops retrain``: the retraining loop from the command line.
+
+Each command imports what it needs when it runs: ``cyclops`` imports every command module to list its
+commands, and that must not load the retraining loop (sklearn, MLflow, papermill).
+"""
 
 from __future__ import annotations
 

@@ -23,8 +23,19 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from cyclops.catalog import normalize_time, open_catalog
+from cyclops.edits import APPEND, parse_path
+from cyclops.errors import InvalidEdit, NotFound
+from cyclops.extract.classifier import examples_by_line, examples_from_product
 from cyclops.extract.features import LineExample
+from cyclops.extract.panel import evidence_holds
+from cyclops.extract.train import synth_truths
 from cyclops.model.analysis import FIELD_LABELS, Analysis, Edit, Evidence
+from cyclops.model.truth import ProductTruth
+from cyclops.retrain.base_set import base_examples
+from cyclops.settings import get_settings
+from cyclops.storage import open_store
+from cyclops.synth.config import SynthConfig
 
 log = logging.getLogger(__name__)
 Source = Literal["correction", "synthetic"]
@@ -97,8 +108,6 @@ class Dataset(BaseModel):
 def normalize_since(since: str | None) -> str | None:
     if not since:
         return None
-    from cyclops.catalog import normalize_time
-
     try:
         return normalize_time(since)
     except Exception as exc:  # the catalogue raises its own BadRequest
@@ -111,9 +120,6 @@ def collect_reviewed(since: str | None = None, *, store=None, catalog=None) -> l
     The catalogue finds analyses updated since the date; the store (the source of
     truth) gives the edited analysis and its edits.
     """
-    from cyclops.catalog import normalize_time, open_catalog
-    from cyclops.storage import open_store
-
     store = store or open_store()
     catalog = catalog or open_catalog()
     cutoff = normalize_since(since)
@@ -136,8 +142,6 @@ def collect_reviewed(since: str | None = None, *, store=None, catalog=None) -> l
 
 
 def _served(store, analysis_id: str) -> Analysis | None:
-    from cyclops.errors import NotFound
-
     try:
         return store.analysis_at(analysis_id, 0)
     except NotFound:  # stored before base.json existed
@@ -163,9 +167,6 @@ def _evidence(node: object) -> list[Evidence]:
 
 def _field_lines(analysis: Analysis, tokens: list, before: object) -> list[int]:
     """Lines that are evidence of the field an edit changed and carry that field's label."""
-    from cyclops.edits import APPEND
-    from cyclops.extract.panel import evidence_holds
-
     label = FIELD_LABEL.get(tokens[1]) if len(tokens) > 1 else None
     if label is None:
         return []
@@ -179,9 +180,6 @@ def _field_lines(analysis: Analysis, tokens: list, before: object) -> list[int]:
 
 def reviewed_lines(item: Reviewed) -> dict[int, tuple[Review, Edit]]:
     """Line index -> (how, the edit) for every line an analyst reviewed (``REVIEW_RULE``)."""
-    from cyclops.edits import parse_path
-    from cyclops.errors import InvalidEdit
-
     found: dict[int, tuple[Review, Edit]] = {}
 
     def mark(index: int, review: Review, edit: Edit) -> None:
@@ -207,8 +205,6 @@ def rows_from_reviewed(reviewed: list[Reviewed]) -> list[Row]:
 
     The classifier input is rebuilt from the analysis as served, as the served model was given it.
     """
-    from cyclops.extract.classifier import examples_by_line
-
     rows = []
     for item in reviewed:
         group = product_key(item.analysis)
@@ -230,11 +226,6 @@ def synthetic_rows(n: int, seed: int, *, family: str = "base", augment: int = 1,
     """Ground-truth lines of ``n`` synthetic products (cached: rendering is the slow part)."""
     if n <= 0:
         return []
-    from cyclops.extract.classifier import examples_from_product
-    from cyclops.extract.train import synth_truths
-    from cyclops.model.truth import ProductTruth
-    from cyclops.settings import get_settings
-    from cyclops.synth.config import SynthConfig
 
     cache_dir = cache_dir or get_settings().cache_dir / "retrain"
     cache = cache_dir / f"synth-{family}-{seed}-{n}.jsonl"
@@ -358,8 +349,6 @@ def _review_summary(reviewed: list[Reviewed], rows: list[Row]) -> dict:
 
 def packaged_base_rows() -> list[Row]:
     """The packaged model's training lines as rows, one group per synthetic product."""
-    from cyclops.retrain.base_set import base_examples
-
     return [Row(source="synthetic", group=f"base:{ex.product_id}", example=ex) for ex in base_examples()]
 
 
@@ -418,8 +407,6 @@ def build_dataset(*, since: str | None = None, synthetic_n: int = 60, synthetic_
 
 def save_dataset(dataset: Dataset, store=None) -> str:
     """Write ``datasets/{version}/{train,heldout}.jsonl`` and ``manifest.json``; returns the folder key."""
-    from cyclops.storage import open_store
-
     store = store or open_store()
     prefix = f"{PREFIX}/{dataset.version}"
     store.put(f"{prefix}/train.jsonl", _jsonl(dataset.train))
@@ -485,8 +472,6 @@ def dataset_card(dataset: Dataset) -> str:
 
 def load_dataset(version: str, store=None) -> Dataset:
     """Read a saved dataset back and check its content hash."""
-    from cyclops.storage import open_store
-
     store = store or open_store()
     prefix = f"{PREFIX}/{version}"
     manifest = store.get_json(f"{prefix}/manifest.json")

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from cyclops.extract.features import LineExample
 from cyclops.retrain.gate import benchmark_guard, label_guard
+from cyclops.retrain.train import evaluate
 
 
 class GateSettings(BaseModel):
@@ -39,8 +40,6 @@ class Verdict(BaseModel):
 
 
 def _compare(current, candidate, lines: list[LineExample]) -> tuple[dict, object, object]:
-    from cyclops.retrain.train import evaluate
-
     cur, cand = evaluate(current, lines), evaluate(candidate, lines)
     scores = {"lines": len(lines), "current": cur.macro_f1, "candidate": cand.macro_f1,
               "accuracy_current": cur.accuracy, "accuracy_candidate": cand.accuracy}

@@ -16,10 +16,15 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cyclops.fieldmodel.registry import load_registered, load_served_model
+from cyclops.retrain.challenger import PRODUCTION, make_challenger, refuse_candidate
 from cyclops.retrain.dataset import Dataset
 from cyclops.retrain.gate import benchmark_guard, decide
+from cyclops.retrain.judge import judge_candidate
 from cyclops.retrain.tracking import MODEL_NAME
 from cyclops.retrain.train import evaluate
+from cyclops.settings import get_settings
+from cyclops.storage import open_store
 
 
 def decide_promotion(candidate_version: str, candidate_run_id: str, dataset: Dataset, *, min_gain: float = 0.01,
@@ -32,8 +37,6 @@ def decide_promotion(candidate_version: str, candidate_run_id: str, dataset: Dat
     Call ``tracking.configure`` first.
     """
     import mlflow
-    from cyclops.fieldmodel.registry import load_registered, load_served_model
-    from cyclops.settings import get_settings
 
     alias = alias or get_settings().model_alias
     client = mlflow.MlflowClient()
@@ -96,8 +99,6 @@ def decide_promotion(candidate_version: str, candidate_run_id: str, dataset: Dat
 
 def keep_record(record: dict, workdir: Path | None = None, store=None) -> str:
     """Write ``promotion.json`` to the work folder (if given) and the record to the store; returns the store key."""
-    from cyclops.storage import open_store
-
     if workdir is not None:
         (Path(workdir) / "promotion.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     store = store or open_store()
@@ -113,9 +114,6 @@ def gate_candidate(candidate_version: str, candidate_run_id: str, dataset: Datas
     ``decide_promotion``'s, with ``outcome``: challenger or refused). Call ``tracking.configure`` first.
     """
     import mlflow
-    from cyclops.fieldmodel.registry import load_registered, load_served_model
-    from cyclops.retrain.challenger import PRODUCTION, make_challenger, refuse_candidate
-    from cyclops.retrain.judge import judge_candidate
 
     uri = mlflow.get_tracking_uri()
     current_model, current_label = load_served_model(PRODUCTION, uri)

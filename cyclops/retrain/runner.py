@@ -13,6 +13,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from cyclops.retrain.dataset import normalize_since
+from cyclops.retrain.promote import keep_record
+from cyclops.retrain.tracking import configure
+from cyclops.storage import open_store
+
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "retrain"
 NOTEBOOKS = ("01_build_dataset.ipynb", "02_train.ipynb", "03_promote.ipynb")
 
@@ -30,11 +35,7 @@ def run_retrain(*, since: str | None = None, tracking_uri: str | None = None, sy
     """
     import papermill as pm
 
-    from cyclops.retrain.dataset import normalize_since
-
     normalize_since(since)  # a bad date fails here, not three kernels later
-
-    from cyclops.retrain.tracking import configure
 
     uri = configure(tracking_uri)
     workdir = Path(workdir or tempfile.mkdtemp(prefix="cyclops-retrain-"))
@@ -70,8 +71,6 @@ def run_retrain(*, since: str | None = None, tracking_uri: str | None = None, sy
 
 def _held(workdir: Path) -> dict | None:
     """The record of a batch the screen held for a reviewer (also kept in the store), or None."""
-    from cyclops.retrain.promote import keep_record
-
     screen = json.loads((workdir / "screen.json").read_text())
     if not screen["hold"]:
         return None
@@ -85,7 +84,6 @@ def _held(workdir: Path) -> dict | None:
 def _keep_notebooks(paths: list[Path], record: dict) -> None:
     """Log executed notebooks to the candidate's MLflow run and copy them into the object store."""
     import mlflow
-    from cyclops.storage import open_store
 
     run_id = record.get("candidate_run_id")
     if run_id:

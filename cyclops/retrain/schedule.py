@@ -17,7 +17,13 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
+from cyclops.retrain.challenger import decide_challenger
+from cyclops.retrain.dataset import collect_reviewed, rows_from_reviewed
+from cyclops.retrain.runner import run_retrain
+from cyclops.retrain.tracking import configure
+from cyclops.retrain.train import benchmark_examples
 from cyclops.service.retrain_runs import RUNS_PREFIX, STATUS_KEY, read_status
+from cyclops.storage import open_store
 
 log = logging.getLogger(__name__)
 #: reviewed lines a run needs before it trains (a product gives about 25)
@@ -46,8 +52,6 @@ def _now() -> str:
 
 def count_corrections(since: str | None, *, store=None, catalog=None) -> tuple[int, int]:
     """(reviewed lines, analyses) since ``since``: what a run would train on."""
-    from cyclops.retrain.dataset import collect_reviewed, rows_from_reviewed
-
     reviewed = collect_reviewed(since, store=store, catalog=catalog)
     return len(rows_from_reviewed(reviewed)), len(reviewed)
 
@@ -57,8 +61,6 @@ def scheduled_run(*, min_corrections: int = MIN_CORRECTIONS, store=None, catalog
                   decide: Callable[[], dict] | None = None) -> RunRecord:
     """Run once; returns the record (also stored). ``retrain(since)`` defaults to ``runner.run_retrain``,
     ``decide()`` to ``challenger.decide_challenger`` on the fixed benchmark."""
-    from cyclops.storage import open_store
-
     store = store or open_store()
     status = read_status(store)
     record = RunRecord(started_at=_now(), since=status.get("next_since"), min_corrections=min_corrections)
@@ -101,15 +103,9 @@ def _keep(store, status: dict, record: RunRecord) -> None:
 
 
 def _decide() -> dict:
-    from cyclops.retrain.challenger import decide_challenger
-    from cyclops.retrain.tracking import configure
-    from cyclops.retrain.train import benchmark_examples
-
     configure()
     return decide_challenger(bench=benchmark_examples())
 
 
 def _retrain(since: str | None) -> dict:
-    from cyclops.retrain.runner import run_retrain
-
     return run_retrain(since=since, packaged_base=True, progress=False)

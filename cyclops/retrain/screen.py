@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from pydantic import BaseModel, Field
 
+from cyclops.extract.classifier import predict
 from cyclops.retrain.dataset import Row
 
 
@@ -56,8 +57,6 @@ def screen_batch(batch: list[Row], served_model, *, peers: list[Row] | None = No
     ``peers`` are rows the batch cannot have written: reviewed truth kept aside, or other analysts'
     reviews of the same products; a peer by the same analyst as a batch row is not compared with it.
     """
-    from cyclops.extract.classifier import predict
-
     settings = settings or ScreenSettings()
     rows = [r for r in batch if r.source == "correction"]
     predictions = predict(served_model, [r.example.model_input() for r in rows]) if rows else []

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import random
 
+from cyclops.edits import apply_edit
 from cyclops.evaluate.geometry import overlap_of_first, rotate_polygon
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.truth import ProductTruth
+from cyclops.retrain.dataset import Reviewed
 
 MIN_OVERLAP = 0.5
 
@@ -83,9 +85,6 @@ def review_in_memory(analysis: Analysis, truth: ProductTruth, *, analyst: str, a
                      flip: tuple[str, str] | None = None):
     """The same review as ``review_with_truth`` (corrections and accepts), applied with ``cyclops.edits.apply_edit``
     and returned as a ``dataset.Reviewed`` whose edits carry ``analyst``, ``at`` and their sequence number."""
-    from cyclops.edits import apply_edit
-    from cyclops.retrain.dataset import Reviewed
-
     current, edits = analysis, []
     for index, before, after in planned_review(analysis, truth, shuffle_seed, flip):
         edit = Edit(analyst=analyst, field=f"lines[{index}].label", before=before, after=after,

@@ -14,9 +14,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from cyclops.extract.classifier import predict, train
 from cyclops.extract.features import LineExample
 from cyclops.model.analysis import FIELD_LABELS
-from cyclops.retrain.dataset import Dataset, Row, dataset_card
+from cyclops.retrain.dataset import Dataset, Row, dataset_card, synthetic_rows
+from cyclops.retrain.servable import input_example, servable, trusted_types
+from cyclops.retrain.tracking import MODEL_NAME
 
 BENCH_SEED = 9998
 BENCH_N = 8
@@ -40,8 +43,6 @@ def evaluate(model, examples: list[LineExample]) -> Evaluation:
     """Score a model on labelled lines; labels absent from the truth are left out of the macro average."""
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-    from cyclops.extract.classifier import predict
-
     if not examples:
         raise ValueError("cannot evaluate on zero lines")
     truth = [e.label for e in examples]
@@ -59,8 +60,6 @@ def evaluate(model, examples: list[LineExample]) -> Evaluation:
 
 def benchmark_examples(n: int = BENCH_N, seed: int = BENCH_SEED) -> list[LineExample]:
     """The fixed synthetic benchmark: base-family products never used for training."""
-    from cyclops.retrain.dataset import synthetic_rows
-
     return [r.example for r in synthetic_rows(n, seed, family="base")]
 
 
@@ -75,8 +74,6 @@ def evaluate_all(model, dataset: Dataset, bench: list[LineExample]) -> dict[str,
 
 def train_candidate(dataset: Dataset, seed: int = 0):
     """The extraction developer's training recipe, on the dataset's training rows."""
-    from cyclops.extract.classifier import train
-
     return train([r.example for r in dataset.train], seed=seed)
 
 
@@ -130,8 +127,6 @@ def log_candidate(model, dataset: Dataset, evaluations: dict[str, Evaluation], *
     Returns ``{"run_id", "model_version", "model_uri"}``. Call ``tracking.configure`` first.
     """
     import mlflow
-    from cyclops.retrain.servable import input_example, servable, trusted_types
-    from cyclops.retrain.tracking import MODEL_NAME
 
     with mlflow.start_run(run_name=f"candidate-{dataset.version}") as run:
         mlflow.log_params({"dataset_version": dataset.version, "dataset_sha256": dataset.sha256, "seed": seed,

@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import random
 
+from cyclops.extract.classifier import load_model, train
+from cyclops.retrain.base_set import base_examples
+from cyclops.retrain.dataset import product_key, rows_from_reviewed, split_by_product
 from cyclops.retrain.judge import GateSettings, judge_candidate, judge_challenger
 from cyclops.retrain.screen import ScreenSettings, screen_batch
+from cyclops.retrain.simulate import review_in_memory
+from cyclops.retrain.train import benchmark_examples
 
 KINDS = ("good", "shuffled", "flipped", "analyst_shuffles", "analyst_flips")
 #: labels every family product prints, so a flip of one of them is always in the batch
@@ -32,8 +37,6 @@ def deal(n: int, seed: int) -> dict[str, list[int]]:
 
 def batch_reviews(products, roles: dict[str, list[int]], kind: str, seed: int) -> list:
     """The batch's reviews: analysts ana and ben take turns over the batch and the kept-aside products."""
-    from cyclops.retrain.simulate import review_in_memory
-
     rng = random.Random(f"flip:{seed}")
     source = rng.choice(FLIPPABLE)
     flip = (source, rng.choice([label for label in FLIPPABLE + ("other", "caution") if label != source]))
@@ -49,8 +52,6 @@ def batch_reviews(products, roles: dict[str, list[int]], kind: str, seed: int) -
 
 
 def _reviewed(products, indices: list[int], analyst: str, at: str) -> list:
-    from cyclops.retrain.simulate import review_in_memory
-
     return [review_in_memory(products[i][0], products[i][1], analyst=analyst, at=at) for i in indices]
 
 
@@ -60,10 +61,6 @@ def play_batch(products, roles, kind: str, seed: int, *, champion, bench, truste
     """Screen, train, judge on trusted data, judge the challenger: the outcome and where it stopped.
 
     ``use_screen=False`` records the screen but trains anyway, to show what the gate alone would do."""
-    from cyclops.extract.classifier import train
-    from cyclops.retrain.base_set import base_examples
-    from cyclops.retrain.dataset import product_key, rows_from_reviewed, split_by_product
-
     reviews = batch_reviews(products, roles, kind, seed)
     rows = rows_from_reviewed(reviews)
     screen = screen_batch(rows, champion, peers=trusted_rows, settings=screen_settings)
@@ -87,10 +84,6 @@ def play_batch(products, roles, kind: str, seed: int, *, champion, bench, truste
 
 def play_seed(products, seed: int, kinds: tuple[str, ...] = KINDS, *, bench_n: int = 8, use_screen: bool = True) -> dict:
     """Every kind of batch for one deal of the products."""
-    from cyclops.extract.classifier import load_model
-    from cyclops.retrain.dataset import rows_from_reviewed
-    from cyclops.retrain.train import benchmark_examples
-
     roles = deal(len(products), seed)
     champion = load_model()
     bench = benchmark_examples(bench_n)

@@ -8,16 +8,15 @@ all lines reviewed before it (any product), so an analyst who now relabels what 
 
 from __future__ import annotations
 
-from cyclops.retrain.dataset import Row, kept_aside
+from cyclops.catalog import normalize_time
+from cyclops.retrain.dataset import Row, collect_reviewed, kept_aside, rows_from_reviewed
+from cyclops.storage import open_store
 
 
 def earlier_rows(before: str | None, *, store=None, catalog=None) -> list[Row]:
     """Correction rows of every line reviewed before ``before`` (none when the batch starts at the beginning)."""
     if not before:
         return []
-    from cyclops.catalog import normalize_time
-    from cyclops.retrain.dataset import collect_reviewed, rows_from_reviewed
-    from cyclops.storage import open_store
 
     store = store or open_store()
     cutoff = normalize_time(before)

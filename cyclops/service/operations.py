@@ -18,6 +18,7 @@ from concurrent.futures import Executor
 from datetime import UTC, datetime
 from typing import Any
 
+from cyclops import load
 from cyclops.catalog import AnalysisPage, Catalog, open_catalog, utc_now
 from cyclops.errors import (
     BadPhoto,
@@ -30,9 +31,14 @@ from cyclops.errors import (
     StorageUnavailable,
     to_service_error,
 )
+from cyclops.fieldmodel.registry import get_watcher
 from cyclops.fieldmodel.shadow import record_shadow
+from cyclops.lnhpd.database import LicenceDBMissing, open_database
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
+from cyclops.ocr import get_engine
+from cyclops.ocr.cache import cached_read_upright
+from cyclops.pipeline import build_analyzer, model_provider
 from cyclops.pipeline.recheck import RECHECK_ANALYST, affects_flags, recheck
 from cyclops.service import policy
 from cyclops.service.context import request_id
@@ -73,8 +79,6 @@ _worker_dbs: dict[str, Any] = {}
 
 def _database() -> Any:
     """The configured LNHPD database, opened once per process and path (a new CYCLOPS_LNHPD_DB is honoured)."""
-    from cyclops.lnhpd.database import LicenceDBMissing, open_database  # half a second: processes that only edit skip it
-
     path = str(get_settings().lnhpd_path)
     if path not in _worker_dbs:
         try:
@@ -89,10 +93,6 @@ _worker_analyzers: dict[tuple[str, str, str], Any] = {}
 
 def worker_analyzer(engine: str | None = None) -> Any:
     """This process's ``Analyzer`` for ``engine``, assembled once (per engine, database and cache) and then kept."""
-    # the pipeline, the OCR engines and the field classifier are imported where they are used, never at module
-    # level: a process that only edits (the workbench's client, mapi without a pool) must not load them
-    from cyclops.pipeline import build_analyzer
-
     settings = get_settings()
     key = ((engine or settings.ocr_engine).strip().lower(), str(settings.lnhpd_path), str(settings.cache_dir))
     if key not in _worker_analyzers:
@@ -109,8 +109,6 @@ def warm_up() -> dict[str, str]:
 
 def served_model_version() -> str:
     """Label of the field classifier the registry alias serves now (watched in the serving process)."""
-    from cyclops.fieldmodel.registry import get_watcher
-
     return get_watcher().current()[1]
 
 
@@ -119,8 +117,6 @@ def run_analysis(photos: Photos, engine: str | None, model_version: str | None =
 
     ``model_version`` is the classifier the serving process's registry watcher names (workers get the label, not the model).
     """
-    from cyclops.pipeline import model_provider
-
     try:
         analyzer = worker_analyzer(engine)
         if model_version:
@@ -133,10 +129,6 @@ def run_analysis(photos: Photos, engine: str | None, model_version: str | None =
 
 def run_ocr(filename: str, data: bytes, engine: str | None) -> str:
     """OCR one photo (first page of a PDF); returns the document JSON."""
-    from cyclops import load
-    from cyclops.ocr import get_engine
-    from cyclops.ocr.cache import cached_read_upright
-
     try:
         loaded = load.load_photo(filename, data, max_pages=1)[0]
         ocr_engine = get_engine(engine)
@@ -333,7 +325,6 @@ class Services:
         """OCR one photo, reusing the stored result of the same photo and engine when there is one."""
         check_photos([(filename, data)], self.settings)
         sha = hashlib.sha256(data).hexdigest()
-        from cyclops.ocr import get_engine
 
         try:
             ocr_engine = get_engine(engine)

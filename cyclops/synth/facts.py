@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import re
 
+from cyclops.synth import text as wording
 from cyclops.synth.canvas import Canvas, Colour, wrap
 from cyclops.synth.content import Blend, FactsPanel, LabelContent
 
@@ -191,6 +192,4 @@ def draw_panel(content: LabelContent, width: int, body: int, fonts, ink: Colour,
 
 
 def _amount(quantity: float, unit: str) -> str:
-    from cyclops.synth import text as wording
-
     return wording.large_count(quantity, unit) or f"{wording.number(quantity, 'en')} {unit}"

@@ -37,6 +37,7 @@ from cyclops.synth.config import CONTAINERS, SynthConfig
 from cyclops.synth.degrade import Shot
 from cyclops.synth.faces import Face
 from cyclops.synth.fonts import available_families, font
+from cyclops.synth.photo import compose, finish
 
 HIDDEN_SHARE = 0.15  # a word with more of its box than this under a finger or a glare core is not in the truth
 GLARE_CORE = 0.7  # highlight strength above which print is washed out
@@ -496,8 +497,6 @@ def photograph_scene(
 ) -> Shot:
     """Photograph ``faces`` in a hand, on a shelf or on a table (as drawn from ``config.realism``), add glare spots and
     fingers, then the usual camera steps (``photo.finish``)."""
-    from cyclops.synth.photo import compose, finish
-
     real = config.realism
     w, h = config.width, config.height
     u = real_rng.random()

@@ -7,9 +7,11 @@ import json
 
 import ipywidgets as w
 
+from cyclops.client import MapiClient
 from cyclops.errors import MapiError
 from cyclops.model.analysis import Evidence
 from cyclops.report.plain import describe_field
+from cyclops.settings import get_settings
 from cyclops.workbench.claims import ClaimsPage
 from cyclops.workbench.flags import FlagsPage
 from cyclops.workbench.history import HistoryPage
@@ -157,9 +159,6 @@ class Workbench:
     @classmethod
     def from_settings(cls) -> Workbench:
         """The dashboard wired to mapi when ``CYCLOPS_MAPI_URL`` is set, to the in-process services otherwise."""
-        from cyclops.client import MapiClient
-        from cyclops.settings import get_settings
-
         settings = get_settings()
         return cls(MapiClient(settings.mapi_url, settings.mapi_token))
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import cyclops
+from cyclops.settings import get_settings
 
 NOTEBOOKS = Path(cyclops.__file__).resolve().parents[1] / "notebooks"
 
@@ -89,8 +90,6 @@ def redact(token: str) -> str:
 
 def workbench_token(environ: dict[str, str] | None = None) -> tuple[str, str]:
     """(token, where it comes from): CYCLOPS_WORKBENCH_TOKEN, else the token file (created if missing); "" under JupyterHub."""
-    from cyclops.settings import get_settings
-
     environ = os.environ if environ is None else environ
     if under_jupyterhub(environ):
         return "", "JupyterHub authenticates"
