@@ -18,6 +18,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import Page, expect, sync_playwright
 
+from cyclops.review import high_flag_count
+from cyclops.review_priority import review_priority
 from cyclops.workbench.app import PAGES
 from tests.browser_fixtures import BrowserStack, start_stack
 from tests.samples import sample_analysis
@@ -189,7 +191,9 @@ def test_edit_records_are_in_the_store(stack: BrowserStack) -> None:
     by_field = {e.field: e for e in edits}
     assert by_field["fields.medicinal_ingredients[0].quantity"].after == float(NEW_QUANTITY)
     assert by_field["flags[0].decision"].after == "confirmed"
-    assert {e.analyst for e in edits} == {"alice"}  # from the server's CYCLOPS_ANALYST, never typed
+    # alice from the server's CYCLOPS_ANALYST, never typed; "cyclops" for the server's re-checks of the flags
+    assert {e.analyst for e in edits} == {"alice", "cyclops"}
+    assert all(e.field == "flags" for e in edits if e.analyst == "cyclops")
     keys = stack.store().list(f"analyses/{stack.analysis_id()}/edits")
     assert len([k for k in keys if k.endswith(".json")]) == len(edits) >= 2
 
@@ -342,16 +346,22 @@ def test_alt_a_on_flags_decides_the_flag_in_view(page: Page, stack: BrowserStack
 # --- worklist, sign-off with a second analyst, undo, the changes page (issue 13, items 1 and 7) ---------------
 
 def seed_for_worklist(stack: BrowserStack) -> None:
-    """wl-worst (two high flags, a company read unsurely) and wl-calm (no flag), beside what the tests above made."""
+    """wl-worst (a misprinted amount and an unlicensed claim: two high flags, two medium ones, a company read
+    unsurely) and wl-calm (no flag), beside what the tests above made. wl-worst's flags are the ones the rules raise,
+    as the pipeline would have raised them, so the live checks after an edit keep them."""
     from cyclops.catalog import open_catalog
-    from cyclops.model.analysis import Flag
+    from cyclops.lnhpd.database import open_database
+    from cyclops.pipeline.recheck import recheck
     from cyclops.settings import Settings
 
     worst, photo = sample_analysis(stack.truth.licence, "wl-worst")
     worst.fields.npn.value = "80111111"
     worst.fields.company.confidence = 0.2
-    worst.flags.append(Flag(code="UNAUTHORIZED_CLAIM", severity="high", message="Cures insomnia overnight: not a licensed use",
-                            message_fr="Guérit l'insomnie : usage non autorisé"))
+    worst.fields.medicinal_ingredients.pop()  # the extra "Zinc citrate": not this test's concern
+    worst.flags = []
+    worst.flags = recheck(worst, open_database(stack.data_dir / "lnhpd.sqlite")) or []
+    assert [f.code for f in worst.flags][:2] == ["QUANTITY_MISMATCH", "CLAIM_NOT_LICENSED"]
+    assert [f.severity for f in worst.flags] == ["high", "high", "medium", "medium"]
     calm, _ = sample_analysis(stack.truth.licence, "wl-calm")
     calm.fields.npn.value, calm.flags = "80222222", []
     store, catalog = stack.store(), open_catalog(Settings(data_dir=stack.data_dir))
@@ -373,8 +383,11 @@ def test_worklist_most_likely_wrong_first_filters_sorts_and_opens_into_the_addre
     rows = page.locator(".cyclops-worklist-row")
     expect(rows).to_have_count(len(stack.store().analysis_ids()))  # uploads and seeded analyses alike
     priorities = [float(p) for p in cells(page, "priority")]
-    assert priorities == sorted(priorities, reverse=True) and cells(page, "npn")[0] == "80111111"
-    assert cells(page, "npn")[-1] == "80222222" and cells(page, "high_flags")[0] == "2"
+    assert priorities == sorted(priorities, reverse=True)
+    stored = [stack.store().get_analysis(a) for a in stack.store().analysis_ids()]
+    top = max(stored, key=review_priority)  # the product most likely wrong or non-compliant opens the list
+    assert cells(page, "npn")[0] == (top.fields.npn.value or "") and cells(page, "high_flags")[0] == str(high_flag_count(top))
+    assert cells(page, "npn")[-1] == "80222222"
     shot(page, "16-worklist")
     page.locator(".cyclops-sort-company").click()
     companies = [c.lower() for c in cells(page, "company")]
@@ -418,8 +431,9 @@ def test_sign_off_second_analyst_undo_and_changes_page(page: Page, stack: Browse
     tab(page, "Flags")
     page.locator(".cyclops-flag-confirm").nth(0).click()
     expect(page.locator(".cyclops-flag-decision").nth(0)).to_have_text("confirmed")
-    page.locator(".cyclops-flag-dismiss").nth(1).click()
-    expect(page.locator(".cyclops-flag-decision").nth(1)).to_have_text("dismissed")
+    for k in (1, 2, 3):  # the unlicensed claim (high) and the two medium flags: dismissed
+        page.locator(".cyclops-flag-dismiss").nth(k).click()
+        expect(page.locator(".cyclops-flag-decision").nth(k)).to_have_text("dismissed")
     page.locator(".cyclops-flag-confirm").nth(0).click()  # alice's second confirmation: mapi's four-eyes rule says no
     expect(page.locator(".cyclops-status")).to_contain_text("different reviewer")
     tab(page, "Report")
@@ -461,7 +475,7 @@ def test_sign_off_second_analyst_undo_and_changes_page(page: Page, stack: Browse
     expect(table.locator(".cyclops-history-row")).to_have_count(len(stack.store().edits("wl-worst")))
     text = table.inner_text()
     assert "bob" in text and "alice" in text and "Brand" in text and "Tundra Labs" in text and "Sign-off" in text
-    assert "Flag 2 (Cures insomnia overnight" in text and "undoes change 1" in text
+    assert "Flag 2 (The claim \"Cures insomnia overnight" in text and "undoes change 1" in text
     assert "fields." not in text and "flags[" not in text and "review." not in text  # plain words only
     shot(page, "19-changes")
     page.get_by_role("button", name="Français").click()
