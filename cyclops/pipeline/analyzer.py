@@ -95,6 +95,14 @@ class Analyzer:
         doc.seconds = timings["ocr"]
         return doc, infos, errors, timings
 
+    def read_page(self, filename: str, data: bytes) -> Document:
+        """One photo's first page read as an analysis reads it (same limits, orientation and cache): mapi's /v1/ocr."""
+        loaded = load.load_photo(filename, data, max_pages=1, settings=self.limits)[0]
+        t0 = time.perf_counter()
+        page, _ = cached_read_upright(self.engine, loaded.image, "img0", loaded.sha256, self.cache_dir)
+        return Document(engine=self.engine.name, engine_version=self.engine.version, pages=[page],
+                        seconds=time.perf_counter() - t0)
+
     def analyze_document(self, doc: Document, progress: Progress | None = None) -> tuple[Analysis, dict[str, float]]:
         """Extraction, matching and flags on an OCR document (no image work: reusable from notebooks and tests)."""
         progress = progress or _noop

@@ -11,14 +11,12 @@ import hashlib
 import logging
 import re
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
 from datetime import UTC, datetime
 from typing import Any
 
-from cyclops import load
 from cyclops.catalog import AnalysisPage, Catalog, open_catalog, utc_now
 from cyclops.errors import (
     BadPhoto,
@@ -37,7 +35,6 @@ from cyclops.lnhpd.database import LicenceDBMissing, open_database
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
 from cyclops.ocr import get_engine
-from cyclops.ocr.cache import cached_read_upright
 from cyclops.pipeline import build_analyzer, model_provider
 from cyclops.pipeline.recheck import RECHECK_ANALYST, affects_flags, recheck
 from cyclops.service import policy
@@ -128,15 +125,11 @@ def run_analysis(photos: Photos, engine: str | None, model_version: str | None =
 
 
 def run_ocr(filename: str, data: bytes, engine: str | None) -> str:
-    """OCR one photo (first page of a PDF); returns the document JSON."""
+    """OCR one photo (first page of a PDF) as an analysis reads it; returns the document JSON."""
     try:
-        loaded = load.load_photo(filename, data, max_pages=1)[0]
-        ocr_engine = get_engine(engine)
-        t0 = time.perf_counter()
-        page, _ = cached_read_upright(ocr_engine, loaded.image, "img0", loaded.sha256)
+        doc = build_analyzer(get_settings(), engine=engine, db=None).read_page(filename, data)
     except CyclopsError as exc:
         raise to_service_error(exc) from None
-    doc = Document(engine=ocr_engine.name, engine_version=ocr_engine.version, pages=[page], seconds=time.perf_counter() - t0)
     return doc.model_dump_json()
 
 
