@@ -13,9 +13,9 @@ import re
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cyclops.errors import BadRequest, MapiError, StorageUnavailable
 from cyclops.model.analysis import Analysis, Edit
@@ -49,6 +49,37 @@ class AnalysisSummary(BaseModel):
     updated_at: str | None = None
     pipeline_version: str | None = None
     source_key: str | None = None
+
+
+class AnalysisQuery(BaseModel):
+    """Which analyses to list, and in what order: the one definition of the filters, read by the catalogue, mapi's
+    list route (as query parameters) and the client, and used by the worklist."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    npn: str | None = Field(None, description="NPN or DIN-HM (its digits are compared).")
+    company: str | None = Field(None, description="Case-insensitive part of the company name.")
+    flag: str | None = Field(None, description="A flag code the analysis carries.")
+    analyst: str | None = Field(None, description="An analyst who edited the analysis.")
+    since: str | None = Field(None, description="ISO date or time: analyses created or edited since.")
+    status: str | None = Field(None, description="new, in_review, reviewed or signed_off.")
+    order: Literal["newest", "priority"] = Field("newest", description="newest first, or most urgent first (the worklist).")
+    limit: int = Field(50, ge=1, le=500, description="Rows per page.")
+    cursor: str | None = Field(None, description="next_cursor of the previous page.")
+
+    @classmethod
+    def of(cls, **filters: Any) -> AnalysisQuery:
+        """The query from keyword filters; a bad value is a ``BadRequest`` naming it, as over HTTP."""
+        try:
+            return cls(**filters)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            field = ".".join(str(p) for p in problem["loc"]) or "query"
+            raise BadRequest(f"{field}: {problem['msg']}", code=f"bad_{field}") from None
+
+    def params(self) -> dict[str, Any]:
+        """As query parameters (what differs from the defaults)."""
+        return self.model_dump(exclude_defaults=True)
 
 
 class AnalysisPage(BaseModel):
@@ -231,25 +262,14 @@ class Catalog:
         self.failures.replace_one({"_id": doc["_id"]}, doc, upsert=True)
 
     @_guarded
-    def list_analyses(
-        self,
-        npn: str | None = None,
-        company: str | None = None,
-        flag: str | None = None,
-        analyst: str | None = None,
-        since: str | None = None,
-        limit: int = 50,
-        cursor: str | None = None,
-        status: str | None = None,
-        order: str = "newest",
-    ) -> AnalysisPage:
+    def list_analyses(self, query: AnalysisQuery | None = None, **filters: Any) -> AnalysisPage:
         """Newest first, or ``order="priority"``: most urgent first (the worklist; ties newest first), so the products
         most likely wrong are on the first page however many there are. ``next_cursor`` is None on the last page.
-        ``company`` matches a case-insensitive substring; ``status`` is one of ``cyclops.review.STATUSES``."""
-        if not 1 <= limit <= 500:
-            raise BadRequest(f"limit must be between 1 and 500, not {limit}", code="bad_limit")
-        if order not in ("newest", "priority"):
-            raise BadRequest(f"order must be 'newest' or 'priority', not {order!r}", code="bad_order")
+        ``query`` or the same filters as keywords (``AnalysisQuery``); ``company`` matches a case-insensitive
+        substring; ``status`` is one of ``cyclops.review.STATUSES``."""
+        q = query or AnalysisQuery.of(**filters)
+        npn, company, flag, analyst, since = q.npn, q.company, q.flag, q.analyst, q.since
+        status, order, limit, cursor = q.status, q.order, q.limit, q.cursor
         clauses: list[dict[str, Any]] = []
         if status:
             clauses.append({"status": status})

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from cyclops.catalog import AnalysisPage, AnalysisSummary, utc_now
+from cyclops.catalog import AnalysisPage, AnalysisQuery, AnalysisSummary, utc_now
 from cyclops.errors import (
     AuthError,
     BadPhoto,
@@ -207,21 +207,13 @@ class MapiClient:
             "GET", f"/v1/analyses/{analysis_id}", lambda r: Analysis.model_validate_json(r.content),
         )  # fmt: skip
 
-    def list_analyses(
-        self,
-        npn: str | None = None,
-        company: str | None = None,
-        flag: str | None = None,
-        analyst: str | None = None,
-        since: str | None = None,
-        limit: int = 50,
-        cursor: str | None = None,
-    ) -> AnalysisPage:
-        filters = {"npn": npn, "company": company, "flag": flag, "analyst": analyst, "since": since, "limit": limit, "cursor": cursor}
+    def list_analyses(self, query: AnalysisQuery | None = None, **filters: Any) -> AnalysisPage:
+        """A page of the catalogue: ``query``, or its filters as keywords (``cyclops.catalog.AnalysisQuery``)."""
+        q = query or AnalysisQuery.of(**filters)
         return self._call(
-            lambda: self._services.list_analyses(**filters),
+            lambda: self._services.list_analyses(q),
             "GET", "/v1/analyses", lambda r: AnalysisPage.model_validate_json(r.content),
-            params={k: v for k, v in filters.items() if v is not None},
+            params=q.params(),
         )  # fmt: skip
 
     def edits(self, analysis_id: str) -> list[Edit]:

@@ -149,6 +149,11 @@ def test_list_filters_and_cursor(http, mapi) -> None:
             break
     assert sorted(ids) == sorted(mapi.ids)
     assert http.get("/v1/analyses", params={"limit": 0}).status_code == 422
+    urgent = http.get("/v1/analyses", params={"order": "priority", "limit": 500}).json()["items"]
+    assert [r["priority"] for r in urgent] == sorted((r["priority"] for r in urgent), reverse=True) and len(urgent) == len(mapi.ids)
+    assert http.get("/v1/analyses", params={"status": "signed_off"}).json()["items"] == []
+    for bad in ({"order": "alphabetical"}, {"colour": "red"}):  # one definition of the filters (AnalysisQuery): nothing else
+        assert http.get("/v1/analyses", params=bad).status_code == 422
 
 
 def test_products(http, lnhpd_sample) -> None:

@@ -17,7 +17,7 @@ from concurrent.futures import Executor
 from datetime import UTC, datetime
 from typing import Any
 
-from cyclops.catalog import AnalysisPage, Catalog, open_catalog, utc_now
+from cyclops.catalog import AnalysisPage, AnalysisQuery, Catalog, open_catalog, utc_now
 from cyclops.errors import (
     BadPhoto,
     BadRequest,
@@ -248,8 +248,8 @@ class Services:
             raise CorruptRecord(f"the stored analysis {analysis_id} is damaged and cannot be read; the server log has the "
                                 f"details under request id {request_id.get()}") from None
 
-    def list_analyses(self, **filters: Any) -> AnalysisPage:
-        return self.catalog.list_analyses(**filters)
+    def list_analyses(self, query: AnalysisQuery) -> AnalysisPage:
+        return self.catalog.list_analyses(query)
 
     def post_edit(self, analysis_id: str, edit: Edit) -> Analysis:
         """Commit one correction and index it; a stale ``base_version`` raises ``ConflictError``.

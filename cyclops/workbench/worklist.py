@@ -58,7 +58,7 @@ class WorklistPage:
         self.since.observe(lambda _c: self.search(), names="value")
         self.status = w.Dropdown(layout=w.Layout(width="230px"))
         self.status.add_class("cyclops-worklist-status")
-        self.status.observe(lambda _c: self.draw(), names="value")
+        self.status.observe(lambda _c: self.search(), names="value")  # the server filters by status
         self.refresh_button = w.Button(icon="refresh")
         self.refresh_button.add_class("cyclops-worklist-refresh")
         self.refresh_button.on_click(lambda _b: self.search())
@@ -103,12 +103,14 @@ class WorklistPage:
 
     # -- data -------------------------------------------------------------
     def search(self) -> list[object]:
-        """Fetch the catalogue rows matching the server-side filters; status and order are applied here."""
+        """Fetch the catalogue rows matching the filters, most urgent first, from the server (so the first page holds
+        the products most likely wrong however many there are); a column header then sorts them here."""
         since: date | None = self.since.value
         page = self.session.client.list_analyses(  # type: ignore[attr-defined]
             npn=self.npn.value.strip() or None, company=self.company.value.strip() or None,
             flag=self.flag.value.strip().upper() or None, analyst=self.analyst.value.strip() or None,
-            since=since.isoformat() if since else None, limit=FETCH)
+            since=since.isoformat() if since else None, status=self.status.value or None, order="priority",
+            limit=FETCH)
         self.items = list(page.items)
         self.draw()
         return self.items

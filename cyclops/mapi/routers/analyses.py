@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from cyclops.catalog import AnalysisPage
+from cyclops.catalog import AnalysisPage, AnalysisQuery
 from cyclops.mapi.deps import get_identity, get_services
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.service.identity import Identity
@@ -29,18 +31,9 @@ async def create_analysis(
     return await run_in_threadpool(services.analyze, data, engine)
 
 
-@router.get("", response_model=AnalysisPage, summary="List and filter analyses, newest first")
-def list_analyses(
-    npn: str | None = None,
-    company: str | None = Query(None, description="Case-insensitive part of the company name."),
-    flag: str | None = Query(None, description="A flag code the analysis carries."),
-    analyst: str | None = Query(None, description="An analyst who edited the analysis."),
-    since: str | None = Query(None, description="ISO date or time: analyses created or edited since."),
-    limit: int = Query(50, ge=1, le=500),
-    cursor: str | None = Query(None, description="next_cursor of the previous page."),
-    services: Services = Depends(get_services),
-) -> AnalysisPage:
-    return services.list_analyses(npn=npn, company=company, flag=flag, analyst=analyst, since=since, limit=limit, cursor=cursor)
+@router.get("", response_model=AnalysisPage, summary="List and filter analyses, newest or most urgent first")
+def list_analyses(query: Annotated[AnalysisQuery, Query()], services: Services = Depends(get_services)) -> AnalysisPage:
+    return services.list_analyses(query)
 
 
 @router.get("/{analysis_id}", response_model=Analysis, summary="One analysis, as last edited")
