@@ -64,16 +64,16 @@ AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1
 
 
 def azurite_command() -> str:
-    """Azurite's blob server, as ``make install`` puts it (scripts/install-azurite.sh); skips only without node."""
+    """Azurite's blob server, as ``make install`` puts it (scripts/install-azurite.sh); fails, naming what is missing, without node."""
     local = REPO / ".cache" / "azurite" / "node_modules" / ".bin" / "azurite-blob"
     if local.exists():
         if shutil.which("node") is None:
-            pytest.skip("node is not installed: the az:// tests need it to run Azurite")
+            pytest.fail("node is not installed: the az:// tests need it to run Azurite (make install installs it as root)")
         return str(local)
     if shutil.which("azurite-blob"):
         return shutil.which("azurite-blob")  # type: ignore[return-value]
     if shutil.which("node") is None:
-        pytest.skip("node is not installed: the az:// tests need it to run Azurite (install nodejs and npm, then make install)")
+        pytest.fail("node is not installed: the az:// tests need it to run Azurite (install nodejs and npm, then make install)")
     pytest.fail("Azurite is not installed: run `make install` (scripts/install-azurite.sh puts it in .cache/azurite)")
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from cyclops.client import MapiClient
 from cyclops.lnhpd.sample import generate
-from cyclops.pipeline.recheck import RECHECK_ANALYST
+from cyclops.model.analysis import SERVER_ANALYST
 from cyclops.workbench.app import PAGES, Workbench
 from cyclops.workbench.i18n import STRINGS, t
 from tests.samples import sample_analysis, seed_in_process
@@ -28,7 +28,7 @@ def bench_client() -> tuple[Workbench, MapiClient]:
 
 def analysts_edits(client: MapiClient, analysis_id: str) -> list:
     """The analysts' edits, without the server's re-checks of the flags that follow each one (cyclops.pipeline.recheck)."""
-    return [e for e in client.edits(analysis_id) if e.analyst != RECHECK_ANALYST]
+    return [e for e in client.edits(analysis_id) if e.analyst != SERVER_ANALYST]
 
 
 def test_product_field_edit_is_posted_with_base_version(bench_client) -> None:

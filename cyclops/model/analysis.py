@@ -118,6 +118,10 @@ class Match(BaseModel):
     skipped_reason: str | None = None
 
 
+#: who the edit log names for the server's own edits (the flags re-checked after a correction), never an analyst
+SERVER_ANALYST = "cyclops"
+
+
 class Flag(BaseModel):
     code: str
     severity: Severity

@@ -15,8 +15,6 @@ from cyclops.flags.params import FlagParams
 from cyclops.match import DEFAULT_PARAMS, MatchParams, trusted
 from cyclops.model.analysis import Analysis, Flag
 
-#: who the edit log names for a re-check (the server, not an analyst)
-RECHECK_ANALYST = "cyclops"
 #: parts of the analysis whose correction can change a flag
 CHECKED_PARTS = ("fields.", "match", "lines[")
 

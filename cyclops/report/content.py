@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from cyclops.compare.ingredients import compare_ingredients
 from cyclops.lnhpd.records import LicenceBundle, ProductDose
 from cyclops.match import licence_doubt
-from cyclops.model.analysis import Analysis, Edit
-from cyclops.pipeline.recheck import RECHECK_ANALYST
+from cyclops.model.analysis import SERVER_ANALYST, Analysis, Edit
 from cyclops.report.images import Photos
 from cyclops.report.plain import describe_field, describe_value
 from cyclops.report.words import number
@@ -200,7 +199,7 @@ def _corrections(analysis: Analysis, edits: list[Edit]) -> list[Correction]:
         what={lang: describe_field(edit.field, analysis, lang) for lang in LANGS},
         before={lang: _value(edit.before, lang) for lang in LANGS},
         after={lang: _value(edit.after, lang) for lang in LANGS}, reason=edit.reason)
-        for i, edit in enumerate(edits) if edit.analyst != RECHECK_ANALYST]
+        for i, edit in enumerate(edits) if edit.analyst != SERVER_ANALYST]
 
 
 def build_report(analysis: Analysis, *, edits: list[Edit] | None = None, licence: LicenceBundle | None = None,

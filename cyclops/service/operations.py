@@ -32,11 +32,11 @@ from cyclops.errors import (
 from cyclops.fieldmodel.registry import get_watcher
 from cyclops.fieldmodel.shadow import record_shadow
 from cyclops.lnhpd.database import LicenceDBMissing, open_database
-from cyclops.model.analysis import Analysis, Edit
+from cyclops.model.analysis import SERVER_ANALYST, Analysis, Edit
 from cyclops.model.ocr import Document
 from cyclops.ocr import get_engine
 from cyclops.pipeline import build_analyzer, model_provider
-from cyclops.pipeline.recheck import RECHECK_ANALYST, affects_flags, recheck
+from cyclops.pipeline.recheck import affects_flags, recheck
 from cyclops.service import policy
 from cyclops.service.context import request_id
 from cyclops.service.identity import Identity
@@ -274,7 +274,7 @@ class Services:
         flags = recheck(analysis, db)
         if flags is None:
             return analysis
-        edit = Edit(analyst=RECHECK_ANALYST, field="flags", after=[f.model_dump(mode="json") for f in flags],
+        edit = Edit(analyst=SERVER_ANALYST, field="flags", after=[f.model_dump(mode="json") for f in flags],
                     base_version=analysis.version, reason="checks re-run after a correction")
         try:
             stored, updated, _ = self.store.commit_edit(analysis_id, edit, at=utc_now())
