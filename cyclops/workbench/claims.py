@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import ipywidgets as w
 
 from cyclops.compare.reading import read_unsurely
 from cyclops.flags.claims import claim_support
+from cyclops.workbench.evidence import ShowEvidence, as_read_note, eye_button, item_chip, shower
 from cyclops.workbench.i18n import t
 from cyclops.workbench.licence_check import licence_doubt
 from cyclops.workbench.state import Session
@@ -19,8 +21,9 @@ MOVES = {"directions": ("cautions", "recommended_uses"), "cautions": ("direction
 
 
 class ClaimsPage:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, show_evidence: ShowEvidence | None = None) -> None:
         self.session = session
+        self.show_evidence = shower(session, show_evidence)
         self.decisions: list[w.ToggleButtons] = []
         self.not_claim_buttons: list[w.Button] = []
         self.statement_buttons: dict[tuple[str, int, str], w.Button] = {}  # (list, row, "delete" | target list)
@@ -64,9 +67,10 @@ class ClaimsPage:
             not_claim.add_class("cyclops-not-a-claim")
             not_claim.on_click(lambda _b, i=index: self.not_a_claim(i))
             self.not_claim_buttons.append(not_claim)
+            chip, note = item_chip(item, analysis.lines, lang), as_read_note(item.text, item.as_read, lang)
             rows.append(w.VBox([
-                w.HTML(f"<div>{item.text}</div><div style='color:#555'>→ {support}</div>{unsure}"),
-                w.HBox([decision, not_claim]),
+                w.HTML(f"<div>{chip} {html.escape(item.text, quote=False)} {note}</div><div style='color:#555'>→ {support}</div>{unsure}"),
+                w.HBox([eye_button(item.evidence, self.show_evidence, lang), decision, not_claim]),
             ]))
         self.table.children = rows
 
@@ -82,11 +86,11 @@ class ClaimsPage:
             items = getattr(analysis.fields, name)
             blocks.append(w.HTML(f"<h4>{t('list_' + name, lang)} ({len(items)})</h4>"))
             for index, item in enumerate(items):
-                repaired = (f" <small class='cyclops-as-read' style='color:#1565c0'>{t('as_read', lang, text=item.as_read)}</small>"
-                            if item.as_read and item.as_read != item.text else "")
+                repaired = as_read_note(item.text, item.as_read, lang)
+                chip = item_chip(item, analysis.lines, lang)
                 unsure = (f" <small class='cyclops-unsure' style='color:#ef6c00'>⚠ {t('check_claim', lang)}</small>"
                           if read_unsurely(item, analysis.lines) else "")
-                buttons = []
+                buttons = [eye_button(item.evidence, self.show_evidence, lang)]
                 for action in ("delete", *MOVES[name]):
                     label = t("delete", lang) if action == "delete" else t("move_to", lang, where=t("list_" + action, lang))
                     button = w.Button(description=label, layout=w.Layout(width="auto"),
@@ -95,7 +99,7 @@ class ClaimsPage:
                     button.on_click(lambda _b, n=name, i=index, a=action: self.move_statement(n, i, a))
                     self.statement_buttons[(name, index, action)] = button
                     buttons.append(button)
-                blocks.append(w.VBox([w.HTML(f"<div>{item.text}{repaired}{unsure}</div>"), w.HBox(buttons)]))
+                blocks.append(w.VBox([w.HTML(f"<div>{chip} {html.escape(item.text, quote=False)} {repaired}{unsure}</div>"), w.HBox(buttons)]))
         self.statements.children = blocks
 
     def move_statement(self, name: str, index: int, action: str) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
 
 import ipywidgets as w
 
-from cyclops.model.analysis import Evidence, Flag
+from cyclops.model.analysis import Flag
+from cyclops.report.words import flag_title
+from cyclops.workbench.evidence import ShowEvidence, confidence_chip, confidence_level, eye_button, read_confidence, shower
 from cyclops.workbench.i18n import t
 from cyclops.workbench.state import Session
 
@@ -14,9 +16,9 @@ _SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#1565c0"}
 
 
 class FlagsPage:
-    def __init__(self, session: Session, show_evidence: Callable[[Evidence], None] | None = None) -> None:
+    def __init__(self, session: Session, show_evidence: ShowEvidence | None = None) -> None:
         self.session = session
-        self.show_evidence = show_evidence or (lambda _e: None)
+        self.show_evidence = shower(session, show_evidence)
         self.confirm_buttons: list[w.Button] = []
         self.dismiss_buttons: list[w.Button] = []
         self.reasons: list[w.Text] = []
@@ -79,8 +81,8 @@ class FlagsPage:
         decision = t(flag.decision, lang) if flag.decision else t("pending", lang)
         head = w.HTML(
             f"<span style='color:{_SEVERITY_COLOURS[flag.severity]};font-weight:bold'>{t(flag.severity, lang)}</span> "
-            f"<code>{flag.code}</code> {message} — <i class='cyclops-flag-decision'>{decision}</i>"
-            + (f" ({flag.reason})" if flag.reason else ""))
+            f"{self._title(flag, lang)}{html.escape(message, quote=False)} — <i class='cyclops-flag-decision'>{decision}</i>"
+            + (f" ({html.escape(flag.reason, quote=False)})" if flag.reason else "") + self._chip(flag, lang))
         reason = w.Text(value=flag.reason or "", placeholder=t("reason", lang), continuous_update=False)
         confirm = w.Button(description=t("confirm", lang), button_style="danger")
         dismiss = w.Button(description=t("dismiss", lang))
@@ -88,8 +90,7 @@ class FlagsPage:
         dismiss.add_class("cyclops-flag-dismiss")
         confirm.on_click(lambda _b: self.decide(index, "confirmed", reason.value))
         dismiss.on_click(lambda _b: self.decide(index, "dismissed", reason.value))
-        evidence = w.Button(description=t("show_evidence", lang), disabled=not flag.evidence)
-        evidence.on_click(lambda _b: self._look_at(index, flag))
+        evidence = eye_button(flag.evidence, lambda _e: self._look_at(index, flag), lang)
         self.confirm_buttons.append(confirm)
         self.dismiss_buttons.append(dismiss)
         self.reasons.append(reason)
@@ -108,6 +109,20 @@ class FlagsPage:
             row.layout.border_left = "4px solid #1565c0"
             row.layout.padding = "0 0 0 6px"
         return row
+
+    @staticmethod
+    def _title(flag: Flag, lang: str) -> str:
+        """The flag's plain title in the analyst's language; its code only as the title's tooltip (an analyst's own
+        flag has no title: its message says it)."""
+        title = flag_title(flag.code, lang)
+        return (f"<b class='cyclops-flag-title' title='{html.escape(flag.code, quote=True)}'>{html.escape(title)}</b>: "
+                if title else "")
+
+    def _chip(self, flag: Flag, lang: str) -> str:
+        """How surely the lines the flag cites were read: a flag on a half-read line is likelier a misreading."""
+        analysis = self.session.analysis
+        confidence = read_confidence(flag, analysis.lines) if analysis else None
+        return "" if confidence is None else " " + confidence_chip(confidence, confidence_level(confidence), lang)
 
     def decide(self, index: int, decision: str, reason: str = "") -> None:
         """Decision then reason: two edits, so each can be audited and undone on its own. A decision is posted even

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -10,6 +11,7 @@ import ipywidgets as w
 from cyclops.compare.amounts import unsure_amount
 from cyclops.model.analysis import Ingredient
 from cyclops.workbench.compare import IngredientRow, pair_ingredients
+from cyclops.workbench.evidence import ShowEvidence, as_read_note, eye_button, item_chip, shower
 from cyclops.workbench.i18n import t
 from cyclops.workbench.licence_check import licence_doubt
 from cyclops.workbench.state import Session
@@ -37,11 +39,14 @@ class RowWidgets:
     delete: w.Button | None = None
     to_non_medicinal: w.Button | None = None
     add_to_label: w.Button | None = None
+    eye: w.Button | None = None
+    confidence: w.HTML | None = None  # the confidence colour and the name as printed, when repaired
 
 
 class IngredientsPage:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, show_evidence: ShowEvidence | None = None) -> None:
         self.session = session
+        self.show_evidence = shower(session, show_evidence)
         self.rows: list[RowWidgets] = []
         self.non_medicinal_moves: list[w.Button] = []
         self.non_medicinal_deletes: list[w.Button] = []
@@ -95,7 +100,9 @@ class IngredientsPage:
             delete.on_click(self._callback(self.delete_non_medicinal, index))
             self.non_medicinal_moves.append(move)
             self.non_medicinal_deletes.append(delete)
-            items.append(w.HBox([w.HTML(item.name, layout=w.Layout(width="300px")), move, delete]))
+            name = w.HTML(f"{html.escape(item.name, quote=False)} {as_read_note(item.name, item.as_read, lang)}", layout=w.Layout(width="260px"))
+            chip = w.HTML(item_chip(item, analysis.lines, lang))
+            items.append(w.HBox([eye_button(item.evidence, self.show_evidence, lang), name, chip, move, delete]))
         self.non_medicinal.children = [w.HTML(f"<h4>{t('non_medicinal', lang)}</h4>")] + items
 
     def _row(self, row: IngredientRow) -> RowWidgets:
@@ -115,6 +122,10 @@ class IngredientsPage:
                 widgets.quantity.layout.border = "2px solid #ef6c00"
                 widgets.quantity.tooltip = t("check_amount", lang)
             widgets.unit = w.Text(row.label.unit or "", continuous_update=False, layout=w.Layout(width="70px"))
+            widgets.eye = eye_button(row.label.evidence, self.show_evidence, lang)
+            lines = self.session.analysis.lines if self.session.analysis else []
+            note = as_read_note(row.label.name, row.label.as_read, lang)
+            widgets.confidence = w.HTML(item_chip(row.label, lines, lang) + (f"<br>{note}" if note else ""))
             widgets.name.observe(self._save_text(f"fields.medicinal_ingredients[{i}].name"), names="value")
             widgets.unit.observe(self._save_text(f"fields.medicinal_ingredients[{i}].unit"), names="value")
             widgets.quantity.observe(self._save_quantity(i), names="value")
@@ -134,7 +145,7 @@ class IngredientsPage:
         other = f"{licence.ingredient_name} · {_fmt(licence.quantity)} {licence.quantity_unit_of_measure or ''}" if licence else "—"
         colour = _STATE_COLOURS[r.row.state]
         state = w.HTML(f"<span class='cyclops-state-{r.row.state}' style='color:{colour};font-weight:bold'>{t(r.row.state, lang)}</span>")
-        left = [r.name, r.quantity, r.unit] if r.name else [w.HTML("—", layout=w.Layout(width="390px"))]
+        left = [r.eye, r.name, r.quantity, r.unit, r.confidence] if r.name else [w.HTML("—", layout=w.Layout(width="426px"))]
         actions = [b for b in (r.delete, r.to_non_medicinal, r.add_to_label) if b is not None]
         box = w.HBox(left + [w.HTML(other, layout=w.Layout(width="260px")), state] + actions)
         if r.row.state == "mismatch":

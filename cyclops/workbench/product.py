@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from cyclops.model.analysis import Evidence
+from cyclops.workbench.evidence import ShowEvidence, as_read_note, eye_button, item_chip, shower
 from cyclops.workbench.i18n import t
 from cyclops.workbench.state import Session
 
@@ -15,9 +15,9 @@ PRODUCT_FIELDS = ("npn", "product_name", "brand", "company")
 
 
 class ProductPage:
-    def __init__(self, session: Session, show_evidence: Callable[[Evidence], None] | None = None) -> None:
+    def __init__(self, session: Session, show_evidence: ShowEvidence | None = None) -> None:
         self.session = session
-        self.show_evidence = show_evidence or (lambda _e: None)
+        self.show_evidence = shower(session, show_evidence)
         self._quiet = False
         self.inputs: dict[str, w.Text] = {}
         self.confidence: dict[str, w.HTML] = {}
@@ -27,10 +27,9 @@ class ProductPage:
             box = w.Text(continuous_update=False, layout=w.Layout(width="480px"), style={"description_width": "110px"})
             box.add_class(f"cyclops-field-{name}")
             box.observe(self._changed(name), names="value")
-            show = w.Button(icon="eye", layout=w.Layout(width="40px"))
-            show.on_click(self._show(name))
-            self.inputs[name], self.confidence[name], self.evidence_buttons[name] = box, w.HTML(), show
-            rows.append(w.HBox([box, self.confidence[name], show]))
+            self.inputs[name], self.confidence[name] = box, w.HTML()
+            self.evidence_buttons[name] = eye_button([], self.show_evidence, session.lang)
+            rows.append(w.HBox([self.evidence_buttons[name], box, self.confidence[name]]))
         self.search = w.Text(continuous_update=True, layout=w.Layout(width="420px"))
         self.search.add_class("cyclops-licence-search")
         self.search.observe(lambda change: self.run_search(change["new"]), names="value")
@@ -51,23 +50,19 @@ class ProductPage:
                 self.session.save(f"fields.{name}.value", change["new"] or None)
         return handler
 
-    def _show(self, name: str) -> Callable[[w.Button], None]:
-        def handler(_button: w.Button) -> None:
-            field = getattr(self.session.analysis.fields, name) if self.session.analysis else None
-            if field is not None and field.evidence:
-                self.show_evidence(field.evidence[0])
-        return handler
-
     def refresh(self) -> None:
         lang = self.session.lang
         analysis = self.session.analysis
         self._quiet = True
         try:
-            for name in PRODUCT_FIELDS:
+            rows = self.widget.children[:len(PRODUCT_FIELDS)]
+            for name, row in zip(PRODUCT_FIELDS, rows, strict=True):
                 self.inputs[name].description = t(name, lang)
                 value = getattr(analysis.fields, name) if analysis else None
                 self.inputs[name].value = (value.value or "") if value else ""
                 self.confidence[name].value = self._confidence_html(value) if value else ""
+                self.evidence_buttons[name] = eye_button(value.evidence if value else [], self.show_evidence, lang)
+                row.children = (self.evidence_buttons[name], *row.children[1:])
         finally:
             self._quiet = False
         self.search.placeholder = t("search_licence", lang)
@@ -80,13 +75,14 @@ class ProductPage:
                                     for c in analysis.match.candidates]
 
     def _confidence_html(self, value) -> str:
-        """Confidence, and what the label prints beside a repaired or withheld value (it is evidence)."""
+        """The confidence colour, and what the label prints beside a repaired or withheld value (it is evidence)."""
         lang = self.session.lang
-        parts = [html.escape(t("confidence", lang, value=value.confidence))]
+        analysis = self.session.analysis
+        parts = [item_chip(value, analysis.lines if analysis else [], lang)]
         if value.needs_review:
             parts.append(f"<b class='cyclops-needs-review'>{html.escape(t('needs_review', lang))}</b>")
-        if value.as_read and value.as_read != value.value:
-            parts.append(f"<i class='cyclops-as-read'>{html.escape(t('as_read', lang, text=value.as_read))}</i>")
+        if note := as_read_note(value.value, value.as_read, lang):
+            parts.append(note)
         return " · ".join(parts)
 
     def _match_html(self) -> str:
