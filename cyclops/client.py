@@ -33,8 +33,10 @@ from cyclops.errors import (
 from cyclops.lnhpd.records import LicenceBundle
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.model.ocr import Document
+from cyclops.model.photo_check import PhotoCheck
 from cyclops.service.identity import Identity
 from cyclops.service.operations import Services
+from cyclops.service.photo_check import check_photo
 from cyclops.settings import get_settings
 
 __all__ = [
@@ -304,6 +306,15 @@ class MapiClient:
             "POST", "/v1/ocr", lambda r: Document.model_validate_json(r.content),
             files={"photo": (filename, data, "application/octet-stream")}, data={"engine": engine} if engine else {},
             idempotent=False,
+        )  # fmt: skip
+
+    def check_photo(self, filename: str, data: bytes, *, read: bool = True, engine: str | None = None) -> PhotoCheck:
+        """The quality verdict on one photo (too dark, washed out, blurred; with ``read``, text too small and NPN cut off)."""
+        form = {"read": "true" if read else "false", **({"engine": engine} if engine else {})}
+        return self._call(
+            lambda: check_photo(self._services, filename, data, read=read, engine=engine),
+            "POST", "/v1/photo-check", lambda r: PhotoCheck.model_validate_json(r.content),
+            files={"photo": (filename, data, "application/octet-stream")}, data=form,
         )  # fmt: skip
 
     def photo(self, sha256: str) -> bytes:

@@ -25,7 +25,7 @@ from cyclops.mapi.guard import Guard
 from cyclops.mapi.logs import configure_logging, logger
 from cyclops.mapi.metrics import Metrics
 from cyclops.mapi.pool import WorkerPool
-from cyclops.mapi.routers import analyses, health, ocr, products
+from cyclops.mapi.routers import analyses, health, ocr, photo_check, products
 from cyclops.service.context import request_id
 from cyclops.service.operations import Services, warm_up
 from cyclops.service.retrain_runs import RunsCollector
@@ -234,7 +234,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
                       f"request id {rid}", request_id=rid)
 
     app.include_router(health.router)
-    for router in (analyses.router, ocr.router, products.router):
+    for router in (analyses.router, ocr.router, photo_check.router, products.router):
         app.include_router(router)  # authentication: Guard, before the body is read
     return app
 
