@@ -153,6 +153,50 @@ def test_product_name_is_not_the_brand_the_count_the_flavour_or_a_slogan() -> No
     assert extract_product_name([front[2], front[3]]).value is None
 
 
+def test_the_maker_named_as_read_on_the_back_is_no_product_name() -> None:
+    """OCR drops letters of "Distributed by JOCKO FUEL": the maker's line still tells the brand."""
+    lines = [
+        line("JOCKO", 100, 100, 500, 220, "product_name", image="front", rel_height=2.4),
+        line("CREATINE", 100, 240, 520, 360, "non_medicinal_ingredient", image="front", rel_height=2.4),
+        line("Distibutedby JOCO FUEL LC JAY ME 04239", 100, 100, 400, 120, "other", image="back", rel_height=1.7),
+    ]
+    assert extract_product_name([lines[0]], lines, None, {"back"}).value == "CREATINE"
+
+
+def test_a_back_alone_proposes_no_name_from_its_lists() -> None:
+    """A product photographed from the back only: the large words of its ingredient list are no name."""
+    back = [line("Supplement Facts", 100, 50, 500, 100, "other", image="back", rel_height=2.1),
+            line("FD&C yellow no .6 la", 100, 600, 400, 640, "non_medicinal_ingredient", image="back", rel_height=1.7)]
+    assert extract_product_name([], back, None, {"back"}).value is None
+
+
+def test_a_name_wraps_over_one_word_lines_whatever_language_each_word_seems() -> None:
+    """"fem" / "dophilus" read as French and "Ultra" as English are one name; the smaller brand above is not in it."""
+    lines = [line("Jarrow", 930, 900, 1300, 1000, "other", image="front", rel_height=1.5),
+             line("fem", 932, 1066, 1471, 1382, "product_name", image="front", rel_height=2.6),
+             line("dophilus", 1021, 1204, 2145, 1608, "product_name", image="front", rel_height=3.3),
+             line("Ultra", 1234, 1527, 1796, 1785, "other", image="front", rel_height=2.1)]
+    for ln, lang in zip(lines, ("en", "fr", "fr", "en")):
+        ln.language = lang
+    assert extract_product_name(lines[1:3], lines, None, set()).value == "fem dophilus Ultra"
+
+
+def test_a_name_printed_smaller_than_the_brand_is_found() -> None:
+    """NEEDED's front: the brand is the largest line (its mail address on the back says so), the name smaller."""
+    lines = [line("NEEDED.", 600, 780, 2160, 1300, "non_medicinal_ingredient", image="front", rel_height=1.4),
+             line("Collagen Protein", 640, 2820, 1260, 3170, "other", image="front", rel_height=0.95),
+             line("NET WT. 15.0 OZ (450 G)", 640, 3200, 1260, 3300, "product_name", image="front", rel_height=1.0),
+             line("1-866-633-3010|hello@thisisneeded.com", 850, 1780, 1660, 1880, "other", image="back", rel_height=1.4)]
+    assert extract_product_name([lines[2]], lines, None, {"back"}).value == "Collagen Protein"
+
+
+def test_a_logo_read_as_letters_is_no_name() -> None:
+    lines = [line("R0°", 1320, 1680, 1660, 1940, "product_name", image="front", rel_height=2.4),
+             line("OT", 1330, 1890, 1630, 2130, "product_name", image="front", rel_height=2.2),
+             line("VENTURES", 1650, 2010, 1800, 2190, "other", image="front", rel_height=1.6)]
+    assert extract_product_name(lines[:2], lines, None, set()).value is None
+
+
 def test_a_licensed_name_may_carry_its_brand_and_strength() -> None:
     lines = [line("Laurentia Vitamin D3 25 μg", 100, 100, 600, 160, "product_name", rel_height=1.7),
              line("Laurentian", 100, 40, 300, 90, "brand", rel_height=1.4),

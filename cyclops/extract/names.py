@@ -7,6 +7,7 @@ adjacent lines with the largest type, weighted by confidence, is the name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.params import DEFAULTS, ExtractParams
@@ -73,13 +74,27 @@ def runs(lines: list[SourceLine], similar_size: float | None = None, params: Ext
     with ``similar_size``, also in type of about one size (at most that ratio apart)."""
     out: list[list[SourceLine]] = []
     for line in lines:
-        run_lang = next((item.language for item in out[-1] if item.language), None) if out else None
-        if (out and _adjacent(out[-1][-1], line, params.name_line_gap) and not (run_lang and line.language and run_lang != line.language)
+        run_lang = next((item.language for item in out[-1] if item.language and _words(item.text) >= 2), None) if out else None
+        lang = line.language if _words(line.text) >= 2 else None  # one word's language is a guess ("fem" / "dophilus" read as French)
+        if (out and _adjacent(out[-1][-1], line, params.name_line_gap) and not (run_lang and lang and run_lang != lang)
                 and not _repeats_run(out[-1], line) and _similar_size(out[-1][-1], line, similar_size)):
             out[-1].append(line)
         else:
             out.append([line])
     return out
+
+
+def _window(run: list[SourceLine], size: int) -> list[SourceLine]:
+    """The ``size`` consecutive lines of a longer run that carry the most type x confidence ("fem / dophilus /
+    Ultra" under a smaller "Jarrow"); ties: the first printed."""
+    if len(run) <= size:
+        return run
+    windows = [run[k:k + size] for k in range(len(run) - size + 1)]
+    return max(windows, key=lambda window: sum(_size(line) * line.score for line in window))
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[^\W\d_]{2,}", text))
 
 
 def _looks_french(run: list[SourceLine]) -> bool:
@@ -97,10 +112,12 @@ def _size(line: SourceLine) -> float:
 
 
 def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3, similar_size: float | None = None,
-             params: ExtractParams = DEFAULTS) -> FieldValue:
+             params: ExtractParams = DEFAULTS, keep: Callable[[str], bool] | None = None) -> FieldValue:
     """The run with the largest type x confidence, joined into one value (a French run weighs
-    ``params.french_name_weight`` as much)."""
-    candidates = [run[:max_lines] for run in runs(as_lines(lines), similar_size, params) if any(clean_name(line.text) for line in run)]
+    ``params.french_name_weight`` as much); ``keep`` refuses a run by its joined text."""
+    candidates = [_window(run, max_lines) for run in runs(as_lines(lines), similar_size, params) if any(clean_name(line.text) for line in run)]
+    if keep is not None:
+        candidates = [run for run in candidates if keep(clean_name(" ".join(line.text for line in run)))]
     if not candidates:
         return FieldValue()
 

@@ -39,6 +39,9 @@ class ExtractParams(Params):
     coined_length: int = 6
     #: type this much larger than the photo's text makes a short line a candidate whatever its label
     large_type: float = 1.3
+    #: when nothing on the fronts is in large type (once the brand is set aside), type this large will do
+    #: (NEEDED's "Collagen Protein" is smaller than its brand)
+    small_name_type: float = 0.9
     #: weight of a candidate the classifier filed under another field
     other_label_weight: float = 0.6
     #: weight of a candidate on a photo with an ingredient panel (a back, not a front)

@@ -3,9 +3,11 @@
 The classifier's ``product_name`` lines are the first candidates. On real fronts it also files the
 name under claims or non-medicinal ingredients ("Collagen Protein", "Glutathione" in big type), so
 short lines in type larger than the photo's text are candidates too, at a discount. A candidate that
-is a count, a net quantity, "Dietary Supplement", a flavour, a slogan, debris, or the brand (the word
-that comes back in the company's name or web address) is not the name. A photo with an ingredient
-panel is a back, not a front: its lines count for less.
+is a count, a net quantity, "Dietary Supplement", a flavour, a slogan, a company, debris, or the brand
+(the word that comes back in the maker's lines: company, web or mail address, "Distributed by") is not
+the name. A photo with an ingredient panel is a back, not a front: its lines filed elsewhere are its lists,
+and its lines filed as the name count for less. When nothing large is left once the brand is set aside,
+the name may be printed smaller than the brand.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from cyclops.model.analysis import FieldValue
 from cyclops.text.fold import strip_accents
 from cyclops.text.language import common_word
 
-VERSION = "2"
+VERSION = "3"
 
 #: what is printed large on fronts but is never the product's name (strengths such as "400 mg" can be part of it)
 NOT_A_NAME = re.compile(
@@ -31,7 +33,8 @@ NOT_A_NAME = re.compile(
     r"|\d+\s*(?:vegan |veg(?:etable|gie)? |liquid |soft )?(?:capsules?|caps|tablets?|softgels?|caplets?|gummies|sticks?"
     r"|pieces?|packets?|lozenges?|count|ct)\b|\d\s*(?:oz|fl\.? ?oz|lbs?)\b|non[- ]?gmo|gluten|vegan\b"
     r"|sugar[- ]free|keto\b|certified|lab tested|made in|flavou?r|saveur|\bcaffeine free|satisfaction|guarantee"
-    r"|\bwww\.|\.com\b|@|distribut|manufactur|made for|imported by|fabriqu|import[eé] par|ingr[eé]dients?\b",
+    r"|\bwww\.|\.com\b|@|distribut|manufactur|made for|imported by|fabriqu|import[eé] par|ingr[eé]dients?\b"
+    r"|\b(?:inc|llc|ltd|corp|pbc|ventures|laborator(?:y|ies)|limit[eé]e)\b",
     re.IGNORECASE,
 )
 #: a line made only of these words is a flavour or colour ("BLUE RASPBERRY", "Citrus Vanilla")
@@ -72,13 +75,25 @@ def name_like(text: str, confidence: float = 1.0, strict: bool = True, params: E
     return sum(len(w) >= params.coined_length or common_word(w) for w in words) * 2 >= len(words)
 
 
+#: a line that names the maker: its company line, web or mail address, "Distributed by ..."
+MAKER_LINE = re.compile(r"www\.|\.c(?:o|a)m?\b|[^\W\d_]{4}c(?:o|0)?m\b|@|\b(?:inc|llc|ltd|corp|co|pbc)\b\.?|dist[a-z]*ed\s*by|distribu|manufactur"
+                        r"|made (?:for|by)|marketed by|imported by|fabriqu|import[eé] par", re.IGNORECASE)
+#: words of such lines that say what the maker did, not who it is
+MAKER_VERBS = frozenset(["distributed", "distribue", "manufactured", "made", "marketed", "imported", "fabrique", "importe",
+                         "for", "par", "pour", "by", "inc", "llc", "ltd", "corp", "pbc", "usa", "canada"])
+
+
 def _brand_words(lines: list[SourceLine], brand: str | None) -> set[str]:
-    """The brand, and the words of the company's lines and web addresses: a front line that is one of
-    them ("JOCKO" beside "www.jockofuel.com") names the maker, not the product."""
+    """The brand, and the maker's lines and words (company lines, web addresses, "Distributed by"): a
+    front line that is one of them ("JOCKO" beside "Distributed by JOCKO FUEL", "NEEDED." beside
+    "hello@thisisneeded.com") names the maker, not the product."""
     words = {brand_key(brand)} - {""}
     for line in lines:
-        if line.label == "company" or re.search(r"www\.|\.c(?:o|a)m?\b|@|\b(?:inc|llc|ltd|corp|co)\b\.?", line.text, re.IGNORECASE):
+        if line.label == "company" or MAKER_LINE.search(line.text):
             words.add(re.sub(r"[^a-z0-9]", "", strip_accents(line.text).lower()))
+            tokens = [w for w in re.findall(r"[a-z0-9]+", strip_accents(line.text).lower()) if w not in MAKER_VERBS]
+            words.update(w for w in tokens if len(w) >= 4 and not w.isdigit())
+            words.update(a + b for a, b in zip(tokens, tokens[1:]) if len(a + b) >= 6 and not (a + b).isdigit())
     return words
 
 
@@ -91,7 +106,8 @@ def _is_brand(text: str, brand_words: set[str], params: ExtractParams = DEFAULTS
     if len(key) < 4:
         return False
     short = len(text.split()) <= 2  # a one- or two-word line inside a web address or company name
-    return any(key == w or (short and len(key) <= len(w) and fuzz.partial_ratio(key, w) >= params.brand_match) for w in brand_words)
+    return any(key == w or (short and len(key) <= len(w) and fuzz.partial_ratio(key, w) >= params.brand_match)
+               or (short and len(w) >= 4 and fuzz.ratio(key, w) >= params.brand_match) for w in brand_words)
 
 
 def extract_product_name(names: list[SourceLine] | list[str], lines: list[SourceLine] | None = None,
@@ -101,15 +117,26 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
     of the label (``lines``: large short lines filed elsewhere), the brand found, and the photos that show
     an ingredient panel (``backs``), by the thresholds in ``params``."""
     named = as_lines(names)
-    others = [line for line in (lines or []) if line.label != "product_name"
-              and line.label not in ("npn", "company") and line.features.get("rel_height", 0.0) >= params.large_type]
-    brand_words = _brand_words(lines or [], brand)
     backs = backs or set()
+    brand_words = _brand_words(lines or [], brand)
+    # a line filed elsewhere is a candidate on a front only: a back's large lines are its panel and lists
+    fronts = [line for line in (lines or []) if line.label not in ("product_name", "npn", "company") and line.image not in backs]
+    others = [line for line in fronts if line.features.get("rel_height", 0.0) >= params.large_type]
     if backs and lines and any(line.image not in backs for line in named + others):
         # several photos, some of them backs (an ingredient panel): the name is read on the fronts
         named = [line for line in named if line.image not in backs]
-        others = [line for line in others if line.image not in backs]
     order = {id(line): k for k, line in enumerate(lines or named)}
+    found = _best(named, others, brand_words, brand, backs, order, params)
+    if found.value is None:
+        # nothing large once the brand is set aside: the name may be printed smaller than the brand
+        found = _best(named, [line for line in fronts if line.features.get("rel_height", 0.0) >= params.small_name_type],
+                      brand_words, brand, backs, order, params)
+    return found
+
+
+def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[str], brand: str | None, backs: set[str],
+          order: dict[int, int], params: ExtractParams) -> FieldValue:
+    """The best run among the filed lines (``named``) and the large lines filed elsewhere (``others``)."""
     candidates: list[tuple[int, SourceLine]] = []
     for line, filed in [(line, True) for line in named] + [(line, False) for line in others]:
         if not name_like(line.text, line.confidence if line.polygon else 1.0, strict=not filed, params=params):
@@ -126,4 +153,9 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
     if not candidates:
         return FieldValue()
     return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3,
-                    similar_size=params.same_type, params=params)
+                    similar_size=params.same_type, params=params, keep=_has_word)
+
+
+def _has_word(text: str) -> bool:
+    """A name has a word of three letters or more ("R0° OT" is a logo read as letters)."""
+    return bool(re.search(r"[^\W\d_]{3,}", text))
