@@ -6,6 +6,10 @@ probability (``LabelledLine.confidence`` is OCR confidence times label probabili
 is the first factor). Values read unsurely, and a licence found by search with a score near the trust
 threshold, add the analyst's own work; open high- and medium-severity flags add compliance risk.
 ``cyclops.review.priority`` (the worklist order) uses this when it is installed.
+
+The doubt here is the served model's, as the analysis stores it (the top label's probability: least-confident
+sampling); the runner-up's probability is not stored, so the line-label margin needs the model itself
+(``cyclops.retrain.query.line_margins``) and orders lines for learning, not the worklist.
 """
 
 from __future__ import annotations
@@ -50,8 +54,21 @@ def match_in_doubt(analysis: Analysis) -> bool:
     return m.method == "search" and abs(m.score - MATCH_TRUST) <= MATCH_BAND
 
 
-def review_priority(analysis: Analysis) -> float:
-    """Higher first: compliance risk (open flags), the model's doubt, and what the analyst must read anyway."""
+def model_doubt(analysis: Analysis) -> float:
+    """How unsure the pipeline is of this analysis: expected wrong lines, unsure values, a licence match in doubt."""
+    return round(label_doubt(analysis) + W_UNSURE * unsure_values(analysis) + W_MATCH * match_in_doubt(analysis), 4)
+
+
+def compliance_risk(analysis: Analysis) -> float:
+    """What an unreviewed analysis may let through: its open high- and medium-severity flags."""
     open_flags = [f for f in analysis.flags if f.standing and f.decision is None]
-    risk = W_HIGH * sum(f.severity == "high" for f in open_flags) + W_MEDIUM * sum(f.severity == "medium" for f in open_flags)
-    return round(risk + label_doubt(analysis) + W_UNSURE * unsure_values(analysis) + W_MATCH * match_in_doubt(analysis), 4)
+    return W_HIGH * sum(f.severity == "high" for f in open_flags) + W_MEDIUM * sum(f.severity == "medium" for f in open_flags)
+
+
+def review_priority(analysis: Analysis) -> float:
+    """Higher first, the worklist's order: compliance risk plus the model's doubt (the recorded combination:
+    a plain sum, so one open high flag outweighs a page of doubtful lines).
+
+    This order serves the analysts' safety; the order that teaches the classifier most is not this one but the
+    current model's line margins (``cyclops.retrain.query``), which leaves the risk out."""
+    return round(compliance_risk(analysis) + model_doubt(analysis), 4)

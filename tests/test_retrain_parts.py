@@ -240,3 +240,51 @@ def test_a_label_may_lose_two_lines_worth_or_the_allowance() -> None:
     candidate = {"caution": 0.96, "dose": 0.9, "brand": 0.5}
     reasons = label_guard(current, candidate, {"caution": 40, "dose": 40, "brand": 4}, where="fixed benchmark")
     assert len(reasons) == 1 and "label 'dose' loses 0.1000" in reasons[0]  # caution within 2/40; brand too few lines
+
+
+def _page(aid: str, texts: list[tuple[str, str]]) -> Analysis:
+    lines = [LabelledLine(image="img0", polygon=_square(10, 30 * i), text=t, label=lab) for i, (t, lab) in enumerate(texts)]
+    return Analysis(analysis_id=aid, images=[ImageInfo(id="img0", sha256="0" * 64, width=400, height=40 * len(texts))],
+                    lines=lines)
+
+
+def test_learning_order_asks_first_about_the_lines_the_model_doubts() -> None:
+    """A real classifier, trained on a few labelled pages: the product whose lines it cannot tell apart comes first."""
+    from cyclops.extract.classifier import examples_from_analysis, train
+    from cyclops.retrain.query import line_margins, pick_lines
+
+    known = [("NPN 80012345", "npn"), ("Keep out of reach of children", "caution"), ("Take 1 capsule daily", "dose"),
+             ("Made in Canada", "other")]
+    pages = [_page(f"t{k}", [(f"{t} {k}" if lab != "npn" else f"NPN 8001234{k}", lab) for t, lab in known]) for k in range(6)]
+    model = train([e for page in pages for e in examples_from_analysis(page)], seed=0)
+    sure = _page("sure", [("NPN 80012349", "npn"), ("Keep out of reach of children", "caution"),
+                          ("Take 1 capsule daily", "dose"), ("Made in Canada", "other")])
+    doubtful = _page("doubtful", [("NPN 80012349", "npn"), ("Keep capsule daily children", "caution"),
+                                  ("Take out of reach NPN", "dose"), ("Made in Canada", "other")])
+    margins = {("sure", i): m for i, m in line_margins(model, sure).items()}
+    margins |= {("doubtful", i): m for i, m in line_margins(model, doubtful).items()}
+    assert len(margins) == 8 and all(0.0 <= m <= 1.0 for m in margins.values())
+    assert min(m for (p, _), m in margins.items() if p == "doubtful") < min(m for (p, _), m in margins.items() if p == "sure")
+    first = pick_lines(margins, 2)
+    assert first[0][0] == "doubtful" and first[0][1] in (1, 2)  # a blended line, not the clear NPN or origin line
+    # one line per product per round: the cap spreads the questions over products, and fills up when it must
+    spread = pick_lines(margins, 3, per_product=1)
+    assert [p for p, _ in spread[:2]] == ["doubtful", "sure"] and len(set(spread)) == 3
+    assert line_margins(model, sure, lines=[3, 99]).keys() == {3}  # only the lines asked for, and only real ones
+
+
+def test_simulated_analyst_asked_about_some_lines_reviews_only_those() -> None:
+    from cyclops.lnhpd.records import LicenceBundle, ProductLicence
+    from cyclops.model.truth import TruthImage, TruthLine
+    from cyclops.retrain.dataset import rows_from_reviewed
+    from cyclops.retrain.simulate import review_in_memory
+
+    labels = ["brand", "product_name", "dose", "caution"]
+    truth = ProductTruth(
+        product_id="p1", licence=LicenceBundle(licence=ProductLicence(lnhpd_id=1, licence_number="80000001", product_name="X")),
+        images=[TruthImage(id="front", file="front.png", width=400, height=400,
+                           lines=[TruthLine(text=lab, label=lab, polygon=_square(10, 30 * i)) for i, lab in enumerate(labels)])])
+    analysis = _page("a1", [(lab, "other") for lab in labels])
+    reviewed = review_in_memory(analysis, truth, analyst="ana", at="2026-02-02T09:00:00+00:00", lines=[1, 3])
+    assert [e.field for e in reviewed.edits] == ["lines[1].label", "lines[3].label"]
+    assert {r.provenance.line: r.example.label for r in rows_from_reviewed([reviewed])} == {1: "product_name", 3: "caution"}

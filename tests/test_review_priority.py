@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cyclops.model.analysis import Analysis, Fields, FieldValue, Flag, LabelledLine, Match
-from cyclops.review_priority import label_probability, review_priority
+from cyclops.review_priority import compliance_risk, label_probability, model_doubt, review_priority
 
 
 def analysis(label_probs: list[float], *, flags: list[Flag] | None = None, npn_conf: float = 0.95, match: Match | None = None) -> Analysis:
@@ -51,3 +51,13 @@ def test_the_worklist_sorts_by_it() -> None:
     from cyclops.review import priority
 
     assert priority(analysis([0.4] * 10)) == review_priority(analysis([0.4] * 10))
+
+
+def test_the_worklist_adds_risk_to_doubt_and_the_doubt_alone_leaves_risk_out() -> None:
+    """Learning wants the doubtful product first; the worklist puts the risky one first, by a recorded sum."""
+    doubtful, risky = analysis([0.99] * 15 + [0.4] * 5), analysis([0.99] * 20, flags=[flag("high"), flag("medium")])
+    for a in (doubtful, risky):
+        assert review_priority(a) == pytest.approx(compliance_risk(a) + model_doubt(a), abs=1e-3)
+    assert (compliance_risk(risky), compliance_risk(doubtful)) == (23.0, 0.0)
+    assert max([risky, doubtful], key=model_doubt) is doubtful
+    assert max([risky, doubtful], key=review_priority) is risky

@@ -14,6 +14,7 @@ edits with the store's own ``apply_edit`` without a store, for benchmarks that n
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 
 from cyclops.edits import apply_edit
 from cyclops.evaluate.geometry import overlap_of_first, rotate_polygon
@@ -46,9 +47,13 @@ def true_line_labels(analysis: Analysis, truth: ProductTruth) -> dict[int, str]:
 
 
 def planned_review(analysis: Analysis, truth: ProductTruth, shuffle_seed: int | None = None,
-                   flip: tuple[str, str] | None = None) -> list[tuple[int, str, str]]:
-    """(line index, label now, label the analyst sets) for every line the analyst checks (those on a truth line)."""
+                   flip: tuple[str, str] | None = None, lines: Iterable[int] | None = None) -> list[tuple[int, str, str]]:
+    """(line index, label now, label the analyst sets) for every line the analyst checks (those on a truth line;
+    with ``lines``, only those of them: an analyst asked about a few lines, ``retrain.query``)."""
     labels = true_line_labels(analysis, truth)
+    if lines is not None:
+        wanted = set(lines)
+        labels = {i: label for i, label in labels.items() if i in wanted}
     if flip is not None:
         labels = {i: flip[1] if label == flip[0] else label for i, label in labels.items()}
     if shuffle_seed is not None:
@@ -82,11 +87,11 @@ def review_with_truth(client, analysis: Analysis, truth: ProductTruth, *, analys
 
 
 def review_in_memory(analysis: Analysis, truth: ProductTruth, *, analyst: str, at: str, shuffle_seed: int | None = None,
-                     flip: tuple[str, str] | None = None):
+                     flip: tuple[str, str] | None = None, lines: Iterable[int] | None = None):
     """The same review as ``review_with_truth`` (corrections and accepts), applied with ``cyclops.edits.apply_edit``
     and returned as a ``dataset.Reviewed`` whose edits carry ``analyst``, ``at`` and their sequence number."""
     current, edits = analysis, []
-    for index, before, after in planned_review(analysis, truth, shuffle_seed, flip):
+    for index, before, after in planned_review(analysis, truth, shuffle_seed, flip, lines):
         edit = Edit(analyst=analyst, field=f"lines[{index}].label", before=before, after=after,
                     base_version=current.version, seq=current.version + 1, at=at)
         current = apply_edit(current, edit)
