@@ -29,6 +29,8 @@ import cyclops
 from cyclops.settings import get_settings
 
 NOTEBOOKS = Path(cyclops.__file__).resolve().parents[1] / "notebooks"
+#: the phone page an inspector takes a product's photos with (``serve_workbench(notebook=CAPTURE_NOTEBOOK)``)
+CAPTURE_NOTEBOOK = NOTEBOOKS / "capture.ipynb"
 
 #: phone JPEGs are 5-15 MB and arrive as one websocket message; tornado's default is 10 MiB
 MAX_MESSAGE_BYTES = 100 * 1024 * 1024
@@ -144,16 +146,18 @@ def voila_command(host: str, port: int, open_browser: bool, *, preheat: bool = T
 def serve_workbench(host: str = "127.0.0.1", port: int = 8866, open_browser: bool = False, *,
                     token: str | None = None, wait: bool = True, preheat: bool = True,
                     env: dict[str, str] | None = None, cull_idle: int = CULL_IDLE,
-                    cull_interval: int = CULL_INTERVAL) -> WorkbenchServer:
+                    cull_interval: int = CULL_INTERVAL, notebook: Path | None = None) -> WorkbenchServer:
     """Launch Voila on the analyst notebook; prints the URL with the token shortened and where the token is.
 
     Binds to loopback unless told otherwise. ``token`` (tests) overrides ``workbench_token()``.
     ``wait=False`` returns at once (tests, supervisors). With ``wait``, SIGTERM and SIGINT stop Voila and its kernels.
+    ``notebook`` serves another page than the analyst's (``CAPTURE_NOTEBOOK``: the phone capture page).
     """
     source = "given"
     if token is None:
         token, source = workbench_token({**os.environ, **(env or {})})
-    command = voila_command(host, port, open_browser, preheat=preheat, cull_idle=cull_idle, cull_interval=cull_interval)
+    command = voila_command(host, port, open_browser, preheat=preheat, notebook=notebook, cull_idle=cull_idle,
+                            cull_interval=cull_interval)
     child_env = {**os.environ, **(env or {})}
     config_dir = None
     if token:
