@@ -15,7 +15,7 @@ from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_te
 from cyclops.extract.lines import SourceLine
 from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names
-from cyclops.extract.product_name import extract_product_name
+from cyclops.extract.product_name import extract_product_name, name_as_licensed
 from cyclops.extract.statements import is_claim
 from cyclops.flags import raise_flags
 from cyclops.match import trusted
@@ -195,6 +195,26 @@ def test_a_logo_read_as_letters_is_no_name() -> None:
              line("OT", 1330, 1890, 1630, 2130, "product_name", image="front", rel_height=2.2),
              line("VENTURES", 1650, 2010, 1800, 2190, "other", image="front", rel_height=1.6)]
     assert extract_product_name(lines[:2], lines, None, set()).value is None
+
+
+def test_the_trusted_licence_name_finds_its_lines_on_the_label() -> None:
+    """A name wrapped over four lines is read whole once the licence says what to look for; the English
+    name is kept over the French one printed below it; a label printing another name keeps its own."""
+    front = [line("Pacific Fern", 100, 100, 600, 150, "product_name", image="front"),
+             line("Glucosamine Chondroitin", 100, 160, 600, 210, "product_name", image="front"),
+             line("MSM", 100, 220, 600, 270, "product_name", image="front"),
+             line("Once Daily", 100, 280, 600, 330, "other", image="front"),
+             line("Pacific Fern Glucosamine Chondroïtine MSM Une fois par jour", 100, 340, 600, 390, "product_name",
+                  image="front"),
+             line("Take 1 tablet daily with food.", 100, 700, 600, 730, "dose", image="front")]
+    found = extract_product_name(front[:3], front, None, set())
+    assert found.value == "Pacific Fern Glucosamine Chondroitin MSM"
+    names = ["Pacific Fern Glucosamine Chondroitin MSM Once Daily", "Pacific Fern Glucosamine Chondroïtine MSM Une fois par jour"]
+    licensed = name_as_licensed(front, names, found)
+    assert licensed.value == "Pacific Fern Glucosamine Chondroitin MSM Once Daily"
+    assert [e.text for e in licensed.evidence] == ["Pacific Fern", "Glucosamine Chondroitin", "MSM", "Once Daily"]
+    other = FieldValue(value="Bay Leaf Joint Formula")
+    assert name_as_licensed([line("Bay Leaf Joint Formula", 100, 100, 600, 150, image="front")], names, other) is other
 
 
 def test_a_licensed_name_may_carry_its_brand_and_strength() -> None:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from cyclops.extract.params import DEFAULTS, ExtractParams
-from cyclops.model.analysis import Evidence
+from cyclops.model.analysis import Evidence, LabelledLine
 from cyclops.model.ocr import Polygon, bbox_of
 
 
@@ -25,6 +25,12 @@ class SourceLine:
     label_probability: float = 1.0  # classifier probability of ``label``
     features: dict[str, float] = field(default_factory=dict)
     number_confidence: float | None = None  # least OCR confidence of the line's number words ("500", ".50")
+
+    @classmethod
+    def of(cls, line: LabelledLine) -> SourceLine:
+        """An analysis line back as a rule's input (the text the fields were read from, OCR's confidence)."""
+        return cls(text=line.text, image=line.image, polygon=list(line.polygon), language=line.language, label=line.label,
+                   confidence=line.ocr_confidence if line.ocr_confidence is not None else line.confidence)
 
     @property
     def evidence(self) -> Evidence:

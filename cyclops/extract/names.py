@@ -39,7 +39,7 @@ def plausible_name(text: str | None, confidence: float = 1.0, stop: re.Pattern[s
     return bool(words) and len(letters) >= params.plausible_letter_share * len(re.sub(r"[\s.,&'-]", "", name))
 
 
-def _adjacent(a: SourceLine, b: SourceLine, gap: float) -> bool:
+def adjacent(a: SourceLine, b: SourceLine, gap: float) -> bool:
     """``b`` is printed right under ``a`` (at most ``gap`` text heights lower) and overlaps it across."""
     if a.image != b.image or not a.polygon or not b.polygon:
         return a.image == b.image
@@ -76,7 +76,7 @@ def runs(lines: list[SourceLine], similar_size: float | None = None, params: Ext
     for line in lines:
         run_lang = next((item.language for item in out[-1] if item.language and _words(item.text) >= 2), None) if out else None
         lang = line.language if _words(line.text) >= 2 else None  # one word's language is a guess ("fem" / "dophilus" read as French)
-        if (out and _adjacent(out[-1][-1], line, params.name_line_gap) and not (run_lang and lang and run_lang != lang)
+        if (out and adjacent(out[-1][-1], line, params.name_line_gap) and not (run_lang and lang and run_lang != lang)
                 and not _repeats_run(out[-1], line) and _similar_size(out[-1][-1], line, similar_size)):
             out[-1].append(line)
         else:

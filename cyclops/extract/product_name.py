@@ -18,10 +18,10 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from cyclops.extract.lines import SourceLine, as_lines
-from cyclops.extract.names import best_run, clean_name
+from cyclops.extract.names import adjacent, best_run, clean_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
-from cyclops.text.fold import strip_accents
+from cyclops.text.fold import fold, strip_accents
 from cyclops.text.language import common_word
 
 VERSION = "3"
@@ -159,3 +159,43 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
 def _has_word(text: str) -> bool:
     """A name has a word of three letters or more ("R0° OT" is a logo read as letters)."""
     return bool(re.search(r"[^\W\d_]{3,}", text))
+
+
+def name_as_licensed(lines: list[SourceLine], licence_names: list[str], found: FieldValue,
+                     params: ExtractParams = DEFAULTS) -> FieldValue:
+    """The lines of the label that print the matched licence's name, when the name found reads it less well.
+
+    Once a licence is trusted, its names say what to look for: one to four adjacent lines whose text is
+    the licence's English name (its French one when the name found is clearly French) within ``params.licensed_name_match``
+    are the printed name, as printed, with their boxes (a name wrapped over four lines, or one read badly
+    in stylised type beside it). A label that prints another name keeps the
+    name found, so PRODUCT_NAME_MISMATCH still sees it.
+    """
+    names = [fold(name) for name in licence_names if fold(name)]
+    if not names:
+        return found
+    # the licence's first name (English), unless the name found reads clearly closer to another (French)
+    near = [fuzz.ratio(fold(found.value), name) if found.value else 0.0 for name in names]
+    name = next((n for n, score in zip(names, near) if score > near[0] + 10), names[0])
+    best, best_score = None, max(fuzz.ratio(fold(found.value), name) if found.value else 0.0, params.licensed_name_match - 0.01)
+    for window in _windows(lines, 4, params):
+        score = fuzz.ratio(fold(" ".join(line.text for line in window)), name)
+        if score > best_score:
+            best, best_score = window, score
+    if best is None:
+        return found
+    return FieldValue(value=clean_name(" ".join(line.text for line in best)),
+                      confidence=round(sum(line.confidence for line in best) / len(best), 4),
+                      evidence=[line.evidence for line in best])
+
+
+def _windows(lines: list[SourceLine], most: int, params: ExtractParams):
+    """Every run of one to ``most`` consecutive lines printed one under the other on one photo."""
+    for start, first in enumerate(lines):
+        window = [first]
+        yield window
+        for line in lines[start + 1:start + most]:
+            if not adjacent(window[-1], line, params.name_line_gap):
+                break
+            window = [*window, line]
+            yield window

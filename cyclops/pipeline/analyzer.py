@@ -24,6 +24,8 @@ from typing import Any
 from cyclops import __version__, load
 from cyclops.errors import PhotoError, TooManyPhotos
 from cyclops.extract import extract_fields
+from cyclops.extract.lines import SourceLine
+from cyclops.extract.product_name import name_as_licensed
 from cyclops.flags import RULES, Rule, raise_flags
 from cyclops.match import match_licence, trusted
 from cyclops.model.analysis import Analysis, ImageInfo, Match
@@ -124,6 +126,11 @@ class Analyzer:
         checked = match.lnhpd_id is not None and trusted(match, fields, params.match)  # a weak search match waits for the analyst
         licence_en = db.get_by_id(match.lnhpd_id, "en") if checked else None
         licence_fr = db.get_by_id(match.lnhpd_id, "fr") if checked else None
+        if checked:  # the trusted licence's name, where the label prints it, is the printed name
+            fields.product_name = name_as_licensed(
+                [SourceLine.of(line) for line in lines],
+                [b.licence.product_name for b in (licence_en, licence_fr) if b and b.licence.product_name],
+                fields.product_name, params.extract)
         timings["match"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
