@@ -74,7 +74,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "assign_to": {"en": "Field", "fr": "Champ"},
     "click_a_box": {"en": "Click a box on the photo to see its text.", "fr": "Cliquez sur un cadre de la photo pour voir son texte."},
     "zoom_hint": {"en": "×{zoom:.1f} · wheel: zoom · drag: move", "fr": "×{zoom:.1f} · molette : zoom · glisser : déplacer"},
-    "photo_thumb": {"en": "Show photo {name}", "fr": "Afficher la photo {name}"},
     "evidence_shown": {"en": "On the photo: {text}", "fr": "Sur la photo : {text}"},
     "line_as_read": {"en": "OCR read «{text}»", "fr": "lu par l'OCR : « {text} »"},
     # the fields a photo line may belong to (legend and the line's field list)

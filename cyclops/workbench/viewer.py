@@ -74,7 +74,7 @@ class PhotoViewer:
         self._thumb_events: list[object] = []
         self.thumbs = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.thumbs.add_class("cyclops-thumbs")
-        self.zoom = w.FloatSlider(value=1.0, min=1.0, max=MAX_ZOOM, step=0.25, readout_format=".2f")
+        self.zoom = w.FloatSlider(value=1.0, min=1.0, max=MAX_ZOOM, step=None, readout_format=".2f")  # no step: the browser would snap an evidence zoom
         self.zoom.add_class("cyclops-zoom")
         self.picture = w.Image(format="jpeg", layout=w.Layout(width="100%", max_width=f"{SHOWN_WIDTH}px", display="none"))
         self.picture.add_class("cyclops-photo")
@@ -137,21 +137,21 @@ class PhotoViewer:
         if key != self._thumb_key:  # another product, or its photos changed
             self._thumb_key, self.thumbnails, self._thumb_events = key, {}, []
             self.image_id = None
-            for image_id in ids:
-                photo = self._photo(image_id)
+            shown = []
+            for info in analysis.images if analysis else []:
+                photo = self._photo(info.id)
+                # no tooltip: the browser side of ipywidgets 8.1 cannot draw an Image that has one
                 thumb = w.Image(value=to_jpeg(photo, max_side=THUMB_SIDE) if photo else b"", format="jpeg",
-                                layout=w.Layout(height="56px", width="auto", margin="0 6px 4px 0",
-                                                border="2px solid transparent"))
+                                layout=w.Layout(height="56px", width="auto", border="2px solid transparent"))
                 thumb.add_class("cyclops-thumb")
-                thumb.add_class(f"cyclops-thumb-{image_id}")
-                self._thumb_events.append(_listen(thumb, ["click"], lambda _e, i=image_id: self.choose_photo(i)))
-                self.thumbnails[image_id] = thumb
-            self.thumbs.children = list(self.thumbnails.values())
+                thumb.add_class(f"cyclops-thumb-{info.id}")
+                self._thumb_events.append(_listen(thumb, ["click"], lambda _e, i=info.id: self.choose_photo(i)))
+                self.thumbnails[info.id] = thumb
+                name = w.HTML(f"<span style='font-size:11px;color:#555'>{html.escape(info.filename or info.id)}</span>")
+                shown.append(w.VBox([thumb, name], layout=w.Layout(margin="0 6px 2px 0", align_items="center")))
+            self.thumbs.children = shown
             if self.image_id not in ids:
                 self._set_photo(ids[0] if ids else None)
-        names = {i.id: i.filename or i.id for i in analysis.images} if analysis else {}
-        for image_id, thumb in self.thumbnails.items():
-            thumb.tooltip = t("photo_thumb", self.session.lang, name=names.get(image_id, image_id))
         self._mark_thumbnail()
 
     def _mark_thumbnail(self) -> None:
