@@ -139,3 +139,17 @@ def test_pipeline_lines_keep_what_ocr_read_when_spelling_changes_them(corrector:
     read = repair_spelling(lines, corrector)
     assert lines[0].text == "Take with food." and read == {0: "Take with foood."}
     assert lines[1].text == "Cholecalciferl"  # product names are not dictionary words
+
+
+@pytest.mark.parametrize(("read", "language", "repaired"), [
+    ("lodine 150 mcg", "en", "iodine 150 mcg"),  # the case of the letter as read
+    ("Saccharomyces boulardi", "en", "Saccharomyces boulardii"),
+    ("Vitamin D (as Cholecalciterol)", "en", "Vitamin D (as Cholecalciferol)"),
+    ("Chondroitine", "fr", "Chondroïtine"),
+    ("PREBIOTICS", "en", "PREBIOTICS"),  # known: not "repaired" into probiotics
+])
+def test_ingredient_words_are_repaired_without_a_full_database(read: str, language: str, repaired: str) -> None:
+    """The shipped word lists hold common medicinal ingredient words, so a sample database is enough."""
+    from cyclops.normalize.spelling import SpellCorrector
+
+    assert SpellCorrector().correct(read, language) == repaired
