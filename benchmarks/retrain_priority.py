@@ -1,22 +1,38 @@
-"""Uncertainty first: corrections taken in review-priority order against arrival order, as learning curves.
+"""Uncertainty first: how many lines an analyst must review for the line classifier to learn a new family,
+in arrival order, in the worklist's order, and by the current model's margin (active learning).
 
-    .venv/bin/python benchmarks/retrain_priority.py [--seeds 3] [--products 20] [--step 2] [--data-dir DIR]
+    .venv/bin/python benchmarks/retrain_priority.py [--seeds 3] [--products 30] [--base-products 400]
+        [--budgets 5,10,20,40] [--per-product 3] [--orders arrival,worklist,margin] [--data-dir DIR]
 
-The compact-family products of benchmarks/retrain_gate.py (analysed once by the packaged model, cached)
-are dealt per seed into held-out products (a third, reviewed truth) and a pool that arrives in random
-order. An analyst reviews pool products one by one, either as they arrive or highest
-``cyclops.review_priority.review_priority`` first; after every ``--step`` products a candidate is
-trained (packaged model's training lines + the reviewed lines so far, the ``cyclops retrain`` recipe)
-and scored on the held-out lines. Corrections are lines whose label the analyst changed.
+``--products`` compact-family products (a layout the packaged model never saw; analysed once by the real
+pipeline with the packaged model serving, cached, ``retrain_gate.prepare``) are dealt per seed into
+held-out products (a third, every line reviewed by a trusted reviewer) and a pool that arrives in a random
+order. The starting model has NOT seen the family: it is trained, like every candidate, on the packaged
+model's own training lines (all 400 products by default, ``cyclops retrain``'s recipe; ``--base-products``
+takes fewer, which makes the family easier, not quicker to learn). The cost is what an analyst does: lines reviewed
+(one label edit each, a correction or an explicit accept; only those lines become training rows,
+``dataset.REVIEW_RULE``); corrections (labels changed) are recorded beside it.
 
-Writes ``benchmarks/results/retrain_priority.json`` and ``.md``: per seed and order, corrections vs
-held-out macro-F1, and how many corrections each order needs to reach the gain arrival order reaches
-with the whole pool.
+Orders, each reviewed up to every budget in turn, a candidate trained and scored on the held-out lines
+after each:
+
+- ``arrival``: products as they arrive, every line of each (what happens today);
+- ``worklist``: products by ``cyclops.review_priority.review_priority`` (the served model's doubt plus
+  unsure values plus compliance risk), every line of each;
+- ``doubt``: products by ``review_priority.model_doubt`` alone (the risk left out), every line of each;
+- ``margin``: the lines of smallest margin under the current candidate (``retrain.query``), re-scored
+  after each retraining, at most ``--per-product`` lines of one product per round;
+- ``margin_by_label``: the same, the candidate's labels taking turns (each its least sure line);
+- ``margin_context``: the least sure lines with the line before and after each (``query.with_neighbours``).
+
+Target: the held-out macro-F1 that reviewing the whole pool gives (the family gain), less a tenth of the
+gain. Writes ``benchmarks/results/retrain_priority.json``, ``.md`` and ``.png`` (the curves).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -26,44 +42,161 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+ORDERS = ("arrival", "worklist", "doubt", "margin", "margin_by_label", "margin_context")
+REACH = 0.9  # share of the whole pool's gain that counts as reaching it
+NOTES = "<!-- notes: written by hand, kept when the figures above are rewritten -->"
 
 
-def curve(products, order: list[int], heldout, step: int) -> list[dict]:
-    """(products reviewed, corrections, held-out macro-F1) after each ``step`` products of ``order``."""
-    from cyclops.extract.classifier import train
+def base_subset(n: int) -> list:
+    """The packaged model's training lines of ``n`` of its products (chosen by a hash of the product id)."""
     from cyclops.retrain.base_set import base_examples
-    from cyclops.retrain.dataset import rows_from_reviewed
-    from cyclops.retrain.simulate import review_in_memory
+
+    base = base_examples()
+    ids = sorted({e.product_id for e in base}, key=lambda p: hashlib.sha256(p.encode()).hexdigest())[:n]
+    keep = set(ids)
+    return [e for e in base if e.product_id in keep]
+
+
+class Pool:
+    """The pool products of one seed: which lines an analyst can check, and what checking them yields."""
+
+    def __init__(self, products, indices: list[int]):
+        from cyclops.retrain.simulate import true_line_labels
+
+        self.products = products
+        self.indices = indices
+        self.truth = {i: true_line_labels(*products[i]) for i in indices}
+
+    def sequence(self, order: list[int]) -> list[tuple[int, int]]:
+        """(product, line) for every checkable line, product after product in ``order``, lines in reading order."""
+        return [(p, line) for p in order for line in sorted(self.truth[p])]
+
+    def candidates(self) -> list[tuple[int, int]]:
+        return self.sequence(self.indices)
+
+    def corrections(self, checked: list[tuple[int, int]]) -> int:
+        """Checked lines whose served label the analyst changes."""
+        return sum(self.products[p][0].lines[line].label != self.truth[p][line] for p, line in checked)
+
+    def examples(self, checked: list[tuple[int, int]]) -> list:
+        """Training lines of the checked lines: the simulated analyst's label edits through the dataset's own rule."""
+        from cyclops.retrain.dataset import rows_from_reviewed
+        from cyclops.retrain.simulate import review_in_memory
+
+        by_product: dict[int, set[int]] = {}
+        for p, line in checked:
+            by_product.setdefault(p, set()).add(line)
+        reviews = [review_in_memory(*self.products[p], analyst="ana", at="2026-02-02T09:00:00+00:00", lines=lines)
+                   for p, lines in sorted(by_product.items())]
+        return [r.example for r in rows_from_reviewed(reviews)]
+
+
+def fit_and_score(base: list, pool: Pool, checked: list[tuple[int, int]], heldout: list) -> tuple[object, dict]:
+    """A candidate on the base lines plus the checked lines, and its held-out macro-F1 and wrong lines."""
+    from cyclops.extract.classifier import train
     from cyclops.retrain.train import evaluate
 
-    base = list(base_examples())
-    points, rows, corrections = [], [], 0
-    marks = sorted({0, *range(step, len(order), step), len(order)})
-    done = 0
-    for mark in marks:
-        for index in order[done:mark]:
-            reviewed = review_in_memory(*products[index], analyst="ana", at="2026-02-02T09:00:00+00:00")
-            corrections += sum(1 for e in reviewed.edits if e.before != e.after)
-            rows += rows_from_reviewed([reviewed])
-        done = mark
-        model = train(base + [r.example for r in rows], seed=0)
-        points.append({"products": mark, "corrections": corrections, "macro_f1": evaluate(model, heldout).macro_f1})
+    model = train(base + pool.examples(checked), seed=0)
+    ev = evaluate(model, heldout)
+    return model, {"macro_f1": ev.macro_f1, "wrong": round(ev.n * (1 - ev.accuracy))}
+
+
+def point(pool: Pool, checked: list[tuple[int, int]], score: dict) -> dict:
+    return {"lines": len(checked), "corrections": pool.corrections(checked), "products": len({p for p, _ in checked}), **score}
+
+
+def static_curve(base, pool: Pool, order: list[int], heldout, budgets: list[int], start: dict) -> list[dict]:
+    """Whole products in a fixed order: the first ``budget`` lines of the sequence at each budget."""
+    sequence = pool.sequence(order)
+    points = [point(pool, [], start)]
+    for budget in budgets:
+        checked = sequence[:budget]
+        points.append(point(pool, checked, fit_and_score(base, pool, checked, heldout)[1]))
+    return points
+
+
+def margin_curve(base, pool: Pool, start_model, heldout, budgets: list[int], start: dict, per_product: int,
+                 by_label: bool = False, context: bool = False) -> list[dict]:
+    """Active learning: each round asks for the lines the current candidate is least sure of (``by_label``: its
+    labels taking turns)."""
+    from cyclops.retrain.query import line_guesses, pick_lines, with_neighbours
+
+    points = [point(pool, [], start)]
+    model, checked = start_model, []
+    for budget in budgets:
+        done = set(checked)
+        guesses = {}
+        for p in pool.indices:
+            left = [line for line in pool.truth[p] if (p, line) not in done]
+            guesses.update({(p, line): g for line, g in line_guesses(model, pool.products[p][0], left).items()})
+        margins = {k: m for k, (_, m) in guesses.items()}
+        labels = {k: label for k, (label, _) in guesses.items()} if by_label else None
+        want = budget - len(checked)
+        picked = pick_lines(margins, want, per_product, labels)
+        if context:  # each doubtful line with its neighbours, as many lines as the budget allows
+            picked = with_neighbours(pick_lines(margins, len(margins), per_product, labels), set(margins), want)
+        checked = checked + picked
+        model, score = fit_and_score(base, pool, checked, heldout)
+        points.append(point(pool, checked, score))
     return points
 
 
 def needed(points: list[dict], target: float) -> int | None:
-    """Corrections needed to first reach ``target`` macro-F1 (None: never)."""
-    return next((p["corrections"] for p in points if p["macro_f1"] >= target - 1e-9), None)
+    """Lines reviewed when the curve first reaches ``target`` (None: never within the budgets)."""
+    return next((p["lines"] for p in points if p["macro_f1"] >= target - 1e-9), None)
+
+
+def run_seed(products, seed: int, base: list, args) -> dict:
+    from cyclops.retrain.dataset import rows_from_reviewed
+    from cyclops.retrain.simulate import review_in_memory
+    from cyclops.review_priority import model_doubt, review_priority
+
+    order = list(range(len(products)))
+    random.Random(seed).shuffle(order)
+    held, arrival = order[: len(order) // 3], order[len(order) // 3:]
+    heldout = [r.example for i in held for r in
+               rows_from_reviewed([review_in_memory(*products[i], analyst="truth", at="2026-01-01T00:00:00+00:00")])]
+    pool = Pool(products, arrival)
+    start_model, start = fit_and_score(base, pool, [], heldout)
+    every = pool.candidates()
+    _, full = fit_and_score(base, pool, every, heldout)
+    budgets = [b for b in args.budgets if b < len(every)]
+    target = round(start["macro_f1"] + REACH * (full["macro_f1"] - start["macro_f1"]), 4)
+    static = {"arrival": arrival,
+              "worklist": sorted(arrival, key=lambda i: -review_priority(products[i][0])),
+              "doubt": sorted(arrival, key=lambda i: -model_doubt(products[i][0]))}
+    curves = {}
+    for name in args.orders:
+        t = time.monotonic()
+        if name.startswith("margin"):
+            curves[name] = margin_curve(base, pool, start_model, heldout, budgets, start, args.per_product,
+                                        by_label=name == "margin_by_label", context=name == "margin_context")
+        else:
+            curves[name] = static_curve(base, pool, static[name], heldout, budgets, start)
+        curves[name].append(point(pool, every, full))
+        print(json.dumps({"seed": seed, "order": name, "seconds": round(time.monotonic() - t),
+                          "curve": [(p["lines"], p["macro_f1"]) for p in curves[name]]}), flush=True)
+    return {"seed": seed, "heldout_products": len(held), "heldout_lines": len(heldout), "pool_products": len(arrival),
+            "pool_lines": len(every), "pool_corrections": pool.corrections(every), "start": start,
+            "full": full, "target_macro_f1": target,
+            "orders": {name: order_ for name, order_ in static.items() if name in args.orders},
+            "curves": curves, "lines_needed": {name: needed(c, target) for name, c in curves.items()}}
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--products", type=int, default=20)
-    parser.add_argument("--step", type=int, default=2)
+    parser.add_argument("--products", type=int, default=30)
+    parser.add_argument("--base-products", type=int, default=400)
+    parser.add_argument("--budgets", type=lambda s: [int(x) for x in s.split(",")], default=[5, 10, 20, 40])
+    parser.add_argument("--per-product", type=int, default=3)
+    parser.add_argument("--orders", type=lambda s: s.split(","), default=["arrival", "worklist", "margin"])
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    unknown = set(args.orders) - set(ORDERS)
+    if unknown:
+        parser.error(f"unknown orders {sorted(unknown)}; choose from {ORDERS}")
 
     data = args.data_dir or Path(tempfile.mkdtemp(prefix="cyclops-priority-bench-"))
     data.mkdir(parents=True, exist_ok=True)
@@ -72,60 +205,88 @@ def main(argv: list[str] | None = None) -> dict:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from retrain_gate import prepare
 
-    from cyclops.retrain.dataset import rows_from_reviewed
-    from cyclops.retrain.simulate import review_in_memory
-    from cyclops.review_priority import review_priority
+    from cyclops.settings import get_settings
 
+    get_settings.cache_clear()
     t0 = time.monotonic()
     products = prepare(data, args.products)
-    seeds = []
-    for seed in range(args.seeds):
-        order = list(range(len(products)))
-        random.Random(seed).shuffle(order)
-        held, pool = order[: len(order) // 3], order[len(order) // 3:]
-        heldout = [r.example for i in held for r in rows_from_reviewed([review_in_memory(*products[i], analyst="truth", at="2026-01-01T00:00:00+00:00")])]
-        by_priority = sorted(pool, key=lambda i: -review_priority(products[i][0]))
-        arrival = curve(products, pool, heldout, args.step)
-        priority = curve(products, by_priority, heldout, args.step)
-        target = arrival[-1]["macro_f1"]  # the gain arrival order reaches with the whole pool
-        seeds.append({"seed": seed, "heldout_lines": len(heldout), "pool": pool, "priority_order": by_priority,
-                      "arrival": arrival, "priority": priority, "target_macro_f1": target,
-                      "corrections_needed": {"arrival": needed(arrival, target), "priority": needed(priority, target)}})
-        print(json.dumps(seeds[-1]["corrections_needed"] | {"seed": seed, "target": target}), flush=True)
-    result = {"meta": {"products": args.products, "seeds": args.seeds, "step": args.step,
-                       "seconds": round(time.monotonic() - t0)}, "seeds": seeds}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "retrain_priority.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    (args.out / "retrain_priority.md").write_text(markdown(result) + "\n", encoding="utf-8")
+    t_prepared = time.monotonic()
+    base = base_subset(args.base_products)
+    seeds = [run_seed(products, seed, base, args) for seed in range(args.seeds)]
+    result = {"meta": {"products": args.products, "base_products": args.base_products, "base_lines": len(base),
+                       "seeds": args.seeds, "budgets": args.budgets, "per_product": args.per_product,
+                       "orders": args.orders, "reach": REACH,
+                       "seconds": {"prepare": round(t_prepared - t0), "seeds": round(time.monotonic() - t_prepared)}},
+              "seeds": seeds}
+    write(result, args.out)
     print(markdown(result))
     return result
 
 
+def write(result: dict, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "retrain_priority.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    md = out / "retrain_priority.md"
+    notes = md.read_text(encoding="utf-8").partition(NOTES)[2] if md.exists() else ""
+    md.write_text(markdown(result) + "\n\n" + NOTES + notes.rstrip("\n") + "\n", encoding="utf-8")
+    figure(result).savefig(out / "retrain_priority.png", dpi=110)
+
+
+def figure(result: dict):
+    """Held-out macro-F1 against lines reviewed, one panel per seed, the target dashed."""
+    from matplotlib.figure import Figure
+
+    seeds = result["seeds"]
+    fig = Figure(figsize=(4.2 * len(seeds), 3.6))
+    axes = fig.subplots(1, len(seeds), squeeze=False)[0]
+    for ax, s in zip(axes, seeds):
+        for name, points in s["curves"].items():
+            ax.plot([max(p["lines"], 1) for p in points], [p["macro_f1"] for p in points], marker="o", ms=3, label=name)
+        ax.axhline(s["target_macro_f1"], color="grey", ls="--", lw=1)
+        ax.set_xscale("log")
+        ax.set_title(f"seed {s['seed']}")
+        ax.set_xlabel("lines reviewed (log; 0 drawn at 1)")
+        ax.set_ylabel("held-out macro-F1")
+        ax.grid(alpha=0.3)
+    axes[0].legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def markdown(result: dict) -> str:
     m = result["meta"]
-    lines = ["# Uncertainty first: review-priority order against arrival order", "",
-             (f"{m['products']} compact-family products (packaged model served), a third held out per seed; the rest "
-              f"reviewed in arrival order or highest `review_priority` first, a candidate trained every {m['step']} "
-              f"products. Target: the held-out macro-F1 arrival order reaches with the whole pool."), "",
-             "| seed | start F1 | target F1 | corrections needed, arrival / priority | products reviewed, arrival / priority |",
-             "|---|---|---|---|---|"]
+    orders = m["orders"]
+    lines = ["# Uncertainty first: lines an analyst reviews before the classifier learns a new family", "",
+             (f"{m['products']} compact-family products, a third held out per seed, the rest the pool. Every candidate "
+              f"(and the starting model, which has not seen the family) is trained on the packaged model's training lines "
+              f"of {m['base_products']} products ({m['base_lines']} lines) plus the lines reviewed so far. Cost: lines "
+              f"reviewed (label edits: corrections and accepts); target: the whole pool's held-out macro-F1 less "
+              f"{1 - m['reach']:.0%} of its gain. Margin order: at most {m['per_product']} lines of one product per round, "
+              f"re-scored by the latest candidate."), "",
+             "| seed | start F1 (wrong lines) | whole pool F1 (wrong; lines, corrections) | target F1 | lines needed, "
+             + " / ".join(orders) + " | margin / arrival |",
+             "|---|---|---|---|---|---|"]
     for s in result["seeds"]:
-        a, p = s["corrections_needed"]["arrival"], s["corrections_needed"]["priority"]
-        pa, pp = (next((x["products"] for x in s[o] if x["macro_f1"] >= s["target_macro_f1"] - 1e-9), None)
-                  for o in ("arrival", "priority"))
-        lines.append(f"| {s['seed']} | {s['arrival'][0]['macro_f1']:.3f} | {s['target_macro_f1']:.3f} | {a} / {p} | {pa} / {pp} |")
-    lines += ["", "Curves (corrections: held-out macro-F1):", ""]
+        need = s["lines_needed"]
+        ratio = (f"{need['margin'] / need['arrival']:.2f}" if need.get("margin") and need.get("arrival") else "-")
+        lines.append(f"| {s['seed']} | {s['start']['macro_f1']:.3f} ({s['start']['wrong']}) | {s['full']['macro_f1']:.3f} "
+                     f"({s['full']['wrong']}; {s['pool_lines']}, {s['pool_corrections']}) | {s['target_macro_f1']:.3f} | "
+                     + " / ".join(str(need[o]) for o in orders) + f" | {ratio} |")
+    lines += ["", f"Held-out: {', '.join(str(s['heldout_lines']) for s in result['seeds'])} lines per seed.", "",
+              "Curves (lines reviewed (corrections among them): held-out macro-F1 / wrong held-out lines):", ""]
     for s in result["seeds"]:
-        for order in ("arrival", "priority"):
-            pts = ", ".join(f"{x['corrections']}: {x['macro_f1']:.3f}" for x in s[order])
+        for order in orders:
+            pts = ", ".join(f"{x['lines']} ({x['corrections']}): {x['macro_f1']:.3f} / {x['wrong']}" for x in s["curves"][order])
             lines.append(f"- seed {s['seed']}, {order}: {pts}")
-    lines += ["", f"Run time {m['seconds']} s. Reproduce: `.venv/bin/python benchmarks/retrain_priority.py`."]
+    sec = m["seconds"]
+    lines += ["", "![curves](retrain_priority.png)", "",
+              f"Run time {sec['prepare']} s preparing, {sec['seeds']} s for the seeds. "
+              "Reproduce: `.venv/bin/python benchmarks/retrain_priority.py`."]
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--render"]:  # rewrite the markdown from the recorded JSON
-        recorded = json.loads((RESULTS / "retrain_priority.json").read_text(encoding="utf-8"))
-        (RESULTS / "retrain_priority.md").write_text(markdown(recorded) + "\n", encoding="utf-8")
+    if sys.argv[1:] == ["--render"]:  # rewrite the markdown and the plot from the recorded JSON
+        write(json.loads((RESULTS / "retrain_priority.json").read_text(encoding="utf-8")), RESULTS)
     else:
         main()

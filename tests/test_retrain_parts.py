@@ -288,3 +288,23 @@ def test_simulated_analyst_asked_about_some_lines_reviews_only_those() -> None:
     reviewed = review_in_memory(analysis, truth, analyst="ana", at="2026-02-02T09:00:00+00:00", lines=[1, 3])
     assert [e.field for e in reviewed.edits] == ["lines[1].label", "lines[3].label"]
     assert {r.provenance.line: r.example.label for r in rows_from_reviewed([reviewed])} == {1: "product_name", 3: "caution"}
+
+
+def test_labels_take_turns_so_a_confidently_wrong_label_still_gets_asked() -> None:
+    from cyclops.retrain.query import pick_lines
+
+    margins = {("a", 0): 0.01, ("a", 1): 0.02, ("b", 0): 0.03, ("b", 1): 0.04, ("c", 0): 0.6, ("c", 1): 0.9}
+    labels = {("a", 0): "dose", ("a", 1): "dose", ("b", 0): "dose", ("b", 1): "dose", ("c", 0): "product_name",
+              ("c", 1): "product_name"}
+    assert pick_lines(margins, 2) == [("a", 0), ("a", 1)]
+    assert pick_lines(margins, 2, labels=labels) == [("a", 0), ("c", 0)]  # the product-name lines' least sure one
+    assert pick_lines(margins, 4, per_product=1, labels=labels) == [("a", 0), ("c", 0), ("b", 0), ("a", 1)]
+
+
+def test_a_doubtful_line_comes_with_its_neighbours_within_the_budget() -> None:
+    from cyclops.retrain.query import with_neighbours
+
+    candidates = {("a", i) for i in range(4)} | {("b", 0), ("b", 1)}
+    assert with_neighbours([("a", 0), ("b", 1)], candidates, 10) == [("a", 0), ("a", 1), ("b", 1), ("b", 0)]
+    assert with_neighbours([("a", 2), ("a", 1)], candidates, 4) == [("a", 2), ("a", 1), ("a", 3), ("a", 0)]
+    assert with_neighbours([("a", 2), ("b", 0)], candidates, 2) == [("a", 2), ("a", 1)]  # never past the budget
