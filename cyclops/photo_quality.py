@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 
 from cyclops.extract.lines import SourceLine
-from cyclops.extract.npn import at_edge, parse_npn
+from cyclops.extract.npn import at_edge, find_npn, parse_npn
 from cyclops.extract.params import DEFAULTS as EXTRACT_DEFAULTS
 from cyclops.layout import line_features, median_line_height
 from cyclops.model.ocr import Document
@@ -140,6 +140,11 @@ def npn_cut_off(line: SourceLine, params: QualityParams = DEFAULTS) -> bool:
     return parsed is not None and parsed[0] is None and at_edge(line, params.npn_edge)
 
 
+def printed_npn(doc: Document) -> str | None:
+    """The NPN or DIN-HM printed on the photo, when read whole (``find_npn`` on its lines, prefix required)."""
+    return find_npn([line.text for _page, line in doc.lines()]).value
+
+
 def verdict(issues: list[QualityIssue]) -> str:
     """``retake`` when any issue is high, ``check`` when any is medium, else ``good``."""
     if any(i.severity == "high" for i in issues):
@@ -160,4 +165,5 @@ def check_photo(filename: str, image: Image.Image | np.ndarray, doc: Document | 
     if doc is not None:
         issues += check_reading(doc, params)
     size = image.size if isinstance(image, Image.Image) else (image.shape[1], image.shape[0])
-    return photo_check(filename, size, issues, doc is not None)
+    result = photo_check(filename, size, issues, doc is not None)
+    return result.model_copy(update={"npn": printed_npn(doc)}) if doc is not None else result

@@ -99,9 +99,12 @@ def test_capture_on_a_phone_checks_each_photo_and_sends_the_product_to_the_workl
     shot(page, "capture-01-dark-photo")
     page.locator(".cyclops-capture-language").get_by_role("button", name="Français").tap()
     expect(cards.nth(0).locator(".cyclops-capture-verdict")).to_contain_text("Trop sombre")
+    expect(page.locator(".cyclops-capture-face .mod-active")).to_have_text("Dos")  # the face chosen survives the language
     shot(page, "capture-02-dark-photo-fr")
     page.locator(".cyclops-capture-language").get_by_role("button", name="English").tap()
 
+    page.locator(".cyclops-capture-send").tap()  # not sent: the photo to take again is said first
+    expect(page.locator(".cyclops-capture-message")).to_contain_text("Photos to take again: 1")
     cards.nth(0).get_by_role("button", name="Remove").tap()
     expect(cards).to_have_count(0)
     page.locator(".cyclops-capture-face").get_by_role("button", name="Front").tap()

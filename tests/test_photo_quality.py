@@ -160,6 +160,7 @@ def test_a_real_label_cut_through_its_npn_is_told_so(front_photo: bytes) -> None
     client = MapiClient()  # in-process: the same service mapi's /v1/photo-check calls
     whole = client.check_photo("front.png", front_photo)
     assert whole.read and whole.verdict == "good", whole.issues
+    assert whole.npn is not None and len(whole.npn) == 8  # read whole: two photos, two numbers would be two products
     doc = client.ocr("front.png", front_photo)
     page = doc.pages[0]
     npn = next(line for line in page.lines() if line.text.startswith("NPN"))

@@ -35,4 +35,5 @@ class PhotoCheck(BaseModel):
     verdict: Verdict = "good"
     issues: list[QualityIssue] = Field(default_factory=list)
     read: bool = False  # the reading checks (text size, NPN cut off) ran on the photo's OCR
+    npn: str | None = None  # the licence number read whole on the photo (two photos, two numbers: two products)
     seconds: float = 0.0

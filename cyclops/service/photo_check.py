@@ -13,7 +13,7 @@ import time
 from cyclops.errors import CyclopsError, to_service_error
 from cyclops.load import load_photo
 from cyclops.model.photo_check import PhotoCheck
-from cyclops.photo_quality import DEFAULTS, QualityParams, check_pixels, check_reading, photo_check
+from cyclops.photo_quality import DEFAULTS, QualityParams, check_pixels, check_reading, photo_check, printed_npn
 from cyclops.service.operations import Services, check_photos
 
 
@@ -29,7 +29,9 @@ def check_photo(services: Services, filename: str, data: bytes, *, read: bool = 
         raise to_service_error(exc) from None
     issues = check_pixels(loaded.image, params)
     read = read and not any(i.severity == "high" for i in issues)
-    if read:
-        issues += check_reading(services.ocr(filename, data, engine), params)
+    doc = services.ocr(filename, data, engine) if read else None
+    if doc is not None:
+        issues += check_reading(doc, params)
     result = photo_check(loaded.filename, loaded.image.size, issues, read)
-    return result.model_copy(update={"sha256": hashlib.sha256(data).hexdigest(), "seconds": round(time.perf_counter() - t0, 3)})
+    return result.model_copy(update={"sha256": hashlib.sha256(data).hexdigest(), "npn": printed_npn(doc) if doc else None,
+                                     "seconds": round(time.perf_counter() - t0, 3)})

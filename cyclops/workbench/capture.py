@@ -58,12 +58,24 @@ PHONE_CSS = """
 .cyclops-capture { max-width: 480px; margin: 0 auto; padding: 8px; box-sizing: border-box; width: 100%; }
 .cyclops-capture .widget-button, .cyclops-capture .widget-upload, .cyclops-capture .widget-toggle-button {
   min-height: 52px; font-size: 17px; }
+.cyclops-capture .widget-toggle-buttons > div { display: flex; width: 100%; }
 .cyclops-capture .widget-toggle-buttons .widget-toggle-button { width: auto; flex: 1 1 0; min-width: 0; }
-.cyclops-capture .widget-toggle-buttons .widget-toggle-buttons { display: flex; width: 100%; }
+.cyclops-capture .widget-dropdown { height: auto; }
 .cyclops-capture .widget-dropdown select { min-height: 44px; font-size: 16px; }
+/* FileUpload writes "Take a photo (0)": the count of files it holds, always 0 here; its title is shown instead */
+.cyclops-capture .cyclops-capture-take { font-size: 0; }
+.cyclops-capture .cyclops-capture-take i { font-size: 17px; margin-right: 8px; }
+.cyclops-capture .cyclops-capture-take::after { content: attr(title); font-size: 17px; }
 .cyclops-capture .widget-html-content { font-size: 16px; line-height: 1.35; white-space: normal; }
 .cyclops-capture-card { border: 1px solid #ccc; border-radius: 8px; padding: 6px; margin: 6px 0; }
 """
+
+
+def relabel_faces(chooser: w.ToggleButtons | w.Dropdown, lang: str) -> None:
+    """The faces named in ``lang``, keeping the face chosen (new options alone would reset it to the first)."""
+    chosen = chooser.value
+    chooser.options = [(t(f"face_{f}", lang), f) for f in FACES]
+    chooser.value = chosen
 
 
 @dataclass
@@ -94,7 +106,7 @@ class CapturePage:
         self.lang = lang
         self.on_sent = on_sent or (lambda _a: None)
         self.photos: list[CapturedPhoto] = []
-        self.confirm_retakes = False  # "send anyway" was asked for the photos to take again
+        self.confirmed: set[str] = set()  # warnings said once before sending ("retake", "two_products"): a second tap sends
         full = w.Layout(width="100%")
         self.title = w.HTML()
         self.language = w.ToggleButtons(options=[("English", "en"), ("Français", "fr")], value=lang, layout=full)
@@ -147,12 +159,12 @@ class CapturePage:
         self.title.value = (f"<h2 style='margin:4px 0'>{html.escape(t('capture_title', lang))}</h2>"
                             f"<div>{html.escape(t('capture_inspector', lang, who=self.inspector))}</div>")
         self.face_label.value = f"<b>{html.escape(t('capture_face', lang))}</b>"
-        self.face.options = [(t(f"face_{f}", lang), f) for f in FACES]
-        self.take.description = t("capture_take", lang)
+        relabel_faces(self.face, lang)
+        self.take.description = self.take.tooltip = t("capture_take", lang)
         self.send.description = t("capture_send", lang)
         self.new_product_button.description = t("new_product", lang)
         for photo in self.photos:
-            photo.face.options = [(t(f"face_{f}", lang), f) for f in FACES]
+            relabel_faces(photo.face, lang)
             photo.remove.description = t("remove", lang)
             self._show_verdict(photo)
         self.count.value = html.escape(t("capture_count", lang, n=len(self.photos)))
@@ -184,7 +196,7 @@ class CapturePage:
         self.photos.append(photo)
         self.face.value = NEXT_FACE[face]
         self.message.value = ""
-        self.confirm_retakes = False
+        self.confirmed = set()
         self._draw()
         self.check(photo)
         return photo
@@ -217,14 +229,14 @@ class CapturePage:
 
     def remove(self, photo: CapturedPhoto) -> None:
         self.photos = [p for p in self.photos if p is not photo]
-        self.confirm_retakes = False
+        self.confirmed = set()
         self._draw()
 
     def new_product(self) -> None:
         """The next product: none of this product's photos go with it."""
         self.photos = []
         self.message.value = ""
-        self.confirm_retakes = False
+        self.confirmed = set()
         self.face.value = "front"
         self._draw()
 
@@ -244,18 +256,35 @@ class CapturePage:
         return f"<span style='color:#c62828' class='cyclops-error'>{html.escape(text)}</span>"
 
     # -- send --------------------------------------------------------------
+    def warnings(self) -> list[tuple[str, str]]:
+        """What to say before sending: photos to take again, photos printing different NPNs (two products mixed)."""
+        lang = self.lang
+        said = []
+        retakes = [p for p in self.photos if p.check is not None and p.check.verdict == "retake"]
+        if retakes:
+            said.append(("retake", t("capture_retake_first", lang, n=len(retakes))))
+        npns: dict[str, list[str]] = {}
+        for photo in self.photos:
+            if photo.check is not None and photo.check.npn:
+                npns.setdefault(photo.check.npn, []).append(t(f"face_{photo.face.value}", lang))
+        if len(npns) > 1:
+            listing = "; ".join(f"NPN {npn}: {', '.join(faces)}" for npn, faces in sorted(npns.items()))
+            said.append(("two_products", t("capture_two_products", lang, npns=listing)))
+        return said
+
     def send_product(self) -> object | None:
         """Analyse the product through mapi (it lands in the worklist), then start the next one.
 
-        Photos still to take again are said first; a second tap sends them anyway."""
+        Photos still to take again, or printing different NPNs, are said first; a second tap sends them anyway."""
         lang = self.lang
         if not self.photos:
             self.message.value = self._error(t("capture_no_photos", lang))
             return None
-        retakes = [p for p in self.photos if p.check is not None and p.check.verdict == "retake"]
-        if retakes and not self.confirm_retakes:
-            self.confirm_retakes = True
-            self.message.value = self._error(t("capture_retake_first", lang, n=len(retakes)))
+        warnings = self.warnings()
+        pending = [text for key, text in warnings if key not in self.confirmed]
+        if pending:
+            self.confirmed |= {key for key, _ in warnings}
+            self.message.value = "<br>".join(self._error(text) for text in pending)
             return None
         self.message.value = html.escape(t("capture_sending", lang, n=len(self.photos)))
         self.send.disabled = self.new_product_button.disabled = True

@@ -92,6 +92,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "product_name": {"en": "Product name", "fr": "Nom du produit"},
     "brand": {"en": "Brand", "fr": "Marque"},
     "company": {"en": "Company", "fr": "Entreprise"},
+    "dosage_form": {"en": "Dosage form", "fr": "Forme posologique"},
+    "net_quantity": {"en": "Net quantity", "fr": "Quantité nette"},
     "confidence": {"en": "confidence {value:.0%}", "fr": "confiance {value:.0%}"},
     "as_read": {"en": "printed as read: «{text}»", "fr": "imprimé, tel que lu : « {text} »"},
     "needs_review": {"en": "read too unsurely to propose: read the photo", "fr": "lu avec trop peu de certitude : lire la photo"},
@@ -273,6 +275,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "capture_the_product": {"en": "the product", "fr": "le produit"},
     "capture_failed": {"en": "Not sent: {detail}. The photos are kept: try again.",
                        "fr": "Non envoyé : {detail}. Les photos sont conservées : réessayez."},
+    "capture_two_products": {"en": "These photos print different NPNs ({npns}): they look like two products. Remove the other "
+                                   "product's photos, or tap “Send to worklist” again if they are one product.",
+                             "fr": "Ces photos portent des NPN différents ({npns}) : elles semblent venir de deux produits. "
+                                   "Retirez les photos de l'autre produit, ou touchez « Envoyer à la liste » de nouveau s'il "
+                                   "s'agit d'un seul produit."},
 }
 
 

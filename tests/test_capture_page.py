@@ -1,0 +1,64 @@
+"""The phone capture page's widget (cyclops.workbench.capture) on the in-process service: faces, verdicts from the
+real photo checks, one product at a time. The page in a real phone browser: tests/test_capture_browser.py."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageEnhance
+
+from cyclops.client import MapiClient
+from cyclops.workbench.capture import CapturePage
+
+
+@pytest.fixture(scope="module")
+def fronts() -> list[bytes]:
+    """The fronts of two synthetic products (two licences, two NPNs)."""
+    from cyclops.evaluate.run import SAMPLE_SEED
+    from cyclops.lnhpd.sample import generate
+    from cyclops.synth.config import SynthConfig
+    from cyclops.synth.product import synthesize_product
+
+    return [synthesize_product(en, fr, 500 + k, SynthConfig(clean=True))[1]["front"]
+            for k, (en, fr) in enumerate(generate(2, SAMPLE_SEED))]
+
+
+def darkened(data: bytes) -> bytes:
+    out = io.BytesIO()
+    ImageEnhance.Brightness(Image.open(io.BytesIO(data)).convert("RGB")).enhance(0.15).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_faces_advance_and_a_dark_photo_is_said_in_the_page_language(fronts: list[bytes]) -> None:
+    page = CapturePage(MapiClient(), inspector="ines", lang="fr")
+    photo = page.add_photo("IMG_1.jpg", darkened(fronts[0]))
+    assert photo is not None and photo.check is not None and photo.check.verdict == "retake"
+    assert "Trop sombre" in photo.verdict.value and "Reprenez" in photo.verdict.value
+    assert page.face.value == "back" and photo.sent_name == "front_IMG_1.jpg"
+    photo.face.value = "side"
+    page.set_lang("en")
+    assert "Too dark" in photo.verdict.value
+    assert page.face.value == "back" and photo.face.value == "side"  # a new language keeps the faces chosen
+    assert page.face.label == "Back" and photo.face.label == "Side"
+    assert page.send_product() is None and "Photos to take again: 1" in page.message.value
+    page.new_product()
+    assert page.photos == [] and page.face.value == "front" and page.cards.children == ()
+
+
+def test_a_file_that_is_not_a_photo_is_named_and_not_kept() -> None:
+    page = CapturePage(MapiClient(), inspector="ines")
+    assert page.add_photo("notes.txt", b"not a photo") is None
+    assert "notes.txt" in page.message.value and page.photos == []
+    assert page.send_product() is None and "at least one photo" in page.message.value
+
+
+def test_two_products_mixed_are_said_before_sending(fronts: list[bytes]) -> None:
+    client = MapiClient()
+    page = CapturePage(client, inspector="ines")
+    first, second = (page.add_photo(f"IMG_{k}.png", data, face="front") for k, data in enumerate(fronts))
+    assert first.check.verdict == second.check.verdict == "good"
+    assert first.check.npn and second.check.npn and first.check.npn != second.check.npn
+    assert page.send_product() is None
+    assert "different NPNs" in page.message.value and first.check.npn in page.message.value
+    assert client.list_analyses().items == []  # nothing was sent
