@@ -14,12 +14,12 @@ from cyclops.extract.company import extract_company
 from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
 from cyclops.extract.npn import find_npn
-from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names
+from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names, nest_sub_blends
 from cyclops.extract.product_name import extract_product_name, name_as_licensed
 from cyclops.extract.statements import is_claim
 from cyclops.flags import raise_flags
 from cyclops.match import trusted
-from cyclops.model.analysis import Fields, FieldValue, LabelledLine, Match
+from cyclops.model.analysis import Fields, FieldValue, Ingredient, LabelledLine, Match
 from cyclops.model.ocr import rect
 from cyclops.normalize.spelling import SpellCorrector
 
@@ -125,6 +125,21 @@ def test_a_blend_is_one_ingredient_with_its_members_as_parts() -> None:
     assert (caffeine.name, caffeine.quantity) == ("Anhydrous Caffeine", 100)
     assert not fields.non_medicinal_ingredients  # the members are not non-medicinal ingredients either
     assert member_names([SourceLine("contains: Reishi, Maitake (fruiting body); Chaga")]) == ["Reishi", "Maitake (fruiting body)", "Chaga"]
+
+
+def test_sub_blends_that_add_up_to_a_blend_are_its_parts() -> None:
+    rows = [Ingredient(name="Zinc", quantity=11, unit="mg"),
+            Ingredient(name="SNAP Prostate Health Blend", quantity=2, unit="g"),
+            Ingredient(name="Prostate Support Mushroom Blend", quantity=900, unit="mg", parts=["Maitake", "Reishi"]),
+            Ingredient(name="Urinary Support Blend", quantity=600, unit="mg", parts=["Saw palmetto", "Nettle"]),
+            Ingredient(name="Antioxidant Blend", quantity=500, unit="mg"),
+            Ingredient(name="Energy Blend", quantity=300, unit="mg")]
+    nested = nest_sub_blends(rows)
+    assert [(i.name, i.quantity) for i in nested] == [("Zinc", 11), ("SNAP Prostate Health Blend", 2), ("Energy Blend", 300)]
+    assert nested[1].parts == ["Maitake", "Reishi", "Saw palmetto", "Nettle", "Antioxidant Blend"]
+    # blends that do not add up to the one above stay ingredients of their own
+    apart = [Ingredient(name="Focus Blend", quantity=500, unit="mg"), Ingredient(name="Calm Blend", quantity=300, unit="mg")]
+    assert nest_sub_blends(apart) == apart
 
 
 def test_english_and_french_rows_of_one_substance_are_one_ingredient_with_both_names() -> None:

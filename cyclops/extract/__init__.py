@@ -25,6 +25,7 @@ from cyclops.extract.panel import (
     daily_value_cells,
     find_panels,
     label_panels,
+    nest_sub_blends,
     set_blend_members_apart,
 )
 from cyclops.extract.params import DEFAULTS, ExtractParams
@@ -92,8 +93,8 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
     company = extract_company(having("company"), params)
     if not company.value:  # none filed, or only debris: a line elsewhere may say who makes it
         company = company_elsewhere(lines, params) or company
-    ingredients = attach_blend_parts(extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines, params), params),
-                                     lines, members)
+    ingredients = nest_sub_blends(attach_blend_parts(
+        extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines, params), params), lines, members))
     return Fields(
         npn=npn_field,
         product_name=extract_product_name(names, lines, brand.value, {panel.image for panel in find_panels(lines, params)},

@@ -24,6 +24,7 @@ from cyclops.model.analysis import Evidence, Ingredient, LabelledLine
 from cyclops.model.ocr import bbox_of
 from cyclops.normalize.confusions import normalize_text
 from cyclops.text.fold import strip_accents
+from cyclops.units import to_common
 
 VERSION = "1"
 
@@ -273,6 +274,39 @@ def attach_blend_parts(ingredients: list[Ingredient], lines: list[SourceLine],
             owner.parts = member_names(members[id(blend)])
             owner.evidence += [line.evidence for line in members[id(blend)]]
     return ingredients
+
+
+def nest_sub_blends(ingredients: list[Ingredient]) -> list[Ingredient]:
+    """A blend whose amount the blends printed right under it add up to ("Prostate Health Blend 2000 mg", then
+    "Mushroom Blend 900 mg", "Urinary Support Blend 600 mg", "Antioxidant Blend 500 mg") is one ingredient:
+    the sub-blends are its parts (their members when listed, else their names), not ingredients of their own."""
+    out: list[Ingredient] = []
+    k = 0
+    while k < len(ingredients):
+        blend = ingredients[k]
+        total = _in_common(blend)
+        end = k + 1
+        if total is not None and BLEND.search(blend.name):
+            added, j = 0.0, k + 1
+            while j < len(ingredients) and BLEND.search(ingredients[j].name) and (part := _in_common(ingredients[j])) \
+                    and part[1] == total[1] and added + part[0] <= total[0] * 1.01:
+                added += part[0]
+                j += 1
+                if abs(added - total[0]) <= 0.01 * total[0]:
+                    end = j  # the sub-blends so far add up to the blend: they are its parts
+                    break
+        if end > k + 1:
+            subs = ingredients[k + 1:end]
+            blend = blend.model_copy(update={
+                "parts": blend.parts + [part for sub in subs for part in (sub.parts or [sub.name])],
+                "evidence": blend.evidence + [e for sub in subs for e in sub.evidence]})
+        out.append(blend)
+        k = end
+    return out
+
+
+def _in_common(ingredient: Ingredient) -> tuple[float, str] | None:
+    return to_common(ingredient.quantity, ingredient.unit) if ingredient.quantity and ingredient.unit else None
 
 
 def evidence_holds(evidence: Evidence, line: SourceLine | LabelledLine) -> bool:
