@@ -134,6 +134,8 @@ def test_every_page_row_has_its_eye_and_confidence_colour(bench: Workbench) -> N
     product_eye = bench.product.evidence_buttons["npn"]
     assert not product_eye.disabled and bench.product.evidence_buttons["company"].disabled
     assert "cyclops-confidence-sure" in bench.product.confidence["npn"].value
+    assert bench.product.inputs["dosage_form"].description == "Dosage form" and "net_quantity" in bench.product.evidence_buttons
+    assert bench.product.confidence["dosage_form"].value == ""  # nothing read: not "unsure 0 %"
 
 
 def test_flags_show_plain_titles_their_eye_and_no_code(bench: Workbench) -> None:

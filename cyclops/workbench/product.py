@@ -1,4 +1,4 @@
-"""Product page: the proposed NPN, name, company and brand, and the licence they belong to."""
+"""Product page: the proposed NPN, name, company, brand, dosage form and net quantity, and the licence they belong to."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from cyclops.workbench.evidence import ShowEvidence, as_read_note, eye_button, i
 from cyclops.workbench.i18n import t
 from cyclops.workbench.state import Session
 
-PRODUCT_FIELDS = ("npn", "product_name", "brand", "company")
+#: every single-value field of the label, each with its eye, confidence colour and text as read
+PRODUCT_FIELDS = ("npn", "product_name", "brand", "company", "dosage_form", "net_quantity")
 
 
 class ProductPage:
@@ -24,7 +25,7 @@ class ProductPage:
         self.evidence_buttons: dict[str, w.Button] = {}
         rows = []
         for name in PRODUCT_FIELDS:
-            box = w.Text(continuous_update=False, layout=w.Layout(width="480px"), style={"description_width": "110px"})
+            box = w.Text(continuous_update=False, layout=w.Layout(width="500px"), style={"description_width": "140px"})
             box.add_class(f"cyclops-field-{name}")
             box.observe(self._changed(name), names="value")
             self.inputs[name], self.confidence[name] = box, w.HTML()
@@ -78,6 +79,8 @@ class ProductPage:
         """The confidence colour, and what the label prints beside a repaired or withheld value (it is evidence)."""
         lang = self.session.lang
         analysis = self.session.analysis
+        if not value.value and not value.needs_review and not value.as_read:
+            return ""  # nothing read: no confidence to show (the worklist does not count it unsure either)
         parts = [item_chip(value, analysis.lines if analysis else [], lang)]
         if value.needs_review:
             parts.append(f"<b class='cyclops-needs-review'>{html.escape(t('needs_review', lang))}</b>")

@@ -193,9 +193,7 @@ class PhotoViewer:
         lines = [line for line in analysis.lines if line.image == self.image_id]
         view = view_for(photo.width, photo.height, self.zoom.value, *self.centre, SHOWN_WIDTH)
         self.centre = centre_of(view, photo.width, photo.height)
-        crop_box = (round(view.x0), round(view.y0), round(view.x1), round(view.y1))
-        drawn = draw_lines(photo, lines, self.highlight)
-        self.picture.value = to_jpeg(drawn.crop(crop_box).resize((view.shown_width, view.shown_height)))
+        self.picture.value = to_jpeg(self._drawn(photo, view, lines))
         self._view = view
         self.where.value = (f"<span class='cyclops-view' data-image='{html.escape(self.image_id, quote=True)}' "
                             f"data-zoom='{self.zoom.value:.3f}' data-view='{view.x0:.1f} {view.y0:.1f} {view.x1:.1f} {view.y1:.1f}' "
@@ -204,6 +202,19 @@ class PhotoViewer:
         if self.selected is None:
             self.hint.value = (f"<span class='cyclops-evidence-shown'>{html.escape(t('evidence_shown', self.session.lang, text=self._evidence_text))}</span>"
                                if self._evidence_text else t("click_a_box", self.session.lang))
+
+    def _drawn(self, photo: Image.Image, view: View, lines: list) -> Image.Image:
+        """The part in view, scaled to the screen, then its boxes drawn: a wheel step on a 12 MP photo draws on
+        900 pixels, not on the whole photo, and the boxes keep one thickness at every zoom."""
+        shown = photo.crop((round(view.x0), round(view.y0), round(view.x1), round(view.y1)))
+        shown = shown.resize((view.shown_width, view.shown_height))
+        sx, sy = view.shown_width / (view.x1 - view.x0), view.shown_height / (view.y1 - view.y0)
+
+        def moved(polygon: Polygon) -> Polygon:
+            return [((x - view.x0) * sx, (y - view.y0) * sy) for x, y in polygon]
+
+        on_screen = [line.model_copy(update={"polygon": moved(line.polygon)}) for line in lines]
+        return draw_lines(shown, on_screen, moved(self.highlight) if self.highlight else None)
 
     # -- zoom and pan -----------------------------------------------------
     def _zoom_changed(self, _change: dict) -> None:
