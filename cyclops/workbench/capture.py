@@ -61,6 +61,7 @@ PHONE_CSS = """
 .cyclops-capture .widget-toggle-buttons > div { display: flex; width: 100%; }
 .cyclops-capture .widget-toggle-buttons .widget-toggle-button { width: auto; flex: 1 1 0; min-width: 0; }
 .cyclops-capture .widget-dropdown { height: auto; }
+.cyclops-capture-card .widget-dropdown, .cyclops-capture-card .widget-button { box-sizing: border-box; max-width: calc(100% - 4px); }
 .cyclops-capture .widget-dropdown select { min-height: 44px; font-size: 16px; }
 /* FileUpload writes "Take a photo (0)": the count of files it holds, always 0 here; its title is shown instead */
 .cyclops-capture .cyclops-capture-take { font-size: 0; }
