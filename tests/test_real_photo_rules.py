@@ -232,6 +232,22 @@ def test_the_trusted_licence_name_finds_its_lines_on_the_label() -> None:
     assert name_as_licensed([line("Bay Leaf Joint Formula", 100, 100, 600, 150, image="front")], names, other) is other
 
 
+def test_a_lone_coined_word_is_the_brand_s_mark_not_the_name() -> None:
+    """POGGERS over "SLEEPDRINK MIX"; BetterAlt over "Himalayan Shilajit / Honey Sticks", with a small
+    selling point ("Fulvic") filed as the name; a coined word inside a name ("fem dophilus") stays."""
+    poggers = [line("POGGERS", 778, 2227, 1783, 2569, "product_name", image="front", rel_height=2.7),
+               line("SLEEPDRINK MIX", 1012, 2469, 1574, 2610, "other", image="front", rel_height=1.1),
+               line("BLUE RASPBERRY", 900, 2700, 1700, 2800, "other", image="front", rel_height=1.7)]
+    assert extract_product_name(poggers[:1], poggers, None, set()).value == "SLEEPDRINK MIX"
+    betteralt = [line("BetterAlt", 600, 500, 1400, 700, "non_medicinal_ingredient", image="front", rel_height=1.9),
+                 line("Himalayan Shilajit", 600, 720, 1400, 840, "recommended_use", image="front", rel_height=1.2),
+                 line("Honey Sticks", 600, 850, 1400, 980, "other", image="front", rel_height=1.26),
+                 line("Fulvic", 600, 1500, 900, 1580, "product_name", image="front", rel_height=0.8)]
+    assert extract_product_name(betteralt[3:], betteralt, None, set()).value == "Himalayan Shilajit Honey Sticks"
+    alone = [line("CYMBIOTIKA", 100, 100, 600, 200, "product_name", image="front", rel_height=1.7)]
+    assert extract_product_name(alone, alone, None, set()).value == "CYMBIOTIKA"  # nothing else: the mark is proposed
+
+
 def test_a_licensed_name_may_carry_its_brand_and_strength() -> None:
     lines = [line("Laurentia Vitamin D3 25 μg", 100, 100, 600, 160, "product_name", rel_height=1.7),
              line("Laurentian", 100, 40, 300, 90, "brand", rel_height=1.4),

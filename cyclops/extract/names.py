@@ -117,6 +117,8 @@ def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3, similar_si
     ``params.french_name_weight`` as much); ``keep`` refuses a run by its joined text."""
     candidates = [_window(run, max_lines) for run in runs(as_lines(lines), similar_size, params) if any(clean_name(line.text) for line in run)]
     if keep is not None:
+        # a first line ``keep`` refuses alone, above lines it keeps, is a mark over the name ("BetterAlt")
+        candidates = [run[1:] if len(run) > 1 and not keep(clean_name(run[0].text)) else run for run in candidates]
         candidates = [run for run in candidates if keep(clean_name(" ".join(line.text for line in run)))]
     if not candidates:
         return FieldValue()

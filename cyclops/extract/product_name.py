@@ -13,7 +13,9 @@ the name may be printed smaller than the brand.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -21,6 +23,7 @@ from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import adjacent, best_run, clean_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
+from cyclops.normalize.spelling import builtin_words
 from cyclops.text.fold import fold, strip_accents
 from cyclops.text.language import common_word
 
@@ -126,16 +129,22 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
         # several photos, some of them backs (an ingredient panel): the name is read on the fronts
         named = [line for line in named if line.image not in backs]
     order = {id(line): k for k, line in enumerate(lines or named)}
-    found = _best(named, others, brand_words, brand, backs, order, params)
-    if found.value is None:
-        # nothing large once the brand is set aside: the name may be printed smaller than the brand
-        found = _best(named, [line for line in fronts if line.features.get("rel_height", 0.0) >= params.small_name_type],
-                      brand_words, brand, backs, order, params)
-    return found
+    smaller = [line for line in fronts if line.features.get("rel_height", 0.0) >= params.small_name_type]
+    # a lone coined word ("POGGERS", "CYMBIOTIKA") is a brand's mark more often than a name: first without one;
+    # when nothing large is left once the brand is set aside, the name may be printed smaller than the brand
+    # a line filed as the name but printed smaller than the label's text ("Fulvic" in a list of selling points)
+    # waits until nothing printed larger will do
+    sized = [line for line in named if not line.polygon or line.features.get("rel_height", 1.0) >= params.small_name_type]
+    for filed, candidates, keep in ((sized, others, _name_run), (sized, smaller, _name_run), (named, others, _has_word),
+                                    (named, smaller, _has_word)):
+        found = _best(filed, candidates, brand_words, brand, backs, order, params, keep)
+        if found.value is not None:
+            return found
+    return FieldValue()
 
 
 def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[str], brand: str | None, backs: set[str],
-          order: dict[int, int], params: ExtractParams) -> FieldValue:
+          order: dict[int, int], params: ExtractParams, keep: Callable[[str], bool]) -> FieldValue:
     """The best run among the filed lines (``named``) and the large lines filed elsewhere (``others``)."""
     candidates: list[tuple[int, SourceLine]] = []
     for line, filed in [(line, True) for line in named] + [(line, False) for line in others]:
@@ -153,12 +162,21 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
     if not candidates:
         return FieldValue()
     return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3,
-                    similar_size=params.same_type, params=params, keep=_has_word)
+                    similar_size=params.same_type, params=params, keep=keep)
 
 
 def _has_word(text: str) -> bool:
     """A name has a word of three letters or more ("R0° OT" is a logo read as letters)."""
     return bool(re.search(r"[^\W\d_]{3,}", text))
+
+
+def _name_run(text: str) -> bool:
+    """A name, and not a lone coined word: a word that is neither English, French nor an ingredient's
+    ("POGGERS", "BetterAlt") alone is the brand's mark; "Creatine", "Sculpt" or "fem dophilus" are names."""
+    words = re.findall(r"[^\W\d_]+", strip_accents(text).lower())
+    if len(words) != 1:
+        return _has_word(text)
+    return len(words[0]) >= 3 and (common_word(words[0]) or words[0] in ingredient_words())
 
 
 def name_as_licensed(lines: list[SourceLine], licence_names: list[str], found: FieldValue,
@@ -199,3 +217,9 @@ def _windows(lines: list[SourceLine], most: int, params: ExtractParams):
                 break
             window = [*window, line]
             yield window
+
+
+@cache
+def ingredient_words() -> frozenset[str]:
+    """Words of the shipped label lists (ingredients among them), English and French: "Creatine" is no coined mark."""
+    return frozenset(strip_accents(word) for language in ("en", "fr") for word in builtin_words(language))
