@@ -172,3 +172,13 @@ def test_viewer_wheel_zooms_a_drag_pans_and_a_thumbnail_changes_the_photo(bench:
     assert viewer.image_id == "img1" and "img1" in viewer.where.value
     assert "cyclops-thumb-selected" in viewer.thumbnails["img1"]._dom_classes
     assert "cyclops-thumb-selected" not in viewer.thumbnails["img0"]._dom_classes
+
+
+def test_the_viewer_holds_one_products_photos(bench: Workbench) -> None:
+    """Opening the next product lets the last one's decoded photos go (a 12 MP photo is 36 MB in the kernel)."""
+    other, photo = sample_analysis(generate(2, 7)[1][0], "an-2")
+    seed_in_process(other, photo, [])
+    first = {i.sha256 for i in bench.session.analysis.images}
+    bench.session.open("an-2")
+    assert set(bench.viewer._photos) == {other.images[0].sha256} != first
+    assert list(bench.viewer.thumbnails) == ["img0"] and bench.viewer.image_id == "img0"

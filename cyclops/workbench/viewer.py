@@ -137,6 +137,8 @@ class PhotoViewer:
         if key != self._thumb_key:  # another product, or its photos changed
             self._thumb_key, self.thumbnails, self._thumb_events = key, {}, []
             self.image_id = None
+            keep = {i.sha256 for i in analysis.images} if analysis else set()
+            self._photos = {sha: photo for sha, photo in self._photos.items() if sha in keep}  # one product's photos held
             shown = []
             for info in analysis.images if analysis else []:
                 photo = self._photo(info.id)
