@@ -165,8 +165,11 @@ def test_viewer_wheel_zooms_a_drag_pans_and_a_thumbnail_changes_the_photo(bench:
     viewer.on_mouse({**at, "relativeX": 120.0, "relativeY": 60.0, "type": "mouseup"})
     viewer.on_mouse({**at, "relativeX": 120.0, "relativeY": 60.0, "type": "click"})  # the drag's end: no box picked
     assert viewer._view.x0 > before.x0 and viewer._view.y0 > before.y0 and viewer.selected is None
-    viewer.on_wheel({**at, "type": "wheel", "deltaY": 100})
-    viewer.on_wheel({**at, "type": "wheel", "deltaY": 100})
+    zoomed = viewer.zoom.value
+    viewer.on_wheel({**at, "type": "wheel", "deltaY": 10})  # a touchpad's nudge: a little
+    assert 1.0 < viewer.zoom.value < zoomed and viewer.zoom.value == pytest.approx(zoomed / 1.25 ** 0.1)
+    viewer.on_wheel({**at, "type": "wheel", "deltaY": 3, "deltaMode": 1})  # three lines: one notch
+    viewer.on_wheel({**at, "type": "wheel", "deltaY": 500})
     assert viewer.zoom.value == 1.0
     viewer.choose_photo("img1")
     assert viewer.image_id == "img1" and "img1" in viewer.where.value

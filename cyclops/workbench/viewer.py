@@ -21,8 +21,8 @@ from cyclops.workbench.state import Session
 SHOWN_WIDTH = 900
 #: the closest zoom: a line of a 12 MP photo readable in the viewer's width
 MAX_ZOOM = 12.0
-#: one wheel notch zooms by this factor
-WHEEL_STEP = 1.25
+#: one wheel notch (about 100 pixels of scroll, or 3 lines) zooms by this factor; a touchpad's small scrolls, by less
+WHEEL_STEP, WHEEL_NOTCH, WHEEL_LINE = 1.25, 100.0, 33.0
 #: a press and release further apart than this (screen pixels) is a drag, not a click on a box
 DRAG_PIXELS = 4.0
 THUMB_SIDE = 160
@@ -246,7 +246,8 @@ class PhotoViewer:
         delta = float(event.get("deltaY") or 0)
         if point is None or photo is None or delta == 0:
             return
-        zoom = min(MAX_ZOOM, max(1.0, self.zoom.value * (WHEEL_STEP if delta < 0 else 1 / WHEEL_STEP)))
+        notches = delta * (WHEEL_LINE if event.get("deltaMode") == 1 else 1.0) / WHEEL_NOTCH
+        zoom = min(MAX_ZOOM, max(1.0, self.zoom.value * WHEEL_STEP ** -max(-1.0, min(1.0, notches))))
         if zoom != self.zoom.value:
             self._set_view(zoom, zoom_about(self._view, photo.width, photo.height, zoom, *point))
 
