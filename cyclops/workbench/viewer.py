@@ -74,7 +74,8 @@ class PhotoViewer:
         self._thumb_events: list[object] = []
         self.thumbs = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.thumbs.add_class("cyclops-thumbs")
-        self.zoom = w.FloatSlider(value=1.0, min=1.0, max=MAX_ZOOM, step=None, readout_format=".2f")  # no step: the browser would snap an evidence zoom
+        # no step: the browser would snap an evidence box's zoom (1.04) to the step and send it back
+        self.zoom = w.FloatSlider(value=1.0, min=1.0, max=MAX_ZOOM, step=None, readout_format=".2f")
         self.zoom.add_class("cyclops-zoom")
         self.picture = w.Image(format="jpeg", layout=w.Layout(width="100%", max_width=f"{SHOWN_WIDTH}px", display="none"))
         self.picture.add_class("cyclops-photo")
