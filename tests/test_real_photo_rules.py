@@ -248,6 +248,19 @@ def test_a_lone_coined_word_is_the_brand_s_mark_not_the_name() -> None:
     assert extract_product_name(alone, alone, None, set()).value == "CYMBIOTIKA"  # nothing else: the mark is proposed
 
 
+def test_a_mark_under_the_name_and_a_continuation_above_it_are_left_out() -> None:
+    stacks = [line("DOPAMINE", 500, 1000, 1200, 1100, "product_name", image="front", rel_height=1.2),
+              line("BRAIN FOOD", 500, 1110, 1200, 1220, "product_name", image="front", rel_height=1.3),
+              line("MENTALDRIVE", 500, 1230, 1200, 1330, "product_name", image="front", rel_height=1.2)]
+    assert extract_product_name(stacks, stacks, None, set()).value == "DOPAMINE BRAIN FOOD"
+    root = [line("WITH DRC", 1175, 2200, 1812, 2300, "product_name", image="front", rel_height=1.2),
+            line("ZERO-IN", 1175, 2320, 1812, 2568, "product_name", image="front", rel_height=2.25)]
+    assert extract_product_name(root, root, None, set()).value == "ZERO-IN"
+    wrapped = [line("Vitamin C", 500, 1000, 1200, 1100, "product_name", image="front", rel_height=2.0),
+               line("with D3 Adult", 500, 1110, 1200, 1200, "product_name", image="front", rel_height=1.6)]
+    assert extract_product_name(wrapped, wrapped, None, set()).value == "Vitamin C with D3 Adult"
+
+
 def test_a_licensed_name_may_carry_its_brand_and_strength() -> None:
     lines = [line("Laurentia Vitamin D3 25 μg", 100, 100, 600, 160, "product_name", rel_height=1.7),
              line("Laurentian", 100, 40, 300, 90, "brand", rel_height=1.4),

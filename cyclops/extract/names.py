@@ -84,6 +84,19 @@ def runs(lines: list[SourceLine], similar_size: float | None = None, params: Ext
     return out
 
 
+#: a line that starts so continues a name ("with D3 Adult"); it never begins one
+CONTINUATION = re.compile(r"^\W*(?:with|and|plus|avec|et)\b", re.IGNORECASE)
+
+
+def _trim(run: list[SourceLine], mark: Callable[[str], bool] | None) -> list[SourceLine]:
+    """The run without the marks (``mark``) at its ends and the continuations at its start."""
+    while len(run) > 1 and ((mark and mark(clean_name(run[0].text))) or CONTINUATION.match(run[0].text)):
+        run = run[1:]
+    if len(run) > 1 and mark and mark(clean_name(run[-1].text)):
+        run = run[:-1]
+    return run
+
+
 def _window(run: list[SourceLine], size: int) -> list[SourceLine]:
     """The ``size`` consecutive lines of a longer run that carry the most type x confidence ("fem / dophilus /
     Ultra" under a smaller "Jarrow"); ties: the first printed."""
@@ -112,13 +125,14 @@ def _size(line: SourceLine) -> float:
 
 
 def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3, similar_size: float | None = None,
-             params: ExtractParams = DEFAULTS, keep: Callable[[str], bool] | None = None) -> FieldValue:
+             params: ExtractParams = DEFAULTS, keep: Callable[[str], bool] | None = None,
+             mark: Callable[[str], bool] | None = None) -> FieldValue:
     """The run with the largest type x confidence, joined into one value (a French run weighs
-    ``params.french_name_weight`` as much); ``keep`` refuses a run by its joined text."""
+    ``params.french_name_weight`` as much); ``keep`` refuses a run by its joined text; a line at either end
+    of a run that is a ``mark`` ("BetterAlt" above the name, "MENTALDRIVE" under it) is left out."""
     candidates = [_window(run, max_lines) for run in runs(as_lines(lines), similar_size, params) if any(clean_name(line.text) for line in run)]
+    candidates = [_trim(run, mark) for run in candidates]
     if keep is not None:
-        # a first line ``keep`` refuses alone, above lines it keeps, is a mark over the name ("BetterAlt")
-        candidates = [run[1:] if len(run) > 1 and not keep(clean_name(run[0].text)) else run for run in candidates]
         candidates = [run for run in candidates if keep(clean_name(" ".join(line.text for line in run)))]
     if not candidates:
         return FieldValue()

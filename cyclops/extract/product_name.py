@@ -135,16 +135,16 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
     # a line filed as the name but printed smaller than the label's text ("Fulvic" in a list of selling points)
     # waits until nothing printed larger will do
     sized = [line for line in named if not line.polygon or line.features.get("rel_height", 1.0) >= params.small_name_type]
-    for filed, candidates, keep in ((sized, others, _name_run), (sized, smaller, _name_run), (named, others, _has_word),
-                                    (named, smaller, _has_word)):
-        found = _best(filed, candidates, brand_words, brand, backs, order, params, keep)
+    for filed, candidates, marks in ((sized, others, True), (sized, smaller, True), (named, others, False),
+                                     (named, smaller, False)):
+        found = _best(filed, candidates, brand_words, brand, backs, order, params, marks)
         if found.value is not None:
             return found
     return FieldValue()
 
 
 def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[str], brand: str | None, backs: set[str],
-          order: dict[int, int], params: ExtractParams, keep: Callable[[str], bool]) -> FieldValue:
+          order: dict[int, int], params: ExtractParams, marks: bool) -> FieldValue:
     """The best run among the filed lines (``named``) and the large lines filed elsewhere (``others``)."""
     candidates: list[tuple[int, SourceLine]] = []
     for line, filed in [(line, True) for line in named] + [(line, False) for line in others]:
@@ -162,7 +162,8 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
     if not candidates:
         return FieldValue()
     return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3,
-                    similar_size=params.same_type, params=params, keep=keep)
+                    similar_size=params.same_type, params=params,
+                    keep=_name_run if marks else _has_word, mark=_coined_mark if marks else None)
 
 
 def _has_word(text: str) -> bool:
@@ -171,12 +172,20 @@ def _has_word(text: str) -> bool:
 
 
 def _name_run(text: str) -> bool:
-    """A name, and not a lone coined word: a word that is neither English, French nor an ingredient's
-    ("POGGERS", "BetterAlt") alone is the brand's mark; "Creatine", "Sculpt" or "fem dophilus" are names."""
+    """A name, and not a lone coined mark."""
+    return _has_word(text) and not _coined_mark(text)
+
+
+def _coined_mark(text: str) -> bool:
+    """A lone word that is neither English, French nor an ingredient's ("POGGERS", "BetterAlt", "MENTALDRIVE"),
+    or a logo's letters ("OT"), is a brand's mark; "Creatine", "Sculpt", "1000 IU" or "fem dophilus" are
+    (parts of) names."""
     words = re.findall(r"[^\W\d_]+", strip_accents(text).lower())
-    if len(words) != 1:
-        return _has_word(text)
-    return len(words[0]) >= 3 and (common_word(words[0]) or words[0] in ingredient_words())
+    if re.search(r"\d", text) or not words:
+        return False
+    if all(len(word) <= 2 for word in words):
+        return True  # letters of a logo ("OT" of "ROOT")
+    return len(words) == 1 and len(words[0]) >= 4 and not (common_word(words[0]) or words[0] in ingredient_words())
 
 
 def name_as_licensed(lines: list[SourceLine], licence_names: list[str], found: FieldValue,
