@@ -1,0 +1,93 @@
+"""Truth file -> an analyst's corrections (cyclops.retrain.real_corrections): which label each line gets, which
+lines are left unreviewed, and which field values are set."""
+
+from __future__ import annotations
+
+from cyclops.edits import apply_edit
+from cyclops.model.analysis import Analysis, Edit, Fields, FieldValue, ImageInfo, LabelledLine
+from cyclops.model.ocr import rect
+from cyclops.retrain.dataset import Reviewed, reviewed_lines
+from cyclops.retrain.real_corrections import plan_field_edits, plan_line_labels, truth_label, truth_facts
+
+PRINTED = {
+    "npn": None,
+    "npn_legible": False,
+    "product_name": "Creatine",
+    "brand": "Jocko Fuel",
+    "company": "Northleaf Naturals Inc.",
+    "net_quantity": "NET WT. 16 OZ (454 G)",
+    "medicinal_ingredients": [
+        {"name": "Zinc", "quantity": 1.2, "unit": "mg", "as_printed": "Zinc (from inactive Saccharomyces cerevisiae) 1.2 mg"},
+        {"name": "Vitamin D3", "quantity": 25, "unit": "mcg", "as_printed": "Vitamin D3 25 mcg (1000 IU)"},
+    ],
+    "nutrition_rows": [{"name": "Total Fat", "quantity": 0, "unit": "g", "as_printed": "Total Fat 0 g"}],
+    "non_medicinal_ingredients": ["gelatin", "glycerin"],
+    "recommended_uses": [],
+    "directions": [{"text": "Mix 1 scoop of Jocko Creatine with 8 oz. of liquid, one time per day.", "language": "en"}],
+    "cautions": [{"text": "For adults only. Keep out of reach of children.", "language": "en"}],
+}
+
+#: (text as read, label the served model gave, label the truth implies: None = left unreviewed)
+LINES = [
+    ("CREATINE", "non_medicinal_ingredient", "product_name"),  # the whole product name
+    ("JOCKOFUEL", "other", "brand"),
+    ("JOCKO", "brand", None),  # a piece of the brand and of the product's directions alike: ambiguous
+    ("Supplement Facts", "caution", None),  # a heading: not in the truth
+    ("Vitamin D3 25 mcg (1000 IU) 125%", "medicinal_ingredient", "medicinal_ingredient"),  # %DV read with the row
+    ("Zinc (from inactie Saccharomyces ce", "caution", "medicinal_ingredient"),  # OCR-garbled piece of a row
+    ("Active", "caution", None),  # a piece of "inactive", not a word of the label
+    ("1.2 mg", "medicinal_ingredient", None),  # an amount alone: no letters to match
+    ("Total Fat 0 g", "medicinal_ingredient", "other"),  # a nutrition row, not an ingredient
+    ("DIRECTIONS:MIX SCOOPOF JOCKO CREATINE", "other", "dose"),  # a heading run into the statement
+    ("Keep out of reach of children.", "caution", "caution"),
+    ("Other ingredients: gelatin, glycerin", "other", "non_medicinal_ingredient"),
+    ("NET WT. 16 OZ (454 G)", "product_name", "other"),
+    ("us.example.com | @example", "company", None),
+]
+
+
+def _analysis() -> Analysis:
+    lines = [LabelledLine(image="img0", polygon=rect(0, 20 * i, 200, 20 * i + 18), text=text, label=label)
+             for i, (text, label, _) in enumerate(LINES)]
+    fields = Fields(product_name=FieldValue(value="Jocko"), brand=FieldValue(value="Jocko Fuel"))
+    return Analysis(analysis_id="a1", images=[ImageInfo(id="img0", sha256="0" * 64, width=200, height=400)],
+                    fields=fields, lines=lines)
+
+
+def test_each_line_gets_the_label_the_truth_implies_or_is_left_alone():
+    facts = truth_facts(PRINTED)
+    got = [truth_label(text, facts) for text, _, _ in LINES]
+    assert got == [want for _, _, want in LINES]
+
+
+def test_plan_corrects_and_accepts_only_the_lines_the_truth_speaks_for():
+    analysis = _analysis()
+    plan = plan_line_labels(analysis.lines, PRINTED)
+    expected = [(i, served, want) for i, (_, served, want) in enumerate(LINES) if want is not None]
+    assert plan == expected
+    assert (10, "caution", "caution") in plan  # a right label is accepted explicitly: the line is reviewed
+
+
+def test_unmatched_lines_stay_unreviewed_and_never_become_training_rows():
+    """The plan applied as the edit route does; the dataset's review rule then keeps the planned lines only."""
+    analysis = current = _analysis()
+    edits = []
+    for index, before, after in plan_line_labels(analysis.lines, PRINTED):
+        edit = Edit(analyst="real-truth", field=f"lines[{index}].label", before=before, after=after,
+                    base_version=current.version, seq=current.version + 1, at="2026-12-01T00:00:00+00:00")
+        current = apply_edit(current, edit)
+        edits.append(edit)
+    reviewed = reviewed_lines(Reviewed(analysis=current, edits=edits, served=analysis))
+    assert sorted(reviewed) == [i for i, (_, _, want) in enumerate(LINES) if want is not None]
+    assert [current.lines[i].label for i in sorted(reviewed)] == [want for _, _, want in LINES if want is not None]
+
+
+def test_field_edits_set_the_wrong_values_only():
+    plan = dict(plan_field_edits(_analysis(), PRINTED))
+    assert plan["fields.product_name.value"] == "Creatine"
+    assert "fields.brand.value" not in plan  # already right
+    assert "fields.npn.value" not in plan  # none printed, none read
+    assert plan["fields.company.value"] == "Northleaf Naturals Inc."
+    assert [row["name"] for row in plan["fields.medicinal_ingredients"]] == ["Zinc", "Vitamin D3"]
+    assert plan["fields.non_medicinal_ingredients"] == [{"name": "gelatin"}, {"name": "glycerin"}]
+    assert "fields.recommended_uses" not in plan  # none printed, none read
