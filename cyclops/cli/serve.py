@@ -100,11 +100,14 @@ def serve_workbench_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (loopback by default)."),
     port: int = typer.Option(None, "--port", help="Port (default CYCLOPS_WORKBENCH_PORT)."),
     open_browser: bool = typer.Option(False, "--open", help="Open a browser."),
+    capture: bool = typer.Option(False, "--capture", help="Serve the phone capture page (notebooks/capture.ipynb) instead."),
 ) -> None:
-    """Start the analyst dashboard (Voila) with production settings (token: CYCLOPS_WORKBENCH_TOKEN or _FILE)."""
+    """Start the analyst dashboard (Voila) with production settings (token: CYCLOPS_WORKBENCH_TOKEN or _FILE);
+    with --capture, the inspectors' phone capture page (run it on another port beside the dashboard)."""
     from cyclops.settings import get_settings
-    from cyclops.workbench.serve import serve_workbench
+    from cyclops.workbench.serve import CAPTURE_NOTEBOOK, serve_workbench
 
     settings = get_settings()
     # the token comes from CYCLOPS_WORKBENCH_TOKEN or CYCLOPS_WORKBENCH_TOKEN_FILE, never from this command line
-    serve_workbench(host=host, port=port or settings.workbench_port, open_browser=open_browser)
+    serve_workbench(host=host, port=port or settings.workbench_port, open_browser=open_browser,
+                    notebook=CAPTURE_NOTEBOOK if capture else None)
