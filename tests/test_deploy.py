@@ -453,3 +453,206 @@ def test_environment_yml_installs_the_package_so_it_follows_pyproject():
     names = {re.split(r"[<>=!\[; ]", dep, maxsplit=1)[0].lower() for dep in project["dependencies"]}
     assert not names & {re.split(r"[<>=!\[ ]", p, maxsplit=1)[0].lower() for p in pip if not p.startswith("-")}
     assert not names & {re.split(r"[<>= ]", c, maxsplit=1)[0].lower() for c in conda} - {"python", "pip"}
+
+
+# ---------------------------------------------------------------- batches on a Dask cluster (components/dask)
+
+DASK_COMPONENT = K8S / "components" / "dask"
+DASK_PODS = {("Deployment", "dask-scheduler"), ("Deployment", "dask-worker"), ("CronJob", "cyclops-batch")}
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|ACCESS_KEY|MONGO_URL", re.I)
+
+
+@pytest.fixture(scope="module")
+def batch_rendered() -> list[dict]:
+    return render(K8S / "overlays" / "batch")
+
+
+def _pod(doc: dict) -> dict:
+    spec = doc["spec"]["jobTemplate"]["spec"] if doc["kind"] == "CronJob" else doc["spec"]
+    return spec["template"]
+
+
+def _expand(words: list[str], container: dict) -> list[str]:
+    """A container's command as the kubelet runs it: ``$(VAR)`` replaced by the container's own env values."""
+    env = {e["name"]: e["value"] for e in container.get("env", []) if "value" in e}
+    return [re.sub(r"\$\((\w+)\)", lambda m: env.get(m.group(1), m.group(0)), w) for w in words]
+
+
+def test_batch_overlay_is_prod_plus_a_valid_dask_cluster(rendered, batch_rendered):
+    for doc in batch_rendered:
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+        assert doc["metadata"]["namespace"] == "cyclops"
+    keys = [_key(d) for d in batch_rendered]
+    assert len(keys) == len(set(keys)), "duplicate objects"
+    prod = {_key(d): d for d in rendered["prod"]}
+    batch = {_key(d): d for d in batch_rendered}
+    assert all(batch[k] == prod[k] for k in prod), "the overlay leaves production's objects as they are"
+    added = set(batch) - set(prod)
+    assert added == DASK_PODS | {("Service", "dask-scheduler"), ("NetworkPolicy", "dask-members-only"),
+                                 ("PersistentVolumeClaim", "cyclops-batch-inbox")}
+    assert "Secret" not in {kind for kind, _ in added}, "prod's Secret is created outside git; the cluster adds none"
+    kust = yaml.safe_load((DASK_COMPONENT / "kustomization.yaml").read_text())
+    assert kust["kind"] == "Component", "a component any overlay (dev or prod) can list"
+    assert yaml.safe_load((K8S / "overlays" / "batch" / "kustomization.yaml").read_text())["components"] == ["../../components/dask"]
+
+
+def test_dask_scheduler_service_on_8786_and_workers_and_client_point_at_it(batch_rendered):
+    services, deployments = _by_kind(batch_rendered, "Service"), _by_kind(batch_rendered, "Deployment")
+    service = services["dask-scheduler"]
+    ports = {p["name"]: p for p in service["spec"]["ports"]}
+    assert ports["scheduler"]["port"] == 8786 and ports["dashboard"]["port"] == 8787
+    scheduler = deployments["dask-scheduler"]
+    assert scheduler["spec"]["replicas"] == 1
+    assert service["spec"]["selector"].items() <= scheduler["spec"]["template"]["metadata"]["labels"].items()
+    assert not service["spec"]["selector"].items() <= deployments["dask-worker"]["spec"]["template"]["metadata"]["labels"].items()
+    (container,) = scheduler["spec"]["template"]["spec"]["containers"]
+    command = container["command"]
+    assert command[:2] == ["dask", "scheduler"]
+    named = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert named == {"scheduler": 8786, "dashboard": 8787}
+    assert command[command.index("--port") + 1] == "8786" and command[command.index("--dashboard-address") + 1] == ":8787"
+    assert container["readinessProbe"]["httpGet"] == {"path": "/health", "port": "dashboard"}
+    address = f"tcp://{service['metadata']['name']}:{ports['scheduler']['port']}"
+
+    worker_deployment = deployments["dask-worker"]
+    assert worker_deployment["spec"]["replicas"] >= 2, "two workers at least, scaled with kubectl scale"
+    (worker,) = worker_deployment["spec"]["template"]["spec"]["containers"]
+    run = _expand(worker["command"], worker)
+    assert run[:3] == ["dask", "worker", address]
+    assert run[run.index("--nthreads") + 1] == "1" and run[run.index("--nworkers") + 1] == "1"
+    assert worker["readinessProbe"]["httpGet"]["port"] == "dashboard"
+    assert f":{worker['ports'][0]['containerPort']}" == run[run.index("--dashboard-address") + 1]
+
+    cronjob = _by_kind(batch_rendered, "CronJob")["cyclops-batch"]
+    assert cronjob["spec"]["suspend"] is True, "a template run with kubectl create job --from=cronjob/cyclops-batch"
+    (client,) = _pod(cronjob)["spec"]["containers"]
+    script = client["command"][-1]
+    assert 'cyclops batch "$BATCH_SOURCE" --scheduler "$DASK_SCHEDULER_ADDRESS"' in script
+    assert {e["name"]: e.get("value") for e in client["env"]}["DASK_SCHEDULER_ADDRESS"] == address
+
+
+def test_dask_pods_run_mapis_image_config_secrets_and_volumes(batch_rendered):
+    mapi = _by_kind(batch_rendered, "Deployment")["mapi"]["spec"]["template"]["spec"]
+    (mapi_container,) = mapi["containers"]
+    mapi_volumes = {v["name"]: v for v in mapi["volumes"]}
+    config = _by_kind(batch_rendered, "ConfigMap")["cyclops-config"]["data"]
+    assert config["CYCLOPS_STORE"].startswith("s3://") and config["CYCLOPS_S3_ENDPOINT_URL"].startswith("https://")
+    claims = _by_kind(batch_rendered, "PersistentVolumeClaim")
+    assert claims["cyclops-batch-inbox"]["spec"]["accessModes"] == ["ReadWriteMany"], "workers on several nodes read it"
+    docs = {_key(d): d for d in batch_rendered}
+    inbox_paths = set()
+    for key in DASK_PODS:
+        pod = _pod(docs[key])["spec"]
+        (container,) = pod["containers"]
+        assert container["image"] == mapi_container["image"], f"{key}: Dask needs the same versions everywhere"
+        assert pod["securityContext"]["runAsNonRoot"] is True and container["securityContext"]["allowPrivilegeEscalation"] is False
+        sources = container["envFrom"]
+        assert sources[0] == mapi_container["envFrom"][0] == {"configMapRef": {"name": "cyclops-config"}}
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        mounts = {m["name"]: m for m in container.get("volumeMounts", [])}
+        if key[1] == "dask-scheduler":
+            assert sources == [{"configMapRef": {"name": "cyclops-config"}}], "the scheduler needs no credentials"
+            continue
+        # workers write photos, OCR and analyses to the store, the client writes the catalogue: mapi's settings
+        assert sources == mapi_container["envFrom"]
+        assert volumes["reference"] == mapi_volumes["reference"], "the same LNHPD database as mapi"
+        assert config["CYCLOPS_LNHPD_DB"].startswith(mounts["reference"]["mountPath"] + "/")
+        assert mounts["reference"]["readOnly"] is True
+        assert volumes["inbox"]["persistentVolumeClaim"]["claimName"] == "cyclops-batch-inbox"
+        inbox_paths.add(mounts["inbox"]["mountPath"])
+    assert len(inbox_paths) == 1, "the client hashes and the workers read the same paths"
+    cronjob = docs[("CronJob", "cyclops-batch")]
+    source = {e["name"]: e.get("value") for e in _pod(cronjob)["spec"]["containers"][0]["env"]}["BATCH_SOURCE"]
+    assert source.startswith(inbox_paths.pop() + "/")
+
+
+def test_dask_image_follows_a_new_mapi_tag(tmp_path):
+    shutil.copytree(K8S, tmp_path / "k8s")
+    for name in ["base", "overlays/prod"]:  # wherever the tag is pinned, as `kustomize edit set image` does in CI
+        path = tmp_path / "k8s" / name / "kustomization.yaml"
+        kust = yaml.safe_load(path.read_text())
+        for image in kust["images"]:
+            if image["name"] == "cyclops-mapi":
+                image["newTag"] = "sha-0123abc"
+        path.write_text(yaml.safe_dump(kust))
+    docs = {_key(d): d for d in render(tmp_path / "k8s" / "overlays" / "batch")}
+    for key in DASK_PODS | {("Deployment", "mapi")}:
+        (container,) = _pod(docs[key])["spec"]["containers"]
+        assert container["image"] == "ghcr.io/example/cyclops-mapi:sha-0123abc", key
+
+
+def test_dask_component_also_fits_the_dev_overlay(tmp_path):
+    shutil.copytree(K8S, tmp_path / "k8s")
+    overlay = tmp_path / "k8s" / "overlays" / "dev-batch"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text(yaml.safe_dump(
+        {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "namespace": "cyclops-dev",
+         "resources": ["../dev"], "components": ["../../components/dask"]}))
+    docs = {_key(d): d for d in render(overlay)}
+    (mapi,) = _pod(docs[("Deployment", "mapi")])["spec"]["containers"]
+    (worker,) = _pod(docs[("Deployment", "dask-worker")])["spec"]["containers"]
+    assert worker["image"] == mapi["image"] and not worker["image"].startswith("cyclops-mapi"), "pinned, as mapi is"
+    assert docs[("Deployment", "dask-worker")]["metadata"]["namespace"] == "cyclops-dev"
+    assert docs[("ConfigMap", "cyclops-config")]["data"]["CYCLOPS_STORE"].startswith("s3://")
+
+
+def test_dask_pods_have_resource_limits_a_memory_limit_under_them_and_no_plain_secret(batch_rendered):
+    units = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30}
+
+    def size(text: str) -> int:
+        number, unit = re.fullmatch(r"(\d+)([KMG]iB?)", text).groups()
+        return int(number) * units[unit]
+
+    docs = {_key(d): d for d in batch_rendered}
+    for key in DASK_PODS:
+        (container,) = _pod(docs[key])["spec"]["containers"]
+        resources = container["resources"]
+        assert {"cpu", "memory"} <= set(resources["requests"]) and {"cpu", "memory"} <= set(resources["limits"]), key
+        for entry in container.get("env", []):
+            assert not SECRET_NAME.search(entry["name"]), f"{key}: {entry['name']} belongs in the Secret"
+            assert "@" not in entry.get("value", ""), f"{key}: credentials in a URL"
+        assert not any(SECRET_NAME.search(word) and "=" in word for word in container["command"]), key
+    (worker,) = _pod(docs[("Deployment", "dask-worker")])["spec"]["containers"]
+    command = worker["command"]
+    dask_limit = size(command[command.index("--memory-limit") + 1])
+    assert dask_limit < size(worker["resources"]["limits"]["memory"]), "Dask restarts a worker before the kernel kills it"
+    assert worker["resources"]["limits"]["cpu"] == "1", "one thread per worker, one core"
+
+
+def test_dask_network_policy_admits_only_cluster_members(batch_rendered):
+    policy = _by_kind(batch_rendered, "NetworkPolicy")["dask-members-only"]["spec"]
+    assert policy["policyTypes"] == ["Ingress"]
+    (rule,) = policy["ingress"]
+    (peer,) = rule["from"]
+    assert set(peer) == {"podSelector"}, "pods of this namespace only, no ipBlock"
+    docs = {_key(d): d for d in batch_rendered}
+    for key in DASK_PODS:
+        labels = _pod(docs[key])["metadata"]["labels"]
+        assert policy["podSelector"]["matchLabels"].items() <= labels.items(), f"{key} is not protected"
+        assert peer["podSelector"]["matchLabels"].items() <= labels.items(), f"{key} cannot reach the scheduler"
+    for name in ["mapi", "workbench"]:
+        labels = _pod(docs[("Deployment", name)])["metadata"]["labels"]
+        assert not peer["podSelector"]["matchLabels"].items() <= labels.items(), f"{name} must not reach the scheduler"
+
+
+def test_compose_batch_profile_runs_a_dask_cluster_on_mapis_image(compose):
+    services = compose["services"]
+    scheduler, worker, client = services["dask-scheduler"], services["dask-worker"], services["batch"]
+    mapi = services["mapi"]
+    for service in (scheduler, worker, client):
+        assert service["profiles"] == ["batch"]
+        assert service["image"] == mapi["image"] and service["build"] == mapi["build"], "Dask needs the same versions"
+    assert scheduler["command"][:2] == ["dask", "scheduler"] and "8786" in scheduler["expose"]
+    assert scheduler["ports"] == ["127.0.0.1:8787:8787"], "the dashboard on this machine only"
+    assert "container_name" not in worker and "ports" not in worker, "--scale dask-worker=N"
+    assert worker["command"][:3] == ["dask", "worker", "tcp://dask-scheduler:8786"]
+    assert worker["command"][worker["command"].index("--nthreads") + 1] == "1"
+    assert client["command"][:2] == ["cyclops", "batch"]
+    assert client["command"][client["command"].index("--scheduler") + 1] == "tcp://dask-scheduler:8786"
+    for service in (worker, client):
+        assert service["depends_on"]["dask-scheduler"]["condition"] == "service_healthy"
+        for name in ["CYCLOPS_STORE", "CYCLOPS_S3_ENDPOINT_URL", "CYCLOPS_MONGO_URL", "AWS_ACCESS_KEY_ID"]:
+            assert service["environment"][name] == mapi["environment"][name], name
+    inbox = {v for v in worker["volumes"] if v.startswith("./")}
+    assert inbox and inbox == {v for v in client["volumes"] if v.startswith("./")}, "the same photo paths"
+    assert client["command"][2].startswith(inbox.pop().split(":")[1])
