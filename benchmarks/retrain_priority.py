@@ -23,7 +23,8 @@ after each:
 - ``margin``: the lines of smallest margin under the current candidate (``retrain.query``), re-scored
   after each retraining, at most ``--per-product`` lines of one product per round;
 - ``margin_by_label``: the same, the candidate's labels taking turns (each its least sure line);
-- ``margin_context``: the least sure lines with the line before and after each (``query.with_neighbours``).
+- ``margin_context``: the least sure lines with the line before and after each (``query.with_neighbours``);
+- ``margin_explore``: half of each round by margin, half the next lines in arrival order.
 
 Target: the held-out macro-F1 that reviewing the whole pool gives (the family gain), less a tenth of the
 gain. Writes ``benchmarks/results/retrain_priority.json``, ``.md`` and ``.png`` (the curves).
@@ -42,7 +43,7 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-ORDERS = ("arrival", "worklist", "doubt", "margin", "margin_by_label", "margin_context")
+ORDERS = ("arrival", "worklist", "doubt", "margin", "margin_by_label", "margin_context", "margin_explore")
 REACH = 0.9  # share of the whole pool's gain that counts as reaching it
 NOTES = "<!-- notes: written by hand, kept when the figures above are rewritten -->"
 
@@ -116,7 +117,7 @@ def static_curve(base, pool: Pool, order: list[int], heldout, budgets: list[int]
 
 
 def margin_curve(base, pool: Pool, start_model, heldout, budgets: list[int], start: dict, per_product: int,
-                 by_label: bool = False, context: bool = False) -> list[dict]:
+                 by_label: bool = False, context: bool = False, explore: bool = False) -> list[dict]:
     """Active learning: each round asks for the lines the current candidate is least sure of (``by_label``: its
     labels taking turns)."""
     from cyclops.retrain.query import line_guesses, pick_lines, with_neighbours
@@ -135,6 +136,10 @@ def margin_curve(base, pool: Pool, start_model, heldout, budgets: list[int], sta
         picked = pick_lines(margins, want, per_product, labels)
         if context:  # each doubtful line with its neighbours, as many lines as the budget allows
             picked = with_neighbours(pick_lines(margins, len(margins), per_product, labels), set(margins), want)
+        if explore:  # half the round by margin, half the next lines in arrival order
+            picked = pick_lines(margins, want - want // 2, per_product, labels)
+            taken = set(picked)
+            picked += [k for k in pool.candidates() if k in margins and k not in taken][: want // 2]
         checked = checked + picked
         model, score = fit_and_score(base, pool, checked, heldout)
         points.append(point(pool, checked, score))
@@ -197,7 +202,8 @@ def run_seed(products, seed: int, base: list, args) -> dict:
         t = time.monotonic()
         if name.startswith("margin"):
             curves[name] = margin_curve(base, pool, start_model, heldout, budgets, start, args.per_product,
-                                        by_label=name == "margin_by_label", context=name == "margin_context")
+                                        by_label=name == "margin_by_label", context=name == "margin_context",
+                                        explore=name == "margin_explore")
         else:
             curves[name] = static_curve(base, pool, static[name], heldout, budgets, start)
         curves[name].append(point(pool, every, full))
