@@ -3,11 +3,17 @@ lines are left unreviewed, and which field values are set."""
 
 from __future__ import annotations
 
-from cyclops.edits import apply_edit
-from cyclops.model.analysis import Analysis, Edit, Fields, FieldValue, ImageInfo, LabelledLine
+from cyclops.edits import apply_edit, value_at
+from cyclops.model.analysis import Analysis, Edit, Evidence, Fields, FieldValue, ImageInfo, LabelledLine
 from cyclops.model.ocr import rect
 from cyclops.retrain.dataset import Reviewed, reviewed_lines
-from cyclops.retrain.real_corrections import plan_field_edits, plan_line_labels, truth_label, truth_facts
+from cyclops.retrain.real_corrections import (
+    plan_field_edits,
+    plan_line_labels,
+    plan_safe_field_edits,
+    truth_facts,
+    truth_label,
+)
 
 PRINTED = {
     "npn": None,
@@ -46,10 +52,15 @@ LINES = [
 ]
 
 
+def _box(i: int):
+    return rect(0, 20 * i, 200, 20 * i + 18)
+
+
 def _analysis() -> Analysis:
-    lines = [LabelledLine(image="img0", polygon=rect(0, 20 * i, 200, 20 * i + 18), text=text, label=label)
-             for i, (text, label, _) in enumerate(LINES)]
-    fields = Fields(product_name=FieldValue(value="Jocko"), brand=FieldValue(value="Jocko Fuel"))
+    lines = [LabelledLine(image="img0", polygon=_box(i), text=text, label=label) for i, (text, label, _) in enumerate(LINES)]
+    fields = Fields(product_name=FieldValue(value="CREATINE", evidence=[Evidence(image="img0", polygon=_box(0))]),
+                    brand=FieldValue(value="Jocko Fuel"),
+                    company=FieldValue(value="us.example.com", evidence=[Evidence(image="img0", polygon=_box(13))]))
     return Analysis(analysis_id="a1", images=[ImageInfo(id="img0", sha256="0" * 64, width=200, height=400)],
                     fields=fields, lines=lines)
 
@@ -68,15 +79,32 @@ def test_plan_corrects_and_accepts_only_the_lines_the_truth_speaks_for():
     assert (10, "caution", "caution") in plan  # a right label is accepted explicitly: the line is reviewed
 
 
-def test_unmatched_lines_stay_unreviewed_and_never_become_training_rows():
-    """The plan applied as the edit route does; the dataset's review rule then keeps the planned lines only."""
-    analysis = current = _analysis()
-    edits = []
-    for index, before, after in plan_line_labels(analysis.lines, PRINTED):
-        edit = Edit(analyst="real-truth", field=f"lines[{index}].label", before=before, after=after,
+def _reviewed(analysis: Analysis) -> tuple[Analysis, list[Edit]]:
+    """The whole plan applied as the edit route applies it: line labels, then the safe field edits."""
+    current, edits = analysis, []
+    plan = plan_line_labels(analysis.lines, PRINTED)
+    field_edits, _ = plan_safe_field_edits(apply_all(analysis, plan), PRINTED, {i for i, _, _ in plan})
+    steps = [(f"lines[{i}].label", before, after) for i, before, after in plan]
+    steps += [(path, None, value) for path, value in field_edits]
+    for path, _, after in steps:
+        edit = Edit(analyst="real-truth", field=path, before=value_at(current, path), after=after,
                     base_version=current.version, seq=current.version + 1, at="2026-12-01T00:00:00+00:00")
         current = apply_edit(current, edit)
         edits.append(edit)
+    return current, edits
+
+
+def apply_all(analysis: Analysis, plan) -> Analysis:
+    for i, _, after in plan:
+        analysis = apply_edit(analysis, Edit(analyst="a", field=f"lines[{i}].label", after=after, base_version=analysis.version))
+    return analysis
+
+
+def test_unmatched_lines_stay_unreviewed_and_never_become_training_rows():
+    """The dataset's review rule, read on the edits posted, keeps the lines the truth speaks for and no other."""
+    analysis = _analysis()
+    current, edits = _reviewed(analysis)
+    assert any(e.field.startswith("fields.") for e in edits)  # field values were set too
     reviewed = reviewed_lines(Reviewed(analysis=current, edits=edits, served=analysis))
     assert sorted(reviewed) == [i for i, (_, _, want) in enumerate(LINES) if want is not None]
     assert [current.lines[i].label for i in sorted(reviewed)] == [want for _, _, want in LINES if want is not None]
@@ -84,10 +112,23 @@ def test_unmatched_lines_stay_unreviewed_and_never_become_training_rows():
 
 def test_field_edits_set_the_wrong_values_only():
     plan = dict(plan_field_edits(_analysis(), PRINTED))
-    assert plan["fields.product_name.value"] == "Creatine"
+    assert "fields.product_name.value" not in plan  # "CREATINE" is right by the evaluation's rules (case ignored)
     assert "fields.brand.value" not in plan  # already right
     assert "fields.npn.value" not in plan  # none printed, none read
     assert plan["fields.company.value"] == "Northleaf Naturals Inc."
     assert [row["name"] for row in plan["fields.medicinal_ingredients"]] == ["Zinc", "Vitamin D3"]
     assert plan["fields.non_medicinal_ingredients"] == [{"name": "gelatin"}, {"name": "glycerin"}]
     assert "fields.recommended_uses" not in plan  # none printed, none read
+
+
+def test_a_field_edit_that_would_review_an_unmatched_line_is_left_alone():
+    """Company's evidence is a line the truth does not speak for (a web address the model called company):
+    setting the company would make the review rule confirm that line's label, so the edit is not posted."""
+    analysis = _analysis()
+    analysis = analysis.model_copy(update={"fields": analysis.fields.model_copy(update={
+        "product_name": FieldValue(value="Jocko", evidence=[Evidence(image="img0", polygon=_box(0))])})})
+    plan = plan_line_labels(analysis.lines, PRINTED)
+    kept, skipped = plan_safe_field_edits(apply_all(analysis, plan), PRINTED, {i for i, _, _ in plan})
+    assert "fields.company.value" in skipped
+    assert ("fields.product_name.value", "Creatine") in kept  # its evidence line is the truth's product name
+    assert "fields.company.value" in dict(plan_field_edits(analysis, PRINTED))  # wrong, but not posted

@@ -10,7 +10,9 @@ left untouched: it gets no edit, so it is not reviewed and never becomes a train
 
 The review is posted one edit at a time through ``client.post_edit`` (``cyclops.client.MapiClient``, the
 dashboard's route): label corrections, explicit accepts of the labels that were right, then the field values
-the truth gives where the analysis got them wrong. Planning is pure (``plan_line_labels``, ``plan_field_edits``).
+the truth gives where the analysis got them wrong, but only those whose edit the review rule would not read as a
+review of an unmatched line (``plan_safe_field_edits``). Planning is pure (``plan_line_labels``,
+``plan_field_edits``, ``plan_safe_field_edits``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from cyclops.evaluate.metrics import (
     score_statements,
     score_text_field,
 )
+from cyclops.edits import apply_edit, value_at
 from cyclops.model.analysis import Analysis, Edit, LabelledLine
+from cyclops.retrain.dataset import Reviewed, reviewed_lines
 
 ANALYST = "real-truth"
 
@@ -200,12 +204,31 @@ def plan_field_edits(analysis: Analysis, printed: dict) -> list[tuple[str, objec
     return plan
 
 
+def lines_a_field_edit_reviews(analysis: Analysis, path: str, value: object) -> set[int]:
+    """The lines the dataset's review rule would count as reviewed by this field edit: the evidence lines, old and
+    new, that carry the field's label (``dataset.reviewed_lines``), with the edit applied as the store applies it."""
+    edit = Edit(analyst=ANALYST, field=path, before=value_at(analysis, path), after=value,
+                base_version=analysis.version, seq=analysis.version + 1)
+    return set(reviewed_lines(Reviewed(analysis=apply_edit(analysis, edit), edits=[edit], served=analysis)))
+
+
+def plan_safe_field_edits(analysis: Analysis, printed: dict, checked: set[int]) -> tuple[list[tuple[str, object]], list[str]]:
+    """(edits to post, paths left alone): a field edit is posted only when every line it would count as reviewed
+    is one the truth speaks for (``checked``). Replacing a wrong value would otherwise confirm, as a training row,
+    the served label of an evidence line the truth says nothing about (a banner the model called a caution)."""
+    kept, skipped = [], []
+    for path, value in plan_field_edits(analysis, printed):
+        (kept if lines_a_field_edit_reviews(analysis, path, value) <= checked else skipped).append((path, value))
+    return kept, [path for path, _ in skipped]
+
+
 def correct_with_truth(client, analysis: Analysis, printed: dict, *, analyst: str = ANALYST,
                        params: MatchParams = MatchParams(), fields: bool = True) -> tuple[Analysis, dict]:
     """Post the review through ``client.post_edit``, each edit on the version the previous one produced: line
-    labels first (corrections and accepts), then the field values. Returns (analysis, counts of edits posted)."""
+    labels first (corrections and accepts), then the field values that review no other line
+    (``plan_safe_field_edits``). Returns (analysis, counts of edits posted and of field edits left alone)."""
     current = analysis
-    counts = {"label_corrected": 0, "label_accepted": 0, "field_edits": 0}
+    counts = {"label_corrected": 0, "label_accepted": 0, "field_edits": 0, "field_edits_skipped": 0}
 
     def post(field: str, before, after, reason: str) -> None:
         nonlocal current
@@ -213,12 +236,15 @@ def correct_with_truth(client, analysis: Analysis, printed: dict, *, analyst: st
                     base_version=current.version)
         current = client.post_edit(analysis.analysis_id, edit)
 
-    for index, before, after in plan_line_labels(analysis.lines, printed, params):
+    plan = plan_line_labels(analysis.lines, printed, params)
+    for index, before, after in plan:
         changed = before != after
         post(f"lines[{index}].label", before, after, "label corrected in review" if changed else "label confirmed in review")
         counts["label_corrected" if changed else "label_accepted"] += 1
     if fields:
-        for path, value in plan_field_edits(current, printed):
+        edits, skipped = plan_safe_field_edits(current, printed, {index for index, _, _ in plan})
+        counts["field_edits_skipped"] = len(skipped)
+        for path, value in edits:
             post(path, None, value, "value corrected from the label")
             counts["field_edits"] += 1
     return current, counts
