@@ -568,7 +568,7 @@ def test_dask_pods_run_mapis_image_config_secrets_and_volumes(batch_rendered):
 
 def test_dask_image_follows_a_new_mapi_tag(tmp_path):
     shutil.copytree(K8S, tmp_path / "k8s")
-    for name in ["base", "overlays/prod"]:  # wherever the tag is pinned, as `kustomize edit set image` does in CI
+    for name in ["overlays/prod"]:  # where the tag is pinned, as `kustomize edit set image` does in CI
         path = tmp_path / "k8s" / name / "kustomization.yaml"
         kust = yaml.safe_load(path.read_text())
         for image in kust["images"]:
@@ -579,6 +579,14 @@ def test_dask_image_follows_a_new_mapi_tag(tmp_path):
     for key in DASK_PODS | {("Deployment", "mapi")}:
         (container,) = _pod(docs[key])["spec"]["containers"]
         assert container["image"] == "ghcr.io/example/cyclops-mapi:sha-0123abc", key
+
+
+def test_each_overlay_names_its_own_images() -> None:
+    """The base names no registry: an overlay's ``images`` entry (dev's local builds, prod's pinned tag) must
+    still find ``cyclops-mapi`` to rename, which it cannot once the base has renamed it."""
+    dev = {c["image"] for d in render(K8S / "overlays" / "dev") if d.get("kind") == "Deployment"
+           for c in _pod(d)["spec"]["containers"]}
+    assert "cyclops/mapi:latest" in dev and not any(i.startswith("ghcr.io/") for i in dev)
 
 
 def test_dask_component_also_fits_the_dev_overlay(tmp_path):
