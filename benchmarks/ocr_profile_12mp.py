@@ -1,0 +1,57 @@
+"""CPU seconds per OCR stage on real 12 MP photos: coarse detection, fine detection, the whole read.
+
+    OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/ocr_profile_12mp.py [--photos ../shared/realphotos]
+
+CPU seconds (``time.process_time``: both onnxruntime threads summed) are the figure to compare on a shared
+machine; wall seconds on 2 idle cores are about CPU / 1.3-1.6. Writes benchmarks/results/ocr_speed_12mp.json
+and prints the medians (the record is in benchmarks/results/ocr_speed.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from cyclops import load
+from cyclops.ocr.rapid import RapidEngine
+
+RESULTS = Path(__file__).parent / "results" / "ocr_speed_12mp.json"
+
+
+def profile(photos: Path) -> list[dict]:
+    engine = RapidEngine()
+    rows = []
+    for path in sorted(photos.glob("*.jpg")):
+        image = load.load_photo(path.name, path.read_bytes())[0].image
+        bgr = np.asarray(image.convert("RGB"))[:, :, ::-1].copy()
+        t0 = time.process_time()
+        coarse = engine._det(bgr).boxes
+        t1 = time.process_time()
+        fine = engine._det_fine(bgr).boxes
+        t2 = time.process_time()
+        page, _ = engine.read_upright(image, "x")
+        t3 = time.process_time()
+        rows.append({"photo": path.name, "size": list(image.size), "det960": round(t1 - t0, 2), "det1600": round(t2 - t1, 2),
+                     "read_upright": round(t3 - t2, 2), "coarse_boxes": 0 if coarse is None else len(coarse),
+                     "fine_boxes": 0 if fine is None else len(fine), "lines": len(page.lines())})
+        print(rows[-1], flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--photos", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "realphotos")
+    args = parser.parse_args()
+    rows = profile(args.photos)
+    RESULTS.write_text(json.dumps(rows, indent=1))
+    for key in ("read_upright", "det960", "det1600"):
+        print(f"{key}: median {statistics.median(r[key] for r in rows):.2f} CPU s")
+
+
+if __name__ == "__main__":
+    main()
