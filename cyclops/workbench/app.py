@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from cyclops.client import MapiClient
 from cyclops.errors import MapiError
-from cyclops.model.analysis import Evidence
+from cyclops.model.analysis import SERVER_ANALYST, Evidence
 from cyclops.report.plain import describe_field
 from cyclops.settings import get_settings
 from cyclops.workbench.claims import ClaimsPage
@@ -287,9 +287,12 @@ class Workbench:
         if status.state == "offline":
             return f"<span style='color:#ef6c00'>{t('status_offline', lang, field=field)}</span>", [self.retry]
         if status.state == "conflict":
-            who = ", ".join(sorted({e.analyst for e in status.theirs})) or "?"
+            # the server's re-check of the flags follows another analyst's change: not a change of theirs to weigh
+            # (it named "cyclops" as an analyst and dumped the flags' raw records, codes and all)
+            changes = [e for e in status.theirs if e.analyst != SERVER_ANALYST] or status.theirs
+            who = ", ".join(sorted({e.analyst for e in changes})) or "?"
             theirs = "; ".join(f"{describe_field(e.field, self.session.analysis, lang)} = {_short(e.after)}"
-                               for e in status.theirs) or "?"
+                               for e in changes) or "?"
             mine_field = describe_field(status.edit.field, self.session.analysis, lang) if status.edit else ""
             text = t("status_conflict", lang, who=who, theirs=theirs, field=mine_field, mine=_short(status.edit.after if status.edit else None))
             return f"<span style='color:#c62828'>{html.escape(text)}</span>", [self.reapply, self.keep_theirs]
