@@ -114,6 +114,10 @@ class Session:
         ``again``: post it even if the value is already ``after`` (a second analyst's confirmation of a flag)."""
         if self.analysis is None or self.analysis.analysis_id is None:
             raise RuntimeError("no analysis is open")
+        if self.status.state == "offline":
+            # edits kept during an outage go first: this one was based on the local copy, whose version counts
+            # them already, so the server refused it as a conflict with no one's change and the kept text vanished
+            self.retry_outbox()
         before = self.value(path)
         if before == after and not path.endswith("[+]") and not again:
             return True
