@@ -308,3 +308,29 @@ def test_a_doubtful_line_comes_with_its_neighbours_within_the_budget() -> None:
     assert with_neighbours([("a", 0), ("b", 1)], candidates, 10) == [("a", 0), ("a", 1), ("b", 1), ("b", 0)]
     assert with_neighbours([("a", 2), ("a", 1)], candidates, 4) == [("a", 2), ("a", 1), ("a", 3), ("a", 0)]
     assert with_neighbours([("a", 2), ("b", 0)], candidates, 2) == [("a", 2), ("a", 1)]  # never past the budget
+
+
+def test_lines_of_a_deleted_or_renamed_value_are_not_confirmed() -> None:
+    """Deleting a claim says what its line is not; a product name typed anew is not read by the old name's line
+    (BetterAlt); an amount corrected keeps its row's line confirmed as an ingredient."""
+    from cyclops.edits import apply_edit
+    from cyclops.model.analysis import Evidence, FieldValue, Ingredient, TextItem
+    from cyclops.retrain.dataset import Reviewed, reviewed_lines
+
+    texts = [("BetterAlt", "product_name"), ("Oral / Orale", "recommended_use"), ("Shilajit 400 mg", "medicinal_ingredient"),
+             ("Supports energy", "recommended_use")]
+    lines = [LabelledLine(image="img0", polygon=_square(10, 40 * i), text=t, label=lab) for i, (t, lab) in enumerate(texts)]
+    box = [Evidence(image="img0", polygon=line.polygon, text=line.text) for line in lines]
+    served = Analysis(analysis_id="b1", images=[ImageInfo(id="img0", sha256="0" * 64, width=400, height=400)], lines=lines)
+    served.fields.product_name = FieldValue(value="BetterAlt", evidence=[box[0]])
+    served.fields.recommended_uses = [TextItem(text="Oral / Orale", evidence=[box[1]]), TextItem(text="Supports energy", evidence=[box[3]])]
+    served.fields.medicinal_ingredients = [Ingredient(name="Shilajit", quantity=400, unit="mg", evidence=[box[2]])]
+    plan = [("fields.recommended_uses[0]", None), ("fields.product_name.value", "Himalayan Shilajit Honey Sticks"),
+            ("fields.medicinal_ingredients[0].quantity", 450)]
+    analysis, edits = served, []
+    for seq, (path, value) in enumerate(plan, start=1):
+        edit = Edit(analyst="ana", field=path, after=value, base_version=seq - 1, seq=seq, at="2026-12-01T10:00:00+00:00")
+        edits.append(edit)
+        analysis = apply_edit(analysis, edit)
+    found = reviewed_lines(Reviewed(analysis=analysis, edits=edits, served=served))
+    assert {i: review for i, (review, _) in found.items()} == {2: "field_edit"}  # not 0, 1, nor 3 (now item 0)

@@ -8,6 +8,7 @@ from cyclops.model.analysis import Analysis, Edit, Evidence, Fields, FieldValue,
 from cyclops.model.ocr import rect
 from cyclops.retrain.dataset import Reviewed, reviewed_lines
 from cyclops.retrain.real_corrections import (
+    lines_a_field_edit_reviews,
     plan_field_edits,
     plan_line_labels,
     plan_safe_field_edits,
@@ -122,13 +123,15 @@ def test_field_edits_set_the_wrong_values_only():
 
 
 def test_a_field_edit_that_would_review_an_unmatched_line_is_left_alone():
-    """Company's evidence is a line the truth does not speak for (a web address the model called company):
-    setting the company would make the review rule confirm that line's label, so the edit is not posted."""
+    """Company's evidence is a line the truth does not speak for (a web address the model called company). The
+    review rule does not confirm a line that does not read the company typed in its place, so setting the company
+    is safe and posted; the product name's evidence line reads the truth's name and is confirmed with it."""
     analysis = _analysis()
     analysis = analysis.model_copy(update={"fields": analysis.fields.model_copy(update={
         "product_name": FieldValue(value="Jocko", evidence=[Evidence(image="img0", polygon=_box(0))])})})
     plan = plan_line_labels(analysis.lines, PRINTED)
     kept, skipped = plan_safe_field_edits(apply_all(analysis, plan), PRINTED, {i for i, _, _ in plan})
-    assert "fields.company.value" in skipped
+    assert "fields.company.value" not in skipped and ("fields.company.value", "Northleaf Naturals Inc.") in kept
+    assert 13 not in lines_a_field_edit_reviews(apply_all(analysis, plan), "fields.company.value", "Northleaf Naturals Inc.")
     assert ("fields.product_name.value", "Creatine") in kept  # its evidence line is the truth's product name
-    assert "fields.company.value" in dict(plan_field_edits(analysis, PRINTED))  # wrong, but not posted
+    assert "fields.company.value" in dict(plan_field_edits(analysis, PRINTED))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
 
 from cyclops.catalog import normalize_time, open_catalog
 from cyclops.edits import APPEND, parse_path
@@ -36,6 +37,7 @@ from cyclops.retrain.base_set import base_examples
 from cyclops.settings import get_settings
 from cyclops.storage import open_store
 from cyclops.synth.config import SynthConfig
+from cyclops.text.fold import fold
 
 log = logging.getLogger(__name__)
 Source = Literal["correction", "synthetic"]
@@ -49,8 +51,10 @@ REVIEW_RULE = (
     "A line is a training row only when an analyst reviewed it: an edit of its label (label_edit: a correction, "
     "or the same label set again, an explicit accept), an edit of its text or language (line_edit: the analyst "
     "had the line and its label in front of them), or an edit of a field whose evidence it is while it carries "
-    "that field's label (field_edit). The workbench has no other accept or sign-off of lines. Every other line of "
-    "a reviewed analysis holds the served model's own guess and is left out (not down-weighted)."
+    "that field's label (field_edit): the value the analyst left, not one deleted or replaced whole, and only the "
+    "lines that still read a name or text the analyst typed. The workbench has no other accept or sign-off of "
+    "lines. Every other line of a reviewed analysis holds the served model's own guess and is left out (not "
+    "down-weighted)."
 )
 #: the line label a field's evidence lines carry (dosage form and net quantity are read from any line)
 FIELD_LABEL = {"npn": "npn", "product_name": "product_name", "brand": "brand", "company": "company",
@@ -165,17 +169,35 @@ def _evidence(node: object) -> list[Evidence]:
     return []
 
 
-def _field_lines(analysis: Analysis, tokens: list, before: object) -> list[int]:
-    """Lines that are evidence of the field an edit changed and carry that field's label."""
+#: a line whose text is this close (partial ratio, 0-100) to a name or text the analyst typed still reads it
+TEXT_KEPT = 80
+#: the parts of a value that are its text: a new text leaves the evidence lines confirmed only where they read it
+_TEXT_KEYS = ("value", "name", "text")
+
+
+def _field_lines(analysis: Analysis, tokens: list, edit: Edit) -> list[int]:
+    """Lines that are evidence of the value an analyst left after a field edit and carry that field's label.
+
+    Not the lines of a value the analyst deleted (that says what they are not, not what they are), nor those of
+    a value replaced whole (the new value brings its own evidence), nor those that do not read a text the analyst
+    typed in their place ("BetterAlt" is no evidence of the product name "Himalayan Shilajit Honey Sticks").
+    """
     label = FIELD_LABEL.get(tokens[1]) if len(tokens) > 1 else None
     if label is None:
         return []
-    node: object = analysis.fields.model_dump(mode="json")[tokens[1]]
-    if len(tokens) > 2 and isinstance(node, list) and (tokens[2] == APPEND or isinstance(tokens[2], int)):
-        index = len(node) - 1 if tokens[2] == APPEND else tokens[2]
-        node = node[index] if 0 <= index < len(node) else None
-    boxes = _evidence(node) + _evidence(before)
-    return [i for i, line in enumerate(analysis.lines) if line.label == label and any(evidence_holds(e, line) for e in boxes)]
+    whole = len(tokens) == 2 or (len(tokens) == 3 and (tokens[2] == APPEND or isinstance(tokens[2], int)))
+    if whole:
+        if edit.after is None:
+            return []  # a deletion
+        boxes = _evidence(edit.after)
+    else:
+        node: object = analysis.fields.model_dump(mode="json")[tokens[1]]
+        if isinstance(node, list) and isinstance(tokens[2], int):
+            node = node[tokens[2]] if 0 <= tokens[2] < len(node) else None
+        boxes = _evidence(node)
+    typed = fold(edit.after) if tokens[-1] in _TEXT_KEYS and isinstance(edit.after, str) else None
+    return [i for i, line in enumerate(analysis.lines) if line.label == label and any(evidence_holds(e, line) for e in boxes)
+            and (typed is None or fuzz.partial_ratio(fold(line.text), typed) >= TEXT_KEPT)]
 
 
 def reviewed_lines(item: Reviewed) -> dict[int, tuple[Review, Edit]]:
@@ -195,7 +217,7 @@ def reviewed_lines(item: Reviewed) -> dict[int, tuple[Review, Edit]]:
         if tokens[0] == "lines" and len(tokens) >= 3 and isinstance(tokens[1], int):
             mark(tokens[1], "label_edit" if tokens[2] == "label" else "line_edit", edit)
         elif tokens[0] == "fields":
-            for index in _field_lines(item.analysis, tokens, edit.before):
+            for index in _field_lines(item.analysis, tokens, edit):
                 mark(index, "field_edit", edit)
     return found
 
