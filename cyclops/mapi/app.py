@@ -45,12 +45,15 @@ def _who(request: Request) -> dict[str, str]:
 
 
 def _warm(pool: WorkerPool) -> Future:
-    """Load the models in a worker, from a thread of its own (the pool may still be starting)."""
+    """Load the models in every worker, from a thread of its own (the pool may still be starting)."""
     done: Future = Future()
 
     def run() -> None:
         try:
-            done.set_result(pool.submit(warm_up).result())
+            # one warm-up per worker, sent together so each idle worker takes one (a worker that took none
+            # would make its first request pay the model load)
+            futures = [pool.submit(warm_up) for _ in range(max(pool.workers, 1))]
+            done.set_result([f.result() for f in futures][0])
         except Exception as exc:  # noqa: BLE001 - reported by /readyz
             done.set_exception(exc)
 

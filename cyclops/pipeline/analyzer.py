@@ -13,6 +13,7 @@ label-only flags raised; matching, the licence checks and spelling repair are sk
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
@@ -40,6 +41,15 @@ from cyclops.settings import Settings
 Progress = Callable[[str, float], None]
 #: (field classifier, its version label), asked once per analysis: mapi passes its registry watcher's ``current``
 ModelProvider = Callable[[], tuple[Any, str]]
+
+
+def release_memory() -> None:
+    """Hand the heap freed by an analysis back to the system. glibc keeps freed arenas: a process that read
+    12 MP photos stayed at ~1,040 MB between analyses, ~405 MB with this (a few ms). No-op off glibc."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _noop(stage: str, fraction: float) -> None:  # pragma: no cover - trivial
@@ -102,6 +112,7 @@ class Analyzer:
         loaded = load.load_photo(filename, data, max_pages=1, settings=self.limits)[0]
         t0 = time.perf_counter()
         page, _ = cached_read_upright(self.engine, loaded.image, "img0", loaded.sha256, self.cache_dir)
+        release_memory()
         return Document(engine=self.engine.name, engine_version=self.engine.version, pages=[page],
                         seconds=time.perf_counter() - t0)
 
@@ -161,6 +172,7 @@ class Analyzer:
         analysis.images = infos
         analysis.errors = [PhotoErrorRecord(filename=e.filename or "", error=e.code, message=str(e)) for e in errors]
         analysis.timings = {k: round(v, 4) for k, v in timings.items()}
+        release_memory()
         if progress:
             progress("done", 1.0)
         return analysis, doc
