@@ -167,10 +167,25 @@ def test_papermill_loop_makes_a_challenger_that_takes_production_on_fresh_correc
 
     watcher = ModelWatcher(interval=3600)
     assert watcher.current()[1] == f"{MODEL_NAME}/{env['baseline_version']}"
-    # as `cyclops retrain` runs: on top of the packaged model's training lines (a candidate of six synthetic
-    # products and the corrections forgets base layouts, and the fixed benchmark rightly refuses it)
-    record = run_retrain(since=env["good_since"], synthetic_n=SYNTH_N, bench_n=BENCH_N, workdir=tmp_path, progress=False,
-                         packaged_base=True)
+    # as `cyclops retrain-scheduled` runs (the CronJob): on top of the packaged model's training lines (a candidate
+    # of six synthetic products and the corrections forgets base layouts, and the fixed benchmark rightly refuses it)
+    from cyclops.retrain.schedule import scheduled_run
+    from cyclops.service.retrain_runs import STATUS_KEY
+
+    made: dict = {}
+
+    def retrain(since):  # the real loop, on the good batch (the careless one is another test's)
+        made.update(run_retrain(since=env["good_since"], synthetic_n=SYNTH_N, bench_n=BENCH_N, workdir=tmp_path,
+                                progress=False, packaged_base=True))
+        return made
+
+    run = scheduled_run(min_corrections=10, retrain=retrain, decide=lambda: {"outcome": "no_challenger"})
+    record = made
+    # the scheduled run's own record: its inputs, outcome and duration, and the window moved on
+    assert run.outcome == "challenger" and run.error is None and run.seconds > 0
+    assert run.corrections_since_last >= 10 and run.dataset_sha256 == record["dataset_sha256"]
+    status = open_store().get_json(STATUS_KEY)
+    assert status["runs"].get("challenger") == 1 and status["next_since"] == run.started_at
 
     # the production gate (label allowance 0.02, or two lines' worth) on data the batch cannot touch
     assert record["outcome"] == "challenger", record["reasons"]
