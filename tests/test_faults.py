@@ -382,7 +382,7 @@ def test_healthz_and_edits_answer_while_the_model_still_loads_fake_pool(tmp_path
     class Pool:  # a fake pool (the name says so): warm-up done at once, so only the model watcher is awaited;
         # the real pool is exercised by test_worker_faults_killed_mid_analysis_idle_and_with_the_main_process
         def __init__(self, n: int) -> None:
-            pass
+            self.workers = n
 
         def start(self) -> Pool:
             return self
