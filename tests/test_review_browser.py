@@ -124,13 +124,13 @@ def store_down(stack: BrowserStack) -> Iterator[callable]:
 
 def test_outage_keeps_the_edit_locally_and_sends_it_when_the_store_is_back(review: Page, stack: BrowserStack,
                                                                          store_down) -> None:
-    """The status promises "saved locally, will retry": the typed text stays on screen and, once the store is back,
+    """The status says "saved locally" and how it will be sent: the typed text stays on screen and, once the store is back,
     the analyst's next change sends the kept one first (then itself), so both are stored, in order."""
     page = review
     name = page.locator(".cyclops-field-product_name input")
     name.fill("Typed while the store was down")
     name.press("Enter")
-    expect(status(page)).to_contain_text("Storage unavailable: saved locally, will retry (Product name)", timeout=30_000)
+    expect(status(page)).to_contain_text("Storage unavailable: saved locally (Product name); sent with your next change", timeout=30_000)
     expect(page.get_by_role("button", name="Retry saving")).to_be_visible()
     expect(name).to_have_value("Typed while the store was down")  # nothing typed is lost
     shot(page, "review-02-outage-saved-locally")

@@ -31,8 +31,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "status_idle": {"en": "No changes yet.", "fr": "Aucune modification."},
     "status_saved": {"en": "Saved: {field}", "fr": "Enregistré : {field}"},
     "status_offline": {
-        "en": "Storage unavailable: saved locally, will retry ({field}).",
-        "fr": "Stockage indisponible : enregistré localement, nouvel essai plus tard ({field}).",
+        "en": "Storage unavailable: saved locally ({field}); sent with your next change, or press Retry saving (Alt+S).",
+        "fr": "Stockage indisponible : enregistré localement ({field}) ; envoyé avec votre prochaine modification, "
+              "ou cliquez sur Réessayer l'enregistrement (Alt+S).",
     },
     "status_conflict": {
         "en": "Not saved: {who} changed this analysis meanwhile. Their change: {theirs}. Your change ({field} = {mine}) is kept below.",
