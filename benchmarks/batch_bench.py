@@ -56,8 +56,7 @@ def reference_database() -> Path:
     from cyclops.evaluate.run import SAMPLE_SEED, SAMPLE_SIZE, reference_db
 
     folder = OUT / "batch_bench-data"
-    with reference_db(folder):
-        pass
+    reference_db(folder).close()  # built once; the workers open it themselves
     return folder / f"lnhpd-sample-{SAMPLE_SEED}-{SAMPLE_SIZE}.sqlite"
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -106,11 +107,9 @@ def start_mapi(workers: int, data_dir: Path, reference: Path, log_path: Path) ->
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"mapi exited ({proc.returncode}); see {log_path}")
-        try:
+        with contextlib.suppress(httpx.HTTPError):  # not listening yet: ask again
             if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                 return proc, url
-        except httpx.HTTPError:
-            pass
         time.sleep(0.5)
     proc.terminate()
     raise SystemExit(f"mapi was not ready in 300 s; see {log_path}")
