@@ -5,12 +5,16 @@
 1. Every product of ``--truth`` is analysed once through ``MapiClient`` (in-process mapi, its own data
    folder, the packaged model serving) and corrected from the truth file by
    ``cyclops.retrain.real_corrections.correct_with_truth``: line labels (corrections and accepts of the lines
-   the truth speaks for) and field values, posted with ``post_edit`` as the dashboard does.
+   the truth speaks for), field values, flag decisions and the sign-off, posted with ``post_edit`` as the
+   dashboard does.
 2. The corrections are read back as the retraining reads them (``dataset.collect_reviewed``,
-   ``rows_from_reviewed``: reviewed lines only). Products are split into ``--folds`` folds (fixed seed); for
-   each fold a candidate is trained (``retrain.train.train_candidate``) on the other products' reviewed lines
-   plus the packaged model's own training lines, as ``cyclops retrain`` does. The gate
-   (``judge.judge_candidate``: fixed benchmark, the fold's lines) is reported; the candidate is scored either way.
+   ``rows_from_reviewed``: reviewed lines only, those a sign-off confirms as ``other`` among them). Products are
+   split into ``--folds`` folds (fixed seed). For fold k a candidate is trained (``retrain.train.train_candidate``)
+   on the reviewed lines of the folds other than k and k+1, plus the packaged model's own training lines, as
+   ``cyclops retrain`` does; fold k+1 is the gate's trusted products (signed off, never trained on). The gate
+   (``judge.judge_candidate``: fixed benchmark, the fields of the trusted products re-extracted with each model,
+   the fold's lines) is reported; the candidate is scored either way, and so is what would be served after the
+   gate (the candidate if it passed, else the champion).
 3. The held-out fold's photos are analysed again (OCR cached) with the champion (the packaged model) and the
    candidate, by the same analyzer, and scored with ``cyclops evaluate``'s rules (``evaluate.metrics``);
    line-label macro-F1 is measured on the held-out products' reviewed lines.
@@ -115,7 +119,7 @@ def main(argv: list[str] | None = None) -> dict:
     get_settings.cache_clear()
 
     from cyclops.client import MapiClient
-    from cyclops.evaluate.metrics import score_product, summarise
+    from cyclops.evaluate.metrics import expected_flags, score_product, summarise
     from cyclops.evaluate.run import load_real_truth, reference_db
     from cyclops.extract.classifier import predict
     from cyclops.fieldmodel.registry import model_for, packaged_version
@@ -125,8 +129,9 @@ def main(argv: list[str] | None = None) -> dict:
     from cyclops.retrain import train as rt
     from cyclops.retrain.dataset import (Dataset, collect_reviewed, content_hash, deduplicate, packaged_base_rows,
                                          rows_from_reviewed, synthetic_rows)
+    from cyclops.retrain.fieldcheck import signed_off_cases
     from cyclops.retrain.judge import GateSettings, judge_candidate
-    from cyclops.retrain.real_corrections import MatchParams, correct_with_truth, plan_line_labels
+    from cyclops.retrain.real_corrections import MatchParams, correct_with_truth
 
     t0 = time.monotonic()
     db = reference_db(data, size=args.licences, seed=0)  # mapi wants a reference database; none of these products is in it
@@ -143,7 +148,7 @@ def main(argv: list[str] | None = None) -> dict:
         analysis = client.analyze(photos[pid])
         served[pid] = analysis
         analysis_ids[analysis.analysis_id] = pid
-        _, edits[pid] = correct_with_truth(client, analysis, truth.printed)
+        _, edits[pid] = correct_with_truth(client, analysis, truth.printed, violations=sorted(expected_flags(truth)))
         print(f"{pid}: {edits[pid]}", flush=True)
     reviewed = {analysis_ids[r.analysis.analysis_id]: r for r in collect_reviewed()}
     t_corrected = time.monotonic()
@@ -154,10 +159,12 @@ def main(argv: list[str] | None = None) -> dict:
     bench = rt.benchmark_examples(args.bench_n) if args.bench_n else []
     base = packaged_base_rows() + synthetic_rows(args.synthetic_n, 11)
     folds = [f for f in folds_of(list(truths), args.folds, args.seed) if f]
-    scores_before, scores_after, line_pairs_before, line_pairs_after = [], [], [], []
+    scores_before, scores_after, scores_served, line_pairs_before, line_pairs_after = [], [], [], [], []
     fold_records, changed = [], []
     for k, fold in enumerate(folds):
-        train_reviewed = [reviewed[p] for p in truths if p not in fold and p in reviewed]
+        gate_fold = folds[(k + 1) % len(folds)] if len(folds) > 2 else []
+        trusted_fields = signed_off_cases([reviewed[p] for p in gate_fold if p in reviewed], aside_only=False)
+        train_reviewed = [reviewed[p] for p in truths if p not in fold and p not in gate_fold and p in reviewed]
         corrections = rows_from_reviewed(train_reviewed)
         rows = [r for r in corrections + base if r.example.label in FIELD_LABELS]
         rows, dropped = deduplicate(rows)
@@ -172,7 +179,7 @@ def main(argv: list[str] | None = None) -> dict:
         line_pairs_before += [(e.label, p) for e, (p, _) in zip(examples, predict(champion, inputs))]
         line_pairs_after += [(e.label, p) for e, (p, _) in zip(examples, predict(candidate, inputs))]
         verdict = judge_candidate(champion, candidate, bench=bench, trusted=[], batch_heldout=examples,
-                                  settings=GateSettings()) if bench else None
+                                  settings=GateSettings(), trusted_fields=trusted_fields) if bench else None
         candidate_analyzer = build_analyzer(model=fixed_model(candidate, f"cv-fold-{k}"), db=db)
         for pid in fold:
             truth = truths[pid]
@@ -181,26 +188,30 @@ def main(argv: list[str] | None = None) -> dict:
             sb, sa = score_product(before, truth), score_product(after, truth)
             scores_before.append(sb)
             scores_after.append(sa)
+            scores_served.append(sa if verdict is not None and verdict.passed else sb)
             moved = field_changes(sb, sa)
             if moved:
-                truth_labels = {i: lab for i, _, lab in plan_line_labels(before.lines, truth.printed, MatchParams())}
+                # the label each reviewed line carries as a training row (the truth's, or 'other' by the sign-off)
+                truth_labels = {r.provenance.line: r.example.label for r in rows_from_reviewed([reviewed[pid]])}
                 changed.append({"product_id": pid, "fold": k, "fields": moved,
                                 "misses_before": sb.misses, "misses_after": sa.misses,
                                 "line_labels_changed": label_changes(before, after, truth_labels)})
         fold_records.append({
-            "fold": k, "heldout_products": fold, "train_rows": len(rows), "correction_rows": len(corrections),
+            "fold": k, "heldout_products": fold, "gate_products": gate_fold, "trusted_signed_off": len(trusted_fields),
+            "train_rows": len(rows), "correction_rows": len(corrections),
             "duplicates_dropped": dropped, "heldout_lines": len(heldout),
             "train_by_review": dict(sorted({rv: sum(1 for r in corrections if r.provenance.review == rv)
                                             for rv in {r.provenance.review for r in corrections}}.items())),
             "lines_before": rt.evaluate(champion, examples).macro_f1 if examples else None,
             "lines_after": rt.evaluate(candidate, examples).macro_f1 if examples else None,
-            "gate": {"passed": verdict.passed, "reasons": verdict.reasons} if verdict else None,
+            "gate": {"passed": verdict.passed, "reasons": verdict.reasons,
+                     "trusted_fields": verdict.scores.get("trusted_fields")} if verdict else None,
             "seconds": round(time.monotonic() - t_fold),
         })
         print(f"fold {k} {fold}: lines macro-F1 {fold_records[-1]['lines_before']} -> {fold_records[-1]['lines_after']}; "
               f"gate {'passed' if verdict and verdict.passed else 'refused' if verdict else 'not run'}", flush=True)
 
-    before, after = summarise(scores_before), summarise(scores_after)
+    before, after, served_after = summarise(scores_before), summarise(scores_after), summarise(scores_served)
     result = {
         "meta": {"photos": str(args.photos),
                  "truth": str(args.truth.relative_to(ROOT) if args.truth.is_relative_to(ROOT) else args.truth),
@@ -212,11 +223,12 @@ def main(argv: list[str] | None = None) -> dict:
                  "seconds": {"analyse_and_correct": round(t_corrected - t0), "total": round(time.monotonic() - t0)}},
         "edits": {pid: e for pid, e in edits.items()},
         "edits_total": {key: sum(e[key] for e in edits.values())
-                        for key in ("label_corrected", "label_accepted", "field_edits", "field_edits_skipped")},
+                        for key in ("label_corrected", "label_accepted", "field_edits", "field_edits_skipped",
+                                    "flags_decided", "signed_off")},
         "label_changes": label_change_summary(changed),
         "folds": fold_records,
-        "fields": {"before": before["fields"], "after": after["fields"]},
-        "flags": {"before": before["flags"], "after": after["flags"]},
+        "fields": {"before": before["fields"], "after": after["fields"], "served": served_after["fields"]},
+        "flags": {"before": before["flags"], "after": after["flags"], "served": served_after["flags"]},
         "lines": {"before": line_scores(line_pairs_before), "after": line_scores(line_pairs_after)},
         "changed": changed,
     }
@@ -249,20 +261,25 @@ def markdown(result: dict) -> str:
          f"truth file through `MapiClient.post_edit` (`cyclops/retrain/real_corrections.py`): {e['label_corrected']} line "
          f"labels corrected, {e['label_accepted']} accepted, {e['field_edits']} field values set "
          f"({e['field_edits_skipped']} wrong values left alone: setting them would have counted an evidence line the "
-         "truth does not speak for as reviewed); lines the truth does not "
-         f"speak for were left unreviewed, so they are not training rows. {m['folds']}-fold cross-validation over products "
-         f"(seed {m['seed']}): each candidate learns the other folds' reviewed lines on top of the packaged model's "
-         f"training lines and is scored on its held-out products only (fields: `cyclops evaluate`'s rules; "
-         f"each product is held out once, counts summed over folds)."),
+         f"truth does not speak for as reviewed), {e.get('flags_decided', 0)} flags decided and {e.get('signed_off', 0)} "
+         "products signed off. The sign-off confirms as `other` the lines that fed no field (`REVIEW_RULE`); the other "
+         f"lines the truth does not speak for stay unreviewed, so they are not training rows. {m['folds']}-fold "
+         f"cross-validation over products (seed {m['seed']}): the candidate of fold k learns the reviewed lines of the "
+         "folds other than k and k+1 on top of the packaged model's training lines, the gate judges it on the fields "
+         "of fold k+1's signed-off products (never trained on), and it is scored on fold k only (fields: `cyclops "
+         "evaluate`'s rules; each product is held out once, counts summed over folds). *Served* is what production "
+         "would serve after the gate: the candidate where it passed, the champion where it was refused."),
         "",
-        "| field | champion P / R / F1 | candidate P / R / F1 | F1 change |",
-        "|---|---|---|---:|",
+        "| field | champion P / R / F1 | candidate P / R / F1 | F1 change | served after the gate: F1 change |",
+        "|---|---|---|---:|---:|",
     ]
+    fs = result["fields"].get("served", fa)
     for name, c in fb.items():
         d = fa[name]
-        out.append(f"| {name} | {_prf(c)} | {_prf(d)} | {d['f1'] - c['f1']:+.3f} |")
+        out.append(f"| {name} | {_prf(c)} | {_prf(d)} | {d['f1'] - c['f1']:+.3f} | {fs[name]['f1'] - c['f1']:+.3f} |")
     fl = result["flags"]
-    out += [f"| flags | {_prf(fl['before'])} | {_prf(fl['after'])} | {fl['after']['f1'] - fl['before']['f1']:+.3f} |", ""]
+    out += [f"| flags | {_prf(fl['before'])} | {_prf(fl['after'])} | {fl['after']['f1'] - fl['before']['f1']:+.3f} | "
+            f"{fl.get('served', fl['after'])['f1'] - fl['before']['f1']:+.3f} |", ""]
     out += [
         f"Line labels on the held-out products' reviewed lines ({lb['lines']} lines): macro-F1 {lb['macro_f1']:.3f} -> "
         f"{la['macro_f1']:.3f}, accuracy {lb['accuracy']:.3f} -> {la['accuracy']:.3f}.",
@@ -272,17 +289,22 @@ def markdown(result: dict) -> str:
     ]
     for label, s in lb["per_label"].items():
         out.append(f"| {label} | {s['support']} | {s['f1']:.3f} | {la['per_label'][label]['f1']:.3f} |")
-    out += ["", "| fold | held-out products | correction rows trained | held-out lines | lines macro-F1 | gate |",
-            "|---:|---|---:|---:|---|---|"]
+    out += ["", "| fold | held-out products | correction rows trained (by review) | held-out lines | lines macro-F1 | "
+            "gate's trusted products | their fields, F1 over all | gate |", "|---:|---|---:|---:|---|---|---|---|"]
     for f in result["folds"]:
         gate = "-" if not f["gate"] else ("passed" if f["gate"]["passed"] else "refused: " + "; ".join(f["gate"]["reasons"]))
         lines = "-" if f["lines_before"] is None else f"{f['lines_before']:.3f} -> {f['lines_after']:.3f}"
-        out.append(f"| {f['fold']} | {', '.join(f['heldout_products'])} | {f['correction_rows']} | {f['heldout_lines']} | "
-                   f"{lines} | {gate} |")
+        tf = (f["gate"] or {}).get("trusted_fields")
+        tf_text = "-" if not tf else f"{tf['current']['all fields']['f1']:.3f} -> {tf['candidate']['all fields']['f1']:.3f}"
+        by_review = ", ".join(f"{k} {v}" for k, v in f.get("train_by_review", {}).items())
+        out.append(f"| {f['fold']} | {', '.join(f['heldout_products'])} | {f['correction_rows']} ({by_review}) | "
+                   f"{f['heldout_lines']} | {lines} | {', '.join(f.get('gate_products', [])) or '-'} "
+                   f"({f.get('trusted_signed_off', 0)} signed off) | {tf_text} | {gate} |")
     lc = result["label_changes"]
     out += ["", "## What moved and why", "",
             (f"On the held-out products whose field counts moved, the candidates relabelled {lc['lines']} lines: "
-             f"{lc['reviewed']} the truth speaks for ({lc['now_right']} now right, {lc['now_wrong']} now wrong, the rest "
+             f"{lc['reviewed']} reviewed (the truth's label, or `other` confirmed by the sign-off; {lc['now_right']} now "
+             f"right, {lc['now_wrong']} now wrong, the rest "
              f"wrong both ways) and {lc['unreviewed']} nobody reviewed, now "
              + ", ".join(f"{label} {n}" for label, n in lc["unreviewed_to"].items()) + "."),
             ""]

@@ -6,10 +6,11 @@ from __future__ import annotations
 from cyclops.edits import apply_edit, value_at
 from cyclops.model.analysis import Analysis, Edit, Evidence, Fields, FieldValue, ImageInfo, LabelledLine
 from cyclops.model.ocr import rect
-from cyclops.retrain.dataset import Reviewed, reviewed_lines
+from cyclops.retrain.dataset import Reviewed, reviewed_lines, rows_from_reviewed
 from cyclops.retrain.real_corrections import (
     lines_a_field_edit_reviews,
     plan_field_edits,
+    plan_flag_decisions,
     plan_line_labels,
     plan_safe_field_edits,
     truth_facts,
@@ -135,3 +136,58 @@ def test_a_field_edit_that_would_review_an_unmatched_line_is_left_alone():
     assert 13 not in lines_a_field_edit_reviews(apply_all(analysis, plan), "fields.company.value", "Northleaf Naturals Inc.")
     assert ("fields.product_name.value", "Creatine") in kept  # its evidence line is the truth's product name
     assert "fields.company.value" in dict(plan_field_edits(analysis, PRINTED))
+
+
+def _signed(current: Analysis, edits: list[Edit], after: bool = True) -> tuple[Analysis, list[Edit]]:
+    sign = Edit(analyst="real-truth", field="review.signed_off", before=not after, after=after, base_version=current.version,
+                seq=current.version + 1, at="2026-12-01T00:01:00+00:00")
+    return apply_edit(current, sign), edits + [sign]
+
+
+def test_a_sign_off_confirms_as_other_the_lines_that_fed_no_field():
+    """Of the lines the truth leaves alone, the sign-off confirms 'Supplement Facts' (the model's 'caution': it fed
+    no field) as other; not 'JOCKO' (reads the signed brand), '1.2 mg' (an amount alone), nor the web address
+    (still the company's evidence). The lines the analyst labelled keep their own review."""
+    analysis = _analysis()
+    current, edits = _reviewed(analysis)
+    signed, signed_edits = _signed(current, edits)
+    found = reviewed_lines(Reviewed(analysis=signed, edits=signed_edits, served=analysis))
+    by_sign = {i for i, (review, _) in found.items() if review == "sign_off"}
+    assert 3 in by_sign and not by_sign & {2, 7, 13}
+    assert all(found[i][0] == "label_edit" for i, (_, _, want) in enumerate(LINES) if want is not None)
+    rows = {r.provenance.line: r for r in rows_from_reviewed([Reviewed(analysis=signed, edits=signed_edits, served=analysis)])}
+    assert rows[3].example.label == "other" and signed.lines[3].label == "caution"  # 'other' whatever the model said
+    assert (rows[3].provenance.review, rows[3].provenance.edit_seq) == ("sign_off", signed_edits[-1].seq)
+    # withdrawn, it confirms nothing
+    withdrawn, withdrawn_edits = _signed(signed, signed_edits, after=False)
+    assert not {i for i, (review, _) in reviewed_lines(Reviewed(analysis=withdrawn, edits=withdrawn_edits,
+                                                                   served=analysis)).items() if review == "sign_off"}
+
+
+def test_the_truth_analyst_decides_the_flags_and_signs_off_through_the_api(configure):
+    """``correct_with_truth`` through the in-process client: flags decided by the truth's codes, then the sign-off,
+    which the retraining reads back as 'other' rows."""
+    from cyclops.client import MapiClient
+    from cyclops.model.analysis import Flag
+    from cyclops.retrain.real_corrections import correct_with_truth
+    from cyclops.service.operations import Services
+    from cyclops.settings import get_settings
+
+    configure()
+    analysis = _analysis().model_copy(update={"analysis_id": "20261201T000000-r1", "created_at": "2026-12-01T00:00:00+00:00",
+                                              "flags": [Flag(code="NPN_MISSING", severity="high", message="m", message_fr="m"),
+                                                        Flag(code="FRENCH_MISSING", severity="medium", message="m", message_fr="m")]})
+    services = Services(get_settings())
+    services.store.put_analysis(analysis)
+    services.catalog.index_analysis(analysis)
+    client = MapiClient()
+    final, counts = correct_with_truth(client, analysis, PRINTED, violations=["NPN_MISSING"])
+    assert counts["signed_off"] == 1 and final.review.signed_off
+    decided = {f.code: f.decision for f in final.flags if f.standing}
+    assert decided["NPN_MISSING"] == "confirmed" and decided["FRENCH_MISSING"] == "dismissed"
+    assert all(f.decision for f in final.flags if f.standing)
+    item = Reviewed(analysis=client.get_analysis(analysis.analysis_id), edits=client.edits(analysis.analysis_id),
+                    served=services.store.analysis_at(analysis.analysis_id, 0))
+    rows = {r.provenance.line: r for r in rows_from_reviewed([item])}
+    assert rows[3].example.label == "other" and rows[3].provenance.review == "sign_off"
+    assert plan_flag_decisions(analysis, ["NPN_MISSING"]) == [(0, "confirmed"), (1, "dismissed")]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,8 +43,9 @@ from cyclops.text.fold import fold
 log = logging.getLogger(__name__)
 Source = Literal["correction", "synthetic"]
 #: how an analyst reviewed a line: its label edited (corrected, or set to the same value: an explicit
-#: accept), its text or language edited, or a field it is the evidence of edited
-Review = Literal["label_edit", "line_edit", "field_edit"]
+#: accept), its text or language edited, a field it is the evidence of edited, or the product signed off
+#: while the line fed no field (confirmed 'other')
+Review = Literal["label_edit", "line_edit", "field_edit", "sign_off"]
 PREFIX = "datasets"
 
 #: which lines of a reviewed analysis become training rows (recorded in every manifest and card)
@@ -52,8 +54,12 @@ REVIEW_RULE = (
     "or the same label set again, an explicit accept), an edit of its text or language (line_edit: the analyst "
     "had the line and its label in front of them), or an edit of a field whose evidence it is while it carries "
     "that field's label (field_edit): the value the analyst left, not one deleted or replaced whole, and only the "
-    "lines that still read a name or text the analyst typed. The workbench has no other accept or sign-off of "
-    "lines. Every other line of a reviewed analysis holds the served model's own guess and is left out (not "
+    "lines that still read a name or text the analyst typed. A sign-off (sign_off: review.signed_off set true and "
+    "not withdrawn) is the analyst's word that every field value as it stands is right and complete, so it "
+    "confirms as 'other' each line that fed no field: no label or line edit moved it, it is the evidence of no "
+    "field value and no flag, it reads no signed value's name or text, and it has letters enough to be read "
+    "(an amount or a code alone is a cell of some row); such a line is a row labelled 'other' whatever the model "
+    "called it. Every other line of a reviewed analysis holds the served model's own guess and is left out (not "
     "down-weighted)."
 )
 #: the line label a field's evidence lines carry (dosage form and net quantity are read from any line)
@@ -61,7 +67,7 @@ FIELD_LABEL = {"npn": "npn", "product_name": "product_name", "brand": "brand", "
                "medicinal_ingredients": "medicinal_ingredient", "non_medicinal_ingredients": "non_medicinal_ingredient",
                "recommended_uses": "recommended_use", "directions": "dose", "cautions": "caution"}
 #: when edits of several kinds touched a line, the most direct one is its provenance
-_REVIEW_ORDER = {"label_edit": 0, "line_edit": 1, "field_edit": 2}
+_REVIEW_ORDER = {"label_edit": 0, "line_edit": 1, "field_edit": 2, "sign_off": 3}
 
 
 class DatasetError(ValueError):
@@ -219,7 +225,68 @@ def reviewed_lines(item: Reviewed) -> dict[int, tuple[Review, Edit]]:
         elif tokens[0] == "fields":
             for index in _field_lines(item.analysis, tokens, edit):
                 mark(index, "field_edit", edit)
+    signed = sign_off_edit(item)
+    if signed is not None:
+        moved = {i for i, (review, _) in found.items() if review in ("label_edit", "line_edit")}
+        for index in lines_signed_other(item.analysis) - moved:
+            mark(index, "sign_off", signed)
     return found
+
+
+#: SIGN_OFF of ``cyclops.review`` (the path a sign-off edit sets)
+SIGN_OFF_PATH = "review.signed_off"
+#: letters a line needs to be confirmed 'other' by a sign-off ("1.2 mg", "5G", "NS" are cells of some row)
+SIGNED_OTHER_LETTERS = 4
+#: letters a signed value needs to keep the lines that read it out ("G", "IU" would keep out half the label)
+SIGNED_VALUE_LETTERS = 3
+
+
+def sign_off_edit(item: Reviewed) -> Edit | None:
+    """The edit that signed the product off, when it stands: the latest sign-off edit set it true and the analysis
+    is still signed off (a withdrawn sign-off confirms nothing)."""
+    signs = [e for e in item.edits if e.field == SIGN_OFF_PATH]
+    if not signs or signs[-1].after is not True or not item.analysis.review.signed_off:
+        return None
+    return signs[-1]
+
+
+def _signed_texts(analysis: Analysis) -> list[str]:
+    """Every name and text of the field values as signed (folded), long enough to be read on a line."""
+    texts = []
+
+    def walk(node: object, key: str | None = None) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k != "evidence":
+                    walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str) and key in _TEXT_KEYS:
+            folded = fold(node)
+            if len(re.findall(r"[^\W\d_]", folded)) >= SIGNED_VALUE_LETTERS:
+                texts.append(folded)
+
+    walk(analysis.fields.model_dump(mode="json"))
+    return texts
+
+
+def lines_signed_other(analysis: Analysis) -> set[int]:
+    """Lines a sign-off confirms as 'other' (``REVIEW_RULE``): evidence of no field value or flag, reading no
+    signed name or text, with letters enough to be read. Label and line edits are the caller's to set apart."""
+    boxes = _evidence(analysis.fields.model_dump(mode="json")) + [e for flag in analysis.flags for e in flag.evidence]
+    texts = _signed_texts(analysis)
+    out = set()
+    for index, line in enumerate(analysis.lines):
+        text = fold(line.text)
+        if len(re.findall(r"[^\W\d_]", text)) < SIGNED_OTHER_LETTERS:
+            continue
+        if any(evidence_holds(e, line) for e in boxes):
+            continue
+        if any(fuzz.partial_ratio(text, value) >= TEXT_KEPT for value in texts):
+            continue
+        out.add(index)
+    return out
 
 
 def rows_from_reviewed(reviewed: list[Reviewed]) -> list[Row]:
@@ -233,6 +300,8 @@ def rows_from_reviewed(reviewed: list[Reviewed]) -> list[Row]:
         lines = reviewed_lines(item)
         for index, example in examples_by_line(item.analysis, product_id=group, served=item.served, lines=lines).items():
             review, edit = lines[index]
+            if review == "sign_off":  # fed no field of a signed-off product: 'other', whatever the model called it
+                example = example.model_copy(update={"label": "other"})
             provenance = Provenance(analysis_id=item.analysis.analysis_id or "", line=index, review=review,
                                     analyst=edit.analyst, at=edit.at, edit_seq=edit.seq,
                                     model_version=(item.served or item.analysis).versions.get("field_classifier"),

@@ -3,9 +3,11 @@
 Two verdicts, both pure functions of two models and labelled lines:
 
 - ``judge_candidate``: may the candidate become the challenger? It must hold the fixed benchmark (line
-  accuracy and every label, each with a small allowance) and the reviewed truth kept aside (lines
-  reviewed before the batch, on products never trained on), and must gain on the batch's own
-  held-out lines. The batch's lines alone never suffice: a careless analyst labels both sides of them.
+  accuracy and every label, each with a small allowance), the reviewed truth kept aside (lines
+  reviewed before the batch, on products never trained on) and the fields of trusted signed-off products
+  (``fieldcheck``: re-extracted with each model; line macro-F1 can rise while the fields fall), and must
+  gain on the batch's own held-out lines. The batch's lines alone never suffice: a careless analyst labels
+  both sides of them.
 - ``judge_challenger``: may the challenger replace the champion? On corrections made after it was
   trained, it must beat the champion by ``min_gain`` macro-F1 with no label falling beyond its
   allowance, and still hold the fixed benchmark.
@@ -16,6 +18,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from cyclops.extract.features import LineExample
+from cyclops.retrain.fieldcheck import FieldCase, field_counts, field_guard, field_table
 from cyclops.retrain.gate import benchmark_guard, label_guard
 from cyclops.retrain.train import evaluate
 
@@ -29,6 +32,7 @@ class GateSettings(BaseModel):
     min_support: int = 10  #: lines a label needs to be judged on its own
     min_trusted: int = 30  #: kept-aside lines needed to judge on them (fewer: the benchmark and the challenger stage judge)
     min_fresh: int = 30  #: corrected lines after the challenger was trained needed to decide on it
+    max_field_drop: float = 0.02  #: F1 a field of trusted products may lose (one value's worth on few: fieldcheck.field_allowance)
 
 
 class Verdict(BaseModel):
@@ -58,12 +62,25 @@ def _bench(current, candidate, bench: list[LineExample], s: GateSettings, scores
     return ([drop] if drop else []) + reasons
 
 
+def _fields(current, candidate, cases: list[FieldCase], s: GateSettings, scores: dict) -> list[str]:
+    cur, cand = field_counts(current, cases), field_counts(candidate, cases)
+    scores["trusted_fields"] = {"products": len(cases), "current": field_table(cur), "candidate": field_table(cand)}
+    return field_guard(cur, cand, where="trusted products' fields", max_drop=s.max_field_drop)
+
+
 def judge_candidate(current, candidate, *, bench: list[LineExample], trusted: list[LineExample],
-                    batch_heldout: list[LineExample], settings: GateSettings | None = None) -> Verdict:
-    """Whether the candidate may become the challenger; every reason recorded either way."""
+                    batch_heldout: list[LineExample], settings: GateSettings | None = None,
+                    trusted_fields: list[FieldCase] | None = None) -> Verdict:
+    """Whether the candidate may become the challenger; every reason recorded either way.
+
+    ``trusted_fields``: signed-off products never trained on (``fieldcheck.signed_off_cases``); the candidate
+    must not extract their fields worse than the current model, whatever the lines say.
+    """
     s = settings or GateSettings()
     scores: dict[str, dict] = {}
     reasons = _bench(current, candidate, bench, s, scores)
+    if trusted_fields:
+        reasons += _fields(current, candidate, trusted_fields, s, scores)
     if len(trusted) >= s.min_trusted:
         scores["trusted"], cur, cand = _compare(current, candidate, trusted)
         reasons += _labels(cur, cand, "reviewed truth kept aside", s)
@@ -80,6 +97,7 @@ def judge_candidate(current, candidate, *, bench: list[LineExample], trusted: li
     if passed:
         reasons.append("holds the fixed benchmark" + (" and the reviewed truth kept aside" if "trusted" in scores else
                                                       f" (fewer than {s.min_trusted} kept-aside lines: not judged on them)")
+                       + (f", the fields of {len(trusted_fields)} trusted products" if trusted_fields else "")
                        + f"; gains {scores['batch_heldout']['candidate'] - scores['batch_heldout']['current']:+.4f} on the batch")
     return Verdict(passed=passed, reasons=reasons, scores=scores, settings=s)
 

@@ -11,8 +11,11 @@ left untouched: it gets no edit, so it is not reviewed and never becomes a train
 The review is posted one edit at a time through ``client.post_edit`` (``cyclops.client.MapiClient``, the
 dashboard's route): label corrections, explicit accepts of the labels that were right, then the field values
 the truth gives where the analysis got them wrong, but only those whose edit the review rule would not read as a
-review of an unmatched line (``plan_safe_field_edits``). Planning is pure (``plan_line_labels``,
-``plan_field_edits``, ``plan_safe_field_edits``).
+review of an unmatched line (``plan_safe_field_edits``). Then, as the workbench asks, every standing flag is
+decided (confirmed when the truth lists its code among the label's violations, dismissed otherwise) and the
+product is signed off once all its field edits went in: the sign-off confirms as ``other`` the lines that fed
+no field (``REVIEW_RULE``), as an analyst vouching for the whole product does. Planning is pure
+(``plan_line_labels``, ``plan_field_edits``, ``plan_safe_field_edits``, ``plan_flag_decisions``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from cyclops.evaluate.metrics import (
 )
 from cyclops.edits import apply_edit, value_at
 from cyclops.model.analysis import Analysis, Edit, LabelledLine
-from cyclops.retrain.dataset import Reviewed, reviewed_lines
+from cyclops.retrain.dataset import SIGN_OFF_PATH, Reviewed, reviewed_lines
 
 ANALYST = "real-truth"
 
@@ -222,13 +225,23 @@ def plan_safe_field_edits(analysis: Analysis, printed: dict, checked: set[int]) 
     return kept, [path for path, _ in skipped]
 
 
+def plan_flag_decisions(analysis: Analysis, violations: list[str] | set[str]) -> list[tuple[int, str]]:
+    """(flag index, decision) for every standing flag not yet decided: confirmed when the truth lists its code."""
+    return [(i, "confirmed" if flag.code in set(violations) else "dismissed") for i, flag in enumerate(analysis.flags)
+            if flag.standing and flag.decision is None]
+
+
 def correct_with_truth(client, analysis: Analysis, printed: dict, *, analyst: str = ANALYST,
-                       params: MatchParams = MatchParams(), fields: bool = True) -> tuple[Analysis, dict]:
+                       params: MatchParams = MatchParams(), fields: bool = True,
+                       violations: list[str] | None = None) -> tuple[Analysis, dict]:
     """Post the review through ``client.post_edit``, each edit on the version the previous one produced: line
     labels first (corrections and accepts), then the field values that review no other line
-    (``plan_safe_field_edits``). Returns (analysis, counts of edits posted and of field edits left alone)."""
+    (``plan_safe_field_edits``). With ``violations`` (the truth's flag codes) the flags are decided and, when no
+    field edit was left alone (every field is then as the truth has it), the product is signed off.
+    Returns (analysis, counts of edits posted, of field edits left alone, and whether it was signed off)."""
     current = analysis
-    counts = {"label_corrected": 0, "label_accepted": 0, "field_edits": 0, "field_edits_skipped": 0}
+    counts = {"label_corrected": 0, "label_accepted": 0, "field_edits": 0, "field_edits_skipped": 0,
+              "flags_decided": 0, "signed_off": 0}
 
     def post(field: str, before, after, reason: str) -> None:
         nonlocal current
@@ -247,4 +260,11 @@ def correct_with_truth(client, analysis: Analysis, printed: dict, *, analyst: st
         for path, value in edits:
             post(path, None, value, "value corrected from the label")
             counts["field_edits"] += 1
+    if fields and violations is not None:
+        for index, decision in plan_flag_decisions(current, violations):
+            post(f"flags[{index}].decision", None, decision, "decided against the label")
+            counts["flags_decided"] += 1
+        if not counts["field_edits_skipped"]:  # every field as the truth has it: the analyst vouches for the product
+            post(SIGN_OFF_PATH, False, True, "signed off")
+            counts["signed_off"] = 1
     return current, counts
