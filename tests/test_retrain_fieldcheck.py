@@ -79,3 +79,28 @@ def test_only_standing_sign_offs_make_trusted_products():
     undo = Edit(analyst="b", field="review.signed_off", before=True, after=False, base_version=1, seq=2)
     assert signed_off_cases([Reviewed(analysis=withdrawn, edits=[sign, undo], served=served)], aside_only=False) == []
     assert signed_off_cases([Reviewed(analysis=served, edits=[], served=served)], aside_only=False) == []
+
+
+def test_the_gate_reads_kept_aside_products_signed_off_before_the_batch_by_others_from_the_store(configure):
+    from cyclops.retrain.dataset import kept_aside
+    from cyclops.retrain.trusted import trusted_field_cases
+    from cyclops.service.operations import Services
+    from cyclops.settings import get_settings
+
+    configure()
+    services = Services(get_settings())
+    ids = [f"20261201T000000-k{k}" for k in range(200)]
+    aside = [i for i in ids if kept_aside(f"analysis:{i}")][:2]
+    trained = next(i for i in ids if not kept_aside(f"analysis:{i}"))
+    for analysis_id, analyst in ((aside[0], "ines"), (aside[1], "batch-analyst"), (trained, "ines")):
+        served = _served().model_copy(update={"analysis_id": analysis_id, "created_at": "2026-12-01T00:00:00+00:00"})
+        services.store.put_analysis(served)
+        services.catalog.index_analysis(served)
+        done = services.post_edit(analysis_id, Edit(analyst=analyst, field="fields.product_name.value", after="Sleep Tonic",
+                                                     base_version=0))
+        services.post_edit(analysis_id, Edit(analyst=analyst, field="review.signed_off", after=True,
+                                             base_version=done.version))
+    cases = trusted_field_cases("2999-01-01", {"batch-analyst"})
+    assert [c.product for c in cases] == [f"analysis:{aside[0]}"]  # not the batch's own, not one trained on
+    assert cases[0].signed.product_name.value == "Sleep Tonic" and cases[0].served.version == 0
+    assert trusted_field_cases("2000-01-01", set()) == []  # signed off after the batch began: not trusted

@@ -174,8 +174,8 @@ def test_the_truth_analyst_decides_the_flags_and_signs_off_through_the_api(confi
     from cyclops.settings import get_settings
 
     configure()
-    analysis = _analysis().model_copy(update={"analysis_id": "20261201T000000-r1", "created_at": "2026-12-01T00:00:00+00:00",
-                                              "flags": [Flag(code="NPN_MISSING", severity="high", message="m", message_fr="m"),
+    analysis = _analysis().model_copy(update={"analysis_id": "20261201T000000-r1",
+                                              "created_at": "2026-12-01T00:00:00+00:00", "flags": [Flag(code="NPN_MISSING", severity="high", message="m", message_fr="m"),
                                                         Flag(code="FRENCH_MISSING", severity="medium", message="m", message_fr="m")]})
     services = Services(get_settings())
     services.store.put_analysis(analysis)

@@ -32,7 +32,7 @@ class GateSettings(BaseModel):
     min_support: int = 10  #: lines a label needs to be judged on its own
     min_trusted: int = 30  #: kept-aside lines needed to judge on them (fewer: the benchmark and the challenger stage judge)
     min_fresh: int = 30  #: corrected lines after the challenger was trained needed to decide on it
-    max_field_drop: float = 0.02  #: F1 a field of trusted products may lose (one value's worth on few: fieldcheck.field_allowance)
+    max_field_drop: float = 0.02  #: F1 a trusted product's field may lose (one value's worth on few: fieldcheck)
 
 
 class Verdict(BaseModel):

@@ -23,6 +23,7 @@ from cyclops.retrain.gate import benchmark_guard, decide
 from cyclops.retrain.judge import judge_candidate
 from cyclops.retrain.tracking import MODEL_NAME
 from cyclops.retrain.train import evaluate
+from cyclops.retrain.trusted import trusted_field_cases
 from cyclops.settings import get_settings
 from cyclops.storage import open_store
 
@@ -108,10 +109,12 @@ def keep_record(record: dict, workdir: Path | None = None, store=None) -> str:
 
 
 def gate_candidate(candidate_version: str, candidate_run_id: str, dataset: Dataset, *, bench, trusted=(),
-                   settings=None) -> dict:
-    """Judge the candidate on the fixed benchmark, the reviewed truth kept aside (``trusted`` rows) and the
-    batch's held-out lines; give it the ``challenger`` alias if it passes. Returns the record (as
-    ``decide_promotion``'s, with ``outcome``: challenger or refused). Call ``tracking.configure`` first.
+                   settings=None, trusted_fields=None) -> dict:
+    """Judge the candidate on the fixed benchmark, the reviewed truth kept aside (``trusted`` rows), the fields of
+    the kept-aside products signed off before the batch by other analysts (``trusted_fields``; by default read
+    from the store: ``trusted.trusted_field_cases``) and the batch's held-out lines; give it the ``challenger``
+    alias if it passes. Returns the record (as ``decide_promotion``'s, with ``outcome``: challenger or refused).
+    Call ``tracking.configure`` first.
     """
     import mlflow
 
@@ -120,15 +123,19 @@ def gate_candidate(candidate_version: str, candidate_run_id: str, dataset: Datas
     candidate = load_registered(candidate_version, uri)
     # the batch's own held-out lines (kept-aside products of the batch among them): did it learn anything?
     batch_heldout = [r.example for r in dataset.heldout if r.source == "correction"]
+    if trusted_fields is None:
+        batch_analysts = {r.provenance.analyst for r in dataset.train + dataset.heldout if r.provenance}
+        trusted_fields = trusted_field_cases(dataset.manifest.get("since"), batch_analysts)
     verdict = judge_candidate(current_model, candidate, bench=list(bench), trusted=[r.example for r in trusted],
-                              batch_heldout=batch_heldout, settings=settings)
+                              batch_heldout=batch_heldout, settings=settings, trusted_fields=trusted_fields)
     outcome = (make_challenger if verdict.passed else refuse_candidate)(candidate_version, verdict)
     record = {
         "outcome": outcome["outcome"], "promoted": False, "reasons": verdict.reasons,
         "decided_at": datetime.now(UTC).isoformat(timespec="seconds"), "model_name": MODEL_NAME,
         "candidate_version": candidate_version, "candidate_run_id": candidate_run_id, "current": current_label,
         "dataset_version": dataset.version, "dataset_sha256": dataset.sha256, "scores": verdict.scores,
-        "settings": verdict.settings.model_dump(), "trusted_lines": len(trusted), "batch_heldout_lines": len(batch_heldout),
+        "settings": verdict.settings.model_dump(), "trusted_lines": len(trusted), "trusted_products": len(trusted_fields),
+        "batch_heldout_lines": len(batch_heldout),
     }
     client = mlflow.MlflowClient()
     client.set_tag(candidate_run_id, "gate", outcome["outcome"])

@@ -9,12 +9,13 @@ all lines reviewed before it (any product), so an analyst who now relabels what 
 from __future__ import annotations
 
 from cyclops.catalog import normalize_time
-from cyclops.retrain.dataset import Row, collect_reviewed, kept_aside, rows_from_reviewed
+from cyclops.retrain.dataset import Reviewed, Row, collect_reviewed, kept_aside, rows_from_reviewed, sign_off_edit
+from cyclops.retrain.fieldcheck import FieldCase, signed_off_cases
 from cyclops.storage import open_store
 
 
-def earlier_rows(before: str | None, *, store=None, catalog=None) -> list[Row]:
-    """Correction rows of every line reviewed before ``before`` (none when the batch starts at the beginning)."""
+def earlier_reviewed(before: str | None, *, store=None, catalog=None) -> list[Reviewed]:
+    """Every analysis reviewed before ``before``, as it stood then (none when the batch starts at the beginning)."""
     if not before:
         return []
 
@@ -26,7 +27,21 @@ def earlier_rows(before: str | None, *, store=None, catalog=None) -> list[Row]:
         if edits:  # the analysis as it stood then: a later relabelling by the batch must not leak in
             version = max(e.seq or 0 for e in edits)
             earlier.append(item.model_copy(update={"edits": edits, "analysis": store.analysis_at(item.analysis.analysis_id, version)}))
-    return rows_from_reviewed(earlier)
+    return earlier
+
+
+def earlier_rows(before: str | None, *, store=None, catalog=None) -> list[Row]:
+    """Correction rows of every line reviewed before ``before`` (none when the batch starts at the beginning)."""
+    return rows_from_reviewed(earlier_reviewed(before, store=store, catalog=catalog))
+
+
+def trusted_field_cases(before: str | None, batch_analysts: set[str] = frozenset(), *, store=None,
+                        catalog=None) -> list[FieldCase]:
+    """The kept-aside products signed off before the batch by analysts outside it, with their fields as signed
+    (``fieldcheck``): the gate re-extracts their fields with each model."""
+    earlier = [item for item in earlier_reviewed(before, store=store, catalog=catalog)
+               if (sign := sign_off_edit(item)) is not None and sign.analyst not in batch_analysts]
+    return signed_off_cases(earlier, aside_only=True)
 
 
 def trusted_rows(earlier: list[Row], batch_analysts: set[str] = frozenset()) -> list[Row]:
