@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from cyclops.extract import fields_from_lines, keep_as_read, word_swaps
+from cyclops.extract.brand import extract_brand
 from cyclops.extract.company import extract_company
 from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
@@ -246,6 +247,34 @@ def test_a_lone_coined_word_is_the_brand_s_mark_not_the_name() -> None:
     assert extract_product_name(betteralt[3:], betteralt, None, set()).value == "Himalayan Shilajit Honey Sticks"
     alone = [line("CYMBIOTIKA", 100, 100, 600, 200, "product_name", image="front", rel_height=1.7)]
     assert extract_product_name(alone, alone, None, set()).value == "CYMBIOTIKA"  # nothing else: the mark is proposed
+
+
+@pytest.mark.parametrize("text, size", [("GMO", 0.7), ("GMP", 1.2), ("CERT", 1.0), ("IU D3", 1.0), ("FOR", 2.1), ("ON", 1.1),
+                                        ("DAY", 1.0), ("RAHM", 0.5), ("Nat", 0.3)])
+def test_seals_units_everyday_words_and_fine_print_are_no_brand(text: str, size: float) -> None:
+    """What real photos filed as the brand: seals, units, everyday words, debris in fine print."""
+    lines = [line(text, 100, 100, 300, 140, "brand", image="front", rel_height=size)]
+    assert extract_brand(lines).value is None
+
+
+def test_a_brand_printed_as_large_as_the_text_is_kept() -> None:
+    assert extract_brand([line("SNAP", 100, 100, 300, 140, "brand", image="front", rel_height=0.8)]).value == "SNAP"
+    assert extract_brand(["Rideau"]).value == "Rideau"  # text alone (no layout): plausibility only
+
+
+def test_the_mark_the_name_rule_sets_aside_is_the_brand() -> None:
+    """POGGERS (a lone coined word over the name) is the brand when nothing filed as one reads as one; the
+    maker's web line and a word of the name are not."""
+    lines = [line("POGGERS", 778, 2227, 1783, 2569, "product_name", image="front", rel_height=2.7),
+             line("SLEEPDRINK MIX", 1012, 2469, 1574, 2610, "other", image="front", rel_height=1.1),
+             line("GMO", 100, 3000, 200, 3040, "brand", image="front", rel_height=0.6),
+             line("www.poggers.com", 100, 3100, 600, 3200, "other", image="front", rel_height=1.5)]
+    fields = fields_from_lines(lines)
+    assert fields.product_name.value == "SLEEPDRINK MIX"
+    assert fields.brand.value == "POGGERS"
+    web = [line("SLEEPDRINK MIX", 1012, 2469, 1574, 2610, "product_name", image="front", rel_height=1.1),
+           line("www.poggers.com", 100, 3100, 600, 3200, "other", image="front", rel_height=1.5)]
+    assert fields_from_lines(web).brand.value is None
 
 
 def test_a_mark_under_the_name_and_a_continuation_above_it_are_left_out() -> None:

@@ -11,7 +11,7 @@ import re
 
 from sklearn.pipeline import Pipeline
 
-from cyclops.extract.brand import brand_line_among_names, brand_line_beside_names, extract_brand
+from cyclops.extract.brand import brand_among_marks, brand_line_among_names, brand_line_beside_names, extract_brand
 from cyclops.extract.classifier import load_model, predict
 from cyclops.extract.company import company_elsewhere, extract_company
 from cyclops.extract.dosage_form import extract_dosage_form
@@ -95,10 +95,13 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
         company = company_elsewhere(lines, params) or company
     ingredients = nest_sub_blends(attach_blend_parts(
         extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines, params), params), lines, members))
+    backs = {panel.image for panel in find_panels(lines, params)}
+    product_name = extract_product_name(names, lines, brand.value, backs, params)
+    if not brand.value:  # nothing filed as the brand reads as one: the mark the name rule set aside
+        brand = brand_among_marks(lines, product_name, backs, params)
     return Fields(
         npn=npn_field,
-        product_name=extract_product_name(names, lines, brand.value, {panel.image for panel in find_panels(lines, params)},
-                                          params),
+        product_name=product_name,
         brand=brand,
         company=company,
         dosage_form=dosage_form,

@@ -1,21 +1,45 @@
-"""Brand: the largest line labelled ``brand`` (one line; brands rarely wrap)."""
+"""Brand: the largest line labelled ``brand`` (one line; brands rarely wrap) that reads as a brand.
+
+On real photos the classifier files small capitals as the brand: certification seals ("GMO", "GMP",
+"CERT"), units ("IU D3"), everyday words ("FOR", "ON", "DAY") and logo debris ("OS", "RAHM" in fine
+print). A brand is printed at least about as large as the label's text, is not only everyday words and
+is no seal; anything else is left empty for the analyst rather than proposed.
+"""
 
 from __future__ import annotations
 
 import re
 
 from cyclops.extract.lines import SourceLine, as_lines
-from cyclops.extract.names import best_run, clean_name
+from cyclops.extract.names import best_run, clean_name, plausible_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
+from cyclops.extract.product_name import MAKER_LINE, brand_key, coined_mark, maker_words, printed_as_maker
 from cyclops.model.analysis import FieldValue
+from cyclops.text.fold import strip_accents
+from cyclops.text.language import EVERYDAY_ZIPF, common_word
 
-VERSION = "1"
+VERSION = "2"
+
+#: seals, claims and units printed in small capitals: never a brand ("GMO", "GMP", "CERT", "IU D3")
+SEAL = re.compile(r"\b(?:non|gmo|gmp|cert|certified|certifie|usda|organic|biologique|vegan|vegetalien|kosher|halal|gluten|free"
+                  r"|keto|paleo|nsf|iu|ui|mg|mcg|dha|epa|cfu|ufc)\b", re.IGNORECASE)
+
+
+def brand_like(line: SourceLine, params: ExtractParams = DEFAULTS) -> bool:
+    """Whether a line could be the brand: a plausible name (``plausible_name``), not only everyday words,
+    no seal, and printed at least ``params.brand_type`` times the label's text height (when that is known)."""
+    text = clean_name(line.text)
+    words = re.findall(r"[^\W\d_]+", strip_accents(text).lower())
+    if not plausible_name(text, line.confidence if line.polygon else 1.0, params=params) or SEAL.search(strip_accents(text)):
+        return False
+    if words and all(common_word(word, EVERYDAY_ZIPF) for word in words):
+        return False
+    return line.features.get("rel_height", params.brand_type) >= params.brand_type
 
 
 def extract_brand(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> FieldValue:
-    """Lines labelled ``brand`` -> the brand (a lone glyph such as "O", a logo read as a letter, is none)."""
-    return best_run([line for line in as_lines(lines) if len(re.findall(r"[^\W\d_]", clean_name(line.text))) >= 2], max_lines=1,
-                    params=params)
+    """Lines labelled ``brand`` -> the brand, among those that read as one (``brand_like``)."""
+    return best_run([line for line in as_lines(lines) if brand_like(line, params)], max_lines=1, params=params)
 
 
 def brand_line_among_names(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> SourceLine | None:
@@ -40,3 +64,21 @@ def brand_line_beside_names(names: list[SourceLine], others: list[SourceLine], p
         if len(short) >= 3 and len(short.split()) <= params.brand_max_words and any(s.startswith(short + " ") for s in starts):
             return line
     return None
+
+
+def brand_among_marks(lines: list[SourceLine], name: FieldValue, backs: set[str], params: ExtractParams = DEFAULTS) -> FieldValue:
+    """The brand when no line filed as one reads as a brand: the largest front line that the product-name rule
+    sets aside as a mark (a lone coined word such as "POGGERS" or "CYMBIOTIKA", or a word of the maker's lines
+    such as "JOCKO" beside "Distributed by JOCKO FUEL", not that line itself), printed at least
+    ``params.small_name_type`` large and not part of the name found."""
+    taken = brand_key(name.value)
+    makers = maker_words(lines)
+    marks = [line for line in lines
+             if line.image not in backs and line.label not in ("npn", "company") and line.polygon
+             and line.features.get("rel_height", 0.0) >= params.small_name_type and not MAKER_LINE.search(line.text)
+             and (coined_mark(clean_name(line.text)) or printed_as_maker(line.text, makers, params))
+             and brand_key(line.text) not in taken and brand_like(line, params)]
+    if not marks:
+        return FieldValue()
+    best = max(marks, key=lambda line: line.features.get("rel_height", 0.0) * line.confidence)
+    return FieldValue(value=clean_name(best.text), confidence=best.score, evidence=[best.evidence])

@@ -56,6 +56,8 @@ class ExtractParams(Params):
     # --- brand (cyclops.extract.brand) ---
     #: most words of a short line that starts a product-name line and so is the brand
     brand_max_words: int = 3
+    #: least type of a brand, in the label's text heights (seals and debris in fine print are not brands)
+    brand_type: float = 0.75
 
     # --- licence number (cyclops.extract.npn) ---
     #: confidence kept for a licence number that is there but illegible (prefix only, or cut by the edge)

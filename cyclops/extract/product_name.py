@@ -86,7 +86,7 @@ MAKER_VERBS = frozenset(["distributed", "distribue", "manufactured", "made", "ma
                          "for", "par", "pour", "by", "inc", "llc", "ltd", "corp", "pbc", "usa", "canada"])
 
 
-def _brand_words(lines: list[SourceLine], brand: str | None) -> set[str]:
+def maker_words(lines: list[SourceLine], brand: str | None = None) -> set[str]:
     """The brand, and the maker's lines and words (company lines, web addresses, "Distributed by"): a
     front line that is one of them ("JOCKO" beside "Distributed by JOCKO FUEL", "NEEDED." beside
     "hello@thisisneeded.com") names the maker, not the product."""
@@ -104,7 +104,8 @@ def brand_key(text: str | None) -> str:
     return re.sub(r"[^a-z0-9]", "", strip_accents(clean_name(text or "")).lower())
 
 
-def _is_brand(text: str, brand_words: set[str], params: ExtractParams = DEFAULTS) -> bool:
+def printed_as_maker(text: str, brand_words: set[str], params: ExtractParams = DEFAULTS) -> bool:
+    """A short line that is the brand found or a word of the maker's lines (``maker_words``)."""
     key = brand_key(text)
     if len(key) < 4:
         return False
@@ -121,7 +122,7 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
     an ingredient panel (``backs``), by the thresholds in ``params``."""
     named = as_lines(names)
     backs = backs or set()
-    brand_words = _brand_words(lines or [], brand)
+    brand_words = maker_words(lines or [], brand)
     # a line filed elsewhere is a candidate on a front only: a back's large lines are its panel and lists
     fronts = [line for line in (lines or []) if line.label not in ("product_name", "npn", "company") and line.image not in backs]
     others = [line for line in fronts if line.features.get("rel_height", 0.0) >= params.large_type]
@@ -152,7 +153,7 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
             continue
         # a line filed as the name is the brand only when it is the brand found, or one word of the maker's
         # name or web address ("JOCKO" beside "jockofuel.com"); licensed names often start with the brand
-        if _is_brand(line.text, brand_words if not filed or len(line.text.split()) == 1 else {brand_key(brand)}, params):
+        if printed_as_maker(line.text, brand_words if not filed or len(line.text.split()) == 1 else {brand_key(brand)}, params):
             continue
         probability = line.label_probability if filed else params.other_label_weight
         if line.image in backs:
@@ -163,7 +164,7 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
         return FieldValue()
     return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3,
                     similar_size=params.same_type, params=params,
-                    keep=_name_run if marks else _has_word, mark=_coined_mark if marks else None)
+                    keep=_name_run if marks else _has_word, mark=coined_mark if marks else None)
 
 
 def _has_word(text: str) -> bool:
@@ -173,10 +174,10 @@ def _has_word(text: str) -> bool:
 
 def _name_run(text: str) -> bool:
     """A name, and not a lone coined mark."""
-    return _has_word(text) and not _coined_mark(text)
+    return _has_word(text) and not coined_mark(text)
 
 
-def _coined_mark(text: str) -> bool:
+def coined_mark(text: str) -> bool:
     """A lone word that is neither English, French nor an ingredient's ("POGGERS", "BetterAlt", "MENTALDRIVE"),
     or a logo's letters ("OT"), is a brand's mark; "Creatine", "Sculpt", "1000 IU" or "fem dophilus" are
     (parts of) names."""

@@ -112,8 +112,13 @@ ZIPF_COMMON = 3.0
 ZIPF_MARGIN = 1.5
 
 
-def common_word(word: str) -> bool:
-    """Whether ``word`` is an ordinary English or French word (wordfreq's general-language lists).
+#: a word this frequent (Zipf >= 5.5: "for", "on", "day", "four") is a function or everyday word, never a name by itself
+EVERYDAY_ZIPF = 5.5
+
+
+def common_word(word: str, zipf: float = COMMON_ZIPF) -> bool:
+    """Whether ``word`` is an ordinary English or French word (wordfreq's general-language lists), at
+    Zipf frequency ``zipf`` or above (``EVERYDAY_ZIPF``: the most frequent words only).
 
     The LNHPD vocabulary only holds the words licences use; a correct word outside it
     must stay as printed, or "Guérit l'arthrite" would become "Guérit l'arthrose".
@@ -121,7 +126,7 @@ def common_word(word: str) -> bool:
     from wordfreq import zipf_frequency  # loads its word lists on first use (about a second)
 
     lower = word.lower()
-    return any(zipf_frequency(lower, language) >= COMMON_ZIPF for language in LANGUAGES)
+    return any(zipf_frequency(lower, language) >= zipf for language in LANGUAGES)
 
 
 def word_languages(text: str | None) -> dict[str, int]:
