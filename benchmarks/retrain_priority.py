@@ -24,7 +24,14 @@ after each:
   after each retraining, at most ``--per-product`` lines of one product per round;
 - ``margin_by_label``: the same, the candidate's labels taking turns (each its least sure line);
 - ``margin_context``: the least sure lines with the line before and after each (``query.with_neighbours``);
-- ``margin_explore``: half of each round by margin, half the next lines in arrival order.
+- ``margin_explore``: half of each round by margin, half the next lines in arrival order;
+- ``margin_rules``: up to half of each round the lines where the field rules disagree with the current candidate
+  (``query.rule_disagreements``: the rules re-file the line, or read a field from it), its most confident first,
+  the rest by margin (``query.pick_with_disagreements``): margin sampling never asks about confident mistakes.
+
+``--add ORDERS`` runs only those orders on the recorded run's seeds, products and base, and adds their curves to
+``retrain_priority.json`` (the recorded curves, start and target stay; the start model is retrained and checked
+against the recorded start).
 
 Target: the held-out macro-F1 that reviewing the whole pool gives (the family gain), less a tenth of the
 gain. Writes ``benchmarks/results/retrain_priority.json``, ``.md`` and ``.png`` (the curves).
@@ -43,7 +50,7 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-ORDERS = ("arrival", "worklist", "doubt", "margin", "margin_by_label", "margin_context", "margin_explore")
+ORDERS = ("arrival", "worklist", "doubt", "margin", "margin_by_label", "margin_context", "margin_explore", "margin_rules")
 REACH = 0.9  # share of the whole pool's gain that counts as reaching it
 NOTES = "<!-- notes: written by hand, kept when the figures above are rewritten -->"
 
@@ -117,10 +124,10 @@ def static_curve(base, pool: Pool, order: list[int], heldout, budgets: list[int]
 
 
 def margin_curve(base, pool: Pool, start_model, heldout, budgets: list[int], start: dict, per_product: int,
-                 by_label: bool = False, context: bool = False, explore: bool = False) -> list[dict]:
+                 by_label: bool = False, context: bool = False, explore: bool = False, rules: bool = False) -> list[dict]:
     """Active learning: each round asks for the lines the current candidate is least sure of (``by_label``: its
-    labels taking turns)."""
-    from cyclops.retrain.query import line_guesses, pick_lines, with_neighbours
+    labels taking turns; ``rules``: half the round where the field rules disagree with it)."""
+    from cyclops.retrain.query import line_guesses, pick_lines, pick_with_disagreements, rule_disagreements, with_neighbours
 
     points = [point(pool, [], start)]
     model, checked = start_model, []
@@ -136,6 +143,10 @@ def margin_curve(base, pool: Pool, start_model, heldout, budgets: list[int], sta
         picked = pick_lines(margins, want, per_product, labels)
         if context:  # each doubtful line with its neighbours, as many lines as the budget allows
             picked = with_neighbours(pick_lines(margins, len(margins), per_product, labels), set(margins), want)
+        if rules:  # up to half the round where the rules disagree with the candidate, its surest first
+            disagree = {(p, line) for p in pool.indices
+                        for line in rule_disagreements(model, pool.products[p][0], [k for q, k in margins if q == p])}
+            picked = pick_with_disagreements(margins, disagree, want, per_product)
         if explore:  # half the round by margin, half the next lines in arrival order
             picked = pick_lines(margins, want - want // 2, per_product, labels)
             taken = set(picked)
@@ -184,6 +195,26 @@ def extend(products, base: list, recorded: dict, budgets: list[int]) -> None:
     recorded["lines_needed"] = {name: needed(c, target) for name, c in recorded["curves"].items()}
 
 
+def add_orders(products, base: list, recorded: dict, orders: list[str], meta: dict) -> None:
+    """The margin orders ``orders`` on a recorded seed: same deal, same start model (retrained, checked against the
+    recorded start), same budgets; the whole pool's point and the target are the recorded ones."""
+    held, arrival, heldout = deal(products, recorded["seed"])
+    pool = Pool(products, arrival)
+    start_model, start = fit_and_score(base, pool, [], heldout)
+    if start != recorded["start"]:
+        raise SystemExit(f"seed {recorded['seed']}: start {start} differs from the recorded {recorded['start']}")
+    budgets = [b for b in meta["budgets"] if b < recorded["pool_lines"]]
+    for name in orders:
+        t = time.monotonic()
+        points = margin_curve(base, pool, start_model, heldout, budgets, start, meta["per_product"],
+                              by_label=name == "margin_by_label", context=name == "margin_context",
+                              explore=name == "margin_explore", rules=name == "margin_rules")
+        recorded["curves"][name] = points + [recorded["curves"]["arrival"][-1]]
+        print(json.dumps({"seed": recorded["seed"], "order": name, "seconds": round(time.monotonic() - t),
+                          "curve": [(p["lines"], p["macro_f1"]) for p in recorded["curves"][name]]}), flush=True)
+    recorded["lines_needed"] = {name: needed(c, recorded["target_macro_f1"]) for name, c in recorded["curves"].items()}
+
+
 def run_seed(products, seed: int, base: list, args) -> dict:
     from cyclops.review_priority import model_doubt, review_priority
 
@@ -203,7 +234,7 @@ def run_seed(products, seed: int, base: list, args) -> dict:
         if name.startswith("margin"):
             curves[name] = margin_curve(base, pool, start_model, heldout, budgets, start, args.per_product,
                                         by_label=name == "margin_by_label", context=name == "margin_context",
-                                        explore=name == "margin_explore")
+                                        explore=name == "margin_explore", rules=name == "margin_rules")
         else:
             curves[name] = static_curve(base, pool, static[name], heldout, budgets, start)
         curves[name].append(point(pool, every, full))
@@ -226,10 +257,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--orders", type=lambda s: s.split(","), default=["arrival", "worklist", "margin"])
     parser.add_argument("--extend", type=lambda s: [int(x) for x in s.split(",")], default=None,
                         help="add larger budgets (e.g. 80,160,320) to the recorded fixed orders that had not reached the target")
+    parser.add_argument("--add", type=lambda s: s.split(","), default=None,
+                        help="run these orders on the recorded seeds and add their curves to the recorded JSON")
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    unknown = set(args.orders) - set(ORDERS)
+    unknown = (set(args.orders) | set(args.add or [])) - set(ORDERS)
     if unknown:
         parser.error(f"unknown orders {sorted(unknown)}; choose from {ORDERS}")
 
@@ -252,6 +285,16 @@ def main(argv: list[str] | None = None) -> dict:
         for recorded in result["seeds"]:
             extend(products, base, recorded, args.extend)
         result["meta"]["extended"] = {"budgets": args.extend, "seconds": round(time.monotonic() - t_prepared)}
+        write(result, args.out)
+        print(markdown(result))
+        return result
+    if args.add:
+        result = json.loads((args.out / "retrain_priority.json").read_text(encoding="utf-8"))
+        base = base_subset(result["meta"]["base_products"])
+        for recorded in result["seeds"]:
+            add_orders(products, base, recorded, args.add, result["meta"])
+        result["meta"]["orders"] = list(dict.fromkeys(result["meta"]["orders"] + args.add))
+        result["meta"]["added"] = {"orders": args.add, "seconds": round(time.monotonic() - t_prepared)}
         write(result, args.out)
         print(markdown(result))
         return result
@@ -312,7 +355,8 @@ def markdown(result: dict) -> str:
              "|---|---|---|---|---|---|"]
     for s in result["seeds"]:
         need = s["lines_needed"]
-        ratio = (f"{need['margin'] / need['arrival']:.2f}" if need.get("margin") and need.get("arrival") else "-")
+        ratio = ", ".join(f"{o} {need[o] / need['arrival']:.2f}" for o in orders
+                          if o.startswith("margin") and need.get(o) and need.get("arrival")) or "-"
         lines.append(f"| {s['seed']} | {s['start']['macro_f1']:.3f} ({s['start']['wrong']}) | {s['full']['macro_f1']:.3f} "
                      f"({s['full']['wrong']}; {s['pool_lines']}, {s['pool_corrections']}) | {s['target_macro_f1']:.3f} | "
                      + " / ".join(str(need[o]) for o in orders) + f" | {ratio} |")
@@ -325,10 +369,14 @@ def markdown(result: dict) -> str:
     sec, ext = m["seconds"], m.get("extended")
     more = (f" Fixed orders short of the target within {m['budgets'][-1]} lines were then given budgets "
             f"{', '.join(map(str, ext['budgets']))} (`--extend`, {ext['seconds']} s) until they reached it." if ext else "")
+    added = m.get("added")
+    more += (f" Orders {', '.join(added['orders'])} were then run on the same seeds, deal and start model and added "
+             f"(`--add`, {added['seconds']} s)." if added else "")
     lines += ["", "![curves](retrain_priority.png)", "",
               f"Run time {sec['prepare']} s preparing, {sec['seeds']} s for the seeds.{more} "
-              "Reproduce: `.venv/bin/python benchmarks/retrain_priority.py`" + (
-                  f" then `--extend {','.join(map(str, ext['budgets']))}`." if ext else ".")]
+              "Reproduce: `.venv/bin/python benchmarks/retrain_priority.py`"
+              + (f" then `--extend {','.join(map(str, ext['budgets']))}`" if ext else "")
+              + (f" then `--add {','.join(added['orders'])}`" if added else "") + "."]
     return "\n".join(lines)
 
 
