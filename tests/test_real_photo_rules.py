@@ -277,6 +277,26 @@ def test_the_mark_the_name_rule_sets_aside_is_the_brand() -> None:
     assert fields_from_lines(web).brand.value is None
 
 
+def test_a_qualifier_printed_above_the_name_in_smaller_type_is_part_of_it() -> None:
+    """"MULTI-ACTION" over "GUT REPAIR", "LIPOSOMAL" over "Glutathione" (boxes as read on the real fronts); a brand's
+    coined words above the name, a selling point below it and a line beside it are not."""
+    gut = [line("MULTI-ACTION", 769, 1882, 1502, 2043, "other", image="front", rel_height=1.0),
+           line("GUT REPAIR", 325, 2014, 1950, 2344, "product_name", image="front", rel_height=2.1)]
+    assert extract_product_name(gut[1:], gut, None, set()).value == "MULTI-ACTION GUT REPAIR"
+    lipo = [line("LIPOSOMAL", 1359, 1571, 1764, 1654, "other", image="front", rel_height=0.9),
+            line("Glutathione", 1175, 1624, 1949, 1797, "recommended_use", image="front", rel_height=1.9)]
+    assert extract_product_name([], lipo, None, set()).value == "LIPOSOMAL Glutathione"
+    vita = [line("Vita PLynxera", 1201, 1033, 1726, 1142, "other", image="front", rel_height=1.2),
+            line("Myo & D-Chiro Inositol", 1100, 1160, 1800, 1300, "other", image="front", rel_height=1.5)]
+    assert extract_product_name([], vita, None, set()).value == "Myo & D-Chiro Inositol"  # a hyphenated compound is a word
+    below = [line("Himalayan Shilajit", 699, 1300, 1854, 1454, "product_name", image="front", rel_height=1.2),
+             line("Fulvic", 946, 1460, 1210, 1540, "other", image="front", rel_height=0.8)]
+    assert extract_product_name(below[:1], below, None, set()).value == "Himalayan Shilajit"
+    beside = [line("Natural Energy", 1790, 2034, 2300, 2118, "other", image="front", rel_height=1.0),
+              line("SCULPT", 1129, 2158, 1705, 2280, "product_name", image="front", rel_height=1.4)]
+    assert extract_product_name(beside[1:], beside, None, set()).value == "SCULPT"
+
+
 def test_a_mark_under_the_name_and_a_continuation_above_it_are_left_out() -> None:
     stacks = [line("DOPAMINE", 500, 1000, 1200, 1100, "product_name", image="front", rel_height=1.2),
               line("BRAIN FOOD", 500, 1110, 1200, 1220, "product_name", image="front", rel_height=1.3),

@@ -42,6 +42,8 @@ class ExtractParams(Params):
     #: when nothing on the fronts is in large type (once the brand is set aside), type this large will do
     #: (NEEDED's "Collagen Protein" is smaller than its brand)
     small_name_type: float = 0.9
+    #: least height of a qualifier printed right above the name ("MULTI-ACTION" over "GUT REPAIR"), as a share of the name's
+    qualifier_type: float = 0.4
     #: similarity (0-100) at which lines of the label print the matched licence's name, so are the name
     licensed_name_match: int = 90
     #: weight of a candidate the classifier filed under another field

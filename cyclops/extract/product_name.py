@@ -23,6 +23,7 @@ from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import adjacent, best_run, clean_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
+from cyclops.model.ocr import bbox_of
 from cyclops.normalize.spelling import builtin_words
 from cyclops.text.fold import fold, strip_accents
 from cyclops.text.language import common_word
@@ -73,9 +74,10 @@ def name_like(text: str, confidence: float = 1.0, strict: bool = True, params: E
         return False
     if not any(len(w) >= 4 for w in words):
         return False
-    # a word of ``coined_length`` letters may be coined ("Dophilus"); a shorter one must be English or French, not
-    # OCR debris ("Supt", "ects")
-    return sum(len(w) >= params.coined_length or common_word(w) for w in words) * 2 >= len(words)
+    # a word of ``coined_length`` letters may be coined ("Dophilus"); a shorter one must be English, French or a label
+    # word, not OCR debris ("Supt", "ects"); a hyphenated compound is one word ("D-Chiro", "L-Theanine")
+    compounds = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)+|[^\W\d_]{3,}", strip_accents(name).lower())
+    return sum(len(w) >= params.coined_length or common_word(w) or w in ingredient_words() for w in compounds) * 2 >= len(compounds)
 
 
 #: a line that names the maker: its company line, web or mail address, "Distributed by ..."
@@ -140,8 +142,38 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
                                      (named, smaller, False)):
         found = _best(filed, candidates, brand_words, brand, backs, order, params, marks)
         if found.value is not None:
-            return found
+            return with_qualifier(found, lines or named, brand_words, params)
     return FieldValue()
+
+
+def with_qualifier(found: FieldValue, lines: list[SourceLine], brand_words: set[str],
+                   params: ExtractParams = DEFAULTS) -> FieldValue:
+    """The name with the qualifier printed right above it in smaller type ("MULTI-ACTION" over "GUT REPAIR",
+    "LIPOSOMAL" over "Glutathione"): a line adjacent above the name's first line, overlapping it across,
+    ``params.qualifier_type`` of its height or more but smaller, centred over it, of at most two words that are all
+    English, French or label words (a brand's coined words are not: "Vita PLynxera" over its name), name-like,
+    neither a maker's word nor a slogan, and not filed as another fact."""
+    if not found.evidence or len(found.evidence) > 2:
+        return found
+    first = next((line for line in lines if line.polygon and line.image == found.evidence[0].image
+                  and line.polygon == found.evidence[0].polygon), None)
+    if first is None:
+        return found
+    size = first.features.get("rel_height", 0.0)
+    for line in lines:
+        height = line.features.get("rel_height", 0.0)
+        if (line is first or not line.polygon or not adjacent(line, first, params.name_line_gap)
+                or not params.qualifier_type * size <= height < size or not _centred_above(line, first)):
+            continue
+        text = clean_name(line.text)
+        words = re.findall(r"[^\W\d_]+", strip_accents(text).lower())
+        if (len(text.split()) <= 2 and line.label in ("other", "product_name") and name_like(text, line.confidence, params=params)
+                and all(common_word(word) or word in ingredient_words() for word in words)
+                and not printed_as_maker(text, brand_words, params)):
+            return FieldValue(value=clean_name(f"{text} {found.value}"),
+                              confidence=round((line.score + found.confidence * len(found.evidence)) / (1 + len(found.evidence)), 4),
+                              evidence=[line.evidence, *found.evidence])
+    return found
 
 
 def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[str], brand: str | None, backs: set[str],
@@ -165,6 +197,13 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
     return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3,
                     similar_size=params.same_type, params=params,
                     keep=_name_run if marks else _has_word, mark=coined_mark if marks else None)
+
+
+def _centred_above(line: SourceLine, name: SourceLine) -> bool:
+    """``line`` is printed above ``name`` (not beside or below it), its middle within the name's width."""
+    x0, y0, x1, y1 = bbox_of(line.polygon)
+    nx0, ny0, nx1, _ = bbox_of(name.polygon)
+    return (y0 + y1) / 2 < ny0 and nx0 <= (x0 + x1) / 2 <= nx1
 
 
 def _has_word(text: str) -> bool:
