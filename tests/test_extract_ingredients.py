@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text, pull_row_partners, split_inline
+from cyclops.extract.ingredients import extract_ingredients, pair_cells, parse_ingredient_text, pull_row_partners, split_inline
 from cyclops.extract.lines import SourceLine
 from cyclops.extract.non_medicinal import extract_non_medicinal, split_non_medicinal
 from cyclops.model.ocr import rect
@@ -316,3 +316,17 @@ def test_a_stray_line_far_above_does_not_prefix_the_next_row() -> None:
     ]
     ings = extract_ingredients(lines, {"img0": 0.0})
     assert ("Cholecalciferol", 2500) in [(i.name, i.quantity) for i in ings]
+
+
+def test_a_line_of_another_column_does_not_push_each_row_onto_its_neighbour_s_amount() -> None:
+    """As on the real Gut Repair panel: a sentence of the column on the left sits a little above Zinc's row. Forcing
+    every name cell to take an amount made it take Zinc's "1.2 mg" and pushed Zinc onto Sodium's "0mg" below:
+    a name may stay unpaired."""
+    def cell(text: str, x0: float, y0: float, x1: float, y1: float) -> SourceLine:
+        return SourceLine(text, image="back", polygon=rect(x0, y0, x1, y1), label="medicinal_ingredient", confidence=0.95)
+
+    lines = [cell("Zinc (from inactive Saccharomyces ce", 1376, 2183, 1944, 2263), cell("1.2 mg", 1960, 2192, 2161, 2262),
+             cell("0mg", 2058, 2245, 2165, 2305),
+             cell("Tree Nuts, Soy, Artificial Colors, Flavors or", 520, 2150, 1368, 2220)]  # its column is read apart
+    pairs = pair_cells(lines)
+    assert pairs == {1: [0]}

@@ -187,7 +187,7 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
     left of an amount cell, level with it along its own slope (when long
     enough to tell) or the photo's. Names and amounts are paired one to one
     with the least total offset, so rows keep their order even when
-    perspective tilts them more than the slope says; a second name cell level
+    perspective tilts them more than the slope says, and a name may stay unpaired; a second name cell level
     with an amount (offset under half a line) joins it too. How far off the row a name may be, and how far
     into the amount's box it may reach, are ``params.row_tolerance`` and ``params.cell_overlap``.
     """
@@ -226,11 +226,14 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
             right = bbox_of(lines[names[r]].polygon)[2]
             if any(bbox_of(lines[names[o]].polygon)[0] >= right for o in level if o != r):
                 cost[r][c] = far
-    rows, cols = linear_sum_assignment(cost)
+    # a name may have no amount of its own (a line of another column, a wrapped name): leaving it unpaired costs
+    # ``row_tolerance``, so two names never each take a row's neighbour just so that every name gets one
+    unpaired = [[params.row_tolerance if o == r else far for o in range(len(names))] for r in range(len(names))]
+    rows, cols = linear_sum_assignment([own + none for own, none in zip(cost, unpaired)])
     pairs: dict[int, list[int]] = {}
     taken: set[int] = set()
     for r, c in zip(rows, cols):
-        if cost[r][c] < far:
+        if c < len(amounts) and cost[r][c] < far:
             pairs[amounts[c]] = [names[r]]
             taken.add(names[r])
     for r, j in enumerate(names):
