@@ -351,7 +351,7 @@ def markdown(result: dict) -> str:
               f"{1 - m['reach']:.0%} of its gain. Margin order: at most {m['per_product']} lines of one product per round, "
               f"re-scored by the latest candidate."), "",
              "| seed | start F1 (wrong lines) | whole pool F1 (wrong; lines, corrections) | target F1 | lines needed, "
-             + " / ".join(orders) + " | margin / arrival |",
+             + " / ".join(orders) + " | margin orders / arrival |",
              "|---|---|---|---|---|---|"]
     for s in result["seeds"]:
         need = s["lines_needed"]

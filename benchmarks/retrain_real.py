@@ -1,6 +1,7 @@
 """The learning loop on the real development photos: before and after, with products kept out of training.
 
     .venv/bin/python benchmarks/retrain_real.py [--folds 4] [--seed 0] [--data-dir DIR] [--products N]
+    .venv/bin/python benchmarks/retrain_real.py --render   # the markdown again from the JSON, notes kept
 
 1. Every product of ``--truth`` is analysed once through ``MapiClient`` (in-process mapi, its own data
    folder, the packaged model serving) and corrected from the truth file by
@@ -30,12 +31,14 @@ import json
 import os
 import platform
 import random
+import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+NOTES = "<!-- notes: written by hand, kept when the figures above are rewritten -->"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -234,7 +237,7 @@ def main(argv: list[str] | None = None) -> dict:
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "retrain_real.json").write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
-    (args.out / "retrain_real.md").write_text(markdown(result) + "\n", encoding="utf-8")
+    write_markdown(result, args.out)
     plot(result, args.out / "retrain_real.png")
     print(markdown(result))
     return result
@@ -362,5 +365,15 @@ def plot(result: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def write_markdown(result: dict, out: Path) -> None:
+    """The figures (``markdown``), then the hand-written notes already there after ``NOTES``, kept."""
+    md = out / "retrain_real.md"
+    notes = md.read_text(encoding="utf-8").partition(NOTES)[2] if md.exists() else ""
+    md.write_text(markdown(result) + "\n\n" + NOTES + notes.rstrip("\n") + "\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--render"]:  # rewrite the markdown from the recorded JSON, notes kept
+        write_markdown(json.loads((RESULTS / "retrain_real.json").read_text(encoding="utf-8")), RESULTS)
+    else:
+        main()
