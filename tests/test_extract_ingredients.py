@@ -330,3 +330,28 @@ def test_a_line_of_another_column_does_not_push_each_row_onto_its_neighbour_s_am
              cell("Tree Nuts, Soy, Artificial Colors, Flavors or", 520, 2150, 1368, 2220)]  # its column is read apart
     pairs = pair_cells(lines)
     assert pairs == {1: [0]}
+
+
+@pytest.mark.parametrize("row, quantity, unit, potency", [
+    ("Green Tea Extract (50% EGCG) 100 mg", 100, "mg", "(50% EGCG)"),
+    ("Pomegranate (Punica granatum) Inner Leaf Extract (5:1) (10% Punicalagin) 100 mg", 100, "mg",
+     "(5:1) (10% Punicalagin)"),
+    ("Pine Bark Extract [98% Proanthocyanidins]", None, None, "[98% Proanthocyanidins]"),
+])
+def test_a_standardisation_before_the_amount_is_its_potency(row: str, quantity: float | None, unit: str | None,
+                                                            potency: str) -> None:
+    ing = parse_ingredient_text(row)
+    assert (ing.quantity, ing.unit, ing.potency) == (quantity, unit, potency)
+
+
+def test_a_name_wrapped_under_its_first_line_follows_it() -> None:
+    """Real Gut Repair: "Inner Leaf Extract", level with the amount too, starts a pixel left of "Pomegranate" above it;
+    the row still reads top first."""
+    def cell(text: str, x0: float, y0: float, x1: float, y1: float) -> SourceLine:
+        return SourceLine(text, image="back", polygon=rect(x0, y0, x1, y1), label="medicinal_ingredient", confidence=0.95)
+
+    lines = [cell("Pomegranate (Punica granatum)", 1368, 2871, 1897, 2946), cell("100mg", 2131, 2862, 2254, 2938),
+             cell("Inner Leaf Extract (5:1) (10% Punicalagin)", 1367, 2890, 2025, 2975)]
+    [ing] = extract_ingredients(lines)
+    assert ing.name.startswith("Pomegranate") and "Inner Leaf Extract" in ing.name
+    assert (ing.quantity, ing.unit) == (100, "mg")

@@ -8,6 +8,7 @@ first amount or ratio; a line without an amount is joined with the next one (wra
 from __future__ import annotations
 
 import re
+from functools import cmp_to_key
 
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
@@ -107,7 +108,15 @@ def parse_ingredient_text(text: str, language: str | None = None, params: Extrac
         return None
     q = parse_quantity(qty_text, language) if qty_text else None
     if q is not None and q.unit == "%" and qty_text.lstrip().startswith(("(", "[")):
-        # "Pine Bark Extract [98% Proanthocyanidins]": a standardisation, not an amount of the ingredient
+        # "Pine Bark Extract [98% Proanthocyanidins]": a standardisation, not an amount of the ingredient; the amount,
+        # when printed, follows it ("Green Tea Extract (50% EGCG) 100 mg")
+        brackets, rest = [], qty_text
+        while opened := re.match(r"\s*([(\[][^)\]]*[)\]])", rest):
+            brackets.append(opened.group(1))
+            rest = rest[opened.end():]
+        after = parse_quantity(rest, language) if brackets and rest.strip() else None
+        if after is not None and after.value is not None and after.unit != "%":
+            return Ingredient(name=name, quantity=after.value, unit=after.unit, potency=" ".join(brackets))
         return Ingredient(name=name, potency=qty_text.strip())
     if q is not None and q.value == 0:  # ".00 mg": digits lost to OCR, not an amount of nothing
         return Ingredient(name=name, potency=q.describe())
@@ -272,7 +281,7 @@ def merge_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] |
         amount = owner[k]
         if pairs[amount][0] != k:
             continue
-        cells = sorted((lines[n] for n in pairs[amount] + [amount]), key=lambda item: bbox_of(item.polygon)[0])
+        cells = sorted((lines[n] for n in pairs[amount]), key=cmp_to_key(_reading_order)) + [lines[amount]]
         out.append(SourceLine(
             text=" ... ".join(cell.text for cell in cells), image=line.image,
             polygon=union_polygon([cell.polygon for cell in cells]),
@@ -281,6 +290,15 @@ def merge_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] |
             number_confidence=min((c.number_confidence for c in cells if c.number_confidence is not None), default=None),
         ))
     return out
+
+
+def _reading_order(a: SourceLine, b: SourceLine) -> int:
+    """Name cells of one row: side by side, left first; one under the other (a name wrapped over two lines,
+    "Pomegranate (Punica granatum)" over "Inner Leaf Extract"), top first, whichever starts further left."""
+    ab, bb = bbox_of(a.polygon), bbox_of(b.polygon)
+    stacked = min(ab[2], bb[2]) - max(ab[0], bb[0]) > 0.5 * min(ab[2] - ab[0], bb[2] - bb[0])
+    first, second = ((ab[1] + ab[3]) / 2, (bb[1] + bb[3]) / 2) if stacked else (ab[0], bb[0])
+    return -1 if first < second else 1 if first > second else 0
 
 
 def _row_box(cells: list[SourceLine]) -> tuple[float, float, float, float]:
