@@ -355,3 +355,10 @@ def test_a_name_wrapped_under_its_first_line_follows_it() -> None:
     [ing] = extract_ingredients(lines)
     assert ing.name.startswith("Pomegranate") and "Inner Leaf Extract" in ing.name
     assert (ing.quantity, ing.unit) == (100, "mg")
+
+
+@pytest.mark.parametrize("row, kept", [("lningSus 2caosules 1g)", False), ("Serving Size 2 Capsules (1 g)", False),
+                                       ("Vitamin B12 500 mcg", True), ("Omega-3 2 g", True), ("Lactobacillus 2 billion CFU", True)])
+def test_a_serving_size_read_garbled_is_no_ingredient(row: str, kept: bool) -> None:
+    """Real Root Sculpt: "Serving Size 2 capsules (1 g)" read as "lningSus 2caosules 1g)"."""
+    assert bool(extract_ingredients([row])) is kept

@@ -135,7 +135,20 @@ def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
     words = outside.lower().split()
     sentence = (len(words) > 8 or re.search(r"[a-z]{2}[.!]\s+[A-Z]", outside)
                 or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING))
-    return is_header(name, params.panel_header_ratio) or is_nutrition_row(name) or bool(sentence) or bool(_DOSE_COUNT.match(name))
+    return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name) or bool(sentence) or bool(_DOSE_COUNT.match(name))
+            or _ends_with_dose_count(name))
+
+
+#: the units a serving is counted in: "Serving Size 2 Capsules (1 g)" ends its name with one, an ingredient never does
+_DOSE_UNITS = ("capsules", "capsule", "tablets", "tablet", "softgels", "softgel", "caplets", "scoops", "scoop", "gummies",
+               "sticks", "packets", "lozenges", "comprimes", "gelules")
+
+
+def _ends_with_dose_count(name: str) -> bool:
+    """A row whose name ends with a count of doses, also as OCR garbles it ("lningSus 2caosules" for "Serving
+    Size 2 capsules"): the serving size, not an ingredient."""
+    last = re.search(r"(?:^|\s)(\d+)\s*([^\W\d_]{5,})\W*$", strip_accents(name).lower())
+    return bool(last) and max(fuzz.ratio(last.group(2), unit) for unit in _DOSE_UNITS) >= 80
 
 
 #: words of prose, not of ingredient names ("Powered by Frog Fuel's proprietary ...", "this formula fuels ...")
