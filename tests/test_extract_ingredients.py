@@ -362,3 +362,19 @@ def test_a_name_wrapped_under_its_first_line_follows_it() -> None:
 def test_a_serving_size_read_garbled_is_no_ingredient(row: str, kept: bool) -> None:
     """Real Root Sculpt: "Serving Size 2 capsules (1 g)" read as "lningSus 2caosules 1g)"."""
     assert bool(extract_ingredients([row])) is kept
+
+
+def test_an_amount_level_with_the_last_line_of_a_name_block_belongs_to_its_first_line() -> None:
+    """Real Vita PLynxera panel (boxes as read): "Turmeric" (filed as non-medicinal) / "(Curcuma longa) extract(root)" /
+    "(Standardized to 95% curcuminoids)" with "100 mg" level with the last line; the row is Turmeric's."""
+    def cell(text: str, x0: float, y0: float, x1: float, y1: float, label: str = "medicinal_ingredient") -> SourceLine:
+        return SourceLine(text, image="back", polygon=rect(x0, y0, x1, y1), label=label, confidence=0.95)
+
+    lines = [cell("Ceylon Cinnamon", 974, 1494, 1280, 1585), cell("200 mg", 1550, 1540, 1698, 1614),
+             cell("(from Cinnamomum verum bark)", 984, 1541, 1355, 1604),
+             cell("Turmeric", 979, 1586, 1156, 1655, "non_medicinal_ingredient"),
+             cell("(Curcuma longa) extract(root)", 976, 1625, 1317, 1688, "other"),
+             cell("(Standardized to 95% curcuminoids)", 975, 1658, 1466, 1734), cell("100 mg", 1549, 1661, 1690, 1743)]
+    pull_row_partners(lines)
+    rows = extract_ingredients([line for line in lines if line.label == "medicinal_ingredient"])
+    assert [(ing.name.split()[0], ing.quantity) for ing in rows] == [("Ceylon", 200), ("Turmeric", 100)]

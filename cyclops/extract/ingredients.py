@@ -383,11 +383,28 @@ def pull_row_partners(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
             continue
         labelled = [c.label_probability for c in cells if c.label == "medicinal_ingredient"]
         prob = max(labelled) if labelled else params.pulled_row_probability
-        for cell in cells:
+        for cell in cells + _name_above(cells[min(1, len(cells) - 1)], lines, paired | set(pairs), params):  # amount first
             if cell.label != "medicinal_ingredient":
                 cell.label = "medicinal_ingredient"
                 cell.label_probability = min(cell.label_probability, prob) * params.pulled_cell_weight
     return lines
+
+
+def _name_above(cell: SourceLine, lines: list[SourceLine], in_rows: set[int], params: ExtractParams) -> list[SourceLine]:
+    """The lines above a row's name cell that start its name, when the cell level with the amount only continues
+    it: an amount printed level with the last line of a name block ("Turmeric" / "(Curcuma longa) extract (root)" /
+    "(Standardized to 95% curcuminoids)" ... "100 mg") belongs to the block's first line too."""
+    found: list[SourceLine] = []
+    while cell.polygon and CONTINUATION.match(cell.text):
+        above = [k for k, line in enumerate(lines) if k not in in_rows and line.label not in _KEEP_LABELS and line is not cell
+                 and next_line_below(line, cell, params.row_gap) and line.polygon and bbox_of(line.polygon)[1] < bbox_of(cell.polygon)[1]
+                 and re.search(r"[^\W\d_]{2,}", line.text) and not _has_amount(line.text) and not match_heading(line.text)
+                 and not is_header(line.text, params.panel_header_ratio)]
+        if not above:
+            break
+        cell = lines[max(above, key=lambda k: bbox_of(lines[k].polygon)[1])]
+        found.append(cell)
+    return found
 
 
 def _has_amount(text: str) -> bool:
