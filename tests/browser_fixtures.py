@@ -16,10 +16,15 @@ from cyclops.storage import Store, open_store
 from tests.samples import build_reference_db, pick_product
 from tests.servers import MapiLauncher, MapiProcess, free_port
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
 
 @dataclass
 class BrowserStack:
-    """A mapi process and a Voila workbench (kernel -> mapi over HTTP) on one data dir, and the product to upload."""
+    """A mapi process and a Voila workbench (kernel -> mapi over HTTP) on one data dir, and the product to upload.
+
+    One per test session (``browser_stack`` in tests/conftest.py), shared by the browser modules."""
 
     data_dir: Path
     truth: ProductTruth
@@ -41,11 +46,12 @@ class BrowserStack:
         return open_store(str(self.data_dir / "store"))
 
     def analysis_id(self) -> str | None:
-        """The analysis the dashboard created (the only one in this store)."""
-        if self._analysis_id is None:
-            ids = self.store().analysis_ids()
-            self._analysis_id = ids[0] if len(ids) == 1 else None
+        """The analysis the dashboard created from the product's upload (``note_upload``); other modules add their
+        own analyses to this store, so it is never "the only one"."""
         return self._analysis_id
+
+    def note_upload(self, analysis_id: str) -> None:
+        self._analysis_id = analysis_id
 
     def stop(self) -> None:
         self.workbench.stop()  # type: ignore[attr-defined]

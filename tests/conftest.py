@@ -133,3 +133,43 @@ def lnhpd_sample(tmp_path_factory: pytest.TempPathFactory):
     pairs = sample.generate(30, 1)
     importer.import_paths(sample.write_api_json(pairs, folder / "api"), folder / "lnhpd.sqlite")
     return folder / "lnhpd.sqlite", pairs
+
+
+# --- browser stack ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_stack(tmp_path_factory: pytest.TempPathFactory):
+    """One mapi + Voila workbench for every browser module (tests/browser_fixtures.py): each starts in 60-130 s,
+    so the modules share it; each seeds and opens its own analyses by id."""
+    from tests.browser_fixtures import start_stack
+
+    stack = start_stack(tmp_path_factory.mktemp("browser"))
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium under Playwright, one for the session: Playwright's sync API runs one instance per thread,
+    so every browser test takes its pages from this one (``chromium.new_context(...)``)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_fixtures import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser_page(browser_stack, chromium):
+    """A desktop page (1600x1000) logged in to ``browser_stack``'s workbench, for every desktop browser module."""
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(browser_stack.workbench_url)
+    page.wait_for_selector(".cyclops-workbench", timeout=120_000)
+    yield page
+    context.close()

@@ -18,11 +18,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.browser_fixtures import wait_for_http
 from tests.servers import free_port
-from tests.test_browser import CHROMIUM_ARGS
 
 #: short culling for the test (production: serve.CULL_IDLE / CULL_INTERVAL, minutes)
 TEST_CULL_IDLE, TEST_CULL_INTERVAL = 6, 2
@@ -50,7 +48,7 @@ def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
 
 
 @pytest.mark.browser
-def test_five_reloads_leave_no_kernel_behind_and_a_vanished_page_is_culled(tmp_path: Path) -> None:
+def test_five_reloads_leave_no_kernel_behind_and_a_vanished_page_is_culled(tmp_path: Path, chromium) -> None:
     from cyclops.workbench.serve import serve_workbench
 
     port = free_port()
@@ -64,9 +62,9 @@ def test_five_reloads_leave_no_kernel_behind_and_a_vanished_page_is_culled(tmp_p
         preheated = kernel_processes(server.process.pid)[0].pid
         time.sleep(TEST_CULL_IDLE + 2 * TEST_CULL_INTERVAL)  # idle past the cull: the preheated kernel is spared
         assert [k.pid for k in kernel_processes(server.process.pid)] == [preheated]
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page()
+        context = chromium.new_context()  # the session's chromium (tests/conftest.py)
+        try:
+            page = context.new_page()
             page.set_default_timeout(120_000)
             page.goto(server.url)
             page.wait_for_selector(".cyclops-workbench")
@@ -81,7 +79,8 @@ def test_five_reloads_leave_no_kernel_behind_and_a_vanished_page_is_culled(tmp_p
             assert page.locator(".cyclops-workbench").is_visible()
             page_kernels = {k.pid for k in kernel_processes(server.process.pid)}
             page.close(run_before_unload=False)  # a tab killed without its goodbye: culling ends its kernel
-            browser.close()
+        finally:
+            context.close()
         assert wait_until(lambda: len(kernel_processes(server.process.pid)) == 1, TEST_CULL_IDLE + 4 * TEST_CULL_INTERVAL)
         assert {k.pid for k in kernel_processes(server.process.pid)} < page_kernels  # the preheated one is kept
     finally:
