@@ -41,6 +41,7 @@ class AnalysisSummary(BaseModel):
     status: str = "new"  # new | in_review | reviewed | signed_off (cyclops.review.STATUSES)
     assigned_to: str | None = None
     signed_off_by: str | None = None
+    submitted_by: str | None = None  # who sent the photos (Analysis.submitted_by)
     final: bool = False  # signed off and every high-severity flag decided by two analysts
     analysts: list[str] = Field(default_factory=list)
     version: int = 0
@@ -130,6 +131,7 @@ def summarize(analysis: Analysis, edits: Iterable[Edit] = (), source_key: str | 
         status=state.status,
         assigned_to=state.assigned_to,
         signed_off_by=state.signed_off_by,
+        submitted_by=analysis.submitted_by,
         final=state.final,
         analysts=sorted({e.analyst for e in edits}),
         version=analysis.version,

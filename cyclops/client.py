@@ -193,14 +193,20 @@ class MapiClient:
 
     # --- analyses ---
 
-    def analyze(self, photos: list[tuple[str, bytes]], engine: str | None = None) -> Analysis:
-        """Analyse one product's photos; the result carries its ``analysis_id``."""
+    def analyze(self, photos: list[tuple[str, bytes]], engine: str | None = None, *, faces: list[str] | None = None,
+                user: str | None = None) -> Analysis:
+        """Analyse one product's photos; the result carries its ``analysis_id``.
+
+        ``faces``: the face each photo shows (front, back, side, other), in order. ``user``: whom the workbench sends
+        them for (mapi credits them to that user only when this client's token may act for users, as for edits)."""
         files = [("photos", (name, data, "application/octet-stream")) for name, data in photos]
-        data = {"engine": engine} if engine else {}
+        data: dict[str, object] = {"engine": engine} if engine else {}
+        if faces:
+            data["faces"] = list(faces)
         return self._call(
             lambda: self._services.analyze(photos, engine),
             "POST", "/v1/analyses", lambda r: Analysis.model_validate_json(r.content),
-            files=files, data=data, idempotent=False,
+            files=files, data=data, headers=_acting_for(user), idempotent=False,
         )  # fmt: skip
 
     def get_analysis(self, analysis_id: str) -> Analysis:

@@ -1,25 +1,21 @@
-"""Capture in the field, in a real phone browser: Debian's chromium (Playwright) at 390x844 with touch → the Voila
-capture page (notebooks/capture.ipynb) → a real mapi over HTTP. A dark photo is told "too dark" at once (in both
-languages), a good label photo passes, and "Send to worklist" puts the product in mapi's list with its faces named.
-Screenshots go to ``artifacts/screenshots/``.
+"""Capture in the field, in a real phone browser: Debian's chromium (Playwright) at 390x844 with touch → the capture
+page of the analysts' own Voila (``?page=capture``, linked with a QR code from the worklist) → a real mapi over HTTP.
+A dark photo is told "too dark" at once (in both languages), a good label photo passes, and "Send to worklist" puts
+the product in mapi's list with its faces named and its sender credited. Screenshots go to ``artifacts/screenshots/``.
 """
 
 from __future__ import annotations
 
 import io
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageEnhance
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from cyclops.workbench.serve import CAPTURE_NOTEBOOK, serve_workbench
-from tests.browser_fixtures import BrowserStack, wait_for_http
-from tests.samples import build_reference_db, pick_product
-from tests.servers import MapiLauncher, free_port
-from tests.test_browser import CHROMIUM_ARGS, shot
+from tests.browser_fixtures import BrowserStack
+from tests.test_browser import shot, stack  # noqa: F401  (the browser tests' one stack)
 
 pytestmark = pytest.mark.browser
 
@@ -34,40 +30,57 @@ SMALL_TARGETS_JS = """
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserStack]:
-    """The browser tests' stack (reference database, synthetic product, mapi) with the capture page served by Voila."""
-    root = tmp_path_factory.mktemp("capture")
-    data_dir = root / "data"
-    data_dir.mkdir()
-    truth, photos = pick_product(build_reference_db(data_dir / "lnhpd.sqlite"), root / "product")
-    env = {"CYCLOPS_DATA_DIR": str(data_dir), "CYCLOPS_ANALYST": "ines", "OMP_THREAD_LIMIT": "1"}
-    launcher = MapiLauncher(root)
-    mapi = launcher.start(env)
-    port = free_port()
-    try:
-        server = serve_workbench(port=port, token=secrets.token_urlsafe(12), wait=False, notebook=CAPTURE_NOTEBOOK,
-                                 env={**env, "CYCLOPS_MAPI_URL": mapi.url})
-        wait_for_http(f"http://127.0.0.1:{port}/", server.process)
-    except BaseException:
-        launcher.stop_all()
-        raise
-    stack = BrowserStack(data_dir, truth, photos, mapi, launcher, server)
-    yield stack
-    stack.stop()
+def browser(chromium: Browser) -> Browser:
+    return chromium  # the session's (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def phone(stack: BrowserStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-phone")), executable_path="/usr/bin/chromium", headless=True,
-            args=CHROMIUM_ARGS, viewport=PHONE, screen=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        page.goto(stack.workbench_url)
-        page.wait_for_selector(".cyclops-capture", timeout=120_000)
-        yield page
-        context.close()
+def desk(browser: Browser, stack: BrowserStack) -> Iterator[Page]:  # noqa: F811
+    """The analyst's worklist, open beside the phone (its Refresh shows what the phone sent, with no new kernel)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(stack.workbench_url)
+    page.wait_for_selector(".cyclops-worklist-phone .cyclops-capture-open", timeout=120_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def phone_address(desk: Page) -> str:
+    """The worklist offers the capture page: a link and its QR code (the address a phone scans)."""
+    return desk.locator(".cyclops-capture-open").get_attribute("href")
+
+
+@pytest.fixture(scope="module")
+def phone(browser: Browser, phone_address: str) -> Iterator[Page]:
+    """A phone with no session of its own: the link alone (its token) logs it in, on the workbench's own server."""
+    context = browser.new_context(viewport=PHONE, screen=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(120_000)  # a kernel of its own, started cold when the preheated one is taken
+    page.goto(phone_address)
+    page.wait_for_selector(".cyclops-capture", timeout=120_000)
+    yield page
+    context.close()
+
+
+def test_the_worklist_links_the_capture_page_of_its_own_server_with_a_qr_code(desk: Page, stack: BrowserStack,  # noqa: F811
+                                                                             phone_address: str) -> None:
+    from cyclops.workbench.phone_link import qr_svg
+
+    server, token = stack.workbench_url.split("?")[0], stack.workbench.token  # type: ignore[attr-defined]
+    assert phone_address == f"{server}?page=capture&token={token}"
+    link, qr = desk.locator(".cyclops-capture-open"), desk.locator(".cyclops-capture-qr svg")
+    expect(link).to_have_text("Capture on a phone")
+    expect(qr).to_be_visible()
+    drawn = qr.locator("path.qrline").get_attribute("d")
+    assert drawn and f'd="{drawn}"' in qr_svg(phone_address)  # the code is that address's, module for module
+    shot(desk, "capture-00-worklist-link")
+    desk.get_by_role("button", name="Français").click()
+    expect(link).to_have_text("Photographier avec un téléphone")
+    shot(desk, "capture-00-worklist-link-fr")
+    desk.get_by_role("button", name="English").click()
+    expect(link).to_have_text("Capture on a phone")
 
 
 def take_photo(page: Page, name: str, data: bytes) -> None:
@@ -85,7 +98,8 @@ def dark(path: Path) -> bytes:
     return out.getvalue()
 
 
-def test_capture_on_a_phone_checks_each_photo_and_sends_the_product_to_the_worklist(phone: Page, stack: BrowserStack) -> None:
+def test_capture_on_a_phone_checks_each_photo_and_sends_the_product_to_the_worklist(phone: Page, desk: Page,
+                                                                                   stack: BrowserStack) -> None:  # noqa: F811
     page = phone
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
     assert page.evaluate(SMALL_TARGETS_JS) == []
@@ -121,9 +135,19 @@ def test_capture_on_a_phone_checks_each_photo_and_sends_the_product_to_the_workl
     expect(cards).to_have_count(0)  # the next product starts empty
     shot(page, "capture-04-sent")
 
+    sent = page.locator(".cyclops-capture-sent").get_attribute("data-analysis")
     with stack.mapi.client() as http:
         listed = http.get("/v1/analyses").json()["items"]
-        assert len(listed) == 1 and listed[0]["npn"] == stack.truth.printed["npn"]
-        analysis = http.get(f"/v1/analyses/{listed[0]['analysis_id']}").json()
-    assert sorted(i["filename"] for i in analysis["images"]) == ["back_IMG_0003.png", "front_IMG_0002.png"]
-    assert page.locator(".cyclops-capture-sent").get_attribute("data-analysis") == analysis["analysis_id"]
+        assert sent in [item["analysis_id"] for item in listed]
+        analysis = http.get(f"/v1/analyses/{sent}").json()
+    assert analysis["fields"]["npn"]["value"] == stack.truth.printed["npn"]
+    assert sorted((i["face"], i["filename"]) for i in analysis["images"]) == [("back", "back_IMG_0003.png"),
+                                                                               ("front", "front_IMG_0002.png")]
+    assert analysis["submitted_by"] == "alice"  # the workbench's user, as mapi authenticated it
+
+    # the analysts' worklist, open beside the phone, names who sent it
+    desk.locator(".cyclops-worklist-refresh").click()
+    row = desk.locator(f".cyclops-row-{sent}")
+    expect(row.locator(".cyclops-cell-submitted_by")).to_have_text("alice")
+    expect(desk.locator(".cyclops-sort-submitted_by")).to_contain_text("Sent by")
+    shot(desk, "capture-05-worklist-sent-by")

@@ -62,3 +62,18 @@ def test_two_products_mixed_are_said_before_sending(fronts: list[bytes]) -> None
     assert page.send_product() is None
     assert "different NPNs" in page.message.value and first.check.npn in page.message.value
     assert client.list_analyses().items == []  # nothing was sent
+
+
+def test_the_capture_address_is_the_requests_server_with_the_token_that_logs_the_phone_in() -> None:
+    from cyclops.workbench.entry import wanted_page
+    from cyclops.workbench.phone_link import capture_address, link_html
+
+    assert capture_address("10.0.0.7", "8866", "tok-en_1") == "http://10.0.0.7:8866/?page=capture&token=tok-en_1"
+    assert capture_address("review.example.ca", "443", None, "/cyclops/") == "https://review.example.ca/cyclops/?page=capture"
+    assert capture_address("::1", "8866") == "http://[::1]:8866/?page=capture"
+    assert capture_address("", "8866") is None and link_html(None, "en") == ""  # no request seen: no link
+    assert wanted_page("page=capture&token=x") == "capture"
+    assert wanted_page("analysis=an-1") == wanted_page(None) == "workbench"
+    shown = link_html("http://10.0.0.7:8866/?page=capture&token=t", "fr")
+    assert "Photographier avec un téléphone" in shown and "<svg" in shown and "href='http://10.0.0.7:8866/?page=capture&amp;token=t'" in shown
+

@@ -18,6 +18,7 @@ from cyclops.settings import Settings
 from tests.servers import MapiLauncher
 
 TOKEN = "s3cret-token-of-ann-0123"
+SERVICE_TOKEN = "s3cret-token-of-the-workbench-4567"  # a service: acts for the user it names (X-Cyclops-User)
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -52,7 +53,7 @@ def mapi(tmp_path_factory: pytest.TempPathFactory, lnhpd_sample):
     """One mapi for the module: token auth, tight limits, a local store, 5 seeded analyses."""
     data_dir = tmp_path_factory.mktemp("mapi-data")
     tokens = data_dir / "tokens"
-    tokens.write_text(f"{TOKEN} ann analyst\n")
+    tokens.write_text(f"{TOKEN} ann analyst\n{SERVICE_TOKEN} workbench service\n")
     env = {
         "CYCLOPS_DATA_DIR": str(data_dir),
         "CYCLOPS_MAPI_TOKENS": "other",
@@ -211,6 +212,35 @@ def test_analysis_end_to_end_over_http(http, mapi) -> None:
     assert http.get(f"/v1/analyses/{analysis['analysis_id']}").json()["analysis_id"] == analysis["analysis_id"]
     listed = http.get("/v1/analyses", params={"limit": 1}).json()["items"]
     assert listed[0]["analysis_id"] == analysis["analysis_id"]  # newest first
+
+
+def test_the_sender_comes_from_the_credentials_and_each_photo_keeps_its_face(http, mapi) -> None:
+    """POST /v1/analyses through MapiClient as the workbench's service token acting for the inspector: the analysis
+    and its worklist row name her, and each photo its face; a request field naming someone else changes nothing."""
+    from cyclops.client import MapiClient
+    from cyclops.errors import BadRequest, MapiError
+
+    front = label_png((900, 400), ("Vitamin C 500 mg", "NPN 80012345"))
+    back = label_png((900, 300), ("Keep out of reach of children.",))
+    with MapiClient(mapi.url, SERVICE_TOKEN) as client:
+        analysis = client.analyze([("IMG_1.png", front), ("IMG_2.png", back)], "tesseract", faces=["front", "back"], user="ines")
+        assert analysis.submitted_by == "ines"
+        assert [(i.filename, i.face) for i in analysis.images] == [("IMG_1.png", "front"), ("IMG_2.png", "back")]
+        stored = client.get_analysis(analysis.analysis_id)
+        assert stored.submitted_by == "ines" and [i.face for i in stored.images] == ["front", "back"]
+        row = next(r for r in client.list_analyses(limit=50).items if r.analysis_id == analysis.analysis_id)
+        assert row.submitted_by == "ines"
+        with pytest.raises(BadRequest, match="2 faces for 1 photos"):
+            client.analyze([("IMG_3.png", front)], faces=["front", "back"], user="ines")
+        with pytest.raises(BadRequest, match="unknown face top"):
+            client.analyze([("IMG_3.png", front)], faces=["top"], user="ines")
+    # an analyst's own token: the analysis is hers, whatever the request says
+    answer = http.post("/v1/analyses", files=[("photos", ("front.png", front))],
+                       data={"engine": "tesseract", "submitted_by": "mallory", "faces": "side"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["submitted_by"] == "ann" and answer.json()["images"][0]["face"] == "side"
+    with MapiClient(mapi.url, TOKEN) as client, pytest.raises(MapiError, match="ann may not act for mallory"):
+        client.analyze([("front.png", front)], "tesseract", user="mallory")  # only a service may act for another
 
 
 def test_checked_in_openapi_matches_the_app() -> None:

@@ -144,6 +144,11 @@ class Flag(BaseModel):
         return self.resolved_at_version is None
 
 
+#: the faces of a package a photo may show (the phone capture page names each photo by one)
+FACES = ("front", "back", "side", "other")
+Face = Literal["front", "back", "side", "other"]
+
+
 class ImageInfo(BaseModel):
     id: str
     sha256: str
@@ -151,6 +156,7 @@ class ImageInfo(BaseModel):
     height: int
     rotation: int = 0
     filename: str | None = None
+    face: Face | None = None  # the face of the package it shows, as the inspector who took it named it
 
 
 class LabelledLine(BaseModel):
@@ -204,6 +210,9 @@ class Analysis(BaseModel):
     versions: dict[str, str] = Field(default_factory=dict)
     created_at: str | None = None
     review: Review = Field(default_factory=Review)
+    #: who sent the photos (the phone's inspector, the uploading analyst): the user mapi authenticated, never a field
+    #: of the request; None for analyses made without mapi (batch runs, ``cyclops analyze``)
+    submitted_by: str | None = None
 
 
 class Edit(BaseModel):

@@ -3,7 +3,8 @@
 One product at a time. Each photo is named by the face it shows (front, back, side, other) and checked at once by
 mapi (``MapiClient.check_photo``): the light and focus first, then the reading (text too small, NPN cut off), so a
 photo to take again is said while the product is still in hand. "Send to worklist" analyses the product through
-mapi, so it lands in the analysts' worklist; the face goes in each photo's file name ("front_IMG_1.jpg").
+mapi, so it lands in the analysts' worklist, credited to the inspector mapi authenticates (``submitted_by``), each
+photo's face recorded in the analysis (``ImageInfo.face``) and in its file name ("front_IMG_1.jpg").
 
 The camera: ipywidgets' FileUpload renders a button that clicks a hidden ``<input type=file>`` it never puts in
 the page, and has no ``capture`` attribute. ``CAMERA_JS`` sets ``capture="environment"`` (the back camera on a
@@ -20,13 +21,13 @@ import ipywidgets as w
 
 from cyclops.errors import CyclopsError, PhotoError
 from cyclops.load import load_photo
+from cyclops.model.analysis import FACES
 from cyclops.model.photo_check import PhotoCheck
 from cyclops.settings import get_settings
 from cyclops.workbench.drawing import to_jpeg
 from cyclops.workbench.i18n import t
 from cyclops.workbench.identity import current_analyst
 
-FACES = ("front", "back", "side", "other")
 #: after a photo of this face, the selector moves on to the face a label usually shows next
 NEXT_FACE = {"front": "back", "back": "side", "side": "side", "other": "other"}
 VERDICT_COLOURS = {"good": "#2e7d32", "check": "#ef6c00", "retake": "#c62828"}
@@ -290,7 +291,8 @@ class CapturePage:
         self.message.value = html.escape(t("capture_sending", lang, n=len(self.photos)))
         self.send.disabled = self.new_product_button.disabled = True
         try:
-            analysis = self.client.analyze([(p.sent_name, p.data) for p in self.photos])  # type: ignore[attr-defined]
+            analysis = self.client.analyze([(p.sent_name, p.data) for p in self.photos],  # type: ignore[attr-defined]
+                                           faces=[p.face.value for p in self.photos], user=self.inspector)
         except CyclopsError as exc:
             self.message.value = self._error(t("capture_failed", lang, detail=str(exc).rstrip(". ")))
             return None

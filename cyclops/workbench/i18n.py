@@ -215,6 +215,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_status": {"en": "Status", "fr": "État"},
     "col_product": {"en": "Product", "fr": "Produit"},
     "col_assigned": {"en": "Analyst", "fr": "Analyste"},
+    "col_submitted": {"en": "Sent by", "fr": "Envoyé par"},
     "col_high": {"en": "High", "fr": "Graves"},
     "col_unsure": {"en": "Unsure", "fr": "Incertains"},
     "col_date": {"en": "Date", "fr": "Date"},
@@ -274,6 +275,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "capture_sent": {"en": "Sent: {product} is in the worklist. Next product: take its photos.",
                      "fr": "Envoyé : {product} est dans la liste de travail. Produit suivant : prenez ses photos."},
     "capture_the_product": {"en": "the product", "fr": "le produit"},
+    "capture_on_phone": {"en": "Capture on a phone", "fr": "Photographier avec un téléphone"},
+    "capture_on_phone_help": {"en": "Scan the code with the phone's camera: its photos land in this list.",
+                              "fr": "Scannez le code avec l'appareil photo du téléphone : ses photos arrivent dans cette liste."},
     "capture_failed": {"en": "Not sent: {detail}. The photos are kept: try again.",
                        "fr": "Non envoyé : {detail}. Les photos sont conservées : réessayez."},
     "capture_two_products": {"en": "These photos print different NPNs ({npns}): they look like two products. Remove the other "

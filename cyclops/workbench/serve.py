@@ -29,7 +29,8 @@ import cyclops
 from cyclops.settings import get_settings
 
 NOTEBOOKS = Path(cyclops.__file__).resolve().parents[1] / "notebooks"
-#: the phone page an inspector takes a product's photos with (``serve_workbench(notebook=CAPTURE_NOTEBOOK)``)
+#: the phone page an inspector takes a product's photos with, served alone (``serve_workbench(notebook=CAPTURE_NOTEBOOK)``);
+#: the dashboard's own server offers it too, as ``?page=capture`` (``cyclops.workbench.entry``), linked from the worklist
 CAPTURE_NOTEBOOK = NOTEBOOKS / "capture.ipynb"
 
 #: phone JPEGs are 5-15 MB and arrive as one websocket message; tornado's default is 10 MiB
@@ -162,6 +163,9 @@ def serve_workbench(host: str = "127.0.0.1", port: int = 8866, open_browser: boo
     config_dir = None
     if token:
         config_dir = token_config(token)
+        # the kernels put it in the worklist's phone link (cyclops.workbench.phone_link), which logs the phone in;
+        # an environment is private to its user (/proc/PID/environ), unlike a command line
+        child_env["CYCLOPS_WORKBENCH_TOKEN"] = token
         child_env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(config_dir), child_env.get("JUPYTER_CONFIG_PATH", "")) if p)
     elif not under_jupyterhub(child_env):
         raise ValueError("the workbench needs a token outside JupyterHub")

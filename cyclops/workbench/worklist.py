@@ -4,6 +4,7 @@ lists them), the most likely wrong or non-compliant first; filter, sort by any c
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -11,6 +12,7 @@ import ipywidgets as w
 
 from cyclops.review import STATUSES
 from cyclops.workbench.i18n import t
+from cyclops.workbench.phone_link import link_html
 from cyclops.workbench.state import Session
 
 #: the catalogue rows fetched per search (mapi's largest page)
@@ -20,7 +22,7 @@ SHOWN = 60
 #: (key, i18n label, width) of each column; the key is the AnalysisSummary attribute it sorts on
 COLUMNS = (("priority", "col_priority", "90px"), ("status", "col_status", "120px"), ("npn", "filter_npn", "90px"),
            ("product_name", "col_product", "200px"), ("company", "filter_company", "160px"),
-           ("assigned_to", "col_assigned", "90px"), ("high_flags", "col_high", "80px"),
+           ("assigned_to", "col_assigned", "90px"), ("submitted_by", "col_submitted", "90px"), ("high_flags", "col_high", "80px"),
            ("unsure_fields", "col_unsure", "90px"), ("updated_at", "col_date", "100px"))
 #: columns whose natural order is largest first
 DESCENDING = {"priority", "high_flags", "unsure_fields", "updated_at"}
@@ -67,9 +69,12 @@ class WorklistPage:
         self.rows.add_class("cyclops-worklist-rows")
         self.count = w.HTML()
         self.count.add_class("cyclops-worklist-count")
+        self.capture_address: str | None = None  # the phone capture page's address, once the page's request is known
+        self.phone = w.HTML(layout=w.Layout(margin="0 0 0 auto"))
+        self.phone.add_class("cyclops-worklist-phone")
         filters = w.GridBox([self.npn, self.company, self.flag, self.analyst, self.since, self.status],
                             layout=w.Layout(grid_template_columns="repeat(auto-fill, 240px)", grid_gap="2px 8px"))
-        self.widget = w.VBox([filters, w.HBox([self.refresh_button, self.count]),
+        self.widget = w.VBox([filters, w.HBox([self.refresh_button, self.count, self.phone], layout=w.Layout(align_items="center")),
                               self._head(), self.rows])
         self.widget.add_class("cyclops-page-worklist")
         session.subscribe(lambda _s: self.relabel())
@@ -96,10 +101,16 @@ class WorklistPage:
         self.status.options = [(t("status_any", lang), "")] + [(t(f"status_{s}", lang), s) for s in STATUSES]
         self.status.value = current or ""
         self.refresh_button.description = t("refresh", lang)
+        self.phone.value = link_html(self.capture_address, lang)
         for key, label, _width in COLUMNS:
             arrow = (" ▼" if self.descending else " ▲") if key == self.sort_key else ""
             self.headers[key].description = t(label, lang) + arrow
         self.draw()
+
+    def set_capture_address(self, address: str | None) -> None:
+        """Offer the phone capture page (``cyclops.workbench.phone_link``) at ``address``."""
+        self.capture_address = address
+        self.phone.value = link_html(address, self.session.lang)
 
     # -- data -------------------------------------------------------------
     def search(self) -> list[object]:
@@ -162,4 +173,6 @@ class WorklistPage:
         open_button.on_click(lambda _b: self.on_open(analysis_id))
         row = w.HBox(cells + [open_button])
         row.add_class("cyclops-worklist-row")
+        if re.fullmatch(r"[A-Za-z0-9_-]+", analysis_id or ""):
+            row.add_class(f"cyclops-row-{analysis_id}")  # found by its id (the page's tests, a script)
         return row
