@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,7 +131,8 @@ def test_outage_keeps_the_edit_locally_and_sends_it_when_the_store_is_back(revie
     name = page.locator(".cyclops-field-product_name input")
     name.fill("Typed while the store was down")
     name.press("Enter")
-    expect(status(page)).to_contain_text("Storage unavailable: saved locally (Product name); sent with your next change", timeout=30_000)
+    expect(status(page)).to_contain_text("Storage unavailable: saved locally (Product name); sent with your next change or by itself at",
+                                         timeout=30_000)
     expect(page.get_by_role("button", name="Retry saving")).to_be_visible()
     expect(name).to_have_value("Typed while the store was down")  # nothing typed is lost
     shot(page, "review-02-outage-saved-locally")
@@ -146,6 +148,24 @@ def test_outage_keeps_the_edit_locally_and_sends_it_when_the_store_is_back(revie
     fields = [e.field for e in stack.store().edits(REVIEW) if e.analyst == "alice"]
     assert fields[-2:] == ["fields.product_name.value", "fields.brand.value"]
     shot(page, "review-03-outage-sent")
+
+
+def test_after_an_outage_the_kept_edit_is_sent_by_itself(review: Page, stack: BrowserStack, store_down) -> None:
+    """No next change, no Retry saving, no Alt+S: once the store is back, the kernel's timer (5 s, doubling to 60 s)
+    sends the kept edit and the status turns to saved."""
+    page = review
+    tab(page, "Product")
+    name = page.locator(".cyclops-field-product_name input")
+    name.fill("Kept, then sent by itself")
+    name.press("Enter")
+    expect(status(page)).to_contain_text("saved locally (Product name)", timeout=30_000)
+    expect(status(page)).to_contain_text(re.compile(r"by itself at \d\d:\d\d:\d\d UTC \(in \d+ s\)"))
+    shot(page, "review-03b-outage-retry-announced")
+    store_down()  # the store is back; the analyst does nothing
+    expect(status(page)).to_contain_text("Saved: Product name", timeout=60_000)
+    expect(page.get_by_role("button", name="Retry saving")).to_be_hidden()
+    assert stack.store().get_analysis(REVIEW).fields.product_name.value == "Kept, then sent by itself"
+    shot(page, "review-03c-outage-sent-by-itself")
 
 
 def test_not_a_claim_and_deleted_caution_survive_a_reload(review: Page, stack: BrowserStack) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import time
 
 import ipywidgets as w
 
@@ -12,6 +13,7 @@ from cyclops.errors import MapiError
 from cyclops.model.analysis import SERVER_ANALYST, Evidence
 from cyclops.report.plain import describe_field
 from cyclops.settings import get_settings
+from cyclops.workbench.autoretry import AutoRetry, clock_time
 from cyclops.workbench.claims import ClaimsPage
 from cyclops.workbench.flags import FlagsPage
 from cyclops.workbench.history import HistoryPage
@@ -101,6 +103,7 @@ def _short(value: object) -> str:
 class Workbench:
     def __init__(self, client: Client, analyst: str | None = None, lang: str = "en") -> None:
         self.session = Session(client, analyst or current_analyst(), lang)
+        self.autoretry = AutoRetry(self.session)  # first listener: the time of its next try is set when the header reads it
         self.viewer = PhotoViewer(self.session)
         self.worklist = WorklistPage(self.session, on_open=self.open_analysis)
         self.upload = UploadPage(self.session, on_done=lambda _a: self.go(PAGES.index("page_product")))
@@ -285,7 +288,9 @@ class Workbench:
         if status.state == "saved":
             return f"<span style='color:#2e7d32'>{t('status_saved', lang, field=field)}</span>", []
         if status.state == "offline":
-            return f"<span style='color:#ef6c00'>{t('status_offline', lang, field=field)}</span>", [self.retry]
+            due = self.autoretry.due
+            when = t("retry_at", lang, when=clock_time(due), seconds=max(0, round(due - time.time()))) if due else ""
+            return f"<span style='color:#ef6c00'>{t('status_offline', lang, field=field, when=when)}</span>", [self.retry]
         if status.state == "conflict":
             # the server's re-check of the flags follows another analyst's change: not a change of theirs to weigh
             # (it named "cyclops" as an analyst and dumped the flags' raw records, codes and all)

@@ -31,10 +31,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "status_idle": {"en": "No changes yet.", "fr": "Aucune modification."},
     "status_saved": {"en": "Saved: {field}", "fr": "Enregistré : {field}"},
     "status_offline": {
-        "en": "Storage unavailable: saved locally ({field}); sent with your next change, or press Retry saving (Alt+S).",
-        "fr": "Stockage indisponible : enregistré localement ({field}) ; envoyé avec votre prochaine modification, "
+        "en": "Storage unavailable: saved locally ({field}); sent with your next change{when}, or press Retry saving (Alt+S).",
+        "fr": "Stockage indisponible : enregistré localement ({field}) ; envoyé avec votre prochaine modification{when}, "
               "ou cliquez sur Réessayer l'enregistrement (Alt+S).",
     },
+    "retry_at": {"en": " or by itself at {when} (in {seconds} s)", "fr": " ou de lui-même à {when} (dans {seconds} s)"},
     "status_conflict": {
         "en": "Not saved: {who} changed this analysis meanwhile. Their change: {theirs}. Your change ({field} = {mine}) is kept below.",
         "fr": "Non enregistré : {who} a modifié cette analyse entre-temps. Sa modification : {theirs}. Votre modification ({field} = {mine}) est conservée ci-dessous.",

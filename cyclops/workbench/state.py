@@ -82,6 +82,10 @@ class Session:
         for listener in list(self._listeners):
             listener(self)
 
+    def notify(self) -> None:
+        """Tell the pages again (the status changed outside a save: the next automatic try's time)."""
+        self._notify()
+
     def set_lang(self, lang: str) -> None:
         self.lang = lang
         self._notify()
@@ -215,7 +219,7 @@ class Session:
         sent = self.client.flush_outbox()
         if self.analysis is not None and self.analysis.analysis_id is not None and sent:
             self.analysis = self.client.get_analysis(self.analysis.analysis_id)
-            self.status = Status("saved")
+            self.status = Status("saved", self.status.edit if self.status.state == "offline" else None)  # names what was kept
             self._notify()
         return sent
 

@@ -1,0 +1,37 @@
+"""Saving again by itself after a storage outage (cyclops.workbench.autoretry), on a real in-process client whose S3
+store (moto) is stopped and started again. The same in a real browser: tests/test_review_browser.py."""
+
+from __future__ import annotations
+
+import time
+
+from cyclops.client import MapiClient
+from cyclops.lnhpd.sample import generate
+from cyclops.workbench.app import Workbench
+from cyclops.workbench.autoretry import retry_delay
+from tests.samples import sample_analysis, seed_in_process
+
+
+def test_tries_double_from_five_seconds_to_a_minute() -> None:
+    assert [retry_delay(k) for k in range(7)] == [5, 10, 20, 40, 60, 60, 60]
+
+
+def test_a_kept_edit_is_sent_by_itself_once_the_store_is_back(own_s3_server, configure) -> None:
+    configure(store=f"s3://{own_s3_server.create_bucket()}/cyclops", s3_endpoint_url=own_s3_server.endpoint)
+    licences = generate(2, 7)
+    analysis, photo = sample_analysis(licences[0][0])
+    seed_in_process(analysis, photo, licences)
+    workbench = Workbench(MapiClient(), analyst="alice")
+    workbench.autoretry.first = 2.0  # the doubling as in the workbench, from 2 s (a try while moto is down waits long)
+    workbench.session.open("an-1")
+    own_s3_server.stop()
+    workbench.product.inputs["product_name"].value = "Typed while offline"
+    assert workbench.session.status.state == "offline" and workbench.autoretry.due is not None
+    assert "or by itself at" in workbench.status.value and " UTC (in " in workbench.status.value
+    own_s3_server.start()
+    deadline = time.monotonic() + 60
+    while "Saved" not in workbench.status.value and time.monotonic() < deadline:  # no click, no key, no edit
+        time.sleep(0.1)
+    assert "Saved: Product name" in workbench.status.value
+    assert MapiClient().get_analysis("an-1").fields.product_name.value == "Typed while offline"
+    assert workbench.autoretry.due is None  # no try left pending
