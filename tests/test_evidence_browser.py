@@ -1,7 +1,8 @@
 """Evidence everywhere (issue 13, item 4) in a real browser: Debian's chromium (Playwright) → Voila → real mapi.
 
 On the Ingredients, Claims and Flags pages an eye brings its box up on the photo (the right photo, zoomed, the box
-drawn strong); a row read unsurely is red; the mouse wheel over the photo zooms, a drag pans, and a thumbnail
+drawn strong); a row read unsurely is red; the mouse wheel over the photo zooms, a drag pans (the picture follows the
+mouse while the button is held), and a thumbnail
 changes the photo. Screenshots at 1366x768 go to ``artifacts/screenshots/``.
 """
 
@@ -134,8 +135,15 @@ def test_eyes_colours_wheel_drag_and_thumbnails(page: Page, stack: BrowserStack)
         page.mouse.move(*start)
         page.mouse.down()
         page.mouse.move(start[0] - 120, start[1] - 60, steps=6)
+        # while the button is held the picture already follows the mouse (the view itself moves on release)
+        assert photo.evaluate("el => el.style.transform") == "translate(-120px, -60px)"
+        moved = photo.bounding_box()
+        assert (round(moved["x"] - box["x"]), round(moved["y"] - box["y"])) == (-120, -60)
+        assert [float(v) for v in view(page)["view"].split()] == zoomed
         page.mouse.up()
         wait_view(page, f"box[0] > {zoomed[0] + 1} && box[1] > {zoomed[1] + 1}")
+        page.wait_for_function("() => document.querySelector('img.cyclops-photo').style.transform === ''",
+                               timeout=10_000)  # the new view drawn in place: no preview left over
         shot(page, "24-evidence-wheel-drag-1366")
 
         # a thumbnail changes the photo, seen whole

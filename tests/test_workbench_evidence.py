@@ -165,6 +165,12 @@ def test_viewer_wheel_zooms_a_drag_pans_and_a_thumbnail_changes_the_photo(bench:
     viewer.on_mouse({**at, "relativeX": 120.0, "relativeY": 60.0, "type": "mouseup"})
     viewer.on_mouse({**at, "relativeX": 120.0, "relativeY": 60.0, "type": "click"})  # the drag's end: no box picked
     assert viewer._view.x0 > before.x0 and viewer._view.y0 > before.y0 and viewer.selected is None
+    # with the live preview the picture moves with the mouse, so the release is where the press was on the picture;
+    # the drag is measured in the window (clientX/Y)
+    before = viewer._view
+    viewer.on_mouse({**at, "clientX": 700.0, "clientY": 400.0, "type": "mousedown"})
+    viewer.on_mouse({**at, "clientX": 620.0, "clientY": 360.0, "type": "mouseup"})
+    assert viewer._view.x0 > before.x0 and viewer._view.y0 > before.y0
     zoomed = viewer.zoom.value
     viewer.on_wheel({**at, "type": "wheel", "deltaY": 10})  # a touchpad's nudge: a little
     assert 1.0 < viewer.zoom.value < zoomed and viewer.zoom.value == pytest.approx(zoomed / 1.25 ** 0.1)

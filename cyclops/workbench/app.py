@@ -27,7 +27,7 @@ from cyclops.workbench.report_page import ReportPage
 from cyclops.workbench.signoff import SignOffPanel
 from cyclops.workbench.state import Client, Session
 from cyclops.workbench.upload import UploadPage
-from cyclops.workbench.viewer import PhotoViewer
+from cyclops.workbench.viewer import PAN_PREVIEW_JS, PhotoViewer
 from cyclops.workbench.worklist import WorklistPage
 
 PAGES = ("page_worklist", "page_upload", "page_product", "page_ingredients", "page_claims", "page_flags", "page_report",
@@ -173,6 +173,7 @@ class Workbench:
         display(Javascript(KEYBOARD_JS))
         display(Javascript(SHUTDOWN_JS))
         display(Javascript(ADDRESS_JS))
+        display(Javascript(PAN_PREVIEW_JS))
         return self
 
     def open_from_query(self, query: str | None) -> str | None:

@@ -27,6 +27,38 @@ WHEEL_STEP, WHEEL_NOTCH, WHEEL_LINE = 1.25, 100.0, 33.0
 DRAG_PIXELS = 4.0
 THUMB_SIDE = 160
 
+#: a drag moves the picture with the mouse at once (a CSS translate in the page): the kernel draws the new view only on
+#: release, which took a second with nothing moving. The preview stays until the kernel's new picture replaces it
+#: (its ``src`` changes), so it does not jump back in between; a press that moved no further than a click is left be.
+PAN_PREVIEW_JS = """
+(function () {
+  if (window.__cyclopsPanPreview) { return; }
+  window.__cyclopsPanPreview = true;
+  var drag = null;
+  document.addEventListener('mousedown', function (event) {
+    var img = event.button === 0 && event.target.closest ? event.target.closest('img.cyclops-photo') : null;
+    drag = img ? {img: img, x: event.clientX, y: event.clientY, src: img.src} : null;
+  }, true);
+  document.addEventListener('mousemove', function (event) {
+    if (!drag) { return; }
+    var dx = event.clientX - drag.x, dy = event.clientY - drag.y;
+    if (Math.hypot(dx, dy) <= DRAG_PIXELS) { return; }
+    drag.img.style.transform = 'translate(' + dx + 'px, ' + dy + 'px)';
+  }, true);
+  document.addEventListener('mouseup', function () {
+    if (!drag) { return; }
+    var img = drag.img, src = drag.src;
+    drag = null;
+    if (!img.style.transform) { return; }
+    var observer, timer;
+    var done = function () { observer.disconnect(); window.clearTimeout(timer); img.style.transform = ''; };
+    observer = new MutationObserver(function () { if (img.src !== src) { done(); } });
+    observer.observe(img, {attributes: true, attributeFilter: ['src']});
+    timer = window.setTimeout(done, 5000);  // no new picture came (the view could not move): back in place
+  }, true);
+})();
+""".replace("DRAG_PIXELS", repr(DRAG_PIXELS))
+
 
 def field_name(label: str, lang: str) -> str:
     """A line's field in the analyst's language ("ingrédient médicinal", not ``medicinal_ingredient``)."""
@@ -65,6 +97,7 @@ class PhotoViewer:
         self.image_id: str | None = None  # the photo on show
         self.centre = (0.5, 0.5)  # the view's centre, fractions of the photo
         self._press: tuple[float, float] | None = None
+        self._press_event: dict | None = None  # the mousedown, whose window position a drag is measured from
         self._dragged = False
         self._quiet = False
         self._evidence_text = ""
@@ -91,9 +124,10 @@ class PhotoViewer:
         self.line_label.observe(self._label_changed, names="value")
         self._events = _listen(self.picture, ["click", "mousedown", "mouseup"], self.on_mouse)
         self._wheel = _listen(self.picture, ["wheel"], self.on_wheel, wait=80)
+        frame = w.Box([self.picture], layout=w.Layout(overflow="hidden", width="100%"))  # a dragged picture stays inside
         self.widget = w.VBox([
             self.thumbs, w.HBox([self.zoom, self.where]),
-            self.picture, self.legend, self.hint, w.HBox([self.line_text, self.line_label]),
+            frame, self.legend, self.hint, w.HBox([self.line_text, self.line_label]),
         ])
         register_viewer(session, self.show_evidence)
         session.subscribe(lambda _s: self.refresh())
@@ -232,6 +266,21 @@ class PhotoViewer:
         scale_y = self._view.shown_height / float(event.get("boundingRectHeight") or self._view.shown_height)
         return float(event["relativeX"]) * scale_x, float(event["relativeY"]) * scale_y
 
+    def _drag(self, event: dict) -> tuple[float, float] | None:
+        """How far the mouse went since the press, in the shown picture's pixels. Measured in the window
+        (``clientX``): the picture itself follows the mouse during the drag (``PAN_PREVIEW_JS``), so a position
+        relative to it would not have moved."""
+        press = self._press_event
+        if self._view is None or press is None:
+            return None
+        if all(key in e for e in (press, event) for key in ("clientX", "clientY")):
+            scale_x = self._view.shown_width / float(event.get("boundingRectWidth") or self._view.shown_width)
+            scale_y = self._view.shown_height / float(event.get("boundingRectHeight") or self._view.shown_height)
+            return ((float(event["clientX"]) - float(press["clientX"])) * scale_x,
+                    (float(event["clientY"]) - float(press["clientY"])) * scale_y)
+        point = self._screen(event)
+        return (point[0] - self._press[0], point[1] - self._press[1]) if point and self._press else None
+
     def _set_view(self, zoom: float, centre: tuple[float, float]) -> None:
         self.centre = centre
         self._quiet = True
@@ -257,14 +306,13 @@ class PhotoViewer:
         kind = event.get("type")
         if kind == "mousedown":
             self._press, self._dragged = self._screen(event), False
+            self._press_event = event
         elif kind == "mouseup":
-            point, photo = self._screen(event), self._photo(self.image_id)
-            if self._press and point and photo and hypot(point[0] - self._press[0], point[1] - self._press[1]) > DRAG_PIXELS:
+            moved, photo = self._drag(event), self._photo(self.image_id)
+            if moved and photo and hypot(*moved) > DRAG_PIXELS:
                 self._dragged = True
-                centre = pan_by(self._view, photo.width, photo.height, point[0] - self._press[0], point[1] - self._press[1],
-                                self.zoom.value)
-                self._set_view(self.zoom.value, centre)
-            self._press = None
+                self._set_view(self.zoom.value, pan_by(self._view, photo.width, photo.height, *moved, self.zoom.value))
+            self._press = self._press_event = None
         elif kind == "click":
             if self._dragged:  # the end of a drag, not a click on a box
                 self._dragged = False
