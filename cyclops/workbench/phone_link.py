@@ -31,8 +31,9 @@ def capture_address(host: str | None, port: str | int | None, token: str | None 
     return f"{scheme}://{netloc}/{base.strip('/') + '/' if base.strip('/') else ''}?{urlencode(query)}"
 
 
-def qr_svg(address: str, scale: int = 2) -> str:
-    """The address as an inline SVG QR code (medium error correction: it survives a screen's glare)."""
+def qr_svg(address: str, scale: int = 3) -> str:
+    """The address as an inline SVG QR code: 3 px a module (about 110 px), which a phone reads off a laptop's screen at
+    arm's length; medium error correction survives the screen's glare."""
     import segno
 
     return segno.make(address, error="m").svg_inline(scale=scale, dark="#000", light="#fff")
@@ -46,4 +47,4 @@ def link_html(address: str | None, lang: str) -> str:
     return (f"<div class='cyclops-phone-link' style='display:flex;gap:10px;align-items:center'>"
             f"<div class='cyclops-capture-qr' title='{label}'>{qr_svg(address)}</div>"
             f"<div><a class='cyclops-capture-open' href='{html.escape(address, quote=True)}' target='_blank' "
-            f"rel='noopener'>{label}</a><br><small>{html.escape(t('capture_on_phone_help', lang))}</small></div></div>")
+            f"rel='noopener' style='color:#1565c0;text-decoration:underline;font-weight:bold'>{label}</a><br><small>{html.escape(t('capture_on_phone_help', lang))}</small></div></div>")
