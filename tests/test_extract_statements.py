@@ -11,7 +11,7 @@ from cyclops.extract.dosage_form import extract_dosage_form, parse_dosage_form
 from cyclops.extract.headings import match_heading, strip_heading
 from cyclops.extract.lines import SourceLine, column_order
 from cyclops.extract.product_name import extract_product_name
-from cyclops.extract.statements import extract_statements, join_lines, split_sentences
+from cyclops.extract.statements import extract_statements, is_statement, join_lines, split_sentences
 from cyclops.model.ocr import rect
 
 
@@ -160,3 +160,14 @@ def test_letter_debris_from_upside_down_print_is_not_a_statement() -> None:
              SourceLine("Cons e e o e e e e d t d nrs.", image="img2", language="fr"),
              SourceLine("Aide au développement et au maintien des os et des dents.", image="img3", language="fr")]
     assert [i.text for i in extract_statements(lines)] == ["Aide au développement et au maintien des os et des dents."]
+
+
+@pytest.mark.parametrize("text, statement", [
+    ("mcg (RAE)", False), ("R PROT", False), ("Om (for", False), ("Immune support", True),
+    ("Sunfiber Guar Fibre (Partally Hydholyze Guar Gum)", False), ("beta-carotene, chromium picoli pantothenate, DL polyethylene", False),
+    ("Refrigerate after opening.", True), ("KEEP OUT OF REACH OF CHILDREN.", True),
+    ("Conserver au réfrigérateur après ouverture.", True), ("For best results use daily.", True),
+])
+def test_a_statement_reads_as_words(text: str, statement: bool) -> None:
+    """What real photos filed as cautions: table cells, ingredient lists and OCR debris are no statements."""
+    assert is_statement(text) is statement

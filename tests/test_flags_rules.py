@@ -412,6 +412,18 @@ def test_french_missing() -> None:
     assert flags_for(f, lines=[line, line2]) == []
 
 
+def test_one_long_claim_read_surely_is_a_section_by_itself() -> None:
+    """A front whose one claim is a long English sentence (Jarrow's "Supports healthy vaginal flora ...") is English
+    in that section; a short stray line is not proof."""
+    f = compliant_fields()
+    f.cautions, f.directions = [], []
+    f.recommended_uses = [TextItem(text="Supports healthy vaginal flora and yeast balance, urinary tract, digestive and immune health",
+                                   language="en", confidence=0.55)]
+    assert "FRENCH_MISSING" in codes(flags_for(f))
+    f.recommended_uses = [TextItem(text="Supports immune health", language="en", confidence=0.9)]
+    assert "FRENCH_MISSING" not in codes(flags_for(f))
+
+
 def test_french_cautions_filed_under_another_label_still_count() -> None:
     f = compliant_fields()
     f.cautions = [c for c in f.cautions if c.language == "en"]

@@ -14,7 +14,7 @@ from cyclops.extract.headings import strip_heading
 from cyclops.extract.lines import SourceLine, as_lines, next_line_below
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import TextItem
-from cyclops.text.language import guess_language
+from cyclops.text.language import EVERYDAY_ZIPF, common_word, guess_language
 from cyclops.text.readable import is_letter_debris
 
 VERSION = "1"
@@ -69,13 +69,30 @@ _COMPANY_END = re.compile(r"^(?:[A-Z][\w&'-]*\s+){1,5}(?:Inc|Ltd|Ltée|Corp|Co|L
 def is_statement(text: str) -> bool:
     """Whether a piece of a section reads as a statement, not a stray name or address the classifier filed there.
 
-    One word without a full stop ("Hudson"), a line with a postal code or a company name, or letter
-    debris is not a statement.
+    One word without a full stop ("Hudson"), a line with a postal code or a company name, letter
+    debris, or text that does not read as words (``reads_as_words``) is not a statement.
     """
     words = re.findall(r"[^\W\d_]+", text)
-    if _POSTAL_CODE.search(text) or _COMPANY_END.search(text) or is_letter_debris(words):
+    if _POSTAL_CODE.search(text) or _COMPANY_END.search(text) or is_letter_debris(words) or not reads_as_words(text, words):
         return False
     return len(words) >= 2 or text.rstrip().endswith((".", "!"))
+
+
+def reads_as_words(text: str, words: list[str]) -> bool:
+    """A statement is written in words: at least two of three letters or more are English or French (units are not
+    words), and at least half of them are; a list (two commas or more) also has an everyday word ("and", "of", "au":
+    sentences have them, ingredient lists do not). "Refrigerate after opening." and "Immune support" are statements;
+    "mcg (RAE)", "R PROT" and "beta-carotene, chromium picoli pantothenate, DL polyethylene" are table cells, OCR
+    debris and ingredient lists filed as statements."""
+    long = [word for word in words if len(word) >= 3 and word.lower() not in UNIT_WORDS]
+    known = sum(common_word(word) for word in long)
+    if known < 2 or known < 0.5 * len(long):
+        return False
+    return text.count(",") < 2 or any(common_word(word, EVERYDAY_ZIPF) for word in words)
+
+
+#: units and their bases printed in table cells ("mcg (RAE)", "mg (NE)", "ncg (DFE)")
+UNIT_WORDS = frozenset(["mg", "mcg", "ncg", "iu", "ui", "ml", "rae", "dfe", "ne", "cfu", "ufc", "kcal", "kj"])
 
 
 def _runs(lines: list[SourceLine], line_gap: float) -> list[list[SourceLine]]:

@@ -104,7 +104,9 @@ def french_missing(ctx: Context) -> list[Flag]:
             continue  # both languages, nothing printed, or a statement of unknown language: no proof
         present = next(iter(langs))
         other = "fr" if present == "en" else "en"
-        if len(items) < 2 and not _heading_present(ctx, EN_HEADINGS[field_name] if present == "en" else headings):
+        if (len(items) < 2 and not _heading_present(ctx, EN_HEADINGS[field_name] if present == "en" else headings)
+                and not any(len(i.text.split()) >= ctx.params.whole_statement_words and i.confidence >= ctx.params.whole_statement_confidence
+                            for i in items)):
             continue  # one stray line and no heading: a line of another section filed here, not a section
         if other in _languages_on_lines(ctx, label):
             continue

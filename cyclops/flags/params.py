@@ -88,6 +88,9 @@ class FlagParams(ComparisonParams):
     #: a line needs this many words to show which language a section is printed in
     #: (a wrapped sentence's last word, "immunosuppressants.", is often tagged with the wrong one)
     min_proof_words: int = 3
+    #: one statement this long, read this surely, is a section by itself (a front's one claim), not a stray line
+    whole_statement_words: int = 8
+    whole_statement_confidence: float = 0.5
     #: English lines read well that make a label English-only when at most this share as many French lines were
     english_only_lines: int = 5
     french_share: float = 0.1
