@@ -204,7 +204,7 @@ class MapiClient:
         if faces:
             data["faces"] = list(faces)
         return self._call(
-            lambda: self._services.analyze(photos, engine),
+            lambda: self._services.analyze(photos, engine, submitted_by=_in_process(user).user, faces=faces),
             "POST", "/v1/analyses", lambda r: Analysis.model_validate_json(r.content),
             files=files, data=data, headers=_acting_for(user), idempotent=False,
         )  # fmt: skip

@@ -92,3 +92,19 @@ def test_edit_during_s3_outage_arrives_after_it(own_s3_server, start_mapi, tmp_p
     stored = open_store(settings=settings).edits(aid)
     assert [(e.analyst, e.after, e.seq) for e in stored] == [("ann", "80099999", 1)]
     assert client.get_analysis(aid).fields.npn.value == "80099999"
+
+
+def test_in_process_analysis_credits_its_sender_and_faces(configure, lnhpd_sample) -> None:
+    """The embedded default records who sent the photos and each photo's face, as mapi does over HTTP."""
+    from cyclops.errors import BadRequest
+    from tests.samples import label_photo
+
+    configure(lnhpd_db=str(lnhpd_sample[0]))
+    photo = label_photo([("NPN 80012345", (40, 40, 400, 90)), ("Vitamin D 1000 IU", (40, 120, 500, 170))])
+    client = MapiClient()
+    analysis = client.analyze([("front.png", photo)], faces=["front"], user="carol")
+    stored = client.get_analysis(analysis.analysis_id)
+    assert stored.submitted_by == "carol" and [info.face for info in stored.images] == ["front"]
+    assert client.list_analyses().items[0].submitted_by == "carol"
+    with pytest.raises(BadRequest):
+        client.analyze([("front.png", photo)], faces=["front", "back"], user="carol")

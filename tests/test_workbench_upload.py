@@ -69,9 +69,9 @@ class _WatchedClient(MapiClient):
         self.seen.append([p.progress.value for p in self.page_ref[0].photos])
         return super().ocr(filename, data, engine)
 
-    def analyze(self, photos, engine=None):
+    def analyze(self, photos, engine=None, **credit):
         self.seen.append([p.progress.value for p in self.page_ref[0].photos])
-        return super().analyze(photos, engine)
+        return super().analyze(photos, engine, **credit)
 
 
 def test_each_photo_gets_its_own_progress_before_the_analysis(configure, lnhpd_sample, monkeypatch) -> None:
@@ -106,7 +106,7 @@ class _PrintedNpnClient:
         return Document(engine="fake", engine_version="1",
                         pages=[Page(image_id="img0", width=10, height=10, blocks=[Block(lines=[Line(words=words)])])])
 
-    def analyze(self, photos, engine=None):
+    def analyze(self, photos, engine=None, **credit):
         from cyclops.model.analysis import Analysis
 
         self.analysed.append([name for name, _data in photos])

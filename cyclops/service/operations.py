@@ -32,7 +32,7 @@ from cyclops.errors import (
 from cyclops.fieldmodel.registry import get_watcher
 from cyclops.fieldmodel.shadow import record_shadow
 from cyclops.lnhpd.database import LicenceDBMissing, open_database
-from cyclops.model.analysis import SERVER_ANALYST, Analysis, Edit
+from cyclops.model.analysis import FACES, SERVER_ANALYST, Analysis, Edit
 from cyclops.model.ocr import Document
 from cyclops.ocr import get_engine
 from cyclops.pipeline import build_analyzer, model_provider
@@ -141,12 +141,17 @@ def analyze_into_store(
     *,
     compute: Callable[..., Any] | None = None,
     source_key: str | None = None,
+    submitted_by: str | None = None,
+    faces: list[str] | None = None,
 ) -> tuple[Analysis, list[tuple[str, str, str, str]]]:
     """Analyse one product and store photos, OCR and analysis (no catalogue: batch workers call this too).
 
-    Returns the analysis and the OCR objects written, as (sha256, engine, version, key).
+    ``submitted_by`` (who sent the photos: the caller's identity, never a request field) and ``faces`` (the face
+    each photo shows, in their order) are stored in the analysis. Returns the analysis and the OCR objects
+    written, as (sha256, engine, version, key).
     """
     check_photos(photos, settings)
+    face_of = faces_of(photos, faces)
     store.ping()  # an unreachable store fails before minutes of OCR
     analysis_json, doc_json = (compute or (lambda fn, *a: fn(*a)))(run_analysis, photos, engine, served_model_version())
     analysis = Analysis.model_validate_json(analysis_json)
@@ -157,6 +162,9 @@ def analyze_into_store(
             store.put_photo(data)
     analysis.analysis_id = new_analysis_id()
     analysis.created_at = analysis.created_at or utc_now()
+    analysis.submitted_by = submitted_by
+    for info in analysis.images:  # a PDF's pages are "<sha256>#<page>": each page shows its file's face
+        info.face = face_of.get(info.sha256.split("#", 1)[0])  # type: ignore[assignment]
     shas = {info.id: info.sha256 for info in analysis.images}
     written = []
     for page in doc.pages:
@@ -167,6 +175,18 @@ def analyze_into_store(
         store.put_json(f"analyses/{analysis.analysis_id}/source.json", {"source_key": source_key})
     store.put_analysis(analysis)
     return analysis, written
+
+
+def faces_of(photos: Photos, faces: list[str] | None) -> dict[str, str]:
+    """{photo sha256: face}: the face each photo shows, given in the photos' order (none given: none known)."""
+    if not faces:
+        return {}
+    if len(faces) != len(photos):
+        raise BadRequest(f"{len(faces)} faces for {len(photos)} photos: give one face per photo, in their order")
+    unknown = sorted({f for f in faces if f not in FACES})
+    if unknown:
+        raise BadRequest(f"unknown face {', '.join(unknown)}: one of {', '.join(FACES)}")
+    return {hashlib.sha256(data).hexdigest(): face for (_name, data), face in zip(photos, faces, strict=True)}
 
 
 # --- the service --------------------------------------------------------------------------------
@@ -224,9 +244,12 @@ class Services:
 
     # --- analyses ---
 
-    def analyze(self, photos: Photos, engine: str | None = None, *, source_key: str | None = None) -> Analysis:
-        """Analyse one product; stores its photos, OCR and analysis, and indexes it."""
-        analysis, ocr_keys = analyze_into_store(self.store, self.settings, photos, engine, compute=self.compute, source_key=source_key)
+    def analyze(self, photos: Photos, engine: str | None = None, *, source_key: str | None = None,
+                submitted_by: str | None = None, faces: list[str] | None = None) -> Analysis:
+        """Analyse one product; stores its photos, OCR and analysis (with who sent it and each photo's face), and
+        indexes it."""
+        analysis, ocr_keys = analyze_into_store(self.store, self.settings, photos, engine, compute=self.compute,
+                                                source_key=source_key, submitted_by=submitted_by, faces=faces)
         self.on_ocr(float(analysis.timings.get("ocr", 0.0)), False)
         self.index(analysis, ocr_keys, source_key)
         # the challenger's labels, stored beside the champion's, never shown; best effort, off the analyst's clock

@@ -167,7 +167,7 @@ class UploadPage:
             self.analyze_button.disabled = False
             return None
         try:
-            analysis = self.session.client.analyze([(p.filename, p.data) for p in self.photos])
+            analysis = self.session.client.analyze([(p.filename, p.data) for p in self.photos], user=self.session.analyst)
         except CyclopsError as exc:  # typed failures (bad photo, mapi down...) shown in the page; photos stay for a retry
             detail = html.escape(str(exc))
             self.message.value = f"<span style='color:#c62828' class='cyclops-error'>{t('analysis_failed', lang, detail=detail)}</span>"
