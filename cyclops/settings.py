@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     workbench_port: int = Field(8866, description="Port of the Voila workbench.")
     workbench_token: str | None = Field(None, description="Access token of the workbench. Unset: WORKBENCH_TOKEN_FILE, else a random one written there (none only under JupyterHub).")
     workbench_token_file: Path | None = Field(None, description="File holding the workbench token (created, mode 600, with a random token if missing). Default: DATA_DIR/workbench-token.")
+    workbench_public_url: str | None = Field(None, description="Address phones reach the workbench at (https://review.example.org/), for the worklist's capture link and QR code. Unset: the address the analyst's browser used.")
     mapi_port: int = Field(8000, description="Port of mapi.")
 
     @property

@@ -77,3 +77,17 @@ def test_the_capture_address_is_the_requests_server_with_the_token_that_logs_the
     shown = link_html("http://10.0.0.7:8866/?page=capture&token=t", "fr")
     assert "Photographier avec un téléphone" in shown and "<svg" in shown and "href='http://10.0.0.7:8866/?page=capture&amp;token=t'" in shown
 
+
+
+def test_the_public_address_phones_reach_wins_over_the_analyst_s_own(configure) -> None:
+    """Behind a proxy or opened as 127.0.0.1, the analyst's address is no use to a phone: CYCLOPS_WORKBENCH_PUBLIC_URL is."""
+    from cyclops.workbench.app import Workbench
+    from cyclops.workbench.entry import open_page
+
+    configure(workbench_public_url="https://review.example.ca/cyclops/", workbench_token="tok")
+    workbench = Workbench(MapiClient(), analyst="ann")
+    open_page(workbench, "", {"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8866"})
+    assert workbench.worklist.capture_address == "https://review.example.ca/cyclops/?page=capture&token=tok"
+    configure(workbench_public_url=None)
+    open_page(workbench, "", {"SERVER_NAME": "10.0.0.7", "SERVER_PORT": "8866"})
+    assert workbench.worklist.capture_address == "http://10.0.0.7:8866/?page=capture&token=tok"

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 from cyclops.settings import get_settings
 from cyclops.workbench.app import Workbench
 from cyclops.workbench.capture import CapturePage
-from cyclops.workbench.phone_link import CAPTURE_PAGE, capture_address
+from cyclops.workbench.phone_link import CAPTURE_PAGE, capture_address, public_capture_address
 
 
 def wanted_page(query: str | None) -> str:
@@ -27,9 +27,11 @@ def open_page(workbench: Workbench, query: str | None, environ: dict[str, str] |
     environ = os.environ if environ is None else environ
     if wanted_page(query) == "capture":
         return CapturePage(workbench.session.client, inspector=workbench.session.analyst, lang=workbench.session.lang).show()
-    workbench.worklist.set_capture_address(capture_address(environ.get("SERVER_NAME"), environ.get("SERVER_PORT"),
-                                                           get_settings().workbench_token,
-                                                           environ.get("VOILA_SERVER_URL") or "/"))
+    settings = get_settings()
+    address = (public_capture_address(settings.workbench_public_url, settings.workbench_token) if settings.workbench_public_url
+               else capture_address(environ.get("SERVER_NAME"), environ.get("SERVER_PORT"), settings.workbench_token,
+                                    environ.get("VOILA_SERVER_URL") or "/"))
+    workbench.worklist.set_capture_address(address)
     workbench.show()
     workbench.open_from_query(query)
     return workbench

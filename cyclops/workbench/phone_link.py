@@ -31,6 +31,13 @@ def capture_address(host: str | None, port: str | int | None, token: str | None 
     return f"{scheme}://{netloc}/{base.strip('/') + '/' if base.strip('/') else ''}?{urlencode(query)}"
 
 
+def public_capture_address(base_url: str, token: str | None = None) -> str:
+    """The capture page under the address phones reach the workbench at (``CYCLOPS_WORKBENCH_PUBLIC_URL``: behind a
+    proxy or on the store's Wi-Fi, the analyst's own address, often 127.0.0.1, is no use to a phone)."""
+    query = {"page": CAPTURE_PAGE, **({"token": token} if token else {})}
+    return f"{base_url.rstrip('/')}/?{urlencode(query)}"
+
+
 def qr_svg(address: str, scale: int = 3) -> str:
     """The address as an inline SVG QR code: 3 px a module (about 110 px), which a phone reads off a laptop's screen at
     arm's length; medium error correction survives the screen's glare."""
