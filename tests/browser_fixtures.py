@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from cyclops.model.analysis import Edit
 from cyclops.model.truth import ProductTruth
 from cyclops.storage import Store, open_store
 from tests.samples import build_reference_db, pick_product
@@ -92,3 +93,13 @@ def start_stack(root: Path) -> BrowserStack:
         raise
     return BrowserStack(data_dir, truth, photos, mapi, launcher, workbench)
 
+
+def post_as(stack: BrowserStack, analyst: str, analysis_id: str, field: str, after: object) -> None:
+    """Another analyst's change straight through mapi (a loopback client acting for ``analyst``, as a workbench
+    served for them would: mapi records it under that name)."""
+    with httpx.Client(base_url=stack.mapi_url, timeout=30) as http:
+        current = http.get(f"/v1/analyses/{analysis_id}").json()
+        edit = Edit(analyst=analyst, field=field, before=None, after=after, base_version=current["version"])
+        answer = http.post(f"/v1/analyses/{analysis_id}/edits", content=edit.model_dump_json(),
+                           headers={"Content-Type": "application/json", "X-Cyclops-User": analyst})
+        assert answer.status_code == 200, answer.text

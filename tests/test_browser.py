@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 from cyclops.review import high_flag_count
 from cyclops.review_priority import review_priority
 from cyclops.workbench.app import PAGES
-from tests.browser_fixtures import CHROMIUM_ARGS, BrowserStack  # noqa: F401  (CHROMIUM_ARGS: other modules' import)
+from tests.browser_fixtures import CHROMIUM_ARGS, BrowserStack, post_as  # noqa: F401  (CHROMIUM_ARGS: other modules' import)
 from tests.samples import sample_analysis
 
 pytestmark = pytest.mark.browser
@@ -405,19 +405,6 @@ def test_worklist_most_likely_wrong_first_filters_sorts_and_opens_into_the_addre
     page.reload()  # a bookmark or a reload comes back to the same product
     page.wait_for_selector(".cyclops-workbench", timeout=120_000)
     expect(page.locator(".cyclops-field-npn input")).to_have_value("80111111", timeout=60_000)
-
-
-def post_as(stack: BrowserStack, analyst: str, analysis_id: str, field: str, after: object) -> None:
-    """Another analyst's change straight through mapi (a loopback client acting for ``analyst``, as a workbench
-    served for them would: mapi records it under that name)."""
-    from cyclops.model.analysis import Edit
-
-    with httpx.Client(base_url=stack.mapi_url, timeout=30) as http:
-        current = http.get(f"/v1/analyses/{analysis_id}").json()
-        edit = Edit(analyst=analyst, field=field, before=None, after=after, base_version=current["version"])
-        answer = http.post(f"/v1/analyses/{analysis_id}/edits", content=edit.model_dump_json(),
-                           headers={"Content-Type": "application/json", "X-Cyclops-User": analyst})
-        assert answer.status_code == 200, answer.text
 
 
 def test_sign_off_second_analyst_undo_and_changes_page(page: Page, stack: BrowserStack) -> None:

@@ -18,12 +18,11 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from cyclops.model.analysis import Edit, TextItem
-from tests.browser_fixtures import BrowserStack
+from cyclops.model.analysis import TextItem
+from tests.browser_fixtures import BrowserStack, post_as
 from tests.samples import sample_analysis
 from tests.test_browser import open_by_address, page, shot, stack, tab  # noqa: F401  (the browser tests' own stack)
 
@@ -72,21 +71,11 @@ def status(page: Page):
     return page.locator(".cyclops-status")
 
 
-def post_as(stack: BrowserStack, analyst: str, field: str, after: object) -> None:
-    """Another analyst's change straight through mapi (a loopback client acting for ``analyst``)."""
-    with httpx.Client(base_url=stack.mapi_url, timeout=30) as http:
-        current = http.get(f"/v1/analyses/{REVIEW}").json()
-        edit = Edit(analyst=analyst, field=field, before=None, after=after, base_version=current["version"])
-        answer = http.post(f"/v1/analyses/{REVIEW}/edits", content=edit.model_dump_json(),
-                           headers={"Content-Type": "application/json", "X-Cyclops-User": analyst})
-        assert answer.status_code == 200, answer.text
-
-
 def test_conflict_shows_both_values_and_keeps_mine(review: Page, stack: BrowserStack) -> None:
     page = review
     company = page.locator(".cyclops-field-company input")
     expect(company).to_have_value(stack.truth.licence.licence.company_name or "")
-    post_as(stack, "bob", "fields.company.value", "Bob Pharma Inc.")  # after alice's page loaded the analysis
+    post_as(stack, "bob", REVIEW, "fields.company.value", "Bob Pharma Inc.")  # after alice's page loaded the analysis
     company.fill("Alice Pharma Ltd.")
     company.press("Enter")
     expect(status(page)).to_contain_text("Not saved: bob changed this analysis meanwhile", timeout=30_000)
