@@ -4,7 +4,10 @@ Products (analysed once, with their truth) are dealt into roles by the seed: rev
 (a trusted reviewer, before the batch; never trained on), the batch (two analysts, who also re-review
 the kept-aside products, as happens when a product comes back), and fresh products corrected after the
 candidate became the challenger. Reviews are the simulated analyst's (``simulate.review_in_memory``);
-the champion is the packaged model; candidates learn the batch on top of the packaged model's own
+the trusted reviewer then finishes each kept-aside product as ``real_corrections`` does (field values
+from the truth where the review rule allows, flags decided, signed off), so the gate judges the
+candidate on those products' fields too (``fieldcheck``), as ``promote.gate_candidate`` does.
+The champion is the packaged model; candidates learn the batch on top of the packaged model's own
 training lines, as ``cyclops retrain`` does. Used by ``benchmarks/retrain_gate.py`` and its test.
 """
 
@@ -12,12 +15,16 @@ from __future__ import annotations
 
 import random
 
+from cyclops.edits import apply_edit, value_at
 from cyclops.extract.classifier import load_model, train
+from cyclops.model.analysis import Edit
 from cyclops.retrain.base_set import base_examples
-from cyclops.retrain.dataset import product_key, rows_from_reviewed, split_by_product
+from cyclops.retrain.dataset import SIGN_OFF_PATH, Reviewed, product_key, rows_from_reviewed, split_by_product
+from cyclops.retrain.fieldcheck import FieldCase, signed_off_cases
 from cyclops.retrain.judge import GateSettings, judge_candidate, judge_challenger
+from cyclops.retrain.real_corrections import plan_flag_decisions, plan_safe_field_edits
 from cyclops.retrain.screen import ScreenSettings, screen_batch
-from cyclops.retrain.simulate import review_in_memory
+from cyclops.retrain.simulate import review_in_memory, true_line_labels
 from cyclops.retrain.train import benchmark_examples
 
 KINDS = ("good", "shuffled", "flipped", "analyst_shuffles", "analyst_flips")
@@ -51,16 +58,53 @@ def batch_reviews(products, roles: dict[str, list[int]], kind: str, seed: int) -
     return out
 
 
-def _reviewed(products, indices: list[int], analyst: str, at: str) -> list:
-    return [review_in_memory(products[i][0], products[i][1], analyst=analyst, at=at) for i in indices]
+def signed_off(item: Reviewed, truth, *, analyst: str, at: str) -> Reviewed:
+    """The line review finished as ``real_corrections.correct_with_truth`` finishes it: the truth's field values
+    where the review rule allows (``plan_safe_field_edits``), every standing flag decided, then the sign-off, only
+    when no field edit was left alone. Edits are applied with the store's ``apply_edit``, as in-memory reviews are."""
+    current, edits = item.analysis, list(item.edits)
+
+    def post(path: str, after) -> None:
+        nonlocal current
+        edit = Edit(analyst=analyst, field=path, before=value_at(current, path), after=after,
+                    base_version=current.version, seq=current.version + 1, at=at)
+        current = apply_edit(current, edit)
+        edits.append(edit)
+
+    field_edits, skipped = plan_safe_field_edits(current, truth.printed, set(true_line_labels(item.served, truth)))
+    for path, value in field_edits:
+        post(path, value)
+    for index, decision in plan_flag_decisions(current, [v.code for v in truth.violations]):
+        post(f"flags[{index}].decision", decision)
+    if not skipped:
+        post(SIGN_OFF_PATH, True)
+    return item.model_copy(update={"analysis": current, "edits": edits})
+
+
+def _reviewed(products, indices: list[int], analyst: str, at: str, *, sign_off: bool = False) -> list[Reviewed]:
+    """Line reviews of the products at ``indices``; with ``sign_off``, finished and signed off (``signed_off``)."""
+    out = []
+    for i in indices:
+        analysis, truth = products[i]
+        item = review_in_memory(analysis, truth, analyst=analyst, at=at)
+        out.append(signed_off(item, truth, analyst=analyst, at=at) if sign_off else item)
+    return out
+
+
+def trusted_cases(reviewed: list[Reviewed]) -> list[FieldCase]:
+    """The kept-aside products the trusted reviewer signed off, with their fields as signed (``fieldcheck``). The
+    deal, not ``dataset.kept_aside``'s hash, keeps them aside here, so every signed-off one counts."""
+    return signed_off_cases(reviewed, aside_only=False)
 
 
 def play_batch(products, roles, kind: str, seed: int, *, champion, bench, trusted_rows, fresh_rows,
-               screen_settings: ScreenSettings | None = None, gate: GateSettings | None = None,
-               use_screen: bool = True) -> dict:
+               trusted_fields: list[FieldCase] | None = None, screen_settings: ScreenSettings | None = None,
+               gate: GateSettings | None = None, use_screen: bool = True) -> dict:
     """Screen, train, judge on trusted data, judge the challenger: the outcome and where it stopped.
 
-    ``use_screen=False`` records the screen but trains anyway, to show what the gate alone would do."""
+    ``trusted_fields``: the kept-aside products signed off before the batch (``trusted_cases``), whose fields the
+    gate re-extracts with each model, as production's gate does. ``use_screen=False`` records the screen but trains
+    anyway, to show what the gate alone would do."""
     reviews = batch_reviews(products, roles, kind, seed)
     rows = rows_from_reviewed(reviews)
     screen = screen_batch(rows, champion, peers=trusted_rows, settings=screen_settings)
@@ -72,7 +116,8 @@ def play_batch(products, roles, kind: str, seed: int, *, champion, bench, truste
     batch_train, batch_heldout = split_by_product(learnable, 0.3, seed)
     candidate = train(list(base_examples()) + [r.example for r in batch_train], seed=0)
     verdict = judge_candidate(champion, candidate, bench=bench, trusted=[r.example for r in trusted_rows],
-                              batch_heldout=[r.example for r in batch_heldout], settings=gate)
+                              batch_heldout=[r.example for r in batch_heldout], settings=gate,
+                              trusted_fields=trusted_fields)
     out["candidate"] = verdict.model_dump(exclude={"settings"})
     if not verdict.passed:
         return out | {"outcome": "refused", "stopped_at": "gate", "reasons": verdict.reasons}
@@ -87,9 +132,11 @@ def play_seed(products, seed: int, kinds: tuple[str, ...] = KINDS, *, bench_n: i
     roles = deal(len(products), seed)
     champion = load_model()
     bench = benchmark_examples(bench_n)
-    trusted_rows = rows_from_reviewed(_reviewed(products, roles["aside"], "reviewer", TRUSTED_AT))
+    trusted = _reviewed(products, roles["aside"], "reviewer", TRUSTED_AT, sign_off=True)
+    trusted_rows, trusted_fields = rows_from_reviewed(trusted), trusted_cases(trusted)
     fresh_rows = rows_from_reviewed(_reviewed(products, roles["fresh"], "carol", FRESH_AT))
     batches = {kind: play_batch(products, roles, kind, seed, champion=champion, bench=bench, trusted_rows=trusted_rows,
-                                fresh_rows=fresh_rows, use_screen=use_screen) for kind in kinds}
+                                fresh_rows=fresh_rows, trusted_fields=trusted_fields, use_screen=use_screen)
+               for kind in kinds}
     return {"seed": seed, "roles": roles, "trusted_lines": len(trusted_rows), "fresh_lines": len(fresh_rows),
-            "batches": batches}
+            "trusted_products": len(trusted_fields), "batches": batches}
