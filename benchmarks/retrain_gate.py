@@ -5,11 +5,12 @@
 ``--products`` products of the "compact" layout family (a layout the packaged model never saw) are
 analysed once with the real pipeline (``MapiClient``, in-process; OCR and analyses cached in the data
 folder). For each seed the products are dealt out at random into roles: reviewed truth kept aside (a
-trusted reviewer, before the batch), the batch under judgement (two analysts), and fresh corrections
-made after the candidate became the challenger. Each seed then plays five batches through the whole
-gate (``cyclops.retrain.trial``): good, shuffled labels, one field relabelled as another, and one of the
-two analysts gone wrong (shuffling, or flipping a field). Every poisoned batch must be refused and
-every good one promoted.
+trusted reviewer, before the batch, who signs them off as ``real_corrections`` does), the batch under
+judgement (two analysts), and fresh corrections made after the candidate became the challenger. Each seed
+then plays five batches through the whole gate (``cyclops.retrain.trial``), the field check on the signed-off
+kept-aside products included (``fieldcheck``, as ``promote.gate_candidate`` judges): good, shuffled labels,
+one field relabelled as another, and one of the two analysts gone wrong (shuffling, or flipping a field).
+Every poisoned batch must be refused and every good one promoted.
 
 Writes ``benchmarks/results/retrain_gate.json`` and ``.md``.
 """
@@ -104,7 +105,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     result = {"meta": {"products": args.products, "screen": not args.without_screen, "seeds": [s["seed"] for s in seeds], "settings": SETTINGS,
                        "python": platform.python_version(), "engine": get_settings().ocr_engine,
-                       "seconds": {"prepare": round(t_prepared - t0), "seeds": round(time.monotonic() - t_prepared)}},
+                       "seconds": {"prepare": round(t_prepared - t0), "seeds": round(time.monotonic() - t_prepared),
+                                   "wall": round(time.monotonic() - t0)}},
               "summary": summary, "seeds": seeds}
     args.out.mkdir(parents=True, exist_ok=True)
     name = "retrain_gate_unscreened" if args.without_screen else "retrain_gate"
@@ -112,6 +114,32 @@ def main(argv: list[str] | None = None) -> dict:
     (args.out / f"{name}.md").write_text(markdown(result) + "\n", encoding="utf-8")
     print(markdown(result))
     return result
+
+
+def field_lines(result: dict) -> list[str]:
+    """The field check's part: trusted products per seed, pooled field F1 of each candidate judged, every field refusal."""
+    seeds = [s for s in result["seeds"] if "trusted_products" in s]
+    if not seeds:
+        return ["The field check on trusted signed-off products (`fieldcheck`) was not part of this run.", ""]
+    counts = [s["trusted_products"] for s in seeds]
+    out = [(f"Field check (`fieldcheck`, `max_field_drop` {result['meta']['settings']['gate'].get('max_field_drop')}): "
+            f"the trusted reviewer signed off {min(counts)} to {max(counts)} kept-aside products per seed (signed off only "
+            "when every wrong field could be set from the truth without confirming a line the truth says nothing of, as "
+            "`real_corrections` does); every candidate that reached the gate was judged on their fields, re-extracted "
+            "with the champion and with it. F1 pooled over every field, champion -> candidate:"), ""]
+    for kind in result["summary"]:
+        pairs = [(s["seed"], s["batches"][kind]["candidate"]["scores"].get("trusted_fields")) for s in seeds
+                 if "candidate" in s["batches"][kind]]
+        pairs = [(seed, t) for seed, t in pairs if t]
+        if pairs:
+            out.append(f"- {kind}: " + ", ".join(f"seed {seed} {t['current']['all fields']['f1']:.3f} -> "
+                                                  f"{t['candidate']['all fields']['f1']:.3f}" for seed, t in pairs))
+    refusals = [(s["seed"], kind, r) for s in seeds for kind, b in s["batches"].items()
+                for r in b.get("reasons", []) if r.startswith("trusted products' fields")]
+    out += [""] + ([f"Refused by the field check: {len(refusals)} reason(s):", ""]
+                   + [f"- seed {seed}, {kind}: {r}" for seed, kind, r in refusals]
+                   if refusals else ["No batch was refused by the field check."]) + [""]
+    return out
 
 
 def markdown(result: dict) -> str:
@@ -136,12 +164,16 @@ def markdown(result: dict) -> str:
     lines += ["", ("Flips of a field the served model already got wrong on this family overturn no more than good "
                    "batches do; other analysts' labels on the kept-aside products give them away (per-analyst, per-label "
                    "disagreement)."), ""]
+    lines += field_lines(result)
+    fields = any("trusted_products" in s for s in result["seeds"])
     lines += ["Per seed (stage that decided; figures in the JSON):", "",
-              "| seed | " + " | ".join(summary) + " |", "|---|" + "---|" * len(summary)]
+              "| seed | " + ("trusted products | " if fields else "") + " | ".join(summary) + " |",
+              "|---|" + ("---|" if fields else "") + "---|" * len(summary)]
     for s in result["seeds"]:
-        lines.append(f"| {s['seed']} | " + " | ".join(f"{s['batches'][k]['outcome']} ({s['batches'][k]['stopped_at']})"
-                                                      for k in summary) + " |")
-    lines += ["", (f"Run time: prepare {m['seconds']['prepare']} s, seeds {m['seconds']['seeds']} s. "
+        lines.append(f"| {s['seed']} | " + (f"{s.get('trusted_products', '-')} | " if fields else "")
+                     + " | ".join(f"{s['batches'][k]['outcome']} ({s['batches'][k]['stopped_at']})" for k in summary) + " |")
+    wall = f", wall {m['seconds']['wall']} s" if "wall" in m["seconds"] else ""
+    lines += ["", (f"Run time: prepare {m['seconds']['prepare']} s, seeds {m['seconds']['seeds']} s{wall}. "
                    f"Reproduce: `.venv/bin/python benchmarks/retrain_gate.py --seeds {len(m['seeds'])}"
                    f"{'' if m.get('screen', True) else ' --without-screen'}`.")]
     return "\n".join(lines)
