@@ -126,7 +126,9 @@ def field_lines(result: dict) -> list[str]:
             f"the trusted reviewer signed off {min(counts)} to {max(counts)} kept-aside products per seed (signed off only "
             "when every wrong field could be set from the truth without confirming a line the truth says nothing of, as "
             "`real_corrections` does); every candidate that reached the gate was judged on their fields, re-extracted "
-            "with the champion and with it. F1 pooled over every field, champion -> candidate:"), ""]
+            "with the champion and with it. The sign-off also confirms as `other` the kept-aside lines that fed no "
+            "field (`dataset.REVIEW_RULE`), so the reviewed truth kept aside holds those rows too, as in production. "
+            "F1 pooled over every field, champion -> candidate:"), ""]
     for kind in result["summary"]:
         pairs = [(s["seed"], s["batches"][kind]["candidate"]["scores"].get("trusted_fields")) for s in seeds
                  if "candidate" in s["batches"][kind]]
