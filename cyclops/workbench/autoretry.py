@@ -76,6 +76,8 @@ class AutoRetry:
             self.session.retry_outbox()  # type: ignore[attr-defined]  # sent: the status turns to saved, which stops us
         except MapiError as exc:  # sent, then the store fell again before the new version was read: try again
             log.info("saving again after the outage failed: %s", exc.message)
+        except Exception:  # noqa: BLE001  a timer's error would end it unseen and the kept edits would wait for a click
+            log.warning("saving again after the outage failed; trying again later", exc_info=True)
         if self.session.status.state == "offline" and self._cancel is None:  # type: ignore[attr-defined]
             self._arm()
             self.session.notify()  # type: ignore[attr-defined]  # the status names the next try's time
