@@ -15,6 +15,7 @@ import io
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -297,3 +298,47 @@ def test_licence_search_by_name_then_confirm(page: Page, stack: BrowserStack) ->
         f"{first.ingredient_name} · {first.quantity:g} {first.quantity_unit_of_measure}")  # the licence's column
     assert page.locator(".cyclops-state-not_compared").count() == 0
     shot(page, "review-09-licence-confirmed")
+
+
+def wait_stored(stack: BrowserStack, check, seconds: float = 30.0):
+    """The stored analysis once ``check`` holds for it (an action's edits reach mapi one after another)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        stored = stack.store().get_analysis(REVIEW)
+        if check(stored) or time.monotonic() > deadline:
+            return stored
+        time.sleep(0.3)
+
+
+def test_a_box_relabelled_on_the_photo_moves_its_text_and_a_caution_moves_to_the_directions(page: Page,  # noqa: F811
+                                                                                          stack: BrowserStack) -> None:
+    """Correct the reading, not around it (item 6): the claim's box set to "caution" on the photo takes its text from the
+    uses to the cautions; then "Move to directions" on that caution moves it on."""
+    open_by_address(page, stack, REVIEW)
+    analysis = stack.store().get_analysis(REVIEW)
+    index, line = next((k, ln) for k, ln in enumerate(analysis.lines) if ln.label == "recommended_use")
+    assert line.text in [u.text for u in analysis.fields.recommended_uses]
+    tab(page, "Product")
+    image = analysis.images[0]
+    photo = page.locator(".cyclops-photo")
+    expect(photo).to_be_visible()
+    box = photo.bounding_box()
+    assert box is not None
+    xs, ys = [p[0] for p in line.polygon], [p[1] for p in line.polygon]
+    photo.click(position={"x": (min(xs) + max(xs)) / 2 * box["width"] / image.width,
+                          "y": (min(ys) + max(ys)) / 2 * box["height"] / image.height})
+    expect(page.locator(".cyclops-selected-line input")).to_have_value(line.text)
+    page.locator(".cyclops-selected-label select").select_option("caution")
+    stored = wait_stored(stack, lambda a: line.text in [c.text for c in a.fields.cautions])
+    assert stored.lines[index].label == "caution"
+    assert line.text in [c.text for c in stored.fields.cautions]
+    assert line.text not in [u.text for u in stored.fields.recommended_uses]
+    tab(page, "Claims")
+    claims = page.locator(".cyclops-page-claims")
+    row = claims.locator(".widget-vbox", has_text=line.text).filter(has=page.locator(".cyclops-statement-directions")).last
+    row.locator(".cyclops-statement-directions").click()
+    stored = wait_stored(stack, lambda a: line.text in [d.text for d in a.fields.directions])
+    assert line.text in [d.text for d in stored.fields.directions]
+    assert line.text not in [c.text for c in stored.fields.cautions]
+    expect(claims).to_contain_text(f"Directions ({len(stored.fields.directions)})")
+    shot(page, "review-10-relabelled-and-moved")
