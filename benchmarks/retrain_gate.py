@@ -116,6 +116,13 @@ def main(argv: list[str] | None = None) -> dict:
     return result
 
 
+def moved_fields(table: dict) -> str:
+    """The fields (pooled row aside) whose F1 differs between champion and candidate, as " (name a -> b, ...)"."""
+    moved = [f"{name} {cur['f1']:.3f} -> {table['candidate'][name]['f1']:.3f}" for name, cur in table["current"].items()
+             if name != "all fields" and cur["f1"] != table["candidate"][name]["f1"]]
+    return f" ({', '.join(moved)})" if moved else ""
+
+
 def field_lines(result: dict) -> list[str]:
     """The field check's part: trusted products per seed, pooled field F1 of each candidate judged, every field refusal."""
     seeds = [s for s in result["seeds"] if "trusted_products" in s]
@@ -126,16 +133,28 @@ def field_lines(result: dict) -> list[str]:
             f"the trusted reviewer signed off {min(counts)} to {max(counts)} kept-aside products per seed (signed off only "
             "when every wrong field could be set from the truth without confirming a line the truth says nothing of, as "
             "`real_corrections` does); every candidate that reached the gate was judged on their fields, re-extracted "
-            "with the champion and with it. The sign-off also confirms as `other` the kept-aside lines that fed no "
-            "field (`dataset.REVIEW_RULE`), so the reviewed truth kept aside holds those rows too, as in production. "
-            "F1 pooled over every field, champion -> candidate:"), ""]
+            "with the champion and with it. The sign-off may also confirm as `other` kept-aside lines that fed no field "
+            f"(`dataset.REVIEW_RULE`), as in production; the kept-aside lines judged on per seed: "
+            f"{min(s['trusted_lines'] for s in seeds)} to {max(s['trusted_lines'] for s in seeds)}. "
+            "F1 pooled over every field, champion -> candidate, and every field whose F1 moved:"), ""]
     for kind in result["summary"]:
         pairs = [(s["seed"], s["batches"][kind]["candidate"]["scores"].get("trusted_fields")) for s in seeds
                  if "candidate" in s["batches"][kind]]
         pairs = [(seed, t) for seed, t in pairs if t]
         if pairs:
-            out.append(f"- {kind}: " + ", ".join(f"seed {seed} {t['current']['all fields']['f1']:.3f} -> "
-                                                  f"{t['candidate']['all fields']['f1']:.3f}" for seed, t in pairs))
+            out.append(f"- {kind}: " + "; ".join(f"seed {seed} {t['current']['all fields']['f1']:.3f} -> "
+                                                  f"{t['candidate']['all fields']['f1']:.3f}{moved_fields(t)}" for seed, t in pairs))
+    tables = [b["candidate"]["scores"]["trusted_fields"] for s in seeds for b in s["batches"].values()
+              if b.get("candidate", {}).get("scores", {}).get("trusted_fields")]
+    blind = sorted(name for name in (tables[0]["current"] if tables else {})
+                   if name != "all fields" and all(t["current"][name]["f1"] == 0 for t in tables))
+    if blind:
+        out += ["", (f"Never read by the champion on these products (F1 0 on every seed, so the check cannot see them "
+                     f"fall): {', '.join(blind)}.")]
+    unjudged = [kind for kind in result["summary"] if all("candidate" not in s["batches"][kind] for s in seeds)]
+    if unjudged:
+        out += ["", (f"Stopped by the screen on every seed, so never judged on the fields here: {', '.join(unjudged)} "
+                     "(`--without-screen` trains them anyway).")]
     refusals = [(s["seed"], kind, r) for s in seeds for kind, b in s["batches"].items()
                 for r in b.get("reasons", []) if r.startswith("trusted products' fields")]
     out += [""] + ([f"Refused by the field check: {len(refusals)} reason(s):", ""]
