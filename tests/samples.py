@@ -147,3 +147,18 @@ def pick_product(pairs: list[tuple[LicenceBundle, LicenceBundle]], out_dir: Path
                 paths.append(path)
             return truth, paths
     raise RuntimeError("no synthetic product with a legible NPN and a quantity violation in the sample")
+
+
+def workbench_on_s3(s3_server, configure):
+    """alice's workbench on an-1 (a sample analysis) in an S3 store on ``s3_server`` (moto), which a test may stop
+    and start to make an outage."""
+    from cyclops.client import MapiClient
+    from cyclops.workbench.app import Workbench
+
+    configure(store=f"s3://{s3_server.create_bucket()}/cyclops", s3_endpoint_url=s3_server.endpoint)
+    licences = generate(2, 7)
+    analysis, photo = sample_analysis(licences[0][0])
+    seed_in_process(analysis, photo, licences)
+    workbench = Workbench(MapiClient(), analyst="alice")
+    workbench.session.open("an-1")
+    return workbench

@@ -7,10 +7,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from cyclops.client import MapiClient
-from cyclops.lnhpd.sample import generate
-from cyclops.workbench.app import Workbench
 from cyclops.workbench.autoretry import retry_delay
-from tests.samples import sample_analysis, seed_in_process
+from tests.samples import workbench_on_s3
 
 
 def test_tries_double_from_five_seconds_to_a_minute() -> None:
@@ -26,13 +24,8 @@ def test_a_kept_edit_is_sent_by_itself_once_the_store_is_back(own_s3_server, con
 
 
 def _kept_edit_is_sent_by_itself(own_s3_server, configure) -> None:
-    configure(store=f"s3://{own_s3_server.create_bucket()}/cyclops", s3_endpoint_url=own_s3_server.endpoint)
-    licences = generate(2, 7)
-    analysis, photo = sample_analysis(licences[0][0])
-    seed_in_process(analysis, photo, licences)
-    workbench = Workbench(MapiClient(), analyst="alice")
+    workbench = workbench_on_s3(own_s3_server, configure)
     workbench.autoretry.first = 2.0  # the doubling as in the workbench, from 2 s (a try while moto is down waits long)
-    workbench.session.open("an-1")
     own_s3_server.stop()
     workbench.product.inputs["product_name"].value = "Typed while offline"
     assert workbench.session.status.state == "offline" and workbench.autoretry.due is not None

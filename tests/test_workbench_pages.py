@@ -11,7 +11,7 @@ from cyclops.lnhpd.sample import generate
 from cyclops.model.analysis import SERVER_ANALYST
 from cyclops.workbench.app import PAGES, Workbench
 from cyclops.workbench.i18n import STRINGS, t
-from tests.samples import sample_analysis, seed_in_process
+from tests.samples import sample_analysis, seed_in_process, workbench_on_s3
 
 
 @pytest.fixture()
@@ -128,12 +128,7 @@ def test_conflict_shows_other_change_and_keeps_mine(bench_client) -> None:
 
 def test_storage_outage_keeps_edit_and_retries(own_s3_server, configure) -> None:
     """A real S3 outage (the moto server stopped): the typed text stays, the edit waits in the outbox."""
-    configure(store=f"s3://{own_s3_server.create_bucket()}/cyclops", s3_endpoint_url=own_s3_server.endpoint)
-    licences = generate(2, 7)
-    analysis, photo = sample_analysis(licences[0][0])
-    seed_in_process(analysis, photo, licences)
-    workbench = Workbench(MapiClient(), analyst="alice")
-    workbench.session.open("an-1")
+    workbench = workbench_on_s3(own_s3_server, configure)
     own_s3_server.stop()
     workbench.product.inputs["product_name"].value = "Typed while offline"
     assert "saved locally" in workbench.status.value

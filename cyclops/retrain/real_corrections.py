@@ -21,6 +21,7 @@ no field (``REVIEW_RULE``), as an analyst vouching for the whole product does. P
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -255,16 +256,27 @@ def correct_with_truth(client, analysis: Analysis, printed: dict, *, analyst: st
         post(f"lines[{index}].label", before, after, "label corrected in review" if changed else "label confirmed in review")
         counts["label_corrected" if changed else "label_accepted"] += 1
     if fields:
-        edits, skipped = plan_safe_field_edits(current, printed, {index for index, _, _ in plan})
-        counts["field_edits_skipped"] = len(skipped)
-        for path, value in edits:
-            post(path, None, value, "value corrected from the label")
-            counts["field_edits"] += 1
-    if fields and violations is not None:
-        for index, decision in plan_flag_decisions(current, violations):
+        counts.update(finish_review(lambda: current, printed, {index for index, _, _ in plan}, violations, post))
+    return current, counts
+
+
+def finish_review(current: Callable[[], Analysis], printed: dict, reviewed_lines: set[int], violations: list[str] | None,
+                  post: Callable[[str, object, object, str], None]) -> dict[str, int]:
+    """The end of a review from the truth, whoever applies the edits (``post(path, before, after, reason)``; ``current``
+    gives the analysis as the edits so far left it): the field values that review no other line
+    (``plan_safe_field_edits``); with ``violations`` (the truth's flag codes) every standing flag decided and, when
+    no field edit was left alone (every field is then as the truth has it), the sign-off. Returns the counts."""
+    counts = {"field_edits": 0, "field_edits_skipped": 0, "flags_decided": 0, "signed_off": 0}
+    edits, skipped = plan_safe_field_edits(current(), printed, reviewed_lines)
+    counts["field_edits_skipped"] = len(skipped)
+    for path, value in edits:
+        post(path, None, value, "value corrected from the label")
+        counts["field_edits"] += 1
+    if violations is not None:
+        for index, decision in plan_flag_decisions(current(), violations):
             post(f"flags[{index}].decision", None, decision, "decided against the label")
             counts["flags_decided"] += 1
-        if not counts["field_edits_skipped"]:  # every field as the truth has it: the analyst vouches for the product
+        if not skipped:  # every field as the truth has it: the analyst vouches for the product
             post(SIGN_OFF_PATH, False, True, "signed off")
             counts["signed_off"] = 1
-    return current, counts
+    return counts

@@ -19,10 +19,10 @@ from cyclops.edits import apply_edit, value_at
 from cyclops.extract.classifier import load_model, train
 from cyclops.model.analysis import Edit
 from cyclops.retrain.base_set import base_examples
-from cyclops.retrain.dataset import SIGN_OFF_PATH, Reviewed, product_key, rows_from_reviewed, split_by_product
+from cyclops.retrain.dataset import Reviewed, product_key, rows_from_reviewed, split_by_product
 from cyclops.retrain.fieldcheck import FieldCase, signed_off_cases
 from cyclops.retrain.judge import GateSettings, judge_candidate, judge_challenger
-from cyclops.retrain.real_corrections import plan_flag_decisions, plan_safe_field_edits
+from cyclops.retrain.real_corrections import finish_review
 from cyclops.retrain.screen import ScreenSettings, screen_batch
 from cyclops.retrain.simulate import review_in_memory, true_line_labels
 from cyclops.retrain.train import benchmark_examples
@@ -59,25 +59,20 @@ def batch_reviews(products, roles: dict[str, list[int]], kind: str, seed: int) -
 
 
 def signed_off(item: Reviewed, truth, *, analyst: str, at: str) -> Reviewed:
-    """The line review finished as ``real_corrections.correct_with_truth`` finishes it: the truth's field values
-    where the review rule allows (``plan_safe_field_edits``), every standing flag decided, then the sign-off, only
-    when no field edit was left alone. Edits are applied with the store's ``apply_edit``, as in-memory reviews are."""
+    """The line review finished as ``real_corrections.correct_with_truth`` finishes it (``finish_review``: the truth's
+    field values where the review rule allows, every standing flag decided, the sign-off when no field edit was left
+    alone), the edits applied with the store's ``apply_edit``, as in-memory reviews are."""
     current, edits = item.analysis, list(item.edits)
 
-    def post(path: str, after) -> None:
+    def post(path: str, _before, after, reason: str) -> None:
         nonlocal current
-        edit = Edit(analyst=analyst, field=path, before=value_at(current, path), after=after,
+        edit = Edit(analyst=analyst, field=path, before=value_at(current, path), after=after, reason=reason,
                     base_version=current.version, seq=current.version + 1, at=at)
         current = apply_edit(current, edit)
         edits.append(edit)
 
-    field_edits, skipped = plan_safe_field_edits(current, truth.printed, set(true_line_labels(item.served, truth)))
-    for path, value in field_edits:
-        post(path, value)
-    for index, decision in plan_flag_decisions(current, [v.code for v in truth.violations]):
-        post(f"flags[{index}].decision", decision)
-    if not skipped:
-        post(SIGN_OFF_PATH, True)
+    finish_review(lambda: current, truth.printed, set(true_line_labels(item.served, truth)),
+                  [v.code for v in truth.violations], post)
     return item.model_copy(update={"analysis": current, "edits": edits})
 
 
