@@ -103,3 +103,14 @@ def post_as(stack: BrowserStack, analyst: str, analysis_id: str, field: str, aft
         answer = http.post(f"/v1/analyses/{analysis_id}/edits", content=edit.model_dump_json(),
                            headers={"Content-Type": "application/json", "X-Cyclops-User": analyst})
         assert answer.status_code == 200, answer.text
+
+
+def open_page(browser, url: str, ready: str, timeout: float = 60_000, **context_options):
+    """A fresh browser context on ``url``, once ``ready`` (a selector) shows: (context, page); the caller closes the
+    context. ``context_options`` are Playwright's (viewport, touch, downloads)."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.set_default_timeout(timeout)
+    page.goto(url)
+    page.wait_for_selector(ready, timeout=120_000)
+    return context, page

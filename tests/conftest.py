@@ -166,10 +166,9 @@ def chromium():
 @pytest.fixture(scope="session")
 def browser_page(browser_stack, chromium):
     """A desktop page (1600x1000) logged in to ``browser_stack``'s workbench, for every desktop browser module."""
-    context = chromium.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(browser_stack.workbench_url)
-    page.wait_for_selector(".cyclops-workbench", timeout=120_000)
+    from tests.browser_fixtures import open_page
+
+    context, page = open_page(chromium, browser_stack.workbench_url, ".cyclops-workbench",
+                              viewport={"width": 1600, "height": 1000}, accept_downloads=True)
     yield page
     context.close()

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageEnhance
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser_fixtures import BrowserStack
+from tests.browser_fixtures import BrowserStack, open_page
 from tests.test_browser import shot, stack  # noqa: F401  (the browser tests' one stack)
 
 pytestmark = pytest.mark.browser
@@ -37,11 +37,8 @@ def browser(chromium: Browser) -> Browser:
 @pytest.fixture(scope="module")
 def desk(browser: Browser, stack: BrowserStack) -> Iterator[Page]:  # noqa: F811
     """The analyst's worklist, open beside the phone (its Refresh shows what the phone sent, with no new kernel)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    page.goto(stack.workbench_url)
-    page.wait_for_selector(".cyclops-worklist-phone .cyclops-capture-open", timeout=120_000)
+    context, page = open_page(browser, stack.workbench_url, ".cyclops-worklist-phone .cyclops-capture-open", 120_000,
+                              viewport={"width": 1366, "height": 768})
     yield page
     context.close()
 
@@ -55,11 +52,9 @@ def phone_address(desk: Page) -> str:
 @pytest.fixture(scope="module")
 def phone(browser: Browser, phone_address: str) -> Iterator[Page]:
     """A phone with no session of its own: the link alone (its token) logs it in, on the workbench's own server."""
-    context = browser.new_context(viewport=PHONE, screen=PHONE, has_touch=True, is_mobile=True, device_scale_factor=2)
-    page = context.new_page()
-    page.set_default_timeout(120_000)  # a kernel of its own, started cold when the preheated one is taken
-    page.goto(phone_address)
-    page.wait_for_selector(".cyclops-capture", timeout=120_000)
+    # a kernel of its own, started cold when the preheated one is taken
+    context, page = open_page(browser, phone_address, ".cyclops-capture", 120_000, viewport=PHONE, screen=PHONE,
+                              has_touch=True, is_mobile=True, device_scale_factor=2)
     yield page
     context.close()
 
