@@ -3,8 +3,10 @@
 Analysts' time is the scarcest thing in the loop. The model's own doubt says where a review is likely to
 change labels (and so teach): the expected number of mislabelled lines, from each line's label
 probability (``LabelledLine.confidence`` is OCR confidence times label probability; ``ocr_confidence``
-is the first factor). Values read unsurely, and a licence found by search with a score near the trust
-threshold, add the analyst's own work; open high- and medium-severity flags add compliance risk.
+is the first factor). Values read unsurely, a licence found by search with a score near the trust
+threshold, and flags whose verdict a small nudge of one threshold would turn (``Analysis.near_flags``,
+``cyclops.flags.margins``: raised by a hair or missed by one) add the analyst's own work; open high- and
+medium-severity flags add compliance risk.
 ``cyclops.review.priority`` (the worklist order) uses this when it is installed.
 
 The doubt here is the served model's, as the analysis stores it (the top label's probability: least-confident
@@ -20,8 +22,9 @@ from cyclops.model.analysis import Analysis
 UNSURE_BELOW = 0.5
 #: a search match scoring within this band of the trust threshold (cyclops.match.MatchParams.trust_score, 0.85) is in doubt
 MATCH_TRUST, MATCH_BAND = 0.85, 0.1
-#: weights: one open high flag outweighs a page of doubtful lines; a medium flag, a few
-W_HIGH, W_MEDIUM, W_UNSURE, W_MATCH = 20.0, 3.0, 1.0, 2.0
+#: weights: one open high flag outweighs a page of doubtful lines; a medium flag, a few; a verdict hanging on a
+#: threshold (a licence match or a flag) weighs two unsure values
+W_HIGH, W_MEDIUM, W_UNSURE, W_MATCH, W_NEAR = 20.0, 3.0, 1.0, 2.0, 2.0
 
 
 def label_probability(confidence: float, ocr_confidence: float | None) -> float:
@@ -54,9 +57,16 @@ def match_in_doubt(analysis: Analysis) -> bool:
     return m.method == "search" and abs(m.score - MATCH_TRUST) <= MATCH_BAND
 
 
+def flags_in_doubt(analysis: Analysis) -> int:
+    """Flags near their thresholds: raised by a hair, or missed by one (``cyclops.flags.margins``)."""
+    return len(analysis.near_flags)
+
+
 def model_doubt(analysis: Analysis) -> float:
-    """How unsure the pipeline is of this analysis: expected wrong lines, unsure values, a licence match in doubt."""
-    return round(label_doubt(analysis) + W_UNSURE * unsure_values(analysis) + W_MATCH * match_in_doubt(analysis), 4)
+    """How unsure the pipeline is of this analysis: expected wrong lines, unsure values, a licence match in doubt,
+    flags near their thresholds."""
+    return round(label_doubt(analysis) + W_UNSURE * unsure_values(analysis) + W_MATCH * match_in_doubt(analysis)
+                 + W_NEAR * flags_in_doubt(analysis), 4)
 
 
 def compliance_risk(analysis: Analysis) -> float:

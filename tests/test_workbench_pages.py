@@ -111,6 +111,40 @@ def test_flag_confirm_with_reason_and_add(bench_client) -> None:
     assert (added.code, added.source, added.severity) == ("MISSING_CAUTION", "analyst", "medium")
 
 
+def test_flags_near_their_thresholds_are_shown_and_a_near_miss_can_be_raised() -> None:
+    """A raised flag whose verdict hangs on a threshold is marked borderline with the numbers; a flag the rules
+    almost raised is listed, in the analyst's language, and one click raises it as the analyst's own, confirmed."""
+    from cyclops.model.analysis import NearFlag
+
+    licences = generate(2, 7)
+    analysis, photo = sample_analysis(licences[0][0])
+    raised = analysis.flags[0]
+    analysis.near_flags = [
+        NearFlag(code=raised.code, severity=raised.severity, raised=True, threshold="sure_amount", value=0.6, nudged=0.65,
+                 message=raised.message, message_fr=raised.message_fr),
+        NearFlag(code="CAUTIONS_MISSING", severity="medium", raised=False, threshold="caution_present", value=0.6, nudged=0.55,
+                 message="A licensed caution or warning is missing from the label: \"Keep out of reach of children.\"",
+                 message_fr="Une mise en garde autorisée est absente de l'étiquette : « Tenir hors de la portée des enfants. »"),
+    ]
+    seed_in_process(analysis, photo, licences)  # as the pipeline would have stored it
+    client = MapiClient()
+    bench = Workbench(client, analyst="alice")
+    bench.session.open("an-1")
+    head = bench.flags.table.children[0].children[0].value
+    assert "cyclops-flag-borderline" in head and "sure_amount at 0.65 instead of 0.6" in head
+    near = bench.flags.near.children
+    assert "Almost raised" in near[0].value and "Keep out of reach of children" in near[1].children[1].value
+    assert "caution_present at 0.55 instead of 0.6" in near[1].children[1].value
+    bench.session.set_lang("fr")
+    bench.flags.refresh()
+    assert "Presque émis" in bench.flags.near.children[0].value and "Tenir hors" in bench.flags.near.children[1].children[1].value
+    bench.flags.raise_buttons[0].click()
+    added = client.get_analysis("an-1").flags[-1]
+    assert (added.code, added.source, added.decision, added.severity) == ("CAUTIONS_MISSING", "analyst", "confirmed", "medium")
+    assert added.message_fr.startswith("Une mise en garde")
+    assert bench.flags.near_misses() == [] and bench.flags.near.children == ()  # raised now: no longer "almost"
+
+
 def test_conflict_shows_other_change_and_keeps_mine(bench_client) -> None:
     bench, client = bench_client
     other = Workbench(MapiClient(), analyst="bob")  # another analyst's dashboard, its own client

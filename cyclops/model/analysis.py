@@ -143,6 +143,29 @@ class Flag(BaseModel):
         """Still raised: not resolved by a correction. Only standing flags need a decision, count, or reach a report."""
         return self.resolved_at_version is None
 
+    @property
+    def identity(self) -> tuple:
+        """What makes a flag the same flag when the rules run again: its code and the boxes it points at (a corrected
+        amount keeps the row's box, so "600 mg vs 400 mg" becoming "650 mg vs 400 mg" is the same flag); a flag with
+        no box is known by its message."""
+        where = tuple((e.image, tuple(map(tuple, e.polygon))) for e in self.evidence)
+        return self.code, where or self.message
+
+
+class NearFlag(BaseModel):
+    """A flag whose verdict hangs on one threshold: a small change of it would clear the flag (``raised``) or raise
+    it (a near miss). The rules are surest far from their thresholds, so these are where an analyst's eye is worth
+    most (``cyclops.flags.margins``; counted in the review priority)."""
+
+    code: str
+    severity: Severity
+    raised: bool  # True: raised, and cleared by the nudge; False: not raised, and raised by the nudge
+    threshold: str  # the ``FlagParams`` field
+    value: float  # its value in force
+    nudged: float  # the nearby value that changes the verdict
+    message: str = ""
+    message_fr: str = ""
+
 
 #: the faces of a package a photo may show (the phone capture page names each photo by one)
 FACES = ("front", "back", "side", "other")
@@ -202,6 +225,8 @@ class Analysis(BaseModel):
     fields: Fields = Field(default_factory=Fields)
     match: Match = Field(default_factory=Match)
     flags: list[Flag] = Field(default_factory=list)
+    #: flags a small change of one threshold would clear or raise (``cyclops.flags.margins``), as of the analysis
+    near_flags: list[NearFlag] = Field(default_factory=list)
     lines: list[LabelledLine] = Field(default_factory=list)
     errors: list[PhotoError] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)

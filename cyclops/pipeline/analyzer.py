@@ -29,6 +29,7 @@ from cyclops.extract import extract_fields
 from cyclops.extract.lines import SourceLine
 from cyclops.extract.product_name import name_as_licensed
 from cyclops.flags import RULES, Rule, raise_flags
+from cyclops.flags.margins import near_flags
 from cyclops.match import match_licence, trusted
 from cyclops.model.analysis import Analysis, ImageInfo, Match
 from cyclops.model.analysis import PhotoError as PhotoErrorRecord
@@ -156,10 +157,12 @@ class Analyzer:
         t2 = time.perf_counter()
         flags = raise_flags(fields, match, licence_en, licence_fr, lines, database=db is not None,
                             params=params.flags, rules=self.rules)
+        near = near_flags(fields, match, licence_en, licence_fr, lines, database=db is not None,
+                          params=params.flags, rules=self.rules)
         timings["flags"] = time.perf_counter() - t2
         versions = {"cyclops": __version__, "engine": f"{doc.engine} {doc.engine_version}", "field_classifier": model_label,
                     **params.versions()}
-        analysis = Analysis(fields=fields, match=match, flags=flags, lines=lines, versions=versions,
+        analysis = Analysis(fields=fields, match=match, flags=flags, near_flags=near, lines=lines, versions=versions,
                             created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         return analysis, timings
 

@@ -24,21 +24,13 @@ def affects_flags(field: str) -> bool:
     return field.startswith(CHECKED_PARTS)
 
 
-def _key(flag: Flag) -> tuple:
-    """What makes a flag the same flag after a correction: its code and the boxes it points at (a corrected amount
-    keeps the row's box, so "600 mg vs 400 mg" becoming "650 mg vs 400 mg" is the same flag, its decision kept);
-    a flag with no box is known by its message."""
-    where = tuple((e.image, tuple(map(tuple, e.polygon))) for e in flag.evidence)
-    return flag.code, where or flag.message
-
-
 def merge_flags(old: list[Flag], fresh: list[Flag], version: int) -> list[Flag]:
     """``old`` with each pipeline flag updated, marked resolved or open again by ``fresh``, then the new ones appended."""
-    raised = {_key(f): f for f in fresh}
+    raised = {f.identity: f for f in fresh}
     merged = []
     for flag in old:
         if flag.source == "pipeline":
-            now = raised.get(_key(flag))
+            now = raised.get(flag.identity)
             if now is not None:  # still raised: today's wording, the analyst's decision kept
                 flag = flag.model_copy(update={"message": now.message, "message_fr": now.message_fr,
                                                "severity": now.severity, "licence_field": now.licence_field,
@@ -46,8 +38,8 @@ def merge_flags(old: list[Flag], fresh: list[Flag], version: int) -> list[Flag]:
             elif flag.resolved_at_version is None:
                 flag = flag.model_copy(update={"resolved_at_version": version})
         merged.append(flag)
-    known = {_key(f) for f in old if f.source == "pipeline"}
-    merged += [f.model_copy(update={"raised_at_version": version}) for f in fresh if _key(f) not in known]
+    known = {f.identity for f in old if f.source == "pipeline"}
+    merged += [f.model_copy(update={"raised_at_version": version}) for f in fresh if f.identity not in known]
     return merged
 
 

@@ -1,4 +1,7 @@
-"""Flags page: every flag with its severity, message and evidence; confirm or dismiss with a reason; add one by hand."""
+"""Flags page: every flag with its severity, message and evidence; confirm or dismiss with a reason; add one by hand.
+
+A flag whose verdict hangs on a threshold (``Analysis.near_flags``) says so: a raised one is marked borderline, and
+the flags the rules almost raised are listed below, each with a button that raises it as the analyst's own."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import html
 
 import ipywidgets as w
 
-from cyclops.model.analysis import Flag
+from cyclops.model.analysis import Flag, NearFlag
 from cyclops.report.words import flag_title
 from cyclops.workbench.evidence import ShowEvidence, confidence_chip, confidence_level, eye_button, read_confidence, shower
 from cyclops.workbench.i18n import t
@@ -20,18 +23,21 @@ class FlagsPage:
         self.session = session
         self.show_evidence = shower(session, show_evidence)
         self.confirm_buttons: list[w.Button] = []
+        self.raise_buttons: list[w.Button] = []  # one per near miss, in the order of ``near_misses``
         self.dismiss_buttons: list[w.Button] = []
         self.reasons: list[w.Text] = []
         self.chosen: int | None = None  # the row the analyst last looked at (its evidence shown); else the first pending
         self._shown_id: str | None = None
         self.table = w.VBox()
+        self.near = w.VBox()
+        self.near.add_class("cyclops-flags-near")
         self.new_code = w.Text()
         self.new_severity = w.Dropdown(options=["high", "medium", "low"], value="medium")
         self.new_message = w.Text(layout=w.Layout(width="420px"))
         self.add = w.Button(button_style="warning")
         self.add.on_click(lambda _b: self.add_flag(self.new_code.value, self.new_severity.value, self.new_message.value))
         self.add_title = w.HTML()
-        self.widget = w.VBox([self.table, self.add_title, w.HBox([self.new_code, self.new_severity, self.new_message, self.add])])
+        self.widget = w.VBox([self.table, self.near, self.add_title, w.HBox([self.new_code, self.new_severity, self.new_message, self.add])])
         self.widget.add_class("cyclops-page-flags")
         session.subscribe(lambda _s: self.refresh())
         self.refresh()
@@ -46,13 +52,62 @@ class FlagsPage:
         analysis = self.session.analysis
         if analysis is None or analysis.analysis_id != self._shown_id:  # another product: no row chosen yet
             self.chosen, self._shown_id = None, analysis.analysis_id if analysis else None
+        self.near.children, self.raise_buttons = (), []
         if analysis is None:
             self.table.children = (w.HTML(t("no_analysis", lang)),)
             return
+        self.near.children = self._near_rows(lang)
         if not analysis.flags:
             self.table.children = (w.HTML(t("no_flags", lang)),)
             return
         self.table.children = [self._row(i, flag) for i, flag in enumerate(analysis.flags)]
+
+    def near_misses(self) -> list[NearFlag]:
+        """Flags the rules almost raised and nobody has raised since (the analyst's own flag of that code counts)."""
+        analysis = self.session.analysis
+        if analysis is None:
+            return []
+        raised = {f.code for f in analysis.flags if f.standing}
+        return [n for n in analysis.near_flags if not n.raised and n.code not in raised]
+
+    def borderline(self, flag: Flag) -> NearFlag | None:
+        """The nudge that would clear this raised flag, when its verdict hangs on a threshold."""
+        analysis = self.session.analysis
+        near = analysis.near_flags if analysis and flag.source == "pipeline" and flag.raised_at_version is None else []
+        return next((n for n in near if n.raised and n.code == flag.code and n.message == flag.message), None)
+
+    def _near_rows(self, lang: str) -> tuple[w.Widget, ...]:
+        misses = self.near_misses()
+        if not misses:
+            return ()
+        rows: list[w.Widget] = [w.HTML(f"<h4>{t('flags_near', lang)}</h4><small>{t('flags_near_help', lang)}</small>")]
+        for index, near in enumerate(misses):
+            message = near.message_fr if lang == "fr" and near.message_fr else near.message
+            button = w.Button(description=t("raise_flag", lang), button_style="warning")
+            button.add_class("cyclops-flag-raise-near")
+            button.on_click(lambda _b, i=index: self.raise_near(i))
+            self.raise_buttons.append(button)
+            head = w.HTML(
+                f"<span style='color:{_SEVERITY_COLOURS[near.severity]}'>{t(near.severity, lang)}</span> "
+                f"{self._title(near, lang)}{html.escape(message, quote=False)} "
+                f"<small style='color:#616161'>{html.escape(self._nudge(near, lang))}</small>")
+            rows.append(w.HBox([button, head]))
+        return tuple(rows)
+
+    @staticmethod
+    def _nudge(near: NearFlag, lang: str) -> str:
+        return t("flag_near_raised" if near.raised else "flag_near_missed", lang, threshold=near.threshold,
+                 value=f"{near.value:g}", nudged=f"{near.nudged:g}")
+
+    def raise_near(self, index: int) -> None:
+        """Raise a near miss as the analyst's own flag, confirmed, in both languages as the rules word it."""
+        misses = self.near_misses()
+        if index >= len(misses) or self.session.analysis is None:
+            return
+        near = misses[index]
+        flag = Flag(code=near.code, severity=near.severity, message=near.message, message_fr=near.message_fr or near.message,
+                    source="analyst", decision="confirmed")
+        self.session.save("flags[+]", flag.model_dump(mode="json"))
 
     def current(self) -> int | None:
         """The row Alt+A acts on: the one whose evidence the analyst opened while it is undecided, else the first
@@ -83,6 +138,10 @@ class FlagsPage:
             f"<span style='color:{_SEVERITY_COLOURS[flag.severity]};font-weight:bold'>{t(flag.severity, lang)}</span> "
             f"{self._title(flag, lang)}{html.escape(message, quote=False)} — <i class='cyclops-flag-decision'>{decision}</i>"
             + (f" ({html.escape(flag.reason, quote=False)})" if flag.reason else "") + self._chip(flag, lang))
+        borderline = self.borderline(flag)
+        if borderline is not None:  # the verdict hangs on a threshold: say so, in words, with the numbers
+            head.value += (f" <small class='cyclops-flag-borderline' style='color:#6a1b9a' title='{html.escape(borderline.threshold)}'>"
+                           f"{t('flag_borderline', lang)}: {html.escape(self._nudge(borderline, lang))}</small>")
         reason = w.Text(value=flag.reason or "", placeholder=t("reason", lang), continuous_update=False)
         confirm = w.Button(description=t("confirm", lang), button_style="danger")
         dismiss = w.Button(description=t("dismiss", lang))
@@ -111,7 +170,7 @@ class FlagsPage:
         return row
 
     @staticmethod
-    def _title(flag: Flag, lang: str) -> str:
+    def _title(flag: Flag | NearFlag, lang: str) -> str:
         """The flag's plain title in the analyst's language; its code only as the title's tooltip (an analyst's own
         flag has no title: its message says it)."""
         title = flag_title(flag.code, lang)
