@@ -147,10 +147,17 @@ def _content(text: str) -> str:
     return " ".join(w for w in _words(text) if w and w not in FILLER)
 
 
-def _cosine_matrix(claims: list[str], targets: list[str]) -> list[list[float]]:
+def _cosine_matrix(claims: list[str], targets: list[str]) -> tuple[tuple[float, ...], ...]:
     """Char n-gram TF-IDF cosine of every claim against every target, one vectoriser per call."""
+    return _cosines(tuple(claims), tuple(targets))
+
+
+@lru_cache(maxsize=256)
+def _cosines(claims: tuple[str, ...], targets: tuple[str, ...]) -> tuple[tuple[float, ...], ...]:
+    """``_cosine_matrix``, kept: the rule runs again on the same claims when its thresholds are nudged
+    (``cyclops.flags.margins``) and after every correction of an unrelated field (``cyclops.pipeline.recheck``)."""
     docs = [_content(c) for c in claims] + [_content(t) for t in targets]
-    zero = [[0.0] * len(targets) for _ in claims]
+    zero = tuple((0.0,) * len(targets) for _ in claims)
     if not any(docs[: len(claims)]) or not any(docs[len(claims):]):
         return zero
     try:
@@ -159,7 +166,7 @@ def _cosine_matrix(claims: list[str], targets: list[str]) -> list[list[float]]:
     except ValueError:  # nothing left to vectorise
         return zero
     # rows are L2-normalised by the vectoriser, so the dot product is the cosine
-    return (matrix[: len(claims)] @ matrix[len(claims):].T).toarray().tolist()
+    return tuple(map(tuple, (matrix[: len(claims)] @ matrix[len(claims):].T).toarray().tolist()))
 
 
 def claim_supports(claims: list[str], purposes: list[str], ignore: frozenset[str] = frozenset(),

@@ -116,6 +116,7 @@ ZIPF_MARGIN = 1.5
 EVERYDAY_ZIPF = 5.5
 
 
+@lru_cache(maxsize=65536)
 def common_word(word: str, zipf: float = COMMON_ZIPF) -> bool:
     """Whether ``word`` is an ordinary English or French word (wordfreq's general-language lists), at
     Zipf frequency ``zipf`` or above (``EVERYDAY_ZIPF``: the most frequent words only).
@@ -132,6 +133,13 @@ def common_word(word: str, zipf: float = COMMON_ZIPF) -> bool:
 def word_languages(text: str | None) -> dict[str, int]:
     """How many words of ``text`` are clearly English and clearly French, by word frequencies (wordfreq):
     table headers and ingredient words tell a language as well as sentences do."""
+    en, fr = _word_languages(text or "")
+    return {"en": en, "fr": fr}
+
+
+@lru_cache(maxsize=16384)
+def _word_languages(text: str) -> tuple[int, int]:
+    """``word_languages`` as a pair, kept: the flag rules ask it of the same lines again and again."""
     from wordfreq import zipf_frequency
 
     counts = {"en": 0, "fr": 0}
@@ -141,4 +149,4 @@ def word_languages(text: str | None) -> dict[str, int]:
             counts["en"] += 1
         elif fr >= ZIPF_COMMON and fr - en >= ZIPF_MARGIN:
             counts["fr"] += 1
-    return counts
+    return counts["en"], counts["fr"]

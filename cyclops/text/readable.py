@@ -49,6 +49,7 @@ def _known_words() -> frozenset[str]:
     return frozenset(stop | FILLER | CLAIM_VERBS | set(WORD_TO_CONCEPT))
 
 
+@lru_cache(maxsize=16384)
 def is_readable(text: str | None) -> bool:
     """Whether OCR text reads as English or French at all (short text, a heading or a name, always does)."""
     words = re.findall(r"[^\W\d_]+", fold(text))  # "l'absorption" is two words, "l" and "absorption"
