@@ -122,3 +122,28 @@ def test_a_flag_on_the_same_box_stays_the_same_flag_with_its_decision_and_todays
                                    "reason": None})
     (kept,) = merge_flags([old], [fresh], version=5)
     assert (kept.decision, kept.reason, kept.message, kept.resolved_at_version) == ("confirmed", "misprint", "650 mg vs 400 mg", None)
+
+
+def test_a_correction_finds_the_flags_near_their_thresholds_again_and_analysts_cannot_write_them(product, configure, lnhpd_sample) -> None:
+    """An amount read at 0.62 (``sure_amount`` is 0.6) corrected to a wrong one raises QUANTITY_MISMATCH by a hair:
+    the server records it as near its threshold in an edit of its own; the licensed amount clears it again."""
+    from cyclops.errors import InvalidEdit
+    from cyclops.service.identity import Identity
+    from cyclops.service.operations import Services
+
+    analysis, _db, first = product
+    analysis.fields.medicinal_ingredients[0].quantity_confidence = 0.62
+    configure(lnhpd_db=lnhpd_sample[0])
+    services = Services()
+    services.store.put_analysis(analysis)
+    ann = Identity(user="ann", role="analyst", via="token")
+    path = "fields.medicinal_ingredients[0].quantity"
+    updated = services.edit_as(ann, analysis.analysis_id, Edit(analyst="ann", field=path, after=first.quantity * 1.5,
+                                                              base_version=analysis.version))
+    assert [(n.code, n.raised, n.threshold) for n in updated.near_flags] == [("QUANTITY_MISMATCH", True, "sure_amount")]
+    assert [(e.analyst, e.field) for e in services.edits(analysis.analysis_id)][-2:] == [("cyclops", "flags"), ("cyclops", "near_flags")]
+    updated = services.edit_as(ann, analysis.analysis_id, Edit(analyst="ann", field=path, after=first.quantity,
+                                                              base_version=updated.version))
+    assert updated.near_flags == []
+    with pytest.raises(InvalidEdit):
+        services.edit_as(ann, analysis.analysis_id, Edit(analyst="ann", field="near_flags", after=[], base_version=updated.version))

@@ -5,15 +5,17 @@ rules see exactly what the pipeline gave them (fields, match, lines, the licence
 match may be trusted), so a re-check and a fresh analysis of the corrected label agree. Flags are never
 removed or reordered (decisions and the four-eyes record point at their place in the list): a flag the rules
 no longer raise is marked resolved at that version, one they now raise is appended with the version that
-raised it. The service commits the result as an edit of its own (``cyclops.service.operations``).
+raised it. The flags near their thresholds are found again too. The service commits each change as an edit of
+its own (``cyclops.service.operations``).
 """
 
 from __future__ import annotations
 
 from cyclops.flags import raise_flags
+from cyclops.flags.margins import near_flags
 from cyclops.flags.params import FlagParams
 from cyclops.match import DEFAULT_PARAMS, MatchParams, trusted
-from cyclops.model.analysis import Analysis, Flag
+from cyclops.model.analysis import Analysis, Flag, NearFlag
 
 #: parts of the analysis whose correction can change a flag
 CHECKED_PARTS = ("fields.", "match", "lines[")
@@ -43,15 +45,31 @@ def merge_flags(old: list[Flag], fresh: list[Flag], version: int) -> list[Flag]:
     return merged
 
 
+def _licence(analysis: Analysis, db, match_params: MatchParams) -> tuple:
+    """The matched licence in English and French, when the match may be trusted (else two Nones), as the pipeline
+    gives them to the rules."""
+    match, fields = analysis.match, analysis.fields
+    checked = db is not None and match.lnhpd_id is not None and trusted(match, fields, match_params)
+    return (db.get_by_id(match.lnhpd_id, "en") if checked else None), (db.get_by_id(match.lnhpd_id, "fr") if checked else None)
+
+
 def recheck(analysis: Analysis, db, *, params: FlagParams | None = None,
             match_params: MatchParams = DEFAULT_PARAMS) -> list[Flag] | None:
     """The flag list after the rules ran on ``analysis`` as it stands, or None when nothing changed.
 
     ``db``: the reference database (None: only the label rules run, as in an analysis without one)."""
-    match, fields = analysis.match, analysis.fields
-    checked = db is not None and match.lnhpd_id is not None and trusted(match, fields, match_params)
-    licence_en = db.get_by_id(match.lnhpd_id, "en") if checked else None
-    licence_fr = db.get_by_id(match.lnhpd_id, "fr") if checked else None
-    fresh = raise_flags(fields, match, licence_en, licence_fr, analysis.lines, database=db is not None, params=params)
+    licence_en, licence_fr = _licence(analysis, db, match_params)
+    fresh = raise_flags(analysis.fields, analysis.match, licence_en, licence_fr, analysis.lines, database=db is not None,
+                        params=params)
     merged = merge_flags(analysis.flags, fresh, analysis.version)
     return None if merged == analysis.flags else merged
+
+
+def recheck_near(analysis: Analysis, db, *, params: FlagParams | None = None,
+                 match_params: MatchParams = DEFAULT_PARAMS) -> list[NearFlag] | None:
+    """The flags near their thresholds for ``analysis`` as it stands (``cyclops.flags.margins``), or None when
+    they did not change: a corrected amount may leave a flag raised by a hair, or far from its threshold."""
+    licence_en, licence_fr = _licence(analysis, db, match_params)
+    near = near_flags(analysis.fields, analysis.match, licence_en, licence_fr, analysis.lines, database=db is not None,
+                      params=params)
+    return None if near == analysis.near_flags else near

@@ -30,6 +30,8 @@ PARTS: dict[str, tuple[str, str]] = {
 WORDS = {"added": ("added", "ajouté"), "removed": ("removed", "retiré"), "empty": ("(empty)", "(vide)"),
          "yes": ("yes", "oui"), "no": ("no", "non"), "items": ("{n} items", "{n} éléments"),
          "rechecked": ("Flags, checked again after a correction", "Signalements, vérifiés de nouveau après une correction"),
+         "rechecked_near": ("Flags near their thresholds, checked again after a correction",
+                            "Signalements près de leur seuil, vérifiés de nouveau après une correction"),
          "no_flag": ("no flag", "aucun signalement")}
 
 
@@ -58,6 +60,8 @@ def describe_field(path: str, analysis: Analysis | None = None, lang: str = "en"
         return path
     if tokens == ["flags"]:  # the whole list: only the live checks write it (cyclops.pipeline.recheck)
         return _word("rechecked", lang)
+    if tokens == ["near_flags"]:  # likewise
+        return _word("rechecked_near", lang)
     if tokens and tokens[0] in ("fields", "review"):
         tokens = tokens[1:]
     words: list[str] = []

@@ -36,7 +36,7 @@ from cyclops.model.analysis import FACES, SERVER_ANALYST, Analysis, Edit
 from cyclops.model.ocr import Document
 from cyclops.ocr import get_engine
 from cyclops.pipeline import build_analyzer, model_provider
-from cyclops.pipeline.recheck import affects_flags, recheck
+from cyclops.pipeline.recheck import affects_flags, recheck, recheck_near
 from cyclops.service import policy
 from cyclops.service.context import request_id
 from cyclops.service.identity import Identity
@@ -291,20 +291,22 @@ class Services:
         return updated
 
     def _recheck(self, analysis_id: str, analysis: Analysis) -> Analysis:
-        """Live checks: the rules run again on the corrected analysis; a change is committed as the server's own
-        edit (``cyclops.pipeline.recheck``). Losing the race to another edit is fine: that edit re-checks in turn."""
+        """Live checks: the rules run again on the corrected analysis; a change of the flags, then of the flags near
+        their thresholds, is committed as the server's own edit (``cyclops.pipeline.recheck``). Losing the race to
+        another edit is fine: that edit re-checks in turn."""
         db = self.db if self.settings.lnhpd_path.is_file() or self._db is not None else None
-        flags = recheck(analysis, db)
-        if flags is None:
-            return analysis
-        edit = Edit(analyst=SERVER_ANALYST, field="flags", after=[f.model_dump(mode="json") for f in flags],
-                    base_version=analysis.version, reason="checks re-run after a correction")
-        try:
-            stored, updated, _ = self.store.commit_edit(analysis_id, edit, at=utc_now())
-        except ConflictError:
-            return analysis
-        self._index_edit(analysis_id, stored)
-        return updated
+        for field, rerun in (("flags", recheck), ("near_flags", recheck_near)):
+            fresh = rerun(analysis, db)
+            if fresh is None:
+                continue
+            edit = Edit(analyst=SERVER_ANALYST, field=field, after=[f.model_dump(mode="json") for f in fresh],
+                        base_version=analysis.version, reason="checks re-run after a correction")
+            try:
+                stored, analysis, _ = self.store.commit_edit(analysis_id, edit, at=utc_now())
+            except ConflictError:
+                return analysis
+            self._index_edit(analysis_id, stored)
+        return analysis
 
     def _index_edit(self, analysis_id: str, stored: Edit) -> None:
         """Index an accepted edit. The catalogue is rebuildable from the store, so a failure here is logged, not raised."""

@@ -2,7 +2,8 @@
 
 - the analyst of an edit is the authenticated user: a body naming someone else is refused;
 - the server records ``before`` (the value at the path now), never the client's word for it;
-- read-only parts (ids, versions, images, timings, photo errors, the OCR geometry of lines) cannot be edited;
+- read-only parts (ids, versions, images, timings, photo errors, flags near their thresholds, the OCR geometry of
+  lines) cannot be edited;
 - only the pipeline writes flags with ``source: "pipeline"``: analysts decide on them (``decision``,
   ``reason``) and add their own flags (``source: "analyst"``), but never create, rewrite or delete one;
 - a high-severity flag confirmed once needs its second confirmation from a different reviewer;
@@ -21,7 +22,7 @@ from cyclops.service.identity import Identity
 from cyclops.settings import Settings
 
 #: top-level parts written by the pipeline only
-READ_ONLY = {"schema_version", "analysis_id", "version", "created_at", "versions", "images", "timings", "errors"}
+READ_ONLY = {"schema_version", "analysis_id", "version", "created_at", "versions", "images", "timings", "errors", "near_flags"}
 #: what an analyst may correct in an OCR line (its place on the photo is the OCR's)
 LINE_EDITABLE = {"text", "label", "language"}
 #: what an analyst may set on a flag the pipeline raised
