@@ -37,6 +37,8 @@ from cyclops.ocr.boxes import box_size, crop_quad, to_bgr
 from cyclops.ocr.leaders import VERSION as LEADERS_VERSION
 from cyclops.ocr.leaders import cells, leader_spans, sub_box
 from cyclops.ocr.orient import rotation_from_boxes
+from cyclops.ocr.reread import TURN_SAMPLE, better, line_height, reframe, turned_wrong, unsure
+from cyclops.ocr.reread import VERSION as REREAD_VERSION
 
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
@@ -48,6 +50,9 @@ FINE_SIDE = 1600
 FINE_FROM = 2400
 #: a box of the fine pass is new text when at most this share of it lies inside the coarse pass's boxes
 FINE_NEW = 0.3
+#: a coarse box with at least this share of its area inside a new fine box is a piece of that line ("der" of
+#: "Jujube Powder"): the fine box reads the line whole, so the piece is dropped rather than read twice
+FINE_SWALLOWS = 0.7
 REC_BATCH = 1  # crops sorted by width; 1 = no padding to a longer neighbour (padding is pure extra convolution)
 REC_MIN_WIDTH = 320  # short crops are padded to the width the recogniser was trained at, as PaddleOCR does
 MIN_SCORE = 0.5  # lines read with less confidence are dropped
@@ -153,6 +158,27 @@ def _rect_of(box) -> np.ndarray:
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
 
 
+def _inside(r: np.ndarray, c: np.ndarray) -> float:
+    """Area of the rectangle ``r`` that lies inside the rectangle ``c``."""
+    return float(max(0.0, min(r[2, 0], c[2, 0]) - max(r[0, 0], c[0, 0])) * max(0.0, min(r[2, 1], c[2, 1]) - max(r[0, 1], c[0, 1])))
+
+
+def _area(r: np.ndarray) -> float:
+    return max(float((r[2, 0] - r[0, 0]) * (r[2, 1] - r[0, 1])), 1.0)
+
+
+def swallowed(coarse: list[np.ndarray], added: list[np.ndarray]) -> list[int]:
+    """Indices of the coarse boxes that are pieces of a line the fine pass found whole: at least
+    ``FINE_SWALLOWS`` of their area inside one added fine box."""
+    rects = [_rect_of(b) for b in added]
+    out = []
+    for i, box in enumerate(coarse):
+        r = _rect_of(box)
+        if any(_inside(r, a) >= FINE_SWALLOWS * _area(r) for a in rects):
+            out.append(i)
+    return out
+
+
 def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarray]:
     """The boxes of the finer detection that the coarse one missed (small print): at most
     ``FINE_NEW`` of their area inside the coarse boxes. Coarse boxes win elsewhere, so large type
@@ -180,7 +206,7 @@ class RapidEngine(OCREngine):
         self._det_fine.limit_side_len = FINE_SIDE
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}-reread{REREAD_VERSION}"
         self.last_timings: dict[str, float] = {}  # seconds per stage of the latest read (for benchmarks)
 
     # -- building blocks ------------------------------------------------------------
@@ -194,7 +220,11 @@ class RapidEngine(OCREngine):
         if fine.boxes is None:
             return boxes
         added = new_boxes(boxes, [np.asarray(b, dtype=np.float32) for b in fine.boxes])
-        return list(self._det.sorted_boxes(np.array(boxes + added))) if added else boxes
+        if not added:
+            return boxes
+        pieces = set(swallowed(boxes, added))
+        kept = [b for i, b in enumerate(boxes) if i not in pieces]
+        return list(self._det.sorted_boxes(np.array(kept + added)))
 
     def _recognize_raw(self, crops: list[np.ndarray], word_boxes: bool = False):
         """rapidocr's recogniser output for upright line crops (with per-character positions when ``word_boxes``)."""
@@ -243,12 +273,39 @@ class RapidEngine(OCREngine):
             bgr = np.ascontiguousarray(np.rot90(bgr, k=-rotation // 90))  # k<0 turns clockwise
             boxes = list(self._det.sorted_boxes(np.array(boxes))) if boxes else []
         self.last_timings = {"detect": t1 - t0, "orient": time.perf_counter() - t1}
-        page = self._read_boxes(bgr, boxes, image_id)
+        page, sample, readings = self._read_page(bgr, boxes, image_id)
+        if self._upside_down(sample, readings):
+            # the orientation vote was fooled: the page's own unsure lines read as words the other way round
+            height, width = bgr.shape[:2]
+            rotation = (rotation + 180) % 360
+            boxes = rotate_boxes(boxes, 180, width, height)
+            boxes = list(self._det.sorted_boxes(np.array(boxes))) if boxes else []
+            bgr = np.ascontiguousarray(bgr[::-1, ::-1])
+            first = dict(self.last_timings)
+            page, _, _ = self._read_page(bgr, boxes, image_id)
+            self.last_timings = {k: v + self.last_timings.get(k, 0.0) if k in ("recognize", "reread") else v for k, v in first.items()}
         page.rotation = rotation
         return page, rotation
 
+    def _upside_down(self, sample: list[tuple[np.ndarray, tuple[str, float]]], readings: list[tuple[str, float]]) -> bool:
+        """Whether the longest unsure lines of a page (``sample``: upright crop, reading) read turned 180 degrees
+        as far more words than they and the page's sure ``readings`` do upright (``turned_wrong``)."""
+        if not sample:
+            return False
+        t0 = time.perf_counter()
+        turned = self.recognize([np.ascontiguousarray(crop[::-1, ::-1]) for crop, _ in sample])
+        self.last_timings["reread"] = self.last_timings.get("reread", 0.0) + time.perf_counter() - t0
+        return turned_wrong([reading for _, reading in sample], turned, readings)
+
     def _read_boxes(self, bgr: np.ndarray, boxes: list[np.ndarray], image_id: str) -> Page:
-        """Recognise every box in one call: flat lines once, as their cells where dotted leaders part them; vertical lines both ways round."""
+        """The page read from ``boxes`` of the upright ``bgr`` (see ``_read_page``)."""
+        return self._read_page(bgr, boxes, image_id)[0]
+
+    def _read_page(self, bgr: np.ndarray, boxes: list[np.ndarray], image_id: str):
+        """(page, sample, readings) from recognising every box in one call: flat lines once, as their cells where
+        dotted leaders part them; vertical lines both ways round; unsure cells once more, reframed
+        (``cyclops.ocr.reread``). To check the page is not upside down: ``sample``, the longest unsure cells'
+        (reframed crop, reading), and ``readings``, every flat cell's (text, confidence)."""
         from rapidocr.utils.process_img import get_rotate_crop_image
 
         t0 = time.perf_counter()
@@ -262,10 +319,17 @@ class RapidEngine(OCREngine):
             crops.append(np.ascontiguousarray(np.rot90(crop, k=-1)))  # text printed top-to-bottom
             crops.append(np.ascontiguousarray(np.rot90(crop, k=1)))  # text printed bottom-to-top
         lines: list[Line] = []
+        sample: list[tuple[np.ndarray, tuple[str, float]]] = []
+        readings: list[tuple[str, float]] = []
+        reread_s = 0.0
         if crops:
             out = self._recognize_raw(crops, word_boxes=True)
             txts, scores = list(out.txts or ()), [float(s) for s in out.scores or ()]
             words_of = self._word_results(crops[: len(pieces)], [sub for _, sub in pieces], out)
+            t1 = time.perf_counter()
+            sample = self._reread(bgr, [sub for _, sub in pieces], txts, scores, words_of)
+            reread_s = time.perf_counter() - t1
+            readings = list(zip(txts[: len(pieces)], scores[: len(pieces)]))
             read = iter(zip(txts, scores, words_of))
             for box, layout in zip(flat, layouts):
                 line = self._flat_line(box, layout, read)
@@ -276,7 +340,8 @@ class RapidEngine(OCREngine):
                 line = self._vertical_line(box, (txts[k], scores[k]), (txts[k + 1], scores[k + 1]))
                 if line is not None:
                     lines.append(line)
-        self.last_timings["recognize"] = time.perf_counter() - t0
+        self.last_timings["recognize"] = time.perf_counter() - t0 - reread_s
+        self.last_timings["reread"] = reread_s
         height, width = bgr.shape[:2]
         page = Page(
             image_id=image_id,
@@ -284,7 +349,23 @@ class RapidEngine(OCREngine):
             height=height,
             blocks=[Block(lines=lines, polygon=union_polygon([ln.polygon for ln in lines]))],
         )
-        return arrange(page)
+        return arrange(page), sample, readings
+
+    def _reread(self, bgr: np.ndarray, subs: list[np.ndarray], txts: list[str], scores: list[float], words_of: list):
+        """Read the unsure cells again from reframed crops, in place where the new reading is ``better``; the
+        longest unsure cells' (reframed crop, kept reading), for the orientation check."""
+        todo = [k for k, sub in enumerate(subs) if unsure(scores[k], line_height(sub))]
+        if not todo:
+            return []
+        quads = [reframe(subs[k]) for k in todo]
+        crops = [crop_quad(bgr, q) for q in quads]
+        out = self._recognize_raw(crops, word_boxes=True)
+        words = self._word_results(crops, quads, out)
+        for k, text, score, word in zip(todo, out.txts or (), out.scores or (), words):
+            if better((txts[k], scores[k]), (text, float(score))):
+                txts[k], scores[k], words_of[k] = text, float(score), word
+        longest = sorted(range(len(todo)), key=lambda j: -crops[j].shape[1])[:TURN_SAMPLE]
+        return [(crops[j], (txts[todo[j]], scores[todo[j]])) for j in longest]
 
     @staticmethod
     def _cells(crop: np.ndarray, box: np.ndarray) -> list[tuple[str, np.ndarray | None, np.ndarray]]:

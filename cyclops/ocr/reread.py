@@ -1,0 +1,90 @@
+"""A second, better-framed look at the lines the recogniser read unsurely (issue 12: real photos).
+
+The detector's boxes are grown generously up and down (they take in a table's rules and the ascenders of
+the next row) and tightly at the ends (a first letter is often cut: "a syvestre" for "Gymnema
+sylvestre"). On real photos an unsure line cropped again wider and lower reads far better: "(Standar
+o95 rmnids)" became "(Standardized to contain 95% curcuminoids)". The new reading is kept only when the
+recogniser is clearly more confident of it, more so when it reads other digits, and never when it holds
+fewer English or French words, so a good reading is not traded for a worse one.
+
+The same second look tells a page turned the wrong way round: when its longest unsure lines read upside
+down hold far more words than the whole page read upright, the orientation vote was fooled (by large
+non-text boxes) and the page is read again turned 180 degrees.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from cyclops.ocr.orient import reads_as_words
+from cyclops.text.language import common_word
+
+#: raised whenever what is reread, or how the readings are chosen, changes (part of the OCR cache key)
+VERSION = "1"
+REREAD_BELOW = 0.95  # a line read with less confidence than this gets a second look
+WIDEN = 0.3  # share of the line's height added at each end of the line
+TRIM = 0.15  # share of the line's height taken off its top and its bottom
+GAIN = 0.03  # how much more confident the second reading must be
+DIGIT_GAIN = 0.2  # ... when it reads other digits (a dose or a licence number must not change on a whim)
+MIN_HEIGHT = 12  # lines lower than this (pixels) are too small to reframe
+TURN_SAMPLE = 4  # longest unsure lines read upside down too, to check the page's orientation
+TURN_FACTOR = 2.0  # the turned readings must hold this many times the word letters of the upright ones
+TURN_MIN_LETTERS = 12  # ... and at least this many (confidence-weighted) letters of known words
+
+_DIGITS = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def line_height(box) -> float:
+    """The height of a line's quad (p0 -> p3), whatever its slope."""
+    b = np.asarray(box, dtype=np.float32)
+    return float((np.linalg.norm(b[3] - b[0]) + np.linalg.norm(b[2] - b[1])) / 2)
+
+
+def reframe(box, widen: float = WIDEN, trim: float = TRIM) -> np.ndarray:
+    """The line's quad lengthened by ``widen`` of its height at each end and lowered by ``trim`` of its height
+    at top and bottom, along the line's own axes (a sloping line stays sloping)."""
+    b = np.asarray(box, dtype=np.float32)
+    height = line_height(b)
+    along = b[1] - b[0]
+    along = along / max(float(np.linalg.norm(along)), 1e-6)
+    down = b[3] - b[0]
+    down = down / max(float(np.linalg.norm(down)), 1e-6)
+    dx, dy = widen * height * along, -trim * height * down
+    return np.array([b[0] - dx - dy, b[1] + dx - dy, b[2] + dx + dy, b[3] - dx + dy], dtype=np.float32)
+
+
+def digits(text: str) -> str:
+    return "".join(_DIGITS.findall(text))
+
+
+def word_letters(text: str) -> int:
+    """Letters in the words of three letters or more that are English or French words."""
+    return sum(len(w) for w in _WORD.findall(text) if common_word(w))
+
+
+def better(first: tuple[str, float], second: tuple[str, float]) -> bool:
+    """Whether the second (text, confidence) reading of a line should replace the first: clearly more
+    confident (by ``DIGIT_GAIN`` when its digits differ) and holding no fewer letters of known words."""
+    (old, old_score), (new, new_score) = first, second
+    if not new.strip():
+        return False
+    needed = DIGIT_GAIN if digits(old) != digits(new) else GAIN
+    return new_score >= old_score + needed and word_letters(new) >= word_letters(old)
+
+
+def unsure(score: float, height: float) -> bool:
+    """Whether a line read with ``score`` deserves a second look."""
+    return score < REREAD_BELOW and height >= MIN_HEIGHT
+
+
+def turned_wrong(upright: list[tuple[str, float]], turned: list[tuple[str, float]],
+                 page: list[tuple[str, float]] = ()) -> bool:
+    """Whether a few unsure lines of a page read ``turned`` upside down hold far more words than the same lines
+    read ``upright`` and the ``page``'s sure lines together: the page is upside down. (The sure lines weigh
+    against turning: a label on its side among shelf text, whose unsure lines are the shelf's, stays as it is.)"""
+    up = sum(reads_as_words(t, s) for t, s in upright) + sum(reads_as_words(t, s) for t, s in page if s >= REREAD_BELOW)
+    down = sum(reads_as_words(t, s) for t, s in turned)
+    return down >= TURN_MIN_LETTERS and down >= TURN_FACTOR * up

@@ -1,0 +1,109 @@
+"""A second, reframed look at unsure lines (cyclops.ocr.reread) on lines rendered here, read by the real RapidOCR."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from rapidocr.utils.process_img import get_rotate_crop_image
+
+from cyclops.ocr.reread import REREAD_BELOW, better, line_height, reframe, turned_wrong
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def facts_rows(text: str, size: int = 30, cut: float = 0.7, margin: float = 0.8, blur: float = 2.0):
+    """(bgr, box) of a facts-panel row between two close neighbours, blurred and halved, with a detector-like box
+    around it: too tall (it takes in the neighbours' ascenders and descenders) and cutting into the first letter."""
+    font = ImageFont.truetype(FONT, size)
+    width = int(ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(text, font=font))
+    img = Image.new("RGB", (width + 200, size * 6), "white")
+    draw = ImageDraw.Draw(img)
+    x0, y0 = 100, size * 2.5
+    draw.text((x0, y0 - size * 1.05), "Serving Size 2 capsules daily", font=font, fill="black")
+    draw.text((x0, y0), text, font=font, fill="black")
+    draw.text((x0, y0 + size * 1.05), "Daily Value not established yet", font=font, fill="black")
+    left, top, right, bottom = draw.textbbox((x0, y0), text, font=font)
+    img = img.filter(ImageFilter.GaussianBlur(blur)).resize((img.width // 2, img.height // 2), Image.Resampling.BILINEAR)
+    pad = margin * (bottom - top)
+    start = left + cut * size * 0.6
+    box = np.array([[start, top - pad], [right, top - pad], [right, bottom + pad], [start, bottom + pad]], np.float32) / 2
+    return np.asarray(img)[:, :, ::-1].copy(), box
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from cyclops.ocr import get_engine
+
+    return get_engine("rapidocr")
+
+
+def test_reframe_lengthens_and_lowers_a_sloping_line_along_its_own_axes():
+    box = np.array([[100, 50], [300, 70], [298, 90], [98, 70]], dtype=np.float32)
+    out = reframe(box, widen=0.5, trim=0.25)
+    height = line_height(box)
+    assert np.linalg.norm(out[1] - out[0]) == pytest.approx(np.linalg.norm(box[1] - box[0]) + height, rel=1e-4)
+    assert line_height(out) == pytest.approx(height / 2, rel=1e-4)
+    slope = lambda q: (q[1][1] - q[0][1]) / (q[1][0] - q[0][0])  # noqa: E731
+    assert slope(out) == pytest.approx(slope(box), rel=1e-4)
+
+
+def test_a_clearly_more_confident_reading_wins_but_not_a_whim_on_digits_or_fewer_words():
+    assert better(("a syvestre", 0.84), ("ema sylvestre", 0.98))
+    assert not better(("a syvestre", 0.84), ("ema sylvestre", 0.85))  # within the margin: kept
+    assert not better(("39", 0.68), ("00", 0.72))  # other digits need a far clearer reading
+    assert better(("a ervng d t es day", 0.48), ("a serving of food contributes 2,000 calories a day", 0.96))
+    assert not better(("Take with food daily", 0.80), ("Tke wth fod daly", 0.90))  # fewer known words
+    assert not better(("nng", 0.40), ("   ", 0.90))
+
+
+def test_upside_down_is_told_by_words_not_by_confidence_alone():
+    upright = [("Mmadeelknik nia", 0.43), ("nrei, iey Hli e Hhmon", 0.40), ("Protein", 0.69)]
+    turned = [("Made with love in India", 0.91), ("Ingredients: Honey, Shilajit Resin, Cinnamon.", 0.99)]
+    assert turned_wrong(upright, turned)
+    assert not turned_wrong(turned, upright)
+    assert not turned_wrong(upright, turned, page=turned)  # the page's own well-read lines weigh against turning it
+    assert turned_wrong(upright, turned, page=[(t, 0.6) for t, _ in turned])  # but not its unsure ones
+    assert not turned_wrong([("Ms 0", 0.5)], [("ISO", 0.99)])  # too little text to turn a page on
+
+
+@pytest.mark.parametrize(("text", "kwargs"), [("Gymnema sylvestre", {}), ("White Kidney Bean", {"cut": 0.9})])
+def test_an_unsure_row_is_read_right_from_a_wider_lower_crop(engine, text, kwargs):
+    bgr, box = facts_rows(text, **kwargs)
+    ((first, score),) = engine.recognize([get_rotate_crop_image(bgr, box.copy())])
+    assert score < REREAD_BELOW and first != text  # the detector's frame alone misreads it, unsurely
+    (line,) = engine._read_boxes(bgr, [box], "img0").lines()
+    assert line.text == text and line.confidence > score
+    assert [w.text for w in line.words] == text.split()
+
+
+def test_a_sure_row_is_left_as_first_read(engine):
+    bgr, box = facts_rows("Passion Flower Extract", blur=1.0, cut=0.0, margin=0.3)
+    ((first, score),) = engine.recognize([get_rotate_crop_image(bgr, box.copy())])
+    assert score >= REREAD_BELOW
+    (line,) = engine._read_boxes(bgr, [box], "img0").lines()
+    assert (line.text, line.confidence) == (first, pytest.approx(score))
+
+
+def test_a_page_read_upside_down_is_turned_by_its_unsure_lines(engine):
+    rows = ["Manufactured by Azuretale Inc.", "Ingredients: Honey, Cinnamon.", "Made with love in India"]
+    crops = []
+    for text in rows:
+        bgr, box = facts_rows(text, blur=2.0, cut=0.0, margin=0.3)
+        crops.append(np.ascontiguousarray(get_rotate_crop_image(bgr, box.copy())[::-1, ::-1]))
+    readings = engine.recognize(crops)
+    assert engine._upside_down(list(zip(crops, readings)), readings)
+    upright = [np.ascontiguousarray(c[::-1, ::-1]) for c in crops]
+    assert not engine._upside_down(list(zip(upright, engine.recognize(upright))), [])
+    # a page whose other lines read well as they are is not turned for a few upside-down lines on it
+    label = [("Supplement Facts Serving Size Amount Per Serving Daily Value", 0.99)] * 3
+    assert not engine._upside_down(list(zip(crops, readings)), readings + label)
+
+
+def test_a_coarse_piece_of_a_line_the_fine_pass_found_whole_is_dropped():
+    from cyclops.ocr.rapid import swallowed
+
+    rect = lambda x0, y0, x1, y1: np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)  # noqa: E731
+    line = rect(1023, 1919, 1210, 1978)  # "Jujube Powder", found by the fine pass
+    coarse = [rect(1151, 1933, 1197, 1962), rect(1023, 2000, 1210, 2050), rect(1180, 1930, 1300, 1970)]
+    assert swallowed(coarse, [line]) == [0]  # "der" inside it; the next row and a box half outside stay
