@@ -17,10 +17,11 @@ run it with nothing else on the cores (the load average is recorded). The produc
 licences in the 2,000-licence sample, which is the reference database unless CYCLOPS_LNHPD_DB names
 another (built once into benchmarks/out/batch_bench-data/). Writes JSON and a PNG to benchmarks/out/.
 
-Reading it: one worker's RapidOCR already runs 2 onnxruntime threads (`cyclops.ocr.rapid.RapidEngine`), so
-on 2 cores a second worker mostly shares the same cores; the median compute time per product shows it (it
-grows from 1 to 2 workers when the cores are saturated). The JSON records the cores, the load and the
-OCR threads per worker.
+Reading it: by default one worker's RapidOCR runs 2 onnxruntime threads (``CYCLOPS_OCR_THREADS``), so on 2
+cores a second worker mostly shares the same cores; the median compute time per product shows it (it grows
+from 1 to 2 workers when the cores are saturated). ``--ocr-threads 1`` gives each worker one core, as the
+Dask worker pods run (``deploy/k8s/components/dask``): then workers scale with cores. The JSON records the
+cores, the load and the OCR threads per worker.
 """
 
 from __future__ import annotations
@@ -190,12 +191,11 @@ def plot(rows: list[dict], curves: dict[int, list[float]], path: Path) -> None:
 
 
 def ocr_threads() -> int:
-    """The onnxruntime threads each worker's RapidOCR engine runs (its default; no setting changes it today)."""
-    import inspect
+    """The onnxruntime threads each worker's RapidOCR engine runs (``CYCLOPS_OCR_THREADS``, inherited by the workers)."""
+    from cyclops.settings import get_settings
 
-    from cyclops.ocr.rapid import RapidEngine
-
-    return inspect.signature(RapidEngine.__init__).parameters["threads"].default
+    get_settings.cache_clear()
+    return get_settings().ocr_threads
 
 
 def main() -> None:
@@ -204,7 +204,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--engine", default=None)
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--ocr-threads", type=int, default=None,
+                        help="CYCLOPS_OCR_THREADS for every worker (1: one core a worker, as the Dask worker pods run)")
     args = parser.parse_args()
+    if args.ocr_threads is not None:
+        os.environ["CYCLOPS_OCR_THREADS"] = str(args.ocr_threads)  # the workers' processes inherit it
 
     import dask
 
@@ -234,7 +238,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     result = {
-        "command": f"python benchmarks/batch_bench.py --products {args.products} --seed {args.seed} --engine {args.engine} --workers {' '.join(map(str, args.workers))}",
+        "command": f"python benchmarks/batch_bench.py --products {args.products} --seed {args.seed} --engine {args.engine} --workers {' '.join(map(str, args.workers))}"
+                   + (f" --ocr-threads {args.ocr_threads}" if args.ocr_threads is not None else ""),
         "machine": {"cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load], "omp_thread_limit": os.environ.get("OMP_THREAD_LIMIT"),
                     "rapidocr_threads_per_worker": ocr_threads(), "dask": dask.__version__},
         "rows": rows,

@@ -19,7 +19,7 @@ __all__ = ["ENGINE_NAMES", "OCREngine", "get_engine"]
 def _rapid() -> OCREngine:
     from cyclops.ocr.rapid import RapidEngine
 
-    return RapidEngine()
+    return RapidEngine(threads=get_settings().ocr_threads)
 
 
 def _tesseract() -> OCREngine:

@@ -1,0 +1,33 @@
+"""CYCLOPS_OCR_THREADS reaches RapidOCR's onnxruntime sessions: a one-CPU Dask worker pod runs one thread."""
+
+from __future__ import annotations
+
+import pytest
+
+from cyclops.settings import get_settings
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_the_setting_sets_the_threads_of_every_onnxruntime_session(threads: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cyclops.ocr import _rapid
+
+    monkeypatch.setenv("CYCLOPS_OCR_THREADS", str(threads))
+    get_settings.cache_clear()
+    try:
+        engine = _rapid()  # the factory get_engine uses (uncached here, so the shared engine is left alone)
+    finally:
+        monkeypatch.delenv("CYCLOPS_OCR_THREADS")
+        get_settings.cache_clear()
+    for model in (engine._det, engine._rec, engine._cls):
+        assert model.session.session.get_session_options().intra_op_num_threads == threads
+
+
+def test_a_bad_thread_count_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CYCLOPS_OCR_THREADS", "0")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="ocr_threads"):
+            get_settings()
+    finally:
+        monkeypatch.delenv("CYCLOPS_OCR_THREADS")
+        get_settings.cache_clear()
