@@ -3,6 +3,8 @@
 Models are trained on parts of the packaged model's own training lines (real lines, real recipe): a weak
 champion on a few products, a strong challenger on many, and a challenger taught that every caution is
 a dose. Fresh corrections and the fixed benchmark are other products' lines, never trained on.
+Each model is logged once per module (a log is two skops dumps of the model): the tests share one registry
+and each starts with no alias set, on its own data dir.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import pytest
 
 from cyclops.settings import get_settings
 
-WEAK, STRONG, FRESH, BENCH = 6, 80, 15, 15
+WEAK, STRONG, FRESH, BENCH = 6, 40, 15, 15
 
 
 @pytest.fixture(scope="module")
@@ -41,16 +43,11 @@ def models(lines):
     return {"weak": train(lines["weak"]), "strong": train(lines["strong"]), "flipped": train(flipped)}
 
 
-@pytest.fixture()
-def registry(tmp_path, monkeypatch: pytest.MonkeyPatch, lines):
-    """A fresh SQLite MLflow store; ``register(model)`` logs a model as ``cyclops retrain`` does and returns its version."""
+@pytest.fixture(scope="module")
+def _registry(tmp_path_factory: pytest.TempPathFactory, lines) -> dict:
+    """One SQLite MLflow store for the module, the dataset models are logged with, and the versions logged so far."""
     from cyclops.retrain import dataset as rd
-    from cyclops.retrain import train as rt
-    from cyclops.retrain.tracking import configure
 
-    monkeypatch.setenv("CYCLOPS_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    configure()
     rows = [rd.Row(source="synthetic", group=f"base:{e.product_id}", example=e) for e in lines["weak"]]
     train_rows, heldout_rows = rd.split_by_product(rows, 0.3)
     sha = rd.content_hash(train_rows, heldout_rows)
@@ -58,10 +55,31 @@ def registry(tmp_path, monkeypatch: pytest.MonkeyPatch, lines):
                 "edits": 0, "duplicates_dropped": 0, "unknown_labels_left_out": {}, "synthetic": {"packaged_base": "part"},
                 "heldout_fraction": 0.3, "split_seed": 0, "train": rd._counts(train_rows), "heldout": rd._counts(heldout_rows)}
     dataset = rd.Dataset(version="test", sha256=sha, train=train_rows, heldout=heldout_rows, manifest=manifest)
+    uri = f"sqlite:///{tmp_path_factory.mktemp('registry') / 'mlflow.db'}"
+    return {"uri": uri, "dataset": dataset, "versions": {}}
+
+
+@pytest.fixture()
+def registry(tmp_path, monkeypatch: pytest.MonkeyPatch, lines, _registry):
+    """The module's MLflow store with no alias set, this test's own data dir (store); ``register(model)`` logs a model
+    as ``cyclops retrain`` does (once per module) and returns its version."""
+    from cyclops.retrain import train as rt
+    from cyclops.retrain.tracking import configure
+
+    monkeypatch.setenv("CYCLOPS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CYCLOPS_MLFLOW_URI", _registry["uri"])
+    get_settings.cache_clear()
+    configure()
+    for alias in ("production", "challenger"):  # what an earlier test left: each test starts from the packaged model
+        if _alias(alias) is not None:
+            _client().delete_registered_model_alias("cyclops-field-classifier", alias)
+    dataset, versions = _registry["dataset"], _registry["versions"]
     bench = lines["bench"][:200]
 
     def register(model) -> str:
-        return rt.log_candidate(model, dataset, rt.evaluate_all(model, dataset, bench))["model_version"]
+        if id(model) not in versions:
+            versions[id(model)] = rt.log_candidate(model, dataset, rt.evaluate_all(model, dataset, bench))["model_version"]
+        return versions[id(model)]
 
     return register
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from cyclops.settings import get_settings
+from tests.compact_products import analyse, render
 
 N_PRODUCTS = 8
 SEEDS = (0, 1)
@@ -21,8 +22,6 @@ SEEDS = (0, 1)
 @pytest.fixture(scope="module")
 def products(tmp_path_factory: pytest.TempPathFactory, lnhpd_sample):
     from cyclops.client import MapiClient
-    from cyclops.synth.config import SynthConfig
-    from cyclops.synth.product import synthesize_product
 
     data = tmp_path_factory.mktemp("gate-data")
     with pytest.MonkeyPatch.context() as mp:
@@ -30,12 +29,18 @@ def products(tmp_path_factory: pytest.TempPathFactory, lnhpd_sample):
             mp.setenv(k, v)
         get_settings.cache_clear()
         client = MapiClient()
-        out = []
-        for k, (en, fr) in enumerate(lnhpd_sample[1][:N_PRODUCTS]):
-            truth, images = synthesize_product(en, fr, 900 + k, SynthConfig(family="compact", clean=True, width=1200, height=900))
-            out.append((client.analyze([(img.file, images[img.id]) for img in truth.images]), truth))
+        out = [(analyse(client, photos, tmp_path_factory), truth)
+               for truth, photos in render(lnhpd_sample[1], range(N_PRODUCTS))]
         get_settings.cache_clear()
     return out
+
+
+@pytest.fixture(scope="module")
+def unscreened(products) -> dict:
+    """Seed 0's shuffled and flipped batches trained although the screen holds them (one deal for both tests)."""
+    from cyclops.retrain.trial import play_seed
+
+    return play_seed(products, 0, ("shuffled", "flipped"), bench_n=4, use_screen=False)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -60,12 +65,9 @@ def test_poisoned_batches_are_refused_and_good_ones_promoted(products, seed: int
     assert any("ben" in r and "one field filed as another" in r for r in result["batches"]["analyst_flips"]["reasons"])
 
 
-def test_the_gate_alone_refuses_a_batch_the_screen_would_hold(products) -> None:
+def test_the_gate_alone_refuses_a_batch_the_screen_would_hold(unscreened) -> None:
     """Defence in depth: trained anyway, a shuffled batch is refused by the kept-aside truth or the challenger stage."""
-    from cyclops.retrain.trial import play_seed
-
-    result = play_seed(products, 0, ("shuffled",), bench_n=4, use_screen=False)
-    batch = result["batches"]["shuffled"]
+    batch = unscreened["batches"]["shuffled"]
     assert batch["screen"]["hold"] is True
     assert batch["outcome"] == "refused" and batch["stopped_at"] in ("gate", "challenger"), batch["reasons"]
 
@@ -88,12 +90,10 @@ def test_the_trusted_reviewer_signs_off_the_kept_aside_products_with_the_truth_s
     assert [c.signed for c in cases] == [done.analysis.fields] and cases[0].served == analysis
 
 
-def test_the_trial_refuses_at_the_field_check_a_candidate_that_extracts_worse_fields(products) -> None:
+def test_the_trial_refuses_at_the_field_check_a_candidate_that_extracts_worse_fields(unscreened) -> None:
     """play_batch passes the signed-off kept-aside products to the gate: a flipped batch trained anyway (screen
     recorded, not obeyed) loses a field on them and is refused for it at the gate."""
-    from cyclops.retrain.trial import play_seed
-
-    result = play_seed(products, 0, ("flipped",), bench_n=4, use_screen=False)
+    result = unscreened
     batch = result["batches"]["flipped"]
     assert batch["outcome"] == "refused" and batch["stopped_at"] == "gate", batch["reasons"]
     fields = batch["candidate"]["scores"]["trusted_fields"]

@@ -1,8 +1,8 @@
 """The retraining loop end to end: real OCR, real corrections through MapiClient, real MLflow.
 
-One module fixture renders a handful of "compact"-family products (a layout the
+One module fixture renders a handful of "compact"-family products (tests/compact_products.py: a layout the
 base model never saw), analyses them in-process, and has a truth-knowing analyst
-correct the line labels through ``MapiClient.post_edit``; a second copy of each is
+correct the line labels through ``MapiClient.post_edit``; a second copy of some is
 "reviewed" by a careless analyst who shuffles the labels. The served baseline is a
 model trained by the same recipe on the synthetic base set alone, so the only
 difference a candidate brings is what it learned from the corrections.
@@ -11,6 +11,7 @@ difference a candidate brings is what it learned from the corrections.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -21,10 +22,13 @@ import httpx
 import pytest
 
 from cyclops.settings import get_settings
+from tests.compact_products import analyse, render
 
 SYNTH_N = 6
 BENCH_N = 10
 N_PRODUCTS = 5
+#: products reviewed carelessly before the good batch (earlier reviews ``since`` must leave out), and in the held batch
+N_EARLIER, N_CARELESS = 3, 3
 
 
 def free_port() -> int:
@@ -48,29 +52,24 @@ def family(tmp_path_factory: pytest.TempPathFactory, lnhpd_sample, _server_proce
     from cyclops.retrain import train as rt
     from cyclops.retrain.simulate import review_with_truth
     from cyclops.retrain.tracking import MODEL_NAME, configure
-    from cyclops.synth.config import SynthConfig
-    from cyclops.synth.product import synthesize_product
 
     data = tmp_path_factory.mktemp("retrain-data")
     env = {"CYCLOPS_DATA_DIR": str(data), "CYCLOPS_LNHPD_DB": str(lnhpd_sample[0]), "OMP_THREAD_LIMIT": "1"}
     with pytest.MonkeyPatch.context() as mp:
         _use(mp, env)
-        products = []
-        for k, (en, fr) in enumerate(lnhpd_sample[1][:N_PRODUCTS]):
-            truth, images = synthesize_product(en, fr, 700 + k, SynthConfig(family="compact", clean=True, width=1200, height=900))
-            products.append((truth, [(img.file, images[img.id]) for img in truth.images]))
+        products = render(lnhpd_sample[1], range(N_PRODUCTS))
         t0 = time.monotonic()
         client = MapiClient()
         shuffled, good, edits, reviewed = [], [], 0, 0
-        for k, (truth, photos) in enumerate(products):
-            analysis, n = review_with_truth(client, client.analyze(photos), truth, shuffle_seed=k)
+        for k, (truth, photos) in enumerate(products[:N_EARLIER]):
+            analysis, n = review_with_truth(client, analyse(client, photos, tmp_path_factory), truth, shuffle_seed=k)
             shuffled.append(analysis.analysis_id)
             reviewed += n > 0
         print(f"[retrain fixture] shuffled reviews {time.monotonic() - t0:.1f}s")
         time.sleep(1.1)  # edit times have one-second resolution
         good_since = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
         for truth, photos in products:
-            analysis, n = review_with_truth(client, client.analyze(photos), truth)
+            analysis, n = review_with_truth(client, analyse(client, photos, tmp_path_factory), truth)
             if n:
                 good.append(analysis.analysis_id)
             edits += n
@@ -104,12 +103,15 @@ def _server_process(tmp_path_factory: pytest.TempPathFactory):
     """Start ``mlflow server`` early (it takes a while to boot) without waiting for it."""
     folder = tmp_path_factory.mktemp("mlflow-server")
     port = free_port()
+    # no job runner: MLflow's server jobs (several huey consumer processes) are nothing cyclops uses, and they
+    # would take CPU from the fixture that runs while the server boots
+    env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
     with open(folder / "server.log", "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{folder / 'mlflow.db'}",
              "--artifacts-destination", str(folder / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
              "--workers", "1"],
-            stdout=log, stderr=subprocess.STDOUT,
+            stdout=log, stderr=subprocess.STDOUT, env=env,
         )
     yield proc, f"http://127.0.0.1:{port}", folder / "server.log"
     proc.terminate()
@@ -150,7 +152,8 @@ def test_corrections_went_through_the_dashboard_api(env) -> None:
     assert len(collect_reviewed()) == env["reviewed"] >= N_PRODUCTS + 2
 
 
-def test_papermill_loop_makes_a_challenger_that_takes_production_on_fresh_corrections(env, tmp_path: Path) -> None:
+def test_papermill_loop_makes_a_challenger_that_takes_production_on_fresh_corrections(
+        env, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     import mlflow
     from cyclops.client import MapiClient
     from cyclops.fieldmodel.registry import ModelWatcher, load_served_model
@@ -162,8 +165,6 @@ def test_papermill_loop_makes_a_challenger_that_takes_production_on_fresh_correc
     from cyclops.retrain.simulate import review_with_truth
     from cyclops.retrain.tracking import MODEL_NAME
     from cyclops.storage import open_store
-    from cyclops.synth.config import SynthConfig
-    from cyclops.synth.product import synthesize_product
 
     watcher = ModelWatcher(interval=3600)
     assert watcher.current()[1] == f"{MODEL_NAME}/{env['baseline_version']}"
@@ -212,9 +213,8 @@ def test_papermill_loop_makes_a_challenger_that_takes_production_on_fresh_correc
     from cyclops.settings import get_settings
 
     sample = env["sample"]
-    for k, (en, fr) in enumerate(sample[N_PRODUCTS:N_PRODUCTS + 3]):
-        truth, images = synthesize_product(en, fr, 760 + k, SynthConfig(family="compact", clean=True, width=1200, height=900))
-        analysis = mapi.analyze([(img.file, images[img.id]) for img in truth.images])
+    for truth, photos in render(sample, range(N_PRODUCTS, N_PRODUCTS + 3), first_seed=760):
+        analysis = analyse(mapi, photos, tmp_path_factory)
         assert analysis.versions["field_classifier"] == f"{MODEL_NAME}/{env['baseline_version']}"
         key = record_shadow(analysis, store)
         shadow = store.get_json(key)
@@ -269,7 +269,7 @@ def test_a_batch_with_shuffled_labels_is_held_before_training_on_a_tracking_serv
     time.sleep(1.1)  # edit times have one-second resolution
     careless_since = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
     mapi = MapiClient()
-    for k, (truth, photos) in enumerate(env["products"]):  # the same photos again (OCR cached), labels shuffled
+    for k, (truth, photos) in enumerate(env["products"][:N_CARELESS]):  # the same photos again (OCR cached), labels shuffled
         review_with_truth(mapi, mapi.analyze(photos), truth, analyst="careless", shuffle_seed=100 + k)
 
     record = run_retrain(since=careless_since, tracking_uri=mlflow_server, synthetic_n=SYNTH_N, bench_n=BENCH_N,
