@@ -15,7 +15,9 @@ longest neighbour, reads a vertical line twice (both turns) instead of three tim
 and lets onnxruntime's 2 threads sleep rather than spin while the shared cores
 are busy. A table row with a dotted leader is recognised as its cells, the dots
 skipped (``cyclops.ocr.leaders``): read whole, the amount after the dots was
-often misread. int8 dynamic quantisation and OpenVINO were measured and rejected
+often misread. A cell read unsurely is read once more from a wider, lower crop, and a page whose unsure lines
+read as words only upside down is turned (``cyclops.ocr.reread``: on the blurred real photos half as much
+recognition again, a fifth of their OCR time). int8 dynamic quantisation and OpenVINO were measured and rejected
 (no AVX-512/VNNI here: no faster, and int8 Conv lost 45 % of exact lines).
 """
 
