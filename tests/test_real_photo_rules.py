@@ -74,6 +74,21 @@ def _post(lines: list[SourceLine]) -> list[SourceLine]:
     return _post_rules(lines)
 
 
+@pytest.mark.parametrize("row", ["Cholestrol 0mg", "Includes 6.6 g", "Includes 4g Added Sugars", "Carbohydrat 3 g"])
+def test_nutrition_rows_misread_or_cut_are_no_ingredients(row: str) -> None:
+    """BetterAlt's panel: "Cholesterol" read one letter short, "Includes 6.6 g Added Sugars" cut after its amount."""
+    lines = supplement_facts()
+    lines.insert(7, line(row, 100, 292, 400, 312, "medicinal_ingredient"))
+    names = [i.name for i in fields_from_lines(_post(lines)).medicinal_ingredients]
+    assert len(names) == 3 and row.split()[0] not in " ".join(names)
+
+
+def test_an_ingredient_spelled_near_a_nutrient_stays_an_ingredient() -> None:
+    from cyclops.extract.panel import is_nutrition_row
+
+    assert not any(is_nutrition_row(name) for name in ("Proteinase", "Lipase", "Chondroitin", "Calcium", "Inositol"))
+
+
 def test_panel_reaches_its_end_line_and_knows_its_daily_value_column() -> None:
     lines = supplement_facts()
     (panel,) = find_panels(lines)
@@ -206,6 +221,16 @@ def test_a_name_printed_smaller_than_the_brand_is_found() -> None:
     assert extract_product_name([lines[2]], lines, None, {"back"}).value == "Collagen Protein"
 
 
+def test_a_letter_spaced_name_is_one_word_and_a_line_beside_it_is_not_its_next_line() -> None:
+    """Root's "S C U L P T™" is printed letter-spaced; "Mate" ("Made in" misread) on the side panel starts one text
+    height right of the name's end and below it: not the name's second line."""
+    front = [line("S C U L P T™", 1129, 2158, 1705, 2280, "other", image="front", rel_height=1.4),
+             line("DIETARY SUPPLEMENT", 1149, 2340, 1646, 2460, "other", image="front", rel_height=1.4),
+             line("Mate", 1747, 2400, 1894, 2518, "non_medicinal_ingredient", image="front", rel_height=1.3)]
+    found = extract_product_name([], front, None, set())
+    assert found.value == "SCULPT™" and found.evidence[0].text == "S C U L P T™"  # the text as read stays the evidence
+
+
 def test_a_logo_read_as_letters_is_no_name() -> None:
     lines = [line("R0°", 1320, 1680, 1660, 1940, "product_name", image="front", rel_height=2.4),
              line("OT", 1330, 1890, 1630, 2130, "product_name", image="front", rel_height=2.2),
@@ -250,9 +275,11 @@ def test_a_lone_coined_word_is_the_brand_s_mark_not_the_name() -> None:
 
 
 @pytest.mark.parametrize("text, size", [("GMO", 0.7), ("GMP", 1.2), ("CERT", 1.0), ("IU D3", 1.0), ("FOR", 2.1), ("ON", 1.1),
-                                        ("DAY", 1.0), ("RAHM", 0.5), ("Nat", 0.3)])
+                                        ("DAY", 1.0), ("RAHM", 0.5), ("Nat", 0.3), ("SOY", 0.84), ("DAIRY", 1.0),
+                                        ("OU ...... R PROT", 1.8)])
 def test_seals_units_everyday_words_and_fine_print_are_no_brand(text: str, size: float) -> None:
-    """What real photos filed as the brand: seals, units, everyday words, debris in fine print."""
+    """What real photos filed as the brand: seals, units, everyday words, debris in fine print, the allergens of a
+    "free from" badge, a table row with its dotted leader."""
     lines = [line(text, 100, 100, 300, 140, "brand", image="front", rel_height=size)]
     assert extract_brand(lines).value is None
 
@@ -343,6 +370,14 @@ def test_recommended_uses_field_drops_what_is_no_claim() -> None:
 def test_company_debris_is_withheld_and_marked_for_review(text: str) -> None:
     fv = extract_company([line(text, 100, 100, 300, 130, "company", confidence=0.9)])
     assert fv.value is None and fv.needs_review and fv.as_read == text and fv.evidence
+
+
+@pytest.mark.parametrize("text", ["MADU.S.A.", "Made in U.S.A."])
+def test_a_country_is_no_company_s_legal_form(text: str) -> None:
+    """"U.S.A." ends with the letters of "S.A." (société anonyme), which is no reason to take it for a company."""
+    fv = extract_company([line(text, 100, 100, 300, 130, "company", confidence=0.9)])
+    assert fv.value is None and fv.needs_review and fv.as_read == text
+    assert extract_company([line("Nestlé S.A.", 100, 100, 300, 130, "company", confidence=0.9)]).value == "Nestlé S.A."
 
 
 def test_company_low_confidence_is_withheld() -> None:

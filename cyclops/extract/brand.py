@@ -20,9 +20,11 @@ from cyclops.text.language import EVERYDAY_ZIPF, common_word
 
 VERSION = "2"
 
-#: seals, claims and units printed in small capitals: never a brand ("GMO", "GMP", "CERT", "IU D3")
+#: seals, claims, units and the allergens of "free from" badges printed in small capitals: never a brand ("GMO", "GMP",
+#: "CERT", "IU D3", "GLUTEN DAIRY SOY")
 SEAL = re.compile(r"\b(?:non|gmo|gmp|cert|certified|certifie|usda|organic|biologique|vegan|vegetalien|kosher|halal|gluten|free"
-                  r"|keto|paleo|nsf|iu|ui|mg|mcg|dha|epa|cfu|ufc)\b", re.IGNORECASE)
+                  r"|keto|paleo|nsf|iu|ui|mg|mcg|dha|epa|cfu|ufc|soy|soja|dairy|lactose|wheat|ble|nuts?|peanuts?|noix|arachides?"
+                  r"|eggs?|oeufs?|shellfish|sesame|sugar|sucre)\b", re.IGNORECASE)
 
 
 def brand_like(line: SourceLine, params: ExtractParams = DEFAULTS) -> bool:

@@ -11,9 +11,9 @@ from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
 
 VERSION = "1"
-#: legal-form suffixes that mark the line with the company name
+#: legal-form suffixes that mark the line with the company name ("S.A." but not the end of "U.S.A.")
 COMPANY_SUFFIX = re.compile(
-    r"\b(?:Inc|Incorporated|Ltd|Limited|Ltée|Limitée|Corp|Corporation|Co|LLC|LLP|PBC|GmbH|S\.?A|S\.?E\.?N\.?C|Company|Compagnie|Laboratories|Laboratoires|Labs?)\b\.?",
+    r"\b(?:Inc|Incorporated|Ltd|Limited|Ltée|Limitée|Corp|Corporation|Co|LLC|LLP|PBC|GmbH|(?<![^\W\d_]\.)S\.?A(?!\.?[^\W\d_])|S\.?E\.?N\.?C|Company|Compagnie|Laboratories|Laboratoires|Labs?)\b\.?",
     re.IGNORECASE,
 )
 POSTAL_CODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")

@@ -135,7 +135,7 @@ def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
     words = outside.lower().split()
     sentence = (len(words) > 8 or re.search(r"[a-z]{2}[.!]\s+[A-Z]", outside)
                 or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING))
-    return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name) or bool(sentence) or bool(_DOSE_COUNT.match(name))
+    return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name, params.nutrient_word_ratio) or bool(sentence) or bool(_DOSE_COUNT.match(name))
             or _ends_with_dose_count(name))
 
 

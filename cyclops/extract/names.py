@@ -18,9 +18,15 @@ from cyclops.text.language import guess_language
 VERSION = "1"
 
 
+#: a word printed letter-spaced ("S C U L P T™"): four or more single letters, one space apart
+_SPACED_WORD = re.compile(r"(?<![^\W\d_])(?:[^\W\d_] ){3,}[^\W\d_](?![^\W\d_])")
+
+
 def clean_name(text: str) -> str:
-    """Collapse spaces, stray leaders and lone logo glyphs OCR reads as letters ("O Rideau"); keep ®/™ as printed."""
+    """Collapse spaces, stray leaders and lone logo glyphs OCR reads as letters ("O Rideau"); join a word printed
+    letter-spaced ("S C U L P T™" is "SCULPT™"); keep ®/™ as printed."""
     text = re.sub(r"\s+", " ", text).strip(" .:;,-|")
+    text = _SPACED_WORD.sub(lambda m: m.group(0).replace(" ", ""), text)
     return re.sub(r"^(?:[^\w\s]|[O0o])\s+(?=\w{3,})", "", text)
 
 
@@ -32,6 +38,8 @@ def plausible_name(text: str | None, confidence: float = 1.0, stop: re.Pattern[s
     letters come from ``params``."""
     name = clean_name(text or "")
     letters = [c for c in name if c.isalpha()]
+    if re.search(r"[.·…_]{3,}", name):
+        return False  # a dotted leader: a table row ("OU ...... R PROT"), never a name
     if (confidence < params.plausible_confidence or len(letters) < params.plausible_letters
             or any(ord(c) >= 0x250 and c not in "µμ" for c in letters)):
         return False
@@ -46,7 +54,7 @@ def adjacent(a: SourceLine, b: SourceLine, gap: float) -> bool:
     ax0, ay0, ax1, ay1 = bbox_of(a.polygon)
     bx0, by0, bx1, by1 = bbox_of(b.polygon)
     height = max(ay1 - ay0, by1 - by0, 1.0)
-    return by0 - ay1 < gap * height and min(ax1, bx1) > max(ax0, bx0) - height
+    return by0 - ay1 < gap * height and min(ax1, bx1) > max(ax0, bx0)
 
 
 def _first_word(text: str) -> str:

@@ -50,7 +50,7 @@ HEADER = re.compile(
 NUTRITION_ROW = re.compile(
     r"^\W*(?:total\s+)?(?:calories(?: from fat)?|(?:saturated|trans|polyunsaturated|monounsaturated)?\s*fat"
     r"|cholesterol|sodium|(?:total\s+)?carbohydrates?|dietary fib(?:er|re)|soluble fib(?:er|re)|(?:total\s+|added\s+)?sugars?"
-    r"|includes?\s+\S*\s*added sugars?|sugar alcohols?|protein|proteines?|lipides|glucides|fibres|sucres|cholesterol"
+    r"|includes?\s+\S*\s*added sugars?|includes?\s+<?\d[\d.,]*\s*g\b|sugar alcohols?|protein|proteines?|lipides|glucides|fibres|sucres|cholesterol"
     r"|satures|trans)\b",
 )
 #: the header of a % Daily Value column ("% DV", "%Daily Value", "% VQ")
@@ -81,9 +81,20 @@ def is_header(text: str, ratio: int = DEFAULTS.panel_header_ratio) -> bool:
     return len(start) >= 8 and max(fuzz.ratio(start, h[: len(start) + 2]) for h in HEADER_WORDS) >= ratio
 
 
-def is_nutrition_row(name: str) -> bool:
-    """"Total Carbohydrate", "Dietary Fiber", "Protein", "Sodium": macronutrients, not ingredients."""
-    return bool(NUTRITION_ROW.match(_fold(name)))
+#: one-word macronutrient rows, matched also when misread by a letter or two ("Cholestrol", "Carbohydrat")
+NUTRIENT_WORDS = ("cholesterol", "carbohydrate", "carbohydrates", "calories", "protein", "sodium", "sugars", "cholesterol",
+                  "glucides", "lipides", "proteines")
+
+
+def is_nutrition_row(name: str, ratio: int = DEFAULTS.nutrient_word_ratio) -> bool:
+    """"Total Carbohydrate", "Dietary Fiber", "Protein", "Sodium", "Includes 6 g Added Sugars": macronutrients, not
+    ingredients; also a lone nutrient word that OCR misread, ``ratio`` (0-100) like one of ``NUTRIENT_WORDS``."""
+    folded = _fold(name)
+    if NUTRITION_ROW.match(folded):
+        return True
+    words = re.findall(r"[a-z]+", folded)
+    return (len(words) == 1 and len(words[0]) >= 6
+            and max(fuzz.ratio(words[0], w) for w in NUTRIENT_WORDS) >= ratio)
 
 
 _PERCENT_ONLY = re.compile(r"^\W*(?:<\s*)?\d+(?:[.,]\d+)?\s*%\W*$")
@@ -177,7 +188,7 @@ def label_panels(lines: list[SourceLine], panels: list[Panel] | None = None,
         if line.label == "npn" or not any(_inside(line, p) for p in panels):
             continue
         text = line.text
-        if id(line) in daily or is_title(text) or is_header(text, params.panel_header_ratio) or is_nutrition_row(text):
+        if id(line) in daily or is_title(text) or is_header(text, params.panel_header_ratio) or is_nutrition_row(text, params.nutrient_word_ratio):
             _relabel(line, "other", params)
         elif line.label == "company" and not amount_only_text(text):
             continue  # a distributor line printed in the panel's box

@@ -100,6 +100,8 @@ class ExtractParams(Params):
     panel_max_gap: float = 4.0
     #: ratio (0-100) at which a garbled line start is a panel header ("Senving Size")
     panel_header_ratio: int = 75
+    #: ratio (0-100) at which a lone misread word is a macronutrient row ("Cholestrol"; "Proteinase" is 82 like "protein")
+    nutrient_word_ratio: int = 88
     #: how far left and right of its title (in title widths) a panel's region reaches
     panel_reach_left: float = 0.5
     panel_reach_right: float = 1.5
