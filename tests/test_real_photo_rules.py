@@ -83,6 +83,15 @@ def test_nutrition_rows_misread_or_cut_are_no_ingredients(row: str) -> None:
     assert len(names) == 3 and row.split()[0] not in " ".join(names)
 
 
+def test_letter_debris_with_an_amount_sign_is_no_ingredient() -> None:
+    """Frog Fuel's blurred panel gave a row "g (NE)": no word of three letters, so nothing to propose; "DHA" and
+    "CoQ10" are words."""
+    from cyclops.extract.ingredients import not_an_ingredient
+
+    assert not_an_ingredient("g (NE)") and not_an_ingredient("Zn B")
+    assert not any(not_an_ingredient(name) for name in ("DHA", "CoQ10", "Vitamin B6", "Zinc"))
+
+
 def test_an_ingredient_spelled_near_a_nutrient_stays_an_ingredient() -> None:
     from cyclops.extract.panel import is_nutrition_row
 

@@ -129,8 +129,11 @@ def parse_ingredient_text(text: str, language: str | None = None, params: Extrac
 
 
 def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
-    """A panel header, a macronutrient row or a sentence that happens to print an amount
-    ("Serving Size 10 g", "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g")."""
+    """A panel header, a macronutrient row, a sentence that happens to print an amount ("Serving Size 10 g",
+    "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g") or letter debris with no word of
+    three letters ("g (NE)")."""
+    if not re.search(r"[^\W\d_]{3,}", name):
+        return True
     outside = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", name)
     words = outside.lower().split()
     sentence = (len(words) > 8 or re.search(r"[a-z]{2}[.!]\s+[A-Z]", outside)
