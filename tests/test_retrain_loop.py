@@ -45,7 +45,8 @@ def _use(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
 
 @pytest.fixture(scope="module")
 def family(tmp_path_factory: pytest.TempPathFactory, lnhpd_sample, _server_process):
-    """Analysed compact-family products, corrected well (``good``) and shuffled (``shuffled``), and a served baseline."""
+    """Analysed compact-family products, corrected well (``good``), the first ``N_EARLIER`` shuffled before that
+    (``shuffled``), and a served baseline."""
     import mlflow
     from cyclops.client import MapiClient
     from cyclops.retrain import dataset as rd
