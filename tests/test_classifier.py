@@ -72,6 +72,29 @@ def test_model_survives_joblib_round_trip(trained: tuple[object, list[LineExampl
     assert predict(again, inputs) == predict(model, inputs)
 
 
+def test_vocabularies_are_plain_ints_and_the_model_survives_a_skops_round_trip(trained: tuple[object, list[LineExample]]) -> None:
+    """skops (MLflow's safe format) writes each numpy integer as a zip entry: plain ints keep a save quick."""
+    import copy
+
+    import numpy as np
+    import skops.io
+
+    from cyclops.extract.classifier import plain_vocabularies
+
+    model, held_out = trained
+    vocabularies = [step.vocabulary_ for step in model.get_params(deep=True).values() if isinstance(getattr(step, "vocabulary_", None), dict)]
+    assert len(vocabularies) == 3 and all(type(v) is int for vocabulary in vocabularies for v in vocabulary.values())
+    inputs = [e.model_input() for e in held_out[:30]]
+    numpy_ints = copy.deepcopy(model)  # as a model trained before plain_vocabularies (the packaged one) is
+    for step in numpy_ints.get_params(deep=True).values():
+        if isinstance(getattr(step, "vocabulary_", None), dict):
+            step.vocabulary_ = {term: np.int64(column) for term, column in step.vocabulary_.items()}
+    assert predict(plain_vocabularies(numpy_ints), inputs) == predict(model, inputs)
+    data = skops.io.dumps(model)
+    again = skops.io.loads(data, trusted=skops.io.get_untrusted_types(data=data))
+    assert predict(again, inputs) == predict(model, inputs)
+
+
 def test_examples_from_truth_reads_a_synth_folder(truths: list[ProductTruth], tmp_path: Path) -> None:
     for t in truths[:2]:
         (tmp_path / t.product_id).mkdir()

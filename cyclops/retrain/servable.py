@@ -13,6 +13,8 @@ import json
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
 
+from cyclops.extract.classifier import plain_vocabularies
+
 
 class ToRecords(BaseEstimator, TransformerMixin):
     """DataFrame rows (``layout`` as JSON text) -> the classifier's input dicts; lists pass through."""
@@ -30,7 +32,10 @@ class ToRecords(BaseEstimator, TransformerMixin):
 
 
 def servable(model: Pipeline) -> Pipeline:
-    """The fitted Pipeline with ``ToRecords`` in front (idempotent; no refit)."""
+    """The fitted Pipeline with ``ToRecords`` in front (idempotent; no refit), its vocabularies made plain so the
+    skops save is quick (``cyclops.extract.classifier.plain_vocabularies``: a model trained before it, such as
+    the packaged one, still has numpy integers)."""
+    plain_vocabularies(model)
     if model.steps and model.steps[0][0] == "records":
         return model
     return Pipeline([("records", ToRecords()), *model.steps])
