@@ -7,6 +7,7 @@ the dashboard uses the in-process services on a temporary data dir.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -44,11 +45,9 @@ def quiet(processes: list[psutil.Process], seconds: float = 1.0) -> bool:
     def used() -> float:
         total = 0.0
         for process in processes:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):  # a kernel that ended uses no more CPU
                 times = process.cpu_times()
                 total += times.user + times.system
-            except psutil.NoSuchProcess:
-                pass
         return total
 
     before = used()
