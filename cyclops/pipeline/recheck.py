@@ -45,12 +45,14 @@ def merge_flags(old: list[Flag], fresh: list[Flag], version: int) -> list[Flag]:
     return merged
 
 
-def _licence(analysis: Analysis, db, match_params: MatchParams) -> tuple:
-    """The matched licence in English and French, when the match may be trusted (else two Nones), as the pipeline
-    gives them to the rules."""
+def _seen(analysis: Analysis, db, match_params: MatchParams) -> tuple:
+    """What the rules see, as the pipeline gives it to them: fields, match, the matched licence in English and
+    French when the match may be trusted (else two Nones), lines."""
     match, fields = analysis.match, analysis.fields
     checked = db is not None and match.lnhpd_id is not None and trusted(match, fields, match_params)
-    return (db.get_by_id(match.lnhpd_id, "en") if checked else None), (db.get_by_id(match.lnhpd_id, "fr") if checked else None)
+    licence_en = db.get_by_id(match.lnhpd_id, "en") if checked else None
+    licence_fr = db.get_by_id(match.lnhpd_id, "fr") if checked else None
+    return fields, match, licence_en, licence_fr, analysis.lines
 
 
 def recheck(analysis: Analysis, db, *, params: FlagParams | None = None,
@@ -58,18 +60,18 @@ def recheck(analysis: Analysis, db, *, params: FlagParams | None = None,
     """The flag list after the rules ran on ``analysis`` as it stands, or None when nothing changed.
 
     ``db``: the reference database (None: only the label rules run, as in an analysis without one)."""
-    licence_en, licence_fr = _licence(analysis, db, match_params)
-    fresh = raise_flags(analysis.fields, analysis.match, licence_en, licence_fr, analysis.lines, database=db is not None,
-                        params=params)
-    merged = merge_flags(analysis.flags, fresh, analysis.version)
+    return _changed_flags(analysis, _seen(analysis, db, match_params), db is not None, params)
+
+
+def rechecked(analysis: Analysis, db, *, params: FlagParams | None = None,
+              match_params: MatchParams = DEFAULT_PARAMS) -> tuple[list[Flag] | None, list[NearFlag] | None]:
+    """(``recheck``, the flags near their thresholds) for ``analysis`` as it stands, each None when it did not
+    change: a corrected amount may raise or clear a flag, or leave one raised by a hair. The licence is read once."""
+    seen = _seen(analysis, db, match_params)
+    near = near_flags(*seen, database=db is not None, params=params)
+    return _changed_flags(analysis, seen, db is not None, params), (None if near == analysis.near_flags else near)
+
+
+def _changed_flags(analysis: Analysis, seen: tuple, database: bool, params: FlagParams | None) -> list[Flag] | None:
+    merged = merge_flags(analysis.flags, raise_flags(*seen, database=database, params=params), analysis.version)
     return None if merged == analysis.flags else merged
-
-
-def recheck_near(analysis: Analysis, db, *, params: FlagParams | None = None,
-                 match_params: MatchParams = DEFAULT_PARAMS) -> list[NearFlag] | None:
-    """The flags near their thresholds for ``analysis`` as it stands (``cyclops.flags.margins``), or None when
-    they did not change: a corrected amount may leave a flag raised by a hair, or far from its threshold."""
-    licence_en, licence_fr = _licence(analysis, db, match_params)
-    near = near_flags(analysis.fields, analysis.match, licence_en, licence_fr, analysis.lines, database=db is not None,
-                      params=params)
-    return None if near == analysis.near_flags else near

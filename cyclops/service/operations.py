@@ -36,7 +36,7 @@ from cyclops.model.analysis import FACES, SERVER_ANALYST, Analysis, Edit
 from cyclops.model.ocr import Document
 from cyclops.ocr import get_engine
 from cyclops.pipeline import build_analyzer, model_provider
-from cyclops.pipeline.recheck import affects_flags, recheck, recheck_near
+from cyclops.pipeline.recheck import affects_flags, rechecked
 from cyclops.service import policy
 from cyclops.service.context import request_id
 from cyclops.service.identity import Identity
@@ -295,8 +295,7 @@ class Services:
         their thresholds, is committed as the server's own edit (``cyclops.pipeline.recheck``). Losing the race to
         another edit is fine: that edit re-checks in turn."""
         db = self.db if self.settings.lnhpd_path.is_file() or self._db is not None else None
-        for field, rerun in (("flags", recheck), ("near_flags", recheck_near)):
-            fresh = rerun(analysis, db)
+        for field, fresh in zip(("flags", "near_flags"), rechecked(analysis, db)):
             if fresh is None:
                 continue
             edit = Edit(analyst=SERVER_ANALYST, field=field, after=[f.model_dump(mode="json") for f in fresh],
