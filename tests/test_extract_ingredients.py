@@ -378,3 +378,26 @@ def test_an_amount_level_with_the_last_line_of_a_name_block_belongs_to_its_first
     pull_row_partners(lines)
     rows = extract_ingredients([line for line in lines if line.label == "medicinal_ingredient"])
     assert [(ing.name.split()[0], ing.quantity) for ing in rows] == [("Ceylon", 200), ("Turmeric", 100)]
+
+
+def test_an_amount_after_a_bracketed_count_of_live_cells_is_the_quantity():
+    """myBrainCo's panel: "Saccharomyces boulardii (5 Billion CFU)" then "250 mg" in the amount column."""
+    from cyclops.extract.ingredients import parse_ingredient_text
+
+    ing = parse_ingredient_text("Saccharomyces boulardii (5 Billion CFU) 250 mg")
+    assert (ing.name, ing.quantity, ing.unit, ing.potency) == ("Saccharomyces boulardii", 250, "mg", "(5 Billion CFU)")
+    alone = parse_ingredient_text("Bacillus coagulans (2 Billion CFU)")
+    assert (alone.quantity, alone.unit) == (2e9, "CFU")  # no amount after it: the count is the amount
+
+
+def test_a_b_vitamin_whose_subscript_was_lost_is_numbered_by_its_source():
+    """Frog Fuel prints "Vitamin B₆ (as Pyridoxine HCl)"; OCR read "Vitamin B. (as Pyridoxine HCI)"."""
+    from cyclops.extract.ingredients import numbered_b_vitamin, parse_ingredient_text
+
+    ing = parse_ingredient_text("Vitamin B. (as Pyridoxine HCI) 2 mg")
+    assert (ing.name, ing.quantity, ing.unit) == ("Vitamin B6 (as Pyridoxine HCI)", 2, "mg")
+    assert ing.as_read == "Vitamin B. (as Pyridoxine HCI)"  # the text as read stays beside the repair
+    assert numbered_b_vitamin("Vitamin B (as Methylcobalamin)") == "Vitamin B12 (as Methylcobalamin)"
+    assert numbered_b_vitamin("Vitamine B (pyridoxine)") == "Vitamine B6 (pyridoxine)"
+    for kept in ("Vitamin B12 (as Methylcobalamin)", "Vitamin B Complex", "Vitamin B (as unknown blend)"):
+        assert numbered_b_vitamin(kept) == kept

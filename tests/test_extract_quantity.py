@@ -55,3 +55,12 @@ def test_french_thousands_and_decimal_comma_with_language() -> None:
 @pytest.mark.parametrize("text", ["", "Vitamin D3", "Take with food", "NPN"])
 def test_no_quantity(text: str) -> None:
     assert parse_quantity(text) is None
+
+
+def test_a_count_of_live_cells_with_a_one_letter_multiplier_is_not_a_misread_eight():
+    """Frog Fuel prints "5B CFU": digit repair took the B for an 8 and gave 58 CFU."""
+    for printed, count in (("5B CFU", 5e9), ("Probiotic Blend 10 B CFU", 10e9), ("2.5B CFU", 2.5e9), ("50M CFU", 50e6),
+                           ("5 milliards UFC", 5e9)):
+        q = parse_quantity(printed)
+        assert q is not None and q.value == count and q.unit == "CFU", printed
+    assert parse_quantity("Vitamin B 12 mcg").value == 12  # a vitamin's letter is no multiplier

@@ -174,8 +174,8 @@ def test_read_upright_detects_once_and_reads_a_turned_photo(label, stored, monke
 
     engine = get_engine("rapidocr")
     calls = []
-    real_detect = engine.detect
-    monkeypatch.setattr(engine, "detect", lambda bgr: calls.append(bgr.shape) or real_detect(bgr))
+    real_detect = engine.detect_choices
+    monkeypatch.setattr(engine, "detect_choices", lambda bgr: calls.append(bgr.shape) or real_detect(bgr))
     page, rotation = engine.read_upright(rotate_clockwise(label, stored), "img3")
     assert len(calls) == 1  # orientation reuses the reading's detection
     assert (rotation + stored) % 360 == 0 and page.rotation == rotation

@@ -107,3 +107,58 @@ def test_a_coarse_piece_of_a_line_the_fine_pass_found_whole_is_dropped():
     line = rect(1023, 1919, 1210, 1978)  # "Jujube Powder", found by the fine pass
     coarse = [rect(1151, 1933, 1197, 1962), rect(1023, 2000, 1210, 2050), rect(1180, 1930, 1300, 1970)]
     assert swallowed(coarse, [line]) == [0]  # "der" inside it; the next row and a box half outside stay
+
+
+def test_a_coarse_box_over_several_rows_of_small_print_gives_way_to_the_fine_rows():
+    """Frog Fuel's light-on-dark facts panel: at the coarse size four rows were one box, read as "二" and dropped,
+    and the fine pass's rows, inside it, were not added. Geometry as detected on that 12 MP photo."""
+    from cyclops.ocr.rapid import merged_rows, new_boxes
+
+    rect = lambda x0, y0, x1, y1: np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)  # noqa: E731
+    blob = rect(1296, 1422, 1806, 1674)
+    fine = [rect(1341, 1472, 1715, 1538), rect(1344, 1502, 1686, 1561), rect(1341, 1527, 1753, 1598),
+            rect(1346, 1557, 1661, 1618)]  # Vitamin A, Vitamin C, Vitamin E, Thiamin
+    one_line = rect(1351, 1450, 1453, 1496)  # "Protein": a coarse box of one row
+    assert new_boxes([blob, one_line], fine) == []  # without the rule: every row lost
+    assert merged_rows([blob, one_line], fine) == [0]
+    assert len(new_boxes([one_line], fine)) == 4
+    # pieces of one row (large type cut by the fine pass) and pieces of a vertical line keep the coarse box
+    title = rect(700, 1100, 1800, 1200)
+    assert merged_rows([title], [rect(710, 1105, 1200, 1195), rect(1250, 1110, 1790, 1190)]) == []
+    edge = rect(2263, 842, 2318, 1308)
+    assert merged_rows([edge], [rect(2265, 850, 2316, 1050), rect(2265, 1080, 2316, 1300)]) == []
+    # a heading's box over the first rows of its panel is the heading (BetterAlt: "Supplement Facts", read whole)
+    heading = rect(496, 626, 1976, 999)
+    assert merged_rows([heading], [rect(1055, 834, 1688, 941), rect(1139, 921, 1689, 1031), rect(553, 836, 1018, 1037)]) == []
+    # a tilted line's own fine box is nearly as tall as the coarse one: not a row under it (MaryRuth's claims)
+    tilted = rect(650, 2611, 1826, 2931)
+    assert merged_rows([tilted], [rect(765, 2553, 1720, 2804), rect(652, 2607, 1828, 2926), rect(797, 2758, 1694, 2995)]) == []
+
+
+def test_a_loose_coarse_box_of_small_print_gives_way_to_the_fine_rows_it_reaches_into():
+    """Frog Fuel's panel at the coarse size: print 7 pixels high, boxes loose enough to reach the rows above and
+    below ("ndoxi" read for "Vitamin B6 (as Pyridoxine HCl)"); the fine pass's tight rows are read instead."""
+    from cyclops.ocr.rapid import small_print
+
+    rect = lambda x0, y0, x1, y1: np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)  # noqa: E731
+    scale = 960 / 4000
+    loose = rect(1341, 1607, 1637, 1680)  # "Niacin (as Niacinamide)", 17 pixels high at the coarse size
+    rows = [rect(1344, 1587, 1484, 1636), rect(1344, 1612, 1629, 1673), rect(1341, 1642, 1703, 1706)]
+    assert small_print([loose], rows, scale) == [0]
+    # one fine row over a clean coarse box: the coarse box stays (a name read whole)
+    assert small_print([loose], [rows[1]], scale) == []
+    # type large at the coarse size stays, whatever the fine pass found in it
+    large = rect(664, 820, 1752, 930)
+    assert small_print([large], [rect(664, 820, 1200, 870), rect(664, 880, 1200, 930)], scale) == []
+
+
+def test_the_fine_rows_replace_a_coarse_box_only_where_they_read_better():
+    """Readings from Frog Fuel's and myBrainCo's 12 MP backs: the two passes' boxes are both read, and the fine
+    rows win only when they hold clearly more text read surely."""
+    from cyclops.ocr.rapid import reads_better
+
+    assert reads_better([("Vitamin B6 (as Pyridoxine HCl)", 0.97), ("2mg", 1.0)], [("ndoxi", 0.67)])
+    assert reads_better([("Iron", 0.99)], [("ron", 1.0)])  # a piece of the row, read surely, is still a piece
+    assert reads_better([("8,888mg", 0.99), ("2,500mg", 1.0)], [("8.8mg", 0.51)])
+    assert not reads_better([("Total Fat", 0.99)], [("Total Fat", 1.0)])  # the same line: the coarse box stays
+    assert not reads_better([("59", 0.93)], [("5g", 0.8)])  # a little surer is not enough

@@ -111,6 +111,14 @@ def test_panel_reaches_its_end_line_and_knows_its_daily_value_column() -> None:
     assert labels["25 mcg (1000 IU)"] == labels["Zinc (as zinc citrate) 11 mg"] == "medicinal_ingredient"
 
 
+def test_a_direction_printed_beside_a_panel_is_no_row() -> None:
+    """myBrainCo's directions run beside its panel: "dinner, blend 1 scoop (10 g) into 200 mL of water," has
+    amounts but is an instruction, not an ingredient row."""
+    lines = supplement_facts() + [line("dinner, blend 1 scoop (10 g) into 200 mL of water,", 100, 300, 600, 320, "dose")]
+    label_panels(lines)
+    assert lines[-1].label == "dose"
+
+
 def test_a_canadian_table_keeps_percent_amounts() -> None:
     """A "Medicinal ingredients" table has no % Daily Value column: "2.5 %" is an amount there."""
     lines = [line("Medicinal ingredients:", 100, 100, 400, 130, "medicinal_ingredient"),

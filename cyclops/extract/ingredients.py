@@ -100,16 +100,41 @@ def _halves(name: str, ratio: int) -> list[str] | None:
     return None
 
 
+#: the B vitamin each source names (the vitamins' chemical forms; Health Canada's vitamin monographs): a facts panel
+#: prints the vitamin's number as a subscript ("Vitamin B₆"), which OCR often loses ("Vitamin B. (as Pyridoxine HCl)")
+B_VITAMIN_FORMS = (("thiamin", "1"), ("riboflavin", "2"), ("niacin", "3"), ("nicotin", "3"), ("pantothen", "5"),
+                   ("pyridox", "6"), ("biotin", "7"), ("folic", "9"), ("folate", "9"), ("methyltetrahydrofol", "9"),
+                   ("cobalamin", "12"))
+_BARE_B = re.compile(r"^(?P<head>\s*vitamin[e]?\s+B)\s*[.,·]?\s*(?P<rest>\(.*)$", re.IGNORECASE)
+
+
+def numbered_b_vitamin(name: str) -> str:
+    """"Vitamin B (as Methylcobalamin)" -> "Vitamin B12 (as Methylcobalamin)": the number a lost subscript held,
+    told by the source named in the brackets; any other name is returned as it is."""
+    m = _BARE_B.match(name)
+    if not m:
+        return name
+    source = strip_accents(m.group("rest")).lower()
+    number = next((n for form, n in B_VITAMIN_FORMS if form in source), None)
+    return f"{m.group('head')}{number} {m.group('rest')}" if number else name
+
+
 def parse_ingredient_text(text: str, language: str | None = None, params: ExtractParams = DEFAULTS) -> Ingredient | None:
-    """One ingredient from a row or list item; None when it has no name."""
+    """One ingredient from a row or list item; None when it has no name. A B vitamin whose number OCR lost gets it
+    back from its source (``numbered_b_vitamin``), the name as read kept in ``as_read``."""
     name, qty_text = split_name_quantity(strip_heading(text), language)
     name = primary_name(name, params)
+    numbered = numbered_b_vitamin(name)
+    if numbered != name:
+        found = parse_ingredient_text(text.replace(name, numbered, 1) if name in text else f"{numbered} {qty_text}", language, params)
+        return found.model_copy(update={"as_read": name}) if found is not None else None
     if not name or not re.search(r"[^\W\d_]{2,}", name) or _HEADING_TAIL.search(name):
         return None
     q = parse_quantity(qty_text, language) if qty_text else None
-    if q is not None and q.unit == "%" and qty_text.lstrip().startswith(("(", "[")):
+    if q is not None and qty_text.lstrip().startswith(("(", "[")):
         # "Pine Bark Extract [98% Proanthocyanidins]": a standardisation, not an amount of the ingredient; the amount,
-        # when printed, follows it ("Green Tea Extract (50% EGCG) 100 mg")
+        # when printed, follows it ("Green Tea Extract (50% EGCG) 100 mg"), as it follows a count of live cells
+        # ("Saccharomyces boulardii (5 Billion CFU) 250 mg")
         brackets, rest = [], qty_text
         while opened := re.match(r"\s*([(\[][^)\]]*[)\]])", rest):
             brackets.append(opened.group(1))
@@ -117,7 +142,8 @@ def parse_ingredient_text(text: str, language: str | None = None, params: Extrac
         after = parse_quantity(rest, language) if brackets and rest.strip() else None
         if after is not None and after.value is not None and after.unit != "%":
             return Ingredient(name=name, quantity=after.value, unit=after.unit, potency=" ".join(brackets))
-        return Ingredient(name=name, potency=qty_text.strip())
+        if q.unit == "%":
+            return Ingredient(name=name, potency=qty_text.strip())
     if q is not None and q.value == 0:  # ".00 mg": digits lost to OCR, not an amount of nothing
         return Ingredient(name=name, potency=q.describe())
     return Ingredient(

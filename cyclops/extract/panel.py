@@ -172,7 +172,7 @@ def daily_value_cells(lines: list[SourceLine], panels: list[Panel] | None = None
 
 
 #: words that make a line with an amount an instruction, not a row
-_INSTRUCTION = re.compile(r"\b(?:take|prendre|mix|melanger|add|ajouter|scoop of|per day|par jour)\b")
+_INSTRUCTION = re.compile(r"\b(?:take|prendre|mix|melanger|add|ajouter|scoop of|per day|par jour|into|blend \w+ scoop)\b")
 
 
 def label_panels(lines: list[SourceLine], panels: list[Panel] | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-VERSION = "1"
+VERSION = "2"
 
 #: letter -> digit it is mistaken for, applied only inside numeric tokens
 DIGIT_CONFUSIONS: dict[str, str] = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
@@ -90,10 +90,21 @@ def normalize_units(text: str) -> str:
     return _UNIT_AFTER_NUMBER.sub(fix, text)
 
 
+#: a count of live cells written the US way, the multiplier as one letter: "5B CFU", "10 M CFU", "50 Billion CFU"
+_SHORT_COUNT = re.compile(r"(?<![\w.,])(?P<num>\d+(?:[.,]\d+)?)\s?(?P<mult>[BbMm])\.?\s*(?P<unit>CFU|UFC)\b")
+_COUNT_WORD = {"b": "billion", "m": "million"}
+
+
+def spell_out_counts(text: str) -> str:
+    """"5B CFU" -> "5 billion CFU": read before digit repair, which would take the B for an 8 ("58 CFU")."""
+    return _SHORT_COUNT.sub(lambda m: f"{m.group('num')} {_COUNT_WORD[m.group('mult').lower()]} {m.group('unit')}", text)
+
+
 def normalize_text(text: str) -> str:
-    """Everything a parser wants before matching: unicode NFC, numbers, licence prefixes, units."""
+    """Everything a parser wants before matching: unicode NFC, counts of live cells, numbers, licence prefixes,
+    units."""
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
-    text = normalize_codes(repair_numbers(text))
+    text = normalize_codes(repair_numbers(spell_out_counts(text)))
     return normalize_units(text)
 
 

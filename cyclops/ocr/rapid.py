@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,21 @@ FINE_NEW = 0.3
 #: a coarse box with at least this share of its area inside a new fine box is a piece of that line ("der" of
 #: "Jujube Powder"): the fine box reads the line whole, so the piece is dropped rather than read twice
 FINE_SWALLOWS = 0.7
+#: a coarse box holding at least this share of each of two or more flat fine boxes that lie on different rows
+#: is several rows of small print merged into one box (a facts panel's rows, dark-on-light or light-on-dark):
+#: read whole it is noise, so the fine pass's rows replace it
+FINE_ROWS_INSIDE = 0.7
+#: ... and each of those rows at most this share of the coarse box's height: a tilted or curved line's own fine box
+#: is nearly as tall as the coarse one, and a heading's words ("Supplement" "Facts") are not rows under it
+FINE_ROW_HEIGHT = 0.6
+#: ... and those rows together span at least this share of its height: a heading's box over the first rows of
+#: its panel ("Supplement Facts" over "Serving size") is the heading, read whole
+FINE_ROWS_SPAN = 0.55
+#: a flat coarse box less than this many pixels high at the coarse detection's size holds print of 6-8 pixels
+#: there: its box is loose (it reaches into the rows above and below) and often holds a piece of the row. Where
+#: the fine pass's boxes cover at least FINE_COVERS of it, they are read instead (Frog Fuel's panel rows)
+SMALL_AT_COARSE = 24
+FINE_COVERS = 0.5
 REC_BATCH = 1  # crops sorted by width; 1 = no padding to a longer neighbour (padding is pure extra convolution)
 REC_MIN_WIDTH = 320  # short crops are padded to the width the recogniser was trained at, as PaddleOCR does
 MIN_SCORE = 0.5  # lines read with less confidence are dropped
@@ -181,6 +197,73 @@ def swallowed(coarse: list[np.ndarray], added: list[np.ndarray]) -> list[int]:
     return out
 
 
+def _rows_apart(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two rectangles lie on different rows: their heights overlap by less than half the lower one."""
+    overlap = min(a[2, 1], b[2, 1]) - max(a[0, 1], b[0, 1])
+    return overlap < 0.5 * min(a[2, 1] - a[0, 1], b[2, 1] - b[0, 1])
+
+
+def merged_rows(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[int]:
+    """Indices of the flat coarse boxes that are several rows of small print detected as one: each holds at least
+    ``FINE_ROWS_INSIDE`` of two or more flat fine boxes at most ``FINE_ROW_HEIGHT`` of its height, two of which
+    lie on different rows, that together span ``FINE_ROWS_SPAN`` of its height. A vertical box (a line printed
+    along an edge, which the fine pass cuts in pieces) is never one."""
+    rects = [_rect_of(b) for b in fine if not is_vertical(b)]
+    out = []
+    for i, box in enumerate(coarse):
+        c = _rect_of(box)
+        most = FINE_ROW_HEIGHT * (c[2, 1] - c[0, 1])
+        held = [r for r in rects if _inside(r, c) >= FINE_ROWS_INSIDE * _area(r) and r[2, 1] - r[0, 1] <= most]
+        if is_vertical(box) or not any(_rows_apart(a, b) for k, a in enumerate(held) for b in held[k + 1:]):
+            continue
+        span = min(max(r[2, 1] for r in held), c[2, 1]) - max(min(r[0, 1] for r in held), c[0, 1])
+        if span >= FINE_ROWS_SPAN * (c[2, 1] - c[0, 1]):
+            out.append(i)
+    return out
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Area two convex quadrilaterals share (tilted rows are not their bounding rectangles)."""
+    import cv2
+
+    area, _ = cv2.intersectConvexConvex(np.asarray(a, np.float32), np.asarray(b, np.float32))
+    return float(area)
+
+
+def _quad_area(box: np.ndarray) -> float:
+    import cv2
+
+    return max(float(cv2.contourArea(np.asarray(box, np.float32))), 1.0)
+
+
+def _thickness(box: np.ndarray) -> float:
+    """The short side of a quadrilateral: a flat line's height, whatever its tilt."""
+    b = np.asarray(box, np.float32)
+    return min(float(np.linalg.norm(b[1] - b[0])), float(np.linalg.norm(b[3] - b[0])))
+
+
+def _apart(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two tilted line boxes on different rows: their centres half a line height apart or more, across the lines."""
+    return abs(float(np.asarray(a)[:, 1].mean() - np.asarray(b)[:, 1].mean())) >= 0.5 * min(_thickness(a), _thickness(b))
+
+
+def small_print(coarse: list[np.ndarray], fine: list[np.ndarray], scale: float) -> list[int]:
+    """Indices of the flat coarse boxes that are small print at the coarse size (``scale``: coarse pixels per
+    page pixel; under ``SMALL_AT_COARSE`` high there), reach into the fine pass's boxes of two rows and are
+    covered ``FINE_COVERS`` by fine boxes: the fine pass reads that print from tighter boxes. A clean coarse box
+    of one line (a fine box of one row over it) stays."""
+    out = []
+    for i, box in enumerate(coarse):
+        if is_vertical(box) or _thickness(box) * scale >= SMALL_AT_COARSE:
+            continue
+        area = _quad_area(box)
+        touching = [(f, shared) for f in fine if (shared := _overlap(box, f)) >= 0.1 * _quad_area(f)]
+        if (sum(shared for _, shared in touching) >= FINE_COVERS * area
+                and any(_apart(a, b) for k, (a, _) in enumerate(touching) for b, _ in touching[k + 1:])):
+            out.append(i)
+    return out
+
+
 def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarray]:
     """The boxes of the finer detection that the coarse one missed (small print): at most
     ``FINE_NEW`` of their area inside the coarse boxes. Coarse boxes win elsewhere, so large type
@@ -197,6 +280,32 @@ def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarr
     return out
 
 
+@dataclass
+class Choice:
+    """Where the two detection passes disagree: the coarse pass's box (and its pieces of the fine rows) or the fine
+    pass's rows, decided by reading both (``reads_better``)."""
+
+    coarse: list[np.ndarray]
+    fine: list[np.ndarray]
+
+
+#: the fine rows replace the coarse side when they hold this much more text read surely (characters x confidence)
+FINE_READS_MORE = 1.2
+
+
+def reads_better(fine: list[tuple[str, float]], coarse: list[tuple[str, float]]) -> bool:
+    """Whether the fine rows' readings hold ``FINE_READS_MORE`` times the surely read text of the coarse side's:
+    "ndoxi" (0.67) against "Vitamin B6 (as Pyridoxine HCl)" (0.97); a piece ("ron") against its row ("Iron")."""
+    def sure_text(readings: list[tuple[str, float]]) -> float:
+        return sum(len(re.findall(r"\w", text)) * score for text, score in readings if score >= MIN_SCORE)
+
+    return sure_text(fine) > FINE_READS_MORE * sure_text(coarse)
+
+
+def _index(boxes: list[np.ndarray], box: np.ndarray) -> int:
+    return next(i for i, b in enumerate(boxes) if np.array_equal(b, box))
+
+
 class RapidEngine(OCREngine):
     name = "rapidocr"
 
@@ -208,25 +317,69 @@ class RapidEngine(OCREngine):
         self._det_fine.limit_side_len = FINE_SIDE
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}-reread{REREAD_VERSION}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r2-choose{FINE_READS_MORE}-reread{REREAD_VERSION}"
         self.last_timings: dict[str, float] = {}  # seconds per stage of the latest read (for benchmarks)
 
     # -- building blocks ------------------------------------------------------------
     def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
-        """Text line boxes (4x2 arrays, page pixels) without recognition."""
+        """Text line boxes (4x2 arrays, page pixels) without recognition; where the coarse pass's box and the fine
+        pass's rows disagree (``Choice``), the coarse box."""
+        return self.detect_choices(bgr)[0]
+
+    def detect_choices(self, bgr: np.ndarray) -> tuple[list[np.ndarray], list[Choice]]:
+        """(boxes, choices): the coarse pass's boxes with the fine pass's small print it missed; on a 12 MP photo,
+        also each coarse box that may be several rows or loose small print (``merged_rows``, ``small_print``), with
+        the fine rows in its place, for ``settle`` to decide by reading both. The boxes hold the coarse side."""
         out = self._det(bgr)
         boxes = [] if out.boxes is None else [np.asarray(b, dtype=np.float32) for b in out.boxes]
         if max(bgr.shape[:2]) < FINE_FROM:
-            return boxes
+            return boxes, []
         fine = self._det_fine(bgr)
         if fine.boxes is None:
+            return boxes, []
+        fine_boxes = [np.asarray(b, dtype=np.float32) for b in fine.boxes]
+        scale = min(1.0, self._det.limit_side_len / max(bgr.shape[:2]))
+        doubtful = sorted(set(merged_rows(boxes, fine_boxes)) | set(small_print(boxes, fine_boxes, scale)))
+        sure = [b for i, b in enumerate(boxes) if i not in doubtful]
+        added = new_boxes(sure, fine_boxes)
+        choices = [Choice(coarse=[boxes[i]], fine=[]) for i in doubtful]
+        plain = []
+        for box in added:
+            shares = [_overlap(box, c.coarse[0]) for c in choices]
+            if shares and max(shares) >= 0.1 * _quad_area(box):
+                choices[int(np.argmax(shares))].fine.append(box)
+            else:
+                plain.append(box)
+        choices = [c for c in choices if c.fine]
+        pieces = set(swallowed(sure, plain))
+        for choice in choices:  # a coarse piece of a fine row belongs to the coarse side of that choice
+            held = set(swallowed(sure, choice.fine)) - pieces
+            choice.coarse += [sure[i] for i in sorted(held)]
+            pieces |= held
+        kept = [b for i, b in enumerate(sure) if i not in pieces] + plain + [b for c in choices for b in c.coarse]
+        kept += [boxes[i] for i in doubtful if not any(boxes[i] is c.coarse[0] for c in choices)]
+        return (list(self._det.sorted_boxes(np.array(kept))) if kept else []), choices
+
+    def settle(self, bgr: np.ndarray, boxes: list[np.ndarray], choices: list[Choice]) -> list[np.ndarray]:
+        """``boxes`` with each choice's fine rows in place of its coarse side where they read better (``reads_better``),
+        both sides recognised on the upright ``bgr``."""
+        if not choices:
             return boxes
-        added = new_boxes(boxes, [np.asarray(b, dtype=np.float32) for b in fine.boxes])
-        if not added:
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
+        crops = [get_rotate_crop_image(bgr, b.copy()) for c in choices for b in c.coarse + c.fine]
+        readings = iter(self.recognize(crops))
+        drop, add = [], []
+        for choice in choices:
+            coarse = [next(readings) for _ in choice.coarse]
+            fine = [next(readings) for _ in choice.fine]
+            if reads_better(fine, coarse):
+                drop += choice.coarse
+                add += choice.fine
+        if not add:
             return boxes
-        pieces = set(swallowed(boxes, added))
-        kept = [b for i, b in enumerate(boxes) if i not in pieces]
-        return list(self._det.sorted_boxes(np.array(kept + added)))
+        kept = [b for b in boxes if not any(np.array_equal(b, d) for d in drop)] + add
+        return list(self._det.sorted_boxes(np.array(kept)))
 
     def _recognize_raw(self, crops: list[np.ndarray], word_boxes: bool = False):
         """rapidocr's recogniser output for upright line crops (with per-character positions when ``word_boxes``)."""
@@ -253,7 +406,8 @@ class RapidEngine(OCREngine):
         """Read an image that is already upright."""
         bgr = to_bgr(image)
         t0 = time.perf_counter()
-        boxes = self.detect(bgr)
+        boxes, choices = self.detect_choices(bgr)
+        boxes = self.settle(bgr, boxes, choices)
         self.last_timings = {"detect": time.perf_counter() - t0, "orient": 0.0}
         return self._read_boxes(bgr, boxes, image_id)
 
@@ -266,14 +420,18 @@ class RapidEngine(OCREngine):
         """
         bgr = to_bgr(image)
         t0 = time.perf_counter()
-        boxes = self.detect(bgr)
+        boxes, choices = self.detect_choices(bgr)
         t1 = time.perf_counter()
         rotation = rotation_from_boxes(bgr, boxes, self)
         if rotation:
             height, width = bgr.shape[:2]
-            boxes = rotate_boxes(boxes, rotation, width, height)
+            turned = rotate_boxes(boxes, rotation, width, height)
+            choices = [Choice(coarse=[turned[_index(boxes, b)] for b in c.coarse], fine=rotate_boxes(c.fine, rotation, width, height))
+                       for c in choices]
+            boxes = turned
             bgr = np.ascontiguousarray(np.rot90(bgr, k=-rotation // 90))  # k<0 turns clockwise
             boxes = list(self._det.sorted_boxes(np.array(boxes))) if boxes else []
+        boxes = self.settle(bgr, boxes, choices)
         self.last_timings = {"detect": t1 - t0, "orient": time.perf_counter() - t1}
         page, sample, readings = self._read_page(bgr, boxes, image_id)
         if self._upside_down(sample, readings):
