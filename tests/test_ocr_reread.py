@@ -162,3 +162,29 @@ def test_the_fine_rows_replace_a_coarse_box_only_where_they_read_better():
     assert reads_better([("8,888mg", 0.99), ("2,500mg", 1.0)], [("8.8mg", 0.51)])
     assert not reads_better([("Total Fat", 0.99)], [("Total Fat", 1.0)])  # the same line: the coarse box stays
     assert not reads_better([("59", 0.93)], [("5g", 0.8)])  # a little surer is not enough
+
+
+def test_the_two_passes_are_settled_by_reading_and_the_page_reuses_those_readings(engine, monkeypatch):
+    """A coarse box over two rows (read as one crop it is noise) against the fine pass's two rows: the rows win,
+    and reading the page then recognises none of them a second time."""
+    from cyclops.ocr.rapid import Choice
+
+    font = ImageFont.truetype(FONT, 28)
+    img = Image.new("RGB", (900, 200), "white")
+    draw = ImageDraw.Draw(img)
+    rows = ["Vitamin C (as Ascorbic Acid) 60 mg", "Riboflavin 2 mg"]
+    boxes = []
+    for k, text in enumerate(rows):
+        left, top, right, bottom = draw.textbbox((40, 40 + 40 * k), text, font=font)
+        draw.text((40, 40 + 40 * k), text, font=font, fill="black")
+        boxes.append(np.array([[left - 6, top - 5], [right + 6, top - 5], [right + 6, bottom + 5], [left - 6, bottom + 5]], np.float32))
+    merged = np.array([[30, 30], [600, 30], [600, 120], [30, 120]], np.float32)
+    bgr = np.asarray(img)[:, :, ::-1].copy()
+    kept, known = engine.settle(bgr, [merged], [Choice(coarse=[merged], fine=boxes)])
+    assert len(kept) == 2 and not any(np.array_equal(b, merged) for b in kept)
+    asked = []
+    real = engine._recognize_cells
+    monkeypatch.setattr(engine, "_recognize_cells", lambda pieces, extra=(): asked.append(len(pieces)) or real(pieces, extra))
+    page = engine._read_boxes(bgr, kept, "img0", known)
+    assert [ln.text for ln in page.lines()] == rows
+    assert asked in ([], [0])  # every row's reading came from the settling

@@ -123,11 +123,16 @@ def parse_ingredient_text(text: str, language: str | None = None, params: Extrac
     """One ingredient from a row or list item; None when it has no name. A B vitamin whose number OCR lost gets it
     back from its source (``numbered_b_vitamin``), the name as read kept in ``as_read``."""
     name, qty_text = split_name_quantity(strip_heading(text), language)
-    name = primary_name(name, params)
-    numbered = numbered_b_vitamin(name)
-    if numbered != name:
-        found = parse_ingredient_text(text.replace(name, numbered, 1) if name in text else f"{numbered} {qty_text}", language, params)
-        return found.model_copy(update={"as_read": name}) if found is not None else None
+    read = primary_name(name, params)
+    name = numbered_b_vitamin(read)
+    found = _ingredient(name, qty_text, language)
+    if found is not None and name != read:
+        found.as_read = read
+    return found
+
+
+def _ingredient(name: str, qty_text: str, language: str | None) -> Ingredient | None:
+    """The ingredient of a row split into its name and the text of its quantity."""
     if not name or not re.search(r"[^\W\d_]{2,}", name) or _HEADING_TAIL.search(name):
         return None
     q = parse_quantity(qty_text, language) if qty_text else None

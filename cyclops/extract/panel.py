@@ -82,8 +82,8 @@ def is_header(text: str, ratio: int = DEFAULTS.panel_header_ratio) -> bool:
 
 
 #: one-word macronutrient rows, matched also when misread by a letter or two ("Cholestrol", "Carbohydrat")
-NUTRIENT_WORDS = ("cholesterol", "carbohydrate", "carbohydrates", "calories", "protein", "sodium", "sugars", "cholesterol",
-                  "glucides", "lipides", "proteines")
+NUTRIENT_WORDS = ("cholesterol", "carbohydrate", "carbohydrates", "calories", "protein", "sodium", "sugars", "glucides",
+                  "lipides", "proteines")
 
 
 def is_nutrition_row(name: str, ratio: int = DEFAULTS.nutrient_word_ratio) -> bool:

@@ -197,12 +197,6 @@ def swallowed(coarse: list[np.ndarray], added: list[np.ndarray]) -> list[int]:
     return out
 
 
-def _rows_apart(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether two rectangles lie on different rows: their heights overlap by less than half the lower one."""
-    overlap = min(a[2, 1], b[2, 1]) - max(a[0, 1], b[0, 1])
-    return overlap < 0.5 * min(a[2, 1] - a[0, 1], b[2, 1] - b[0, 1])
-
-
 def merged_rows(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[int]:
     """Indices of the flat coarse boxes that are several rows of small print detected as one: each holds at least
     ``FINE_ROWS_INSIDE`` of two or more flat fine boxes at most ``FINE_ROW_HEIGHT`` of its height, two of which
@@ -214,7 +208,7 @@ def merged_rows(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[int]:
         c = _rect_of(box)
         most = FINE_ROW_HEIGHT * (c[2, 1] - c[0, 1])
         held = [r for r in rects if _inside(r, c) >= FINE_ROWS_INSIDE * _area(r) and r[2, 1] - r[0, 1] <= most]
-        if is_vertical(box) or not any(_rows_apart(a, b) for k, a in enumerate(held) for b in held[k + 1:]):
+        if is_vertical(box) or not any(_apart(a, b) for k, a in enumerate(held) for b in held[k + 1:]):
             continue
         span = min(max(r[2, 1] for r in held), c[2, 1]) - max(min(r[0, 1] for r in held), c[0, 1])
         if span >= FINE_ROWS_SPAN * (c[2, 1] - c[0, 1]):
@@ -236,15 +230,9 @@ def _quad_area(box: np.ndarray) -> float:
     return max(float(cv2.contourArea(np.asarray(box, np.float32))), 1.0)
 
 
-def _thickness(box: np.ndarray) -> float:
-    """The short side of a quadrilateral: a flat line's height, whatever its tilt."""
-    b = np.asarray(box, np.float32)
-    return min(float(np.linalg.norm(b[1] - b[0])), float(np.linalg.norm(b[3] - b[0])))
-
-
 def _apart(a: np.ndarray, b: np.ndarray) -> bool:
-    """Two tilted line boxes on different rows: their centres half a line height apart or more, across the lines."""
-    return abs(float(np.asarray(a)[:, 1].mean() - np.asarray(b)[:, 1].mean())) >= 0.5 * min(_thickness(a), _thickness(b))
+    """Two line boxes (tilted or not) on different rows: their centres half a line height apart or more."""
+    return abs(float(np.asarray(a)[:, 1].mean() - np.asarray(b)[:, 1].mean())) >= 0.5 * min(line_height(a), line_height(b))
 
 
 def small_print(coarse: list[np.ndarray], fine: list[np.ndarray], scale: float) -> list[int]:
@@ -254,7 +242,7 @@ def small_print(coarse: list[np.ndarray], fine: list[np.ndarray], scale: float) 
     of one line (a fine box of one row over it) stays."""
     out = []
     for i, box in enumerate(coarse):
-        if is_vertical(box) or _thickness(box) * scale >= SMALL_AT_COARSE:
+        if is_vertical(box) or line_height(box) * scale >= SMALL_AT_COARSE:
             continue
         area = _quad_area(box)
         touching = [(f, shared) for f in fine if (shared := _overlap(box, f)) >= 0.1 * _quad_area(f)]
@@ -269,15 +257,7 @@ def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarr
     ``FINE_NEW`` of their area inside the coarse boxes. Coarse boxes win elsewhere, so large type
     is read whole rather than as the pieces a fine pass may cut it into."""
     rects = [_rect_of(b) for b in coarse]
-    out = []
-    for box in fine:
-        r = _rect_of(box)
-        area = max(float((r[2, 0] - r[0, 0]) * (r[2, 1] - r[0, 1])), 1.0)
-        inside = sum(max(0.0, min(r[2, 0], c[2, 0]) - max(r[0, 0], c[0, 0])) * max(0.0, min(r[2, 1], c[2, 1]) - max(r[0, 1], c[0, 1]))
-                     for c in rects)
-        if inside <= FINE_NEW * area:
-            out.append(box)
-    return out
+    return [box for box in fine if sum(_inside(r := _rect_of(box), c) for c in rects) <= FINE_NEW * _area(r)]
 
 
 @dataclass
@@ -302,6 +282,11 @@ def reads_better(fine: list[tuple[str, float]], coarse: list[tuple[str, float]])
     return sure_text(fine) > FINE_READS_MORE * sure_text(coarse)
 
 
+def _readings(known: dict[bytes, tuple[list, list]], boxes: list[np.ndarray]) -> list[tuple[str, float]]:
+    """The (text, confidence) of every cell of ``boxes``, as ``RapidEngine._read_cells`` read them."""
+    return [(text, score) for b in boxes for text, score, _ in known[b.tobytes()][1]]
+
+
 def _index(boxes: list[np.ndarray], box: np.ndarray) -> int:
     return next(i for i, b in enumerate(boxes) if np.array_equal(b, box))
 
@@ -317,7 +302,7 @@ class RapidEngine(OCREngine):
         self._det_fine.limit_side_len = FINE_SIDE
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r2-choose{FINE_READS_MORE}-reread{REREAD_VERSION}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}-reread{REREAD_VERSION}"
         self.last_timings: dict[str, float] = {}  # seconds per stage of the latest read (for benchmarks)
 
     # -- building blocks ------------------------------------------------------------
@@ -360,26 +345,43 @@ class RapidEngine(OCREngine):
         kept += [boxes[i] for i in doubtful if not any(boxes[i] is c.coarse[0] for c in choices)]
         return (list(self._det.sorted_boxes(np.array(kept))) if kept else []), choices
 
-    def settle(self, bgr: np.ndarray, boxes: list[np.ndarray], choices: list[Choice]) -> list[np.ndarray]:
-        """``boxes`` with each choice's fine rows in place of its coarse side where they read better (``reads_better``),
-        both sides recognised on the upright ``bgr``."""
+    def settle(self, bgr: np.ndarray, boxes: list[np.ndarray], choices: list[Choice]) -> tuple[list[np.ndarray], dict]:
+        """(boxes, known): ``boxes`` with each choice's fine rows in place of its coarse side where they read better
+        (``reads_better``), both sides recognised on the upright ``bgr``; ``known``, those readings by box
+        (``_read_cells``), so that reading the page does not recognise the kept side a second time."""
         if not choices:
-            return boxes
-        from rapidocr.utils.process_img import get_rotate_crop_image
-
-        crops = [get_rotate_crop_image(bgr, b.copy()) for c in choices for b in c.coarse + c.fine]
-        readings = iter(self.recognize(crops))
+            return boxes, {}
+        known = self._read_cells(bgr, [b for c in choices for b in c.coarse + c.fine])
         drop, add = [], []
         for choice in choices:
-            coarse = [next(readings) for _ in choice.coarse]
-            fine = [next(readings) for _ in choice.fine]
-            if reads_better(fine, coarse):
+            if reads_better(_readings(known, choice.fine), _readings(known, choice.coarse)):
                 drop += choice.coarse
                 add += choice.fine
         if not add:
-            return boxes
+            return boxes, known
         kept = [b for b in boxes if not any(np.array_equal(b, d) for d in drop)] + add
-        return list(self._det.sorted_boxes(np.array(kept)))
+        return list(self._det.sorted_boxes(np.array(kept))), known
+
+    def _read_cells(self, bgr: np.ndarray, boxes: list[np.ndarray]) -> dict[bytes, tuple[list, list]]:
+        """box bytes -> (its layout of cells and leaders, (text, confidence, word result) of each cell), the boxes
+        cropped, cut at dotted leaders and recognised exactly as ``_read_page`` does for a flat line."""
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
+        layouts = {b.tobytes(): self._cells(get_rotate_crop_image(bgr, b.copy()), b) for b in boxes}
+        pieces = [(crop, sub) for layout in layouts.values() for kind, crop, sub in layout if kind == "cell"]
+        reads = iter(self._recognize_cells(pieces))
+        return {key: (layout, [next(reads) for kind, _, _ in layout if kind == "cell"]) for key, layout in layouts.items()}
+
+    def _recognize_cells(self, pieces: list[tuple[np.ndarray, np.ndarray]], extra: list[np.ndarray] = ()):
+        """(text, confidence, word result) of each (crop, cell box) in ``pieces``, then (text, confidence) of each
+        ``extra`` crop (vertical lines, no word boxes), from one recogniser call."""
+        crops = [crop for crop, _ in pieces] + list(extra)
+        if not crops:
+            return []
+        out = self._recognize_raw(crops, word_boxes=True)
+        txts, scores = list(out.txts or ()), [float(s) for s in out.scores or ()]
+        words = self._word_results(crops[: len(pieces)], [sub for _, sub in pieces], out)
+        return [(t, s, w) for t, s, w in zip(txts, scores, words)] + list(zip(txts[len(pieces):], scores[len(pieces):]))
 
     def _recognize_raw(self, crops: list[np.ndarray], word_boxes: bool = False):
         """rapidocr's recogniser output for upright line crops (with per-character positions when ``word_boxes``)."""
@@ -407,9 +409,9 @@ class RapidEngine(OCREngine):
         bgr = to_bgr(image)
         t0 = time.perf_counter()
         boxes, choices = self.detect_choices(bgr)
-        boxes = self.settle(bgr, boxes, choices)
+        boxes, known = self.settle(bgr, boxes, choices)
         self.last_timings = {"detect": time.perf_counter() - t0, "orient": 0.0}
-        return self._read_boxes(bgr, boxes, image_id)
+        return self._read_boxes(bgr, boxes, image_id, known)
 
     def read_upright(self, image: Image.Image, image_id: str) -> tuple[Page, int]:
         """(page read from ``image`` turned upright, degrees clockwise applied), detecting text only once.
@@ -431,9 +433,9 @@ class RapidEngine(OCREngine):
             boxes = turned
             bgr = np.ascontiguousarray(np.rot90(bgr, k=-rotation // 90))  # k<0 turns clockwise
             boxes = list(self._det.sorted_boxes(np.array(boxes))) if boxes else []
-        boxes = self.settle(bgr, boxes, choices)
+        boxes, known = self.settle(bgr, boxes, choices)
         self.last_timings = {"detect": t1 - t0, "orient": time.perf_counter() - t1}
-        page, sample, readings = self._read_page(bgr, boxes, image_id)
+        page, sample, readings = self._read_page(bgr, boxes, image_id, known)
         if self._upside_down(sample, readings):
             # the orientation vote was fooled: the page's own unsure lines read as words the other way round
             height, width = bgr.shape[:2]
@@ -457,35 +459,45 @@ class RapidEngine(OCREngine):
         self.last_timings["reread"] = self.last_timings.get("reread", 0.0) + time.perf_counter() - t0
         return turned_wrong([reading for _, reading in sample], turned, readings)
 
-    def _read_boxes(self, bgr: np.ndarray, boxes: list[np.ndarray], image_id: str) -> Page:
+    def _read_boxes(self, bgr: np.ndarray, boxes: list[np.ndarray], image_id: str, known: dict | None = None) -> Page:
         """The page read from ``boxes`` of the upright ``bgr`` (see ``_read_page``)."""
-        return self._read_page(bgr, boxes, image_id)[0]
+        return self._read_page(bgr, boxes, image_id, known)[0]
 
-    def _read_page(self, bgr: np.ndarray, boxes: list[np.ndarray], image_id: str):
+    def _read_page(self, bgr: np.ndarray, boxes: list[np.ndarray], image_id: str, known: dict | None = None):
         """(page, sample, readings) from recognising every box in one call: flat lines once, as their cells where
-        dotted leaders part them; vertical lines both ways round; unsure cells once more, reframed
-        (``cyclops.ocr.reread``). To check the page is not upside down: ``sample``, the longest unsure cells'
-        (reframed crop, reading), and ``readings``, every flat cell's (text, confidence)."""
+        dotted leaders part them (a box in ``known``, already read by ``_read_cells``, is not read again); vertical
+        lines both ways round; unsure cells once more, reframed (``cyclops.ocr.reread``). To check the page is not
+        upside down: ``sample``, the longest unsure cells' (reframed crop, reading), and ``readings``, every flat
+        cell's (text, confidence)."""
         from rapidocr.utils.process_img import get_rotate_crop_image
 
         t0 = time.perf_counter()
+        known = known or {}
         flat = [b for b in boxes if not is_vertical(b)]
         tall = [b for b in boxes if is_vertical(b)]
-        layouts = [self._cells(get_rotate_crop_image(bgr, b.copy()), b) for b in flat]
+        layouts, reads = [], []
+        for b in flat:
+            layout, cell_reads = known.get(b.tobytes()) or (self._cells(get_rotate_crop_image(bgr, b.copy()), b), None)
+            layouts.append(layout)
+            reads += cell_reads or [None] * sum(kind == "cell" for kind, _, _ in layout)
         pieces = [(crop, sub) for layout in layouts for kind, crop, sub in layout if kind == "cell"]
-        crops = [crop for crop, _ in pieces]
+        todo = [k for k, r in enumerate(reads) if r is None]
+        turns = []
         for box in tall:
             crop = crop_quad(bgr, _rect_of(box))
-            crops.append(np.ascontiguousarray(np.rot90(crop, k=-1)))  # text printed top-to-bottom
-            crops.append(np.ascontiguousarray(np.rot90(crop, k=1)))  # text printed bottom-to-top
+            turns.append(np.ascontiguousarray(np.rot90(crop, k=-1)))  # text printed top-to-bottom
+            turns.append(np.ascontiguousarray(np.rot90(crop, k=1)))  # text printed bottom-to-top
         lines: list[Line] = []
         sample: list[tuple[np.ndarray, tuple[str, float]]] = []
         readings: list[tuple[str, float]] = []
         reread_s = 0.0
-        if crops:
-            out = self._recognize_raw(crops, word_boxes=True)
-            txts, scores = list(out.txts or ()), [float(s) for s in out.scores or ()]
-            words_of = self._word_results(crops[: len(pieces)], [sub for _, sub in pieces], out)
+        if pieces or turns:
+            fresh = self._recognize_cells([pieces[k] for k in todo], turns)
+            for k, r in zip(todo, fresh):
+                reads[k] = r
+            txts = [r[0] for r in reads] + [t for t, _ in fresh[len(todo):]]
+            scores = [r[1] for r in reads] + [s for _, s in fresh[len(todo):]]
+            words_of = [r[2] for r in reads]
             t1 = time.perf_counter()
             sample = self._reread(bgr, [sub for _, sub in pieces], txts, scores, words_of)
             reread_s = time.perf_counter() - t1
