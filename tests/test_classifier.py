@@ -26,7 +26,7 @@ from cyclops.extract.features import LineExample, RawLine
 from cyclops.extract.train import main as train_main
 from cyclops.extract.train import synth_truths
 from cyclops.model.analysis import FIELD_LABELS, Analysis, ImageInfo, LabelledLine
-from cyclops.model.ocr import rect
+from cyclops.model.ocr import bbox_of, rect, text_height
 from cyclops.model.truth import ProductTruth
 from cyclops.synth.config import SynthConfig
 
@@ -125,6 +125,21 @@ def test_examples_from_a_reviewed_analysis() -> None:
     ex = examples_from_analysis(analysis)
     assert [(e.label, e.product_id, e.next_text) for e in ex] == [("product_name", "a1", "NPN 80012345"), ("npn", "a1", "")]
     assert ex[0].layout["rel_height"] > 1.0 and ex[1].layout["has_npn"] == 1.0
+
+
+def test_a_sloping_line_s_type_height_is_its_own_not_its_upright_box_s() -> None:
+    """A long line on a photo turned 3 degrees: its upright box is three times its letters' height; the size the
+    rules compare ("rel_height") is the letters'."""
+    sloping = [(0.0, 100.0), (1000.0, 47.6), (1001.6, 77.6), (1.6, 130.0)]  # 1000 x 30, turned 3 degrees
+    assert text_height(sloping) == pytest.approx(30.0, abs=0.1) and bbox_of(sloping)[3] - bbox_of(sloping)[1] > 80
+    analysis = Analysis(
+        analysis_id="a1",
+        images=[ImageInfo(id="img0", sha256="x", width=1200, height=800)],
+        lines=[LabelledLine(image="img0", polygon=sloping, text="Collagen Peptides Unflavoured Powder", label="other"),
+               LabelledLine(image="img0", polygon=rect(10, 300, 200, 330), text="Vitamin C", label="other"),
+               LabelledLine(image="img0", polygon=rect(10, 400, 200, 430), text="Zinc", label="other")],
+    )
+    assert [round(e.layout["rel_height"], 2) for e in examples_from_analysis(analysis)] == [1.0, 1.0, 1.0]
 
 
 def test_bad_examples_are_refused() -> None:

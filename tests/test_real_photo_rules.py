@@ -341,6 +341,56 @@ def test_a_qualifier_printed_above_the_name_in_smaller_type_is_part_of_it() -> N
     assert extract_product_name(beside[1:], beside, None, set()).value == "SCULPT"
 
 
+def test_a_stylised_name_keeps_its_small_qualifier_and_joined_line_but_not_the_logo_above() -> None:
+    """Frog Fuel's front (boxes as read): "PERFORMANCE" in small type over a huge "GREENS" whose loose box reaches
+    over it, "+PROTEIN" under it; the "FROG FUEL" logo above is cut off from the name by "PERFORMANCE"."""
+    frog = [line("FR O G", 715, 1170, 1825, 1451, "medicinal_ingredient", image="front", rel_height=3.3),
+            line("FIEL", 715, 1357, 1748, 1684, "medicinal_ingredient", image="front", confidence=0.83, rel_height=3.8),
+            line("GREENS", 812, 1982, 1736, 2489, "non_medicinal_ingredient", image="front", rel_height=6.0),
+            line("PERFORMANCE", 886, 1954, 1662, 2062, "other", image="front", rel_height=1.3),
+            line("+PROT EIN", 848, 2404, 1683, 2542, "other", image="front", rel_height=1.7)]
+    assert extract_product_name([], frog, None, set()).value == "PERFORMANCE GREENS +PROT EIN"
+
+
+def test_claims_under_a_slogan_are_not_the_name_s_next_lines() -> None:
+    """MaryRuth's curved front: a list of claims in type as large as the name follows it, but the slogan printed
+    between them ("CONTAINS SEPITONE, CLINICALLY SHOWN IN WOMEN TO") ends the name."""
+    mary = [line("Liquid Nighttime", 666, 1685, 1759, 1920, image="front", rel_height=0.92),
+            line("LTIMINERAL", 869, 1846, 1769, 2145, "non_medicinal_ingredient", image="front", rel_height=1.32),
+            line("+Skin Renew", 699, 2134, 1764, 2396, image="front", rel_height=1.0),
+            line("CLINICALLY SHOWN WOMEN TO", 591, 2395, 1881, 2718, image="front", confidence=0.93, rel_height=1.13),
+            line("CONTAINS SEPITONE~,", 776, 2342, 1730, 2566, image="front", rel_height=0.79),
+            line("VIMPROVIE SKIN FIRMNESS& TEXTURE", 650, 2611, 1826, 2931, "non_medicinal_ingredient", image="front",
+                 confidence=0.92, rel_height=1.09),
+            line("VINCREASE SKIN ELASTICITY", 759, 2549, 1718, 2809, "non_medicinal_ingredient", image="front",
+                 rel_height=0.88)]
+    assert extract_product_name([], mary, None, set()).value == "Liquid Nighttime LTIMINERAL +Skin Renew"
+
+
+def test_a_large_name_wraps_onto_a_line_a_little_smaller() -> None:
+    """BetterAlt's "Himalayan Shilajit" is printed a shade smaller than "Honey Sticks" under it: one name, whichever
+    side of the large-type threshold each falls; a subtitle in clearly smaller type under a name is not part of it."""
+    honey = [line("Himalayan Shilajit", 699, 1300, 1854, 1454, "recommended_use", image="front", rel_height=1.29),
+             line("Honey Sticks", 822, 1441, 1713, 1604, "other", image="front", rel_height=1.33)]
+    assert extract_product_name([], honey, None, set()).value == "Himalayan Shilajit Honey Sticks"
+    snap = [line("Prostate", 1074, 1608, 1975, 1904, image="front", rel_height=1.73),
+            line("Health", 1126, 1809, 1892, 2099, image="front", rel_height=1.82),
+            line("+ Mushroom Blend + Saw Palmetto", 1046, 2039, 1980, 2236, image="front", rel_height=1.0)]
+    assert extract_product_name([], snap, None, set()).value == "Prostate Health"
+
+
+def test_a_name_s_lines_are_one_language_by_their_own_words_not_their_block_s() -> None:
+    """A bilingual front: the English name's first line tells no language (brand and ingredient words) though its
+    block reads French; it goes on with "Once Daily", and the French name under it is another candidate."""
+    front = [line("Pacific Fern Glucosamine Chondroitin MSM", 93, 250, 1399, 323, "product_name", image="front", rel_height=1.27),
+             line("Once Daily", 91, 334, 441, 428, "product_name", image="front", rel_height=1.5),
+             line("Pacific Fern Glucosamine Chondroïtine MSM Une fois par jour", 93, 414, 1164, 500, "product_name",
+                  image="front", rel_height=0.94)]
+    for ln, language in zip(front, ("fr", "en", "en")):
+        ln.language = language  # as the page's blocks set them
+    assert extract_product_name(front, front, None, set()).value == "Pacific Fern Glucosamine Chondroitin MSM Once Daily"
+
+
 def test_a_mark_under_the_name_and_a_continuation_above_it_are_left_out() -> None:
     stacks = [line("DOPAMINE", 500, 1000, 1200, 1100, "product_name", image="front", rel_height=1.2),
               line("BRAIN FOOD", 500, 1110, 1200, 1220, "product_name", image="front", rel_height=1.3),
@@ -472,6 +522,15 @@ def test_an_english_only_label_is_french_missing_despite_debris_on_a_photo() -> 
     lines += [_labelled("Clinically studied strains for women", image="img1")]  # that photo has text read well too
     codes = {f.code for f in raise_flags(Fields(), Match(), None, None, lines)}
     assert {"FRENCH_MISSING", "NPN_MISSING"} <= codes
+
+
+def test_a_badly_read_english_label_with_a_few_lines_read_well_is_french_missing() -> None:
+    """Root Sculpt: a curved side read as debris, four English lines read well and not one French word."""
+    read_well = ["Suggested Use: Take one capsule morning and evening each day", "Supplement Facts", "DIETARY SUPPLEMENT",
+                 "Amount Per Serving"]
+    debris = ["atebo dy in", "inult-fa ceted", "laylies a esebished.", "Seniphs"]
+    lines = [_labelled(t) for t in read_well] + [_labelled(t, label="recommended_use", ocr=0.8) for t in debris]
+    assert "FRENCH_MISSING" in {f.code for f in raise_flags(Fields(), Match(), None, None, lines)}
 
 
 def test_a_bilingual_label_is_not_french_missing() -> None:

@@ -24,7 +24,7 @@ from cyclops.extract.headings import match_heading
 from cyclops.extract.ingredients import LEADER
 from cyclops.extract.quantity import AMOUNT, RATIO
 from cyclops.model.analysis import LabelledLine
-from cyclops.model.ocr import Line, Polygon, bbox_of
+from cyclops.model.ocr import Line, Polygon, bbox_of, text_height
 from cyclops.normalize.confusions import normalize_text
 from cyclops.text.fold import strip_accents
 
@@ -81,10 +81,7 @@ def _box(polygon: Polygon, width: int, height: int) -> tuple[float, float, float
 
 
 def _thickness(line: RawLine) -> float:
-    if not line.polygon:
-        return 0.0
-    x0, y0, x1, y1 = bbox_of(line.polygon)
-    return (x1 - x0) if line.vertical else (y1 - y0)
+    return text_height(line.polygon, line.vertical) if line.polygon else 0.0
 
 
 def line_layout(

@@ -76,20 +76,46 @@ def _similar_size(a: SourceLine, b: SourceLine, ratio: float | None) -> bool:
     return max(sa, sb) <= ratio * min(sa, sb)
 
 
-def runs(lines: list[SourceLine], similar_size: float | None = None, params: ExtractParams = DEFAULTS) -> list[list[SourceLine]]:
+def runs(lines: list[SourceLine], similar_size: float | None = None, params: ExtractParams = DEFAULTS,
+         around: list[SourceLine] | None = None) -> list[list[SourceLine]]:
     """Consecutive lines printed one under the other on the same image, in one language
     (an English name and its French translation below it are two candidates, not one name);
-    with ``similar_size``, also in type of about one size (at most that ratio apart)."""
+    with ``similar_size``, also in type of about one size (at most that ratio apart); with ``around`` (every
+    line of the label), never across a line of it printed between them (a slogan between a name and a claim)."""
     out: list[list[SourceLine]] = []
     for line in lines:
-        run_lang = next((item.language for item in out[-1] if item.language and _words(item.text) >= 2), None) if out else None
-        lang = line.language if _words(line.text) >= 2 else None  # one word's language is a guess ("fem" / "dophilus" read as French)
+        run_lang = next((_language(item) for item in out[-1] if _language(item)), None) if out else None
+        lang = _language(line)
         if (out and adjacent(out[-1][-1], line, params.name_line_gap) and not (run_lang and lang and run_lang != lang)
-                and not _repeats_run(out[-1], line) and _similar_size(out[-1][-1], line, similar_size)):
+                and not _repeats_run(out[-1], line)
+                and _similar_size(out[-1][-1], line, similar_size)
+                and not any(printed_between(other, out[-1][-1], line) for other in around or ())):
             out[-1].append(line)
         else:
             out.append([line])
     return out
+
+
+def _language(line: SourceLine) -> str | None:
+    """The language a line's own words tell ("Une fois par jour"), not its block's: a name of brand and
+    ingredient words ("Pacific Fern Glucosamine Chondroitin MSM") printed above French text tells none."""
+    return guess_language(line.text) if _words(line.text) >= 2 else None  # one word's language is a guess ("fem")
+
+
+def printed_between(line: SourceLine, upper: SourceLine, lower: SourceLine) -> bool:
+    """``line`` is printed between ``upper`` and ``lower``: its middle between theirs, across both (not in
+    another column), and it is neither of them."""
+    if line is upper or line is lower or not (line.polygon and upper.polygon and lower.polygon) or line.image != upper.image:
+        return False
+    x0, y0, x1, y1 = bbox_of(line.polygon)
+    middle = (y0 + y1) / 2
+    for other in (upper, lower):
+        ox0, _, ox1, _ = bbox_of(other.polygon)
+        if not min(x1, ox1) > max(x0, ox0):
+            return False
+    _, uy0, _, uy1 = bbox_of(upper.polygon)
+    _, ly0, _, ly1 = bbox_of(lower.polygon)
+    return (uy0 + uy1) / 2 < middle < (ly0 + ly1) / 2
 
 
 #: a line that starts so continues a name ("with D3 Adult"); it never begins one
@@ -134,11 +160,13 @@ def _size(line: SourceLine) -> float:
 
 def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3, similar_size: float | None = None,
              params: ExtractParams = DEFAULTS, keep: Callable[[str], bool] | None = None,
-             mark: Callable[[str], bool] | None = None) -> FieldValue:
+             mark: Callable[[str], bool] | None = None, around: list[SourceLine] | None = None) -> FieldValue:
     """The run with the largest type x confidence, joined into one value (a French run weighs
     ``params.french_name_weight`` as much); ``keep`` refuses a run by its joined text; a line at either end
-    of a run that is a ``mark`` ("BetterAlt" above the name, "MENTALDRIVE" under it) is left out."""
-    candidates = [_window(run, max_lines) for run in runs(as_lines(lines), similar_size, params) if any(clean_name(line.text) for line in run)]
+    of a run that is a ``mark`` ("BetterAlt" above the name, "MENTALDRIVE" under it) is left out; no run
+    crosses a line of ``around`` (``runs``)."""
+    candidates = [_window(run, max_lines) for run in runs(as_lines(lines), similar_size, params, around)
+                  if any(clean_name(line.text) for line in run)]
     candidates = [_trim(run, mark) for run in candidates]
     if keep is not None:
         candidates = [run for run in candidates if keep(clean_name(" ".join(line.text for line in run)))]

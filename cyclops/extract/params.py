@@ -39,11 +39,14 @@ class ExtractParams(Params):
     coined_length: int = 6
     #: type this much larger than the photo's text makes a short line a candidate whatever its label
     large_type: float = 1.3
+    #: a line right above or under a large name's line, in type at least this share of its, is a candidate too (the name wrapped)
+    wrap_type: float = 0.85
     #: when nothing on the fronts is in large type (once the brand is set aside), type this large will do
     #: (NEEDED's "Collagen Protein" is smaller than its brand)
     small_name_type: float = 0.9
-    #: least height of a qualifier printed right above the name ("MULTI-ACTION" over "GUT REPAIR"), as a share of the name's
-    qualifier_type: float = 0.4
+    #: least height of a qualifier printed right above the name ("MULTI-ACTION" over "GUT REPAIR") or of a line joined
+    #: under it ("+PROTEIN" under a stylised "GREENS" five times its size), as a share of the name's
+    qualifier_type: float = 0.2
     #: similarity (0-100) at which lines of the label print the matched licence's name, so are the name
     licensed_name_match: int = 90
     #: weight of a candidate the classifier filed under another field

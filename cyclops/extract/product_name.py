@@ -7,7 +7,9 @@ is a count, a net quantity, "Dietary Supplement", a flavour, a slogan, a company
 (the word that comes back in the maker's lines: company, web or mail address, "Distributed by") is not
 the name. A photo with an ingredient panel is a back, not a front: its lines filed elsewhere are its lists,
 and its lines filed as the name count for less. When nothing large is left once the brand is set aside,
-the name may be printed smaller than the brand.
+the name may be printed smaller than the brand. A name's lines are one under the other with no other line
+between them (a slogan ends a name); a small qualifier above it ("PERFORMANCE" over "GREENS") and a line
+joined to it by a sign ("+PROTEIN") are part of it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from cyclops.extract.lines import SourceLine, as_lines
-from cyclops.extract.names import adjacent, best_run, clean_name
+from cyclops.extract.names import adjacent, best_run, clean_name, printed_between
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
 from cyclops.model.ocr import bbox_of
@@ -45,6 +47,8 @@ NOT_A_NAME = re.compile(
 FLAVOUR_WORDS = frozenset(
     ["natural", "artificial", "berry", "berries", "raspberry", "strawberry", "blueberry", "vanilla", "citrus", "lemon", "lime", "orange", "mint", "peppermint", "spearmint", "chocolate", "tropical", "grape", "cherry", "mango", "watermelon", "peach", "apple", "pineapple", "coconut", "cinnamon", "honey", "unflavored", "unflavoured", "original", "sour", "blue", "red", "pink", "green", "dream", "punch", "fruit", "fruity", "cream", "sweet"]
 )
+#: a line that starts with a sign is joined to the line above it ("+PROTEIN" under "GREENS", "& K2")
+JOINED = re.compile(r"^\s*[+&]")
 #: slogans speak to the buyer or make a claim ("Think & feel your best", "Focus your brain naturally")
 SLOGAN = re.compile(r"\b(?:your|you|our|we|the only|supports?|helps?|promotes?|boosts?|naturally)\b|^\W*(?:with|for|by|from)\b",
                     re.IGNORECASE)
@@ -127,12 +131,14 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
     brand_words = maker_words(lines or [], brand)
     # a line filed elsewhere is a candidate on a front only: a back's large lines are its panel and lists
     fronts = [line for line in (lines or []) if line.label not in ("product_name", "npn", "company") and line.image not in backs]
-    others = [line for line in fronts if line.features.get("rel_height", 0.0) >= params.large_type]
+    large = [line for line in fronts if line.features.get("rel_height", 0.0) >= params.large_type]
+    smaller = [line for line in fronts if line.features.get("rel_height", 0.0) >= params.small_name_type]
+    # a name in large type may wrap onto a line a little smaller ("Himalayan Shilajit" over "Honey Sticks")
+    others = [line for line in smaller if any(line is big or _wraps(line, big, lines or [], params) for big in large)]
     if backs and lines and any(line.image not in backs for line in named + others):
         # several photos, some of them backs (an ingredient panel): the name is read on the fronts
         named = [line for line in named if line.image not in backs]
     order = {id(line): k for k, line in enumerate(lines or named)}
-    smaller = [line for line in fronts if line.features.get("rel_height", 0.0) >= params.small_name_type]
     # a lone coined word ("POGGERS", "CYMBIOTIKA") is a brand's mark more often than a name: first without one;
     # when nothing large is left once the brand is set aside, the name may be printed smaller than the brand
     # a line filed as the name but printed smaller than the label's text ("Fulvic" in a list of selling points)
@@ -140,9 +146,9 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
     sized = [line for line in named if not line.polygon or line.features.get("rel_height", 1.0) >= params.small_name_type]
     for filed, candidates, marks in ((sized, others, True), (sized, smaller, True), (named, others, False),
                                      (named, smaller, False)):
-        found = _best(filed, candidates, brand_words, brand, backs, order, params, marks)
+        found = _best(filed, candidates, brand_words, brand, backs, order, params, marks, lines or named)
         if found.value is not None:
-            return with_qualifier(found, lines or named, brand_words, params)
+            return with_joined(with_qualifier(found, lines or named, brand_words, params), lines or named, params)
     return FieldValue()
 
 
@@ -155,8 +161,7 @@ def with_qualifier(found: FieldValue, lines: list[SourceLine], brand_words: set[
     neither a maker's word nor a slogan, and not filed as another fact."""
     if not found.evidence or len(found.evidence) > 2:
         return found
-    first = next((line for line in lines if line.polygon and line.image == found.evidence[0].image
-                  and line.polygon == found.evidence[0].polygon), None)
+    first = _line_of(found.evidence[0], lines)
     if first is None:
         return found
     size = first.features.get("rel_height", 0.0)
@@ -167,7 +172,8 @@ def with_qualifier(found: FieldValue, lines: list[SourceLine], brand_words: set[
             continue
         text = clean_name(line.text)
         words = re.findall(r"[^\W\d_]+", strip_accents(text).lower())
-        if (len(text.split()) <= 2 and line.label in ("other", "product_name") and name_like(text, line.confidence, params=params)
+        if (len(text.split()) <= 2 and line.label in ("other", "product_name") and not JOINED.match(text)
+                and name_like(text, line.confidence, params=params)
                 and all(common_word(word) or word in ingredient_words() for word in words)
                 and not printed_as_maker(text, brand_words, params)):
             return FieldValue(value=clean_name(f"{text} {found.value}"),
@@ -176,9 +182,44 @@ def with_qualifier(found: FieldValue, lines: list[SourceLine], brand_words: set[
     return found
 
 
+def with_joined(found: FieldValue, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue:
+    """The name with the line right under it that a sign joins to it ("+PROTEIN" under "GREENS", "& K2"), in type
+    at least ``params.qualifier_type`` of the name's, centred under it and of at most three words."""
+    last = _line_of(found.evidence[-1], lines) if found.evidence else None
+    if last is None:
+        return found
+    size = last.features.get("rel_height", 0.0)
+    for line in lines:
+        if (line is last or not line.polygon or not JOINED.match(line.text) or len(line.text.split()) > 3
+                or not adjacent(last, line, params.name_line_gap) or line.features.get("rel_height", 0.0) < params.qualifier_type * size
+                or not _centred_below(line, last) or not name_like(line.text, line.confidence, strict=False, params=params)):
+            continue
+        return FieldValue(value=clean_name(f"{found.value} {clean_name(line.text)}"),
+                          confidence=round((found.confidence * len(found.evidence) + line.score) / (1 + len(found.evidence)), 4),
+                          evidence=[*found.evidence, line.evidence])
+    return found
+
+
+def _wraps(line: SourceLine, other: SourceLine, around: list[SourceLine], params: ExtractParams) -> bool:
+    """``line`` is printed right above or under ``other``, no line of ``around`` between them, in type at least
+    ``params.wrap_type`` of its size: one name wrapped (a subtitle in smaller type, "+ Mushroom Blend + Saw Palmetto"
+    under "Prostate Health", is not)."""
+    if not (line.polygon and other.polygon):
+        return False
+    upper, lower = sorted((line, other), key=lambda item: sum(bbox_of(item.polygon)[1::2]))
+    return (adjacent(upper, lower, params.name_line_gap) and not any(printed_between(o, upper, lower) for o in around)
+            and line.features.get("rel_height", 0.0) >= params.wrap_type * other.features.get("rel_height", 0.0))
+
+
+def _line_of(evidence, lines: list[SourceLine]) -> SourceLine | None:
+    """The label's line that ``evidence`` shows."""
+    return next((line for line in lines if line.polygon and line.image == evidence.image and line.polygon == evidence.polygon), None)
+
+
 def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[str], brand: str | None, backs: set[str],
-          order: dict[int, int], params: ExtractParams, marks: bool) -> FieldValue:
-    """The best run among the filed lines (``named``) and the large lines filed elsewhere (``others``)."""
+          order: dict[int, int], params: ExtractParams, marks: bool, around: list[SourceLine]) -> FieldValue:
+    """The best run among the filed lines (``named``) and the large lines filed elsewhere (``others``), no run
+    crossing a line of ``around`` (the label's)."""
     candidates: list[tuple[int, SourceLine]] = []
     for line, filed in [(line, True) for line in named] + [(line, False) for line in others]:
         if not name_like(line.text, line.confidence if line.polygon else 1.0, strict=not filed, params=params):
@@ -195,15 +236,23 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
     if not candidates:
         return FieldValue()
     return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3,
-                    similar_size=params.same_type, params=params,
+                    similar_size=params.same_type, params=params, around=around,
                     keep=_name_run if marks else _has_word, mark=coined_mark if marks else None)
 
 
 def _centred_above(line: SourceLine, name: SourceLine) -> bool:
-    """``line`` is printed above ``name`` (not beside or below it), its middle within the name's width."""
-    x0, y0, x1, y1 = bbox_of(line.polygon)
-    nx0, ny0, nx1, _ = bbox_of(name.polygon)
-    return (y0 + y1) / 2 < ny0 and nx0 <= (x0 + x1) / 2 <= nx1
+    """``line`` is printed above ``name``, not beside or below it (it ends above the name's middle: a box loose
+    around stylised type may reach over it), its middle within the name's width."""
+    x0, _, x1, y1 = bbox_of(line.polygon)
+    nx0, ny0, nx1, ny1 = bbox_of(name.polygon)
+    return y1 < (ny0 + ny1) / 2 and nx0 <= (x0 + x1) / 2 <= nx1
+
+
+def _centred_below(line: SourceLine, name: SourceLine) -> bool:
+    """``line`` is printed under ``name`` (it starts below the name's middle), its middle within the name's width."""
+    x0, y0, x1, _ = bbox_of(line.polygon)
+    nx0, ny0, nx1, ny1 = bbox_of(name.polygon)
+    return y0 > (ny0 + ny1) / 2 and nx0 <= (x0 + x1) / 2 <= nx1
 
 
 def _has_word(text: str) -> bool:

@@ -92,7 +92,7 @@ class FlagParams(ComparisonParams):
     whole_statement_words: int = 8
     whole_statement_confidence: float = 0.5
     #: English lines read well that make a label English-only when at most this share as many French lines were
-    english_only_lines: int = 5
+    english_only_lines: int = 4
     french_share: float = 0.1
     #: a line at least this long (folded characters) that is part of a licensed statement (partial ratio) prints it
     licensed_line_min: int = 20

@@ -8,6 +8,8 @@ all read the same thing.
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel, Field
 
 Point = tuple[float, float]
@@ -19,6 +21,21 @@ def bbox_of(polygon: Polygon) -> tuple[float, float, float, float]:
     xs = [p[0] for p in polygon]
     ys = [p[1] for p in polygon]
     return min(xs), min(ys), max(xs), max(ys)
+
+
+def text_height(polygon: Polygon, vertical: bool = False) -> float:
+    """The height of a line's type: of its quad along its own axes (p0 -> p3, p1 -> p2), whatever its slope,
+    where the upright box of a sloping or curving line is taller than its letters; the box's width for a line
+    printed along an edge, the box's height for other shapes."""
+    if not len(polygon):
+        return 0.0
+    x0, y0, x1, y1 = bbox_of(polygon)
+    if vertical:
+        return x1 - x0
+    if len(polygon) != 4:
+        return y1 - y0
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = ((float(x), float(y)) for x, y in polygon)
+    return (math.hypot(dx - ax, dy - ay) + math.hypot(cx - bx, cy - by)) / 2
 
 
 def rect(x0: float, y0: float, x1: float, y1: float) -> Polygon:
