@@ -3,7 +3,9 @@
     OMP_THREAD_LIMIT=1 .venv/bin/python benchmarks/ocr_profile_12mp.py [--photos ../shared/realphotos]
 
 CPU seconds (``time.process_time``: both onnxruntime threads summed) are the figure to compare on a shared
-machine; wall seconds on 2 idle cores are about CPU / 1.3-1.6. Writes benchmarks/results/ocr_speed_12mp.json
+machine; wall seconds on 2 idle cores are about CPU / 1.3-1.6. The wall seconds of each stage of the read
+(``RapidEngine.last_timings``: detection, orientation, settling the detection choices, recognition, second reads)
+say where the whole read's time goes. Writes benchmarks/results/ocr_speed_12mp.json
 and prints the medians (the record is in benchmarks/results/ocr_speed.md).
 """
 
@@ -34,11 +36,14 @@ def profile(photos: Path) -> list[dict]:
         t1 = time.process_time()
         fine = engine._det_fine(bgr).boxes
         t2 = time.process_time()
+        wall = time.perf_counter()
         page, _ = engine.read_upright(image, "x")
         t3 = time.process_time()
+        stages = {f"{stage}_wall": round(seconds, 2) for stage, seconds in engine.last_timings.items()}
         rows.append({"photo": path.name, "size": list(image.size), "det960": round(t1 - t0, 2), "det1600": round(t2 - t1, 2),
-                     "read_upright": round(t3 - t2, 2), "coarse_boxes": 0 if coarse is None else len(coarse),
-                     "fine_boxes": 0 if fine is None else len(fine), "lines": len(page.lines())})
+                     "read_upright": round(t3 - t2, 2), "read_upright_wall": round(time.perf_counter() - wall, 2), **stages,
+                     "coarse_boxes": 0 if coarse is None else len(coarse), "fine_boxes": 0 if fine is None else len(fine),
+                     "lines": len(page.lines())})
         print(rows[-1], flush=True)
     return rows
 
@@ -51,6 +56,9 @@ def main() -> None:
     RESULTS.write_text(json.dumps(rows, indent=1))
     for key in ("read_upright", "det960", "det1600"):
         print(f"{key}: median {statistics.median(r[key] for r in rows):.2f} CPU s")
+    for key in ("read_upright_wall", "detect_wall", "orient_wall", "settle_wall", "recognize_wall", "reread_wall"):
+        print(f"{key}: median {statistics.median(r.get(key, 0.0) for r in rows):.2f} s, "
+              f"p95 {sorted(r.get(key, 0.0) for r in rows)[int(0.95 * (len(rows) - 1))]:.2f} s")
 
 
 if __name__ == "__main__":
