@@ -188,3 +188,30 @@ def test_the_two_passes_are_settled_by_reading_and_the_page_reuses_those_reading
     page = engine._read_boxes(bgr, kept, "img0", known)
     assert [ln.text for ln in page.lines()] == rows
     assert asked in ([], [0])  # every row's reading came from the settling
+
+
+def test_a_coarse_box_read_surely_keeps_its_place_without_its_fine_row_being_read(engine, monkeypatch):
+    """"OR PRESERVATIVES" read surely from the coarse box, against one fine box of the same row no wider: the fine
+    row cannot hold 1.2 times the text, so it is not recognised; fine rows wider or more than the coarse side, or a
+    coarse side read less surely, are still read."""
+    from cyclops.ocr.rapid import Choice, coarse_holds
+
+    font = ImageFont.truetype(FONT, 28)
+    img = Image.new("RGB", (700, 160), "white")
+    draw = ImageDraw.Draw(img)
+    left, top, right, bottom = draw.textbbox((40, 40), "OR PRESERVATIVES", font=font)
+    draw.text((40, 40), "OR PRESERVATIVES", font=font, fill="black")
+    coarse = np.array([[left - 8, top - 7], [right + 8, top - 7], [right + 8, bottom + 7], [left - 8, bottom + 7]], np.float32)
+    fine = np.array([[left - 5, top - 4], [right + 5, top - 4], [right + 5, bottom + 4], [left - 5, bottom + 4]], np.float32)
+    bgr = np.asarray(img)[:, :, ::-1].copy()
+    asked = []
+    real = engine._recognize_cells
+    monkeypatch.setattr(engine, "_recognize_cells", lambda pieces, extra=(): asked.append(len(pieces)) or real(pieces, extra))
+    kept, known = engine.settle(bgr, [coarse], [Choice(coarse=[coarse], fine=[fine])])
+    assert len(kept) == 1 and np.array_equal(kept[0], coarse) and asked == [1, 0]
+    assert known[coarse.tobytes()][1][0][0] == "OR PRESERVATIVES"
+    wider = fine.copy()
+    wider[[1, 2], 0] += 60
+    assert not coarse_holds([("OR PRESERVATIVES", 0.99)], Choice(coarse=[coarse], fine=[wider]))
+    assert not coarse_holds([("OR PRESERVATIVES", 0.9)], Choice(coarse=[coarse], fine=[fine]))
+    assert not coarse_holds([("OR", 0.99)], Choice(coarse=[coarse], fine=[fine, fine]))
