@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import adjacent, best_run, clean_name, printed_between
 from cyclops.extract.params import DEFAULTS, ExtractParams
-from cyclops.model.analysis import FieldValue
+from cyclops.model.analysis import Evidence, FieldValue
 from cyclops.model.ocr import bbox_of
 from cyclops.normalize.spelling import builtin_words
 from cyclops.text.fold import fold, strip_accents
@@ -211,7 +211,7 @@ def _wraps(line: SourceLine, other: SourceLine, around: list[SourceLine], params
             and line.features.get("rel_height", 0.0) >= params.wrap_type * other.features.get("rel_height", 0.0))
 
 
-def _line_of(evidence, lines: list[SourceLine]) -> SourceLine | None:
+def _line_of(evidence: Evidence, lines: list[SourceLine]) -> SourceLine | None:
     """The label's line that ``evidence`` shows."""
     return next((line for line in lines if line.polygon and line.image == evidence.image and line.polygon == evidence.polygon), None)
 
