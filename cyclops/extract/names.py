@@ -84,7 +84,7 @@ def runs(lines: list[SourceLine], similar_size: float | None = None, params: Ext
     line of the label), never across a line of it printed between them (a slogan between a name and a claim)."""
     out: list[list[SourceLine]] = []
     for line in lines:
-        run_lang = next((_language(item) for item in out[-1] if _language(item)), None) if out else None
+        run_lang = next((lang for lang in map(_language, out[-1]) if lang), None) if out else None
         lang = _language(line)
         if (out and adjacent(out[-1][-1], line, params.name_line_gap) and not (run_lang and lang and run_lang != lang)
                 and not _repeats_run(out[-1], line)
