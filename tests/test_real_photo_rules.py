@@ -11,13 +11,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 from cyclops.extract import fields_from_lines, keep_as_read, word_swaps
 from cyclops.extract.brand import extract_brand
-from cyclops.extract.company import extract_company
+from cyclops.extract.company import company_elsewhere, extract_company
 from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
 from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names, nest_sub_blends
 from cyclops.extract.product_name import extract_product_name, name_as_licensed
-from cyclops.extract.statements import is_claim
+from cyclops.extract.headings import section_said
+from cyclops.extract.statements import is_caution, is_claim, label_by_headings, moved_direction
 from cyclops.flags import raise_flags
 from cyclops.match import trusted
 from cyclops.model.analysis import Fields, FieldValue, Ingredient, LabelledLine, Match
@@ -456,6 +457,85 @@ def test_a_real_company_is_proposed() -> None:
     fv = extract_company([line("Distributed by: Northleaf Naturals Inc.", 100, 100, 400, 130, "company"),
                           line("123 Main St., Toronto, ON M5V 1A1", 100, 135, 400, 160, "company")])
     assert fv.value == "Northleaf Naturals Inc." and not fv.needs_review
+
+
+@pytest.mark.parametrize("text, company", [
+    ("Distributed by NeuroGum, Inc. Las Vegas, NV 89103", "NeuroGum, Inc."),  # no colon after the lead
+    ("Diatributed by Snap Supplementse", "Snap Supplementse"),  # the lead's first word misread; the name as read
+    ("Distribué par Santé Boréale Ltée", "Santé Boréale Ltée"),
+    ("Manufactured for: Root Wellness, LLC Franklin, TN, USA", "Root Wellness, LLC"),
+])
+def test_a_company_line_filed_elsewhere_is_found_by_its_lead(text: str, company: str) -> None:
+    """Labels print "Distributed by X" with no colon, and OCR slips a letter in it: the line still says who makes
+    the product, whatever the classifier filed it as."""
+    found = company_elsewhere([line(text, 100, 100, 500, 130, "other")])
+    assert found is not None and found.value == company
+
+
+@pytest.mark.parametrize("text", ["Made by hand in small batches", "Distributor of fine teas", "Take 1 capsule daily"])
+def test_no_company_lead_no_company(text: str) -> None:
+    assert company_elsewhere([line(text, 100, 100, 500, 130, "other")]) is None
+
+
+def test_a_us_state_and_zip_is_an_address_not_a_claim() -> None:
+    assert not is_claim("Las Vegas, NV 89103")
+    assert is_claim("Helps to support immune function.")
+
+
+# --- cautions and directions -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, caution", [
+    ("Keep out of reach of children.", True),
+    ("For adults only.", True),
+    ("Refrigerate after opening.", True),
+    ("Manufactured in a facility that also processes milk, soy and peanuts.", True),
+    ("Some individuals may experience mild digestive discomfort.", True),
+    ("Ne pas utiliser si vous êtes enceinte ou allaitez.", True),
+    ("Une hypersensibilité, comme une allergie, peut se manifester; si tel est le cas, cessez l'utilisation.", True),
+    ("Stop settling.", False),  # marketing copy
+    ("Produced using natural, certified organic and proprietary ingredients.", False),
+    ("This product is not intended to diagnose, treat, cure, or prevent any disease.", False),
+    ("These statements have not been evaluated by the Food and Drug Administration.", False),
+    ("For all enquiries email: support@example.com", False),
+])
+def test_cautions_are_warnings_storage_and_allergens_only(text: str, caution: bool) -> None:
+    assert is_caution(text) is caution
+
+
+def test_a_direction_filed_among_the_cautions_moves_to_the_directions() -> None:
+    lines = [line("Combine 1 scoop with 10-12 ounces of water.", 100, 100, 500, 120, "caution"),
+             line("Start thriving.", 100, 400, 300, 420, "caution"),
+             line("Keep out of reach of children.", 100, 700, 500, 720, "caution")]
+    for source in lines:
+        source.language = "en"
+    fields = fields_from_lines(lines)
+    assert [c.text for c in fields.cautions] == ["Keep out of reach of children."]
+    assert [d.text for d in fields.directions] == ["Combine 1 scoop with 10-12 ounces of water."]
+    assert not moved_direction("Take at least 2 hours before or after other medications.")  # a caution that says "take"
+
+
+@pytest.mark.parametrize("text, label, said", [
+    ("Suggested Use: Take one (1) capsule daily.", "other", "dose"),  # a US label's directions
+    ("Suggested Use: Take one (1) capsule daily.", "caution", "dose"),
+    ("Allergen Warning: Made on shared equipment with milk.", "recommended_use", "caution"),
+    ("Recommended use: Helps to support joint health.", "caution", "recommended_use"),
+    ("Directions:", "other", None),  # a heading alone keeps its label
+    ("Directions: Take 1 capsule daily.", "medicinal_ingredient", None),  # not a statement label
+    ("Take one capsule daily.", "other", None),
+])
+def test_a_heading_that_opens_a_line_says_its_section(text: str, label: str, said: str | None) -> None:
+    assert section_said(text, label) == said
+
+
+def test_a_capitals_heading_runs_into_its_text_and_carries_its_sentence() -> None:
+    """"DIRECTIONS FOR USE Before breakfast or after" / "dinner, blend 1 scoop..." filed as cautions on a real tub:
+    the heading in capitals has no colon, and the sentence it opens carries on the next line."""
+    lines = [line("DIRECTIONS FOR USE Before breakfast or after", 100, 100, 500, 120, "caution"),
+             line("dinner, blend 1 scoop (10 g) into 200 mL of water.", 100, 125, 500, 145, "caution"),
+             line("Keep out of reach of children.", 100, 150, 500, 170, "caution")]
+    assert [source.label for source in label_by_headings(lines)] == ["dose", "dose", "caution"]
+    assert section_said("DOSE ITIS ADVISABLE TO CONSULT", "caution") is None  # capitals all along: no heading
 
 
 # --- spelling repair keeps what was printed ------------------------------------------------------------------

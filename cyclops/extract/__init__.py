@@ -30,7 +30,7 @@ from cyclops.extract.panel import (
 )
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.product_name import extract_product_name
-from cyclops.extract.statements import extract_statements, is_claim
+from cyclops.extract.statements import extract_statements, is_caution, is_claim, label_by_headings, moved_direction
 from cyclops.model.analysis import Fields, LabelledLine
 from cyclops.model.ocr import Document
 from cyclops.normalize.spelling import WORD, SpellCorrector
@@ -57,6 +57,7 @@ def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine
 
 
 def _post_rules(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[SourceLine]:
+    label_by_headings(lines)
     panels = find_panels(lines, params)
     label_panels(lines, panels, params)
     daily = {id(line) for line in daily_value_cells(lines, panels)}
@@ -99,6 +100,8 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
     product_name = extract_product_name(names, lines, brand.value, backs, params)
     if not brand.value:  # nothing filed as the brand reads as one: the mark the name rule set aside
         brand = brand_among_marks(lines, product_name, backs, params)
+    # what the classifier files as cautions on real labels is also marketing copy, the FDA disclaimer and directions
+    filed_cautions = extract_statements(having("caution"), params)
     return Fields(
         npn=npn_field,
         product_name=product_name,
@@ -112,8 +115,8 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
         recommended_uses=[use for use in extract_statements([line for line in having("recommended_use") if is_claim(line.text)],
                                                             params)
                           if is_claim(use.text)],
-        directions=extract_statements(having("dose"), params),
-        cautions=extract_statements(having("caution"), params),
+        directions=extract_statements(having("dose"), params) + [s for s in filed_cautions if moved_direction(s.text)],
+        cautions=[s for s in filed_cautions if is_caution(s.text)],
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cyclops.extract.headings import match_heading, strip_heading
+from cyclops.extract.headings import match_heading, match_lead, strip_heading
 from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import plausible_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
@@ -19,14 +19,33 @@ COMPANY_SUFFIX = re.compile(
 POSTAL_CODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
 PROVINCES = r"(?:AB|BC|C\.-B\.|MB|NB|N\.-B\.|NL|T\.-N\.-L\.|NS|N\.-É\.|NT|NU|ON|PE|Î\.-P\.-É\.|QC|SK|YT|Canada)"
 ADDRESS = re.compile(
-    rf"^\s*\d+[\s,]|\b(?:street|st\.|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|rue|chemin|suite|unit|bureau|p\.?o\.? box|c\.?p\.)\b|,\s*{PROVINCES}\b|\b{PROVINCES}\s*$|www\.|@|\btel\b|\btél\b|1-8\d\d",
+    rf"^\s*\d+[\s,]|\b(?:street|st\.|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|rue|chemin|suite|unit|bureau|p\.?o\.? box|c\.?p\.)\b|,\s*{PROVINCES}\b|\b{PROVINCES}\s*$|www\.|@|\bt[eé]l(?:[eé]phone)?\b\.?\s*:?\s*[\d(+]|1-8\d\d",
     re.IGNORECASE,
+)
+
+#: a US state and ZIP code ("Las Vegas, NV 89103"): NHPs made in the US print their distributor's address so
+US_ZIP = re.compile(
+    r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DC|DE|FL|GA|HI|IA|ID|IL|IN|KS|KY|LA|MA|MD|ME|MI|MN|MO|MS|MT|NC|ND|NE|NH|NJ|NM|NV|NY"
+    r"|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VA|VT|WA|WI|WV|WY)\.?,?\s+\d{5}(?:-\d{4})?\b"
 )
 
 
 def is_address(text: str) -> bool:
-    """A street, city/province, postal code, phone or web line."""
-    return bool(POSTAL_CODE.search(text) or ADDRESS.search(text))
+    """A street, city/province, postal code or US state and ZIP, phone or web line."""
+    return bool(POSTAL_CODE.search(text) or US_ZIP.search(text) or ADDRESS.search(text))
+
+
+def says_company(text: str) -> bool:
+    """The line opens with a company heading, with or without its colon ("Distributed by NeuroGum, Inc.")."""
+    heading = match_heading(text)
+    return (heading is not None and heading[0] == "company") or match_lead(text, "company") is not None
+
+
+def _without_lead(text: str) -> str:
+    """The line after its headings and after a lead that runs into the name ("Distributed by NeuroGum, Inc.")."""
+    text = strip_heading(text)
+    lead = match_lead(text, "company")
+    return (text[lead:] if lead else text).strip(" ,;:")
 
 
 def company_name(texts: list[str]) -> tuple[str | None, int | None]:
@@ -34,7 +53,7 @@ def company_name(texts: list[str]) -> tuple[str | None, int | None]:
 
     The line with a legal suffix ("Acme Health Inc.") wins; otherwise the first line that is not an address.
     """
-    stripped = [strip_heading(t).strip(" ,;") for t in texts]
+    stripped = [_without_lead(t) for t in texts]
     for i, text in enumerate(stripped):
         # the last legal form ends the name: "Glacier Labs Canada Ltd." is not cut at "Labs"
         suffix = next(reversed(list(COMPANY_SUFFIX.finditer(text))), None) if text else None
@@ -58,7 +77,7 @@ def extract_company(lines: list[SourceLine] | list[str], params: ExtractParams =
     others = [line for i, line in enumerate(src) if i != index and line.image == main.image]
     evidence = [main.evidence] + [line.evidence for line in others]
     # a name without a legal suffix is a company only in a block that says so: a "Distributed by" heading or an address
-    block = COMPANY_SUFFIX.search(name) or any(match_heading(line.text) for line in src) or any(is_address(line.text) for line in others)
+    block = COMPANY_SUFFIX.search(name) or any(match_heading(line.text) or says_company(line.text) for line in src) or any(is_address(line.text) for line in others)
     if not block or not plausible_name(name, main.confidence, COMPANY_SUFFIX, params):
         # debris ("C" at 34 %, "Exp:07/2026", a lone "Corporation"): withheld, the analyst reads the photo
         return FieldValue(confidence=main.score, evidence=evidence, as_read=name, needs_review=True)
@@ -72,9 +91,7 @@ def company_elsewhere(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
     for line in as_lines(lines):
         if line.label == "npn":
             continue
-        heading = match_heading(line.text)
-        said = heading is not None and heading[0] == "company"
-        if said or (COMPANY_SUFFIX.search(line.text) and is_address(line.text)):
+        if says_company(line.text) or (COMPANY_SUFFIX.search(line.text) and is_address(line.text)):
             found = extract_company([line], params)
             if found.value and (COMPANY_SUFFIX.search(found.value) or len(found.value.split()) >= 2):
                 return found

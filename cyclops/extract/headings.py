@@ -10,6 +10,7 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+from rapidfuzz import fuzz
 
 from cyclops.text.fold import strip_accents
 
@@ -21,17 +22,28 @@ _TAIL = r"\s*(?:\([^)]*\)\s*)?(?::|\s*-\s|\s*/|$)"
 @lru_cache(maxsize=1)
 def heading_patterns() -> dict[str, re.Pattern[str]]:
     """section -> one compiled pattern matching any of its headings at the start of a line."""
-    raw = yaml.safe_load(resources.files("cyclops.extract").joinpath("data", "headings.yaml").read_text(encoding="utf-8"))
-    return {
-        section: re.compile(r"^\W*(?:" + "|".join(pats) + r")" + _TAIL, re.IGNORECASE) for section, pats in raw.items()
-    }
+    return {section: re.compile(r"^\W*(?:" + "|".join(pats) + r")" + _TAIL, re.IGNORECASE)
+            for section, pats in _headings().items()}
+
+
+@lru_cache(maxsize=1)
+def _caps_patterns() -> dict[str, re.Pattern[str]]:
+    """section -> its headings followed by no colon but by a word in lower case ("DIRECTIONS FOR USE Before...")."""
+    return {section: re.compile(r"^\W*(?:" + "|".join(pats) + r")(?=\s+[^\W\d_]*(?-i:[a-z]))", re.IGNORECASE)
+            for section, pats in _headings().items()}
+
+
+@lru_cache(maxsize=1)
+def _headings() -> dict[str, list[str]]:
+    return yaml.safe_load(resources.files("cyclops.extract").joinpath("data", "headings.yaml").read_text(encoding="utf-8"))
 
 
 def match_heading(text: str) -> tuple[str, int] | None:
     """(section, length of the heading in ``text``) when the line starts with a heading.
 
     A heading must end with a colon, slash, or the end of the line, so "Uses
-    less sugar" is not a heading but "Uses:" and "Recommended use" are.
+    less sugar" is not a heading but "Uses:" and "Recommended use" are; one
+    printed in capitals may run into its text ("DIRECTIONS FOR USE Before...").
     """
     plain = strip_accents(text).replace("’", "'")
     best: tuple[str, int] | None = None
@@ -39,6 +51,11 @@ def match_heading(text: str) -> tuple[str, int] | None:
         m = pattern.match(plain)
         if m and (best is None or m.end() > best[1]):
             best = (section, m.end())
+    if best is None:  # a heading in capitals needs no colon: the case changes where its text begins
+        for section, pattern in _caps_patterns().items():
+            m = pattern.match(plain)
+            if m and plain[:m.end()].isupper() and (best is None or m.end() > best[1]):
+                best = (section, m.end())
     return best
 
 
@@ -51,3 +68,52 @@ def strip_heading(text: str) -> str:
         text = text[found[1]:].lstrip(" :/-–")
         if not text:
             return ""
+
+
+#: least rapidfuzz ratio at which a lead's first word, as read, is that word ("Diatributed" for "distributed")
+LEAD_RATIO = 85
+
+
+@lru_cache(maxsize=None)
+def _leads(section: str) -> list[tuple[str, re.Pattern[str]]]:
+    """(first word, pattern of the rest) of each of ``section``'s headings that open with a plain word."""
+    leads = []
+    for pat in _headings().get(section, []):
+        first, _, rest = pat.partition(" ")
+        if first.isalpha() and rest:
+            leads.append((first, re.compile(r"\s+" + rest + r"\b\s*:?", re.IGNORECASE)))
+    return leads
+
+
+def match_lead(text: str, section: str) -> int | None:
+    """Length of a ``section`` heading that opens ``text`` and runs straight into its value, with no colon
+    ("Distributed by NeuroGum, Inc."): labels print a company's lead that way. Its first word may carry an OCR
+    slip ("Diatributed by"). Only long first words count: "Made by hand" is no company's lead. None when the line
+    opens otherwise."""
+    plain = strip_accents(text).replace("’", "'")
+    opening = re.match(r"\W*([^\W\d_]+)", plain)
+    if not opening:
+        return None
+    word = opening.group(1).lower()
+    for first, rest in _leads(section):
+        if len(first) >= 7 and (word == first or fuzz.ratio(word, first) >= LEAD_RATIO):
+            after = rest.match(plain, opening.end())
+            if after:
+                return after.end()
+    return None
+
+
+#: sections whose heading, opening a line with its text after it, says what the line is
+STATEMENT_SECTIONS = ("recommended_use", "dose", "caution")
+
+
+def section_said(text: str, label: str) -> str | None:
+    """The statement section a line says it belongs to ("Suggested Use: Take one (1) capsule..." is a direction),
+    when its heading opens it with two words or more after it and the classifier filed it as another statement or
+    as nothing (``label`` "other"); None otherwise. A heading alone, or a name or ingredient line, keeps its label."""
+    if label not in STATEMENT_SECTIONS + ("other",):
+        return None
+    heading = match_heading(text)
+    if heading is None or heading[0] not in STATEMENT_SECTIONS or heading[0] == label:
+        return None
+    return heading[0] if len(strip_heading(text).split()) >= 2 else None

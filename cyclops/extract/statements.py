@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from cyclops.extract.company import is_address
-from cyclops.extract.headings import strip_heading
+from cyclops.extract.headings import section_said, strip_heading
 from cyclops.extract.lines import SourceLine, as_lines, next_line_below
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import TextItem
@@ -19,7 +19,7 @@ from cyclops.text.readable import is_letter_debris
 
 VERSION = "1"
 #: abbreviations that end with a period inside a sentence
-ABBREVIATIONS = ("e.g.", "i.e.", "approx.", "incl.", "etc.", "p. ex.", "c.-à-d.", "min.", "max.", "env.", "Dr.", "No.", "no.")
+ABBREVIATIONS = ("e.g.", "i.e.", "approx.", "incl.", "etc.", "p. ex.", "c.-à-d.", "min.", "max.", "env.", "Dr.", "No.", "no.", "oz.", "OZ.", "fl.", "FL.")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"«(]?[A-ZÀ-Ý0-9])")
 
 
@@ -177,3 +177,73 @@ NOT_A_CLAIM = re.compile(
 def is_claim(text: str) -> bool:
     """Whether a statement filed as a recommended use reads as one (a claim sentence)."""
     return not NOT_A_CLAIM.search(text) and not is_address(text)
+
+
+#: what cautions, warnings, storage and allergen statements are written with, in English and French (Health Canada's
+#: risk statements: "Consult a health care practitioner...", "Keep out of reach of children", "Ne pas utiliser si...")
+CAUTION_CUE = re.compile(
+    r"\b(?:consult\w*|practitioner|physician|doctor|pharmacist|health ?care|keep out|reach of children|child(?:ren)?"
+    r"|do not|don'?t|never|avoid\w*|discontinue\w*|stop (?:use|using|taking)|pregnan\w*|breast-?feed\w*|nursing|lactat\w*"
+    r"|allerg\w*|hypersensitiv\w*|sensitiv\w*|warnings?|cautions?|caution\w*|(?:may|can|might) (?:cause|interfere|occur|"
+    r"experience|become|contain)|causes?|experience\w*|side effects?|adverse|reactions?|medications?|medicines?|drugs?"
+    r"|surgery|disorders?|harm\w*|seal\w*|tamper\w*|stor(?:e|age)|refrigerat\w*|keep (?:tightly|in|away|closed|cool|dry)"
+    r"|facility|shared equipment|exceed\w*|overdose|adults? only|under (?:the age|\d+)|expir\w*|discard\w*|persist\w*"
+    r"|worsen\w*|drows\w*|alcohol|machinery|driving|operat(?:e|ing)"
+    r"|doses? (?:above|over|exceeding|of more than|greater than|de plus de|sup[ée]rieures? [àa])"
+    r"|consult\w*|praticien|m[ée]decin|pharmacien|hors de (?:la )?port[ée]e|enfants?|ne pas|n'utilise[rz]? pas|[ée]vite[rz]?"
+    r"|cesse[rz]?|interromp\w*|enceinte|allait\w*|hypersensib\w*|mises? en garde|avertissements?|peu(?:t|vent) (?:causer|"
+    r"entra[îi]ner|nuire|contenir)|causer|r[ée]actions?|m[ée]dicaments?|chirurgie|troubles?|nuire|sceau|scell[ée]|conserve[rz]?"
+    r"|r[ée]frig[ée]r\w*|installation|d[ée]passe[rz]?|exc[ée]de[rz]?|adultes? seulement|jete[rz]|aggrav\w*|somnolence"
+    r"|alcool|machinerie|conduire|prudence|[ée]prouve\w*|ressent\w*)\b",
+    re.IGNORECASE,
+)
+#: what is filed among cautions on real labels but is none: the FDA disclaimer, web and e-mail addresses, a facts
+#: panel's headings
+NOT_A_CAUTION = re.compile(
+    r"not been evaluated|n'ont pas [ée]t[ée] [ée]valu|not intended to (?:diagnose|treat)|food and drug administration"
+    r"|\bfda\b|www\.|https?:|\.com\b|@|supplement facts|nutrition facts|amount per serving|daily value",
+    re.IGNORECASE,
+)
+#: an instruction to take, mix or apply the product, or doses per day: a direction filed among the cautions
+DIRECTION_CUE = re.compile(
+    r"^\W*(?:take|mix|combine|blend|dissolve|add|empty|chew|swallow|shake|stir|apply|adults?|prendre|prenez|m[ée]langer"
+    r"|m[ée]langez|dissoudre|ajouter|croquer|avaler|agiter|appliquer|adultes?)\b"
+    r"|\b\d+\s*(?:capsules?|tablets?|softgels?|caplets?|scoops?|sachets?|sticks?|drops?|gumm(?:y|ies)|lozenges?|comprim[ée]s?"
+    r"|g[ée]lules?|mesures?|gouttes?)\b.*\b(?:daily|per day|a day|times|jour|fois)\b",
+    re.IGNORECASE,
+)
+
+
+def is_caution(text: str) -> bool:
+    """Whether a statement filed as a caution reads as one: it warns, tells how to store, or names an allergen,
+    in the words such statements use. Marketing copy ("Start thriving."), the FDA disclaimer and addresses do not."""
+    return bool(CAUTION_CUE.search(text)) and not NOT_A_CAUTION.search(text) and not is_address(text)
+
+
+def reads_as_direction(text: str) -> bool:
+    """Whether a statement tells how to take the product ("Combine 1 scoop with 10-12 ounces of water")."""
+    return bool(DIRECTION_CUE.search(text))
+
+
+def moved_direction(text: str) -> bool:
+    """A statement filed as a caution that is a direction instead: it reads as one and warns of nothing."""
+    return reads_as_direction(text) and not is_caution(text)
+
+
+def label_by_headings(lines: list[SourceLine]) -> list[SourceLine]:
+    """Lines whose own heading says their section ("Suggested Use: Take one...", "DIRECTIONS FOR USE Before
+    breakfast or after") take that label, and so do the lines that carry on their sentence (same photo, filed as
+    the heading's line was, starting in lower case): a US label's directions are often filed as cautions."""
+    carried: tuple[SourceLine, str, str] | None = None  # (last line moved, its label as filed, its new label)
+    for line in lines:
+        said = section_said(line.text, line.label)
+        if said is not None:
+            carried = (line, line.label, said)
+            line.label = said
+        elif carried is not None and line.image == carried[0].image and line.label == carried[1] \
+                and _continues(carried[0].text, line.text):
+            line.label = carried[2]
+            carried = (line, carried[1], carried[2])
+        elif carried is not None and line.image == carried[0].image and line.label == carried[1]:
+            carried = None
+    return lines
