@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from cyclops.evaluate.geometry import iou, rotate_point, rotate_polygon
-from cyclops.evaluate.metrics import expected_flags, score_ingredients, score_product, score_statements, score_text_field, summarise
+from cyclops.evaluate.metrics import (
+    expected_flags,
+    score_ingredients,
+    score_net_quantity,
+    score_product,
+    score_statements,
+    score_text_field,
+    summarise,
+)
 from cyclops.evaluate.run import confusion_matrix, line_label_pairs
 from cyclops.lnhpd.records import LicenceBundle, ProductLicence
 from cyclops.model.analysis import Analysis, FieldValue, Flag, ImageInfo, Ingredient, LabelledLine, TextItem
@@ -39,6 +47,16 @@ def test_text_fields_forgive_case_and_accents_but_not_other_words():
     wrong = score_text_field("Vitamin C 500", "Vitamin D3 1000 IU")
     assert (wrong.fp, wrong.fn) == (1, 1)
     assert score_text_field(None, "x").fn == 1 and score_text_field("x", None).fp == 1
+
+
+def test_a_net_quantity_is_right_when_it_is_one_of_the_amounts_printed():
+    """The truth keeps the net quantity as printed; the pipeline proposes one amount of it."""
+    assert score_net_quantity("450 g", "NET WT. 15.9 OZ (450 G)").tp == 1
+    assert score_net_quantity("60", "60 Vegan Capsules").tp == 1
+    assert score_net_quantity("120", "120").tp == 1
+    wrong = score_net_quantity("5 g", "NET WT. 16 OZ (454 G)")  # the serving size, not the content
+    assert (wrong.tp, wrong.fp, wrong.fn) == (0, 1, 1)
+    assert score_net_quantity(None, "60 Capsules").fn == 1
 
 
 def test_ingredient_counts_only_with_name_quantity_and_unit_right():

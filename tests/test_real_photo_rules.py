@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from cyclops.extract import fields_from_lines, keep_as_read, word_swaps
 from cyclops.extract.brand import extract_brand
 from cyclops.extract.company import company_elsewhere, extract_company
+from cyclops.extract.dosage_form import extract_dosage_form
 from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
 from cyclops.extract.npn import find_npn
@@ -536,6 +537,26 @@ def test_a_capitals_heading_runs_into_its_text_and_carries_its_sentence() -> Non
              line("Keep out of reach of children.", 100, 150, 500, 170, "caution")]
     assert [source.label for source in label_by_headings(lines)] == ["dose", "dose", "caution"]
     assert section_said("DOSE ITIS ADVISABLE TO CONSULT", "caution") is None  # capitals all along: no heading
+
+
+# --- net quantity ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("texts, net", [
+    (["Serving Size 6g", "NET WT.126 G/4.44 OZ"], "126 g"),  # the serving size is read first, the net quantity wins
+    (["Serving size: 1 stick (8g)", "Net quantity: 30 sticks"], "30"),
+    (["Serving Size: 1 Scoop (5g)", "NetWt 25.4oz."], "25.4 oz"),  # ounces only: kept in ounces, "oz" not "0z"
+    (["90 Softgels / Capsules molles"], "90"),
+    (["Serving Size 1 Scoop (10 g)", "Servings Per Container 31"], None),
+])
+def test_the_net_quantity_is_the_content_not_a_serving(texts: list[str], net: str | None) -> None:
+    _, found = extract_dosage_form([line(text, 100, 100 + 40 * i, 500, 130 + 40 * i) for i, text in enumerate(texts)])
+    assert found.value == net
+
+
+def test_a_line_that_says_it_is_the_net_quantity_counts_whatever_it_was_filed_as() -> None:
+    lines = [line("24g", 100, 100, 200, 130), line("NetWt 25.4oz.", 100, 300, 300, 330, "non_medicinal_ingredient")]
+    assert extract_dosage_form(lines)[1].value == "25.4 oz"
 
 
 # --- spelling repair keeps what was printed ------------------------------------------------------------------

@@ -176,6 +176,29 @@ def score_names(predicted: list[str], truth: list[str]) -> Counts:
     return _one_to_one(predicted, truth, lambda p, t: fuzz.ratio(norm_text(p), norm_text(t)) >= 85)
 
 
+#: an amount in a net quantity as printed ("NET WT. 15.9 OZ (450 G)", "60 Vegan Capsules", "15.22 fl oz (450 mL)")
+_NET_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(fl\.?\s*oz|ml|kg|g|l|oz|lbs?)?(?![a-z])", re.IGNORECASE)
+
+
+def net_amounts(text: str | None) -> set[tuple[float, str]]:
+    """The amounts a net quantity states, each (value, unit; "" for a count of units): the label prints one
+    content in several units, and the truth keeps it as printed while the pipeline proposes one of them."""
+    out = set()
+    for value, unit in _NET_PART.findall(text or ""):
+        out.add((float(value.replace(",", ".")), re.sub(r"[\s.]", "", unit.lower())))
+    return out
+
+
+def score_net_quantity(predicted: str | None, truth: str | None) -> Counts:
+    """Right when the proposed amount is one the label states ("450 g" for "NET WT. 15.9 OZ (450 G)", "60" for
+    "60 Vegan Capsules"), or the text matches as ``score_text_field`` has it."""
+    by_text = score_text_field(predicted, truth)
+    if by_text.tp or not predicted or not truth:
+        return by_text
+    got = net_amounts(predicted)
+    return Counts(tp=1) if got and got <= net_amounts(truth) else by_text
+
+
 def score_statements(predicted: list[str], truth: list[str]) -> Counts:
     return _one_to_one(predicted, truth, lambda p, t: fuzz.token_set_ratio(norm_text(p), norm_text(t)) >= 85)
 
@@ -251,6 +274,7 @@ def score_product(analysis: Analysis, truth: ProductTruth) -> ProductScore:
     scores: dict[str, Counts] = {"npn": score_text_field(f.npn.value, true_npn, threshold=100)}
     for name in TEXT_FIELDS:
         scores[name] = score_text_field(getattr(f, name).value, printed.get(name))
+    scores["net_quantity"] = score_net_quantity(f.net_quantity.value, printed.get("net_quantity"))
     scores["medicinal_ingredients"] = score_ingredients(f.medicinal_ingredients, list(printed.get("medicinal_ingredients") or []))
     scores["non_medicinal_ingredients"] = score_names(
         [n.name for n in f.non_medicinal_ingredients], list(printed.get("non_medicinal_ingredients") or [])

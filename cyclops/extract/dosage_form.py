@@ -19,7 +19,15 @@ VERSION = "1"
 _COUNT = re.compile(r"(?<![\d.,:])(?P<count>\d{1,4})\s+(?P<words>[^\W\d_][^\d/|]*)")
 #: lines that talk about a dose, not the package content
 _DIRECTION = re.compile(r"\b(?:take|prendre|prenez|daily|par jour|per day|each|chaque|contains|contient)\b", re.IGNORECASE)
-_NET_AMOUNT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(mL|L|g|kg)(?![A-Za-z])")
+_NET_AMOUNT = re.compile(r"(?<![\d,])(?<!\d\.)(\d+(?:[.,]\d+)?)\s*(mL|L|g|kg)(?![A-Za-z])")
+#: a US label's net quantity in ounces or pounds ("NetWt 25.4oz."), kept as printed when no metric amount is
+_IMPERIAL_AMOUNT = re.compile(r"(?<![\d,])(?<!\d\.)(\d+(?:[.,]\d+)?)\s*(fl\.?\s*oz|oz|lbs?)\b", re.IGNORECASE)
+#: what introduces the package's content: the line that says so wins over any other amount
+_NET_MARK = re.compile(r"\bnet\s*(?:wt|weight|contents?|quantity|qty)?\b|\bcontents?\b|\bpoids net\b|\bcontenu net\b"
+                       r"|\bquantit[eé] nette\b", re.IGNORECASE)
+#: a facts panel's serving size and servings per container are amounts of a serving, not of the package
+_SERVING = re.compile(r"\bservings?\b|\bportions?\b|\bcalories\b|\bper container\b|\bpar contenant\b|\bscoops?\b",
+                      re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +57,7 @@ def parse_dosage_form(text: str, params: ExtractParams = DEFAULTS) -> tuple[str 
     A count of units is written as the bare number (the form is its own field), an amount with its unit.
     """
     norm = normalize_text(text)
-    if _DIRECTION.search(norm):
+    if _DIRECTION.search(norm) or _SERVING.search(norm):
         return None, None
     net = _NET_AMOUNT.search(norm)
     if net:
@@ -62,6 +70,16 @@ def parse_dosage_form(text: str, params: ExtractParams = DEFAULTS) -> tuple[str 
             form = find_form(" ".join(words[:n]))
             if form:
                 return form, str(int(m.group("count")))
+    mark = _NET_MARK.search(text)
+    if mark:  # "Net quantity: 30 sticks", "NetWt 25.4oz.": the label says this is the content (read before the
+        # OCR-confusion repair, which would make "25.4oz" "25.40z")
+        imperial = _IMPERIAL_AMOUNT.search(text, mark.end())
+        if imperial:
+            unit = re.sub(r"[\s.]", " ", imperial.group(2).lower()).split()
+            return None, f"{float(imperial.group(1).replace(',', '.')):g} {' '.join(unit)}"
+        count = _COUNT.search(text, mark.end())
+        if count and re.match(r"[^\W\d_]{3,}", count.group("words")):  # "30 sticks", not the debris "6 O"
+            return find_form(count.group("words")), str(int(count.group("count")))
     return (find_form(norm) if len(norm.split()) <= params.form_alone_max_words else None), None
 
 
@@ -70,9 +88,11 @@ def extract_dosage_form(lines: list[SourceLine] | list[str], params: ExtractPara
     ingredient and direction lines are skipped ("take 1 capsule" is not a net quantity). A value keeps
     ``params.net_quantity_weight`` of its line's confidence, a form read without a count ``params.form_alone_weight``."""
     form_fv, net_fv = FieldValue(), FieldValue()
-    for line in as_lines(lines):
-        if line.label in {"medicinal_ingredient", "non_medicinal_ingredient", "dose", "caution", "recommended_use"}:
-            continue
+    # a line that opens saying it is the net quantity ("NET WT. 126 G") counts whatever it was filed as, and comes
+    # before any other amount on the label
+    candidates = [line for line in as_lines(lines) if _NET_MARK.match(line.text.lstrip(" *-:")) or line.label not in
+                  {"medicinal_ingredient", "non_medicinal_ingredient", "dose", "caution", "recommended_use"}]
+    for line in sorted(candidates, key=lambda line: not _NET_MARK.search(line.text)):
         form, net = parse_dosage_form(line.text, params)
         if net and not net_fv.value:
             net_fv = FieldValue(value=net, confidence=round(line.confidence * params.net_quantity_weight, 4), evidence=[line.evidence])
