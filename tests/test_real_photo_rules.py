@@ -15,6 +15,7 @@ from cyclops.extract.company import company_elsewhere, extract_company
 from cyclops.extract.dosage_form import extract_dosage_form
 from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
+from cyclops.extract.non_medicinal import split_non_medicinal
 from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names, nest_sub_blends
 from cyclops.extract.product_name import extract_product_name, name_as_licensed
@@ -557,6 +558,16 @@ def test_the_net_quantity_is_the_content_not_a_serving(texts: list[str], net: st
 def test_a_line_that_says_it_is_the_net_quantity_counts_whatever_it_was_filed_as() -> None:
     lines = [line("24g", 100, 100, 200, 130), line("NetWt 25.4oz.", 100, 300, 300, 330, "non_medicinal_ingredient")]
     assert extract_dosage_form(lines)[1].value == "25.4 oz"
+
+
+@pytest.mark.parametrize("text, names", [
+    ("diet. Other i dients: Citric Acid, N&A Flavor", ["Citric Acid", "N&A Flavor"]),  # a heading inside the line
+    ("BetterAlt ...... Acid* Ingredients: Honey, Cinnamon.", ["Honey", "Cinnamon"]),
+    ("Silicon Dioxide, Ascorbyl Palmitate, www.naturalstacks.com", ["Silicon Dioxide", "Ascorbyl Palmitate"]),
+    ("Ingrédients non médicinaux : cellulose, silice", ["cellulose", "silice"]),
+])
+def test_non_medicinal_ingredients_start_after_their_heading(text: str, names: list[str]) -> None:
+    assert split_non_medicinal(text) == names
 
 
 # --- spelling repair keeps what was printed ------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cyclops.extract.headings import strip_heading
 from cyclops.extract.ingredients import split_inline
 from cyclops.extract.lines import SourceLine, as_lines
@@ -11,9 +13,21 @@ from cyclops.model.analysis import NonMedicinalIngredient
 VERSION = "1"
 
 
+#: an ingredients heading inside a line ("... diet. Other Ingredients: Citric Acid", OCR's "Other i dients:"): the
+#: list starts after it
+_INLINE_HEADING = re.compile(r"\b(?:ingr\w*|i\s+\w*dients?)(?:\s+non[- ]?m[ée]dicinaux)?\s*:", re.IGNORECASE)
+#: what no ingredient name holds: a dotted leader joining two columns, a web or e-mail address
+_NOT_A_NAME = re.compile(r"[.·…_]{3,}|www\.|\.com\b|@")
+
+
 def split_non_medicinal(text: str) -> list[str]:
-    """"Non-medicinal ingredients: cellulose, magnesium stearate (vegetable), silica." -> 3 names."""
-    return [item for item in split_inline(strip_heading(text)) if any(c.isalpha() for c in item)]
+    """"Non-medicinal ingredients: cellulose, magnesium stearate (vegetable), silica." -> 3 names; a claim or
+    statement printed before an inline heading is not one, and neither is a piece with a leader or an address."""
+    text = strip_heading(text)
+    inline = list(_INLINE_HEADING.finditer(text))
+    if inline:
+        text = text[inline[-1].end():]
+    return [item for item in split_inline(text) if any(c.isalpha() for c in item) and not _NOT_A_NAME.search(item)]
 
 
 def extract_non_medicinal(lines: list[SourceLine] | list[str]) -> list[NonMedicinalIngredient]:
