@@ -93,10 +93,13 @@ def model_dir() -> Path:
 
 
 def _session(path: Path, threads: int):
-    """An onnxruntime session whose idle threads sleep: spinning steals the shared cores from the other thread."""
+    """An onnxruntime session whose idle threads sleep (spinning steals the shared cores from the other thread) and
+    that hands its buffers back: the CPU memory arena, sized by the largest photo read, kept ~550 MB per process
+    after 12 MP photos, at no measured speed gain (benchmarks/results/ocr_speed.md)."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
+    opts.enable_cpu_mem_arena = False
     opts.log_severity_level = 4
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.intra_op_num_threads = threads
