@@ -77,7 +77,8 @@ def extract_company(lines: list[SourceLine] | list[str], params: ExtractParams =
     others = [line for i, line in enumerate(src) if i != index and line.image == main.image]
     evidence = [main.evidence] + [line.evidence for line in others]
     # a name without a legal suffix is a company only in a block that says so: a "Distributed by" heading or an address
-    block = COMPANY_SUFFIX.search(name) or any(match_heading(line.text) or says_company(line.text) for line in src) or any(is_address(line.text) for line in others)
+    block = (COMPANY_SUFFIX.search(name) or any(match_heading(line.text) or match_lead(line.text, "company") is not None for line in src)
+             or any(is_address(line.text) for line in others))
     if not block or not plausible_name(name, main.confidence, COMPANY_SUFFIX, params):
         # debris ("C" at 34 %, "Exp:07/2026", a lone "Corporation"): withheld, the analyst reads the photo
         return FieldValue(confidence=main.score, evidence=evidence, as_read=name, needs_review=True)
