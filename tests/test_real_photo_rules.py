@@ -20,7 +20,7 @@ from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names, nest_sub_blends
 from cyclops.extract.product_name import extract_product_name, name_as_licensed
 from cyclops.extract.headings import section_said
-from cyclops.extract.statements import is_caution, is_claim, label_by_headings, moved_direction
+from cyclops.extract.statements import is_caution, is_claim, label_by_headings, label_starred_claims, moved_direction
 from cyclops.flags import raise_flags
 from cyclops.match import trusted
 from cyclops.model.analysis import Fields, FieldValue, Ingredient, LabelledLine, Match
@@ -538,6 +538,21 @@ def test_a_capitals_heading_runs_into_its_text_and_carries_its_sentence() -> Non
              line("Keep out of reach of children.", 100, 150, 500, 170, "caution")]
     assert [source.label for source in label_by_headings(lines)] == ["dose", "dose", "caution"]
     assert section_said("DOSE ITIS ADVISABLE TO CONSULT", "caution") is None  # capitals all along: no heading
+
+
+def test_starred_claims_on_a_front_are_recommended_uses_one_each() -> None:
+    """A US front lists its claims as starred phrases ("Cycle Regulation*"), which the classifier filed as nothing;
+    on a photo with a facts panel the asterisk marks an ingredient instead."""
+    front = [line("Cycle Regulation*", 100, 100, 300, 120, image="front"),
+             line("Support Ovarian*", 100, 125, 300, 145, image="front"),
+             line("Honey*", 100, 150, 200, 170, image="front"),  # one word: an ingredient's mark
+             line("Ashwagandha Root Extract*", 100, 100, 400, 120, image="back")]
+    labels = [source.label for source in label_starred_claims(front, {"back"})]
+    assert labels == ["recommended_use", "recommended_use", "other", "other"]
+    for source in front:
+        source.language = "en"
+    uses = fields_from_lines([source for source in front if source.label == "recommended_use"]).recommended_uses
+    assert [use.text for use in uses] == ["Cycle Regulation*", "Support Ovarian*"]
 
 
 # --- net quantity ------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from cyclops.text.readable import is_letter_debris
 VERSION = "1"
 #: abbreviations that end with a period inside a sentence
 ABBREVIATIONS = ("e.g.", "i.e.", "approx.", "incl.", "etc.", "p. ex.", "c.-à-d.", "min.", "max.", "env.", "Dr.", "No.", "no.", "oz.", "OZ.", "fl.", "FL.")
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"«(]?[A-ZÀ-Ý0-9])")
+#: a sentence ends at its stop, or at the asterisk that marks a claim on US labels ("Cycle Regulation* Support...")
+_SENTENCE_END = re.compile(r"(?<=[.!?;*†])\s+(?=[\"«(]?[A-ZÀ-Ý0-9])")
 
 
 def join_lines(texts: list[str]) -> str:
@@ -246,4 +247,20 @@ def label_by_headings(lines: list[SourceLine]) -> list[SourceLine]:
             carried = (line, carried[1], carried[2])
         elif carried is not None and line.image == carried[0].image and line.label == carried[1]:
             carried = None
+    return lines
+
+
+#: a phrase that ends with the asterisk or dagger pointing to the FDA disclaimer ("Cycle Regulation*")
+_STARRED = re.compile(r"[*†]\W*$")
+
+
+def label_starred_claims(lines: list[SourceLine], panel_images: set[str]) -> list[SourceLine]:
+    """US labels sold here mark each claim with an asterisk that points to the FDA disclaimer ("Mood & Nerve
+    Health*"): a starred phrase of two to six words and no figures, on a photo without a facts panel (where the
+    asterisk marks an ingredient), is a recommended use, whatever else the classifier filed it as."""
+    for line in lines:
+        words = re.findall(r"[^\W\d_]{2,}", line.text)
+        if (line.label in ("other", "non_medicinal_ingredient", "caution") and line.image not in panel_images
+                and _STARRED.search(line.text) and not re.search(r"\d", line.text) and 2 <= len(words) <= 6):
+            line.label = "recommended_use"
     return lines
