@@ -199,6 +199,13 @@ def score_net_quantity(predicted: str | None, truth: str | None) -> Counts:
     return Counts(tp=1) if got and got <= net_amounts(truth) else by_text
 
 
+def score_value(name: str, predicted: str | None, truth: str | None) -> Counts:
+    """One of ``TEXT_FIELDS`` by the evaluation's rules: the net quantity by its amounts, the others by their text."""
+    if name == "net_quantity":
+        return score_net_quantity(predicted, truth)
+    return score_text_field(predicted, truth)
+
+
 def score_statements(predicted: list[str], truth: list[str]) -> Counts:
     return _one_to_one(predicted, truth, lambda p, t: fuzz.token_set_ratio(norm_text(p), norm_text(t)) >= 85)
 
@@ -273,8 +280,7 @@ def score_product(analysis: Analysis, truth: ProductTruth) -> ProductScore:
     npn_false = bool((f.npn.value or "").strip()) and not printed.get("npn")
     scores: dict[str, Counts] = {"npn": score_text_field(f.npn.value, true_npn, threshold=100)}
     for name in TEXT_FIELDS:
-        scores[name] = score_text_field(getattr(f, name).value, printed.get(name))
-    scores["net_quantity"] = score_net_quantity(f.net_quantity.value, printed.get("net_quantity"))
+        scores[name] = score_value(name, getattr(f, name).value, printed.get(name))
     scores["medicinal_ingredients"] = score_ingredients(f.medicinal_ingredients, list(printed.get("medicinal_ingredients") or []))
     scores["non_medicinal_ingredients"] = score_names(
         [n.name for n in f.non_medicinal_ingredients], list(printed.get("non_medicinal_ingredients") or [])

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from cyclops.evaluate.metrics import TEXT_FIELDS, Counts, score_ingredients, score_names, score_statements, score_text_field
+from cyclops.evaluate.metrics import (
+    TEXT_FIELDS,
+    Counts,
+    score_ingredients,
+    score_names,
+    score_statements,
+    score_text_field,
+    score_value,
+)
 from cyclops.extract import extract_fields
 from cyclops.model.analysis import Analysis, Fields
 from cyclops.model.ocr import Block, Document, Line, Page, Word
@@ -51,7 +59,7 @@ def score_fields(got: Fields, signed: Fields) -> dict[str, Counts]:
     """Per-field counts of extracted values against signed ones, by the evaluation's rules."""
     scores = {"npn": score_text_field(got.npn.value, signed.npn.value, threshold=100)}
     for name in TEXT_FIELDS:
-        scores[name] = score_text_field(getattr(got, name).value, getattr(signed, name).value)
+        scores[name] = score_value(name, getattr(got, name).value, getattr(signed, name).value)
     rows = [{"name": i.name, "quantity": i.quantity, "unit": i.unit} for i in signed.medicinal_ingredients]
     scores["medicinal_ingredients"] = score_ingredients(got.medicinal_ingredients, rows)
     scores["non_medicinal_ingredients"] = score_names([n.name for n in got.non_medicinal_ingredients],

@@ -32,7 +32,7 @@ from cyclops.evaluate.metrics import (
     score_ingredients,
     score_names,
     score_statements,
-    score_text_field,
+    score_value,
 )
 from cyclops.edits import apply_edit, value_at
 from cyclops.model.analysis import Analysis, Edit, LabelledLine
@@ -187,7 +187,7 @@ def plan_field_edits(analysis: Analysis, printed: dict) -> list[tuple[str, objec
     if (f.npn.value or None) != (npn or None):
         plan.append(("fields.npn.value", npn or None))
     for name in TEXT_FIELDS:
-        c = score_text_field(getattr(f, name).value, printed.get(name))
+        c = score_value(name, getattr(f, name).value, printed.get(name))
         if c.fp or c.fn:
             plan.append((f"fields.{name}.value", printed.get(name) or None))
     rows = list(printed.get("medicinal_ingredients") or [])
