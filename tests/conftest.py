@@ -5,13 +5,15 @@ configuration), real S3 (moto), Azurite and mapi servers (their classes in tests
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from cyclops.settings import Settings, get_settings
-from tests.servers import Azurite, MapiLauncher, MapiProcess, S3Server, start_azurite, stop_azurite
+from tests.servers import (Azurite, MapiLauncher, MapiProcess, S3Server, WireMongo, start_azurite, start_wire_mongo,
+                           stop_azurite, stop_wire_mongo)
 
 # --- common -----------------------------------------------------------------------------------
 
@@ -107,6 +109,24 @@ def az_store_url(azurite: Azurite, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("CYCLOPS_STORE", url)
     get_settings.cache_clear()
     return url
+
+
+# --- services: a MongoDB wire-protocol server (nx-27017) -----------------------------------------
+
+@pytest.fixture(scope="session")
+def wire_mongo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WireMongo]:
+    """One MongoDB wire-protocol server for the session; each test uses a database of its own (``mongo_catalog``)."""
+    server = start_wire_mongo(tmp_path_factory.mktemp("nx27017"))
+    yield server
+    stop_wire_mongo(server)
+
+
+@pytest.fixture()
+def mongo_catalog(wire_mongo: WireMongo, configure: Callable[..., Settings]) -> str:
+    """A fresh database on the session's wire-protocol server, configured as the catalogue (CYCLOPS_MONGO_URL)."""
+    name = f"cyclops_{uuid.uuid4().hex[:10]}"
+    configure(mongo_url=wire_mongo.url, mongo_db=name)
+    return name
 
 
 # --- services: mapi (uvicorn subprocess) ------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Real servers the tests start: moto S3, Azurite (Azure Blob), mapi under uvicorn; and a free port.
+"""Real servers the tests start: moto S3, Azurite (Azure Blob), a MongoDB wire-protocol server, mapi under uvicorn; and a
+free port.
 
 Plain classes and functions, imported by conftest.py's fixtures and by tests that start their own
 (``from tests.servers import MapiLauncher``); fixtures themselves live in conftest.py only.
@@ -125,6 +126,55 @@ def start_azurite(workdir: Path) -> Azurite:
 def stop_azurite(server: Azurite) -> None:
     server.process.kill()  # its state is in memory only: nothing to flush
     server.process.wait()
+
+@dataclass
+class WireMongo:
+    """A server speaking MongoDB's wire protocol (nx-27017: pymongo's own protocol over SQLite storage) in its own
+    process. No MongoDB server can be installed here (Debian ships none; the PyPI and npm ones download it at run
+    time), so the catalogue's MongoDB path is tested against this one: real sockets, real pymongo, real commands."""
+
+    process: subprocess.Popen
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/"
+
+
+def start_wire_mongo(workdir: Path) -> WireMongo:
+    """Start nx-27017 (installed with the test extras) on a free port, storing in ``workdir``."""
+    command = Path(sys.executable).parent / "nx-27017"
+    if not command.exists():
+        pytest.fail("nx-27017 is not installed: run `make install` (it is in the test extras)")
+    port = free_port()
+    log = workdir / "nx-27017.log"
+    process = subprocess.Popen([str(command), "--db", str(workdir / "catalog.db"), "--pid-file", str(workdir / "nx-27017.pid"),
+                                "--host", "127.0.0.1", "-p", str(port)],
+                               stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=workdir)
+    import pymongo
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            pymongo.MongoClient(f"mongodb://127.0.0.1:{port}/", serverSelectionTimeoutMS=500).admin.command("ping")
+            return WireMongo(process, port, log)
+        except pymongo.errors.PyMongoError:
+            time.sleep(0.2)
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"nx-27017 did not start:\n{log.read_text(errors='replace')}")
+
+
+def stop_wire_mongo(server: WireMongo) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
 
 @dataclass
 class MapiProcess:

@@ -1,7 +1,10 @@
-"""The catalogue on the embedded engine (montydb/SQLite), on the pymongo API (mongomock) and rebuilt from a store."""
+"""The catalogue on the embedded engine (montydb/SQLite), on a MongoDB wire-protocol server (nx-27017), on the pymongo
+API (mongomock), rebuilt from a store, and written by two processes at once."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,6 +65,45 @@ def test_embedded_catalogue_filters_and_cursor() -> None:
     cat.index_analysis(_analysis(0, "80000000", "Boreal Health", []))
     assert len(cat.list_analyses(limit=100).items) == 7
     assert open_catalog().get("20260101T000000-0000") is not None  # persisted on disk
+
+
+def test_catalogue_queries_over_the_mongodb_protocol(mongo_catalog: str) -> None:
+    cat = open_catalog()
+    assert repr(cat) == f"Catalog(mongodb {mongo_catalog})"
+    _check_queries(cat)
+    cat.index_analysis(_analysis(0, "80000000", "Boreal Health", []))  # a replace, never a second row
+    assert len(cat.list_analyses(limit=100).items) == 7
+    assert open_catalog().get("20260101T000000-0000").npn == "80000000"  # on the server, seen by a new client
+
+
+#: one process's writes: every analysis of ``ids`` indexed at each of its versions, in a shuffled order
+_WRITER = """
+import random, sys
+sys.path.insert(0, sys.argv[1])
+from tests.test_catalog import _analysis
+from cyclops.catalog import open_catalog
+cat, parity = open_catalog(), int(sys.argv[2])
+jobs = [(i, v) for i in range(20) for v in range(parity, 12, 2)]
+random.Random(parity).shuffle(jobs)
+for i, v in jobs:
+    a = _analysis(i, f"8{v:07d}", "Acme", [])
+    a.version = v
+    cat.index_analysis(a)
+"""
+
+
+def test_two_processes_index_the_same_analyses(mongo_catalog: str) -> None:
+    """Two replicas index the same 20 analyses at interleaved versions through one server: one row each, at the
+    newest version (an older version never overwrites a newer one; a lost insert race becomes a replace)."""
+    root = str(Path(__file__).resolve().parents[1])
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, root, str(parity)], stderr=subprocess.PIPE, text=True)
+               for parity in (0, 1)]
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+    rows = open_catalog().list_analyses(limit=100).items
+    assert len(rows) == 20
+    assert {(r.version, r.npn) for r in rows} == {(11, "80000011")}
 
 
 def test_catalogue_queries_fake_mongo() -> None:

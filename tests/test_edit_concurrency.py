@@ -1,4 +1,5 @@
-"""Edits across several real mapi processes on one store (a folder, a real S3 server process, and Azurite).
+"""Edits across several real mapi processes on one store (a folder, a real S3 server process, and Azurite) and one
+catalogue (embedded; with S3, a MongoDB wire-protocol server).
 
 Each round, every process receives an edit of the same analysis at the same version at the same moment:
 exactly one is accepted (200), the others get 409, the stored log equals the accepted edits, nothing is
@@ -27,7 +28,7 @@ from cyclops.audit import verify
 from cyclops.model.analysis import Analysis, Edit
 from cyclops.settings import Settings
 from cyclops.storage import Store
-from tests.servers import Azurite
+from tests.servers import Azurite, WireMongo
 
 ROUNDS = 100
 PROCESSES = 4
@@ -146,7 +147,8 @@ def folder_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster
 
 
 @pytest.fixture(scope="module")
-def s3_cluster(tmp_path_factory: pytest.TempPathFactory, _aws_env: None) -> Iterator[Cluster]:
+def s3_cluster(tmp_path_factory: pytest.TempPathFactory, _aws_env: None, wire_mongo: WireMongo) -> Iterator[Cluster]:
+    """The deployment's shape: the store on S3 and the catalogue on a MongoDB wire-protocol server, both shared."""
     root = tmp_path_factory.mktemp("cluster-s3")
     s3 = subprocess.Popen([sys.executable, "-c", _S3], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -155,7 +157,8 @@ def s3_cluster(tmp_path_factory: pytest.TempPathFactory, _aws_env: None) -> Iter
 
         boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="cyclops-edits")
         url = "s3://cyclops-edits/store"
-        env = {"CYCLOPS_DATA_DIR": str(root / "data"), "CYCLOPS_STORE": url, "CYCLOPS_S3_ENDPOINT_URL": endpoint}
+        env = {"CYCLOPS_DATA_DIR": str(root / "data"), "CYCLOPS_STORE": url, "CYCLOPS_S3_ENDPOINT_URL": endpoint,
+               "CYCLOPS_MONGO_URL": wire_mongo.url, "CYCLOPS_MONGO_DB": f"edits_{uuid.uuid4().hex[:8]}"}
         cluster = _start_cluster(PROCESSES, env, Settings(data_dir=root / "data", s3_endpoint_url=endpoint), root)
         try:
             yield cluster
@@ -262,7 +265,7 @@ def test_one_edit_per_version_across_processes(request: pytest.FixtureRequest, b
     assert fresh.get_analysis(analysis_id).version == ROUNDS
     report = verify(cluster.store, [analysis_id])
     assert report.ok(), report
-    # the catalogue (embedded, shared by the processes) follows: never behind the store, never a 500
+    # the catalogue shared by the processes (embedded; MongoDB protocol with S3) follows: never behind the store, never a 500
     with httpx.Client(base_url=cluster.urls[0], timeout=60) as http:
         rows = http.get("/v1/analyses", params={"limit": 500}).json()["items"]
     [row] = [r for r in rows if r["analysis_id"] == analysis_id]
