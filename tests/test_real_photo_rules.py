@@ -324,6 +324,19 @@ def test_the_mark_the_name_rule_sets_aside_is_the_brand() -> None:
     assert fields_from_lines(web).brand.value is None
 
 
+@pytest.mark.parametrize("mark, box, brand", [
+    ("POGGERS", (778, 2227, 1783, 2569), "POGGERS"),  # letters 0.42 as wide as tall: faces the camera
+    ("MENTALDRIVE", (931, 2709, 1702, 2976), "MENTALDRIVE"),  # a condensed face, 0.26
+    ("Suggesal", (1824, 1437, 1962, 1538), None),  # 0.17: "Suggested" running round a bottle's edge
+    ("rtuming.*", (903, 1604, 1031, 1667), None),  # a starred claim's tail ("returning.*")
+])
+def test_a_mark_squeezed_by_the_bottle_s_curve_or_ending_a_claim_is_no_brand(mark: str, box: tuple, brand: str | None) -> None:
+    """Real boxes (Root Sculpt's front, whose side panel curves away; POGGERS' and Natural Stacks' fronts)."""
+    lines = [line(mark, *box, "other", image="front", rel_height=2.0),
+             line("Sculpt", 900, 2900, 1500, 3100, "product_name", image="front", rel_height=2.5)]
+    assert fields_from_lines(lines).brand.value == brand
+
+
 def test_a_qualifier_printed_above_the_name_in_smaller_type_is_part_of_it() -> None:
     """"MULTI-ACTION" over "GUT REPAIR", "LIPOSOMAL" over "Glutathione" (boxes as read on the real fronts); a brand's
     coined words above the name, a selling point below it and a line beside it are not."""
@@ -573,6 +586,21 @@ def test_the_net_quantity_is_the_content_not_a_serving(texts: list[str], net: st
 def test_a_line_that_says_it_is_the_net_quantity_counts_whatever_it_was_filed_as() -> None:
     lines = [line("24g", 100, 100, 200, 130), line("NetWt 25.4oz.", 100, 300, 300, 330, "non_medicinal_ingredient")]
     assert extract_dosage_form(lines)[1].value == "25.4 oz"
+
+
+@pytest.mark.parametrize("texts, form, confidence", [
+    (["NET WT. 16 OZ (454 G)", "Serving Size: 1 Scoop (5g)"], "Powder", 0.475),  # implied by the scoop: unsure
+    (["dinner, blend 1 scoop (10 g) into 200 mL of water,"], "Powder", 0.475),
+    (["Prendre 1 mesure (5 g) par jour"], "Powder", 0.475),
+    (["Sleep Drink Mix", "NET WT. 126 G"], "Powder", 0.57),  # named
+    (["60 Capsules", "Serving Size 1 Scoop"], "Capsule", 0.855),  # a form printed wins over one implied
+    (["NET WT. 450 G", "Take as directed"], None, 0.0),
+    (["Dans une certaine mesure, le produit"], None, 0.0),  # "mesure" without a count is no measure
+])
+def test_a_powder_is_implied_by_its_scoop(texts: list[str], form: str | None, confidence: float) -> None:
+    found, _ = extract_dosage_form([line(text, 100, 100 + 40 * i, 500, 130 + 40 * i) for i, text in enumerate(texts)])
+    assert found.value == form
+    assert found.confidence == pytest.approx(confidence, abs=0.001)  # line confidence 0.95 x the weight
 
 
 @pytest.mark.parametrize("text, names", [

@@ -14,11 +14,12 @@ from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import best_run, clean_name, plausible_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.product_name import MAKER_LINE, brand_key, coined_mark, maker_words, printed_as_maker
+from cyclops.extract.statements import STARRED
 from cyclops.model.analysis import FieldValue
 from cyclops.text.fold import strip_accents
 from cyclops.text.language import EVERYDAY_ZIPF, common_word
 
-VERSION = "2"
+VERSION = "3"
 
 #: seals, claims, units and the allergens of "free from" badges printed in small capitals: never a brand ("GMO", "GMP",
 #: "CERT", "IU D3", "GLUTEN DAIRY SOY")
@@ -68,18 +69,32 @@ def brand_line_beside_names(names: list[SourceLine], others: list[SourceLine], p
     return None
 
 
+def squeezed(line: SourceLine, params: ExtractParams = DEFAULTS) -> bool:
+    """Whether a line's letters are much narrower than tall (``params.mark_letter_width``): a word on a surface that
+    turns away from the camera, as a facts panel running round a bottle's edge ("Suggesal" for "Suggested"), which
+    is not the mark the front shows."""
+    xs, ys = [p[0] for p in line.polygon], [p[1] for p in line.polygon]
+    length, height = max(xs) - min(xs), max(ys) - min(ys)
+    if line.features.get("vertical"):
+        length, height = height, length
+    letters = len(re.sub(r"\s", "", line.text))
+    return bool(letters and height) and length / letters < params.mark_letter_width * height
+
+
 def brand_among_marks(lines: list[SourceLine], name: FieldValue, backs: set[str], params: ExtractParams = DEFAULTS) -> FieldValue:
     """The brand when no line filed as one reads as a brand: the largest front line that the product-name rule
     sets aside as a mark (a lone coined word such as "POGGERS" or "CYMBIOTIKA", or a word of the maker's lines
     such as "JOCKO" beside "Distributed by JOCKO FUEL", not that line itself), printed at least
-    ``params.small_name_type`` large and not part of the name found."""
+    ``params.small_name_type`` large, facing the camera (not ``squeezed``), not the tail of a starred claim
+    ("rtuming.*": US labels star claims, never marks) and not part of the name found."""
     taken = brand_key(name.value)
     makers = maker_words(lines)
     marks = [line for line in lines
              if line.image not in backs and line.label not in ("npn", "company") and line.polygon
              and line.features.get("rel_height", 0.0) >= params.small_name_type and not MAKER_LINE.search(line.text)
              and (coined_mark(clean_name(line.text)) or printed_as_maker(line.text, makers, params))
-             and brand_key(line.text) not in taken and brand_like(line, params)]
+             and brand_key(line.text) not in taken and brand_like(line, params) and not squeezed(line, params)
+             and not STARRED.search(line.text)]
     if not marks:
         return FieldValue()
     best = max(marks, key=lambda line: line.features.get("rel_height", 0.0) * line.confidence)

@@ -15,7 +15,7 @@ from cyclops.model.analysis import FieldValue
 from cyclops.normalize.confusions import normalize_text
 from cyclops.text.fold import strip_accents
 
-VERSION = "1"
+VERSION = "2"
 _COUNT = re.compile(r"(?<![\d.,:])(?P<count>\d{1,4})\s+(?P<words>[^\W\d_][^\d/|]*)")
 #: lines that talk about a dose, not the package content
 _DIRECTION = re.compile(r"\b(?:take|prendre|prenez|daily|par jour|per day|each|chaque|contains|contient)\b", re.IGNORECASE)
@@ -28,6 +28,10 @@ _NET_MARK = re.compile(r"\bnet\s*(?:wt|weight|contents?|quantity|qty)?\b|\bconte
 #: a facts panel's serving size and servings per container are amounts of a serving, not of the package
 _SERVING = re.compile(r"\bservings?\b|\bportions?\b|\bcalories\b|\bper container\b|\bpar contenant\b|\bscoops?\b",
                       re.IGNORECASE)
+
+
+#: a measure that only a powder is taken by: "Serving Size 1 Scoop (15 g)", "blend 1 scoop into water", "1 mesure"
+_POWDER_MEASURE = re.compile(r"\bscoops?\b|\b\d+\s*(?:mesures?|mesurettes?)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -101,4 +105,16 @@ def extract_dosage_form(lines: list[SourceLine] | list[str], params: ExtractPara
                                      evidence=[line.evidence])
         elif form and not form_fv.value:
             form_fv = FieldValue(value=form, confidence=round(line.confidence * params.form_alone_weight, 4), evidence=[line.evidence])
+    if not form_fv.value:
+        form_fv = implied_form(as_lines(lines), params)
     return form_fv, net_fv
+
+
+def implied_form(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue:
+    """The dosage form a label implies without naming it: one served by the scoop is a powder (US drink mixes and
+    protein tubs print "Serving Size 1 Scoop (15 g)" and "NET WT. 16 OZ", never "Powder"). Proposed unsurely
+    (``params.form_implied_weight``), citing the line, for the analyst to confirm."""
+    line = next((line for line in lines if _POWDER_MEASURE.search(line.text)), None)
+    if line is None:
+        return FieldValue()
+    return FieldValue(value="Powder", confidence=round(line.confidence * params.form_implied_weight, 4), evidence=[line.evidence])

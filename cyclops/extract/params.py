@@ -63,6 +63,9 @@ class ExtractParams(Params):
     brand_max_words: int = 3
     #: least type of a brand, in the label's text heights (seals and debris in fine print are not brands)
     brand_type: float = 0.75
+    #: least width of a mark's letters, as a share of their height: narrower ones are squeezed by a surface turning away
+    #: from the camera (a bottle's curve, a box's side), not a mark printed to face the buyer (real marks: 0.26-0.74)
+    mark_letter_width: float = 0.2
 
     # --- licence number (cyclops.extract.npn) ---
     #: confidence kept for a licence number that is there but illegible (prefix only, or cut by the edge)
@@ -77,6 +80,8 @@ class ExtractParams(Params):
     form_alone_weight: float = 0.6
     #: a line without a count names a dosage form only when it has at most this many words ("Softgels", not a sentence)
     form_alone_max_words: int = 4
+    #: confidence kept for a dosage form that no line names but a measure implies (a serving in scoops: a powder)
+    form_implied_weight: float = 0.5
 
     # --- medicinal ingredients (cyclops.extract.ingredients) ---
     #: confidence kept for an ingredient read without an amount

@@ -251,7 +251,7 @@ def label_by_headings(lines: list[SourceLine]) -> list[SourceLine]:
 
 
 #: a phrase that ends with the asterisk or dagger pointing to the FDA disclaimer ("Cycle Regulation*")
-_STARRED = re.compile(r"[*†]\W*$")
+STARRED = re.compile(r"[*†]\W*$")
 
 
 def label_starred_claims(lines: list[SourceLine], panel_images: set[str]) -> list[SourceLine]:
@@ -261,6 +261,6 @@ def label_starred_claims(lines: list[SourceLine], panel_images: set[str]) -> lis
     for line in lines:
         words = re.findall(r"[^\W\d_]{2,}", line.text)
         if (line.label in ("other", "non_medicinal_ingredient", "caution") and line.image not in panel_images
-                and _STARRED.search(line.text) and not re.search(r"\d", line.text) and 2 <= len(words) <= 6):
+                and STARRED.search(line.text) and not re.search(r"\d", line.text) and 2 <= len(words) <= 6):
             line.label = "recommended_use"
     return lines
