@@ -15,7 +15,7 @@ from cyclops.extract.company import company_elsewhere, extract_company
 from cyclops.extract.dosage_form import extract_dosage_form
 from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
-from cyclops.extract.non_medicinal import split_non_medicinal
+from cyclops.extract.non_medicinal import extract_non_medicinal, split_non_medicinal
 from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names, nest_sub_blends
 from cyclops.extract.product_name import extract_product_name, name_as_licensed
@@ -601,6 +601,28 @@ def test_a_powder_is_implied_by_its_scoop(texts: list[str], form: str | None, co
     found, _ = extract_dosage_form([line(text, 100, 100 + 40 * i, 500, 130 + 40 * i) for i, text in enumerate(texts)])
     assert found.value == form
     assert found.confidence == pytest.approx(confidence, abs=0.001)  # line confidence 0.95 x the weight
+
+
+def test_the_list_is_the_run_under_its_heading_not_lines_filed_there_elsewhere() -> None:
+    """Gut Repair's back (a QR caption inside the list, a full stop read for a comma, a trademark notice under it)
+    and its front's name lines, which the classifier filed as non-medicinal; Natural Stacks' web line ends its list."""
+    nm = "non_medicinal_ingredient"
+    lines = [line("CYMBIOTIKA LIPOSOMAL", 900, 500, 1700, 640, nm, image="front"),
+             line("Other Ingredients: Natural Berry Flovor.", 900, 2000, 1700, 2040, nm, image="back"),
+             line("Scan Me", 1800, 2030, 1950, 2060, nm, image="back"),
+             line("Natural Vanilla Flavor, Organic Stevia", 900, 2050, 1700, 2090, nm, image="back"),
+             line("Fibregum is a trademark of Nexira", 900, 2100, 1700, 2140, nm, image="back"),
+             line("Sunfiber is a registered name", 900, 2150, 1700, 2190, nm, image="back"),
+             line("wWw NATURALSTACKS", 900, 2300, 1700, 2340, nm, image="back")]
+    assert [n.name for n in extract_non_medicinal(lines)] == ["Natural Berry Flovor", "Natural Vanilla Flavor", "Organic Stevia"]
+
+
+def test_a_label_without_a_list_heading_keeps_only_runs_that_read_as_lists() -> None:
+    nm = "non_medicinal_ingredient"
+    lines = [line("CYMBIOTIKA", 900, 500, 1700, 640, nm), line("LIPOSOMAL", 900, 660, 1700, 800, nm),
+             line("Hypromellose (Capsule), Silicon Dioxide", 900, 2000, 1700, 2040, nm, image="back")]
+    assert [n.name for n in extract_non_medicinal(lines)] == ["Hypromellose (Capsule)", "Silicon Dioxide"]
+    assert extract_non_medicinal([line("OTHER INGREDIENTS: NONE", 900, 2000, 1700, 2040, nm)]) == []
 
 
 @pytest.mark.parametrize("text, names", [

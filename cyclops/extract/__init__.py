@@ -111,7 +111,7 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
         dosage_form=dosage_form,
         net_quantity=net_quantity,
         medicinal_ingredients=ingredients,
-        non_medicinal_ingredients=extract_non_medicinal(having("non_medicinal_ingredient")),
+        non_medicinal_ingredients=extract_non_medicinal(having("non_medicinal_ingredient"), params),
         # lines first ("Product of Canada" above a claim would join its sentence), then the sentences built
         recommended_uses=[use for use in extract_statements([line for line in having("recommended_use") if is_claim(line.text)],
                                                             params)

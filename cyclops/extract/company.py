@@ -19,7 +19,7 @@ COMPANY_SUFFIX = re.compile(
 POSTAL_CODE = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
 PROVINCES = r"(?:AB|BC|C\.-B\.|MB|NB|N\.-B\.|NL|T\.-N\.-L\.|NS|N\.-É\.|NT|NU|ON|PE|Î\.-P\.-É\.|QC|SK|YT|Canada)"
 ADDRESS = re.compile(
-    rf"^\s*\d+[\s,]|\b(?:street|st\.|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|rue|chemin|suite|unit|bureau|p\.?o\.? box|c\.?p\.)\b|,\s*{PROVINCES}\b|\b{PROVINCES}\s*$|www\.|@|\bt[eé]l(?:[eé]phone)?\b\.?\s*:?\s*[\d(+]|1-8\d\d",
+    rf"^\s*\d+[\s,]|\b(?:street|st\.|avenue|ave\.?|road|rd\.?|boulevard|blvd\.?|rue|chemin|suite|unit|bureau|p\.?o\.? box|c\.?p\.)\b|,\s*{PROVINCES}\b|\b{PROVINCES}\s*$|\bwww\b|@|\bt[eé]l(?:[eé]phone)?\b\.?\s*:?\s*[\d(+]|1-8\d\d",
     re.IGNORECASE,
 )
 

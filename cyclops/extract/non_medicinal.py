@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import re
 
+from cyclops.extract.company import is_address
 from cyclops.extract.headings import strip_heading
 from cyclops.extract.ingredients import split_inline
-from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.lines import SourceLine, as_lines, bbox_of
+from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.statements import join_lines
 from cyclops.model.analysis import NonMedicinalIngredient
 
-VERSION = "1"
+VERSION = "2"
 
 
 #: an ingredients heading inside a line ("... diet. Other Ingredients: Citric Acid", OCR's "Other i dients:"): the
 #: list starts after it
 _INLINE_HEADING = re.compile(r"\b(?:ingr\w*|i\s+\w*dients?)(?:\s+non[- ]?m[ée]dicinaux)?\s*:", re.IGNORECASE)
-#: what no ingredient name holds: a dotted leader joining two columns, a web or e-mail address
-_NOT_A_NAME = re.compile(r"[.·…_]{3,}|www\.|\.com\b|@")
+#: a trademark or patent notice printed under a list ("Fibregum is a trademark of Nexira"): no ingredient
+_NOTICE = re.compile(r"\btrademarks?\b|\bpatent\w*|\bmarques? (?:de commerce|d[ée]pos[ée]e)", re.IGNORECASE)
+#: what no ingredient name holds: a dotted leader joining two columns, an address
+_NOT_A_NAME = re.compile(r"[.·…_]{3,}|www\.|\.com\b|@", re.IGNORECASE)
+#: a QR code's caption ("Scan Me", "Scan for more", "Balayez-moi")
+_QR_PROMPT = re.compile(r"^\W*(?:scan|balaye[rz]|num[ée]rise[rz])\b", re.IGNORECASE)
+#: a full stop between two names: a comma as OCR read it ("Natural Berry Flavor. Natural Vanilla Flavor"), or the
+#: list's end before the maker's text
+_STOP_BETWEEN = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
+#: a list that says there is nothing in it ("Other ingredients: None", "Autres ingrédients : aucun")
+_NONE = re.compile(r"\W*(?:none|aucun|aucune|n/?a)\W*", re.IGNORECASE)
 
 
 def split_non_medicinal(text: str) -> list[str]:
@@ -27,29 +38,29 @@ def split_non_medicinal(text: str) -> list[str]:
     inline = list(_INLINE_HEADING.finditer(text))
     if inline:
         text = text[inline[-1].end():]
-    return [item for item in split_inline(text) if any(c.isalpha() for c in item) and not _NOT_A_NAME.search(item)]
+    items = [piece for item in split_inline(text) for piece in _STOP_BETWEEN.split(item)]
+    return [item.strip() for item in items
+            if any(c.isalpha() for c in item) and not _NOT_A_NAME.search(item) and not _NONE.fullmatch(item)]
 
 
-def extract_non_medicinal(lines: list[SourceLine] | list[str]) -> list[NonMedicinalIngredient]:
+def extract_non_medicinal(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> list[NonMedicinalIngredient]:
     """Names from the lines labelled ``non_medicinal_ingredient``.
 
     Labels print the list in English and French; when both are present the
     English list is kept (the French one names the same ingredients), so each
-    ingredient is counted once.
+    ingredient is counted once. A list is the run of lines under its heading ("Other ingredients:"); where a label
+    has such a run, lines filed here elsewhere on it (a front's name, a claim, a seal) are no list. A label without
+    one keeps the runs that read as lists (names between commas).
     """
     src = as_lines(lines)
     if any(line.language == "en" for line in src) and any(line.language == "fr" for line in src):
         src = [line for line in src if line.language != "fr"]
-    # one list per run of lines between headings
-    groups: list[list[SourceLine]] = []
-    for line in src:
-        if not groups or strip_heading(line.text) != line.text.strip():
-            groups.append([line])
-        else:
-            groups[-1].append(line)
+    runs = _list_runs(src, params.statement_line_gap)
+    headed = [run for run in runs if _headed(run[0].text)]
+    kept = headed or [run for run in runs if "," in join_lines([line.text for line in run])]
     out: list[NonMedicinalIngredient] = []
     seen: set[str] = set()
-    for group in groups:
+    for group in kept:
         text = join_lines([strip_heading(line.text) for line in group])
         score = round(sum(line.score for line in group) / len(group), 4)
         for name in split_non_medicinal(text):
@@ -60,3 +71,43 @@ def extract_non_medicinal(lines: list[SourceLine] | list[str]) -> list[NonMedici
             used = [line for line in group if name.split()[0].lower() in line.text.lower()] or group
             out.append(NonMedicinalIngredient(name=name, confidence=score, evidence=[line.evidence for line in used]))
     return out
+
+
+def _headed(text: str) -> bool:
+    """Whether a line opens a list: it starts with a heading, or prints one inside it ("diet. Other i dients:")."""
+    return strip_heading(text) != text.strip() or bool(_INLINE_HEADING.search(text))
+
+
+def _list_runs(lines: list[SourceLine], line_gap: float) -> list[list[SourceLine]]:
+    """Lines of one printed list: a line carries on the latest open run on its photo whose lowest line it sits at
+    most ``line_gap`` text heights under, wherever across (OCR cuts a list wrapped round a bottle into pieces that
+    zigzag across it); a heading starts a run, and an address or a trademark notice ends one (and is left out). Unlike statements' runs there is no
+    language test: an ingredient's name reads as English or French alike."""
+    runs: list[list[SourceLine]] = []
+    closed: set[int] = set()
+    for line in lines:
+        fits = None if _headed(line.text) else next(
+            (run for run in reversed(runs[-4:]) if id(run) not in closed and _under(run, line, line_gap)), None)
+        if _QR_PROMPT.search(line.text):
+            continue  # a QR code's caption printed among the list's lines
+        if not _headed(line.text) and (is_address(line.text) or _NOTICE.search(line.text)):
+            if fits is not None:  # an address or a trademark notice ends a list: what follows is the maker's text
+                closed.add(id(fits))
+            continue
+        if fits is None:
+            runs.append([line])
+        else:
+            fits.append(line)
+    return runs
+
+
+def _under(run: list[SourceLine], line: SourceLine, line_gap: float) -> bool:
+    """Whether ``line`` lies within ``run``'s rows or at most ``line_gap`` of its text heights under the lowest."""
+    if not line.polygon or not all(prev.polygon for prev in run):
+        return all(prev.image == line.image for prev in run) and not (line.polygon or run[-1].polygon)
+    if run[-1].image != line.image:
+        return False
+    boxes = [bbox_of(prev.polygon) for prev in run]
+    x0, top, x1, bottom = bbox_of(line.polygon)
+    height = max(1.0, min(bottom - top, min(b[3] - b[1] for b in boxes)))
+    return min(b[1] for b in boxes) - height <= top <= max(b[3] for b in boxes) + line_gap * height
