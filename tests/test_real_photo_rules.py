@@ -20,7 +20,8 @@ from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names, nest_sub_blends
 from cyclops.extract.product_name import extract_product_name, name_as_licensed
 from cyclops.extract.headings import section_said
-from cyclops.extract.statements import is_caution, is_claim, label_by_headings, label_starred_claims, moved_direction
+from cyclops.extract.statements import (is_caution, is_claim, is_statement, label_by_headings, label_starred_claims,
+                                        label_wrapped_sentences, moved_direction)
 from cyclops.flags import raise_flags
 from cyclops.match import trusted
 from cyclops.model.analysis import Fields, FieldValue, Ingredient, LabelledLine, Match
@@ -425,6 +426,23 @@ def test_a_licensed_name_may_carry_its_brand_and_strength() -> None:
              line("Laurentian", 100, 40, 300, 90, "brand", rel_height=1.4),
              line("Laurentian Health Products Inc.", 100, 700, 400, 720, "company", rel_height=1.0)]
     assert extract_product_name([lines[0]], lines, "Laurentian", set()).value == "Laurentia Vitamin D3 25 μg"
+
+
+def test_a_wrapped_sentence_takes_the_label_of_its_start() -> None:
+    """Vita PLynxera's facts panel footnote: its second line was filed as a recommended use."""
+    lines = [line("a serving of food contributes to a daily diet. 2,000 calories a day", 1003, 2037, 1900, 2080, "caution"),
+             line("is used for generalnutrition advice.", 998, 2087, 1700, 2130, "recommended_use"),
+             line("Helps support calcium absorption.", 998, 2300, 1700, 2340, "recommended_use"),  # a sentence of its own
+             line("and utilization.", 998, 2350, 1400, 2390, "caution")]  # carries on the use above
+    labelled = label_wrapped_sentences(lines)
+    assert [item.label for item in labelled] == ["caution", "caution", "recommended_use", "caution"]
+    lines[2].text = "Helps support calcium absorption"  # unfinished: its tail follows it
+    assert label_wrapped_sentences(lines)[3].label == "recommended_use"
+
+
+def test_debris_between_repeated_small_words_is_no_statement() -> None:
+    assert not is_statement("atebo dy in en the ton n inult-fa ceted in the leget in g the")
+    assert is_statement("Take one capsule with the evening meal and the morning meal.")
 
 
 @pytest.mark.parametrize(("text", "claim"), [

@@ -30,7 +30,8 @@ from cyclops.extract.panel import (
 )
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.product_name import extract_product_name
-from cyclops.extract.statements import extract_statements, is_caution, is_claim, label_by_headings, label_starred_claims, moved_direction
+from cyclops.extract.statements import (extract_statements, is_caution, is_claim, label_by_headings, label_starred_claims,
+                                        label_wrapped_sentences, moved_direction)
 from cyclops.model.analysis import Fields, LabelledLine
 from cyclops.model.ocr import Document
 from cyclops.normalize.spelling import WORD, SpellCorrector
@@ -58,6 +59,7 @@ def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine
 
 def _post_rules(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[SourceLine]:
     label_by_headings(lines)
+    label_wrapped_sentences(lines, params)
     panels = find_panels(lines, params)
     label_panels(lines, panels, params)
     daily = {id(line) for line in daily_value_cells(lines, panels)}

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 from cyclops.extract.company import is_address
-from cyclops.extract.headings import section_said, strip_heading
+from cyclops.extract.headings import STATEMENT_SECTIONS, section_said, strip_heading
 from cyclops.extract.lines import SourceLine, as_lines, next_line_below
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import TextItem
+from cyclops.model.ocr import bbox_of
 from cyclops.text.language import EVERYDAY_ZIPF, common_word, guess_language
 from cyclops.text.readable import is_letter_debris
 
@@ -80,12 +81,13 @@ def is_statement(text: str) -> bool:
 
 
 def reads_as_words(text: str, words: list[str]) -> bool:
-    """A statement is written in words: at least two of three letters or more are English or French (units are not
-    words), and at least half of them are; a list (two commas or more) also has an everyday word ("and", "of", "au":
+    """A statement is written in words: at least two of its words of three letters or more are English or French
+    (units are not words), and at least half of them are, each word counted once (debris between three "the"s is
+    still debris); a list (two commas or more) also has an everyday word ("and", "of", "au":
     sentences have them, ingredient lists do not). "Refrigerate after opening." and "Immune support" are statements;
     "mcg (RAE)", "R PROT" and "beta-carotene, chromium picoli pantothenate, DL polyethylene" are table cells, OCR
     debris and ingredient lists filed as statements."""
-    long = [word for word in words if len(word) >= 3 and word.lower() not in UNIT_WORDS]
+    long = list({word.lower() for word in words if len(word) >= 3 and word.lower() not in UNIT_WORDS})
     known = sum(common_word(word) for word in long)
     if known < 2 or known < 0.5 * len(long):
         return False
@@ -247,6 +249,24 @@ def label_by_headings(lines: list[SourceLine]) -> list[SourceLine]:
             carried = (line, carried[1], carried[2])
         elif carried is not None and line.image == carried[0].image and line.label == carried[1]:
             carried = None
+    return lines
+
+
+def label_wrapped_sentences(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[SourceLine]:
+    """A sentence wrapped over several lines belongs to one section: a statement line that carries on the sentence
+    of the statement line right above it (it starts in lower case, that one has not ended) takes that line's label,
+    the label of the sentence's start ("...a serving of food contributes to a daily diet. 2,000 calories a day" /
+    "is used for general nutrition advice."). Lines are taken top to bottom, so a sentence's label runs down it."""
+    ordered = sorted((line for line in lines if line.label in STATEMENT_SECTIONS and line.polygon),
+                     key=lambda line: (line.image, bbox_of(line.polygon)[1]))
+    for i, line in enumerate(ordered):
+        if not line.text.lstrip()[:1].islower():
+            continue
+        above = [prev for prev in ordered[:i] if prev.image == line.image and _continues(prev.text, line.text)
+                 and next_line_below(prev, line, params.statement_line_gap)]
+        if above:
+            start = max(above, key=lambda prev: bbox_of(prev.polygon)[3])
+            line.label = start.label
     return lines
 
 
