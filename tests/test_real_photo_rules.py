@@ -497,6 +497,7 @@ def test_a_real_company_is_proposed() -> None:
     ("Diatributed by Snap Supplementse", "Snap Supplementse"),  # the lead's first word misread; the name as read
     ("Distribué par Santé Boréale Ltée", "Santé Boréale Ltée"),
     ("Manufactured for: Root Wellness, LLC Franklin, TN, USA", "Root Wellness, LLC"),
+    (":NS 360,Inc, 4241 2h Ave W Seatte A 989", "NS 360,Inc"),  # a short name: its legal form and address say it is one
 ])
 def test_a_company_line_filed_elsewhere_is_found_by_its_lead(text: str, company: str) -> None:
     """Labels print "Distributed by X" with no colon, and OCR slips a letter in it: the line still says who makes
@@ -505,7 +506,8 @@ def test_a_company_line_filed_elsewhere_is_found_by_its_lead(text: str, company:
     assert found is not None and found.value == company
 
 
-@pytest.mark.parametrize("text", ["Made by hand in small batches", "Distributor of fine teas", "Take 1 capsule daily"])
+@pytest.mark.parametrize("text", ["Made by hand in small batches", "Distributor of fine teas", "Take 1 capsule daily",
+                                  "C Inc., 12 Main Street", "NS 360, Inc"])  # a letter of debris; no address to vouch
 def test_no_company_lead_no_company(text: str) -> None:
     assert company_elsewhere([line(text, 100, 100, 500, 130, "other")]) is None
 

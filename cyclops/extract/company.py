@@ -79,7 +79,12 @@ def extract_company(lines: list[SourceLine] | list[str], params: ExtractParams =
     # a name without a legal suffix is a company only in a block that says so: a "Distributed by" heading or an address
     block = (COMPANY_SUFFIX.search(name) or any(match_heading(line.text) or match_lead(line.text, "company") is not None for line in src)
              or any(is_address(line.text) for line in others))
-    if not block or not plausible_name(name, main.confidence, COMPANY_SUFFIX, params):
+    # a short name with its legal form and its address on one line ("NS 360, Inc, 4241 2nd Ave W") is one: the form
+    # counts as its word there (two letters of its own at least); elsewhere a name needs a word of its own ("C Inc.")
+    own_letters = len(re.findall(r"[^\W\d_]", COMPANY_SUFFIX.sub("", name)))
+    on_address = COMPANY_SUFFIX.search(name) and own_letters >= 2 and is_address(main.text[main.text.find(name) + len(name):])
+    stop = None if on_address else COMPANY_SUFFIX
+    if not block or not plausible_name(name, main.confidence, stop, params):
         # debris ("C" at 34 %, "Exp:07/2026", a lone "Corporation"): withheld, the analyst reads the photo
         return FieldValue(confidence=main.score, evidence=evidence, as_read=name, needs_review=True)
     return FieldValue(value=name, confidence=main.score, evidence=evidence)
