@@ -159,7 +159,8 @@ def start_wire_mongo(workdir: Path) -> WireMongo:
         if process.poll() is not None:
             break
         try:
-            pymongo.MongoClient(f"mongodb://127.0.0.1:{port}/", serverSelectionTimeoutMS=500).admin.command("ping")
+            with pymongo.MongoClient(f"mongodb://127.0.0.1:{port}/", serverSelectionTimeoutMS=500) as client:
+                client.admin.command("ping")
             return WireMongo(process, port, log)
         except pymongo.errors.PyMongoError:
             time.sleep(0.2)
@@ -169,12 +170,17 @@ def start_wire_mongo(workdir: Path) -> WireMongo:
 
 
 def stop_wire_mongo(server: WireMongo) -> None:
-    server.process.terminate()
+    terminate(server.process)
+
+
+def terminate(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Ask a server process to stop; kill it if it has not within ``timeout`` seconds."""
+    process.terminate()
     try:
-        server.process.wait(timeout=10)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+        process.kill()
+        process.wait()
 
 @dataclass
 class MapiProcess:
@@ -232,9 +238,4 @@ class MapiLauncher:
 
     def stop_all(self) -> None:
         for mapi in self.started:
-            mapi.process.terminate()
-            try:
-                mapi.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                mapi.process.kill()
-                mapi.process.wait()
+            terminate(mapi.process)

@@ -7,7 +7,7 @@ import re
 from cyclops.extract.company import is_address
 from cyclops.extract.headings import strip_heading
 from cyclops.extract.ingredients import split_inline
-from cyclops.extract.lines import SourceLine, as_lines, bbox_of
+from cyclops.extract.lines import SourceLine, as_lines, bbox_of, unplaced
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.statements import join_lines
 from cyclops.model.analysis import NonMedicinalIngredient
@@ -103,11 +103,11 @@ def _list_runs(lines: list[SourceLine], line_gap: float) -> list[list[SourceLine
 
 def _under(run: list[SourceLine], line: SourceLine, line_gap: float) -> bool:
     """Whether ``line`` lies within ``run``'s rows or at most ``line_gap`` of its text heights under the lowest."""
-    if not line.polygon or not all(prev.polygon for prev in run):
-        return all(prev.image == line.image for prev in run) and not (line.polygon or run[-1].polygon)
+    if not line.polygon or not run[-1].polygon:
+        return unplaced(run[-1], line)
     if run[-1].image != line.image:
         return False
-    boxes = [bbox_of(prev.polygon) for prev in run]
+    boxes = [bbox_of(prev.polygon) for prev in run if prev.polygon]
     x0, top, x1, bottom = bbox_of(line.polygon)
     height = max(1.0, min(bottom - top, min(b[3] - b[1] for b in boxes)))
     return min(b[1] for b in boxes) - height <= top <= max(b[3] for b in boxes) + line_gap * height
