@@ -603,6 +603,17 @@ def test_the_net_quantity_is_the_content_not_a_serving(texts: list[str], net: st
     assert found.value == net
 
 
+@pytest.mark.parametrize("texts, net, review", [
+    (["90 Pieces", "Total Carbohydrate 2g", "Sugar Alcohol 2g"], "90", False),  # a count word; nutrition rows are none
+    (["5G", "NETWT 16 6 O 454 )]"], None, True),  # the content's line reads as no amount: no badge instead
+    (["NET CONTENTS:", "60 capsules"], "60", False),  # a bare mark heads the line under it
+    (["NET WT 16 OZ", "Poids net 454 g"], "16 oz", False),
+])
+def test_the_net_quantity_comes_from_the_line_that_says_so(texts: list[str], net: str | None, review: bool) -> None:
+    _, found = extract_dosage_form([line(text, 100, 100 + 40 * i, 500, 130 + 40 * i) for i, text in enumerate(texts)])
+    assert (found.value, found.needs_review) == (net, review)
+
+
 def test_a_line_that_says_it_is_the_net_quantity_counts_whatever_it_was_filed_as() -> None:
     lines = [line("24g", 100, 100, 200, 130), line("NetWt 25.4oz.", 100, 300, 300, 330, "non_medicinal_ingredient")]
     assert extract_dosage_form(lines)[1].value == "25.4 oz"

@@ -9,6 +9,7 @@ from importlib import resources
 import yaml
 
 from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.panel import is_nutrition_row
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.quantity import parse_quantity
 from cyclops.model.analysis import FieldValue
@@ -30,6 +31,8 @@ _SERVING = re.compile(r"\bservings?\b|\bportions?\b|\bcalories\b|\bper container
                       re.IGNORECASE)
 
 
+#: words that count a package's units without naming their form ("90 Pieces", "60 ct", "120 Count")
+_COUNT_WORD = re.compile(r"(?:pieces?|pcs|count|ct|units?|unit[ée]s?)\b", re.IGNORECASE)
 #: a measure that only a powder is taken by: "Serving Size 1 Scoop (15 g)", "blend 1 scoop into water", "1 mesure"
 _POWDER_MEASURE = re.compile(r"\bscoops?\b|\b\d+\s*(?:mesures?|mesurettes?)\b", re.IGNORECASE)
 
@@ -61,7 +64,7 @@ def parse_dosage_form(text: str, params: ExtractParams = DEFAULTS) -> tuple[str 
     A count of units is written as the bare number (the form is its own field), an amount with its unit.
     """
     norm = normalize_text(text)
-    if _DIRECTION.search(norm) or _SERVING.search(norm):
+    if _DIRECTION.search(norm) or _SERVING.search(norm) or is_nutrition_row(norm, params.nutrient_word_ratio):
         return None, None
     net = _NET_AMOUNT.search(norm)
     if net:
@@ -74,6 +77,8 @@ def parse_dosage_form(text: str, params: ExtractParams = DEFAULTS) -> tuple[str 
             form = find_form(" ".join(words[:n]))
             if form:
                 return form, str(int(m.group("count")))
+        if _COUNT_WORD.match(m.group("words")):  # "90 Pieces", "60 ct": a count whose form the words do not say
+            return None, str(int(m.group("count")))
     mark = _NET_MARK.search(text)
     if mark:  # "Net quantity: 30 sticks", "NetWt 25.4oz.": the label says this is the content (read before the
         # OCR-confusion repair, which would make "25.4oz" "25.40z")
@@ -89,7 +94,8 @@ def parse_dosage_form(text: str, params: ExtractParams = DEFAULTS) -> tuple[str 
 
 def extract_dosage_form(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> tuple[FieldValue, FieldValue]:
     """(dosage_form, net_quantity) from the label's lines: the first line with a count and a form wins;
-    ingredient and direction lines are skipped ("take 1 capsule" is not a net quantity). A value keeps
+    ingredient and direction lines are skipped ("take 1 capsule" is not a net quantity); a line that opens saying it
+    is the content but reads as no amount leaves the net quantity empty for review. A value keeps
     ``params.net_quantity_weight`` of its line's confidence, a form read without a count ``params.form_alone_weight``."""
     form_fv, net_fv = FieldValue(), FieldValue()
     # a line that opens saying it is the net quantity ("NET WT. 126 G") counts whatever it was filed as, and comes
@@ -105,6 +111,14 @@ def extract_dosage_form(lines: list[SourceLine] | list[str], params: ExtractPara
                                      evidence=[line.evidence])
         elif form and not form_fv.value:
             form_fv = FieldValue(value=form, confidence=round(line.confidence * params.form_alone_weight, 4), evidence=[line.evidence])
+    # (with figures: a bare "NET CONTENTS:" heads the line under it)
+    marked = [line for line in candidates if _NET_MARK.match(line.text.lstrip(" *-:")) and re.search(r"\d", line.text)]
+    if marked and not any(e.text == line.text for e in net_fv.evidence for line in marked):
+        opening = marked[0]
+        # the label says where its content is printed, and that line reads as no amount ("NETWT 16 6 O 454 )]"): an
+        # amount found elsewhere (a front's "5G" badge) is not proposed instead; the analyst reads the line
+        net_fv = FieldValue(confidence=round(opening.confidence * params.net_quantity_weight, 4), evidence=[opening.evidence],
+                            as_read=opening.text, needs_review=True)
     if not form_fv.value:
         form_fv = implied_form(as_lines(lines), params)
     return form_fv, net_fv
