@@ -111,12 +111,12 @@ def extract_dosage_form(lines: list[SourceLine] | list[str], params: ExtractPara
                                      evidence=[line.evidence])
         elif form and not form_fv.value:
             form_fv = FieldValue(value=form, confidence=round(line.confidence * params.form_alone_weight, 4), evidence=[line.evidence])
-    # (with figures: a bare "NET CONTENTS:" heads the line under it)
+    # the label says where its content is printed (a line opening with the mark, with figures: a bare "NET CONTENTS:"
+    # heads the line under it), and that line reads as no amount ("NETWT 16 6 O 454 )]"): an amount found elsewhere
+    # (a front's "5G" badge) is not proposed instead; the analyst reads the line
     marked = [line for line in candidates if _NET_MARK.match(line.text.lstrip(" *-:")) and re.search(r"\d", line.text)]
     if marked and not any(e.text == line.text for e in net_fv.evidence for line in marked):
         opening = marked[0]
-        # the label says where its content is printed, and that line reads as no amount ("NETWT 16 6 O 454 )]"): an
-        # amount found elsewhere (a front's "5G" badge) is not proposed instead; the analyst reads the line
         net_fv = FieldValue(confidence=round(opening.confidence * params.net_quantity_weight, 4), evidence=[opening.evidence],
                             as_read=opening.text, needs_review=True)
     if not form_fv.value:
