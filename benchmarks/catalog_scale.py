@@ -20,6 +20,7 @@ Writes benchmarks/results/catalog_scale.json and .md (notes below the ``<!-- not
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import random
 import statistics
@@ -108,10 +109,11 @@ def main() -> None:
     server = None
     if args.start_wire_server:
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        from tests.servers import start_wire_mongo
+        from tests.servers import start_wire_mongo, stop_wire_mongo
 
         server = start_wire_mongo(Path(tempfile.mkdtemp(prefix="catalog-scale-")))
         args.mongo_url = server.url
+        atexit.register(stop_wire_mongo, server)  # stopped however the run ends
     if args.mongo_url:
         import pymongo
 
@@ -173,10 +175,7 @@ def main() -> None:
     notes = old[old.index(NOTES):] if NOTES in old else NOTES + "\n"
     md.write_text(table + "\n" + notes, encoding="utf-8")
     print(table)
-    if server is not None:
-        from tests.servers import stop_wire_mongo
 
-        stop_wire_mongo(server)
 
 
 if __name__ == "__main__":

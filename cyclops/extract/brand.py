@@ -16,6 +16,7 @@ from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.product_name import MAKER_LINE, brand_key, coined_mark, maker_words, printed_as_maker
 from cyclops.extract.statements import STARRED
 from cyclops.model.analysis import FieldValue
+from cyclops.model.ocr import bbox_of
 from cyclops.text.fold import strip_accents
 from cyclops.text.language import EVERYDAY_ZIPF, common_word
 
@@ -73,8 +74,8 @@ def squeezed(line: SourceLine, params: ExtractParams = DEFAULTS) -> bool:
     """Whether a line's letters are much narrower than tall (``params.mark_letter_width``): a word on a surface that
     turns away from the camera, as a facts panel running round a bottle's edge ("Suggesal" for "Suggested"), which
     is not the mark the front shows."""
-    xs, ys = [p[0] for p in line.polygon], [p[1] for p in line.polygon]
-    length, height = max(xs) - min(xs), max(ys) - min(ys)
+    x0, y0, x1, y1 = bbox_of(line.polygon)
+    length, height = x1 - x0, y1 - y0
     if line.features.get("vertical"):
         length, height = height, length
     letters = len(re.sub(r"\s", "", line.text))

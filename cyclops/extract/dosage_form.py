@@ -100,7 +100,9 @@ def extract_dosage_form(lines: list[SourceLine] | list[str], params: ExtractPara
     form_fv, net_fv = FieldValue(), FieldValue()
     # a line that opens saying it is the net quantity ("NET WT. 126 G") counts whatever it was filed as, and comes
     # before any other amount on the label
-    candidates = [line for line in as_lines(lines) if _NET_MARK.match(line.text.lstrip(" *-:")) or line.label not in
+    src = as_lines(lines)
+    opens = [line for line in src if _NET_MARK.match(line.text.lstrip(" *-:"))]
+    candidates = [line for line in src if line in opens or line.label not in
                   {"medicinal_ingredient", "non_medicinal_ingredient", "dose", "caution", "recommended_use"}]
     for line in sorted(candidates, key=lambda line: not _NET_MARK.search(line.text)):
         form, net = parse_dosage_form(line.text, params)
@@ -114,13 +116,13 @@ def extract_dosage_form(lines: list[SourceLine] | list[str], params: ExtractPara
     # the label says where its content is printed (a line opening with the mark, with figures: a bare "NET CONTENTS:"
     # heads the line under it), and that line reads as no amount ("NETWT 16 6 O 454 )]"): an amount found elsewhere
     # (a front's "5G" badge) is not proposed instead; the analyst reads the line
-    marked = [line for line in candidates if _NET_MARK.match(line.text.lstrip(" *-:")) and re.search(r"\d", line.text)]
+    marked = [line for line in opens if re.search(r"\d", line.text)]
     if marked and not any(e.text == line.text for e in net_fv.evidence for line in marked):
         opening = marked[0]
         net_fv = FieldValue(confidence=round(opening.confidence * params.net_quantity_weight, 4), evidence=[opening.evidence],
                             as_read=opening.text, needs_review=True)
     if not form_fv.value:
-        form_fv = implied_form(as_lines(lines), params)
+        form_fv = implied_form(src, params)
     return form_fv, net_fv
 
 

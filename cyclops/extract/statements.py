@@ -257,16 +257,19 @@ def label_wrapped_sentences(lines: list[SourceLine], params: ExtractParams = DEF
     of the statement line right above it (it starts in lower case, that one has not ended) takes that line's label,
     the label of the sentence's start ("...a serving of food contributes to a daily diet. 2,000 calories a day" /
     "is used for general nutrition advice."). Lines are taken top to bottom, so a sentence's label runs down it."""
-    ordered = sorted((line for line in lines if line.label in STATEMENT_SECTIONS and line.polygon),
-                     key=lambda line: (line.image, bbox_of(line.polygon)[1]))
-    for i, line in enumerate(ordered):
-        if not line.text.lstrip()[:1].islower():
-            continue
-        above = [prev for prev in ordered[:i] if prev.image == line.image and _continues(prev.text, line.text)
-                 and next_line_below(prev, line, params.statement_line_gap)]
-        if above:
-            start = max(above, key=lambda prev: bbox_of(prev.polygon)[3])
-            line.label = start.label
+    photos: dict[str, list[tuple[SourceLine, tuple]]] = {}
+    for line in lines:
+        if line.label in STATEMENT_SECTIONS and line.polygon:
+            photos.setdefault(line.image, []).append((line, bbox_of(line.polygon)))
+    for placed in photos.values():
+        placed.sort(key=lambda item: item[1][1])
+        for i, (line, _) in enumerate(placed):
+            if not line.text.lstrip()[:1].islower():
+                continue
+            above = [(prev, box) for prev, box in placed[:i]
+                     if _continues(prev.text, line.text) and next_line_below(prev, line, params.statement_line_gap)]
+            if above:
+                line.label = max(above, key=lambda item: item[1][3])[0].label
     return lines
 
 
