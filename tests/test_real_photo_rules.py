@@ -798,6 +798,24 @@ def test_fine_boxes_add_only_what_the_coarse_pass_missed() -> None:
     assert [b.tolist() for b in new_boxes(coarse, [inside, elsewhere])] == [elsewhere.tolist()]
 
 
+def test_a_fine_box_holding_a_coarse_piece_of_its_line_is_new_a_fine_copy_of_a_coarse_line_is_not() -> None:
+    """A facts row's "34 mg": the coarse pass boxed "mg" alone (its "34" went into the row above's box); the fine
+    box of the whole row holds that piece, a third of its area, and is new text wherever the few pixels by which
+    boxes move put that share. A fine box round a coarse line a little larger is the same line, not new."""
+    from cyclops.ocr.rapid import new_boxes
+
+    def rect(x0, y0, x1, y1):
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+    mg = rect(1415, 1746, 1457, 1779)
+    for row in (rect(1368, 1734, 1466, 1788), rect(1372, 1740, 1465, 1785)):  # 26 % and 33 % of it is the "mg"
+        assert len(new_boxes([mg], [row])) == 1
+    line = rect(100, 100, 400, 130)
+    assert new_boxes([line], [rect(98, 98, 404, 133)]) == []
+    other_row = rect(1300, 1700, 1440, 1760)  # a coarse box only partly inside: not a piece, and the share counts
+    assert new_boxes([mg, other_row], [rect(1368, 1734, 1466, 1788)]) == []
+
+
 def test_small_print_on_a_12_megapixel_photo_is_read() -> None:
     """Text 22 pixels high on a 3000x4000 photo: at the coarse detection size it is 5 pixels high and
     never found; the fine pass finds it."""

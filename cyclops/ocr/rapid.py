@@ -17,13 +17,13 @@ are busy. A table row with a dotted leader is recognised as its cells, the dots
 skipped (``cyclops.ocr.leaders``): read whole, the amount after the dots was
 often misread. A cell read unsurely is read once more from a wider, lower crop, and a page whose unsure lines
 read as words only upside down is turned (``cyclops.ocr.reread``: on the blurred real photos half as much
-recognition again, a fifth of their OCR time). int8 dynamic quantisation and OpenVINO were measured and rejected
+recognition again, a fifth of their OCR time). A 12 MP photo's second, finer detection runs only where the first saw
+text (``cyclops.ocr.regions``). int8 dynamic quantisation and OpenVINO were measured and rejected
 (no AVX-512/VNNI here: no faster, and int8 Conv lost 45 % of exact lines).
 """
 
 from __future__ import annotations
 
-import copy
 import re
 import time
 from dataclasses import dataclass
@@ -40,6 +40,8 @@ from cyclops.ocr.boxes import box_size, crop_quad, to_bgr
 from cyclops.ocr.leaders import VERSION as LEADERS_VERSION
 from cyclops.ocr.leaders import cells, leader_spans, sub_box
 from cyclops.ocr.orient import rotation_from_boxes
+from cyclops.ocr.regions import VERSION as REGIONS_VERSION
+from cyclops.ocr.regions import WHOLE_FROM, covered, input_rects, marked_rects
 from cyclops.ocr.reread import TURN_SAMPLE, better, line_height, reframe, turned_wrong, unsure
 from cyclops.ocr.reread import VERSION as REREAD_VERSION
 
@@ -56,6 +58,10 @@ FINE_NEW = 0.3
 #: a coarse box with at least this share of its area inside a new fine box is a piece of that line ("der" of
 #: "Jujube Powder"): the fine box reads the line whole, so the piece is dropped rather than read twice
 FINE_SWALLOWS = 0.7
+#: a fine box is new text too when at most this share of it lies inside coarse boxes that are all such pieces of it:
+#: it reads the whole line of which the coarse pass boxed a part (a facts row's "34 mg" round the coarse "mg", its
+#: "34" boxed with the row above), and which a box a few pixels larger or smaller would have had under ``FINE_NEW``
+FINE_PIECES = 0.5
 #: a coarse box holding at least this share of each of two or more flat fine boxes that lie on different rows
 #: is several rows of small print merged into one box (a facts panel's rows, dark-on-light or light-on-dark):
 #: read whole it is noise, so the fine pass's rows replace it
@@ -173,6 +179,32 @@ def rotate_boxes(boxes: list[np.ndarray], degrees: int, width: int, height: int)
     return out
 
 
+def detect_at(det, bgr: np.ndarray, side: int, where=None) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """(boxes, text probability map) of rapidocr's detector ``det`` on ``bgr`` scaled to ``side`` pixels on its
+    long side at most: what ``det(bgr)`` does, keeping the map and taking the size per call. With ``where``
+    (``cyclops.ocr.regions.input_rects`` of the detector's input size), the network runs on those parts of the
+    input only and the rest of the map is empty: each part is cut from the very input the whole page would be, on
+    the network's 32-pixel grid. Within a part the map is nearly the whole page's; the detector's squeeze-and-
+    excitation blocks average over their input, so its boxes may move by a few pixels."""
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    pre = DetPreProcess(side, "max", det.mean, det.std)(bgr)
+    if pre is None:
+        return [], None
+    rects = where(*pre.shape[2:]) if where is not None else None
+    if rects is None:
+        preds = det.session(pre)
+    else:
+        preds = np.zeros((1, 1, *pre.shape[2:]), dtype=np.float32)
+        for x0, y0, x1, y1 in rects:
+            part = det.session(np.ascontiguousarray(pre[:, :, y0:y1, x0:x1]))
+            np.maximum(preds[:, :, y0:y1, x0:x1], part, out=preds[:, :, y0:y1, x0:x1])
+    found, _scores = det.postprocess_op(preds, bgr.shape[:2])
+    if len(found) < 1:
+        return [], preds[0, 0]
+    return [np.asarray(b, dtype=np.float32) for b in det.sorted_boxes(found)], preds[0, 0]
+
+
 def _rect_of(box) -> np.ndarray:
     b = np.asarray(box, dtype=np.float32)
     x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()
@@ -256,11 +288,20 @@ def small_print(coarse: list[np.ndarray], fine: list[np.ndarray], scale: float) 
 
 
 def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarray]:
-    """The boxes of the finer detection that the coarse one missed (small print): at most
-    ``FINE_NEW`` of their area inside the coarse boxes. Coarse boxes win elsewhere, so large type
-    is read whole rather than as the pieces a fine pass may cut it into."""
+    """The boxes of the finer detection that the coarse one missed (small print): at most ``FINE_NEW`` of their
+    area inside the coarse boxes, or at most ``FINE_PIECES`` inside coarse boxes that are all pieces of them (see
+    ``swallowed``). Coarse boxes win elsewhere, so large type is read whole rather than as the pieces a fine pass
+    may cut it into."""
     rects = [_rect_of(b) for b in coarse]
-    return [box for box in fine if sum(_inside(r := _rect_of(box), c) for c in rects) <= FINE_NEW * _area(r)]
+    out = []
+    for box in fine:
+        r = _rect_of(box)
+        shares = [(_inside(r, c), c) for c in rects]
+        held = sum(share for share, _ in shares)
+        pieces = all(_inside(c, r) >= FINE_SWALLOWS * _area(c) for share, c in shares if share > 0)
+        if held <= FINE_NEW * _area(r) or (pieces and held <= FINE_PIECES * _area(r)):
+            out.append(box)
+    return out
 
 
 @dataclass
@@ -315,11 +356,9 @@ class RapidEngine(OCREngine):
         from importlib.metadata import version
 
         self._ocr, self._det, self._rec, self._cls = _build(threads, det_side, rec_batch)
-        self._det_fine = copy.copy(self._det)  # same session, larger input: a shallow copy keeps each call's sizes apart
-        self._det_fine.limit_side_len = FINE_SIDE
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}"
         self.last_timings: dict[str, float] = {}  # wall seconds per stage of the latest read (for benchmarks)
 
     # -- building blocks ------------------------------------------------------------
@@ -332,18 +371,16 @@ class RapidEngine(OCREngine):
         """(boxes, choices): the coarse pass's boxes with the fine pass's small print it missed; on a 12 MP photo,
         also each coarse box that may be several rows or loose small print (``merged_rows``, ``small_print``), with
         the fine rows in its place, for ``settle`` to decide by reading both. The boxes hold the coarse side."""
-        out = self._det(bgr)
-        boxes = [] if out.boxes is None else [np.asarray(b, dtype=np.float32) for b in out.boxes]
+        boxes, prob = detect_at(self._det, bgr, self._det.limit_side_len)
         if max(bgr.shape[:2]) < FINE_FROM:
             return boxes, []
-        fine = self._det_fine(bgr)
-        if fine.boxes is None:
+        fine = self.fine_boxes(bgr, prob, boxes)
+        if not fine:
             return boxes, []
-        fine_boxes = [np.asarray(b, dtype=np.float32) for b in fine.boxes]
         scale = min(1.0, self._det.limit_side_len / max(bgr.shape[:2]))
-        doubtful = sorted(set(merged_rows(boxes, fine_boxes)) | set(small_print(boxes, fine_boxes, scale)))
+        doubtful = sorted(set(merged_rows(boxes, fine)) | set(small_print(boxes, fine, scale)))
         sure = [b for i, b in enumerate(boxes) if i not in doubtful]
-        added = new_boxes(sure, fine_boxes)
+        added = new_boxes(sure, fine)
         choices = [Choice(coarse=[boxes[i]], fine=[]) for i in doubtful]
         plain = []
         for box in added:
@@ -361,6 +398,20 @@ class RapidEngine(OCREngine):
         kept = [b for i, b in enumerate(sure) if i not in pieces] + plain + [b for c in choices for b in c.coarse]
         kept += [boxes[i] for i in doubtful if not any(boxes[i] is c.coarse[0] for c in choices)]
         return (list(self._det.sorted_boxes(np.array(kept))) if kept else []), choices
+
+    def fine_boxes(self, bgr: np.ndarray, prob: np.ndarray | None, coarse: list[np.ndarray]) -> list[np.ndarray]:
+        """The fine pass's boxes: detected at ``FINE_SIDE`` in the parts of the photo where the coarse map ``prob``
+        saw text or the coarse pass boxed it (``cyclops.ocr.regions``), or over all of it where those cover most."""
+        if prob is None:
+            return []
+        height, width = bgr.shape[:2]
+        marked = marked_rects(prob, height, width, coarse)
+
+        def where(input_height: int, input_width: int):
+            rects = input_rects(marked, height, width, input_height, input_width)
+            return None if covered(rects, input_height, input_width) >= WHOLE_FROM else rects
+
+        return detect_at(self._det, bgr, FINE_SIDE, where)[0]
 
     def settle(self, bgr: np.ndarray, boxes: list[np.ndarray], choices: list[Choice]) -> tuple[list[np.ndarray], dict]:
         """(boxes, known): ``boxes`` with each choice's fine rows in place of its coarse side where they read better
