@@ -129,6 +129,7 @@ def evaluate_engine(dataset, engine: str, db, params=None) -> dict:
     confusion: list[tuple[str, str]] = []
     failures = []
     photo_names = {truth.product_id: [p.name for p in paths.values()] for truth, paths in dataset}
+    seconds_of: dict[str, float] = {}  # per product: the p95 is its slowest one or two, named in the detail
     for truth, paths in tqdm(dataset, desc=f"analysing ({engine})", unit="product"):
         photos = [(p.name, p.read_bytes()) for p in paths.values()]
         t0 = time.perf_counter()
@@ -138,6 +139,7 @@ def evaluate_engine(dataset, engine: str, db, params=None) -> dict:
             failures.append({"product_id": truth.product_id, "error": f"{type(exc).__name__}: {exc}"})
             continue
         product_seconds.append(time.perf_counter() - t0)
+        seconds_of[truth.product_id] = round(product_seconds[-1], 2)
         n_images = max(len(analysis.images), 1)
         photo_ocr_seconds.extend([analysis.timings.get("ocr", 0.0) / n_images] * n_images)
         for stage, sec in analysis.timings.items():
@@ -154,7 +156,8 @@ def evaluate_engine(dataset, engine: str, db, params=None) -> dict:
     summary["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     summary["confusion"] = confusion_matrix(confusion)
     summary["products_detail"] = [
-        {"product_id": s.product_id, "photos": photo_names.get(s.product_id, []), "npn_ok": s.npn_ok,
+        {"product_id": s.product_id, "photos": photo_names.get(s.product_id, []), "seconds": seconds_of.get(s.product_id),
+         "npn_ok": s.npn_ok,
          "licence_ok": s.licence_ok, "npn_false": s.npn_false,
          "flags_expected": sorted(s.flags_expected), "flags_raised": sorted(s.flags_raised), "misses": s.misses}
         for s in scores
