@@ -65,7 +65,7 @@ def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
 
 
 @pytest.mark.browser
-def test_five_reloads_leave_no_kernel_behind_and_a_vanished_page_is_culled(tmp_path: Path, chromium) -> None:
+def test_reloads_leave_no_kernel_behind_and_a_vanished_page_is_culled(tmp_path: Path, chromium) -> None:
     from cyclops.workbench.serve import serve_workbench
 
     port = free_port()
@@ -82,10 +82,10 @@ def test_five_reloads_leave_no_kernel_behind_and_a_vanished_page_is_culled(tmp_p
             page.set_default_timeout(120_000)
             page.goto(server.url)
             page.wait_for_selector(".cyclops-workbench")
-            for _ in range(5):
+            for _ in range(3):
                 page.reload()
                 page.wait_for_selector(".cyclops-workbench")
-            # one kernel for the open page, one preheated for the next: the five reloaded pages' kernels are gone
+            # one kernel for the open page, one preheated for the next: the three reloaded pages' kernels are gone
             assert wait_until(lambda: len(kernel_processes(server.process.pid)) == 2, 20), \
                 [k.pid for k in kernel_processes(server.process.pid)]
             # idle past the cull, twice over: neither the open page's kernel (a page left open is never culled) nor
