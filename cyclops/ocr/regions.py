@@ -10,8 +10,7 @@ they cover most of it anyway (``WHOLE_FROM``).
 A part's map is not exactly the whole page's: the detector's squeeze-and-excitation blocks average over their
 whole input, so boxes move by a few pixels. The room is generous for that reason (with less, a facts row of the
 real photos, Frog Fuel's "400mcg (DFE)", was lost to such a move), and ``cyclops.ocr.rapid.new_boxes`` no longer
-turns on a few pixels.
-Measured on the 29 real development photos: benchmarks/results/ocr_speed.md.
+turns on a few pixels. Measured on the 29 real development photos: benchmarks/results/ocr_speed.md.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ MARGIN = 30
 #: room round each of the coarse pass's boxes, in its heights: the map marks only a line's core, and a large
 #: line's letters are told apart by what surrounds them (a part ending at their edge cut a front's name apart)
 BOX_ROOM = 1.0
-#: rectangles covering at least this share of the page are read as one whole page instead
+#: where the parts cover at least this share of the detector's input, the whole page is detected instead
 WHOLE_FROM = 0.6
 #: the detector's input sides are multiples of this
 STRIDE = 32
