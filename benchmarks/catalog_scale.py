@@ -106,7 +106,6 @@ def main() -> None:
                         help="Start nx-27017 (MongoDB wire protocol over SQLite) in a temporary folder and use it.")
     parser.add_argument("--note", default="")
     args = parser.parse_args()
-    server = None
     if args.start_wire_server:
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
         from tests.servers import start_wire_mongo, stop_wire_mongo
@@ -175,7 +174,6 @@ def main() -> None:
     notes = old[old.index(NOTES):] if NOTES in old else NOTES + "\n"
     md.write_text(table + "\n" + notes, encoding="utf-8")
     print(table)
-
 
 
 if __name__ == "__main__":
