@@ -1,4 +1,5 @@
-"""CYCLOPS_OCR_THREADS reaches RapidOCR's onnxruntime sessions: a one-CPU Dask worker pod runs one thread."""
+"""CYCLOPS_OCR_THREADS reaches RapidOCR's onnxruntime sessions: a one-CPU Dask worker pod runs one thread, and the
+recogniser as many one-thread sessions as the setting names."""
 
 from __future__ import annotations
 
@@ -18,8 +19,13 @@ def test_the_setting_sets_the_threads_of_every_onnxruntime_session(threads: int,
     finally:
         monkeypatch.delenv("CYCLOPS_OCR_THREADS")
         get_settings.cache_clear()
-    for model in (engine._det, engine._rec, engine._cls):
+    for model in (engine._det, engine._cls):
         assert model.session.session.get_session_options().intra_op_num_threads == threads
+    # the recogniser: one single-threaded session per thread, sharing a page's lines (cyclops.ocr.lanes)
+    assert len(engine._lanes) == threads
+    assert len({id(lane.session.session) for lane in engine._lanes.lanes}) == threads
+    for lane in engine._lanes.lanes:
+        assert lane.session.session.get_session_options().intra_op_num_threads == 1
 
 
 def test_a_bad_thread_count_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

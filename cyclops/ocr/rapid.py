@@ -11,7 +11,8 @@ Speed on 2 shared cores (measured in ``benchmarks/ocr_speed.py``, see
 almost all convolution, linear in crop width. So the engine runs the detector
 once per photo (``read_upright`` decides the page's orientation from the same
 boxes it then reads), recognises each crop without padding it to its batch's
-longest neighbour, reads a vertical line twice (both turns) instead of three times,
+longest neighbour, on single-threaded sessions, one per core, that share a page's lines
+(``cyclops.ocr.lanes``), reads a vertical line twice (both turns) instead of three times,
 and lets onnxruntime's 2 threads sleep rather than spin while the shared cores
 are busy. A table row with a dotted leader is recognised as its cells, the dots
 skipped (``cyclops.ocr.leaders``): read whole, the amount after the dots was
@@ -39,6 +40,7 @@ from cyclops.ocr.base import OCREngine, quad, split_words
 from cyclops.ocr.boxes import box_size, crop_quad, to_bgr
 from cyclops.ocr.leaders import VERSION as LEADERS_VERSION
 from cyclops.ocr.leaders import cells, leader_spans, sub_box
+from cyclops.ocr.lanes import Lanes
 from cyclops.ocr.orient import rotation_from_boxes
 from cyclops.ocr.regions import VERSION as REGIONS_VERSION
 from cyclops.ocr.regions import WHOLE_FROM, covered, input_rects, marked_rects
@@ -78,6 +80,7 @@ FINE_ROWS_SPAN = 0.55
 SMALL_AT_COARSE = 24
 FINE_COVERS = 0.5
 REC_BATCH = 1  # crops sorted by width; 1 = no padding to a longer neighbour (padding is pure extra convolution)
+REC_HEIGHT = 48  # the height the recogniser scales every crop to
 REC_MIN_WIDTH = 320  # short crops are padded to the width the recogniser was trained at, as PaddleOCR does
 MIN_SCORE = 0.5  # lines read with less confidence are dropped
 VERTICAL_RATIO = 2.5  # a box this many times taller than wide is a line printed along an edge
@@ -115,6 +118,10 @@ def _session(path: Path, threads: int):
 
 
 def _build(threads: int, det_side: int, rec_batch: int):
+    """(rapidocr, detector, recognition lanes, classifier): the detector and classifier run ``threads`` intra-op
+    threads; the recogniser is ``threads`` sessions of one thread each (``cyclops.ocr.lanes``)."""
+    import copy
+
     from rapidocr import RapidOCR
 
     models = model_dir()
@@ -133,7 +140,7 @@ def _build(threads: int, det_side: int, rec_batch: int):
         "Det.limit_type": "max",
         "Rec.model_path": str(models / REC_MODEL),
         "Rec.rec_batch_num": rec_batch,
-        "Rec.rec_img_shape": [3, 48, REC_MIN_WIDTH],
+        "Rec.rec_img_shape": [3, REC_HEIGHT, REC_MIN_WIDTH],
         "Cls.model_path": str(models / CLS_MODEL),
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
@@ -143,12 +150,18 @@ def _build(threads: int, det_side: int, rec_batch: int):
         det = ocr._load_det_model()  # load now: a broken model must fail at start-up
         rec = ocr._load_rec_model()
         cls = ocr._load_cls_model()
-        for model, name in ((det, DET_MODEL), (rec, REC_MODEL), (cls, CLS_MODEL)):
+        for model, name in ((det, DET_MODEL), (cls, CLS_MODEL)):
             model.session.session = _session(models / name, threads)
+        lanes = []
+        for _ in range(threads):
+            lane = copy.copy(rec)
+            lane.session = copy.copy(rec.session)
+            lane.session.session = _session(models / REC_MODEL, 1)
+            lanes.append(lane)
         det.postprocess_op.box_thresh = DET_BOX_THRESH
     except Exception as exc:
         raise OCREngineError(f"RapidOCR cannot start with the bundled models in {models}: {exc}") from exc
-    return ocr, det, rec, cls
+    return ocr, det, Lanes(lanes), cls
 
 
 def is_vertical(box) -> bool:
@@ -355,10 +368,10 @@ class RapidEngine(OCREngine):
     def __init__(self, threads: int = 2, det_side: int = DET_SIDE, rec_batch: int = REC_BATCH) -> None:
         from importlib.metadata import version
 
-        self._ocr, self._det, self._rec, self._cls = _build(threads, det_side, rec_batch)
+        self._ocr, self._det, self._lanes, self._cls = _build(threads, det_side, rec_batch)
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}"
         self.last_timings: dict[str, float] = {}  # wall seconds per stage of the latest read (for benchmarks)
 
     # -- building blocks ------------------------------------------------------------
@@ -455,10 +468,18 @@ class RapidEngine(OCREngine):
         return [(t, s, w) for t, s, w in zip(txts, scores, words)] + list(zip(txts[len(pieces):], scores[len(pieces):]))
 
     def _recognize_raw(self, crops: list[np.ndarray], word_boxes: bool = False):
-        """rapidocr's recogniser output for upright line crops (with per-character positions when ``word_boxes``)."""
-        from rapidocr.ch_ppocr_rec import TextRecInput
+        """rapidocr's recogniser output for upright line crops (with per-character positions when ``word_boxes``),
+        the crops shared among the recognition lanes by the width the recogniser will see."""
+        from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
 
-        return self._rec(TextRecInput(img=crops, return_word_box=word_boxes))
+        def work(rec, part: list[np.ndarray]) -> list:
+            out = rec(TextRecInput(img=part, return_word_box=word_boxes))
+            return list(zip(out.txts, out.scores, out.word_results))
+
+        widths = [max(REC_MIN_WIDTH, REC_HEIGHT * c.shape[1] / max(c.shape[0], 1)) for c in crops]
+        rows = self._lanes.map(work, crops, widths) if crops else []
+        return TextRecOutput(imgs=list(crops), txts=tuple(r[0] for r in rows), scores=[float(r[1]) for r in rows],
+                             word_results=tuple(r[2] for r in rows))
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Text and confidence of upright line crops."""
