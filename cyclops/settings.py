@@ -51,8 +51,9 @@ class Settings(BaseSettings):
     mlflow_uri: str | None = Field(None, description="MLflow tracking URI. Default: sqlite:///DATA_DIR/mlflow/mlflow.db with artefacts beside it.")
     model_alias: str = Field("production", description="MLflow registry alias of the field classifier that analyses use.")
     ocr_engine: str = Field("rapidocr", description="Default OCR engine: rapidocr, tesseract or combined.")
-    ocr_threads: int = Field(2, ge=1, le=64, description="Threads each process's RapidOCR runs (onnxruntime). One per core the "
-                             "process may use: 1 for a Dask worker or pod limited to one CPU, so workers scale with cores.")
+    ocr_threads: int = Field(2, ge=1, le=64, description="Threads each process's RapidOCR runs (onnxruntime): its detector's threads, and as "
+                             "many single-threaded recognition sessions sharing a page's lines. One per core the process may use: 1 for "
+                             "a Dask worker or pod limited to one CPU, so workers scale with cores.")
     max_file_bytes: int = Field(40 * 1024 * 1024, description="Largest accepted photo file, in bytes.")
     max_pixels: int = Field(60_000_000, description="Largest accepted photo, in pixels (decompression-bomb guard).")
     max_photos: int = Field(12, description="Most photos accepted for one product.")
