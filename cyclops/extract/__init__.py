@@ -13,7 +13,7 @@ from sklearn.pipeline import Pipeline
 
 from cyclops.extract.brand import brand_among_marks, brand_line_among_names, brand_line_beside_names, extract_brand
 from cyclops.extract.classifier import load_model, predict
-from cyclops.extract.company import company_elsewhere, extract_company
+from cyclops.extract.company import company_elsewhere, company_over_address, extract_company, in_its_block, source_of
 from cyclops.extract.dosage_form import extract_dosage_form
 from cyclops.extract.features import page_inputs
 from cyclops.extract.ingredients import extract_ingredients, pull_row_partners
@@ -97,6 +97,10 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
     company = extract_company(having("company"), params)
     if not company.value:  # none filed, or only debris: a line elsewhere may say who makes it
         company = company_elsewhere(lines, params) or company
+    filed = source_of(company, lines) if company.value else None
+    if filed is None or not in_its_block(filed, lines, params):
+        # a name with its legal form over an address outweighs one without (a neighbour's brand on a shelf)
+        company = company_over_address(lines, params) or company
     ingredients = nest_sub_blends(attach_blend_parts(
         extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines, params), params), lines, members))
     backs = {panel.image for panel in find_panels(lines, params)}

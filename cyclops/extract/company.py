@@ -1,4 +1,9 @@
-"""Company: the name line of the "Manufactured for / Fabriqué pour" block; address lines are evidence."""
+"""Company: the name line of the "Manufactured for / Fabriqué pour" block; address lines are evidence.
+
+A name printed with its legal form right above an address is the company's block whatever the classifier filed
+it as, and it outweighs a name filed as the company that has no address by it: on a shelf, the neighbouring
+products' brands ("PURE LAB", "Nordic Sun") are short names in large type, filed as companies, with no address.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import plausible_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
+from cyclops.model.ocr import bbox_of
 
-VERSION = "1"
+VERSION = "2"
 #: legal-form suffixes that mark the line with the company name ("S.A." but not the end of "U.S.A.")
 COMPANY_SUFFIX = re.compile(
     r"\b(?:Inc|Incorporated|Ltd|Limited|Ltée|Limitée|Corp|Corporation|Co|LLC|LLP|PBC|GmbH|(?<![^\W\d_]\.)S\.?A(?!\.?[^\W\d_])|S\.?E\.?N\.?C|Company|Compagnie|Laboratories|Laboratoires|Labs?)\b\.?",
@@ -88,6 +94,50 @@ def extract_company(lines: list[SourceLine] | list[str], params: ExtractParams =
         # debris ("C" at 34 %, "Exp:07/2026", a lone "Corporation"): withheld, the analyst reads the photo
         return FieldValue(confidence=main.score, evidence=evidence, as_read=name, needs_review=True)
     return FieldValue(value=name, confidence=main.score, evidence=evidence)
+
+
+def right_under(name: SourceLine, other: SourceLine, gap: float) -> bool:
+    """``other`` is printed just under ``name`` on the same photo: its top at most ``gap`` text heights below the
+    bottom of ``name`` (and not above its top), the two overlapping across."""
+    if other.image != name.image or not name.polygon or not other.polygon:
+        return False
+    nx0, ny0, nx1, ny1 = bbox_of(name.polygon)
+    ox0, oy0, ox1, oy1 = bbox_of(other.polygon)
+    height = max(ny1 - ny0, 1.0)
+    return ny0 < oy0 and oy0 - ny1 <= gap * height and min(nx1, ox1) > max(nx0, ox0)
+
+
+def in_its_block(name: SourceLine, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> bool:
+    """``name`` is printed as a company's is: with an address on its own line ("myBrainCo Inc, 295 Madison Ave") or
+    right under it (``right_under``), or right under a company heading ("Distributed by:")."""
+    gap = params.company_address_gap
+    return is_address(name.text) or any(
+        other is not name and ((is_address(other.text) and right_under(name, other, gap))
+                               or (says_company(other.text) and right_under(other, name, gap)))
+        for other in lines)
+
+
+def company_over_address(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue | None:
+    """The company from a line, filed as anything, that names one with its legal form ("Hudson Bay Botanica
+    Corp.") right above an address ("88 Rue Principale, Québec QC"); the first such, in the lines' order."""
+    for line in as_lines(lines):
+        if line.label == "npn" or is_address(line.text) or not COMPANY_SUFFIX.search(line.text):
+            continue
+        under = [o for o in lines if o is not line and is_address(o.text) and right_under(line, o, params.company_address_gap)]
+        if under:
+            found = extract_company([line, *under], params)
+            if found.value:
+                return found
+    return None
+
+
+def source_of(found: FieldValue, lines: list[SourceLine]) -> SourceLine | None:
+    """The line a value was read from (its first evidence)."""
+    if not found.evidence:
+        return None
+    first = found.evidence[0]
+    return next((line for line in lines if line.image == first.image and line.text == first.text
+                 and list(line.polygon) == list(first.polygon)), None)
 
 
 def company_elsewhere(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue | None:

@@ -34,7 +34,7 @@ from cyclops.normalize.confusions import normalize_text
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language
 
-VERSION = "1"
+VERSION = "2"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -533,6 +533,13 @@ def _looks_french(name: str) -> bool:
     return guess_language(name) == "fr" or name != strip_accents(name)
 
 
+def table_images(firsts: list[SourceLine], params: ExtractParams = DEFAULTS) -> set[str]:
+    """The photos that show an ingredient table: two rows with amounts or more near each other (``_near``), given
+    each row's first line (``firsts``). Lines without positions (plain text) make none."""
+    return {a.image for i, a in enumerate(firsts) if a.polygon
+            and any(b.polygon and _near(a, b, params.row_gap) for b in firsts[i + 1:])}
+
+
 def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes | dict[str, float] | None = None,
                         params: ExtractParams = DEFAULTS) -> list[Ingredient]:
     """Medicinal ingredients from the lines labelled ``medicinal_ingredient`` (in reading order).
@@ -544,9 +551,12 @@ def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes 
     rows = _rows(merge_cells(as_lines(lines), slopes, params), params.row_gap)
     has_amount = [_has_amount(" ".join(line.text for line in row)) for row in rows]
     table = [row[0] for row, has in zip(rows, has_amount) if has]
+    tables = table_images(table, params)
     for row, has in zip(rows, has_amount):
         if table and not has and not any(_near(row[0], first, params.row_gap) for first in table):
             continue  # a stray line away from the table (a brand, a name on the front panel), not a row
+        if tables and row[0].image not in tables and row[0].polygon:
+            continue  # a lone row on a photo without the table: a neighbour's name on a shelf ("Fish Oil 1000 mg")
         text = " ".join(strip_heading(line.text) for line in row)
         language = next((line.language for line in row if line.language), None)
         several = len(AMOUNT.findall(normalize_text(text))) > 1 and ("," in text or ";" in text)

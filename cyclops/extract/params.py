@@ -25,6 +25,8 @@ class ExtractParams(Params):
     french_name_weight: float = 0.9
     #: a name's next line starts at most this many text heights under the one before
     name_line_gap: float = 1.2
+    #: a company's address line starts at most this many text heights under its name (cyclops.extract.company)
+    company_address_gap: float = 1.5
 
     # --- product name (cyclops.extract.product_name) ---
     #: least OCR confidence of a product name's line (a logo read as "R0°" is not a name)
