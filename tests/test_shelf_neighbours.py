@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cyclops.extract import fields_from_lines
 from cyclops.extract.company import company_over_address, in_its_block, right_under
 from cyclops.extract.ingredients import extract_ingredients, table_images
@@ -74,3 +76,37 @@ def test_without_a_table_anywhere_a_lone_row_is_the_ingredient() -> None:
 def test_plain_text_rows_make_no_table_and_lose_nothing() -> None:
     names = [ing.name for ing in extract_ingredients(["Fish oil 1000 mg", "Zinc 10 mg"])]
     assert names == ["Fish oil", "Zinc"]
+
+
+def _placed(text: str, image: str, cx: float, cy: float, rel_height: float, label: str, confidence: float) -> SourceLine:
+    """A line at (cx, cy) of its photo (0-1 each way) in type ``rel_height`` times the photo's usual."""
+    x, y = cx * 4000, cy * 3000
+    return SourceLine(text, image=image, polygon=rect(x - 300, y - 40, x + 300, y + 40), label=label, confidence=confidence,
+                      features={"cx": cx, "cy": cy, "rel_height": rel_height})
+
+
+def test_centre_weight_spares_the_middle_of_the_photo_and_discounts_its_edges() -> None:
+    from cyclops.extract.params import DEFAULTS
+    from cyclops.extract.product_name import centre_weight
+
+    assert centre_weight(_placed("x", "a", 0.5, 0.5, 1, "other", 1)) == 1.0
+    assert centre_weight(_placed("x", "a", 0.74, 0.3, 1, "other", 1)) == 1.0  # within half-way to the edge
+    assert centre_weight(_placed("x", "a", 0.95, 0.5, 1, "other", 1)) < 0.5
+    assert centre_weight(_placed("x", "a", 1.0, 0.5, 1, "other", 1)) == pytest.approx(DEFAULTS.name_edge_weight)
+    assert centre_weight(SourceLine("plain text")) == 1.0
+
+
+def test_a_neighbours_name_at_the_edge_of_a_shelf_photo_loses_to_the_name_the_photo_is_centred_on() -> None:
+    """Seed 7700's shelf photos: "Ubiquinol CoQ10" on a neighbour at the photo's edge, read more surely than the
+    product's own name in stylised type in the middle."""
+    from dataclasses import replace
+
+    from cyclops.extract.params import DEFAULTS
+    from cyclops.extract.product_name import extract_product_name
+
+    own = _placed("Glacier Ginkgo Biloba 40 mg", "img1", 0.45, 0.45, 3.0, "product_name", 0.80)
+    neighbour = _placed("Ubiquinol CoQ10", "img0", 0.08, 0.9, 3.2, "product_name", 0.97)
+    assert extract_product_name([neighbour, own], [neighbour, own]).value == "Glacier Ginkgo Biloba 40 mg"
+    # without the discount the neighbour's surer, larger print would win
+    flat = replace(DEFAULTS, name_edge_weight=1.0)
+    assert extract_product_name([neighbour, own], [neighbour, own], params=flat).value == "Ubiquinol CoQ10"

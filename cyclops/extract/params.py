@@ -55,6 +55,11 @@ class ExtractParams(Params):
     other_label_weight: float = 0.6
     #: weight of a candidate on a photo with an ingredient panel (a back, not a front)
     back_photo_weight: float = 0.5
+    #: a name candidate further from its photo's centre than this (0 centre, 1 edge, the larger of its two axes)
+    #: counts for less, down to ``name_edge_weight`` at the edge: the product is what the photo is centred on, and
+    #: a shelf's neighbours ("CoQ10", "Zinc") stand round it (real names lie within 0.5 of the centre)
+    name_centre: float = 0.5
+    name_edge_weight: float = 0.3
     #: lines of one name are printed in type of about one size: a line this much smaller or larger is another text
     same_type: float = 2.0
     #: partial ratio (0-100) at which a short front line appears in a company or web line, so is the brand

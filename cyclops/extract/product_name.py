@@ -30,7 +30,7 @@ from cyclops.normalize.spelling import builtin_words
 from cyclops.text.fold import fold, strip_accents
 from cyclops.text.language import common_word
 
-VERSION = "3"
+VERSION = "4"
 
 #: what is printed large on fronts but is never the product's name (strengths such as "400 mg" can be part of it)
 NOT_A_NAME = re.compile(
@@ -231,6 +231,7 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
         probability = line.label_probability if filed else params.other_label_weight
         if line.image in backs:
             probability *= params.back_photo_weight
+        probability *= centre_weight(line, params)
         moved = line if probability == line.label_probability else replace(line, label_probability=probability)
         candidates.append((order.get(id(line), 0), moved))
     if not candidates:
@@ -238,6 +239,18 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
     return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3,
                     similar_size=params.same_type, params=params, around=around,
                     keep=_name_run if marks else _has_word, mark=coined_mark if marks else None)
+
+
+def centre_weight(line: SourceLine, params: ExtractParams = DEFAULTS) -> float:
+    """1 for a line within ``params.name_centre`` of its photo's centre, falling linearly to ``params.name_edge_weight``
+    at the photo's edge (a line without a position: 1)."""
+    if "cx" not in line.features or "cy" not in line.features:
+        return 1.0
+    off = 2 * max(abs(float(line.features["cx"]) - 0.5), abs(float(line.features["cy"]) - 0.5))
+    if off <= params.name_centre:
+        return 1.0
+    share = min(1.0, (off - params.name_centre) / max(1.0 - params.name_centre, 1e-6))
+    return 1.0 - share * (1.0 - params.name_edge_weight)
 
 
 def _centred_above(line: SourceLine, name: SourceLine) -> bool:
