@@ -13,11 +13,11 @@ from sklearn.pipeline import Pipeline
 
 from cyclops.extract.brand import brand_among_marks, brand_line_among_names, brand_line_beside_names, extract_brand
 from cyclops.extract.classifier import load_model, predict
-from cyclops.extract.company import company_elsewhere, company_over_address, extract_company, in_its_block, source_of
+from cyclops.extract.company import company_elsewhere, company_over_address, extract_company, in_its_block
 from cyclops.extract.dosage_form import extract_dosage_form
 from cyclops.extract.features import page_inputs
 from cyclops.extract.ingredients import extract_ingredients, pull_row_partners
-from cyclops.extract.lines import SourceLine, TextSlopes, column_order, number_confidence
+from cyclops.extract.lines import SourceLine, TextSlopes, column_order, number_confidence, source_of
 from cyclops.extract.non_medicinal import extract_non_medicinal
 from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import (

@@ -107,14 +107,18 @@ def right_under(name: SourceLine, other: SourceLine, gap: float) -> bool:
     return ny0 < oy0 and oy0 - ny1 <= gap * height and min(nx1, ox1) > max(nx0, ox0)
 
 
+def addresses_under(name: SourceLine, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[SourceLine]:
+    """The address lines (``is_address``) printed right under ``name`` (``right_under``)."""
+    return [other for other in lines if other is not name and is_address(other.text)
+            and right_under(name, other, params.company_address_gap)]
+
+
 def in_its_block(name: SourceLine, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> bool:
     """``name`` is printed as a company's is: with an address on its own line ("myBrainCo Inc, 295 Madison Ave") or
-    right under it (``right_under``), or right under a company heading ("Distributed by:")."""
-    gap = params.company_address_gap
-    return is_address(name.text) or any(
-        other is not name and ((is_address(other.text) and right_under(name, other, gap))
-                               or (says_company(other.text) and right_under(other, name, gap)))
-        for other in lines)
+    right under it, or right under a company heading ("Distributed by:")."""
+    return (is_address(name.text) or bool(addresses_under(name, lines, params))
+            or any(other is not name and says_company(other.text) and right_under(other, name, params.company_address_gap)
+                   for other in lines))
 
 
 def company_over_address(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue | None:
@@ -123,21 +127,12 @@ def company_over_address(lines: list[SourceLine], params: ExtractParams = DEFAUL
     for line in as_lines(lines):
         if line.label == "npn" or is_address(line.text) or not COMPANY_SUFFIX.search(line.text):
             continue
-        under = [o for o in lines if o is not line and is_address(o.text) and right_under(line, o, params.company_address_gap)]
+        under = addresses_under(line, lines, params)
         if under:
             found = extract_company([line, *under], params)
             if found.value:
                 return found
     return None
-
-
-def source_of(found: FieldValue, lines: list[SourceLine]) -> SourceLine | None:
-    """The line a value was read from (its first evidence)."""
-    if not found.evidence:
-        return None
-    first = found.evidence[0]
-    return next((line for line in lines if line.image == first.image and line.text == first.text
-                 and list(line.polygon) == list(first.polygon)), None)
 
 
 def company_elsewhere(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue | None:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from cyclops.extract.params import DEFAULTS, ExtractParams
-from cyclops.model.analysis import Evidence, LabelledLine
+from cyclops.model.analysis import Evidence, FieldValue, LabelledLine
 from cyclops.model.ocr import Polygon, bbox_of
 
 
@@ -197,3 +197,12 @@ def next_line_below(above: SourceLine, line: SourceLine, gap: float) -> bool:
         return unplaced(above, line)
     a, b, height = placed
     return 0 <= (b[1] + b[3]) / 2 - (a[1] + a[3]) / 2 < gap * height and abs(b[0] - a[0]) < 3 * height
+
+
+def source_of(found: FieldValue, lines: list[SourceLine]) -> SourceLine | None:
+    """The line a value was read from (its first evidence)."""
+    if not found.evidence:
+        return None
+    first = found.evidence[0]
+    return next((line for line in lines if line.image == first.image and line.text == first.text
+                 and list(line.polygon) == list(first.polygon)), None)

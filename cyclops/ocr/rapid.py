@@ -152,8 +152,9 @@ def _build(threads: int, det_side: int, rec_batch: int):
         cls = ocr._load_cls_model()
         for model, name in ((det, DET_MODEL), (cls, CLS_MODEL)):
             model.session.session = _session(models / name, threads)
-        lanes = []
-        for _ in range(threads):
+        rec.session.session = _session(models / REC_MODEL, 1)
+        lanes = [rec]
+        for _ in range(threads - 1):  # the same recogniser, each with a session of its own
             lane = copy.copy(rec)
             lane.session = copy.copy(rec.session)
             lane.session.session = _session(models / REC_MODEL, 1)
