@@ -882,3 +882,51 @@ def test_rows_that_are_not_ingredients(name: str, refused: bool) -> None:
     from cyclops.extract.ingredients import not_an_ingredient
 
     assert not_an_ingredient(name) is refused
+
+
+# --- a dense facts panel on a 12 MP photo (Frog Fuel's back) ----------------------------------------------------
+
+def test_two_rows_sharing_their_as_hcl_are_not_an_english_and_french_twin() -> None:
+    """Frog Fuel: "Thlamin (as Thiamine HCI)" (OCR tagged it French) and "Vitamin B6 (as Pyridoxine HCI)", both
+    2 mg, were merged as one ingredient's English and French names; a real bilingual pair still is."""
+    rows = [line("Thlamin (as Thiamine HCI) ...... 2mg", 1346, 1557, 1944, 1618, "medicinal_ingredient"),
+            line("Vitamin B6 (as Pyridoxine HCI) ...... 2mg", 1341, 1642, 1943, 1706, "medicinal_ingredient")]
+    rows[0].language, rows[1].language = "fr", "en"
+    assert sorted(i.name for i in extract_ingredients(rows)) == ["Thlamin (as Thiamine HCI)", "Vitamin B6 (as Pyridoxine HCI)"]
+    twins = [line("Vitamin B6 (as pyridoxine HCl) ...... 2 mg", 100, 400, 900, 440, "medicinal_ingredient"),
+             line("Vitamine B6 (chlorhydrate de pyridoxine) ...... 2 mg", 100, 460, 900, 500, "medicinal_ingredient")]
+    twins[0].language, twins[1].language = "en", "fr"
+    merged = extract_ingredients(twins)
+    assert len(merged) == 1 and merged[0].name_fr == "Vitamine B6 (chlorhydrate de pyridoxine)"
+
+
+def test_a_piece_of_a_row_read_twice_does_not_carry_the_next_row_off() -> None:
+    """Frog Fuel's back (its boxes as read): both detection passes boxed "(as Mag" of the Magnesium row. Pulled into
+    the Zinc row below as a second name cell, it started that row with "(", and the Zinc row was taken for the
+    Magnesium row's continuation: "Zinc 2.5 mg" was lost."""
+    from cyclops.extract.ingredients import echoes, pull_row_partners
+
+    def read(text: str, box: list[list[int]], label: str = "medicinal_ingredient") -> SourceLine:
+        return SourceLine(text, image="img1", polygon=[(float(x), float(y)) for x, y in box], label=label, confidence=0.9)
+
+    rows = [read("Magnesium (as Magnesium Citrate)", [[1346, 1872], [1752, 1891], [1750, 1941], [1344, 1922]]),
+            read("130mg", [[1875, 1867], [1965, 1874], [1962, 1916], [1871, 1909]]),
+            read("100mg", [[1877, 1894], [1967, 1901], [1964, 1946], [1874, 1939]]),
+            read("Zinc (as Zinc Citrate)", [[1346, 1904], [1597, 1916], [1595, 1958], [1344, 1947]]),
+            read("(as Mag", [[1483, 1904], [1560, 1904], [1560, 1933], [1483, 1933]], label="other"),
+            read("2.5mg", [[1877, 1925], [1964, 1925], [1964, 1970], [1877, 1970]])]
+    assert echoes(rows[4], rows) and not echoes(rows[3], rows)
+    pull_row_partners(rows)
+    assert rows[4].label == "other"
+    found = {(i.name, i.quantity) for i in extract_ingredients([r for r in rows if r.label == "medicinal_ingredient"])}
+    assert ("Zinc (as Zinc Citrate)", 2.5) in found
+
+
+def test_a_row_under_a_longer_row_of_the_same_words_is_not_an_echo() -> None:
+    """Loose small-print boxes reach into the next row: "Vitamin D" under "Vitamin D3 (as cholecalciferol)" is a
+    row of its own."""
+    from cyclops.extract.ingredients import echoes
+
+    above = line("Vitamin D3 (as cholecalciferol)", 100, 400, 700, 470, "medicinal_ingredient")
+    below = line("Vitamin D", 100, 440, 300, 500, "medicinal_ingredient")
+    assert not echoes(below, [above, below])

@@ -34,7 +34,7 @@ from cyclops.normalize.confusions import normalize_text
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language
 
-VERSION = "2"
+VERSION = "3"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -235,6 +235,31 @@ def _adjacent(a: SourceLine, b: SourceLine) -> bool:
     return max(bb[0] - ab[2], ab[0] - bb[2]) < 3 * height
 
 
+def echoes(line: SourceLine, lines: list[SourceLine]) -> bool:
+    """A piece of another line read twice: at least half of its box inside that line's box on the same photo and on
+    its row, and its letters among that line's ("(as Mag" over "Magnesium (as Magnesium Citrate)", where the two detection passes
+    both boxed part of a small-print row). Taken for a name cell, it joins the row below it."""
+    if not line.polygon:
+        return False
+    x0, y0, x1, y1 = bbox_of(line.polygon)
+    area = max((x1 - x0) * (y1 - y0), 1.0)
+    letters = re.sub(r"[^a-z]", "", strip_accents(line.text).lower())
+    if len(letters) < 3:
+        return False
+    middle = (y0 + y1) / 2
+    for other in lines:
+        if other is line or other.image != line.image or not other.polygon or len(other.text) <= len(line.text):
+            continue
+        ox0, oy0, ox1, oy1 = bbox_of(other.polygon)
+        inside = max(0.0, min(x1, ox1) - max(x0, ox0)) * max(0.0, min(y1, oy1) - max(y0, oy0))
+        # on that line's row, not the next one's: the middle within the middle half of its box (small-print boxes
+        # are loose, and reach into the rows above and below)
+        level = oy0 + 0.25 * (oy1 - oy0) <= middle <= oy1 - 0.25 * (oy1 - oy0)
+        if inside >= 0.5 * area and level and letters in re.sub(r"[^a-z]", "", strip_accents(other.text).lower()):
+            return True
+    return False
+
+
 def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | None = None,
                params: ExtractParams = DEFAULTS) -> dict[int, list[int]]:
     """Table rows read as separate cells: index of each amount-only line -> indices of its name cells.
@@ -252,7 +277,7 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
     names = [
         j for j, line in enumerate(lines)
         if j not in amounts and line.polygon and line.label not in _KEEP_LABELS and not match_heading(line.text)
-        and re.search(r"[^\W\d_]{2,}", line.text) and not _has_own_amount(line.text)
+        and re.search(r"[^\W\d_]{2,}", line.text) and not _has_own_amount(line.text) and not echoes(line, lines)
     ]
     if not amounts or not names:
         return {}
@@ -492,10 +517,16 @@ def _rows(lines: list[SourceLine], row_gap: float) -> list[list[SourceLine]]:
 
 
 def _same_ingredient(a: Ingredient, b: Ingredient, ratio: int) -> bool:
+    """The same amount and a name alike (``ratio``, 0-100), heads included: the words before a parenthesis
+    ("Vitamin B6" / "Vitamine B6"). Two rows of one table share their "(as ... HCl)" but not their heads
+    ("Thiamin (as Thiamine HCl)", "Vitamin B6 (as Pyridoxine HCl)"), whatever language OCR tagged them with."""
     if (a.quantity, a.unit) != (b.quantity, b.unit):
         return False
     na, nb = strip_accents(a.name.lower()), strip_accents(b.name.lower())
-    return fuzz.token_set_ratio(na, nb) >= ratio
+    if fuzz.token_set_ratio(na, nb) < ratio:
+        return False
+    ha, hb = na.split("(")[0].strip(), nb.split("(")[0].strip()
+    return not ha or not hb or fuzz.token_set_ratio(ha, hb) >= ratio
 
 
 def _same_substance(a: Ingredient, b: Ingredient) -> bool:
