@@ -67,6 +67,14 @@ def test_ingredient_counts_only_with_name_quantity_and_unit_right():
     assert score_ingredients([Ingredient(name="Zinc", quantity=25, unit="mcg")], truth).tp == 0
 
 
+def test_a_count_of_cfu_is_compared_after_its_multiplier_word():
+    """The truth says "5 billion CFU" as printed ("5B CFU"); the pipeline reads 5e9 CFU: the same count."""
+    truth = [{"name": "Probiotic/Prebiotic Blend", "quantity": 5, "unit": "billion CFU"}]
+    assert score_ingredients([Ingredient(name="Probiotic/Prebiotic Blend", quantity=5e9, unit="CFU")], truth).tp == 1
+    assert score_ingredients([Ingredient(name="Probiotic/Prebiotic Blend", quantity=5e6, unit="CFU")], truth).tp == 0
+    assert score_ingredients([Ingredient(name="Probiotic/Prebiotic Blend", quantity=5e9, unit="mg")], truth).tp == 0
+
+
 def test_statements_match_one_to_one():
     c = score_statements(["Helps maintain bones", "Helps maintain bones"], ["Helps maintain bones"])
     assert (c.tp, c.fp, c.fn) == (1, 1, 0)

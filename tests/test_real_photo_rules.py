@@ -930,3 +930,15 @@ def test_a_row_under_a_longer_row_of_the_same_words_is_not_an_echo() -> None:
     above = line("Vitamin D3 (as cholecalciferol)", 100, 400, 700, 470, "medicinal_ingredient")
     below = line("Vitamin D", 100, 440, 300, 500, "medicinal_ingredient")
     assert not echoes(below, [above, below])
+
+
+def test_a_slash_between_two_english_words_is_one_name_not_a_translation() -> None:
+    """Frog Fuel's "Probiotic/Prebiotic Blend 5B CFU" was cut to "Probiotic" as if "Prebiotic Blend" were its French
+    name; "Vitamin D3/Vitamine D3" is still two languages."""
+    from cyclops.extract.ingredients import primary_name
+
+    assert primary_name("Probiotic/Prebiotic Blend") == "Probiotic/Prebiotic Blend"
+    assert primary_name("Vitamin D3/Vitamine D3") == "Vitamin D3"
+    assert primary_name("Fish Oil / Huile de poisson") == "Fish Oil"
+    found = parse_ingredient_text("Probiotic/Prebiotic Blend ...... 5B CFU")
+    assert found is not None and found.name == "Probiotic/Prebiotic Blend" and found.quantity == 5e9

@@ -9,7 +9,8 @@ Matching rules (stated here because every number depends on them):
   punctuation ignored);
 - a medicinal ingredient is right only when its name matches (synonyms or fuzzy
   ratio >= 85) AND its quantity agrees within 1 % AND its unit is the same after
-  normalising spellings (mcg = µg = ug, IU = UI);
+  normalising spellings (mcg = µg = ug, IU = UI; a count of CFU after its multiplier word:
+  "5 billion CFU" is 5e9 CFU);
 - statements (recommended uses, directions, cautions) match at a token-set
   ratio >= 85, one-to-one;
 - flags are compared as sets of codes per product. The expected flags are those of
@@ -34,6 +35,7 @@ from cyclops.lnhpd.synonyms import canonical_ingredient
 from cyclops.model.analysis import Analysis
 from cyclops.model.truth import ProductTruth
 from cyclops.text.fold import strip_accents
+from cyclops.units import normalize_unit, to_common
 
 TEXT_FIELDS = ("product_name", "brand", "company", "dosage_form", "net_quantity")
 
@@ -104,7 +106,9 @@ def _ingredient_names_match(a: str, b: str) -> bool:
 def _quantity_match(qa, ua, qb, ub) -> bool:
     if qa is None or qb is None:
         return qa is None and qb is None
-    if norm_unit(ua) != norm_unit(ub):
+    if normalize_unit(ua) == normalize_unit(ub) == "CFU":
+        (qa, _), (qb, _) = to_common(qa, ua), to_common(qb, ub)  # "5 billion CFU" is 5e9 CFU
+    elif norm_unit(ua) != norm_unit(ub):
         return False
     qa, qb = float(qa), float(qb)
     return abs(qa - qb) <= 0.01 * max(abs(qb), 1e-9)

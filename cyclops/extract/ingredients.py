@@ -32,9 +32,9 @@ from cyclops.model.analysis import Ingredient
 from cyclops.model.ocr import bbox_of, union_polygon
 from cyclops.normalize.confusions import normalize_text
 from cyclops.text.fold import search_key, strip_accents
-from cyclops.text.language import guess_language
+from cyclops.text.language import guess_language, word_languages
 
-VERSION = "3"
+VERSION = "4"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -72,7 +72,8 @@ def split_name_quantity(text: str, language: str | None = None) -> tuple[str, st
 
 
 def primary_name(name: str, params: ExtractParams = DEFAULTS) -> str:
-    """The English half of a bilingual name ("Vitamin D3 / Vitamine D3" -> "Vitamin D3").
+    """The English half of a bilingual name ("Vitamin D3 / Vitamine D3" -> "Vitamin D3"); a name whose later
+    half is English too is one name ("Probiotic/Prebiotic Blend").
 
     When the English half is cut off at the photo's edge ("ium / Magnésium") and
     is no known ingredient while the French half is, the French half is kept.
@@ -80,6 +81,8 @@ def primary_name(name: str, params: ExtractParams = DEFAULTS) -> str:
     parts = [p.strip() for p in re.split(r"\s+/\s+|\s*/\s*(?=[A-ZÀ-Ý])", name) if p.strip()]
     if not parts:
         return name.strip()
+    if any(word_languages(p)["en"] and not word_languages(p)["fr"] for p in parts[1:]):
+        return name.strip()  # a later half in English words is no translation: "Probiotic/Prebiotic Blend" is one name
     if len(parts) == 1:
         parts = _halves(parts[0], params.bilingual_halves_ratio) or parts
     if len(parts) > 1 and proper_name(parts[0]) is None:
