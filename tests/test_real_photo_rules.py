@@ -942,3 +942,23 @@ def test_a_slash_between_two_english_words_is_one_name_not_a_translation() -> No
     assert primary_name("Fish Oil / Huile de poisson") == "Fish Oil"
     found = parse_ingredient_text("Probiotic/Prebiotic Blend ...... 5B CFU")
     assert found is not None and found.name == "Probiotic/Prebiotic Blend" and found.quantity == 5e9
+
+
+def test_a_tilted_blend_row_with_its_amount_higher_ends_the_blend_above_it() -> None:
+    """Frog Fuel's back (its boxes as read): the panel tilts, so the "500mg" of "Adaptogen Blend" sits 0.7 of a line
+    higher than its name. Judged level without the slope, the row was not a row, and the probiotic blend above it
+    took it and the lines under it as its members: "Adaptogen Blend 500 mg" was lost."""
+    def read(text: str, box: list[list[int]], label: str) -> SourceLine:
+        return SourceLine(text, image="img1", polygon=[(float(x), float(y)) for x, y in box], label=label, confidence=0.95)
+
+    M = "medicinal_ingredient"
+    lines = [read("Probiotic/Prebiotic Blend", [[1337, 2768], [1680, 2749], [1685, 2820], [1341, 2839]], M),
+             read("5B CFU", [[1918, 2733], [2037, 2733], [2037, 2792], [1918, 2792]], M),
+             read("Lactobacillus acidophilus, Bifidobacterium lactis,", [[1344, 2814], [1952, 2779], [1955, 2839], [1347, 2873]], "other"),
+             read("Bifidobacterium bifidum", [[1341, 2846], [1660, 2832], [1663, 2891], [1344, 2905]], "other"),
+             read("Adaptogen Blend", [[1342, 2917], [1592, 2908], [1595, 2962], [1344, 2972]], M),
+             read("500mg", [[1935, 2879], [2024, 2879], [2024, 2929], [1935, 2929]], M),
+             read("Reishi Mushroom (Ganoderma lucidum)(Fruiting Body)", [[1336, 2951], [2015, 2906], [2020, 2979], [1340, 3024]], "other")]
+    members = blend_members(lines)
+    probiotic = members[id(lines[0])]
+    assert [m.text for m in probiotic] == ["Lactobacillus acidophilus, Bifidobacterium lactis,", "Bifidobacterium bifidum"]

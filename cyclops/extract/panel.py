@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from cyclops.extract.lines import SourceLine, row_offset
+from cyclops.extract.lines import SourceLine, TextSlopes, row_offset
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.quantity import AMOUNT
 from cyclops.model.analysis import Evidence, Ingredient, LabelledLine
@@ -26,7 +26,7 @@ from cyclops.normalize.confusions import normalize_text
 from cyclops.text.fold import strip_accents
 from cyclops.units import to_common
 
-VERSION = "1"
+VERSION = "2"
 
 #: the title that opens a panel (accent-stripped, lower case)
 TITLE = re.compile(
@@ -218,11 +218,12 @@ def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> 
     amount, a heading or a gap): "Proprietary Blend 575 mg" then "N-Acetyl-L-Tyrosine, L-Theanine, ...".
     The members are the blend's parts, not ingredients of their own nor non-medicinal ingredients."""
     out: dict[int, list[SourceLine]] = {}
-    placed = sorted((line for line in lines if line.polygon), key=lambda line: (line.image, bbox_of(line.polygon)[1]))
+    placed = sorted((line for line in lines if line.polygon), key=lambda line: (line.image, _start_top(line)))
+    slopes = TextSlopes.of(placed, params)
     for k, row in enumerate(placed):
         if not BLEND.search(row.text) or row.label in ("npn", "company"):
             continue
-        if not has_amount(row.text) and not _amount_beside(row, placed, params.amount_beside_offset):
+        if not has_amount(row.text) and not _amount_beside(row, placed, params.amount_beside_offset, slopes):
             continue
         left, _, _, bottom = bbox_of(row.polygon)
         height = _height(row)
@@ -233,7 +234,8 @@ def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> 
                 break
             if abs(b[0] - left) > params.blend_column_reach * height:
                 continue  # another column (the amounts, the % Daily Value)
-            if has_amount(line.text) or _amount_beside(line, placed, params.amount_beside_offset) or is_header(line.text, params.panel_header_ratio) or END.search(_fold(line.text)):
+            if (has_amount(line.text) or _amount_beside(line, placed, params.amount_beside_offset, slopes)
+                    or is_header(line.text, params.panel_header_ratio) or END.search(_fold(line.text))):
                 break  # the next row (whole, or a name cell with its amount beside it)
             members.append(line)
             bottom = b[3]
@@ -242,10 +244,19 @@ def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> 
     return out
 
 
-def _amount_beside(line: SourceLine, placed: list[SourceLine], offset: float) -> bool:
-    """A name cell whose amount is a separate cell level with it on the same row (within ``offset`` text heights)."""
+def _start_top(line: SourceLine) -> float:
+    """The top of a line where it starts (its two leftmost corners): on a tilted panel a long line's box reaches up
+    to the row above at its far end, so the tops of boxes would put it before a shorter line printed above it."""
+    left = sorted(line.polygon, key=lambda p: p[0])[:2]
+    return min(y for _, y in left)
+
+
+def _amount_beside(line: SourceLine, placed: list[SourceLine], offset: float, slopes: TextSlopes | None = None) -> bool:
+    """A name cell whose amount is a separate cell level with it on the same row (within ``offset`` text heights),
+    along the photo's slope near it (``slopes``; a tilted panel's amounts sit higher or lower than their names)."""
+    slope = slopes.near(line) if slopes is not None else 0.0
     return any(o is not line and o.image == line.image and amount_only_text(o.text) and bbox_of(o.polygon)[0] > bbox_of(line.polygon)[0]
-               and row_offset(line, o) < offset for o in placed)
+               and row_offset(line, o, slope) < offset for o in placed)
 
 
 def member_names(lines: list[SourceLine]) -> list[str]:
