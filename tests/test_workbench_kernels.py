@@ -55,6 +55,20 @@ def quiet(processes: list[psutil.Process], seconds: float = 1.0) -> bool:
     return used() - before < 0.05 * seconds
 
 
+def settled_kernels(server_pid: int, count: int, seconds: float, still: float = 3.0) -> set[int] | None:
+    """The pids of the server's kernels once there are ``count`` of them and the set has stayed the same for
+    ``still`` seconds; None when that does not happen within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    last: set[int] | None = None
+    while time.monotonic() < deadline:
+        now = {k.pid for k in kernel_processes(server_pid)}
+        if len(now) == count and now == last:
+            return now
+        last = now
+        time.sleep(still)
+    return None
+
+
 def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -85,12 +99,13 @@ def test_reloads_leave_no_kernel_behind_and_a_vanished_page_is_culled(tmp_path: 
             for _ in range(3):
                 page.reload()
                 page.wait_for_selector(".cyclops-workbench")
-            # one kernel for the open page, one preheated for the next: the three reloaded pages' kernels are gone
-            assert wait_until(lambda: len(kernel_processes(server.process.pid)) == 2, 20), \
-                [k.pid for k in kernel_processes(server.process.pid)]
+            # one kernel for the open page, one preheated for the next: the three reloaded pages' kernels are gone.
+            # Counted once the set holds still: mid-reload it is two for an instant too (the last page's kernel not
+            # yet shut down, the next one not yet preheated)
+            page_kernels = settled_kernels(server.process.pid, 2, 60)
+            assert page_kernels is not None, [k.pid for k in kernel_processes(server.process.pid)]
             # idle past the cull, twice over: neither the open page's kernel (a page left open is never culled) nor
             # the preheated one waiting for the next page is culled (one wait proves both: the same two processes)
-            page_kernels = {k.pid for k in kernel_processes(server.process.pid)}
             preheated = max(kernel_processes(server.process.pid), key=lambda k: k.create_time())  # started last
             wait_until(lambda: quiet([preheated]), 60)  # done running the notebook: idle from here on
             time.sleep(TEST_CULL_IDLE + 2 * TEST_CULL_INTERVAL)
