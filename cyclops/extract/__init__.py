@@ -76,7 +76,8 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
     def having(label: str) -> list[SourceLine]:
         return column_order([line for line in lines if line.label == label], params)
 
-    members = set_blend_members_apart(lines, params)
+    slopes = TextSlopes.of(lines, params)  # the photos' text slopes, for the blends' rows and the tables' cells
+    members = set_blend_members_apart(lines, params, slopes)
     npn = find_npn(lines, params)
     npn_field = npn.field_value()
     npn_field.illegible = not npn.legible
@@ -102,7 +103,7 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
         # a name with its legal form over an address outweighs one without (a neighbour's brand on a shelf)
         company = company_over_address(lines, params) or company
     ingredients = nest_sub_blends(attach_blend_parts(
-        extract_ingredients(having("medicinal_ingredient"), TextSlopes.of(lines, params), params), lines, members))
+        extract_ingredients(having("medicinal_ingredient"), slopes, params), lines, members))
     backs = {panel.image for panel in find_panels(lines, params)}
     product_name = extract_product_name(names, lines, brand.value, backs, params)
     if not brand.value:  # nothing filed as the brand reads as one: the mark the name rule set aside

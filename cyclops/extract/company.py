@@ -11,7 +11,7 @@ import re
 
 from cyclops.extract.headings import match_heading, match_lead, strip_heading
 from cyclops.extract.lines import SourceLine, as_lines
-from cyclops.extract.names import plausible_name
+from cyclops.extract.names import adjacent, plausible_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
 from cyclops.model.ocr import bbox_of
@@ -97,14 +97,10 @@ def extract_company(lines: list[SourceLine] | list[str], params: ExtractParams =
 
 
 def right_under(name: SourceLine, other: SourceLine, gap: float) -> bool:
-    """``other`` is printed just under ``name`` on the same photo: its top at most ``gap`` text heights below the
-    bottom of ``name`` (and not above its top), the two overlapping across."""
+    """``other`` is printed just under ``name`` on the same photo (``names.adjacent``), not above its top."""
     if other.image != name.image or not name.polygon or not other.polygon:
         return False
-    nx0, ny0, nx1, ny1 = bbox_of(name.polygon)
-    ox0, oy0, ox1, oy1 = bbox_of(other.polygon)
-    height = max(ny1 - ny0, 1.0)
-    return ny0 < oy0 and oy0 - ny1 <= gap * height and min(nx1, ox1) > max(nx0, ox0)
+    return bbox_of(name.polygon)[1] < bbox_of(other.polygon)[1] and adjacent(name, other, gap)
 
 
 def addresses_under(name: SourceLine, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[SourceLine]:

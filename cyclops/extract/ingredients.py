@@ -81,7 +81,7 @@ def primary_name(name: str, params: ExtractParams = DEFAULTS) -> str:
     parts = [p.strip() for p in re.split(r"\s+/\s+|\s*/\s*(?=[A-ZÀ-Ý])", name) if p.strip()]
     if not parts:
         return name.strip()
-    if any(word_languages(p)["en"] and not word_languages(p)["fr"] for p in parts[1:]):
+    if any(langs["en"] and not langs["fr"] for langs in map(word_languages, parts[1:])):
         return name.strip()  # a later half in English words is no translation: "Probiotic/Prebiotic Blend" is one name
     if len(parts) == 1:
         parts = _halves(parts[0], params.bilingual_halves_ratio) or parts
@@ -246,8 +246,8 @@ def echoes(line: SourceLine, lines: list[SourceLine]) -> bool:
         return False
     x0, y0, x1, y1 = bbox_of(line.polygon)
     area = max((x1 - x0) * (y1 - y0), 1.0)
-    letters = re.sub(r"[^a-z]", "", strip_accents(line.text).lower())
-    if len(letters) < 3:
+    letters = search_key(line.text).replace(" ", "")
+    if len(re.findall(r"[a-z]", letters)) < 3:
         return False
     middle = (y0 + y1) / 2
     for other in lines:
@@ -258,7 +258,7 @@ def echoes(line: SourceLine, lines: list[SourceLine]) -> bool:
         # on that line's row, not the next one's: the middle within the middle half of its box (small-print boxes
         # are loose, and reach into the rows above and below)
         level = oy0 + 0.25 * (oy1 - oy0) <= middle <= oy1 - 0.25 * (oy1 - oy0)
-        if inside >= 0.5 * area and level and letters in re.sub(r"[^a-z]", "", strip_accents(other.text).lower()):
+        if inside >= 0.5 * area and level and letters in search_key(other.text).replace(" ", ""):
             return True
     return False
 

@@ -212,14 +212,15 @@ def _relabel(line: SourceLine, label: str, params: ExtractParams) -> None:
 BLEND = re.compile(r"\b(?:blend|complex|matrix|proprietary|formula|m[eé]lange|complexe|exclusive)\b", re.IGNORECASE)
 
 
-def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> dict[int, list[SourceLine]]:
+def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS,
+                  slopes: TextSlopes | None = None) -> dict[int, list[SourceLine]]:
     """id of each blend row's line -> the lines that list its members (under it, at most
     ``params.blend_members_below`` of its text heights, before the next row with an
     amount, a heading or a gap): "Proprietary Blend 575 mg" then "N-Acetyl-L-Tyrosine, L-Theanine, ...".
     The members are the blend's parts, not ingredients of their own nor non-medicinal ingredients."""
     out: dict[int, list[SourceLine]] = {}
     placed = sorted((line for line in lines if line.polygon), key=lambda line: (line.image, _start_top(line)))
-    slopes = TextSlopes.of(placed, params)
+    slopes = slopes or TextSlopes.of(placed, params)
     for k, row in enumerate(placed):
         if not BLEND.search(row.text) or row.label in ("npn", "company"):
             continue
@@ -276,10 +277,11 @@ def member_names(lines: list[SourceLine]) -> list[str]:
     return [name.strip(" .:*†") for name in names if re.search(r"[^\W\d_]{3,}", name)]
 
 
-def set_blend_members_apart(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> dict[int, list[SourceLine]]:
+def set_blend_members_apart(lines: list[SourceLine], params: ExtractParams = DEFAULTS,
+                            slopes: TextSlopes | None = None) -> dict[int, list[SourceLine]]:
     """``blend_members``, with the members' lines labelled ``other``: they are a blend's parts, neither rows
     of their own nor non-medicinal ingredients."""
-    members = blend_members(lines, params)
+    members = blend_members(lines, params, slopes)
     for listed in members.values():
         for line in listed:
             line.label = "other"
