@@ -904,7 +904,8 @@ def test_a_piece_of_a_row_read_twice_does_not_carry_the_next_row_off() -> None:
     """Frog Fuel's back (its boxes as read): both detection passes boxed "(as Mag" of the Magnesium row. Pulled into
     the Zinc row below as a second name cell, it started that row with "(", and the Zinc row was taken for the
     Magnesium row's continuation: "Zinc 2.5 mg" was lost."""
-    from cyclops.extract.ingredients import echoes, pull_row_partners
+    from cyclops.extract.ingredients import pull_row_partners
+    from cyclops.extract.lines import echoes
 
     def read(text: str, box: list[list[int]], label: str = "medicinal_ingredient") -> SourceLine:
         return SourceLine(text, image="img1", polygon=[(float(x), float(y)) for x, y in box], label=label, confidence=0.9)
@@ -925,7 +926,7 @@ def test_a_piece_of_a_row_read_twice_does_not_carry_the_next_row_off() -> None:
 def test_a_row_under_a_longer_row_of_the_same_words_is_not_an_echo() -> None:
     """Loose small-print boxes reach into the next row: "Vitamin D" under "Vitamin D3 (as cholecalciferol)" is a
     row of its own."""
-    from cyclops.extract.ingredients import echoes
+    from cyclops.extract.lines import echoes
 
     above = line("Vitamin D3 (as cholecalciferol)", 100, 400, 700, 470, "medicinal_ingredient")
     below = line("Vitamin D", 100, 440, 300, 500, "medicinal_ingredient")
@@ -962,3 +963,25 @@ def test_a_tilted_blend_row_with_its_amount_higher_ends_the_blend_above_it() -> 
     members = blend_members(lines)
     probiotic = members[id(lines[0])]
     assert [m.text for m in probiotic] == ["Lactobacillus acidophilus, Bifidobacterium lactis,", "Bifidobacterium bifidum"]
+
+
+def test_a_direction_that_says_blend_is_no_blend_and_its_echo_is_not_read_twice() -> None:
+    """myBrainCo's directions (their boxes as read): "blend 1 scoop (10 g) into 200 mL of water" has a blend word and
+    amounts, but a direction is no blend row, so the lines under it are not its members; and "dinner, blend I",
+    boxed a second time by the fine detection pass, is not joined into the direction again."""
+    from cyclops.extract import _post_rules
+    from cyclops.extract.lines import echo_lines
+
+    def read(text: str, box: list[list[int]]) -> SourceLine:
+        return SourceLine(text, image="img1", polygon=[(float(x), float(y)) for x, y in box], label="caution", confidence=0.95)
+
+    lines = [read("DIRECTIONS FOR USE Before breakfast or after", [[553, 1642], [1383, 1620], [1386, 1703], [556, 1726]]),
+             read("dinner, blend I scoop (10 g) into 200 mL of water,", [[552, 1691], [1383, 1669], [1385, 1742], [554, 1763]]),
+             read("dinner, blend I", [[558, 1696], [818, 1696], [818, 1754], [558, 1754]]),
+             read("juice or a smoothie. For best results use daily.", [[532, 1730], [1333, 1712], [1334, 1791], [534, 1809]])]
+    assert echo_lines(lines) == {id(lines[2])}
+    assert blend_members(lines) == {}
+    fields = fields_from_lines(_post_rules(lines))
+    assert [d.text for d in fields.directions] == [
+        "Before breakfast or after dinner, blend I scoop (10 g) into 200 mL of water, juice or a smoothie.",
+        "For best results use daily."]

@@ -17,7 +17,7 @@ from cyclops.extract.company import company_elsewhere, company_over_address, ext
 from cyclops.extract.dosage_form import extract_dosage_form
 from cyclops.extract.features import page_inputs
 from cyclops.extract.ingredients import extract_ingredients, pull_row_partners
-from cyclops.extract.lines import SourceLine, TextSlopes, column_order, number_confidence, source_of
+from cyclops.extract.lines import SourceLine, TextSlopes, column_order, echo_lines, number_confidence, source_of
 from cyclops.extract.non_medicinal import extract_non_medicinal
 from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import (
@@ -58,6 +58,10 @@ def label_lines(doc: Document, model: Pipeline | None = None) -> list[SourceLine
 
 
 def _post_rules(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[SourceLine]:
+    echo = echo_lines(lines)
+    for line in lines:  # a piece of a line read twice (both detection passes boxed it) is in no field a second time
+        if id(line) in echo:
+            line.label = "other"
     label_by_headings(lines)
     label_wrapped_sentences(lines, params)
     panels = find_panels(lines, params)

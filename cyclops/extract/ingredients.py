@@ -18,6 +18,7 @@ from cyclops.extract.lines import (
     SourceLine,
     TextSlopes,
     as_lines,
+    echo_lines,
     edge_slope,
     next_line_below,
     placed_pair,
@@ -238,31 +239,6 @@ def _adjacent(a: SourceLine, b: SourceLine) -> bool:
     return max(bb[0] - ab[2], ab[0] - bb[2]) < 3 * height
 
 
-def echoes(line: SourceLine, lines: list[SourceLine]) -> bool:
-    """A piece of another line read twice: at least half of its box inside that line's box on the same photo and on
-    its row, and its letters among that line's ("(as Mag" over "Magnesium (as Magnesium Citrate)", where the two detection passes
-    both boxed part of a small-print row). Taken for a name cell, it joins the row below it."""
-    if not line.polygon:
-        return False
-    x0, y0, x1, y1 = bbox_of(line.polygon)
-    area = max((x1 - x0) * (y1 - y0), 1.0)
-    letters = search_key(line.text).replace(" ", "")
-    if len(re.findall(r"[a-z]", letters)) < 3:
-        return False
-    middle = (y0 + y1) / 2
-    for other in lines:
-        if other is line or other.image != line.image or not other.polygon or len(other.text) <= len(line.text):
-            continue
-        ox0, oy0, ox1, oy1 = bbox_of(other.polygon)
-        inside = max(0.0, min(x1, ox1) - max(x0, ox0)) * max(0.0, min(y1, oy1) - max(y0, oy0))
-        # on that line's row, not the next one's: the middle within the middle half of its box (small-print boxes
-        # are loose, and reach into the rows above and below)
-        level = oy0 + 0.25 * (oy1 - oy0) <= middle <= oy1 - 0.25 * (oy1 - oy0)
-        if inside >= 0.5 * area and level and letters in search_key(other.text).replace(" ", ""):
-            return True
-    return False
-
-
 def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | None = None,
                params: ExtractParams = DEFAULTS) -> dict[int, list[int]]:
     """Table rows read as separate cells: index of each amount-only line -> indices of its name cells.
@@ -277,10 +253,11 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
     """
     slopes = _as_slopes(slopes, lines, params)
     amounts = [i for i, line in enumerate(lines) if line.polygon and amount_only(line.text)]
+    echo = echo_lines(lines)  # a piece of a row read twice is no name cell: it would carry the row below off
     names = [
         j for j, line in enumerate(lines)
         if j not in amounts and line.polygon and line.label not in _KEEP_LABELS and not match_heading(line.text)
-        and re.search(r"[^\W\d_]{2,}", line.text) and not _has_own_amount(line.text) and not echoes(line, lines)
+        and re.search(r"[^\W\d_]{2,}", line.text) and not _has_own_amount(line.text) and id(line) not in echo
     ]
     if not amounts or not names:
         return {}

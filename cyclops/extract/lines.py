@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import Evidence, FieldValue, LabelledLine
 from cyclops.model.ocr import Polygon, bbox_of
+from cyclops.text.fold import search_key
 
 
 @dataclass
@@ -206,3 +207,47 @@ def source_of(found: FieldValue, lines: list[SourceLine]) -> SourceLine | None:
     first = found.evidence[0]
     return next((line for line in lines if line.image == first.image and line.text == first.text
                  and list(line.polygon) == list(first.polygon)), None)
+
+
+def _echo_key(line: SourceLine) -> tuple[tuple[float, float, float, float], str]:
+    return bbox_of(line.polygon), search_key(line.text).replace(" ", "")
+
+
+def _is_echo(box, key: str, others) -> bool:
+    x0, y0, x1, y1 = box
+    if len(re.findall(r"[a-z]", key)) < 3:
+        return False
+    area = max((x1 - x0) * (y1 - y0), 1.0)
+    middle = (y0 + y1) / 2
+    for (ox0, oy0, ox1, oy1), other_key in others:
+        if len(other_key) <= len(key):
+            continue
+        inside = max(0.0, min(x1, ox1) - max(x0, ox0)) * max(0.0, min(y1, oy1) - max(y0, oy0))
+        # on that line's row, not the next one's: the middle within the middle half of its box (small-print boxes
+        # are loose, and reach into the rows above and below)
+        level = oy0 + 0.25 * (oy1 - oy0) <= middle <= oy1 - 0.25 * (oy1 - oy0)
+        if inside >= 0.5 * area and level and key in other_key:
+            return True
+    return False
+
+
+def echoes(line: SourceLine, lines: list[SourceLine]) -> bool:
+    """A piece of another line read twice: at least half of its box inside that line's box on the same photo and on
+    its row, and its letters and digits among that line's ("(as Mag" over "Magnesium (as Magnesium Citrate)", where
+    the two detection passes both boxed part of a small-print row; "dinner, blend I" over the direction it is cut
+    from). Its text is already in that line: as a line of its own it is read twice."""
+    return bool(line.polygon) and id(line) in echo_lines([line] + [o for o in lines if o is not line and o.image == line.image])
+
+
+def echo_lines(lines: list[SourceLine]) -> set[int]:
+    """``id`` of each line of ``lines`` that ``echoes`` another (boxes and folded texts worked out once)."""
+    keyed: dict[str, list[tuple[SourceLine, tuple, str]]] = {}
+    for line in lines:
+        if line.polygon:
+            keyed.setdefault(line.image, []).append((line, *_echo_key(line)))
+    out: set[int] = set()
+    for entries in keyed.values():
+        for line, box, key in entries:
+            if _is_echo(box, key, [(b, k) for other, b, k in entries if other is not line]):
+                out.add(id(line))
+    return out

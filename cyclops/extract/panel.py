@@ -26,7 +26,7 @@ from cyclops.normalize.confusions import normalize_text
 from cyclops.text.fold import strip_accents
 from cyclops.units import to_common
 
-VERSION = "2"
+VERSION = "3"
 
 #: the title that opens a panel (accent-stripped, lower case)
 TITLE = re.compile(
@@ -208,6 +208,9 @@ def _relabel(line: SourceLine, label: str, params: ExtractParams) -> None:
         line.label_probability = max(params.relabel_probability_floor, min(line.label_probability, params.relabel_probability_cap))
 
 
+#: labels of lines that are never a blend's row, whatever words they use: a licence number, a company, and the
+#: statements (a direction that says "blend 1 scoop", a caution, a claim)
+NOT_A_BLEND_ROW = frozenset({"npn", "company", "dose", "caution", "recommended_use"})
 #: a row that totals several ingredients: its members are printed under it, without amounts of their own
 BLEND = re.compile(r"\b(?:blend|complex|matrix|proprietary|formula|m[eé]lange|complexe|exclusive)\b", re.IGNORECASE)
 
@@ -222,8 +225,8 @@ def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS,
     placed = sorted((line for line in lines if line.polygon), key=lambda line: (line.image, _start_top(line)))
     slopes = slopes or TextSlopes.of(placed, params)
     for k, row in enumerate(placed):
-        if not BLEND.search(row.text) or row.label in ("npn", "company"):
-            continue
+        if not BLEND.search(row.text) or row.label in NOT_A_BLEND_ROW:
+            continue  # "blend 1 scoop (10 g) into 200 mL of water" is a direction, not a blend of 10 g
         if not has_amount(row.text) and not _amount_beside(row, placed, params.amount_beside_offset, slopes):
             continue
         left, _, _, bottom = bbox_of(row.polygon)
