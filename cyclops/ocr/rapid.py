@@ -4,7 +4,8 @@ Only the bundled models exist offline; any other choice makes rapidocr try to
 download at the first call. So the model paths are set explicitly and checked
 when the engine is built, failing loudly then rather than mid-analysis.
 The bundled PP-OCRv6 recogniser is multilingual (its dictionary includes French
-accents: é è ê à ç œ and µ), so no separate latin model is needed.
+accents: é è ê à ç œ and µ), so no separate latin model is needed; its output is narrowed to
+the 540 characters labels print (``cyclops.ocr.charset``), a sixth of recognition saved.
 
 Speed on 2 shared cores (measured in ``benchmarks/ocr_speed.py``, see
 ``benchmarks/results/ocr_speed.md``): recognition is ~70 % of the time and is
@@ -38,6 +39,9 @@ from cyclops.layout import arrange
 from cyclops.model.ocr import Block, Line, Page, Word, union_polygon
 from cyclops.ocr.base import OCREngine, quad, split_words
 from cyclops.ocr.boxes import box_size, crop_quad, to_bgr
+from cyclops.ocr.charset import VERSION as CHARSET_VERSION
+from cyclops.ocr.charset import narrowed
+from cyclops.ocr.det_input import detector_input
 from cyclops.ocr.leaders import VERSION as LEADERS_VERSION
 from cyclops.ocr.leaders import cells, leader_spans, sub_box
 from cyclops.ocr.lanes import Lanes
@@ -101,7 +105,7 @@ def model_dir() -> Path:
     return Path(rapidocr.__file__).parent / "models"
 
 
-def _session(path: Path, threads: int):
+def _session(model: Path | bytes, threads: int):
     """An onnxruntime session whose idle threads sleep (spinning steals the shared cores from the other thread) and
     that hands its buffers back: the CPU memory arena, sized by the largest photo read, kept ~550 MB per process
     after 12 MP photos, at no measured speed gain (benchmarks/results/ocr_speed.md)."""
@@ -114,7 +118,8 @@ def _session(path: Path, threads: int):
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+    source = model if isinstance(model, bytes) else str(model)
+    return ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"])
 
 
 def _build(threads: int, det_side: int, rec_batch: int):
@@ -152,12 +157,15 @@ def _build(threads: int, det_side: int, rec_batch: int):
         cls = ocr._load_cls_model()
         for model, name in ((det, DET_MODEL), (cls, CLS_MODEL)):
             model.session.session = _session(models / name, threads)
-        rec.session.session = _session(models / REC_MODEL, 1)
+        rec_model, characters = narrowed(models / REC_MODEL, rec.postprocess_op.character)
+        rec.postprocess_op.character = characters
+        rec.postprocess_op.dict = {char: i for i, char in enumerate(characters)}
+        rec.session.session = _session(rec_model, 1)
         lanes = [rec]
         for _ in range(threads - 1):  # the same recogniser, each with a session of its own
             lane = copy.copy(rec)
             lane.session = copy.copy(rec.session)
-            lane.session.session = _session(models / REC_MODEL, 1)
+            lane.session.session = _session(rec_model, 1)
             lanes.append(lane)
         det.postprocess_op.box_thresh = DET_BOX_THRESH
     except Exception as exc:
@@ -200,9 +208,7 @@ def detect_at(det, bgr: np.ndarray, side: int, where=None) -> tuple[list[np.ndar
     input only and the rest of the map is empty: each part is cut from the very input the whole page would be, on
     the network's 32-pixel grid. Within a part the map is nearly the whole page's; the detector's squeeze-and-
     excitation blocks average over their input, so its boxes may move by a few pixels."""
-    from rapidocr.ch_ppocr_det.utils import DetPreProcess
-
-    pre = DetPreProcess(side, "max", det.mean, det.std)(bgr)
+    pre = detector_input(bgr, side, det.mean, det.std)
     if pre is None:
         return [], None
     rects = where(*pre.shape[2:]) if where is not None else None
@@ -372,7 +378,7 @@ class RapidEngine(OCREngine):
         self._ocr, self._det, self._lanes, self._cls = _build(threads, det_side, rec_batch)
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
         self.last_timings: dict[str, float] = {}  # wall seconds per stage of the latest read (for benchmarks)
 
     # -- building blocks ------------------------------------------------------------
