@@ -28,8 +28,11 @@ MARGIN = 30
 #: room round each of the coarse pass's boxes, in its heights: the map marks only a line's core, and a large
 #: line's letters are told apart by what surrounds them (a part ending at their edge cut a front's name apart)
 BOX_ROOM = 1.0
-#: where the parts cover at least this share of the detector's input, the whole page is detected instead
-WHOLE_FROM = 0.6
+#: where the parts cover at least this share of the detector's input, the whole page is detected instead. Up to
+#: three quarters a part is still much cheaper (the dense backs: 0.87 s against 1.23 s at 75 %, 0.73 against 1.00 at
+#: 68 %); at 92 % (a front of large type) it was dearer than the whole (1.11 against 0.99 s). Raised from 0.6 at
+#: stop 29: the same real and synthetic figures (benchmarks/results/ocr_speed.md)
+WHOLE_FROM = 0.8
 #: the detector's input sides are multiples of this
 STRIDE = 32
 VERSION = f"t{THRESHOLD}m{MARGIN}b{BOX_ROOM}w{WHOLE_FROM}"
