@@ -279,6 +279,20 @@ def test_the_trusted_licence_name_finds_its_lines_on_the_label() -> None:
     assert name_as_licensed([line("Bay Leaf Joint Formula", 100, 100, 600, 150, image="front")], names, other) is other
 
 
+def test_a_bilingual_front_gives_the_licence_s_english_name_and_a_french_only_label_its_french_one() -> None:
+    names = ["Boreal Selenium Extra Strength", "Boreal Sélénium Extra-fort"]
+    front = [line("Boreal", 100, 60, 400, 100, "brand", image="front"),
+             line("Boreal Selenium Extra Strength", 100, 120, 700, 170, "product_name", image="front"),
+             line("Boreal Sélénium Extra-fort", 100, 400, 700, 450, "product_name", image="front")]
+    french = FieldValue(value="Boreal Sélénium Extra-fort", evidence=[front[2].evidence])
+    assert name_as_licensed(front, names, french).value == "Boreal Selenium Extra Strength"
+    only_french = [front[0], front[2]]
+    kept = name_as_licensed(only_french, names, french)
+    assert kept.value == "Boreal Sélénium Extra-fort"
+    blurred = FieldValue(value="Boreal Selenum Extra-frt")  # the French name read badly: the lines that print it
+    assert name_as_licensed(only_french, names, blurred).value == "Boreal Sélénium Extra-fort"
+
+
 def test_a_lone_coined_word_is_the_brand_s_mark_not_the_name() -> None:
     """POGGERS over "SLEEPDRINK MIX"; BetterAlt over "Himalayan Shilajit / Honey Sticks", with a small
     selling point ("Fulvic") filed as the name; a coined word inside a name ("fem dophilus") stays."""

@@ -295,27 +295,31 @@ def name_as_licensed(lines: list[SourceLine], licence_names: list[str], found: F
     """The lines of the label that print the matched licence's name, when the name found reads it less well.
 
     Once a licence is trusted, its names say what to look for: one to four adjacent lines whose text is
-    the licence's English name (its French one when the name found is clearly French) within ``params.licensed_name_match``
-    are the printed name, as printed, with their boxes (a name wrapped over four lines, or one read badly
-    in stylised type beside it). A label that prints another name keeps the
-    name found, so PRODUCT_NAME_MISMATCH still sees it.
+    the licence's English name within ``params.licensed_name_match`` are the printed name, as printed, with their
+    boxes (a name wrapped over four lines, or one read badly in stylised type beside it). A bilingual front prints
+    both names, and the English one is the licence's first: it is kept even when the name found was the French
+    one. The French name is looked for only where the English one is not printed (a label in French alone) and the
+    name found reads clearly closer to it. A label that prints another name keeps the name found, so
+    PRODUCT_NAME_MISMATCH still sees it.
     """
     names = [fold(name) for name in licence_names if fold(name)]
     if not names:
         return found
-    # the licence's first name (English), unless the name found reads clearly closer to another (French)
     near = [fuzz.ratio(fold(found.value), name) if found.value else 0.0 for name in names]
-    name = next((n for n, score in zip(names, near) if score > near[0] + 10), names[0])
-    best, best_score = None, max(fuzz.ratio(fold(found.value), name) if found.value else 0.0, params.licensed_name_match - 0.01)
-    for window in _windows(lines, 4, params):
-        score = fuzz.ratio(fold(" ".join(line.text for line in window)), name)
-        if score > best_score:
-            best, best_score = window, score
-    if best is None:
-        return found
-    return FieldValue(value=clean_name(" ".join(line.text for line in best)),
-                      confidence=round(sum(line.confidence for line in best) / len(best), 4),
-                      evidence=[line.evidence for line in best])
+    wanted = [(names[0], near[0])] + [(n, score) for n, score in zip(names[1:], near[1:]) if score > near[0] + 10][:1]
+    for name, score in wanted:
+        best, best_score = None, max(score, params.licensed_name_match - 0.01)
+        for window in _windows(lines, 4, params):
+            window_score = fuzz.ratio(fold(" ".join(line.text for line in window)), name)
+            if window_score > best_score:
+                best, best_score = window, window_score
+        if best is not None:
+            return FieldValue(value=clean_name(" ".join(line.text for line in best)),
+                              confidence=round(sum(line.confidence for line in best) / len(best), 4),
+                              evidence=[line.evidence for line in best])
+        if score >= params.licensed_name_match:
+            break  # the name found already reads this name as well as any lines do
+    return found
 
 
 def _windows(lines: list[SourceLine], most: int, params: ExtractParams):
