@@ -39,9 +39,6 @@ from cyclops.units import normalize_unit, to_common
 
 TEXT_FIELDS = ("product_name", "brand", "company", "dosage_form", "net_quantity")
 
-_UNIT_SPELLINGS = {"µg": "mcg", "μg": "mcg", "ug": "mcg", "ui": "iu", "i.u.": "iu", "ufc": "cfu", "ml": "ml"}
-
-
 def norm_text(text: str | None) -> str:
     """Lower case, no accents, punctuation and trademark signs to spaces, single spaces."""
     if not text:
@@ -52,8 +49,8 @@ def norm_text(text: str | None) -> str:
 
 
 def norm_unit(unit: str | None) -> str:
-    u = (unit or "").strip().lower()
-    return _UNIT_SPELLINGS.get(u, u)
+    """A unit's canonical spelling (``cyclops.units.normalize_unit``), or its own lower-case spelling when unknown."""
+    return normalize_unit(unit) or (unit or "").strip().lower()
 
 
 @dataclass
@@ -106,10 +103,11 @@ def _ingredient_names_match(a: str, b: str) -> bool:
 def _quantity_match(qa, ua, qb, ub) -> bool:
     if qa is None or qb is None:
         return qa is None and qb is None
-    if normalize_unit(ua) == normalize_unit(ub) == "CFU":
-        (qa, _), (qb, _) = to_common(qa, ua), to_common(qb, ub)  # "5 billion CFU" is 5e9 CFU
-    elif norm_unit(ua) != norm_unit(ub):
+    unit = norm_unit(ua)
+    if unit != norm_unit(ub):
         return False
+    if unit == "CFU":
+        (qa, _), (qb, _) = to_common(qa, ua), to_common(qb, ub)  # "5 billion CFU" is 5e9 CFU
     qa, qb = float(qa), float(qb)
     return abs(qa - qb) <= 0.01 * max(abs(qb), 1e-9)
 

@@ -231,16 +231,12 @@ def _is_echo(box, key: str, others) -> bool:
     return False
 
 
-def echoes(line: SourceLine, lines: list[SourceLine]) -> bool:
-    """A piece of another line read twice: at least half of its box inside that line's box on the same photo and on
-    its row, and its letters and digits among that line's ("(as Mag" over "Magnesium (as Magnesium Citrate)", where
-    the two detection passes both boxed part of a small-print row; "dinner, blend I" over the direction it is cut
-    from). Its text is already in that line: as a line of its own it is read twice."""
-    return bool(line.polygon) and id(line) in echo_lines([line] + [o for o in lines if o is not line and o.image == line.image])
-
-
 def echo_lines(lines: list[SourceLine]) -> set[int]:
-    """``id`` of each line of ``lines`` that ``echoes`` another (boxes and folded texts worked out once)."""
+    """``id`` of each line of ``lines`` that echoes another: a piece of a line read twice, at least half of its box
+    inside that line's box on the same photo and on its row, and its letters and digits among that line's ("(as Mag"
+    over "Magnesium (as Magnesium Citrate)", where the two detection passes both boxed part of a small-print row;
+    "dinner, blend I" over the direction it is cut from). Its text is already in that line: as a line of its own it
+    is read twice. Boxes and folded texts are worked out once."""
     keyed: dict[str, list[tuple[SourceLine, tuple, str]]] = {}
     for line in lines:
         if line.polygon:

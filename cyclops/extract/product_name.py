@@ -306,8 +306,8 @@ def name_as_licensed(lines: list[SourceLine], licence_names: list[str], found: F
     if not names:
         return found
     near = [fuzz.ratio(fold(found.value), name) if found.value else 0.0 for name in names]
-    wanted = [(names[0], near[0])] + [(n, score) for n, score in zip(names[1:], near[1:]) if score > near[0] + 10][:1]
-    for name, score in wanted:
+    french = next(((n, score) for n, score in zip(names[1:], near[1:]) if score > near[0] + 10), None)
+    for name, score in [(names[0], near[0])] + ([french] if french else []):
         best, best_score = None, max(score, params.licensed_name_match - 0.01)
         for window in _windows(lines, 4, params):
             window_score = fuzz.ratio(fold(" ".join(line.text for line in window)), name)
