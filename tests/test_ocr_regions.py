@@ -61,11 +61,11 @@ def test_the_fine_pass_reads_only_the_marked_part_of_a_12_megapixel_page_and_fin
     bgr = np.asarray(image)[:, :, ::-1].copy()
     coarse, prob = detect_at(engine._det, bgr, engine._det.limit_side_len)
     seen = []
-    session = engine._det.session
-    monkeypatch.setattr(engine._det, "session", lambda x: seen.append(x.shape[2] * x.shape[3]) or session(x))
+    session = engine._fine_det.session  # the fine pass's detector (int8 where the CPU has VNNI: cyclops.ocr.int8)
+    monkeypatch.setattr(engine._fine_det, "session", lambda x: seen.append(x.shape[2] * x.shape[3]) or session(x))
     fine = engine.fine_boxes(bgr, prob, coarse)
     monkeypatch.undo()
-    whole = detect_at(engine._det, bgr, FINE_SIDE)[0]
+    whole = detect_at(engine._fine_det, bgr, FINE_SIDE)[0]
     assert seen and sum(seen) < 0.5 * 1216 * 1600
     rows = lambda boxes: sorted(round(b[:, 1].min() / 60) for b in boxes if 2380 <= b[:, 1].min() <= 2560)  # noqa: E731
     assert len(rows(fine)) == 3 and rows(fine) == rows(whole)

@@ -20,8 +20,9 @@ skipped (``cyclops.ocr.leaders``): read whole, the amount after the dots was
 often misread. A cell read unsurely is read once more from a wider, lower crop, and a page whose unsure lines
 read as words only upside down is turned (``cyclops.ocr.reread``: on the blurred real photos half as much
 recognition again, a fifth of their OCR time). A 12 MP photo's second, finer detection runs only where the first saw
-text (``cyclops.ocr.regions``). int8 dynamic quantisation and OpenVINO were measured and rejected
-(no AVX-512/VNNI here: no faster, and int8 Conv lost 45 % of exact lines).
+text (``cyclops.ocr.regions``), and where the CPU multiplies int8 natively (VNNI, AMX) it runs an int8 copy of the
+detector (``cyclops.ocr.int8``: three times faster; the coarse pass and the recogniser stay float, int8 changed what
+they read). OpenVINO was measured on an AVX2-only host and rejected (no faster).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ from cyclops.ocr.boxes import box_size, crop_quad, to_bgr
 from cyclops.ocr.charset import VERSION as CHARSET_VERSION
 from cyclops.ocr.charset import narrowed
 from cyclops.ocr.det_input import detector_input
+from cyclops.ocr.int8 import VERSION as INT8_VERSION
+from cyclops.ocr.int8 import quantized_detector
+from cyclops.ocr.int8 import wanted as int8_wanted
 from cyclops.ocr.leaders import VERSION as LEADERS_VERSION
 from cyclops.ocr.leaders import cells, leader_spans, sub_box
 from cyclops.ocr.lanes import Lanes
@@ -50,6 +54,7 @@ from cyclops.ocr.regions import VERSION as REGIONS_VERSION
 from cyclops.ocr.regions import WHOLE_FROM, covered, input_rects, marked_rects
 from cyclops.ocr.reread import TURN_SAMPLE, better, line_height, reframe, turned_wrong, unsure
 from cyclops.ocr.reread import VERSION as REREAD_VERSION
+from cyclops.settings import get_settings
 
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
@@ -372,14 +377,37 @@ def _index(boxes: list[np.ndarray], box: np.ndarray) -> int:
 class RapidEngine(OCREngine):
     name = "rapidocr"
 
-    def __init__(self, threads: int = 2, det_side: int = DET_SIDE, rec_batch: int = REC_BATCH) -> None:
+    def __init__(self, threads: int = 2, det_side: int = DET_SIDE, rec_batch: int = REC_BATCH, int8: bool | None = None,
+                 model_cache: Path | None = None) -> None:
+        """``int8``: the fine pass in int8 (``cyclops.ocr.int8``; None: as ``CYCLOPS_OCR_INT8`` says), its model kept in
+        ``model_cache`` (None: ``CYCLOPS_MODEL_CACHE``)."""
         from importlib.metadata import version
 
         self._ocr, self._det, self._lanes, self._cls = _build(threads, det_side, rec_batch)
+        self._fine_det, self.int8 = self._det, False
+        settings = get_settings()
+        if int8 if int8 is not None else int8_wanted(settings.ocr_int8):
+            self._fine_det, self.int8 = self._int8_detector(threads, model_cache or settings.model_cache_dir), True
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
         self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
+        if self.int8:  # the int8 fine pass moves boxes by a pixel or two, so what is read differs a little
+            self.version += f"-fineq8v{INT8_VERSION}"
         self.last_timings: dict[str, float] = {}  # wall seconds per stage of the latest read (for benchmarks)
+
+    def _int8_detector(self, threads: int, cache: Path):
+        """rapidocr's detector with the int8 model's session (``cyclops.ocr.int8``), built or found in ``cache``."""
+        import copy
+
+        det = copy.copy(self._det)
+        det.session = copy.copy(self._det.session)
+        try:
+            path = quantized_detector(model_dir() / DET_MODEL, cache, lambda page: detector_input(page, FINE_SIDE, det.mean, det.std))
+            det.session.session = _session(path, threads)
+        except Exception as exc:
+            raise OCREngineError(f"The int8 fine detector cannot be built or loaded in {cache} ({exc}); "
+                                 "set CYCLOPS_MODEL_CACHE to a writable folder, or CYCLOPS_OCR_INT8=off.") from exc
+        return det
 
     # -- building blocks ------------------------------------------------------------
     def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
@@ -431,7 +459,7 @@ class RapidEngine(OCREngine):
             rects = input_rects(marked, height, width, input_height, input_width)
             return None if covered(rects, input_height, input_width) >= WHOLE_FROM else rects
 
-        return detect_at(self._det, bgr, FINE_SIDE, where)[0]
+        return detect_at(self._fine_det, bgr, FINE_SIDE, where)[0]
 
     def settle(self, bgr: np.ndarray, boxes: list[np.ndarray], choices: list[Choice]) -> tuple[list[np.ndarray], dict]:
         """(boxes, known): ``boxes`` with each choice's fine rows in place of its coarse side where they read better
