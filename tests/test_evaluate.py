@@ -184,6 +184,10 @@ def test_real_mode_runs_end_to_end_and_lists_every_miss(tmp_path):
     md = (out / "results.md").read_text()
     table, misses = md.split("## Misses")
     assert "| false_npns | <= 0 | 1 |" in table
+    from cyclops.ocr import get_engine
+
+    assert f"OCR `rapidocr` `{get_engine('rapidocr').version}`" in table  # which models read (int8 fine pass or not)
+    assert summary["engine_version"] == get_engine("rapidocr").version
     assert "**vitd** (a.png)" in misses and "**sleep** (b.png)" in misses
     assert "- medicinal ingredients missing (1):\n  - Zinc 10 mg" in misses
     assert '- NPN: expected —, got "80012345" (false NPN)' in misses

@@ -150,6 +150,7 @@ def evaluate_engine(dataset, engine: str, db, params=None) -> dict:
         confusion.extend(line_label_pairs(analysis, truth))
     summary = summarise(scores)
     summary["engine"] = engine
+    summary["engine_version"] = analyzer.engine.version  # which models read (the fine pass is int8 on VNNI/AMX hosts)
     summary["params"] = params.versions()
     summary["failures"] = failures
     summary["seconds_per_product"] = {"median": _percentile(product_seconds, 0.5), "p95": _percentile(product_seconds, 0.95)}
@@ -461,6 +462,7 @@ def _finish(results: list[dict], out_dir: Path, meta: dict) -> list[dict]:
     text = table + "\n"
     if meta.get("params"):
         text += "\n" + params_markdown(meta["params"]) + "\n"
+    text += "\n" + "; ".join(f"OCR `{r['engine']}` `{r.get('engine_version', '?')}`" for r in results) + "\n"
     if mode == "real":
         text += "\n" + misses_markdown(results)
     (out_dir / "results.md").write_text(text, encoding="utf-8")
