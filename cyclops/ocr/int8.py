@@ -2,15 +2,16 @@
 
 Why: on a 12 MP photo the fine pass (the detector at 1600 pixels, ``cyclops.ocr.rapid.FINE_SIDE``) is the
 dearest single step, 1.2-1.7 s of a front's 2-3.5 s on 2 cores. Where the CPU has int8 dot-product instructions
-(AVX-512 VNNI, AVX-VNNI or AMX), onnxruntime runs a statically quantised copy of the detector about three times
-faster (1.4 s -> 0.5 s on the real photos' largest input). Without them int8 convolution is no faster (measured in
-an earlier round: benchmarks/results/ocr_speed.md), so ``auto`` keeps the float model there.
+(AVX-512 VNNI, AVX-VNNI or AMX), onnxruntime runs a statically quantised copy of the detector in about half the
+time (a 1216x1600 input: 1.4-1.6 s -> 0.8 s on 2 threads; the fine pass of 10 real photos, pre- and post-processing
+included, 14.6 -> 8.0 s). Without them onnxruntime has no fast int8 kernels (on an AVX2-only host an earlier round's
+int8 recogniser was no faster: benchmarks/results/ocr_speed.md), so ``auto`` keeps the float model there.
 
-Only the fine pass is quantised. Its boxes move by a pixel or two (on the real photos 83 % of the float model's
-boxes are matched at an IoU of 0.9 and 90 % at 0.8); the coarse pass, whose boxes are most of a page's lines and
-decide its orientation, stays float: quantising it too moved enough of them to lose medicinal ingredient rows
-(real benchmark precision 0.965 -> 0.886), while the int8 fine pass leaves every target figure of the real
-benchmark as it was. The recogniser stays float: int8 changed the text of half its lines.
+Only the fine pass is quantised. Its boxes move by a pixel or two (on the real photos 85 % of the float model's
+boxes are matched at an IoU of 0.9 and 92 % at 0.8); the coarse pass, whose boxes are most of a page's lines and
+decide its orientation, stays float: a first int8 model (every operator) used for both passes moved enough of them
+to lose medicinal ingredient rows (real benchmark precision 0.965 -> 0.886), while the int8 fine pass leaves every
+target figure of the real benchmark as it was. The recogniser stays float: int8 changed the text of half its lines.
 
 The quantised model is built from the detector in rapidocr's wheel (nothing is downloaded): opset 13, weights int8
 per channel, activations uint8, only the convolutions, calibrated on pages of print drawn here at the sizes labels

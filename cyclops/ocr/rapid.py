@@ -21,7 +21,7 @@ often misread. A cell read unsurely is read once more from a wider, lower crop, 
 read as words only upside down is turned (``cyclops.ocr.reread``: on the blurred real photos half as much
 recognition again, a fifth of their OCR time). A 12 MP photo's second, finer detection runs only where the first saw
 text (``cyclops.ocr.regions``), and where the CPU multiplies int8 natively (VNNI, AMX) it runs an int8 copy of the
-detector (``cyclops.ocr.int8``: three times faster; the coarse pass and the recogniser stay float, int8 changed what
+detector (``cyclops.ocr.int8``: twice as fast; the coarse pass and the recogniser stay float, int8 changed what
 they read). OpenVINO was measured on an AVX2-only host and rejected (no faster).
 """
 
@@ -384,10 +384,9 @@ class RapidEngine(OCREngine):
         from importlib.metadata import version
 
         self._ocr, self._det, self._lanes, self._cls = _build(threads, det_side, rec_batch)
-        self._fine_det, self.int8 = self._det, False
         settings = get_settings()
-        if int8 if int8 is not None else int8_wanted(settings.ocr_int8):
-            self._fine_det, self.int8 = self._int8_detector(threads, model_cache or settings.model_cache_dir), True
+        self.int8 = int8_wanted(settings.ocr_int8) if int8 is None else int8
+        self._fine_det = self._int8_detector(threads, model_cache or settings.model_cache_dir) if self.int8 else self._det
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
         self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
