@@ -34,8 +34,9 @@ RUN groupadd --system --gid 10001 cyclops \
 COPY --from=deps /opt/venv /opt/venv
 COPY --from=deps --chown=cyclops:cyclops /app /app
 # the int8 fine detector (cyclops.ocr.int8: CYCLOPS_OCR_INT8=auto uses it where the CPU has VNNI/AMX) built once
-# into the image, not by every container at its start
-RUN cd /app && CYCLOPS_OCR_INT8=on CYCLOPS_MODEL_CACHE=/opt/cyclops-models /opt/venv/bin/python -c \
+# into the image, not by every container at its start (bfloat16 off here: where it runs it is used instead, and
+# a host with VNNI but no AMX still needs the int8 model)
+RUN cd /app && CYCLOPS_OCR_INT8=on CYCLOPS_OCR_BF16=off CYCLOPS_MODEL_CACHE=/opt/cyclops-models /opt/venv/bin/python -c \
     "from cyclops.ocr.rapid import RapidEngine; RapidEngine(threads=1)"
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \

@@ -14,12 +14,13 @@ from PIL import Image, ImageDraw, ImageFont
 from cyclops.errors import OCREngineError
 from cyclops.evaluate.geometry import iou
 from cyclops.ocr.boxes import to_bgr
-from cyclops.ocr.int8 import _cpuinfo, built_once, has_int8_dot, quantized_detector, wanted
+from cyclops.ocr.cpu import cpuinfo
+from cyclops.ocr.int8 import built_once, has_int8_dot, quantized_detector, wanted
 from cyclops.ocr.rapid import DET_MODEL, FINE_SIDE, RapidEngine, detect_at, model_dir
 
 #: whether this host multiplies int8 natively: only there does ``auto`` read with the int8 pass, so only there is its
 #: reading compared with the float pass's (without VNNI onnxruntime's int8 sums may saturate; auto keeps float there)
-FAST_INT8 = has_int8_dot(_cpuinfo())
+FAST_INT8 = has_int8_dot(cpuinfo())
 VNNI = "processor\t: 0\nflags\t\t: fpu sse sse2 avx avx2 fma avx512f avx512_vnni\n"
 AVX2 = "processor\t: 0\nflags\t\t: fpu sse sse2 avx avx2 fma\n"
 
@@ -80,7 +81,7 @@ def test_a_failed_build_leaves_no_model_behind(tmp_path):
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
     cache = tmp_path_factory.mktemp("models")
-    return RapidEngine(threads=2, int8=True, model_cache=cache), RapidEngine(threads=2, int8=False), cache
+    return RapidEngine(threads=2, int8=True, model_cache=cache, bf16=False), RapidEngine(threads=2, int8=False, bf16=False), cache
 
 
 def test_the_quantised_detector_is_int8_and_built_once(engines):
@@ -113,7 +114,7 @@ def _label_12mp() -> Image.Image:
 
 def _float_where_no_int8_instructions(cache: Path) -> bool:
     """On a host without int8 dot-product instructions: whether ``auto`` (the default) keeps the float fine pass."""
-    engine = RapidEngine(threads=1, model_cache=cache)
+    engine = RapidEngine(threads=1, model_cache=cache, bf16=False)
     return not wanted("auto") and not engine.int8 and engine._fine_det is engine._det and "fineq8" not in engine.version
 
 
@@ -152,4 +153,4 @@ def test_a_cache_that_cannot_be_written_is_a_clear_error(tmp_path):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     with pytest.raises(OCREngineError, match="CYCLOPS_MODEL_CACHE"):
-        RapidEngine(threads=1, int8=True, model_cache=blocked / "models")
+        RapidEngine(threads=1, int8=True, model_cache=blocked / "models", bf16=False)

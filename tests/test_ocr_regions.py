@@ -42,9 +42,10 @@ def test_parts_are_cut_on_the_detectors_grid_and_overlapping_ones_merged():
 
 @pytest.fixture(scope="module")
 def engine():
-    from cyclops.ocr import get_engine
+    """The engine that runs the fine pass on parts (the bfloat16 pass runs the whole input: tests/test_ocr_bf16.py)."""
+    from cyclops.ocr.rapid import RapidEngine
 
-    return get_engine("rapidocr")
+    return RapidEngine(threads=2, bf16=False)
 
 
 def test_the_fine_pass_reads_only_the_marked_part_of_a_12_megapixel_page_and_finds_its_small_print(engine, monkeypatch):

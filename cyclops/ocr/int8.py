@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from cyclops.errors import OCREngineError
+from cyclops.ocr import cpu
 
 #: raised whenever the calibration pages or the quantisation settings change (part of the model's file name and of
 #: the OCR engine's version, so cached readings of the other model are not reused)
@@ -54,18 +55,10 @@ _LINES = (
 
 def has_int8_dot(cpuinfo: str) -> bool:
     """Whether ``/proc/cpuinfo``'s text lists an int8 dot-product instruction set (``DOT_FLAGS``)."""
-    flags = {flag for line in cpuinfo.splitlines() if line.split(":")[0].strip() == "flags" for flag in line.split(":", 1)[1].split()}
-    return any(flag in flags for flag in DOT_FLAGS)
+    return bool(cpu.flags(cpuinfo) & set(DOT_FLAGS))
 
 
-def _cpuinfo() -> str:
-    try:
-        return Path("/proc/cpuinfo").read_text(errors="replace")
-    except OSError:  # not Linux: assume no int8 instructions, the float model is always right
-        return ""
-
-
-def wanted(mode: str, cpuinfo: Callable[[], str] = _cpuinfo) -> bool:
+def wanted(mode: str, cpuinfo: Callable[[], str] = cpu.cpuinfo) -> bool:
     """Whether the fine pass runs in int8 for ``CYCLOPS_OCR_INT8`` = ``mode``: ``on``, ``off``, or ``auto`` (where
     the CPU has int8 dot-product instructions)."""
     key = mode.strip().lower()

@@ -39,6 +39,9 @@ from cyclops.errors import OCREngineError
 from cyclops.layout import arrange
 from cyclops.model.ocr import Block, Line, Page, Word, union_polygon
 from cyclops.ocr.base import OCREngine, quad, split_words
+from cyclops.ocr.bf16 import VERSION as BF16_VERSION
+from cyclops.ocr.bf16 import OpenVINOSession
+from cyclops.ocr.bf16 import wanted as bf16_wanted
 from cyclops.ocr.boxes import box_size, crop_quad, to_bgr
 from cyclops.ocr.charset import VERSION as CHARSET_VERSION
 from cyclops.ocr.charset import narrowed
@@ -206,19 +209,26 @@ def rotate_boxes(boxes: list[np.ndarray], degrees: int, width: int, height: int)
     return out
 
 
-def detect_at(det, bgr: np.ndarray, side: int, where=None) -> tuple[list[np.ndarray], np.ndarray | None]:
+def detect_at(det, bgr: np.ndarray, side: int, where=None, whole: bool = False) -> tuple[list[np.ndarray], np.ndarray | None]:
     """(boxes, text probability map) of rapidocr's detector ``det`` on ``bgr`` scaled to ``side`` pixels on its
     long side at most: what ``det(bgr)`` does, keeping the map and taking the size per call. With ``where``
     (``cyclops.ocr.regions.input_rects`` of the detector's input size), the network runs on those parts of the
     input only and the rest of the map is empty: each part is cut from the very input the whole page would be, on
     the network's 32-pixel grid. Within a part the map is nearly the whole page's; the detector's squeeze-and-
-    excitation blocks average over their input, so its boxes may move by a few pixels."""
+    excitation blocks average over their input, so its boxes may move by a few pixels. With ``whole`` the network
+    runs on the whole input and its map is kept inside those parts only: a network compiled per input shape
+    (``cyclops.ocr.bf16``: 0.2-0.8 s for each new one) then sees one shape per photo size, not one per part."""
     pre = detector_input(bgr, side, det.mean, det.std)
     if pre is None:
         return [], None
     rects = where(*pre.shape[2:]) if where is not None else None
     if rects is None:
         preds = det.session(pre)
+    elif whole:
+        full = det.session(pre)
+        preds = np.zeros_like(full)
+        for x0, y0, x1, y1 in rects:
+            preds[:, :, y0:y1, x0:x1] = full[:, :, y0:y1, x0:x1]
     else:
         preds = np.zeros((1, 1, *pre.shape[2:]), dtype=np.float32)
         for x0, y0, x1, y1 in rects:
@@ -378,35 +388,66 @@ class RapidEngine(OCREngine):
     name = "rapidocr"
 
     def __init__(self, threads: int = 2, det_side: int = DET_SIDE, rec_batch: int = REC_BATCH, int8: bool | None = None,
-                 model_cache: Path | None = None) -> None:
-        """``int8``: the fine pass in int8 (``cyclops.ocr.int8``; None: as ``CYCLOPS_OCR_INT8`` says), its model kept in
-        ``model_cache`` (None: ``CYCLOPS_MODEL_CACHE``)."""
+                 model_cache: Path | None = None, bf16: bool | None = None) -> None:
+        """The fine pass of 12 MP photos: with ``bf16``, in bfloat16 on OpenVINO (``cyclops.ocr.bf16``; None: as
+        ``CYCLOPS_OCR_BF16`` says); otherwise with ``int8``, in int8 (``cyclops.ocr.int8``; None: as
+        ``CYCLOPS_OCR_INT8`` says), its model kept in ``model_cache`` (None: ``CYCLOPS_MODEL_CACHE``)."""
         from importlib.metadata import version
 
         self._ocr, self._det, self._lanes, self._cls = _build(threads, det_side, rec_batch)
         settings = get_settings()
-        self.int8 = int8_wanted(settings.ocr_int8) if int8 is None else int8
-        self._fine_det = self._int8_detector(threads, model_cache or settings.model_cache_dir) if self.int8 else self._det
+        self.bf16 = bf16_wanted(settings.ocr_bf16) if bf16 is None else bf16
+        # where both could run, bfloat16 is the faster (0.36 s against 0.59 s a photo) and the closer to float
+        self.int8 = not self.bf16 and (int8_wanted(settings.ocr_int8) if int8 is None else int8)
+        if self.bf16:
+            self._fine_det = self._bf16_detector(threads)
+        elif self.int8:
+            self._fine_det = self._int8_detector(threads, model_cache or settings.model_cache_dir)
+        else:
+            self._fine_det = self._det
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
         self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
         if self.int8:  # the int8 fine pass moves boxes by a pixel or two, so what is read differs a little
             self.version += f"-fineq8v{INT8_VERSION}"
+        if self.bf16:  # so does a bfloat16 one, less
+            self.version += f"-finebf16v{BF16_VERSION}"
         self.last_timings: dict[str, float] = {}  # wall seconds per stage of the latest read (for benchmarks)
 
-    def _int8_detector(self, threads: int, cache: Path):
-        """rapidocr's detector with the int8 model's session (``cyclops.ocr.int8``), built or found in ``cache``."""
+    def _detector_with(self, session):
+        """rapidocr's detector (its pre- and post-processing) running ``session`` instead of its own."""
         import copy
 
         det = copy.copy(self._det)
         det.session = copy.copy(self._det.session)
+        det.session.session = session
+        return det
+
+    def _int8_detector(self, threads: int, cache: Path):
+        """rapidocr's detector with the int8 model's session (``cyclops.ocr.int8``), built or found in ``cache``."""
         try:
-            path = quantized_detector(model_dir() / DET_MODEL, cache, lambda page: detector_input(page, FINE_SIDE, det.mean, det.std))
-            det.session.session = _session(path, threads)
+            path = quantized_detector(model_dir() / DET_MODEL, cache,
+                                      lambda page: detector_input(page, FINE_SIDE, self._det.mean, self._det.std))
+            return self._detector_with(_session(path, threads))
         except Exception as exc:
             raise OCREngineError(f"The int8 fine detector cannot be built or loaded in {cache} ({exc}); "
                                  "set CYCLOPS_MODEL_CACHE to a writable folder, or CYCLOPS_OCR_INT8=off.") from exc
-        return det
+
+    def _bf16_detector(self, threads: int):
+        """rapidocr's detector compiled by OpenVINO in bfloat16 (``cyclops.ocr.bf16``)."""
+        try:
+            return self._detector_with(OpenVINOSession(model_dir() / DET_MODEL, threads))
+        except Exception as exc:
+            raise OCREngineError(f"OpenVINO cannot compile the detector in bfloat16 ({exc}); set CYCLOPS_OCR_BF16=off.") from exc
+
+    def warm_up(self) -> Page:
+        """``OCREngine.warm_up``; with the bfloat16 fine pass, also its input of a 12 MP photo (4:3, either way
+        round) run once: OpenVINO compiles its kernels for each new input shape, 0.5-0.8 s at that size."""
+        if self.bf16:
+            for height, width in ((3000, 4000), (4000, 3000)):
+                pre = detector_input(np.zeros((height, width, 3), np.uint8), FINE_SIDE, self._det.mean, self._det.std)
+                self._fine_det.session(pre)
+        return super().warm_up()
 
     # -- building blocks ------------------------------------------------------------
     def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
@@ -458,7 +499,7 @@ class RapidEngine(OCREngine):
             rects = input_rects(marked, height, width, input_height, input_width)
             return None if covered(rects, input_height, input_width) >= WHOLE_FROM else rects
 
-        return detect_at(self._fine_det, bgr, FINE_SIDE, where)[0]
+        return detect_at(self._fine_det, bgr, FINE_SIDE, where, whole=self.bf16)[0]
 
     def settle(self, bgr: np.ndarray, boxes: list[np.ndarray], choices: list[Choice]) -> tuple[list[np.ndarray], dict]:
         """(boxes, known): ``boxes`` with each choice's fine rows in place of its coarse side where they read better

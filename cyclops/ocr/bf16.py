@@ -1,0 +1,102 @@
+"""The 12 MP photos' fine detection pass in bfloat16 on OpenVINO, on CPUs with AMX (issue 12: the speed target).
+
+Why: the fine pass (the detector at 1600 pixels, ``cyclops.ocr.rapid.FINE_SIDE``) is the dearest single step of a
+12 MP photo. Where the CPU has AMX tiles for bfloat16 (``amx_bf16`` in ``/proc/cpuinfo``: Intel Xeon since Sapphire
+Rapids), OpenVINO runs the detector's convolutions on them: a whole 1216x1600 input in 0.25-0.3 s on 2 threads,
+against 0.9 s for onnxruntime's int8 model (``cyclops.ocr.int8``) and 1.4-1.6 s in float. Its text probabilities
+move by 0.0002 on average from float (the int8 model's by 0.003), and on the real photos every figure of the
+benchmark is the same as with float's or int8's fine pass (``benchmarks/results/ocr_speed.md``).
+
+Measured and not used, on the same host:
+- the coarse pass (960 pixels) in bfloat16: 0.55 -> 0.09 s, but a product name's line moved enough to be lost
+  ("Liquid Nighttime Multimineral + Skin Renew"; real product name 0.933 -> 0.867);
+- the recogniser in bfloat16: 448 crops 17 -> 10 s on one thread, 6 s in batches of 4, but 47 of them read
+  differently and a medicinal ingredient row was lost.
+Without AMX, OpenVINO in float was slower than onnxruntime (an AVX2 host, an earlier round), so ``auto`` keeps
+onnxruntime there.
+
+OpenVINO compiles its kernels for each new input shape (0.2-0.8 s), so the fine pass runs the network on the whole
+input and keeps its map where the coarse pass saw text (``cyclops.ocr.rapid.detect_at``), one shape per photo size,
+and the engine's ``warm_up`` compiles a 12 MP photo's. Nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cyclops.errors import OCREngineError
+from cyclops.ocr import cpu
+
+#: raised whenever what is compiled changes (part of the OCR engine's version: cached readings are not reused)
+VERSION = "1"
+#: /proc/cpuinfo flags of the bfloat16 matrix instructions OpenVINO's CPU plugin runs bfloat16 on
+BF16_FLAGS = ("amx_bf16",)
+MODES = ("auto", "on", "off")
+
+
+def has_amx_bf16(cpuinfo: str) -> bool:
+    """Whether ``/proc/cpuinfo``'s text lists AMX's bfloat16 instructions (``BF16_FLAGS``)."""
+    return bool(cpu.flags(cpuinfo) & set(BF16_FLAGS))
+
+
+def installed() -> bool:
+    return importlib.util.find_spec("openvino") is not None
+
+
+def wanted(mode: str, cpuinfo: Callable[[], str] = cpu.cpuinfo) -> bool:
+    """Whether the fine pass runs in bfloat16 for ``CYCLOPS_OCR_BF16`` = ``mode``: ``on``, ``off``, or
+    ``auto`` (where the CPU has AMX bfloat16 and OpenVINO is installed)."""
+    key = mode.strip().lower()
+    if key not in MODES:
+        raise OCREngineError(f"CYCLOPS_OCR_BF16={mode!r}: choose one of {', '.join(MODES)}.")
+    if key == "on" and not installed():
+        raise OCREngineError("CYCLOPS_OCR_BF16=on needs OpenVINO (pip install openvino), or set it to auto or off.")
+    return key == "on" or (key == "auto" and installed() and has_amx_bf16(cpuinfo()))
+
+
+@functools.cache
+def _core():
+    import openvino as ov
+
+    return ov.Core()
+
+
+@dataclass(frozen=True)
+class Port:
+    name: str
+
+
+class OpenVINOSession:
+    """A model compiled by OpenVINO in bfloat16 that stands in for the onnxruntime ``InferenceSession`` rapidocr
+    calls (``run``, ``get_inputs``, ``get_outputs``). Several threads may run it at once: each has an inference
+    request of its own."""
+
+    def __init__(self, model: Path | bytes, threads: int) -> None:
+        core = _core()
+        source = core.read_model(model if isinstance(model, bytes) else str(model))
+        self._compiled = core.compile_model(source, "CPU", {
+            "INFERENCE_PRECISION_HINT": "bf16",
+            "INFERENCE_NUM_THREADS": threads,
+            "PERFORMANCE_HINT": "LATENCY",
+        })
+        self._local = threading.local()
+
+    def run(self, output_names, feed: dict[str, np.ndarray]) -> list[np.ndarray]:
+        request = getattr(self._local, "request", None)
+        if request is None:
+            request = self._local.request = self._compiled.create_infer_request()
+        (x,) = feed.values()
+        return [request.infer({0: x})[0]]  # a copy: the request's buffer is reused by its next call
+
+    def get_inputs(self) -> list[Port]:
+        return [Port(p.any_name) for p in self._compiled.inputs]
+
+    def get_outputs(self) -> list[Port]:
+        return [Port(p.any_name) for p in self._compiled.outputs]
