@@ -162,3 +162,19 @@ def workbench_on_s3(s3_server, configure):
     workbench = Workbench(MapiClient(), analyst="alice")
     workbench.session.open("an-1")
     return workbench
+
+
+def label_12mp() -> Image.Image:
+    """A 3000x4000 photo of a label (the 12 MP fine pass's tests): a large name, then a facts panel's six rows of
+    small print, on a tinted background."""
+    from PIL import ImageFont
+
+    image = Image.new("RGB", (3000, 4000), (226, 232, 220))
+    draw = ImageDraw.Draw(image)
+    draw.text((200, 200), "SLEEP WELL", fill=(30, 40, 90), font=ImageFont.load_default(size=260))
+    small = ImageFont.load_default(size=42)
+    rows = ["Magnesium (as bisglycinate) 200 mg", "Melatonin 3 mg", "L-Theanine 100 mg", "Ingrédients non médicinaux : cellulose",
+            "Recommended use: Helps to increase total sleep time.", "NPN 80098765"]
+    for k, row in enumerate(rows):
+        draw.text((220, 900 + 90 * k), row, fill="black", font=small)
+    return image

@@ -9,7 +9,6 @@ import threading
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from cyclops.errors import OCREngineError
 from cyclops.evaluate.geometry import iou
@@ -18,6 +17,7 @@ from cyclops.ocr.bf16 import OpenVINOSession, has_amx_bf16, wanted
 from cyclops.ocr.boxes import to_bgr
 from cyclops.ocr.det_input import detector_input
 from cyclops.ocr.rapid import DET_MODEL, FINE_SIDE, RapidEngine, detect_at, model_dir
+from tests.samples import label_12mp
 
 AMX = "processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n"
 ZEN4 = "processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_vnni avx512_bf16\n"
@@ -43,19 +43,6 @@ def test_auto_uses_bfloat16_only_where_the_cpu_has_amx(monkeypatch):
         wanted("on", lambda: AMX)
 
 
-def _label_12mp() -> Image.Image:
-    """A 3000x4000 photo of a label: a large name, then a facts panel's small print, on a tinted background."""
-    image = Image.new("RGB", (3000, 4000), (226, 232, 220))
-    draw = ImageDraw.Draw(image)
-    draw.text((200, 200), "SLEEP WELL", fill=(30, 40, 90), font=ImageFont.load_default(size=260))
-    small = ImageFont.load_default(size=42)
-    rows = ["Magnesium (as bisglycinate) 200 mg", "Melatonin 3 mg", "L-Theanine 100 mg", "Ingrédients non médicinaux : cellulose",
-            "Recommended use: Helps to increase total sleep time.", "NPN 80098765"]
-    for k, row in enumerate(rows):
-        draw.text((220, 900 + 90 * k), row, fill="black", font=small)
-    return image
-
-
 @pytest.fixture(scope="module")
 def engines():
     return RapidEngine(threads=2, bf16=True), RapidEngine(threads=2, bf16=False, int8=False)
@@ -63,7 +50,7 @@ def engines():
 
 def test_the_session_gives_the_float_models_text_probabilities_and_may_be_shared_by_threads(engines):
     quick, exact = engines
-    pre = detector_input(to_bgr(_label_12mp()), FINE_SIDE, exact._det.mean, exact._det.std)
+    pre = detector_input(to_bgr(label_12mp()), FINE_SIDE, exact._det.mean, exact._det.std)
     float_map = exact._det.session(pre)
     session = OpenVINOSession(model_dir() / DET_MODEL, 1)
     maps: list[np.ndarray] = []
@@ -80,7 +67,7 @@ def test_the_session_gives_the_float_models_text_probabilities_and_may_be_shared
 
 def test_the_bfloat16_fine_pass_runs_the_whole_input_and_keeps_the_map_where_text_was_seen(engines, monkeypatch):
     quick, _ = engines
-    bgr = to_bgr(_label_12mp())
+    bgr = to_bgr(label_12mp())
     coarse, prob = detect_at(quick._det, bgr, quick._det.limit_side_len)
     seen, maps = [], []
     session = quick._fine_det.session
@@ -102,7 +89,7 @@ def test_the_bfloat16_fine_pass_runs_the_whole_input_and_keeps_the_map_where_tex
 
 def test_the_bfloat16_fine_pass_finds_the_float_passes_boxes(engines):
     quick, exact = engines
-    bgr = to_bgr(_label_12mp())
+    bgr = to_bgr(label_12mp())
     float_boxes = detect_at(exact._fine_det, bgr, FINE_SIDE)[0]
     bf16_boxes = detect_at(quick._fine_det, bgr, FINE_SIDE)[0]
     for box in float_boxes:
@@ -113,7 +100,7 @@ def test_the_bfloat16_fine_pass_finds_the_float_passes_boxes(engines):
 def test_a_12mp_label_reads_the_same_with_the_bfloat16_fine_pass(engines):
     quick, exact = engines
     quick.warm_up()  # compiles the 12 MP input's kernels; reading after it is what mapi's workers do
-    image = _label_12mp()
+    image = label_12mp()
     lines = {engine: [line.text for block in engine.read_upright(image, "p")[0].blocks for line in block.lines]
              for engine in (quick, exact)}
     assert lines[quick] == lines[exact]

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from cyclops.errors import OCREngineError
 from cyclops.evaluate.geometry import iou
@@ -17,6 +16,7 @@ from cyclops.ocr.boxes import to_bgr
 from cyclops.ocr.cpu import cpuinfo
 from cyclops.ocr.int8 import built_once, has_int8_dot, quantized_detector, wanted
 from cyclops.ocr.rapid import DET_MODEL, FINE_SIDE, RapidEngine, detect_at, model_dir
+from tests.samples import label_12mp
 
 #: whether this host multiplies int8 natively: only there does ``auto`` read with the int8 pass, so only there is its
 #: reading compared with the float pass's (without VNNI onnxruntime's int8 sums may saturate; auto keeps float there)
@@ -99,19 +99,6 @@ def test_the_quantised_detector_is_int8_and_built_once(engines):
     assert again == path and path.stat().st_mtime_ns == stamp
 
 
-def _label_12mp() -> Image.Image:
-    """A 3000x4000 photo of a label: a large name, then a facts panel's small print, on a tinted background."""
-    image = Image.new("RGB", (3000, 4000), (226, 232, 220))
-    draw = ImageDraw.Draw(image)
-    draw.text((200, 200), "SLEEP WELL", fill=(30, 40, 90), font=ImageFont.load_default(size=260))
-    small = ImageFont.load_default(size=42)
-    rows = ["Magnesium (as bisglycinate) 200 mg", "Melatonin 3 mg", "L-Theanine 100 mg", "Ingrédients non médicinaux : cellulose",
-            "Recommended use: Helps to increase total sleep time.", "NPN 80098765"]
-    for k, row in enumerate(rows):
-        draw.text((220, 900 + 90 * k), row, fill="black", font=small)
-    return image
-
-
 def _float_where_no_int8_instructions(cache: Path) -> bool:
     """On a host without int8 dot-product instructions: whether ``auto`` (the default) keeps the float fine pass."""
     engine = RapidEngine(threads=1, model_cache=cache, bf16=False)
@@ -123,7 +110,7 @@ def test_the_int8_fine_pass_finds_the_float_passes_boxes(engines):
     if not FAST_INT8:
         assert _float_where_no_int8_instructions(cache)
         return
-    bgr = to_bgr(_label_12mp())
+    bgr = to_bgr(label_12mp())
     float_boxes = detect_at(exact._fine_det, bgr, FINE_SIDE)[0]
     int8_boxes = detect_at(quick._fine_det, bgr, FINE_SIDE)[0]
     for box in float_boxes:
@@ -141,7 +128,7 @@ def test_a_12mp_label_reads_the_same_with_the_int8_fine_pass(engines):
     if not FAST_INT8:
         assert _float_where_no_int8_instructions(cache)
         return
-    image = _label_12mp()
+    image = label_12mp()
     lines = {engine: [line.text for block in engine.read_upright(image, "p")[0].blocks for line in block.lines]
              for engine in (quick, exact)}
     assert lines[quick] == lines[exact]

@@ -20,9 +20,10 @@ skipped (``cyclops.ocr.leaders``): read whole, the amount after the dots was
 often misread. A cell read unsurely is read once more from a wider, lower crop, and a page whose unsure lines
 read as words only upside down is turned (``cyclops.ocr.reread``: on the blurred real photos half as much
 recognition again, a fifth of their OCR time). A 12 MP photo's second, finer detection runs only where the first saw
-text (``cyclops.ocr.regions``), and where the CPU multiplies int8 natively (VNNI, AMX) it runs an int8 copy of the
-detector (``cyclops.ocr.int8``: twice as fast; the coarse pass and the recogniser stay float, int8 changed what
-they read). OpenVINO was measured on an AVX2-only host and rejected (no faster).
+text (``cyclops.ocr.regions``): where the CPU has AMX bfloat16 the detector compiled by OpenVINO in bfloat16
+(``cyclops.ocr.bf16``: three times as fast as int8), else where it multiplies int8 natively (VNNI) an int8 copy of
+the detector (``cyclops.ocr.int8``: twice as fast as float). The coarse pass and the recogniser stay float on
+onnxruntime: bfloat16 and int8 changed what they read. OpenVINO in float is no faster (measured on an AVX2 host).
 """
 
 from __future__ import annotations
