@@ -38,7 +38,6 @@ from cyclops.ocr import cpu
 VERSION = "1"
 #: /proc/cpuinfo flags of the bfloat16 matrix instructions OpenVINO's CPU plugin runs bfloat16 on
 BF16_FLAGS = ("amx_bf16",)
-MODES = ("auto", "on", "off")
 
 
 def has_amx_bf16(cpuinfo: str) -> bool:
@@ -53,12 +52,10 @@ def installed() -> bool:
 def wanted(mode: str, cpuinfo: Callable[[], str] = cpu.cpuinfo) -> bool:
     """Whether the fine pass runs in bfloat16 for ``CYCLOPS_OCR_BF16`` = ``mode``: ``on``, ``off``, or
     ``auto`` (where the CPU has AMX bfloat16 and OpenVINO is installed)."""
-    key = mode.strip().lower()
-    if key not in MODES:
-        raise OCREngineError(f"CYCLOPS_OCR_BF16={mode!r}: choose one of {', '.join(MODES)}.")
-    if key == "on" and not installed():
+    use = cpu.chosen(mode, "CYCLOPS_OCR_BF16", lambda: installed() and has_amx_bf16(cpuinfo()))
+    if use and not installed():
         raise OCREngineError("CYCLOPS_OCR_BF16=on needs OpenVINO (pip install openvino), or set it to auto or off.")
-    return key == "on" or (key == "auto" and installed() and has_amx_bf16(cpuinfo()))
+    return use
 
 
 @functools.cache
@@ -87,6 +84,9 @@ class OpenVINOSession:
             "PERFORMANCE_HINT": "LATENCY",
         })
         self._local = threading.local()
+        # rapidocr asks for the names on every call
+        self._inputs = [Port(p.any_name) for p in self._compiled.inputs]
+        self._outputs = [Port(p.any_name) for p in self._compiled.outputs]
 
     def run(self, output_names, feed: dict[str, np.ndarray]) -> list[np.ndarray]:
         request = getattr(self._local, "request", None)
@@ -96,7 +96,7 @@ class OpenVINOSession:
         return [request.infer({0: x})[0]]  # a copy: the request's buffer is reused by its next call
 
     def get_inputs(self) -> list[Port]:
-        return [Port(p.any_name) for p in self._compiled.inputs]
+        return self._inputs
 
     def get_outputs(self) -> list[Port]:
-        return [Port(p.any_name) for p in self._compiled.outputs]
+        return self._outputs

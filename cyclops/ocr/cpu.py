@@ -3,12 +3,27 @@ CPU has instructions for them (``cyclops.ocr.int8``, ``cyclops.ocr.bf16``); else
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+from cyclops.errors import OCREngineError
+
+#: the values of a setting that turns a faster precision on or off
+MODES = ("auto", "on", "off")
 
 
 def flags(cpuinfo: str) -> set[str]:
     """The instruction-set flags that ``/proc/cpuinfo``'s text lists (its ``flags`` lines only)."""
     return {flag for line in cpuinfo.splitlines() if line.split(":")[0].strip() == "flags" for flag in line.split(":", 1)[1].split()}
+
+
+def chosen(mode: str, setting: str, fast_here: Callable[[], bool]) -> bool:
+    """Whether ``setting`` = ``mode`` asks for a faster precision: ``on``, or ``auto`` where ``fast_here()``;
+    any other value is a clear error naming the setting."""
+    key = mode.strip().lower()
+    if key not in MODES:
+        raise OCREngineError(f"{setting}={mode!r}: choose one of {', '.join(MODES)}.")
+    return key == "on" or (key == "auto" and fast_here())
 
 
 def cpuinfo() -> str:

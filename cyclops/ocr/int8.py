@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 
-from cyclops.errors import OCREngineError
 from cyclops.ocr import cpu
 
 #: raised whenever the calibration pages or the quantisation settings change (part of the model's file name and of
@@ -37,7 +36,6 @@ from cyclops.ocr import cpu
 VERSION = "1"
 #: /proc/cpuinfo flags of int8 dot-product instructions that onnxruntime's int8 kernels use
 DOT_FLAGS = ("avx512_vnni", "avx_vnni", "amx_int8")
-MODES = ("auto", "on", "off")
 #: the detector's input of a drawn calibration page (a 12 MP photo's fine pass is about this size)
 PAGE = (1200, 1600)
 #: the sizes of print drawn, in pixels of the detector's input: small print to a front's large type
@@ -61,10 +59,7 @@ def has_int8_dot(cpuinfo: str) -> bool:
 def wanted(mode: str, cpuinfo: Callable[[], str] = cpu.cpuinfo) -> bool:
     """Whether the fine pass runs in int8 for ``CYCLOPS_OCR_INT8`` = ``mode``: ``on``, ``off``, or ``auto`` (where
     the CPU has int8 dot-product instructions)."""
-    key = mode.strip().lower()
-    if key not in MODES:
-        raise OCREngineError(f"CYCLOPS_OCR_INT8={mode!r}: choose one of {', '.join(MODES)}.")
-    return key == "on" or (key == "auto" and has_int8_dot(cpuinfo()))
+    return cpu.chosen(mode, "CYCLOPS_OCR_INT8", lambda: has_int8_dot(cpuinfo()))
 
 
 def calibration_pages() -> list[np.ndarray]:
