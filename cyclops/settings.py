@@ -56,9 +56,9 @@ class Settings(BaseSettings):
                              "a Dask worker or pod limited to one CPU, so workers scale with cores.")
     ocr_int8: str = Field("auto", description="The 12 MP photos' fine detection pass in int8: `auto` (where the CPU has int8 dot-product "
                           "instructions, AVX-512 VNNI, AVX-VNNI or AMX: about twice as fast there, boxes within a pixel or two), `on` or `off`.")
-    ocr_bf16: str = Field("auto", description="The 12 MP photos' fine detection pass in bfloat16 on OpenVINO: `auto` (where the CPU has "
-                          "AMX bfloat16, Intel Xeon since Sapphire Rapids: three times as fast as int8 there), `on` or `off`. Where it "
-                          "runs, `CYCLOPS_OCR_INT8` is not used.")
+    ocr_bf16: str = Field("auto", description="Text detection (both passes) in bfloat16 on OpenVINO: `auto` (where the CPU has AMX "
+                          "bfloat16, Intel Xeon since Sapphire Rapids: the coarse pass 6, the fine pass 3 times as fast there), `on` or "
+                          "`off`. Where it runs, `CYCLOPS_OCR_INT8` is not used.")
     model_cache: Path | None = Field(None, description="Folder for models built from the bundled ones (the int8 fine detector, built once, some "
                                      "seconds). Default: XDG_CACHE_HOME/cyclops/models (~/.cache/cyclops/models).")
     max_file_bytes: int = Field(40 * 1024 * 1024, description="Largest accepted photo file, in bytes.")

@@ -1,5 +1,5 @@
-"""The 12 MP fine detection pass in bfloat16 on OpenVINO (cyclops.ocr.bf16): when it is used, that it runs the
-whole input and keeps the map where the coarse pass saw text, and that it finds the float pass's boxes (a real
+"""Text detection in bfloat16 on OpenVINO (cyclops.ocr.bf16): when it is used, that the 12 MP fine pass runs the
+whole input and keeps the map where the coarse pass saw text, and that both passes find the float passes' boxes (a real
 OpenVINO runtime and the wheel's detector; on a CPU without bfloat16 OpenVINO computes in float, so these
 comparisons hold everywhere, and on an AMX host they test bfloat16 itself)."""
 
@@ -16,7 +16,7 @@ from cyclops.ocr import bf16
 from cyclops.ocr.bf16 import OpenVINOSession, has_amx_bf16, wanted
 from cyclops.ocr.boxes import to_bgr
 from cyclops.ocr.det_input import detector_input
-from cyclops.ocr.rapid import DET_MODEL, FINE_SIDE, RapidEngine, detect_at, model_dir
+from cyclops.ocr.rapid import DET_MODEL, DET_SIDE, FINE_SIDE, RapidEngine, detect_at, model_dir
 from tests.samples import label_12mp
 
 AMX = "processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16 amx_bf16 amx_tile amx_int8\n"
@@ -87,17 +87,21 @@ def test_the_bfloat16_fine_pass_runs_the_whole_input_and_keeps_the_map_where_tex
     assert part_boxes and all(b[:, 0].min() < 3000 / 2 and b[:, 1].min() < 4000 / 2 for b in part_boxes)  # none outside
 
 
-def test_the_bfloat16_fine_pass_finds_the_float_passes_boxes(engines):
+@pytest.mark.parametrize("side", [DET_SIDE, FINE_SIDE])
+def test_both_bfloat16_passes_find_the_float_passes_boxes(engines, side):
     quick, exact = engines
+    assert isinstance(quick._det.session.session, OpenVINOSession) and quick._fine_det is quick._det
+    assert not isinstance(exact._det.session.session, OpenVINOSession)
     bgr = to_bgr(label_12mp())
-    float_boxes = detect_at(exact._fine_det, bgr, FINE_SIDE)[0]
-    bf16_boxes = detect_at(quick._fine_det, bgr, FINE_SIDE)[0]
+    float_boxes = detect_at(exact._det, bgr, side)[0]
+    bf16_boxes = detect_at(quick._det, bgr, side)[0]
+    assert len(float_boxes) >= 7
     for box in float_boxes:
         if box[:, 1].max() - box[:, 1].min() >= 40:  # every line (a speck at a large letter's edge aside)
             assert max(iou(box.tolist(), other.tolist()) for other in bf16_boxes) >= 0.8
 
 
-def test_a_12mp_label_reads_the_same_with_the_bfloat16_fine_pass(engines):
+def test_a_12mp_label_reads_the_same_with_bfloat16_detection(engines):
     quick, exact = engines
     quick.warm_up()  # compiles the 12 MP input's kernels; reading after it is what mapi's workers do
     image = label_12mp()
@@ -105,7 +109,7 @@ def test_a_12mp_label_reads_the_same_with_the_bfloat16_fine_pass(engines):
              for engine in (quick, exact)}
     assert lines[quick] == lines[exact]
     assert any("Melatonin 3 mg" in text for text in lines[quick])
-    assert "finebf16" in quick.version and "finebf16" not in exact.version  # the OCR cache keeps their readings apart
+    assert "-bf16v2" in quick.version and "bf16" not in exact.version  # the OCR cache keeps their readings apart
     assert not quick.int8  # where bfloat16 runs the fine pass, the int8 model is neither built nor used
 
 
@@ -116,7 +120,7 @@ def test_the_setting_turns_it_off_and_auto_follows_the_cpu(monkeypatch):
     get_settings.cache_clear()
     try:
         engine = RapidEngine(threads=1)
-        assert not engine.bf16 and "finebf16" not in engine.version
+        assert not engine.bf16 and "bf16" not in engine.version
     finally:
         monkeypatch.delenv("CYCLOPS_OCR_BF16")
         get_settings.cache_clear()

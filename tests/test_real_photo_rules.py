@@ -233,13 +233,17 @@ def test_a_name_wraps_over_one_word_lines_whatever_language_each_word_seems() ->
     assert extract_product_name(lines[1:3], lines, None, set()).value == "fem dophilus Ultra"
 
 
-def test_a_name_printed_smaller_than_the_brand_is_found() -> None:
-    """NEEDED's front: the brand is the largest line (its mail address on the back says so), the name smaller."""
+@pytest.mark.parametrize("height, found", [(0.95, True), (0.88, True), (0.7, False)])
+def test_a_name_printed_smaller_than_the_brand_is_found(height: float, found: bool) -> None:
+    """NEEDED's front: the brand is the largest line (its mail address on the back says so), the name smaller.
+    Also when the name's box measures a little under the photo's usual type (a detector in bfloat16 moves corners
+    by a pixel or two: MaryRuth's name line measured 0.915, then 0.899), but not in small print."""
     lines = [line("NEEDED.", 600, 780, 2160, 1300, "non_medicinal_ingredient", image="front", rel_height=1.4),
-             line("Collagen Protein", 640, 2820, 1260, 3170, "other", image="front", rel_height=0.95),
+             line("Collagen Protein", 640, 2820, 1260, 3170, "other", image="front", rel_height=height),
              line("NET WT. 15.0 OZ (450 G)", 640, 3200, 1260, 3300, "product_name", image="front", rel_height=1.0),
              line("1-866-633-3010|hello@thisisneeded.com", 850, 1780, 1660, 1880, "other", image="back", rel_height=1.4)]
-    assert extract_product_name([lines[2]], lines, None, {"back"}).value == "Collagen Protein"
+    name = extract_product_name([lines[2]], lines, None, {"back"}).value
+    assert (name == "Collagen Protein") is found
 
 
 def test_a_letter_spaced_name_is_one_word_and_a_line_beside_it_is_not_its_next_line() -> None:

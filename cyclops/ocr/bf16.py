@@ -1,23 +1,24 @@
-"""The 12 MP photos' fine detection pass in bfloat16 on OpenVINO, on CPUs with AMX (issue 12: the speed target).
+"""Text detection in bfloat16 on OpenVINO, on CPUs with AMX (issue 12: the speed target).
 
-Why: the fine pass (the detector at 1600 pixels, ``cyclops.ocr.rapid.FINE_SIDE``) is the dearest single step of a
-12 MP photo. Where the CPU has AMX tiles for bfloat16 (``amx_bf16`` in ``/proc/cpuinfo``: Intel Xeon since Sapphire
-Rapids), OpenVINO runs the detector's convolutions on them: a whole 1216x1600 input in 0.25-0.3 s on 2 threads,
-against 0.9 s for onnxruntime's int8 model (``cyclops.ocr.int8``) and 1.4-1.6 s in float. Its text probabilities
-move by 0.0002 on average from float (the int8 model's by 0.003), and on the real photos every figure of the
-benchmark is the same as with float's or int8's fine pass (``benchmarks/results/ocr_speed.md``).
+Why: detection is most of a front's OCR time, and after recognition the dearest step of a back's. Where the CPU has AMX
+tiles for bfloat16 (``amx_bf16`` in ``/proc/cpuinfo``: Intel Xeon since Sapphire Rapids), OpenVINO runs the
+detector's convolutions on them:
+- the fine pass of 12 MP photos (1600 pixels, ``cyclops.ocr.rapid.FINE_SIDE``): a whole 1216x1600 input in
+  0.25-0.3 s on 2 threads, against 0.9 s for onnxruntime's int8 model (``cyclops.ocr.int8``) and 1.4-1.6 s in float;
+- the coarse pass of every photo (960 pixels): 0.55 -> 0.09 s.
+Its text probabilities move by 0.0002 on average from float (the int8 model's by 0.003). On the real photos every
+target figure of the benchmark is the same as with float detection (``benchmarks/results/ocr_speed.md``). Box
+corners move by a pixel or two, which moved one front's name line from 0.915 to 0.899 of the photo's usual type,
+across the product-name rule's threshold then (0.9, since 0.85: ``cyclops.extract.params``).
 
-Measured and not used, on the same host:
-- the coarse pass (960 pixels) in bfloat16: 0.55 -> 0.09 s, but a product name's line moved enough to be lost
-  ("Liquid Nighttime Multimineral + Skin Renew"; real product name 0.933 -> 0.867);
-- the recogniser in bfloat16: 448 crops 17 -> 10 s on one thread, 6 s in batches of 4, but 47 of them read
-  differently and a medicinal ingredient row was lost.
-Without AMX, OpenVINO in float was slower than onnxruntime (an AVX2 host, an earlier round), so ``auto`` keeps
-onnxruntime there.
+Measured and not used, on the same host: the recogniser in bfloat16: 448 crops 17 -> 10 s on one thread, 6 s in
+batches of 4, but 47 of them read differently and a medicinal ingredient row was lost. Without AMX, OpenVINO in
+float was slower than onnxruntime (an AVX2 host, an earlier round), so ``auto`` keeps onnxruntime there.
 
-OpenVINO compiles its kernels for each new input shape (0.2-0.8 s), so the fine pass runs the network on the whole
-input and keeps its map where the coarse pass saw text (``cyclops.ocr.rapid.detect_at``), one shape per photo size,
-and the engine's ``warm_up`` compiles a 12 MP photo's. Nothing is written to disk.
+OpenVINO compiles its kernels for each new input shape (0.1-0.3 s at 960 pixels, 0.2-0.8 s at 1600), so the fine pass
+runs the network on the whole input and keeps its map where the coarse pass saw text
+(``cyclops.ocr.rapid.detect_at``), one shape per photo size, and the engine's ``warm_up`` compiles a 12 MP photo's
+inputs. Nothing is written to disk.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from cyclops.errors import OCREngineError
 from cyclops.ocr import cpu
 
 #: raised whenever what is compiled changes (part of the OCR engine's version: cached readings are not reused)
-VERSION = "1"
+VERSION = "2"  # 2: the coarse pass too
 #: /proc/cpuinfo flags of the bfloat16 matrix instructions OpenVINO's CPU plugin runs bfloat16 on
 BF16_FLAGS = ("amx_bf16",)
 
@@ -50,7 +51,7 @@ def installed() -> bool:
 
 
 def wanted(mode: str, cpuinfo: Callable[[], str] = cpu.cpuinfo) -> bool:
-    """Whether the fine pass runs in bfloat16 for ``CYCLOPS_OCR_BF16`` = ``mode``: ``on``, ``off``, or
+    """Whether text detection runs in bfloat16 for ``CYCLOPS_OCR_BF16`` = ``mode``: ``on``, ``off``, or
     ``auto`` (where the CPU has AMX bfloat16 and OpenVINO is installed)."""
     use = cpu.chosen(mode, "CYCLOPS_OCR_BF16", lambda: installed() and has_amx_bf16(cpuinfo()))
     if use and not installed():

@@ -20,10 +20,11 @@ skipped (``cyclops.ocr.leaders``): read whole, the amount after the dots was
 often misread. A cell read unsurely is read once more from a wider, lower crop, and a page whose unsure lines
 read as words only upside down is turned (``cyclops.ocr.reread``: on the blurred real photos half as much
 recognition again, a fifth of their OCR time). A 12 MP photo's second, finer detection runs only where the first saw
-text (``cyclops.ocr.regions``): where the CPU has AMX bfloat16 the detector compiled by OpenVINO in bfloat16
-(``cyclops.ocr.bf16``: three times as fast as int8), else where it multiplies int8 natively (VNNI) an int8 copy of
-the detector (``cyclops.ocr.int8``: twice as fast as float). The coarse pass and the recogniser stay float on
-onnxruntime: bfloat16 and int8 changed what they read. OpenVINO in float is no faster (measured on an AVX2 host).
+text (``cyclops.ocr.regions``). Where the CPU has AMX bfloat16, both detection passes run the detector compiled by
+OpenVINO in bfloat16 (``cyclops.ocr.bf16``: the coarse pass 6, the fine pass 3 times as fast); elsewhere the fine
+pass runs, where the CPU multiplies int8 natively (VNNI), an int8 copy of the detector (``cyclops.ocr.int8``: twice
+as fast as float), and the coarse pass stays float. The recogniser stays float on onnxruntime: bfloat16 and int8
+changed what it read. OpenVINO in float is no faster (measured on an AVX2 host).
 """
 
 from __future__ import annotations
@@ -390,9 +391,10 @@ class RapidEngine(OCREngine):
 
     def __init__(self, threads: int = 2, det_side: int = DET_SIDE, rec_batch: int = REC_BATCH, int8: bool | None = None,
                  model_cache: Path | None = None, bf16: bool | None = None) -> None:
-        """The fine pass of 12 MP photos: with ``bf16``, in bfloat16 on OpenVINO (``cyclops.ocr.bf16``; None: as
-        ``CYCLOPS_OCR_BF16`` says); otherwise with ``int8``, in int8 (``cyclops.ocr.int8``; None: as
-        ``CYCLOPS_OCR_INT8`` says), its model kept in ``model_cache`` (None: ``CYCLOPS_MODEL_CACHE``)."""
+        """Text detection: with ``bf16``, both passes in bfloat16 on OpenVINO (``cyclops.ocr.bf16``; None: as
+        ``CYCLOPS_OCR_BF16`` says); otherwise, with ``int8``, the fine pass of 12 MP photos in int8
+        (``cyclops.ocr.int8``; None: as ``CYCLOPS_OCR_INT8`` says), its model kept in ``model_cache`` (None:
+        ``CYCLOPS_MODEL_CACHE``)."""
         from importlib.metadata import version
 
         self._ocr, self._det, self._lanes, self._cls = _build(threads, det_side, rec_batch)
@@ -400,8 +402,8 @@ class RapidEngine(OCREngine):
         self.bf16 = bf16_wanted(settings.ocr_bf16) if bf16 is None else bf16
         # where both could run, bfloat16 is the faster (0.36 s against 0.59 s a photo) and the closer to float
         self.int8 = not self.bf16 and (int8_wanted(settings.ocr_int8) if int8 is None else int8)
-        if self.bf16:
-            self._fine_det = self._bf16_detector(threads)
+        if self.bf16:  # both passes: one model compiled once, its kernels per input shape
+            self._det = self._fine_det = self._bf16_detector(threads)
         elif self.int8:
             self._fine_det = self._int8_detector(threads, model_cache or settings.model_cache_dir)
         else:
@@ -411,8 +413,8 @@ class RapidEngine(OCREngine):
         self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
         if self.int8:  # the int8 fine pass moves boxes by a pixel or two, so what is read differs a little
             self.version += f"-fineq8v{INT8_VERSION}"
-        if self.bf16:  # so does a bfloat16 one, less
-            self.version += f"-finebf16v{BF16_VERSION}"
+        if self.bf16:  # so does detecting in bfloat16, less
+            self.version += f"-bf16v{BF16_VERSION}"
         self.last_timings: dict[str, float] = {}  # wall seconds per stage of the latest read (for benchmarks)
 
     def _detector_with(self, session):
@@ -442,12 +444,13 @@ class RapidEngine(OCREngine):
             raise OCREngineError(f"OpenVINO cannot compile the detector in bfloat16 ({exc}); set CYCLOPS_OCR_BF16=off.") from exc
 
     def warm_up(self) -> Page:
-        """``OCREngine.warm_up``; with the bfloat16 fine pass, also its input of a 12 MP photo (4:3, either way
-        round) run once: OpenVINO compiles its kernels for each new input shape, 0.5-0.8 s at that size."""
+        """``OCREngine.warm_up``; detecting in bfloat16, also both passes' inputs of a 12 MP photo (4:3, either way
+        round) run once: OpenVINO compiles its kernels for each new input shape, 0.1-0.3 s for the coarse pass's,
+        0.5-0.8 s for the fine pass's."""
         if self.bf16:
             for height, width in ((3000, 4000), (4000, 3000)):
-                pre = detector_input(np.zeros((height, width, 3), np.uint8), FINE_SIDE, self._det.mean, self._det.std)
-                self._fine_det.session(pre)
+                for side in (self._det.limit_side_len, FINE_SIDE):
+                    self._det.session(detector_input(np.zeros((height, width, 3), np.uint8), side, self._det.mean, self._det.std))
         return super().warm_up()
 
     # -- building blocks ------------------------------------------------------------
