@@ -1,15 +1,23 @@
-"""CYCLOPS_OCR_THREADS reaches RapidOCR's onnxruntime sessions: a one-CPU Dask worker pod runs one thread, and the
-recogniser as many one-thread sessions as the setting names."""
+"""CYCLOPS_OCR_THREADS reaches RapidOCR's onnxruntime sessions and the detector's OpenVINO one (where detection runs
+in bfloat16): a one-CPU Dask worker pod runs one thread, and the recogniser as many one-thread sessions as the
+setting names."""
 
 from __future__ import annotations
 
 import pytest
 
+from cyclops.ocr.bf16 import OpenVINOSession
 from cyclops.settings import get_settings
 
 
+def _threads(session) -> int:
+    if isinstance(session, OpenVINOSession):
+        return session.threads
+    return session.get_session_options().intra_op_num_threads
+
+
 @pytest.mark.parametrize("threads", [1, 3])
-def test_the_setting_sets_the_threads_of_every_onnxruntime_session(threads: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_setting_sets_the_threads_of_every_session(threads: int, monkeypatch: pytest.MonkeyPatch) -> None:
     from cyclops.ocr import _rapid
 
     monkeypatch.setenv("CYCLOPS_OCR_THREADS", str(threads))
@@ -19,8 +27,8 @@ def test_the_setting_sets_the_threads_of_every_onnxruntime_session(threads: int,
     finally:
         monkeypatch.delenv("CYCLOPS_OCR_THREADS")
         get_settings.cache_clear()
-    for model in (engine._det, engine._cls):
-        assert model.session.session.get_session_options().intra_op_num_threads == threads
+    for model in (engine._det, engine._fine_det, engine._cls):
+        assert _threads(model.session.session) == threads
     # the recogniser: one single-threaded session per thread, sharing a page's lines (cyclops.ocr.lanes)
     assert len(engine._lanes) == threads
     assert len({id(lane.session.session) for lane in engine._lanes.lanes}) == threads

@@ -84,6 +84,7 @@ class OpenVINOSession:
             "INFERENCE_NUM_THREADS": threads,
             "PERFORMANCE_HINT": "LATENCY",
         })
+        self.threads = threads  # as asked: OpenVINO itself runs at most as many as there are cores
         self._local = threading.local()
         # rapidocr asks for the names on every call
         self._inputs = [Port(p.any_name) for p in self._compiled.inputs]
