@@ -215,3 +215,28 @@ def test_a_coarse_box_read_surely_keeps_its_place_without_its_fine_row_being_rea
     assert not coarse_holds([("OR PRESERVATIVES", 0.99)], Choice(coarse=[coarse], fine=[wider]))
     assert not coarse_holds([("OR PRESERVATIVES", 0.9)], Choice(coarse=[coarse], fine=[fine]))
     assert not coarse_holds([("OR", 0.99)], Choice(coarse=[coarse], fine=[fine, fine]))
+
+
+def test_the_rectangles_shared_areas_are_each_pairs_overlap():
+    """``_shared``, one numpy step for the fine pass's box-by-box geometry, against the plain overlap of each pair
+    of bounding rectangles (tilted and touching boxes, empty lists); ``_rects`` bounds any quad."""
+    from cyclops.ocr.rapid import _rect_of, _rects, _shared
+
+    rng = np.random.default_rng(7)
+
+    def quad(x: float, y: float, w: float, h: float, tilt: float) -> np.ndarray:
+        turn = np.array([[np.cos(tilt), np.sin(tilt)], [-np.sin(tilt), np.cos(tilt)]], np.float32)
+        return (np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32) @ turn + [x, y]).astype(np.float32)
+
+    boxes = [quad(*rng.uniform(0, 500, 2), *rng.uniform(5, 300, 2), rng.normal(0, 0.1)) for _ in range(40)]
+    boxes += [quad(100, 100, 50, 20, 0), quad(150, 100, 50, 20, 0)]  # touching: nothing shared
+    rects = _rects(boxes)
+    assert np.array_equal(rects, np.array([[r[0, 0], r[0, 1], r[2, 0], r[2, 1]] for r in map(_rect_of, boxes)]))
+    shared = _shared(rects, rects[::-1])
+    for i, a in enumerate(rects):
+        for j, b in enumerate(rects[::-1]):
+            width = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+            height = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+            assert shared[i, j] == pytest.approx(width * height, rel=1e-6)
+    assert shared[-2, 0] == 0 and shared[-2, 1] == 1000 and shared.max() > 0 and (shared == 0).sum() > 0
+    assert _shared(_rects([]), rects).shape == (0, len(boxes))
