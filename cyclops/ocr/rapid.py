@@ -243,8 +243,8 @@ def detect_at(det, bgr: np.ndarray, side: int, where=None, whole: bool = False) 
 
 
 def _rect_of(box) -> np.ndarray:
-    b = np.asarray(box, dtype=np.float32)
-    x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()
+    """A box's bounding rectangle as a quad (corners clockwise from the top left)."""
+    x0, y0, x1, y1 = _rects([box])[0]
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
 
 
