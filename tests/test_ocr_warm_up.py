@@ -34,3 +34,29 @@ def test_the_mapi_worker_warm_up_reads_a_page_too(monkeypatch, tmp_path) -> None
         get_settings.cache_clear()
     assert read == ["warm-up"]
     assert "rapidocr" in info["engine"]
+
+
+def test_the_analyzer_warm_up_pays_for_the_first_products_one_time_costs(tmp_path) -> None:
+    """wordfreq's import and English and French lists (about a second) used to land on the first product read,
+    the first product of ``cyclops evaluate`` and the first request of each mapi worker. A fresh interpreter shows
+    that ``Analyzer.warm_up`` loads them, and that it also extracts from the page it read."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from cyclops.pipeline import build_analyzer\n"
+        "an = build_analyzer(engine='tesseract', db=None)\n"
+        "before = 'wordfreq' in sys.modules\n"
+        "label = an.warm_up()\n"
+        "import wordfreq\n"
+        "print(json.dumps({'before': before, 'label': label, 'lists': wordfreq.get_frequency_dict.cache_info().currsize}))\n"
+    )
+    env = {**os.environ, "CYCLOPS_DATA_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300, check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["before"] is False  # nothing loaded them before the warm-up
+    assert got["lists"] >= 2  # English and French
+    assert got["label"]

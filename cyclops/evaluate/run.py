@@ -121,8 +121,7 @@ def evaluate_engine(dataset, engine: str, db, params=None) -> dict:
 
     params = params or Parameters()
     analyzer = build_analyzer(engine=engine, db=db, params=params)
-    analyzer.model()  # the classifier loaded and the engine's first-call set-up done before the clock starts, as
-    analyzer.engine.warm_up()  # mapi's workers do at start (cyclops.service.operations.warm_up)
+    analyzer.warm_up()  # the first product's one-time costs paid before the clock starts, as mapi's workers do at start
 
     scores: list[ProductScore] = []
     product_seconds: list[float] = []

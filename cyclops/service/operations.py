@@ -98,11 +98,10 @@ def worker_analyzer(engine: str | None = None) -> Any:
 
 
 def warm_up() -> dict[str, str]:
-    """Assemble this worker's analyzer, load its models and read a small page (run once per worker so the first
-    request is not slow)."""
+    """Assemble this worker's analyzer and warm it up (``Analyzer.warm_up``: models loaded, a small page read and
+    analysed), once per worker so that the first request is not slow."""
     analyzer = worker_analyzer()
-    _, label = analyzer.model()
-    analyzer.engine.warm_up()
+    label = analyzer.warm_up()
     return {"field_classifier": label, "engine": f"{analyzer.engine.name} {analyzer.engine.version}"}
 
 

@@ -130,6 +130,15 @@ def common_word(word: str, zipf: float = COMMON_ZIPF) -> bool:
     return any(zipf_frequency(lower, language) >= zipf for language in LANGUAGES)
 
 
+def load_word_lists() -> None:
+    """Load wordfreq and its English and French lists now (about a second, once per process), so that the first
+    label that needs ``common_word`` does not pay for it: a worker's or a benchmark's warm-up calls this."""
+    from wordfreq import zipf_frequency
+
+    for language in LANGUAGES:
+        zipf_frequency("label", language)
+
+
 def word_languages(text: str | None) -> dict[str, int]:
     """How many words of ``text`` are clearly English and clearly French, by word frequencies (wordfreq):
     table headers and ingredient words tell a language as well as sentences do."""
