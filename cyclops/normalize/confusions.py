@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 VERSION = "2"
 
@@ -100,9 +101,11 @@ def spell_out_counts(text: str) -> str:
     return _SHORT_COUNT.sub(lambda m: f"{m.group('num')} {_COUNT_WORD[m.group('mult').lower()]} {m.group('unit')}", text)
 
 
+@lru_cache(maxsize=16384)
 def normalize_text(text: str) -> str:
     """Everything a parser wants before matching: unicode NFC, counts of live cells, numbers, licence prefixes,
-    units."""
+    units. Kept for the last lines asked (a pure function of the text): the panel rules ask it of every line for
+    every row, 7,000 times on one dense back, which was 0.3 s of its 0.6 s of extraction."""
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
     text = normalize_codes(repair_numbers(spell_out_counts(text)))
     return normalize_units(text)
