@@ -164,6 +164,30 @@ def test_a_blend_is_one_ingredient_with_its_members_as_parts() -> None:
     assert member_names([SourceLine("contains: Reishi, Maitake (fruiting body); Chaga")]) == ["Reishi", "Maitake (fruiting body)", "Chaga"]
 
 
+def test_the_wrapped_tail_of_a_long_member_list_is_no_row_of_its_own() -> None:
+    """Frog Fuel's fruit and vegetable blend lists its members over many lines; one line, indented apart from the
+    rest, began "L.)(Fruit) Powder, Açai ..." (closing the bracket of "Goji (Lycium barbarum" above) and was
+    proposed as an ingredient without an amount. A name that closes a bracket it never opened continues the line
+    above. With its own amount such a line is still a row."""
+    from cyclops.extract.ingredients import continues_above
+
+    assert continues_above("L.)(Fruit) Powder, Açai (Euterpe oleracea)(Fruit) Extract")
+    assert continues_above("root extract] 4:1")
+    assert not any(continues_above(name) for name in ("Goji (Lycium barbarum", "Vitamin D (as cholecalciferol)",
+                                                       "Beet (Beta vulgaris L.)(Root) Powder"))
+    rows = [
+        line("Vitamin C (as ascorbic acid)", 100, 160, 400, 185, "medicinal_ingredient"),
+        line("60 mg", 450, 160, 530, 185, "medicinal_ingredient"),
+        line("L.)(Fruit) Powder, Acai (Euterpe oleracea)(Fruit) Extract", 140, 190, 440, 212, "medicinal_ingredient"),
+        line("Zinc (as zinc citrate) 11 mg", 100, 250, 530, 275, "medicinal_ingredient"),
+        line("root extract) 100 mg", 100, 310, 530, 335, "medicinal_ingredient"),
+    ]
+    got = [(i.name, i.quantity) for i in extract_ingredients(rows)]
+    assert ("Vitamin C (as ascorbic acid)", 60) in got and ("Zinc (as zinc citrate)", 11) in got
+    assert not any(name.startswith("L.)") for name, _ in got)
+    assert any(quantity == 100 for _, quantity in got)  # the tail with an amount stays a row
+
+
 def test_sub_blends_that_add_up_to_a_blend_are_its_parts() -> None:
     rows = [Ingredient(name="Zinc", quantity=11, unit="mg"),
             Ingredient(name="SNAP Prostate Health Blend", quantity=2, unit="g"),

@@ -35,7 +35,7 @@ from cyclops.normalize.confusions import normalize_text
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
-VERSION = "4"
+VERSION = "5"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -175,6 +175,20 @@ def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
                 or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING))
     return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name, params.nutrient_word_ratio) or bool(sentence) or bool(_DOSE_COUNT.match(name))
             or _ends_with_dose_count(name))
+
+
+def continues_above(name: str) -> bool:
+    """A name that closes a bracket it never opened ("L.)(Fruit) Powder, Açai ..."): the rest of a name wrapped from
+    the line above (a blend's long list of members), not the start of a row of its own."""
+    depth = 0
+    for ch in name:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
 
 
 #: the units a serving is counted in: "Serving Size 2 Capsules (1 g)" ends its name with one, an ingredient never does
@@ -577,6 +591,8 @@ def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes 
             ing = parse_ingredient_text(piece, language, params)
             if ing is None or (match_heading(piece) and not ing.quantity) or not_an_ingredient(ing.name, params):
                 continue
+            if ing.quantity is None and continues_above(ing.name):
+                continue  # a wrapped line's tail; with an amount it is still a row (its name began a line up)
             ing.confidence = score * (1.0 if ing.quantity is not None else params.no_amount_weight)
             if ing.quantity is not None:
                 ing.quantity_confidence = min((line.number_confidence for line in row if line.number_confidence is not None),
