@@ -169,11 +169,11 @@ def test_the_wrapped_tail_of_a_long_member_list_is_no_row_of_its_own() -> None:
     rest, began "L.)(Fruit) Powder, Açai ..." (closing the bracket of "Goji (Lycium barbarum" above) and was
     proposed as an ingredient without an amount. A name that closes a bracket it never opened continues the line
     above. With its own amount such a line is still a row."""
-    from cyclops.extract.ingredients import continues_above
+    from cyclops.text.brackets import closes_unopened
 
-    assert continues_above("L.)(Fruit) Powder, Açai (Euterpe oleracea)(Fruit) Extract")
-    assert continues_above("root extract] 4:1")
-    assert not any(continues_above(name) for name in ("Goji (Lycium barbarum", "Vitamin D (as cholecalciferol)",
+    assert closes_unopened("L.)(Fruit) Powder, Açai (Euterpe oleracea)(Fruit) Extract")
+    assert closes_unopened("root extract] 4:1")
+    assert not any(closes_unopened(name) for name in ("Goji (Lycium barbarum", "Vitamin D (as cholecalciferol)",
                                                        "Beet (Beta vulgaris L.)(Root) Powder"))
     rows = [
         line("Vitamin C (as ascorbic acid)", 100, 160, 400, 185, "medicinal_ingredient"),

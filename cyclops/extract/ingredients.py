@@ -32,6 +32,7 @@ from cyclops.lnhpd.synonyms import proper_name
 from cyclops.model.analysis import Ingredient
 from cyclops.model.ocr import bbox_of, union_polygon
 from cyclops.normalize.confusions import normalize_text
+from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
@@ -177,20 +178,6 @@ def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
             or _ends_with_dose_count(name))
 
 
-def continues_above(name: str) -> bool:
-    """A name that closes a bracket it never opened ("L.)(Fruit) Powder, Açai ..."): the rest of a name wrapped from
-    the line above (a blend's long list of members), not the start of a row of its own."""
-    depth = 0
-    for ch in name:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            if depth == 0:
-                return True
-            depth -= 1
-    return False
-
-
 #: the units a serving is counted in: "Serving Size 2 Capsules (1 g)" ends its name with one, an ingredient never does
 _DOSE_UNITS = ("capsules", "capsule", "tablets", "tablet", "softgels", "softgel", "caplets", "scoops", "scoop", "gummies",
                "sticks", "packets", "lozenges", "comprimes", "gelules")
@@ -214,17 +201,7 @@ _DOSE_COUNT = re.compile(r"^\W*(?:\d+|[iIl]|one|two|three|half)\s+(?:scoops?|cap
 
 def split_inline(text: str) -> list[str]:
     """"Vitamin C 500 mg, Zinc (citrate) 10 mg; Vitamin D3 1,000 IU" -> items, never splitting inside brackets or numbers."""
-    items, depth, current = [], 0, ""
-    for i, ch in enumerate(text):
-        depth += ch in "([" 
-        depth -= ch in ")]" and depth > 0
-        nxt = text[i + 1] if i + 1 < len(text) else " "
-        if depth == 0 and (ch == ";" or (ch == "," and not nxt.isdigit())):
-            items.append(current)
-            current = ""
-            continue
-        current += ch
-    items.append(current)
+    items = split_outside(text, lambda t, i: t[i] == ";" or (t[i] == "," and not t[i + 1:i + 2].isdigit()))
     return [item.strip(" .;,") for item in items if item.strip(" .;,")]
 
 
@@ -591,8 +568,8 @@ def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes 
             ing = parse_ingredient_text(piece, language, params)
             if ing is None or (match_heading(piece) and not ing.quantity) or not_an_ingredient(ing.name, params):
                 continue
-            if ing.quantity is None and continues_above(ing.name):
-                continue  # a wrapped line's tail; with an amount it is still a row (its name began a line up)
+            if ing.quantity is None and closes_unopened(ing.name):
+                continue  # the tail of a name wrapped from the line above ("L.)(Fruit) Powder, ..."); with an amount still a row
             ing.confidence = score * (1.0 if ing.quantity is not None else params.no_amount_weight)
             if ing.quantity is not None:
                 ing.quantity_confidence = min((line.number_confidence for line in row if line.number_confidence is not None),

@@ -23,6 +23,7 @@ from cyclops.extract.quantity import AMOUNT
 from cyclops.model.analysis import Evidence, Ingredient, LabelledLine
 from cyclops.model.ocr import bbox_of
 from cyclops.normalize.confusions import normalize_text
+from cyclops.text.brackets import split_outside
 from cyclops.text.fold import strip_accents
 from cyclops.units import to_common
 
@@ -267,16 +268,7 @@ def member_names(lines: list[SourceLine]) -> list[str]:
     """"N-Acetyl-L-Tyrosine, L-Theanine, Velvet Bean (Mucuna pruriens)" -> each member, brackets kept whole."""
     text = " ".join(line.text for line in lines)
     text = re.sub(r"^\W*(?:contains|containing|blend of|consisting of)\s*:?", "", text, flags=re.IGNORECASE)
-    names, depth, current = [], 0, ""
-    for ch in text:
-        depth += ch in "(["
-        depth -= ch in ")]" and depth > 0
-        if depth == 0 and ch in ",;•·":
-            names.append(current)
-            current = ""
-            continue
-        current += ch
-    names.append(current)
+    names = split_outside(text, lambda t, i: t[i] in ",;•·")
     return [name.strip(" .:*†") for name in names if re.search(r"[^\W\d_]{3,}", name)]
 
 

@@ -244,7 +244,12 @@ def detect_at(det, bgr: np.ndarray, side: int, where=None, whole: bool = False) 
 
 def _rect_of(box) -> np.ndarray:
     """A box's bounding rectangle as a quad (corners clockwise from the top left)."""
-    x0, y0, x1, y1 = _rects([box])[0]
+    return _as_quad(_rects([box])[0])
+
+
+def _as_quad(rect: np.ndarray) -> np.ndarray:
+    """A ``_rects`` row (x0, y0, x1, y1) as a quad, corners clockwise from the top left."""
+    x0, y0, x1, y1 = rect
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
 
 
@@ -292,7 +297,7 @@ def merged_rows(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[int]:
     out = []
     for i, box in enumerate(coarse):
         c = outer[i]
-        held = [_rect_of(flat[k]) for k in np.flatnonzero(inside[:, i] & (heights <= FINE_ROW_HEIGHT * (c[3] - c[1])))]
+        held = [_as_quad(rects[k]) for k in np.flatnonzero(inside[:, i] & (heights <= FINE_ROW_HEIGHT * (c[3] - c[1])))]
         if is_vertical(box) or not any(_apart(a, b) for k, a in enumerate(held) for b in held[k + 1:]):
             continue
         span = min(max(r[2, 1] for r in held), c[3]) - max(min(r[0, 1] for r in held), c[1])
