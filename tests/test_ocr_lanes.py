@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
 
-from cyclops.ocr.lanes import Lanes, share
+from cyclops.ocr.lanes import Lanes
 
 
-def test_share_balances_the_total_width_of_each_lane() -> None:
-    weights = [900.0, 320.0, 320.0, 320.0, 640.0, 320.0]
-    groups = share(weights, 2)
-    assert sorted(i for g in groups for i in g) == list(range(len(weights)))
-    loads = [sum(weights[i] for i in g) for g in groups]
-    assert max(loads) - min(loads) <= 320.0  # a greedy split is off by at most one short line
-    assert all(g == sorted(g) for g in groups)
+def test_each_free_lane_takes_the_heaviest_line_left() -> None:
+    taken: list[int] = []
+    lock = threading.Lock()
+
+    def work(lane: str, part: list[int]) -> list[int]:
+        with lock:
+            taken.extend(part)
+        time.sleep(0.01 * len(part))
+        return part
+
+    weights = [320.0, 900.0, 320.0, 640.0, 320.0, 400.0]
+    assert Lanes(["a", "b"]).map(work, list(range(6)), weights) == list(range(6))
+    assert sorted(taken) == list(range(6))  # every line read once
+    assert set(taken[:2]) == {1, 3} and taken[2] == 5  # the two widest first, then the widest left
 
 
-def test_share_with_fewer_items_than_lanes_leaves_lanes_empty() -> None:
-    assert sorted(map(len, share([1.0], 3))) == [0, 0, 1]
-    assert share([], 2) == [[], []]
+def test_no_lines_and_fewer_lines_than_lanes() -> None:
+    assert Lanes(["a", "b", "c"]).map(lambda lane, part: [x * 2 for x in part], [4], [1.0]) == [8]
+    assert Lanes(["a", "b"]).map(lambda lane, part: part, [], []) == []
 
 
 def test_lanes_give_results_back_in_the_items_order_from_several_threads() -> None:
@@ -29,6 +37,7 @@ def test_lanes_give_results_back_in_the_items_order_from_several_threads() -> No
 
     def work(lane: str, part: list[int]) -> list[tuple[str, int]]:
         seen.add(threading.current_thread().name)
+        time.sleep(0.01)  # long enough that both lanes take lines
         return [(lane, x * 10) for x in part]
 
     lanes = Lanes(["a", "b"])

@@ -8,8 +8,8 @@ each, 5.4 s wall. Each line is still read alone (batch 1) by the same model, so 
 
 from __future__ import annotations
 
-import heapq
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -17,22 +17,10 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def share(weights: Sequence[float], lanes: int) -> list[list[int]]:
-    """Indices of ``weights`` split into ``lanes`` groups of nearly equal total weight: heaviest first, each to
-    the lightest group so far. Each group keeps its indices in ascending order."""
-    groups: list[list[int]] = [[] for _ in range(max(lanes, 1))]
-    loads = [(0.0, g) for g in range(len(groups))]
-    for i in sorted(range(len(weights)), key=lambda k: -weights[k]):
-        load, g = heapq.heappop(loads)
-        groups[g].append(i)
-        heapq.heappush(loads, (load + weights[i], g))
-    return [sorted(g) for g in groups]
-
-
 class Lanes:
-    """Runs ``work(lane, items)`` for each lane on its share of ``items`` at once (threads: onnxruntime releases
-    the GIL while it computes) and gives the results back in the items' order. The thread pool is made in the
-    process that uses it, so an engine built before a fork still works after it."""
+    """Runs ``work`` on ``items`` with every lane at once, each lane taking the next item when it is free (threads:
+    onnxruntime releases the GIL while it computes), and gives the results back in the items' order. The thread
+    pool is made in the process that uses it, so an engine built before a fork still works after it."""
 
     def __init__(self, lanes: Sequence[object]) -> None:
         self.lanes = list(lanes)
@@ -49,16 +37,32 @@ class Lanes:
         return self._pool
 
     def map(self, work: Callable[[object, list[T]], list], items: Sequence[T], weights: Sequence[float]) -> list:
-        """``work(lane, share_of_items)`` on every lane, results (one per item, in order) joined back in order."""
-        groups = [g for g in share(weights, len(self.lanes)) if g]
-        if len(groups) <= 1:
-            return list(work(self.lanes[0], list(items)))
-        futures = [self._executor().submit(work, lane, [items[i] for i in group]) for lane, group in zip(self.lanes, groups)]
+        """``work(lane, [item])`` for every item, results given back in the items' order. Each lane takes the
+        heaviest item left as soon as it is free, so the lanes finish within about one light item of each other:
+        splitting the items by weight beforehand left one core idle for 4 of the 75 lane-seconds of the 29 real
+        photos (a line's time is not quite proportional to its width)."""
+        if len(self.lanes) <= 1 or len(items) <= 1:
+            return self._checked(work(self.lanes[0], list(items)), len(items))
+        order = iter(sorted(range(len(items)), key=lambda k: -weights[k]))
+        taking = threading.Lock()
         out: list = [None] * len(items)
-        for group, future in zip(groups, futures):
-            results = list(future.result())
-            if len(results) != len(group):
-                raise RuntimeError(f"a recognition lane gave {len(results)} results for {len(group)} lines")
-            for i, result in zip(group, results):
-                out[i] = result
+
+        def run(lane) -> None:
+            while True:
+                with taking:
+                    i = next(order, None)
+                if i is None:
+                    return
+                (out[i],) = self._checked(work(lane, [items[i]]), 1)
+
+        futures = [self._executor().submit(run, lane) for lane in self.lanes[: len(items)]]
+        for future in futures:
+            future.result()
         return out
+
+    @staticmethod
+    def _checked(results, expected: int) -> list:
+        results = list(results)
+        if len(results) != expected:
+            raise RuntimeError(f"a recognition lane gave {len(results)} results for {expected} lines")
+        return results
