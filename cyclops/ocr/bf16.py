@@ -12,7 +12,9 @@ corners move by a pixel or two, which moved one front's name line from 0.915 to 
 across the product-name rule's threshold then (0.9, since 0.85: ``cyclops.extract.params``).
 
 Measured and not used, on the same host: the recogniser in bfloat16: 448 crops 17 -> 10 s on one thread, 6 s in
-batches of 4, but 47 of them read differently and a medicinal ingredient row was lost. Without AMX, OpenVINO in
+batches of 4, but 47 of them read differently and a medicinal ingredient row was lost; with its inputs padded to a
+multiple of 32 pixels (few shapes to compile) 16 -> 7 s, and the real benchmark's ingredient precision fell from
+0.974 to 0.932 (``benchmarks/results/ocr_speed.md``, stop 35). Without AMX, OpenVINO in
 float was slower than onnxruntime (an AVX2 host, an earlier round), so ``auto`` keeps onnxruntime there.
 
 OpenVINO compiles its kernels for each new input shape (0.1-0.3 s at 960 pixels, 0.2-0.8 s at 1600), so the fine pass
