@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from cyclops.ocr import cpu
+from cyclops.ocr.boxes import to_bgr
 
 #: raised whenever the calibration pages or the quantisation settings change (part of the model's file name and of
 #: the OCR engine's version, so cached readings of the other model are not reused)
@@ -77,7 +78,7 @@ def calibration_pages() -> list[np.ndarray]:
         while y < PAGE[1] - 2 * size:
             draw.text((size, y), _LINES[row % len(_LINES)], fill=ink, font=font)
             y, row = y + int(size * 1.6), row + 1
-        pages.append(np.ascontiguousarray(np.asarray(image)[:, :, ::-1]))
+        pages.append(to_bgr(image))
     return pages
 
 

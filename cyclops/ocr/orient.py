@@ -18,7 +18,7 @@ from typing import Protocol
 import numpy as np
 from PIL import Image
 
-from cyclops.ocr.boxes import box_size, crop_quad, to_bgr
+from cyclops.ocr.boxes import box_size, crop_quad, to_bgr, turned
 from cyclops.text.language import common_word
 
 #: raised when orientation decisions change: cached upright readings of older versions are not reused
@@ -80,8 +80,7 @@ def _crops(bgr: np.ndarray, chosen: list, base: int) -> list[np.ndarray]:
         b = np.asarray(box, dtype=np.float32)
         x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()
         crop = crop_quad(bgr, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32))
-        turned = np.rot90(crop, k=-1) if base == 90 else crop  # np.rot90 k=-1 turns clockwise
-        crops.append(np.ascontiguousarray(turned))
+        crops.append(turned(crop, base))
     return crops
 
 
@@ -123,7 +122,7 @@ def _mixed_rotation(bgr: np.ndarray, lines: list, detector: TextDetector) -> int
     for base in (0, 90):
         group = [ln for ln in lines if (ln[2] > ln[1]) == (base == 90)]
         few = _crops(bgr, _central(group, width, height)[:MIXED_LINES], base)
-        crops += few + [np.ascontiguousarray(np.rot90(c, 2)) for c in few]
+        crops += few + [turned(c, 180) for c in few]
         turns += [base] * len(few) + [base + 180] * len(few)
     scores: dict[int, float] = {}
     for turn, (text, confidence) in zip(turns, detector.recognize(crops)):
@@ -162,7 +161,7 @@ def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], detector: Text
     if abs(flipped - kept) < UNSURE_MARGIN * max(flipped + kept, 1e-9):
         # the tiny classifier is unsure: read a few lines both ways round and trust the recogniser's confidence
         few = crops[:RECHECK_LINES]
-        readings = detector.recognize(few + [np.ascontiguousarray(np.rot90(c, 2)) for c in few])
+        readings = detector.recognize(few + [turned(c, 180) for c in few])
         kept = sum(score for _, score in readings[: len(few)])
         flipped = sum(score for _, score in readings[len(few) :])
     return base + 180 if flipped > kept else base

@@ -651,7 +651,7 @@ class RapidEngine(OCREngine):
         if not sample:
             return False
         t0 = time.perf_counter()
-        other_way = self.recognize([np.ascontiguousarray(crop[::-1, ::-1]) for crop, _ in sample])
+        other_way = self.recognize([turned(crop, 180) for crop, _ in sample])
         self.last_timings["reread"] = self.last_timings.get("reread", 0.0) + time.perf_counter() - t0
         return turned_wrong([reading for _, reading in sample], other_way, readings)
 
@@ -680,8 +680,8 @@ class RapidEngine(OCREngine):
         turns = []
         for box in tall:
             crop = crop_quad(bgr, _rect_of(box))
-            turns.append(np.ascontiguousarray(np.rot90(crop, k=-1)))  # text printed top-to-bottom
-            turns.append(np.ascontiguousarray(np.rot90(crop, k=1)))  # text printed bottom-to-top
+            turns.append(turned(crop, 90))  # text printed top-to-bottom
+            turns.append(turned(crop, 270))  # text printed bottom-to-top
         lines: list[Line] = []
         sample: list[tuple[np.ndarray, tuple[str, float]]] = []
         readings: list[tuple[str, float]] = []
