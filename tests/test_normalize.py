@@ -131,6 +131,21 @@ def test_spelling_leaves_real_words_the_licences_do_not_use(corrector: SpellCorr
     assert corrector.correct("Helps build muscle mass.", "en") == "Helps build muscle mass."
 
 
+def test_an_everyday_word_one_edit_away_outranks_a_dictionary_word_two_edits_away() -> None:
+    """Frog Fuel's caution read "... on ontainer." had become the French "entraîner" (two edits, in the dictionary),
+    while "container" (one edit) is an everyday word the dictionaries lack."""
+    from cyclops.normalize.spelling import common_neighbour, one_edit
+
+    sc = SpellCorrector({"en": {"essentials": 50}, "fr": {"entraîner": 50}})
+    assert "container" in one_edit("ontainer") and "ontainr" in one_edit("ontainer")
+    assert common_neighbour("ontainer") == "container"
+    assert sc.correct("Discard after expiration date on ontainer.", "en") == "Discard after expiration date on container."
+    assert sc.correct("tEssential Amino Acid", "en") == "essential Amino Acid"  # not "essentials" (two edits)
+    # a dictionary word one edit away is still the repair, and nothing common lies near a misread ingredient
+    assert sc.correct("Entrainr", "fr") == "Entraîner"
+    assert common_neighbour("cholecalciferl") is None
+
+
 def test_pipeline_lines_keep_what_ocr_read_when_spelling_changes_them(corrector: SpellCorrector) -> None:
     from cyclops.extract import repair_spelling
     from cyclops.extract.lines import SourceLine

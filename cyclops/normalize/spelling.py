@@ -2,7 +2,8 @@
 
 Dictionaries come from the LNHPD itself (``LicenceDB.vocabulary``) plus small
 label word lists shipped here, so corrections lean towards words licences use;
-a word that is common English or French (wordfreq's lists) is never corrected.
+a word that is common English or French (wordfreq's lists) is never corrected, and an everyday word one edit
+away outranks a dictionary word two edits away.
 English and French never share a dictionary: "vitamine" must not become
 "vitamin" on a French line (a word known in either language is never changed). Numbers, codes and short words are never touched.
 """
@@ -73,6 +74,30 @@ def other_compound(word: str, suggestion: str) -> bool:
     if ending_a is not None and ending_b is not None and ending_a != ending_b:
         return True
     return a != b and _stem(a) == _stem(b) and len(_stem(a)) >= 4
+
+
+#: letters tried in a word's one-edit neighbours (``nearer_common_word``): accents are folded away first
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit(word: str) -> set[str]:
+    """Every string one deletion, swap of neighbours, replacement or insertion away from ``word`` (lower case)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+            | {a + c + b for a, b in splits for c in _LETTERS})
+
+
+def common_neighbour(word: str) -> str | None:
+    """The commonest everyday English or French word (``common_word``) one edit from ``word``, accents folded,
+    or None. It outranks a dictionary word two edits away: the printed "container" misread "ontainer" is not
+    the French "entraîner" just because the dictionaries hold that and not this."""
+    from wordfreq import zipf_frequency
+
+    near = [(max(zipf_frequency(w, language) for language in LANGUAGES), w)
+            for w in one_edit(_fold(word)) if len(w) >= MIN_LENGTH and common_word(w)]
+    return max(near)[1] if near else None
 
 
 def _fold(word: str) -> str:
@@ -148,9 +173,11 @@ class SpellCorrector:
                 options.append((hit[0], lang != language, hit[1]))
         if not options:
             return word
-        best = min(options)[2]
+        distance, _, best = min(options)
         if other_compound(word, best):
             return word  # "sulfone" is not a misread "sulfate": another chemical, kept as printed
+        if distance > 1:
+            best = common_neighbour(word) or best  # "ontainer" is "container" (one edit), not "entraîner" (two)
         return _match_case(word, best)
 
     def correct(self, text: str, language: str | None) -> str:
