@@ -20,7 +20,7 @@ from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names, nest_sub_blends
 from cyclops.extract.product_name import extract_product_name, name_as_licensed
 from cyclops.extract.headings import section_said
-from cyclops.extract.statements import (is_caution, is_claim, is_statement, label_by_headings, label_starred_claims,
+from cyclops.extract.statements import (is_caution, is_claim, is_statement, label_by_headings, label_front_claims,
                                         label_wrapped_sentences, moved_direction)
 from cyclops.flags import raise_flags
 from cyclops.match import trusted
@@ -622,12 +622,27 @@ def test_starred_claims_on_a_front_are_recommended_uses_one_each() -> None:
              line("Support Ovarian*", 100, 125, 300, 145, image="front"),
              line("Honey*", 100, 150, 200, 170, image="front"),  # one word: an ingredient's mark
              line("Ashwagandha Root Extract*", 100, 100, 400, 120, image="back")]
-    labels = [source.label for source in label_starred_claims(front, {"back"})]
+    labels = [source.label for source in label_front_claims(front, {"back"})]
     assert labels == ["recommended_use", "recommended_use", "other", "other"]
     for source in front:
         source.language = "en"
     uses = fields_from_lines([source for source in front if source.label == "recommended_use"]).recommended_uses
     assert [use.text for use in uses] == ["Cycle Regulation*", "Support Ovarian*"]
+
+
+def test_claims_led_by_their_verb_on_a_front_are_recommended_uses() -> None:
+    """MaryRuth's front lists "✓ INCREASE SKIN ELASTICITY", "✓ REDUCE FINE WRINKLES", OCR reading each check mark as
+    a "V" joined to the verb, and the classifier filed them as non-medicinal ingredients."""
+    front = [line("VINCREASE SKIN ELASTICITY", 100, 100, 300, 120, "non_medicinal_ingredient", image="front"),
+             line("✓ Supports Healthy Prostate", 100, 125, 300, 145, image="front"),
+             line("Aide à maintenir la santé des os", 100, 150, 400, 170, image="front"),
+             line("Reduce the dose if drowsy", 100, 175, 400, 195, "caution", image="front"),  # it warns
+             line("Supports:", 100, 200, 200, 220, image="front"),  # a heading, one word
+             line("Vitamin C Tablets", 100, 225, 300, 245, image="front"),  # "V" starts a word, no verb follows
+             line("Supports 500 mg", 100, 250, 300, 270, image="front"),  # a figure
+             line("Increase Magnesium Citrate", 100, 100, 400, 120, image="back")]  # on the facts panel's photo
+    labels = [source.label for source in label_front_claims(front, {"back"})]
+    assert labels == ["recommended_use"] * 3 + ["caution", "other", "other", "other", "other"]
 
 
 # --- net quantity ------------------------------------------------------------------------------------------

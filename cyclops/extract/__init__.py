@@ -30,7 +30,7 @@ from cyclops.extract.panel import (
 )
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.product_name import extract_product_name
-from cyclops.extract.statements import (extract_statements, is_caution, is_claim, label_by_headings, label_starred_claims,
+from cyclops.extract.statements import (extract_statements, is_caution, is_claim, label_by_headings, label_front_claims,
                                         label_wrapped_sentences, moved_direction)
 from cyclops.model.analysis import Fields, LabelledLine
 from cyclops.model.ocr import Document
@@ -68,7 +68,7 @@ def _post_rules(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> li
     label_panels(lines, panels, params)
     daily = {id(line) for line in daily_value_cells(lines, panels)}
     pull_row_partners([line for line in lines if id(line) not in daily], params)
-    label_starred_claims(lines, {panel.image for panel in panels})
+    label_front_claims(lines, {panel.image for panel in panels})
     # the pull may take a header or a macronutrient cell into a row: the panel's own rules have the last word
     return label_panels(lines, panels, params)
 

@@ -275,15 +275,26 @@ def label_wrapped_sentences(lines: list[SourceLine], params: ExtractParams = DEF
 
 #: a phrase that ends with the asterisk or dagger pointing to the FDA disclaimer ("Cycle Regulation*")
 STARRED = re.compile(r"[*†]\W*$")
+#: a phrase led by the verb of a health claim, in English or French ("INCREASE SKIN ELASTICITY", "Supports Healthy
+#: Prostate", "Aide à maintenir..."): fronts list their claims so, often after a check mark, which OCR may read as a
+#: "V" joined to the verb ("VINCREASE SKIN ELASTICITY")
+CLAIM_VERB = re.compile(
+    r"^\W*(?:[✓✔☑√]\s*|v(?=[a-z]))?(?:supports?|helps?|promotes?|improves?|increases?|reduces?|boosts?|maintains?|enhances?|relieves?|aids?"
+    r"|strengthens?|restores?|soutient|aide|favorise|am[ée]liore|r[ée]duit|augmente|contribue|renforce|soulage)\b\W*\w",
+    re.IGNORECASE,
+)
 
 
-def label_starred_claims(lines: list[SourceLine], panel_images: set[str]) -> list[SourceLine]:
-    """US labels sold here mark each claim with an asterisk that points to the FDA disclaimer ("Mood & Nerve
-    Health*"): a starred phrase of two to six words and no figures, on a photo without a facts panel (where the
-    asterisk marks an ingredient), is a recommended use, whatever else the classifier filed it as."""
+def label_front_claims(lines: list[SourceLine], panel_images: set[str]) -> list[SourceLine]:
+    """Fronts list their claims as short phrases: US labels mark each with an asterisk that points to the FDA
+    disclaimer ("Mood & Nerve Health*"), and many lead with the claim's verb ("INCREASE SKIN ELASTICITY" after a
+    check mark). Such a phrase of two to six words and no figures, on a photo without a facts panel (where the
+    asterisk marks an ingredient), is a recommended use, whatever else the classifier filed it as, unless it warns
+    ("Reduce the dose if...")."""
     for line in lines:
         words = re.findall(r"[^\W\d_]{2,}", line.text)
         if (line.label in ("other", "non_medicinal_ingredient", "caution") and line.image not in panel_images
-                and STARRED.search(line.text) and not re.search(r"\d", line.text) and 2 <= len(words) <= 6):
+                and (STARRED.search(line.text) or (CLAIM_VERB.search(line.text) and not is_caution(line.text)))
+                and not re.search(r"\d", line.text) and 2 <= len(words) <= 6):
             line.label = "recommended_use"
     return lines
