@@ -18,7 +18,7 @@ from cyclops.model.ocr import bbox_of
 from cyclops.text.language import EVERYDAY_ZIPF, common_word, guess_language
 from cyclops.text.readable import is_letter_debris
 
-VERSION = "1"
+VERSION = "2"
 #: abbreviations that end with a period inside a sentence
 ABBREVIATIONS = ("e.g.", "i.e.", "approx.", "incl.", "etc.", "p. ex.", "c.-à-d.", "min.", "max.", "env.", "Dr.", "No.", "no.", "oz.", "OZ.", "fl.", "FL.")
 #: a sentence ends at its stop, or at the asterisk that marks a claim on US labels ("Cycle Regulation* Support...")

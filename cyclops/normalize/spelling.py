@@ -21,7 +21,7 @@ from symspellpy import SymSpell, Verbosity
 from cyclops.text.fold import strip_accents
 from cyclops.text.language import common_word
 
-VERSION = "1"
+VERSION = "2"
 LANGUAGES = ("en", "fr")
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 WORD = _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
