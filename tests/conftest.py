@@ -123,8 +123,15 @@ def wire_mongo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WireMongo]:
 
 @pytest.fixture()
 def mongo_catalog(wire_mongo: WireMongo, configure: Callable[..., Settings]) -> str:
-    """A fresh database on the session's wire-protocol server, configured as the catalogue (CYCLOPS_MONGO_URL)."""
+    """A fresh database on the session's wire-protocol server, configured as the catalogue (CYCLOPS_MONGO_URL).
+    nx-27017 keeps one namespace for every database name, so fresh means emptied: the collections an earlier test
+    of this worker left (``tests/test_edit_concurrency.py``'s cluster) are dropped first."""
+    import pymongo
+
     name = f"cyclops_{uuid.uuid4().hex[:10]}"
+    with pymongo.MongoClient(wire_mongo.url, serverSelectionTimeoutMS=10_000) as client:
+        for collection in client[name].list_collection_names():
+            client[name].drop_collection(collection)
     configure(mongo_url=wire_mongo.url, mongo_db=name)
     return name
 
