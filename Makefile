@@ -30,8 +30,11 @@ sample: install
 demo: sample
 	$(CYCLOPS) demo
 
+# the suite on two pytest-xdist workers (tests/conftest.py: BROWSER_MODULES); TEST_WORKERS=0 runs it in one process
+TEST_WORKERS ?= 2
+
 test: install
-	OMP_THREAD_LIMIT=1 $(PY) -m pytest $(PYTEST_ARGS)
+	OMP_THREAD_LIMIT=1 $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

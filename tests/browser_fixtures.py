@@ -105,6 +105,12 @@ def post_as(stack: BrowserStack, analyst: str, analysis_id: str, field: str, aft
         assert answer.status_code == 200, answer.text
 
 
+#: how long an ``expect(...)`` waits for the dashboard to show a change (Playwright's default is 5 s). ``make test``
+#: runs the browser modules on one worker while the other analyses photos on the second core: a kernel that redraws
+#: a page after a stored edit can take longer than 5 s then, and a wait that passes is as quick as before
+EXPECT_TIMEOUT_MS = 20_000
+
+
 def open_page(browser, url: str, ready: str, timeout: float = 60_000, **context_options):
     """A fresh browser context on ``url``, once ``ready`` (a selector) shows: (context, page); the caller closes the
     context. ``context_options`` are Playwright's (viewport, touch, downloads)."""

@@ -17,6 +17,35 @@ from tests.servers import (Azurite, MapiLauncher, MapiProcess, S3Server, WireMon
 
 # --- common -----------------------------------------------------------------------------------
 
+#: the modules whose tests share the session's browser stack (``browser_stack``, ``chromium``: 60-130 s to start).
+#: ``make test`` runs the suite on two pytest-xdist workers: these modules all go to one of them, which starts the
+#: stack once, and each other module goes whole to whichever worker is free; a module's tests keep their order
+BROWSER_MODULES = frozenset(f"tests/{name}.py" for name in (
+    "test_browser", "test_capture_browser", "test_evidence_browser", "test_extract_statements", "test_review_browser",
+    "test_workbench_autoretry", "test_workbench_kernels"))
+BROWSER_FIXTURES = frozenset({"browser_stack", "chromium"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the browser stack outside ``BROWSER_MODULES`` would start a second stack on the other worker."""
+    stray = sorted({item.nodeid.split("::")[0] for item in items
+                    if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))} - BROWSER_MODULES)
+    if stray:
+        raise pytest.UsageError(f"add {', '.join(stray)} to BROWSER_MODULES in tests/conftest.py: it uses the browser stack")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Work units for the workers: the browser modules together, every other module whole (see ``BROWSER_MODULES``)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "browser" if module in BROWSER_MODULES else module
+
+    return ByModule(config, log)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
@@ -180,10 +209,11 @@ def browser_stack(tmp_path_factory: pytest.TempPathFactory):
 def chromium():
     """Debian's chromium under Playwright, one for the session: Playwright's sync API runs one instance per thread,
     so every browser test takes its pages from this one (``chromium.new_context(...)``)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
-    from tests.browser_fixtures import CHROMIUM_ARGS
+    from tests.browser_fixtures import CHROMIUM_ARGS, EXPECT_TIMEOUT_MS
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         yield browser
