@@ -141,6 +141,9 @@ def test_an_everyday_word_one_edit_away_outranks_a_dictionary_word_two_edits_awa
     assert common_neighbour("ontainer") == "container"
     assert sc.correct("Discard after expiration date on ontainer.", "en") == "Discard after expiration date on container."
     assert sc.correct("tEssential Amino Acid", "en") == "essential Amino Acid"  # not "essentials" (two edits)
+    # the nearer word is the one checked for another compound: Walgreens' "Choride" is "Chloride", whereas the
+    # dictionaries' "choline" (two edits) names another substance and had left it as read
+    assert sc.correct("Potassium Choride", "en") == "Potassium Chloride"
     # a dictionary word one edit away is still the repair, and nothing common lies near a misread ingredient
     assert sc.correct("Entrainr", "fr") == "Entraîner"
     assert common_neighbour("cholecalciferl") is None

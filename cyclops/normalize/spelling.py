@@ -76,7 +76,7 @@ def other_compound(word: str, suggestion: str) -> bool:
     return a != b and _stem(a) == _stem(b) and len(_stem(a)) >= 4
 
 
-#: letters tried in a word's one-edit neighbours (``nearer_common_word``): accents are folded away first
+#: letters tried in a word's one-edit neighbours (``common_neighbour``): accents are folded away first
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -174,10 +174,10 @@ class SpellCorrector:
         if not options:
             return word
         distance, _, best = min(options)
-        if other_compound(word, best):
-            return word  # "sulfone" is not a misread "sulfate": another chemical, kept as printed
         if distance > 1:
             best = common_neighbour(word) or best  # "ontainer" is "container" (one edit), not "entraîner" (two)
+        if other_compound(word, best):
+            return word  # "sulfone" is not a misread "sulfate": another chemical, kept as printed
         return _match_case(word, best)
 
     def correct(self, text: str, language: str | None) -> str:
