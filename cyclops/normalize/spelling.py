@@ -19,7 +19,7 @@ from typing import Protocol
 from symspellpy import SymSpell, Verbosity
 
 from cyclops.text.fold import strip_accents
-from cyclops.text.language import common_word
+from cyclops.text.language import COMMON_ZIPF, common_word, word_frequency
 
 VERSION = "2"
 LANGUAGES = ("en", "fr")
@@ -93,10 +93,8 @@ def common_neighbour(word: str) -> str | None:
     """The commonest everyday English or French word (``common_word``) one edit from ``word``, accents folded,
     or None. It outranks a dictionary word two edits away: the printed "container" misread "ontainer" is not
     the French "entraîner" just because the dictionaries hold that and not this."""
-    from wordfreq import zipf_frequency
-
-    near = [(max(zipf_frequency(w, language) for language in LANGUAGES), w)
-            for w in one_edit(_fold(word)) if len(w) >= MIN_LENGTH and common_word(w)]
+    near = [(frequency, w) for w in one_edit(_fold(word)) if len(w) >= MIN_LENGTH
+            and (frequency := word_frequency(w)) >= COMMON_ZIPF]
     return max(near)[1] if near else None
 
 

@@ -124,10 +124,16 @@ def common_word(word: str, zipf: float = COMMON_ZIPF) -> bool:
     The LNHPD vocabulary only holds the words licences use; a correct word outside it
     must stay as printed, or "Guérit l'arthrite" would become "Guérit l'arthrose".
     """
+    return word_frequency(word) >= zipf
+
+
+def word_frequency(word: str) -> float:
+    """The higher of ``word``'s English and French Zipf frequencies in wordfreq's general-language lists (0 for a
+    word in neither); uncached, for callers that try many strings that are not words (``common_word`` caches)."""
     from wordfreq import zipf_frequency  # loads its word lists on first use (about a second)
 
     lower = word.lower()
-    return any(zipf_frequency(lower, language) >= zipf for language in LANGUAGES)
+    return max(zipf_frequency(lower, language) for language in LANGUAGES)
 
 
 def load_word_lists() -> None:
