@@ -169,15 +169,15 @@ def test_draw_boxes_colours_by_label():
 
 
 @pytest.mark.parametrize("stored", [90, 180, 270])
-def test_read_upright_detects_once_and_reads_a_turned_photo(label, stored, monkeypatch):
+def test_read_upright_boxes_a_turned_photo_upright_and_reads_it(label, stored, monkeypatch):
     from cyclops.ocr.orient import rotate_clockwise
 
     engine = get_engine("rapidocr")
     calls = []
-    real_detect = engine.detect_choices
-    monkeypatch.setattr(engine, "detect_choices", lambda bgr: calls.append(bgr.shape) or real_detect(bgr))
+    real_fine = engine._with_fine
+    monkeypatch.setattr(engine, "_with_fine", lambda bgr, boxes, prob: calls.append(bgr.shape[:2]) or real_fine(bgr, boxes, prob))
     page, rotation = engine.read_upright(rotate_clockwise(label, stored), "img3")
-    assert len(calls) == 1  # orientation reuses the reading's detection
+    assert calls == [(label.height, label.width)]  # the boxes that are read were detected on the upright photo, once
     assert (rotation + stored) % 360 == 0 and page.rotation == rotation
     assert (page.width, page.height) == label.size  # coordinates of the upright image
     assert "80012345" in page.text and "Échinacée" in page.text
@@ -215,7 +215,7 @@ def test_cached_read_upright_reuses_the_entry(label):
     again, rotation_again = cached_read_upright(engine, photo, "img7", "sha-x")
     assert engine.calls == 1 and rotation == rotation_again == 270
     assert again.image_id == "img7" and again.text == page.text
-    assert cache_path(engine, "sha-x", "auto-2").is_file()  # the key older caches used: orientation VERSION 2 still
+    assert cache_path(engine, "sha-x", "auto-3").is_file()  # orientation VERSION 3: turned photos are boxed upright
 
 
 def test_combined_read_upright_turns_before_second_opinions(label):

@@ -50,7 +50,7 @@ def cached_read(engine: OCREngine, image: Image.Image, image_id: str, sha256: st
 
 def cached_read_upright(engine: OCREngine, image: Image.Image, image_id: str, sha256: str,
                         cache_dir: Path | None = None) -> tuple[Page, int]:
-    """``engine.read_upright`` (orientation found and text read with one detection) unless cached; ``image`` as stored."""
+    """``engine.read_upright`` (orientation found from the coarse detection pass, then text read) unless cached; ``image`` as stored."""
     path = cache_path(engine, sha256, f"auto-{ORIENT_VERSION}", cache_dir)
     page = _load(path, image_id)
     if page is None:

@@ -53,7 +53,7 @@ class CombinedEngine(OCREngine):
         return self._second_opinions(self.rapid.read(image, image_id), image)
 
     def read_upright(self, image: Image.Image, image_id: str) -> tuple[Page, int]:
-        """RapidOCR's one-detection ``read_upright``, then Tesseract on the digit lines of the turned image."""
+        """RapidOCR's ``read_upright``, then Tesseract on the digit lines of the turned image."""
         page, rotation = self.rapid.read_upright(image, image_id)
         return self._second_opinions(page, rotate_clockwise(image, rotation)), rotation
 

@@ -1,8 +1,8 @@
 """Make a photo's text upright and level before OCR, without trusting EXIF.
 
 Phones often store labels sideways. A text detector (``TextDetector``: RapidOCR's, handed in by
-whoever builds the engine) on a small copy gives the text boxes (``RapidEngine.read_upright`` reuses
-its own full-size boxes instead, so a photo is detected once): mostly tall boxes mean the page is
+whoever builds the engine) on a small copy gives the text boxes (``RapidEngine.read_upright`` uses
+its own coarse pass's boxes instead, and boxes a turned photo again once upright): mostly tall boxes mean the page is
 turned 90 or 270 degrees. Which way round is then decided by the detector's 0/180 line classifier
 voting on the longest lines (about 50 ms; recognising them both ways was 10x slower). The same
 boxes' slopes give the small skew angle.
@@ -22,7 +22,7 @@ from cyclops.ocr.boxes import box_size, crop_quad, to_bgr, turned
 from cyclops.text.language import common_word
 
 #: raised when orientation decisions change: cached upright readings of older versions are not reused
-VERSION = "2"
+VERSION = "3"
 PROBE_SIDE = 640  # long side of the copy the detector sees
 PROBE_LINES = 8  # longest lines that vote on 0 vs 180
 UNSURE_MARGIN = 0.5  # vote margin (share of all votes) below which a few lines are also read both ways

@@ -406,10 +406,6 @@ def _readings(known: dict[bytes, tuple[list, list]], boxes: list[np.ndarray]) ->
     return [(text, score) for b in boxes for text, score, _ in known[b.tobytes()][1]]
 
 
-def _index(boxes: list[np.ndarray], box: np.ndarray) -> int:
-    return next(i for i, b in enumerate(boxes) if np.array_equal(b, box))
-
-
 class RapidEngine(OCREngine):
     name = "rapidocr"
 
@@ -487,7 +483,10 @@ class RapidEngine(OCREngine):
         """(boxes, choices): the coarse pass's boxes with the fine pass's small print it missed; on a 12 MP photo,
         also each coarse box that may be several rows or loose small print (``merged_rows``, ``small_print``), with
         the fine rows in its place, for ``settle`` to decide by reading both. The boxes hold the coarse side."""
-        boxes, prob = detect_at(self._det, bgr, self._det.limit_side_len)
+        return self._with_fine(bgr, *detect_at(self._det, bgr, self._det.limit_side_len))
+
+    def _with_fine(self, bgr: np.ndarray, boxes: list[np.ndarray], prob: np.ndarray | None) -> tuple[list[np.ndarray], list[Choice]]:
+        """``detect_choices`` once the coarse pass has given ``boxes`` and its text map ``prob``."""
         if max(bgr.shape[:2]) < FINE_FROM:
             return boxes, []
         fine = self.fine_boxes(bgr, prob, boxes)
@@ -609,28 +608,28 @@ class RapidEngine(OCREngine):
         return self._read_boxes(bgr, boxes, image_id, known)
 
     def read_upright(self, image: Image.Image, image_id: str) -> tuple[Page, int]:
-        """(page read from ``image`` turned upright, degrees clockwise applied), detecting text only once.
+        """(page read from ``image`` turned upright, degrees clockwise applied).
 
-        The orientation is judged from the same detection boxes that are then read, so
-        this replaces ``cyclops.ocr.orient.upright`` followed by ``read`` at one detection's cost.
+        The orientation is judged from the coarse detection pass's boxes, which are then read when the photo is
+        upright already; a turned photo has its coarse pass again once upright (0.1-0.5 s), and the fine pass only
+        ever runs upright. This replaces ``cyclops.ocr.orient.upright`` followed by ``read``.
         Page coordinates are those of the upright image.
         """
         bgr = to_bgr(image)
         t0 = time.perf_counter()
-        boxes, choices = self.detect_choices(bgr)
+        coarse, prob = detect_at(self._det, bgr, self._det.limit_side_len)
         t1 = time.perf_counter()
-        rotation = rotation_from_boxes(bgr, boxes, self)
-        if rotation:
-            height, width = bgr.shape[:2]
-            moved = rotate_boxes(boxes, rotation, width, height)
-            choices = [Choice(coarse=[moved[_index(boxes, b)] for b in c.coarse], fine=rotate_boxes(c.fine, rotation, width, height))
-                       for c in choices]
-            boxes = moved
-            bgr = turned(bgr, rotation)
-            boxes = list(self._det.sorted_boxes(np.array(boxes))) if boxes else []
+        rotation = rotation_from_boxes(bgr, coarse, self)
         t2 = time.perf_counter()
+        if rotation:
+            # detected again once upright: the detector, trained on level lines, boxes sideways text less well
+            # (the 29 real photos turned 90 degrees: ingredient P/R 0.83/0.78 from their sideways boxes turned, 0.88/0.89)
+            bgr = turned(bgr, rotation)
+            coarse, prob = detect_at(self._det, bgr, self._det.limit_side_len)
+        boxes, choices = self._with_fine(bgr, coarse, prob)
+        t3 = time.perf_counter()
         boxes, known = self.settle(bgr, boxes, choices)
-        self.last_timings = {"detect": t1 - t0, "orient": t2 - t1, "settle": time.perf_counter() - t2}
+        self.last_timings = {"detect": t1 - t0 + t3 - t2, "orient": t2 - t1, "settle": time.perf_counter() - t3}
         page, sample, readings = self._read_page(bgr, boxes, image_id, known)
         if self._upside_down(sample, readings):
             # the orientation vote was fooled: the page's own unsure lines read as words the other way round
