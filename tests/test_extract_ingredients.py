@@ -286,6 +286,41 @@ def test_rows_follow_the_slope_of_their_own_face_in_a_photo_of_two() -> None:
     assert [(i.name, i.quantity) for i in ings] == [("Calcium", 600), ("Magnesium", 250), ("Zinc", 50), ("Cholecalciferol", 25)]
 
 
+def test_rows_of_a_curved_bottle_follow_the_lines_printed_across_the_panel() -> None:
+    """MaryRuth's panel, as read from the photo saved again (JPEG quality 92): on the curved bottle the name cells
+    slope up to the right (-0.03 to -0.045) while their rows run almost level to the amounts. Along the names'
+    own slopes, Calcium, Magnesium, Zinc and Selenium each took the amount of the row above; the panel's title
+    above (0.046) and its footnote below (-0.013), printed across both columns, give the rows' chord."""
+    from cyclops.extract.lines import TextSlopes
+
+    def quad(text: str, points: list[tuple[int, int]], label: str = "medicinal_ingredient") -> SourceLine:
+        return SourceLine(text, image="img1", polygon=[(float(x), float(y)) for x, y in points], label=label)
+
+    panel = [
+        quad("lamin D (as Cholecalciterol)", [(728, 1634), (1221, 1616), (1224, 1687), (730, 1705)], "caution"),
+        quad("20 mog (800 10)", [(1483, 1615), (1779, 1635), (1773, 1718), (1477, 1698)]),
+        quad("Caloum (as Calcium Citrate)", [(710, 1692), (1199, 1670), (1203, 1741), (714, 1764)], "other"),
+        quad("120mg", [(1568, 1682), (1723, 1693), (1718, 1768), (1562, 1757)]),
+        quad("Vagesium (as Magnesium Citrate)", [(711, 1746), (1350, 1728), (1352, 1800), (713, 1817)]),
+        quad("95mg", [(1569, 1732), (1715, 1744), (1708, 1823), (1562, 1811)]),
+        quad("Znc (as Zinc Citrate)", [(715, 1801), (1046, 1786), (1049, 1857), (718, 1872)], "caution"),
+        quad("8 mg", [(1579, 1785), (1708, 1799), (1699, 1878), (1570, 1864)]),
+        quad("Selenium (as Seleniu", [(720, 1858), (1044, 1858), (1044, 1917), (720, 1917)], "other"),
+        quad("um Amino Acid Chelate)", [(1018, 1854), (1517, 1854), (1517, 1921), (1018, 1921)], "caution"),
+        quad("50 mcg", [(1564, 1844), (1719, 1856), (1713, 1931), (1558, 1919)]),
+        quad("Copper (i's Copper Citrate)", [(711, 1913), (1175, 1904), (1177, 1975), (713, 1984)], "caution"),
+        quad("0.05 mg", [(1555, 1894), (1723, 1906), (1718, 1985), (1549, 1973)]),
+    ]
+    across = [quad("Supplement Facts", [(650, 917), (1922, 976), (1922, 1275), (650, 1217)], "other"),
+              quad("Percent Daily Values (DV) are based on a 2,000 calorie diet.",
+                   [(694, 2388), (1807, 2374), (1807, 2516), (694, 2530)], "other")]
+    pairs = pair_cells(panel, TextSlopes.of(panel + across))
+    assert {panel[i].text: [panel[j].text for j in names] for i, names in pairs.items()} == {
+        "20 mog (800 10)": ["lamin D (as Cholecalciterol)"], "120mg": ["Caloum (as Calcium Citrate)"],
+        "95mg": ["Vagesium (as Magnesium Citrate)"], "8 mg": ["Znc (as Zinc Citrate)"],
+        "50 mcg": ["Selenium (as Seleniu", "um Amino Acid Chelate)"], "0.05 mg": ["Copper (i's Copper Citrate)"]}
+
+
 def test_a_whole_row_is_not_the_name_cell_of_the_amount_below() -> None:
     lines = [
         cell("Calcium 600 mg", 100, 100, 400, 130),

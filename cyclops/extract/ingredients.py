@@ -36,7 +36,7 @@ from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
-VERSION = "5"
+VERSION = "6"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -235,8 +235,9 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
     """Table rows read as separate cells: index of each amount-only line -> indices of its name cells.
 
     A name cell is a line with letters (not a heading, not an amount) on the
-    left of an amount cell, level with it along its own slope (when long
-    enough to tell) or the photo's. Names and amounts are paired one to one
+    left of an amount cell, level with it along the chord of the lines printed
+    across both above and below (``TextSlopes.across``) where there are such
+    lines, else along its own slope (when long enough to tell) or its neighbours'. Names and amounts are paired one to one
     with the least total offset, so rows keep their order even when
     perspective tilts them more than the slope says, and a name may stay unpaired; a second name cell level
     with an amount (offset under half a line) joins it too. How far off the row a name may be, and how far
@@ -267,7 +268,8 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
             # the leader dots may run a little into the amount's box (photos at low resolution)
             box = bbox_of(lines[i].polygon)
             if lines[i].image == line.image and right <= box[0] + max(2.0, params.cell_overlap * (box[3] - box[1])):
-                offset = min(row_offset(lines[i], line, slope) for slope in candidates)
+                chord = slopes.across(line, lines[i])
+                offset = min(row_offset(lines[i], line, slope) for slope in ([chord] if chord is not None else candidates))
                 if offset < params.row_tolerance:
                     cost[r][c] = offset
     # a name cell with another name cell between it and the amount is in another column ("Aurora" of the

@@ -153,6 +153,36 @@ class TextSlopes:
             return self.overall.get(line.image, 0.0)
         return sorted(slopes)[len(slopes) // 2]
 
+    def across(self, a: SourceLine, b: SourceLine) -> float | None:
+        """The slope from ``a`` to ``b`` read off the nearest long lines printed across both, one above and one
+        below, interpolated at their height; None unless both exist within ``params.slope_near_heights``.
+
+        A curved bottle bends each row: a name cell's own edge, and the lines beside it, slope as the row does
+        under the name, not as the chord from the name to its amount. A line printed across both columns above
+        (the panel's title) and one below (its footnote) are such chords. MaryRuth's panel: its name cells slope
+        -0.03 to -0.045 on their own, its title 0.046 and its footnote -0.013, and its rows about 0.01; along
+        the names' slopes, a photo of it saved again paired four names with the amounts of the rows above.
+        """
+        if not (a.polygon and b.polygon) or a.image != b.image:
+            return None
+        ax, ay, height = _centre_and_height(a.polygon)
+        bx, by, _ = _centre_and_height(b.polygon)
+        left, right, y = min(ax, bx), max(ax, bx), (ay + by) / 2
+        reach = self.params.slope_near_heights * height
+        above, below = None, None
+        for box, s in self.samples.get(a.image, []):
+            if box[0] > left or box[2] < right:
+                continue
+            middle = (box[1] + box[3]) / 2
+            if y - reach <= middle < y and (above is None or middle > above[0]):
+                above = (middle, s)
+            elif y <= middle <= y + reach and (below is None or middle < below[0]):
+                below = (middle, s)
+        if above is None or below is None:
+            return None
+        share = (y - above[0]) / max(below[0] - above[0], 1.0)
+        return above[1] + share * (below[1] - above[1])
+
 
 def _centre_and_height(polygon: Polygon) -> tuple[float, float, float]:
     """(x, y) of the centre and the text height (left edge length when it is a quad)."""
