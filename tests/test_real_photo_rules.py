@@ -811,6 +811,17 @@ def test_a_face_with_nothing_read_well_excuses_the_french() -> None:
     assert "FRENCH_MISSING" not in {f.code for f in raise_flags(Fields(), Match(), None, None, lines)}
 
 
+def test_a_front_of_short_lines_read_surely_does_not_excuse_the_french() -> None:
+    """Poggers scaled down: its front reads surely ("POGGERS", "BLUE RASPBERRY", "SERVINGS") but no line has two
+    clearly English words once "DIETARY SUPPLEMENT" is read as one. Sure readings that tell no language are a
+    front's brand and flavour, not French that was missed."""
+    front = [_labelled(t, image="img1", ocr=ocr) for t, ocr in
+             [("POGGERS", 0.97), ("SLEEPDRINK MIX", 0.69), ("DIETARYSUPPLEMENT", 0.95), ("BLUE RASPBERRY", 0.91),
+              ("SERVINGS", 0.98), ("NET WT.126 G/4.44 OZ", 0.37)]]
+    lines = [_labelled(t) for t in ENGLISH_PANEL] + front
+    assert "FRENCH_MISSING" in {f.code for f in raise_flags(Fields(), Match(), None, None, lines)}
+
+
 # --- licence matches --------------------------------------------------------------------------------------------
 
 
