@@ -321,6 +321,15 @@ def test_rows_of_a_curved_bottle_follow_the_lines_printed_across_the_panel() -> 
         "50 mcg": ["Selenium (as Seleniu", "um Amino Acid Chelate)"], "0.05 mg": ["Copper (i's Copper Citrate)"]}
 
 
+def test_a_bare_percentage_is_no_row_s_amount_even_outside_a_known_panel() -> None:
+    """MaryRuth's panel tilted 4 degrees: its "%DV" header was not found, so nothing marked the % Daily Value column,
+    and Calcium's row took "100 %" level with it instead of "120mg" a little below."""
+    lines = [cell("Calcium (as Calcium Citrate)", 700, 1700, 1200, 1760), cell("120mg", 1560, 1740, 1720, 1800),
+             cell("100 %", 1780, 1705, 1850, 1755, label="other")]
+    ings = extract_ingredients(lines, {"img1": 0.06})
+    assert [(i.name, i.quantity, i.unit) for i in ings] == [("Calcium (as Calcium Citrate)", 120, "mg")]
+
+
 def test_a_whole_row_is_not_the_name_cell_of_the_amount_below() -> None:
     lines = [
         cell("Calcium 600 mg", 100, 100, 400, 130),

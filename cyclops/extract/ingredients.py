@@ -25,7 +25,7 @@ from cyclops.extract.lines import (
     row_offset,
     unplaced,
 )
-from cyclops.extract.panel import is_header, is_nutrition_row
+from cyclops.extract.panel import is_daily_value, is_header, is_nutrition_row
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.quantity import AMOUNT, RATIO, parse_quantity
 from cyclops.lnhpd.synonyms import proper_name
@@ -36,7 +36,7 @@ from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
-VERSION = "6"
+VERSION = "7"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -244,7 +244,8 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
     into the amount's box it may reach, are ``params.row_tolerance`` and ``params.cell_overlap``.
     """
     slopes = _as_slopes(slopes, lines, params)
-    amounts = [i for i, line in enumerate(lines) if line.polygon and amount_only(line.text)]
+    # a bare percentage is a % Daily Value cell, never a row's amount, even where no panel header names its column
+    amounts = [i for i, line in enumerate(lines) if line.polygon and amount_only(line.text) and not is_daily_value(line.text)]
     echo = echo_lines(lines)  # a piece of a row read twice is no name cell: it would carry the row below off
     names = [
         j for j, line in enumerate(lines)
