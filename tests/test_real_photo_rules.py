@@ -203,6 +203,22 @@ def test_sub_blends_that_add_up_to_a_blend_are_its_parts() -> None:
     assert nest_sub_blends(apart) == apart
 
 
+def test_a_sub_blend_whose_blend_is_misread_by_a_letter_is_still_a_blend() -> None:
+    """Snap's back turned or tilted: "Antioxidant Blend" read "Antioxidant Blond". Its row is still a blend, so the
+    sub-blends add up to the blend above and its members are parts, not rows without amounts."""
+    rows = [Ingredient(name="SNAP Prostate Health Blend", quantity=2000, unit="mg"),
+            Ingredient(name="Prostate Support Mushroom Blend", quantity=900, unit="mg"),
+            Ingredient(name="Urinary Support Blend", quantity=600, unit="mg"),
+            Ingredient(name="Antioxidant Blond", quantity=500, unit="mg")]
+    assert [(i.name, i.quantity) for i in nest_sub_blends(rows)] == [("SNAP Prostate Health Blend", 2000)]
+    panel = [line("Antioxidant Blond 500 mg", 100, 100, 600, 130, "medicinal_ingredient"),
+             line("Green tea leaf extract, Turmeric root extract", 120, 135, 700, 165, "medicinal_ingredient"),
+             line("Blood Orange 20 mg", 100, 200, 400, 230, "medicinal_ingredient")]
+    members = blend_members(panel)
+    assert [[m.text for m in found] for found in members.values()] == [["Green tea leaf extract, Turmeric root extract"]]
+    assert id(panel[0]) in members  # "Blood" is no misread "Blend": two letters differ
+
+
 def test_english_and_french_rows_of_one_substance_are_one_ingredient_with_both_names() -> None:
     rows = [SourceLine("Turmeric 400 mg", language="en"), SourceLine("Vitamin D3 25 mcg", language="en"),
             SourceLine("Curcuma 400 mg", language=None), SourceLine("Vitamine D3 25 mcg", language="fr")]

@@ -27,7 +27,7 @@ from cyclops.text.brackets import split_outside
 from cyclops.text.fold import strip_accents
 from cyclops.units import to_common
 
-VERSION = "3"
+VERSION = "4"
 
 #: the title that opens a panel (accent-stripped, lower case)
 TITLE = re.compile(
@@ -216,6 +216,15 @@ NOT_A_BLEND_ROW = frozenset({"npn", "company", "dose", "caution", "recommended_u
 BLEND = re.compile(r"\b(?:blend|complex|matrix|proprietary|formula|m[eé]lange|complexe|exclusive)\b", re.IGNORECASE)
 
 
+def names_a_blend(text: str) -> bool:
+    """Whether a row's name says it totals several ingredients (``BLEND``), its "Blend" misread by one inner letter
+    too: small print on a curved bottle read "Antioxidant Blond", and the Snap blend's sub-blends no longer added
+    up to it, nor were the sub-blend's members set apart."""
+    return bool(BLEND.search(text)) or any(
+        word[0] == "b" and word[-1] == "d" and sum(a != b for a, b in zip(word, "blend")) == 1
+        for word in re.findall(r"\b[^\W\d_]{5}\b", text.lower()))
+
+
 def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS,
                   slopes: TextSlopes | None = None) -> dict[int, list[SourceLine]]:
     """id of each blend row's line -> the lines that list its members (under it, at most
@@ -226,7 +235,7 @@ def blend_members(lines: list[SourceLine], params: ExtractParams = DEFAULTS,
     placed = sorted((line for line in lines if line.polygon), key=lambda line: (line.image, _start_top(line)))
     slopes = slopes or TextSlopes.of(placed, params)
     for k, row in enumerate(placed):
-        if not BLEND.search(row.text) or row.label in NOT_A_BLEND_ROW:
+        if not names_a_blend(row.text) or row.label in NOT_A_BLEND_ROW:
             continue  # "blend 1 scoop (10 g) into 200 mL of water" is a direction, not a blend of 10 g
         if not has_amount(row.text) and not _amount_beside(row, placed, params.amount_beside_offset, slopes):
             continue
@@ -305,9 +314,9 @@ def nest_sub_blends(ingredients: list[Ingredient]) -> list[Ingredient]:
         blend = ingredients[k]
         total = _in_common(blend)
         end = k + 1
-        if total is not None and BLEND.search(blend.name):
+        if total is not None and names_a_blend(blend.name):
             added, j = 0.0, k + 1
-            while j < len(ingredients) and BLEND.search(ingredients[j].name) and (part := _in_common(ingredients[j])) \
+            while j < len(ingredients) and names_a_blend(ingredients[j].name) and (part := _in_common(ingredients[j])) \
                     and part[1] == total[1] and added + part[0] <= total[0] * 1.01:
                 added += part[0]
                 j += 1
