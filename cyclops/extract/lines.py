@@ -31,7 +31,7 @@ class SourceLine:
     def of(cls, line: LabelledLine) -> SourceLine:
         """An analysis line back as a rule's input (the text the fields were read from, OCR's confidence)."""
         return cls(text=line.text, image=line.image, polygon=list(line.polygon), language=line.language, label=line.label,
-                   confidence=line.ocr_confidence if line.ocr_confidence is not None else line.confidence)
+                   confidence=line.reading_confidence)
 
     @property
     def evidence(self) -> Evidence:

@@ -80,7 +80,7 @@ class Context:
         p = self.params
         out: dict[str, list[LabelledLine]] = {"en": [], "fr": []}
         for line in self.lines:
-            if (line.confidence if line.ocr_confidence is None else line.ocr_confidence) < p.well_read_confidence:
+            if line.reading_confidence < p.well_read_confidence:
                 continue
             counts = word_languages(line.text)
             for language, other in (("en", "fr"), ("fr", "en")):

@@ -71,8 +71,7 @@ def _face_unread(ctx: Context, readable: set[str]) -> bool:
     unsure: dict[str, int] = {}
     for line in ctx.lines:
         if line.image not in readable and re.search(r"[^\W\d_]{2,}", line.text):
-            sure = line.confidence if line.ocr_confidence is None else line.ocr_confidence
-            unsure[line.image] = unsure.get(line.image, 0) + (sure < ctx.params.well_read_confidence)
+            unsure[line.image] = unsure.get(line.image, 0) + (line.reading_confidence < ctx.params.well_read_confidence)
     return any(n >= ctx.params.unread_lines for n in unsure.values())
 
 

@@ -196,6 +196,11 @@ class LabelledLine(BaseModel):
     vertical: bool = False  # printed along an edge (read after rotating the crop); a feature of the line classifier
 
     @property
+    def reading_confidence(self) -> float:
+        """How sure OCR was of the text alone (``ocr_confidence``), or ``confidence`` for a line without one."""
+        return self.confidence if self.ocr_confidence is None else self.ocr_confidence
+
+    @property
     def text_as_read(self) -> str:
         """The text as OCR read it, which the line classifier was given (not the spelling-repaired ``text``)."""
         return self.ocr_text if self.ocr_text is not None else self.text

@@ -42,8 +42,7 @@ def document_of(served: Analysis) -> Document:
     """The served analysis' OCR lines back as the document the extraction reads (text as read, OCR confidence)."""
     pages = []
     for image in served.images:
-        lines = [Line(words=[Word(text=line.text_as_read, confidence=line.ocr_confidence if line.ocr_confidence is not None
-                                  else line.confidence)],
+        lines = [Line(words=[Word(text=line.text_as_read, confidence=line.reading_confidence)],
                       polygon=list(line.polygon), confidence=line.ocr_confidence if line.ocr_confidence is not None else 1.0,
                       language=line.language, vertical=line.vertical)
                  for line in served.lines if line.image == image.id]
