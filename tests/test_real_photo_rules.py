@@ -18,7 +18,7 @@ from cyclops.extract.lines import SourceLine
 from cyclops.extract.non_medicinal import extract_non_medicinal, split_non_medicinal
 from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names, nest_sub_blends
-from cyclops.extract.product_name import extract_product_name, name_as_licensed
+from cyclops.extract.product_name import extract_product_name, name_as_licensed, name_like
 from cyclops.extract.headings import section_said
 from cyclops.extract.statements import (is_caution, is_claim, is_statement, label_by_headings, label_front_claims,
                                         label_wrapped_sentences, moved_direction)
@@ -243,6 +243,14 @@ def test_product_name_is_not_the_brand_the_count_the_flavour_or_a_slogan() -> No
     assert extract_product_name(names, front, None, set()).value == "CREATINE"
     # without the whole label, the classifier's lines alone: the count and the flavour are still refused
     assert extract_product_name([front[2], front[3]]).value is None
+
+
+@pytest.mark.parametrize("flavour", ["BLUE RASPBERR", "Vanila Cinnamn", "Framboise bleue", "Menthe poivrée"])
+def test_a_flavour_misread_by_a_letter_or_printed_in_french_is_no_product_name(flavour: str) -> None:
+    """Poggers' front turned 90 degrees read "BLUE RASPBERR", which became the product name; a word that is a word
+    ("GREENS", "Lemons") is not taken for a misread flavour."""
+    assert not name_like(flavour, strict=False)
+    assert name_like("Performance GREENS", strict=False) and name_like("Sleep Drink Mix")
 
 
 def test_the_maker_named_as_read_on_the_back_is_no_product_name() -> None:

@@ -20,6 +20,7 @@ from dataclasses import replace
 from functools import cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import adjacent, best_run, clean_name, printed_between
@@ -30,7 +31,7 @@ from cyclops.normalize.spelling import builtin_words
 from cyclops.text.fold import fold, strip_accents
 from cyclops.text.language import common_word
 
-VERSION = "4"
+VERSION = "5"
 
 #: what is printed large on fronts but is never the product's name (strengths such as "400 mg" can be part of it)
 NOT_A_NAME = re.compile(
@@ -45,8 +46,22 @@ NOT_A_NAME = re.compile(
 )
 #: a line made only of these words is a flavour or colour ("BLUE RASPBERRY", "Citrus Vanilla")
 FLAVOUR_WORDS = frozenset(
-    ["natural", "artificial", "berry", "berries", "raspberry", "strawberry", "blueberry", "vanilla", "citrus", "lemon", "lime", "orange", "mint", "peppermint", "spearmint", "chocolate", "tropical", "grape", "cherry", "mango", "watermelon", "peach", "apple", "pineapple", "coconut", "cinnamon", "honey", "unflavored", "unflavoured", "original", "sour", "blue", "red", "pink", "green", "dream", "punch", "fruit", "fruity", "cream", "sweet"]
+    ["natural", "artificial", "berry", "berries", "raspberry", "strawberry", "blueberry", "vanilla", "citrus", "lemon", "lime", "orange", "mint", "peppermint", "spearmint", "chocolate", "tropical", "grape", "cherry", "mango", "watermelon", "peach", "apple", "pineapple", "coconut", "cinnamon", "honey", "unflavored", "unflavoured", "original", "sour", "blue", "red", "pink", "green", "dream", "punch", "fruit", "fruity", "cream", "sweet",
+     # French, accents stripped ("Framboise bleue", "Saveur naturelle" is caught by NOT_A_NAME)
+     "naturel", "naturelle", "framboise", "fraise", "bleuet", "vanille", "agrumes", "citron", "lime", "orange", "menthe",
+     "poivree", "verte", "chocolat", "tropical", "tropicale", "raisin", "cerise", "mangue", "peche", "pomme", "ananas",
+     "coco", "cannelle", "miel", "nature", "originale", "bleu", "bleue", "rouge", "vert", "fruits", "fruite", "creme",
+     "douce", "sucree"]
 )
+
+
+def flavour_word(word: str) -> bool:
+    """A word of ``FLAVOUR_WORDS``, or a long one misread by one letter that is no word itself: Poggers' turned front
+    read "BLUE RASPBERR", which became its product name ("GREENS" is a word, not a misread "green")."""
+    return word in FLAVOUR_WORDS or (len(word) >= 6 and not common_word(word) and any(
+        len(flavour) >= 6 and Levenshtein.distance(word, flavour, score_cutoff=1) <= 1 for flavour in FLAVOUR_WORDS))
+
+
 #: a line that starts with a sign is joined to the line above it ("+PROTEIN" under "GREENS", "& K2")
 JOINED = re.compile(r"^\s*[+&]")
 #: slogans speak to the buyer or make a claim ("Think & feel your best", "Focus your brain naturally")
@@ -67,7 +82,7 @@ def name_like(text: str, confidence: float = 1.0, strict: bool = True, params: E
         return False
     if text.rstrip().endswith(":") or "," in name or re.search(r"[^\W\d_]{2}\.\s+\w", name):
         return False  # a heading ("Morning support for:"), a list or sentences
-    if NOT_A_NAME.search(strip_accents(name)) or (words and all(w in FLAVOUR_WORDS for w in words)):
+    if NOT_A_NAME.search(strip_accents(name)) or (words and all(flavour_word(w) for w in words)):
         return False
     if not strict:
         return True  # a wrapped name's line may be "with D3 Adult" or "1000 IU"
