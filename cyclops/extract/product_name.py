@@ -48,8 +48,8 @@ NOT_A_NAME = re.compile(
 FLAVOUR_WORDS = frozenset(
     ["natural", "artificial", "berry", "berries", "raspberry", "strawberry", "blueberry", "vanilla", "citrus", "lemon", "lime", "orange", "mint", "peppermint", "spearmint", "chocolate", "tropical", "grape", "cherry", "mango", "watermelon", "peach", "apple", "pineapple", "coconut", "cinnamon", "honey", "unflavored", "unflavoured", "original", "sour", "blue", "red", "pink", "green", "dream", "punch", "fruit", "fruity", "cream", "sweet",
      # French, accents stripped ("Framboise bleue", "Saveur naturelle" is caught by NOT_A_NAME)
-     "naturel", "naturelle", "framboise", "fraise", "bleuet", "vanille", "agrumes", "citron", "lime", "orange", "menthe",
-     "poivree", "verte", "chocolat", "tropical", "tropicale", "raisin", "cerise", "mangue", "peche", "pomme", "ananas",
+     "naturel", "naturelle", "framboise", "fraise", "bleuet", "vanille", "agrumes", "citron", "menthe",
+     "poivree", "verte", "chocolat", "tropicale", "raisin", "cerise", "mangue", "peche", "pomme", "ananas",
      "coco", "cannelle", "miel", "nature", "originale", "bleu", "bleue", "rouge", "vert", "fruits", "fruite", "creme",
      "douce", "sucree"]
 )
