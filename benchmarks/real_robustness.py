@@ -61,9 +61,8 @@ def write_variant(photos: Path, variant: str, folder: Path) -> Path:
     from PIL import Image, ImageOps
 
     folder.mkdir(parents=True, exist_ok=True)
-    for extra in ("sources.json",):
-        if (photos / extra).is_file():
-            shutil.copy(photos / extra, folder / extra)
+    if (photos / "sources.json").is_file():  # which photos are one product's
+        shutil.copy(photos / "sources.json", folder / "sources.json")
     for path in sorted(photos.glob("*.jpg")):
         with Image.open(path) as image:
             upright = ImageOps.exif_transpose(image).convert("RGB")
