@@ -19,6 +19,7 @@ import io
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -244,10 +245,21 @@ def load_photo(filename: str, data: bytes, *, budget: Budget | None = None, max_
 
 
 def load_photos(files: list[tuple[str, bytes]], settings: Settings | None = None) -> tuple[list[LoadedImage], list[PhotoError]]:
-    """Every usable image of an upload, numbered "img0".. in upload order, plus one error per refused file.
+    """Every usable image of an upload, numbered "img0".. in upload order, plus one error per refused file
+    (``iter_photos``, gathered)."""
+    images: list[LoadedImage] = []
+    errors: list[PhotoError] = []
+    for item in iter_photos(files, settings):
+        (errors if isinstance(item, PhotoError) else images).append(item)
+    return images, errors
 
-    More files than ``max_photos`` refuses the whole upload (``TooManyPhotos`` is raised), since
-    silently dropping the last photos could hide the one with the NPN. Pages beyond the limit
+
+def iter_photos(files: list[tuple[str, bytes]], settings: Settings | None = None) -> Iterator[LoadedImage | PhotoError]:
+    """Every usable image of an upload, numbered "img0".. in upload order, or the error that refused its file, each
+    as soon as its file is decoded: the pipeline reads one photo while it decodes the next.
+
+    More files than ``max_photos`` refuses the whole upload (``TooManyPhotos`` is raised before anything is
+    decoded), since silently dropping the last photos could hide the one with the NPN. Pages beyond the limit
     (PDFs) are reported as a ``TooManyPhotos`` error for that file. ``settings`` holds the limits (default: those
     configured).
     """
@@ -256,19 +268,18 @@ def load_photos(files: list[tuple[str, bytes]], settings: Settings | None = None
     if len(files) > limit:
         raise TooManyPhotos(f"{len(files)} files uploaded; at most {limit} photos are accepted for one product.")
     budget = Budget.for_request(settings)  # shared by every file: the total is what memory sees
-    images: list[LoadedImage] = []
-    errors: list[PhotoError] = []
+    count = 0
     for filename, data in files:
         try:
             loaded = load_photo(filename, data, budget=budget, settings=settings)
         except PhotoError as exc:
-            errors.append(exc)
+            yield exc
             continue
-        if len(images) + len(loaded) > limit:
+        if count + len(loaded) > limit:
             name = safe_filename(filename)
-            errors.append(TooManyPhotos(f"{name}: would bring the upload past {limit} images; left out.", filename=name))
+            yield TooManyPhotos(f"{name}: would bring the upload past {limit} images; left out.", filename=name)
             continue
         for item in loaded:
-            item.id = f"img{len(images)}"
-            images.append(item)
-    return images, errors
+            item.id = f"img{count}"
+            count += 1
+            yield item

@@ -34,6 +34,7 @@ def test_the_setting_sets_the_threads_of_every_session(threads: int, monkeypatch
     assert len({id(lane.session.session) for lane in engine._lanes.lanes}) == threads
     for lane in engine._lanes.lanes:
         assert lane.session.session.get_session_options().intra_op_num_threads == 1
+    assert engine.photos_at_once == threads  # a product's photos are read as many at once (Analyzer.read_photos)
 
 
 def test_a_bad_thread_count_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

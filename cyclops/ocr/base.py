@@ -21,6 +21,9 @@ class OCREngine(ABC):
     name: str = ""
     version: str = ""
     detector: TextDetector | None = None
+    #: photos of one product the pipeline may read at once with this engine (``Analyzer.read_photos``); more than
+    #: one only where ``read_upright`` is safe to run from several threads
+    photos_at_once: int = 1
 
     @abstractmethod
     def read(self, image: Image.Image, image_id: str) -> Page: ...

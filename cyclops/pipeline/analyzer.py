@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -103,29 +104,47 @@ class Analyzer:
         return label
 
     def read_photos(self, photos: list[tuple[str, bytes]], progress: Progress | None = None):
-        """Load, orient and OCR photos. Returns (Document, image infos, refused photos as typed errors, timings)."""
+        """Load, orient and OCR photos. Returns (Document, image infos, refused photos as typed errors, timings).
+
+        Each photo is read as soon as it is decoded, and up to the engine's ``photos_at_once`` are read together:
+        one photo's single-threaded steps (decoding, box geometry, the rules between passes) then overlap another's
+        recognition, where a photo read alone leaves a core idle about a tenth of the time. Each photo is read
+        exactly as it would be alone (``tests/test_pipeline_photos.py``)."""
         progress = progress or _noop
         if len(photos) > self.max_photos:
             raise TooManyPhotos(f"{len(photos)} photos sent; at most {self.max_photos} per product")
-        timings: dict[str, float] = {}
-        t0 = time.perf_counter()
-        progress("load", 0.0)
-        images, errors = load.load_photos(photos, self.limits)
-        timings["load"] = time.perf_counter() - t0
-
         engine = self.engine
-        t1 = time.perf_counter()
-        doc = Document(engine=engine.name, engine_version=engine.version)
-        infos: list[ImageInfo] = []
-        for i, loaded in enumerate(images):
-            progress("ocr", i / max(len(images), 1))
-            # one text detection per photo serves both orientation and reading
-            page, rotation = cached_read_upright(engine, loaded.image, loaded.id, loaded.sha256, self.cache_dir)
-            doc.pages.append(page)
-            infos.append(ImageInfo(id=loaded.id, sha256=loaded.sha256, width=page.width, height=page.height,
-                                   rotation=rotation, filename=loaded.filename))
+        timings = {"load": 0.0}
+        errors: list[PhotoError] = []
+        loaded: list[tuple[load.LoadedImage, Future]] = []
+        started = 0.0
+        progress("load", 0.0)
+        with ThreadPoolExecutor(max_workers=max(1, engine.photos_at_once), thread_name_prefix="ocr-photo") as pool:
+            photos_in = load.iter_photos(photos, self.limits)
+            while True:
+                t0 = time.perf_counter()
+                item = next(photos_in, None)
+                timings["load"] += time.perf_counter() - t0
+                if item is None:
+                    break
+                if isinstance(item, PhotoError):
+                    errors.append(item)
+                    continue
+                if not loaded:
+                    started = time.perf_counter()
+                # one text detection per photo serves both orientation and reading
+                loaded.append((item, pool.submit(cached_read_upright, engine, item.image, item.id, item.sha256,
+                                                 self.cache_dir)))
+            doc = Document(engine=engine.name, engine_version=engine.version)
+            infos: list[ImageInfo] = []
+            for i, (image, reading) in enumerate(loaded):
+                progress("ocr", i / len(loaded))
+                page, rotation = reading.result()
+                doc.pages.append(page)
+                infos.append(ImageInfo(id=image.id, sha256=image.sha256, width=page.width, height=page.height,
+                                       rotation=rotation, filename=image.filename))
         progress("ocr", 1.0)
-        timings["ocr"] = time.perf_counter() - t1
+        timings["ocr"] = time.perf_counter() - started if loaded else 0.0
         doc.seconds = timings["ocr"]
         return doc, infos, errors, timings
 
