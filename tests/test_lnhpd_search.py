@@ -114,3 +114,32 @@ def test_every_sample_ingredient_has_synonyms():
     names = {i.ingredient_name for en, fr in generate(300, seed=1) for i in en.medicinal_ingredients + fr.medicinal_ingredients}
     assert all(proper_name(n) is not None for n in names)
     assert all(len(synonyms(n)) > 1 for n in names - {"Calcium", "Zinc"})
+
+
+def test_a_name_the_index_does_not_know_is_scanned_once_and_then_only_filtered(db, tmp_path, monkeypatch):
+    """A name none of whose words the index knows (a product not in the database) makes each of a label's searches
+    whose filters find nothing either score every licence of a small database: the scan is scored once per name
+    and kept until the file changes, and each search gives what it gives from a handle that kept nothing."""
+    import os
+    import shutil
+
+    from cyclops.lnhpd import database
+
+    shutil.copy(db.path, tmp_path / "db.sqlite")
+    scored: list[str] = []
+    real = database._rerank
+    monkeypatch.setattr(database, "_rerank", lambda tokens, query, docs: scored.append(query) or real(tokens, query, docs))
+    handle = open_database(tmp_path / "db.sqlite")
+    try:
+        plain = handle.search("Imm C")
+        unknown = handle.search("Imm C", ingredient="Fibregum acacia")
+        assert scored == ["imm c"]  # one scan for both searches
+        assert plain[0].lnhpd_id == 6 and unknown == []
+        with open_database(tmp_path / "db.sqlite") as other:  # nothing kept: scans again, the same hits
+            assert other.search("Imm C") == plain and other.search("Imm C", ingredient="Fibregum acacia") == []
+        assert scored == ["imm c"] * 2
+        stat = os.stat(tmp_path / "db.sqlite")  # the file replaced (here: touched): its scans are not reused
+        os.utime(tmp_path / "db.sqlite", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+        assert handle.search("Imm C") == plain and scored == ["imm c"] * 3 and handle.reopened == 1
+    finally:
+        handle.close()
