@@ -52,8 +52,9 @@ class Settings(BaseSettings):
     model_alias: str = Field("production", description="MLflow registry alias of the field classifier that analyses use.")
     ocr_engine: str = Field("rapidocr", description="Default OCR engine: rapidocr, tesseract or combined.")
     ocr_threads: int = Field(2, ge=1, le=64, description="Threads each process's RapidOCR runs (onnxruntime): its detector's threads, and as "
-                             "many single-threaded recognition sessions sharing a page's lines. One per core the process may use: 1 for "
-                             "a Dask worker or pod limited to one CPU, so workers scale with cores.")
+                             "many single-threaded recognition sessions sharing a page's lines, and as many photos of a product read at "
+                             "once. One per core the process may use: 1 for a Dask worker or pod limited to one CPU, so workers scale "
+                             "with cores.")
     ocr_int8: str = Field("auto", description="The 12 MP photos' fine detection pass in int8: `auto` (where the CPU has int8 dot-product "
                           "instructions, AVX-512 VNNI, AVX-VNNI or AMX: about twice as fast there, boxes within a pixel or two), `on` or `off`.")
     ocr_bf16: str = Field("auto", description="Text detection (both passes) in bfloat16 on OpenVINO: `auto` (where the CPU has AMX "
