@@ -965,6 +965,17 @@ def test_a_company_filed_elsewhere_is_found_by_its_heading_or_legal_form() -> No
     ("I scoop", True),  # "1 scoop (10 g) into 200 mL of water": a direction
     ("Powered by Frog Fuel's proprietary Nano Hydrolyzed", True),  # marketing prose beside the panel
     ("Tree Nuts, Soy, Artificial Colors, Flavors or", True),  # a list cut at the line's end
+    ("lenngSze2capsules", True),  # "Serving Size 2 capsules" misread, the count glued to the words before it
+    ("lenigSas:2capsules", True),
+    ("STORAGE: Store below 77oF in a cool dry", True),  # myBrainCo's storage line, tilted, filed as a row
+    ("Conserver au frais et au sec", True),
+    ("Includes Added Sugors", True),  # a macronutrient misread after the panel's qualifiers
+    ("Includes Added Sugo", True),  # ... and cut at the panel's edge
+    ("Total Protien", True),
+    ("Total Curcuminoids", False),  # "Total" before a standardised marker, not a nutrient
+    ("Total Cultures", False),
+    ("Coenzyme Q10 Ubiquinol", False),  # digits before a long word that is no dose unit
+    ("Storax", False),
     ("Vitamin C (as ascorbic acid)", False),
     ("Calcium with Vitamin D", False),
     ("Oil of Oregano", False),

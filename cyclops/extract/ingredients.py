@@ -28,6 +28,7 @@ from cyclops.extract.lines import (
 from cyclops.extract.panel import is_daily_value, is_header, is_nutrition_row
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.quantity import AMOUNT, RATIO, parse_quantity
+from cyclops.extract.statements import STORAGE
 from cyclops.lnhpd.synonyms import proper_name
 from cyclops.model.analysis import Ingredient
 from cyclops.model.ocr import bbox_of, union_polygon
@@ -36,7 +37,7 @@ from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
-VERSION = "7"
+VERSION = "8"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -166,8 +167,8 @@ def _ingredient(name: str, qty_text: str, language: str | None) -> Ingredient | 
 
 def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
     """A panel header, a macronutrient row, a sentence that happens to print an amount ("Serving Size 10 g",
-    "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g") or letter debris with no word of
-    three letters ("g (NE)")."""
+    "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g"), a storage instruction
+    ("STORAGE: Store below 77°F") or letter debris with no word of three letters ("g (NE)")."""
     if not re.search(r"[^\W\d_]{3,}", name):
         return True
     outside = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", name)
@@ -175,7 +176,7 @@ def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
     sentence = (len(words) > 8 or re.search(r"[a-z]{2}[.!]\s+[A-Z]", outside)
                 or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING))
     return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name, params.nutrient_word_ratio) or bool(sentence) or bool(_DOSE_COUNT.match(name))
-            or _ends_with_dose_count(name))
+            or _ends_with_dose_count(name) or bool(STORAGE.search(name)))
 
 
 #: the units a serving is counted in: "Serving Size 2 Capsules (1 g)" ends its name with one, an ingredient never does
@@ -185,8 +186,9 @@ _DOSE_UNITS = ("capsules", "capsule", "tablets", "tablet", "softgels", "softgel"
 
 def _ends_with_dose_count(name: str) -> bool:
     """A row whose name ends with a count of doses, also as OCR garbles it ("lningSus 2caosules" for "Serving
-    Size 2 capsules"): the serving size, not an ingredient."""
-    last = re.search(r"(?:^|\s)(\d+)\s*([^\W\d_]{5,})\W*$", strip_accents(name).lower())
+    Size 2 capsules", the count glued to the words before it: "lenngSze2capsules"): the serving size, not an
+    ingredient."""
+    last = re.search(r"(\d+)\s*([^\W\d_]{5,})\W*$", strip_accents(name).lower())
     return bool(last) and max(fuzz.ratio(last.group(2), unit) for unit in _DOSE_UNITS) >= 80
 
 

@@ -27,7 +27,7 @@ from cyclops.text.brackets import split_outside
 from cyclops.text.fold import strip_accents
 from cyclops.units import to_common
 
-VERSION = "4"
+VERSION = "5"
 
 #: the title that opens a panel (accent-stripped, lower case)
 TITLE = re.compile(
@@ -87,13 +87,25 @@ NUTRIENT_WORDS = ("cholesterol", "carbohydrate", "carbohydrates", "calories", "p
                   "lipides", "proteines")
 
 
+#: the words a facts panel puts before a macronutrient ("Total Sugars", "Includes Added Sugars")
+NUTRIENT_QUALIFIERS = frozenset(["total", "includes", "include", "added", "dietary", "soluble", "insoluble"])
+#: ratio (0-100) at which the word after such qualifiers is a misread nutrient word ("Sugors", "Sugo" cut off, "Protien")
+QUALIFIED_NUTRIENT_RATIO = 75
+
+
 def is_nutrition_row(name: str, ratio: int = DEFAULTS.nutrient_word_ratio) -> bool:
     """"Total Carbohydrate", "Dietary Fiber", "Protein", "Sodium", "Includes 6 g Added Sugars": macronutrients, not
-    ingredients; also a lone nutrient word that OCR misread, ``ratio`` (0-100) like one of ``NUTRIENT_WORDS``."""
+    ingredients; also a lone nutrient word that OCR misread, ``ratio`` (0-100) like one of ``NUTRIENT_WORDS``, or
+    one misread after the panel's qualifiers ("Includes Added Sugors")."""
     folded = _fold(name)
     if NUTRITION_ROW.match(folded):
         return True
     words = re.findall(r"[a-z]+", folded)
+    if len(words) > 1 and all(word in NUTRIENT_QUALIFIERS for word in words[:-1]):
+        # after "Total" or "Includes Added" the last word can only be a nutrient: a looser likeness, a cut word
+        last = words[-1]
+        return len(last) >= 4 and max(max(fuzz.ratio(last, w), fuzz.partial_ratio(last, w) if len(last) < len(w) else 0)
+                                      for w in NUTRIENT_WORDS) >= QUALIFIED_NUTRIENT_RATIO
     return (len(words) == 1 and len(words[0]) >= 6
             and max(fuzz.ratio(words[0], w) for w in NUTRIENT_WORDS) >= ratio)
 

@@ -164,12 +164,16 @@ def extract_statements(lines: list[SourceLine] | list[str], params: ExtractParam
     return items
 
 
+#: a storage instruction ("Store below 25 °C", "STORAGE:", "Conserver au frais"): no claim, no ingredient
+STORAGE_WORDS = r"\b(?:store|conserver|keep) (?:in|at|below|au|dans|à|a)\b|\bstorage\b"
+STORAGE = re.compile(STORAGE_WORDS, re.IGNORECASE)
+
 #: what the classifier files under recommended uses on real labels but is no claim: origin, web and street
 #: addresses, routes of administration, storage, table headings, the FDA disclaimer
 NOT_A_CLAIM = re.compile(
     r"\b(?:product|produit|made|fabriqu\w*|manufactured|packaged|emball\w*) (?:of|in|du|de|au|en|aux)\b|\bimported\b"
     r"|www\.|https?:|\.com\b|\.ca\b|@|^\W*(?:route|voie)s?\b|^\W*(?:oral|orale|topical|topique|sublingual|buccal)\W*"
-    r"(?:/\W*(?:oral|orale|topique|topical)\W*)?$|\b(?:store|conserver|keep) (?:in|at|below|au|dans|à|a)\b|\bstorage\b"
+    r"(?:/\W*(?:oral|orale|topique|topical)\W*)?$|" + STORAGE_WORDS +
     r"|supplement facts|nutrition facts|\bservings?\b|amount per|daily value|medicinal ingredients?|ingr[eé]dients?\b"
     r"|not been evaluated|n'ont pas été évalué|not intended to (?:diagnose|treat)|food and drug administration|\bfda\b"
     r"|lot\b|exp(?:iry)?\b\W*\d|\bbatch\b",
