@@ -963,6 +963,9 @@ def test_a_company_filed_elsewhere_is_found_by_its_heading_or_legal_form() -> No
     ("Serving Sze", True),
     ("NET WT 30 g", True),
     ("I scoop", True),  # "1 scoop (10 g) into 200 mL of water": a direction
+    ("dinner, blend I scoop", True),  # myBrainCo's directions, tilted, paired with "10 g"
+    ("Mix 1 scoop with water", True),
+    ("Probiotic blend, 10 billion cells", False),
     ("Powered by Frog Fuel's proprietary Nano Hydrolyzed", True),  # marketing prose beside the panel
     ("Tree Nuts, Soy, Artificial Colors, Flavors or", True),  # a list cut at the line's end
     ("lenngSze2capsules", True),  # "Serving Size 2 capsules" misread, the count glued to the words before it

@@ -175,7 +175,7 @@ def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
     words = outside.lower().split()
     sentence = (len(words) > 8 or re.search(r"[a-z]{2}[.!]\s+[A-Z]", outside)
                 or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING))
-    return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name, params.nutrient_word_ratio) or bool(sentence) or bool(_DOSE_COUNT.match(name))
+    return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name, params.nutrient_word_ratio) or bool(sentence) or bool(_DOSE_COUNT.search(name))
             or _ends_with_dose_count(name) or bool(STORAGE.search(name)))
 
 
@@ -196,9 +196,13 @@ def _ends_with_dose_count(name: str) -> bool:
 _PROSE_WORDS = frozenset(["the", "this", "that", "by", "your", "you", "our", "we", "is", "are", "these", "its"])
 #: a name never ends with these: a sentence or a list cut at the line's end ("Tree Nuts, Soy, Flavors or")
 _DANGLING = frozenset(["or", "and", "the", "of", "with", "for", "by", "to", "a", "an"])
-#: a count of doses is a direction ("1 scoop (10 g) into 200 mL", OCR's "I scoop")
-_DOSE_COUNT = re.compile(r"^\W*(?:\d+|[iIl]|one|two|three|half)\s+(?:scoops?|capsules?|tablets?|softgels?|sticks?|pieces?"
-                         r"|servings?|tsp|tbsp|teaspoons?|tablespoons?|packets?|drops?|gummies|mesures?|cuill\w*)\b", re.IGNORECASE)
+#: a count of doses ("1 scoop", OCR's "I scoop")
+_COUNT_OF_DOSES = (r"(?:\d+|[iIl]|one|two|three|half)\s+(?:scoops?|capsules?|tablets?|softgels?|sticks?|pieces?"
+                   r"|servings?|tsp|tbsp|teaspoons?|tablespoons?|packets?|drops?|gummies|mesures?|cuill\w*)\b")
+#: a row that starts with a count of doses, or has one after a clause's first word or a verb of mixing, is a
+#: direction ("1 scoop (10 g) into 200 mL", "... dinner, blend I scoop", "Mix 1 scoop with water")
+_DOSE_COUNT = re.compile(r"^\W*" + _COUNT_OF_DOSES + r"|(?:[,;]\s*[^\W\d_]+|\b(?:blend|mix|take|add|stir|shake|dissolve"
+                         r"|combine|m[ée]langer|ajouter|dissoudre|prendre))\s+" + _COUNT_OF_DOSES, re.IGNORECASE)
 
 
 def split_inline(text: str) -> list[str]:
