@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Hamming
 
 from cyclops.extract.lines import SourceLine, TextSlopes, row_offset
 from cyclops.extract.params import DEFAULTS, ExtractParams
@@ -233,7 +234,7 @@ def names_a_blend(text: str) -> bool:
     too: small print on a curved bottle read "Antioxidant Blond", and the Snap blend's sub-blends no longer added
     up to it, nor were the sub-blend's members set apart."""
     return bool(BLEND.search(text)) or any(
-        word[0] == "b" and word[-1] == "d" and sum(a != b for a, b in zip(word, "blend")) == 1
+        word[0] == "b" and word[-1] == "d" and Hamming.distance(word, "blend") == 1
         for word in re.findall(r"\b[^\W\d_]{5}\b", text.lower()))
 
 

@@ -211,7 +211,7 @@ class LicenceDB:
             ids = [r[0] for r in self._query("SELECT DISTINCT lnhpd_id FROM licences WHERE digits = ?", (number,))] + ids
         q_tokens = query.split()
         if not ids and query and self.count() <= SCAN_ALL_MAX:  # no word found at all (very short or garbled query)
-            docs, scores = self._scanned(query)
+            docs, scores = self._scanned(query, q_tokens)
         elif not ids:
             return []
         else:
@@ -238,7 +238,7 @@ class LicenceDB:
         hits.sort(key=lambda h: (-h.score, not h.active, h.product_name, h.lnhpd_id))
         return hits[:limit]
 
-    def _scanned(self, query: str) -> tuple[list[dict[str, Any]], dict[int, float | None]]:
+    def _scanned(self, query: str, q_tokens: list[str]) -> tuple[list[dict[str, Any]], dict[int, float | None]]:
         """Every licence and its score against ``query`` (``_rerank``), kept per query until the file changes: a
         label's searches repeat its name with other filters, and in a database of 2,000 licences a name none of
         whose words the index knows (a product not in it) took 50 ms a scan, five scans a label."""
@@ -247,7 +247,7 @@ class LicenceDB:
             identity, kept = self._identity, self._scans.get(query)
         if kept is None:
             docs = self._docs([r[0] for r in self._query("SELECT lnhpd_id FROM search_doc")])
-            kept = (docs, _rerank(query.split(), query, docs))
+            kept = (docs, _rerank(q_tokens, query, docs))
             with self._lock:
                 if self._identity == identity:  # not a file replaced meanwhile
                     while len(self._scans) >= SCANS_KEPT:
