@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from rapidocr.utils.process_img import get_rotate_crop_image
 
-from cyclops.ocr.reread import REREAD_BELOW, better, line_height, reframe, turned_wrong
+from cyclops.ocr.reread import REREAD_BELOW, better, line_height, may_be_turned, reframe, turned_wrong
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -97,6 +97,38 @@ def test_a_page_read_upside_down_is_turned_by_its_unsure_lines(engine):
     assert not engine._upside_down(list(zip(upright, engine.recognize(upright))), [])
     # a page whose other lines read well as they are is not turned for a few upside-down lines on it
     label = [("Supplement Facts Serving Size Amount Per Serving Daily Value", 0.99)] * 3
+    assert not engine._upside_down(list(zip(crops, readings)), readings + label)
+
+
+def test_a_page_that_no_turned_reading_could_outweigh_is_not_read_upside_down():
+    upright = [("Mmadeelknik nia", 0.43), ("Protein", 0.69)]
+    turned = [("Made with love in India", 0.91), ("Ingredients: Honey, Shilajit Resin, Cinnamon.", 0.99)]
+    label = [("Supplement Facts Serving Size Amount Per Serving Daily Value", 0.99)] * 3
+    letters = sum(len(t) for t, _ in turned)
+    assert turned_wrong(upright, turned) and may_be_turned(upright, letters)  # the bound never hides a turn
+    assert not turned_wrong(upright, turned, page=label) and not may_be_turned(upright, letters, page=label)
+    assert not may_be_turned(upright, 11)  # too few letters to turn a page on, whatever they read
+    assert may_be_turned(upright, 1000, page=label)  # long enough lines could still outweigh the page
+
+
+def test_the_bound_on_what_a_crop_can_read_holds_for_the_recogniser_and_spares_reading(engine, monkeypatch):
+    """``most_characters`` is at least the recogniser's time steps (one character each, at most) for crops short,
+    long and odd-sized; a page whose sure lines no four lines could outweigh reads nothing upside down."""
+    from cyclops.ocr.rapid import most_characters
+
+    session = engine._lanes.lanes[0].session
+    for height, width in ((48, 100), (48, 320), (48, 321), (30, 700), (61, 1001), (20, 1500)):
+        crop = np.full((height, width, 3), 255, np.uint8)
+        scaled = int(48 * max(320 / 48, width / height))
+        steps = session(np.zeros((1, 3, 48, scaled), np.float32)).shape[1]
+        assert steps <= most_characters(crop) <= steps + 2
+    rows = ["Manufactured by Azuretale Inc.", "Made with love in India"]
+    crops = [np.ascontiguousarray(get_rotate_crop_image(*facts_rows(t, cut=0.0, margin=0.3))[::-1, ::-1]) for t in rows]
+    readings = engine.recognize(crops)
+    for crop, (text, _) in zip(crops, engine.recognize([c[::-1, ::-1] for c in crops])):
+        assert len(text) <= most_characters(crop)
+    label = [("Supplement Facts Serving Size Amount Per Serving Daily Value", 0.99)] * 3
+    monkeypatch.setattr(engine, "recognize", lambda crops: pytest.fail("read upside down"))
     assert not engine._upside_down(list(zip(crops, readings)), readings + label)
 
 

@@ -58,7 +58,7 @@ from cyclops.ocr.lanes import Lanes
 from cyclops.ocr.orient import rotation_from_boxes
 from cyclops.ocr.regions import VERSION as REGIONS_VERSION
 from cyclops.ocr.regions import WHOLE_FROM, covered, input_rects, marked_rects
-from cyclops.ocr.reread import TURN_SAMPLE, better, line_height, reframe, turned_wrong, unsure
+from cyclops.ocr.reread import TURN_SAMPLE, better, line_height, may_be_turned, reframe, turned_wrong, unsure
 from cyclops.ocr.reread import VERSION as REREAD_VERSION
 from cyclops.settings import get_settings
 
@@ -182,6 +182,19 @@ def _build(threads: int, det_side: int, rec_batch: int):
     except Exception as exc:
         raise OCREngineError(f"RapidOCR cannot start with the bundled models in {models}: {exc}") from exc
     return ocr, det, Lanes(lanes), cls
+
+
+#: the recogniser gives one character (or none) per this many pixels of the width it sees
+REC_STEP = 8
+
+
+def most_characters(crop: np.ndarray) -> int:
+    """The most characters the recogniser can read from an upright line ``crop``: one per time step of its
+    output, a step per ``REC_STEP`` pixels of the width it scales the crop to (``REC_HEIGHT`` high, at least
+    ``REC_MIN_WIDTH`` wide; 320 -> 40 steps, 1000 -> 125), rounded up."""
+    height, width = crop.shape[:2]
+    scaled = int(REC_HEIGHT * max(REC_MIN_WIDTH / REC_HEIGHT, width / max(height, 1)))
+    return scaled // REC_STEP + 1
 
 
 def is_vertical(box) -> bool:
@@ -662,12 +675,13 @@ class RapidEngine(OCREngine):
     def _upside_down(self, sample: list[tuple[np.ndarray, tuple[str, float]]], readings: list[tuple[str, float]]) -> bool:
         """Whether the longest unsure lines of a page (``sample``: upright crop, reading) read turned 180 degrees
         as far more words than they and the page's sure ``readings`` do upright (``turned_wrong``)."""
-        if not sample:
+        upright = [reading for _, reading in sample]
+        if not sample or not may_be_turned(upright, sum(most_characters(crop) for crop, _ in sample), readings):
             return False
         t0 = time.perf_counter()
         other_way = self.recognize([turned(crop, 180) for crop, _ in sample])
         self.last_timings["reread"] = self.last_timings.get("reread", 0.0) + time.perf_counter() - t0
-        return turned_wrong([reading for _, reading in sample], other_way, readings)
+        return turned_wrong(upright, other_way, readings)
 
     def _read_boxes(self, bgr: np.ndarray, boxes: list[np.ndarray], image_id: str, known: dict | None = None) -> Page:
         """The page read from ``boxes`` of the upright ``bgr`` (see ``_read_page``)."""

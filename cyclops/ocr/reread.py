@@ -80,11 +80,25 @@ def unsure(score: float, height: float) -> bool:
     return score < REREAD_BELOW and height >= MIN_HEIGHT
 
 
+def _upright_words(upright: list[tuple[str, float]], page: list[tuple[str, float]]) -> float:
+    """What weighs against turning: the sample's upright readings and the page's sure lines, as words."""
+    return sum(reads_as_words(t, s) for t, s in upright) + sum(reads_as_words(t, s) for t, s in page if s >= REREAD_BELOW)
+
+
+def _outweighs(down: float, up: float) -> bool:
+    return down >= TURN_MIN_LETTERS and down >= TURN_FACTOR * up
+
+
 def turned_wrong(upright: list[tuple[str, float]], turned: list[tuple[str, float]],
                  page: list[tuple[str, float]] = ()) -> bool:
     """Whether a few unsure lines of a page read ``turned`` upside down hold far more words than the same lines
     read ``upright`` and the ``page``'s sure lines together: the page is upside down. (The sure lines weigh
     against turning: a label on its side among shelf text, whose unsure lines are the shelf's, stays as it is.)"""
-    up = sum(reads_as_words(t, s) for t, s in upright) + sum(reads_as_words(t, s) for t, s in page if s >= REREAD_BELOW)
-    down = sum(reads_as_words(t, s) for t, s in turned)
-    return down >= TURN_MIN_LETTERS and down >= TURN_FACTOR * up
+    return _outweighs(sum(reads_as_words(t, s) for t, s in turned), _upright_words(upright, page))
+
+
+def may_be_turned(upright: list[tuple[str, float]], most_letters: int, page: list[tuple[str, float]] = ()) -> bool:
+    """Whether ``turned_wrong`` could say yes at all when the turned readings hold at most ``most_letters``
+    letters (each scored at most 1): a page whose sure lines are mostly words cannot be outweighed by four
+    lines, so they need not be read upside down (the same answer, 0.05-0.17 s less on a dense 12 MP page)."""
+    return _outweighs(float(most_letters), _upright_words(upright, page))
