@@ -215,7 +215,7 @@ def test_cached_read_upright_reuses_the_entry(label):
     again, rotation_again = cached_read_upright(engine, photo, "img7", "sha-x")
     assert engine.calls == 1 and rotation == rotation_again == 270
     assert again.image_id == "img7" and again.text == page.text
-    assert cache_path(engine, "sha-x", "auto-3").is_file()  # orientation VERSION 3: turned photos are boxed upright
+    assert cache_path(engine, "sha-x", "auto-4").is_file()  # orientation VERSION 4: an upside-down vote is read to check it
 
 
 def test_combined_read_upright_turns_before_second_opinions(label):

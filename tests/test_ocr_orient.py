@@ -83,6 +83,24 @@ class CountingDetector:
         return self.inner.recognize(crops)
 
 
+class FooledClassifierDetector(CountingDetector):
+    """The real RapidOCR detector and recogniser with its 0/180 classifier replaced by one that votes every line
+    upside down, surely: what white-on-dark print on a curved tub made the real one do (a fake: no real photo of
+    it may live in the repository)."""
+
+    def classify_upside_down(self, crops):
+        return [(True, 0.95) for _ in crops]
+
+
+@pytest.mark.parametrize("stored", [0, 90])
+def test_a_sure_upside_down_vote_is_checked_by_reading_before_the_photo_is_turned(label, stored, detector):
+    photo = rotate_clockwise(label, stored)
+    _, applied = upright(photo, FooledClassifierDetector(detector))
+    assert (applied + stored) % 360 == 0  # the recogniser read the lines as they are: not turned 180 more
+    _, applied = upright(rotate_clockwise(label, stored + 180), FooledClassifierDetector(detector))
+    assert (applied + stored + 180) % 360 == 0  # and a photo that is upside down is still turned
+
+
 def test_an_engine_turns_photos_with_the_detector_it_was_given(label, detector):
     counting = CountingDetector(detector)
     engine = TesseractEngine(detector=counting)

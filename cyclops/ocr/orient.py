@@ -22,7 +22,7 @@ from cyclops.ocr.boxes import box_size, crop_quad, to_bgr, turned
 from cyclops.text.language import common_word
 
 #: raised when orientation decisions change: cached upright readings of older versions are not reused
-VERSION = "3"
+VERSION = "4"
 PROBE_SIDE = 640  # long side of the copy the detector sees
 PROBE_LINES = 8  # longest lines that vote on 0 vs 180
 UNSURE_MARGIN = 0.5  # vote margin (share of all votes) below which a few lines are also read both ways
@@ -158,8 +158,10 @@ def rotation_from_boxes(bgr: np.ndarray, boxes: list[np.ndarray], detector: Text
     votes = detector.classify_upside_down(crops)
     flipped = sum(score for upside_down, score in votes if upside_down)
     kept = sum(score for upside_down, score in votes if not upside_down)
-    if abs(flipped - kept) < UNSURE_MARGIN * max(flipped + kept, 1e-9):
-        # the tiny classifier is unsure: read a few lines both ways round and trust the recogniser's confidence
+    if flipped > kept or abs(flipped - kept) < UNSURE_MARGIN * max(flipped + kept, 1e-9):
+        # the tiny classifier is unsure, or says upside down, which a phone's photo seldom is and which, when wrong,
+        # costs a second reading of the whole page (white-on-dark print on a curved tub fooled it 7 lines to 1):
+        # read a few lines both ways round and trust the recogniser's confidence
         few = crops[:RECHECK_LINES]
         readings = detector.recognize(few + [turned(c, 180) for c in few])
         kept = sum(score for _, score in readings[: len(few)])
