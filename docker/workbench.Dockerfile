@@ -42,9 +42,11 @@ COPY --from=deps --chown=cyclops:cyclops /app /app
 # a host with VNNI but no AMX still needs the int8 model)
 RUN cd /app && CYCLOPS_OCR_INT8=on CYCLOPS_OCR_BF16=off CYCLOPS_MODEL_CACHE=/opt/cyclops-models /opt/venv/bin/python -c \
     "from cyclops.ocr.rapid import RapidEngine; RapidEngine(threads=1)"
+# glibc's malloc asks for huge pages for onnxruntime's buffers in every process, Dask workers too (cyclops/huge_pages.py)
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     OMP_THREAD_LIMIT=1 \
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \
     CYCLOPS_DATA_DIR=/data \
     CYCLOPS_MODEL_CACHE=/opt/cyclops-models \
     CYCLOPS_WORKBENCH_PORT=8866
