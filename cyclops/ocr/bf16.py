@@ -15,7 +15,9 @@ Measured and not used, on the same host: the recogniser in bfloat16: 448 crops 1
 batches of 4, but 47 of them read differently and a medicinal ingredient row was lost; with its inputs padded to a
 multiple of 32 pixels (few shapes to compile) 16 -> 7 s, and the real benchmark's ingredient precision fell from
 0.974 to 0.932 (``benchmarks/results/ocr_speed.md``, stop 35). Without AMX, OpenVINO in
-float was slower than onnxruntime (an AVX2 host, an earlier round), so ``auto`` keeps onnxruntime there.
+float was slower than onnxruntime on an Intel AVX2 host, and on an AMD Zen 3 host a quarter faster for the detector
+alone, about 4 % of a dense product, with a compilation for every new photo size, so ``auto`` keeps onnxruntime
+there (``benchmarks/results/ocr_speed.md``, stop 39).
 
 OpenVINO compiles its kernels for each new input shape (0.1-0.3 s at 960 pixels, 0.2-0.8 s at 1600), so the fine pass
 runs the network on the whole input and keeps its map where the coarse pass saw text

@@ -4,7 +4,9 @@ Phones often store labels sideways. A text detector (``TextDetector``: RapidOCR'
 whoever builds the engine) on a small copy gives the text boxes (``RapidEngine.read_upright`` uses
 its own coarse pass's boxes instead, and boxes a turned photo again once upright): mostly tall boxes mean the page is
 turned 90 or 270 degrees. Which way round is then decided by the detector's 0/180 line classifier
-voting on the longest lines (about 50 ms; recognising them both ways was 10x slower). The same
+voting on the longest lines (about 50 ms; recognising them both ways was 10x slower); an unsure vote, or one to
+turn the photo 180 degrees (which it got wrong on a dark, curved label, costing a second reading of the page), is
+checked by reading three lines both ways. The same
 boxes' slopes give the small skew angle.
 """
 
