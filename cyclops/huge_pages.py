@@ -92,3 +92,11 @@ def restart_with_huge_pages(environ: Mapping[str, str] = os.environ, argv: Seque
     args = list(sys.orig_argv if argv is None else argv)
     execve(sys.executable, [sys.executable, *args[1:]], {**environ, "GLIBC_TUNABLES": with_tunable(tunables)})
     return True
+
+
+def restart_or_exit() -> None:
+    """``restart_with_huge_pages`` for a command's entry point: a wrong ``CYCLOPS_HUGE_PAGES`` ends it with the message."""
+    try:
+        restart_with_huge_pages()
+    except ValueError as exc:
+        sys.exit(f"error: {exc}")

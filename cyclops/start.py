@@ -5,14 +5,9 @@ from __future__ import annotations
 
 
 def main() -> None:
-    import sys
+    from cyclops.huge_pages import restart_or_exit
 
-    from cyclops.huge_pages import restart_with_huge_pages
-
-    try:
-        restart_with_huge_pages()
-    except ValueError as exc:
-        sys.exit(f"error: {exc}")
+    restart_or_exit()
     from cyclops.cli import main as command
 
     command()

@@ -1,8 +1,8 @@
 """``python -m cyclops.cli``: the same command as ``cyclops`` (``cyclops.start``)."""
 
-from cyclops.huge_pages import restart_with_huge_pages
+from cyclops.huge_pages import restart_or_exit
 
-restart_with_huge_pages()
+restart_or_exit()
 
 from cyclops.cli import main  # noqa: E402
 
