@@ -23,8 +23,9 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from cyclops import switches
+
 ENV = "CYCLOPS_HUGE_PAGES"
-MODES = ("auto", "on", "off")
 DEFAULT = "auto"
 TUNABLE = "glibc.malloc.hugetlb"
 #: the first glibc that knows the tunable
@@ -59,17 +60,13 @@ def with_tunable(tunables: str | None) -> str:
 def wanted(mode: str, thp: str | None, glibc: tuple[int, int] | None) -> bool:
     """Whether to ask for huge pages for ``CYCLOPS_HUGE_PAGES`` = ``mode``: ``off``; ``on`` or ``auto`` where glibc
     knows the tunable, ``auto`` only where the kernel gives huge pages to those who ask (``madvise``)."""
-    key = checked(mode)
-    use = key == "on" or (key == "auto" and thp == "madvise")
+    use = switches.chosen(mode, ENV, lambda: thp == "madvise")
     return use and glibc is not None and glibc >= GLIBC_FROM
 
 
 def checked(mode: str) -> str:
-    """``mode`` as one of ``MODES``; anything else is a clear error naming the variable."""
-    key = mode.strip().lower()
-    if key not in MODES:
-        raise ValueError(f"{ENV}={mode!r}: choose one of {', '.join(MODES)}.")
-    return key
+    """``mode`` as one of ``switches.MODES``; anything else is a clear error naming the variable."""
+    return switches.checked(mode, ENV)
 
 
 def _read(path: Path) -> str:

@@ -58,8 +58,8 @@ def test_the_command_is_started_again_with_its_own_arguments_once(tmp_path):
     assert not restart() and len(calls) == 1
 
 
-@pytest.mark.skipif((glibc_version(os.confstr("CS_GNU_LIBC_VERSION")) or (0, 0)) < (2, 35), reason="needs glibc 2.35 or later")
 def test_a_real_process_is_started_again_with_the_tunable_beside_the_others():
+    assert glibc_version(os.confstr("CS_GNU_LIBC_VERSION")) >= (2, 35)  # Debian 12 and later, as the README asks
     env = {**os.environ, "CYCLOPS_HUGE_PAGES": "on", "GLIBC_TUNABLES": "glibc.malloc.arena_max=4"}
     out = subprocess.run([sys.executable, "-c", PRINT_TUNABLES], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"glibc.malloc.arena_max=4:{TUNABLE}=1"

@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from cyclops import switches
 from cyclops.errors import OCREngineError
-
-#: the values of a setting that turns a faster precision on or off
-MODES = ("auto", "on", "off")
 
 
 def flags(cpuinfo: str) -> set[str]:
@@ -18,12 +16,8 @@ def flags(cpuinfo: str) -> set[str]:
 
 
 def chosen(mode: str, setting: str, fast_here: Callable[[], bool]) -> bool:
-    """Whether ``setting`` = ``mode`` asks for a faster precision: ``on``, or ``auto`` where ``fast_here()``;
-    any other value is a clear error naming the setting."""
-    key = mode.strip().lower()
-    if key not in MODES:
-        raise OCREngineError(f"{setting}={mode!r}: choose one of {', '.join(MODES)}.")
-    return key == "on" or (key == "auto" and fast_here())
+    """``cyclops.switches.chosen`` for an OCR setting: a wrong value is an ``OCREngineError``."""
+    return switches.chosen(mode, setting, fast_here, OCREngineError)
 
 
 def cpuinfo() -> str:

@@ -188,13 +188,17 @@ def _build(threads: int, det_side: int, rec_batch: int):
 REC_STEP = 8
 
 
+def rec_width(crop: np.ndarray) -> float:
+    """The width the recogniser sees an upright line ``crop`` at: scaled to ``REC_HEIGHT`` high, at least
+    ``REC_MIN_WIDTH`` wide (padded); its time is about proportional to it."""
+    height, width = crop.shape[:2]
+    return max(REC_MIN_WIDTH, REC_HEIGHT * width / max(height, 1))
+
+
 def most_characters(crop: np.ndarray) -> int:
     """The most characters the recogniser can read from an upright line ``crop``: one per time step of its
-    output, a step per ``REC_STEP`` pixels of the width it scales the crop to (``REC_HEIGHT`` high, at least
-    ``REC_MIN_WIDTH`` wide; 320 -> 40 steps, 1000 -> 125), rounded up."""
-    height, width = crop.shape[:2]
-    scaled = int(REC_HEIGHT * max(REC_MIN_WIDTH / REC_HEIGHT, width / max(height, 1)))
-    return scaled // REC_STEP + 1
+    output, a step per ``REC_STEP`` pixels of ``rec_width`` (320 -> 40 steps, 1000 -> 125), rounded up."""
+    return int(rec_width(crop)) // REC_STEP + 1
 
 
 def is_vertical(box) -> bool:
@@ -605,8 +609,7 @@ class RapidEngine(OCREngine):
             out = rec(TextRecInput(img=part, return_word_box=word_boxes))
             return list(zip(out.txts, out.scores, out.word_results))
 
-        widths = [max(REC_MIN_WIDTH, REC_HEIGHT * c.shape[1] / max(c.shape[0], 1)) for c in crops]
-        rows = self._lanes.map(work, crops, widths) if crops else []
+        rows = self._lanes.map(work, crops, [rec_width(c) for c in crops]) if crops else []
         return TextRecOutput(imgs=list(crops), txts=tuple(r[0] for r in rows), scores=[float(r[1]) for r in rows],
                              word_results=tuple(r[2] for r in rows))
 
