@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from cyclops.extract import fields_from_lines, keep_as_read, word_swaps
 from cyclops.extract.brand import extract_brand
-from cyclops.extract.company import company_elsewhere, extract_company
+from cyclops.extract.company import company_elsewhere, extract_company, is_address
 from cyclops.extract.dosage_form import extract_dosage_form
 from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
@@ -727,6 +727,17 @@ def test_the_list_is_the_run_under_its_heading_not_lines_filed_there_elsewhere()
              line("Sunfiber is a registered name", 900, 2150, 1700, 2190, nm, image="back"),
              line("wWw NATURALSTACKS", 900, 2300, 1700, 2340, nm, image="back")]
     assert [n.name for n in extract_non_medicinal(lines)] == ["Natural Berry Flovor", "Natural Vanilla Flavor", "Organic Stevia"]
+
+
+def test_an_importers_place_and_postcode_beside_the_list_is_not_an_ingredient() -> None:
+    """BetterAlt's back read upright: the importer's address in the next column, a line under the list."""
+    nm = "non_medicinal_ingredient"
+    lines = [line("Ingredients: Honey, Shilajit Resin, Cinnamon.", 583, 1772, 1300, 1810, nm),
+             line("Dover, Kent - 19904.", 1354, 2017, 1800, 2055, nm),
+             line("838 Walker Road Suite 212,", 1354, 1959, 1900, 1997, nm)]
+    assert [n.name for n in extract_non_medicinal(lines)] == ["Honey", "Shilajit Resin", "Cinnamon"]
+    assert is_address("Gurugram, Haryana- 122050") and is_address("Dover, Kent - 19904.")
+    assert not is_address("Vitamin D3, Cholecalciferol 1000 IU") and not is_address("Bacillus coagulans - 2 billion CFU")
 
 
 def test_a_label_without_a_list_heading_keeps_only_runs_that_read_as_lists() -> None:

@@ -16,7 +16,7 @@ from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
 from cyclops.model.ocr import bbox_of
 
-VERSION = "2"
+VERSION = "3"
 #: legal-form suffixes that mark the line with the company name ("S.A." but not the end of "U.S.A.")
 COMPANY_SUFFIX = re.compile(
     r"\b(?:Inc|Incorporated|Ltd|Limited|Ltée|Limitée|Corp|Corporation|Co|LLC|LLP|PBC|GmbH|(?<![^\W\d_]\.)S\.?A(?!\.?[^\W\d_])|S\.?E\.?N\.?C|Company|Compagnie|Laboratories|Laboratoires|Labs?)\b\.?",
@@ -35,10 +35,14 @@ US_ZIP = re.compile(
     r"|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VA|VT|WA|WI|WV|WY)\.?,?\s+\d{5}(?:-\d{4})?\b"
 )
 
+#: a place, its region and a five- or six-digit postcode ending the line, as importers' addresses abroad print them
+#: ("Dover, Kent - 19904.", "Gurugram, Haryana- 122050"): no US state to read it by
+PLACE_POSTCODE = re.compile(r",\s*[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)*\s*[-–]\s*\d{5,6}\s*\.?\s*$")
+
 
 def is_address(text: str) -> bool:
-    """A street, city/province, postal code or US state and ZIP, phone or web line."""
-    return bool(POSTAL_CODE.search(text) or US_ZIP.search(text) or ADDRESS.search(text))
+    """A street, city/province, postal code or US state and ZIP, place and postcode, phone or web line."""
+    return bool(POSTAL_CODE.search(text) or US_ZIP.search(text) or ADDRESS.search(text) or PLACE_POSTCODE.search(text))
 
 
 def says_company(text: str) -> bool:
