@@ -285,3 +285,32 @@ def test_evaluate_refuses_a_parameter_file_naming_an_unknown_threshold(tmp_path)
     bad.write_text('{"match": {"acept_score": 0.7}}', encoding="utf-8")
     result = CliRunner().invoke(app, ["evaluate", "--params", str(bad), "--n", "1"])
     assert result.exit_code == 2 and "acept_score" in result.output
+
+
+def test_every_list_field_miss_is_listed_as_the_score_pairs_it():
+    """Non-medicinal ingredients, uses, directions and cautions: what the truth prints and was not proposed, and
+    what was proposed and is not printed, paired as their score pairs them; the name and form fields too."""
+    from cyclops.evaluate.run import misses_markdown
+    from cyclops.model.analysis import NonMedicinalIngredient
+
+    truth = _truth(non_medicinal_ingredients=["Citric Acid", "Silicon Dioxide"], dosage_form="Powder",
+                   cautions=[{"text": "Keep out of reach of children.", "language": "en"}])
+    a = Analysis()
+    a.fields.medicinal_ingredients = [Ingredient(name="Vitamin D3", quantity=25, unit="mcg")]
+    a.fields.non_medicinal_ingredients = [NonMedicinalIngredient(name="Citric Acid"), NonMedicinalIngredient(name="diet")]
+    a.fields.recommended_uses = [TextItem(text="Helps in the development and maintenance of bones and teeth."),
+                                 TextItem(text="AND THE POWER TO GO")]
+    s = score_product(a, truth)
+    assert s.fields["non_medicinal_ingredients"].tp == 1 and s.fields["recommended_uses"].fp == 1
+    assert s.misses["non_medicinal_ingredients"] == {"missing": ["Silicon Dioxide"], "extra": ["diet"]}
+    assert s.misses["recommended_uses"] == {"missing": [], "extra": ["AND THE POWER TO GO"]}
+    assert s.misses["cautions"] == {"missing": ["Keep out of reach of children."], "extra": []}
+    assert s.misses["dosage_form"] == {"expected": "Powder", "got": None}
+    assert "directions" not in s.misses  # none printed, none proposed
+    md = misses_markdown([{"engine": "rapidocr", "failures": [],
+                           "products_detail": [{"product_id": "p1", "photos": ["a.jpg"], "misses": s.misses}]}])
+    assert '- non medicinal ingredients missing (1):\n  - "Silicon Dioxide"' in md
+    assert '- non medicinal ingredients extra (1):\n  - "diet"' in md
+    assert '- recommended uses extra (1):\n  - "AND THE POWER TO GO"' in md
+    assert '- cautions missing (1):\n  - "Keep out of reach of children."' in md
+    assert '- dosage_form: expected "Powder", got —' in md

@@ -15,7 +15,7 @@ from cyclops.extract.company import company_elsewhere, extract_company, is_addre
 from cyclops.extract.dosage_form import extract_dosage_form
 from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
-from cyclops.extract.non_medicinal import extract_non_medicinal, split_non_medicinal
+from cyclops.extract.non_medicinal import extract_non_medicinal, misread_heading, split_non_medicinal
 from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names, nest_sub_blends
 from cyclops.extract.product_name import extract_product_name, name_as_licensed, name_like
@@ -669,6 +669,39 @@ def test_claims_led_by_their_verb_on_a_front_are_recommended_uses() -> None:
     assert labels == ["recommended_use"] * 3 + ["caution", "other", "other", "other", "other"]
 
 
+def test_claims_one_to_a_line_are_one_use_each() -> None:
+    """MaryRuth's front prints "✓ INCREASE SKIN ELASTICITY" over "✓ REDUCE FINE WRINKLES" with no full stop: two
+    claims, not one; a line that ends mid-phrase ("HELPS MAINTAIN AND", "Helps") carries on below."""
+    def uses(*texts: str) -> list[str]:
+        front = [line(text, 100, 100 + 25 * k, 400, 120 + 25 * k, "recommended_use", image="front")
+                 for k, text in enumerate(texts)]
+        for source in front:
+            source.language = "en"
+        return [use.text for use in fields_from_lines(front).recommended_uses]
+
+    assert uses("INCREASE SKIN ELASTICITY", "REDUCE FINE WRINKLES") == ["INCREASE SKIN ELASTICITY", "REDUCE FINE WRINKLES"]
+    assert uses("Supports Healthy Prostate", "Supports Bladder Function") == ["Supports Healthy Prostate",
+                                                                             "Supports Bladder Function"]
+    assert uses("HELPS MAINTAIN AND", "SUPPORT HEALTHY BONES") == ["HELPS MAINTAIN AND SUPPORT HEALTHY BONES"]
+    assert uses("Helps", "Support healthy bones.") == ["Helps Support healthy bones."]
+    assert uses("Helps to maintain healthy", "bones and teeth.") == ["Helps to maintain healthy bones and teeth."]
+
+
+def test_a_claim_whose_verb_ocr_slipped_on_is_a_use_once_repaired() -> None:
+    """MaryRuth's front: "✓ IMPROVE SKIN FIRMNESS & TEXTURE" read as "VIMPROVIE ...", filed as a non-medicinal
+    ingredient; spelling repair makes it "IMPROVE ...", and the front-claims rule then sees its verb."""
+    from cyclops.extract import repair_spelling
+
+    front = [line("VIMPROVIE SKIN FIRMNESS & TEXTURE", 100, 100, 400, 120, "non_medicinal_ingredient", image="front"),
+             line("Take 1 capsule", 100, 100, 400, 120, "dose", image="back")]
+    for source in front:
+        source.language = "en"
+    speller = SpellCorrector({"en": {"improve": 50, "skin": 50, "firmness": 20, "texture": 30, "take": 50}, "fr": {}})
+    assert repair_spelling(front, speller) == {0: "VIMPROVIE SKIN FIRMNESS & TEXTURE"}
+    assert [(source.text, source.label) for source in front] == [("IMPROVE SKIN FIRMNESS & TEXTURE", "recommended_use"),
+                                                                ("Take 1 capsule", "dose")]
+
+
 # --- net quantity ------------------------------------------------------------------------------------------
 
 
@@ -756,6 +789,29 @@ def test_a_label_without_a_list_heading_keeps_only_runs_that_read_as_lists() -> 
 ])
 def test_non_medicinal_ingredients_start_after_their_heading(text: str, names: list[str]) -> None:
     assert split_non_medicinal(text) == names
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Other in dents: Citric Acid, N&A Flavor", ["Citric Acid", "N&A Flavor"]),  # Poggers' back, another reading
+    ("diet. Othr Ingredents: Silica, Rice Flour", ["Silica", "Rice Flour"]),
+    ("Autres ingrédiens : cellulose, silice", ["cellulose", "silice"]),
+    ("Contains: milk, soy", ["Contains: milk", "soy"]),  # no list heading: the colon is the text's
+])
+def test_a_list_heading_misread_by_ocr_still_opens_the_list(text: str, names: list[str]) -> None:
+    assert split_non_medicinal(text) == names
+    assert misread_heading("Medicnal Ingredents: Zinc") is None  # the medicinal heading, misread: not this list's
+    assert misread_heading("Allergen warning: milk") is None
+
+
+def test_a_sentence_end_above_a_misread_list_heading_is_no_ingredient() -> None:
+    """Poggers' back: "diet." (the end of the disclaimer) sits over "Other in dents: Citric Acid, ...": once the
+    misread heading opens the list, the line above it is no part of it."""
+    nm = "non_medicinal_ingredient"
+    lines = [line("diet.", 1036, 2070, 1095, 2110, nm),
+             line("Other in dents: Citric Acid, N&A Flavor, S", 1028, 2132, 1552, 2193, nm),
+             line("Silicon Dioxide, Polydextrose", 1026, 2169, 1567, 2228, nm)]
+    assert [n.name for n in extract_non_medicinal(lines)] == ["Citric Acid", "N&A Flavor", "S Silicon Dioxide",
+                                                               "Polydextrose"]
 
 
 # --- spelling repair keeps what was printed ------------------------------------------------------------------

@@ -174,8 +174,13 @@ def ingredient_misses(predicted: list, truth: list[dict], nutrition_rows: list[d
     return {"missing": missing, "extra": extra}
 
 
+def same_name(predicted: str, truth: str) -> bool:
+    """A non-medicinal ingredient's name read as the truth's: fuzzy ratio >= 85 of the normalised names."""
+    return fuzz.ratio(norm_text(predicted), norm_text(truth)) >= 85
+
+
 def score_names(predicted: list[str], truth: list[str]) -> Counts:
-    return _one_to_one(predicted, truth, lambda p, t: fuzz.ratio(norm_text(p), norm_text(t)) >= 85)
+    return _one_to_one(predicted, truth, same_name)
 
 
 #: an amount in a net quantity as printed ("NET WT. 15.9 OZ (450 G)", "60 Vegan Capsules", "15.22 fl oz (450 mL)")
@@ -208,8 +213,29 @@ def score_value(name: str, predicted: str | None, truth: str | None) -> Counts:
     return score_text_field(predicted, truth)
 
 
+def same_statement(predicted: str, truth: str) -> bool:
+    """A statement read as the truth's: token-set ratio >= 85 of the normalised texts."""
+    return fuzz.token_set_ratio(norm_text(predicted), norm_text(truth)) >= 85
+
+
 def score_statements(predicted: list[str], truth: list[str]) -> Counts:
-    return _one_to_one(predicted, truth, lambda p, t: fuzz.token_set_ratio(norm_text(p), norm_text(t)) >= 85)
+    return _one_to_one(predicted, truth, same_statement)
+
+
+def list_misses(predicted: list[str], truth: list[str], same) -> dict[str, list[str]]:
+    """The texts behind a list field's score, paired as the score pairs them: truth texts not read (``missing``)
+    and texts proposed that are not on the label (``extra``)."""
+    pairs = _pairs(predicted, truth, same)
+    got, found = {i for i, _ in pairs}, {j for _, j in pairs}
+    return {"missing": [t for j, t in enumerate(truth) if j not in found],
+            "extra": [p for i, p in enumerate(predicted) if i not in got]}
+
+
+def list_texts(analysis: Analysis, truth: ProductTruth, name: str) -> tuple[list[str], list[str]]:
+    """(proposed, printed) texts of list field ``name``: names for non-medicinal ingredients, statements else."""
+    if name == "non_medicinal_ingredients":
+        return [n.name for n in analysis.fields.non_medicinal_ingredients], list(truth.printed.get(name) or [])
+    return _statement_texts(getattr(analysis.fields, name)), _statement_texts(truth.printed.get(name))
 
 
 def _statement_texts(items) -> list[str]:
@@ -247,7 +273,11 @@ def expected_flags(truth: ProductTruth) -> set[str]:
 
 
 #: the fields whose misses ``results.md`` lists per product (with the ingredients, the NPN and the flags)
-MISS_FIELDS = ("product_name", "company", "brand")
+#: the single-valued fields whose misses are listed: all of them
+MISS_FIELDS = TEXT_FIELDS
+#: the list fields whose misses are listed, each with the rule that pairs a proposed text with a printed one
+LIST_FIELDS = {"non_medicinal_ingredients": same_name, "recommended_uses": same_statement,
+               "directions": same_statement, "cautions": same_statement}
 
 
 def has_licence(truth: ProductTruth) -> bool:
@@ -284,11 +314,8 @@ def score_product(analysis: Analysis, truth: ProductTruth) -> ProductScore:
     for name in TEXT_FIELDS:
         scores[name] = score_value(name, getattr(f, name).value, printed.get(name))
     scores["medicinal_ingredients"] = score_ingredients(f.medicinal_ingredients, list(printed.get("medicinal_ingredients") or []))
-    scores["non_medicinal_ingredients"] = score_names(
-        [n.name for n in f.non_medicinal_ingredients], list(printed.get("non_medicinal_ingredients") or [])
-    )
-    for name in ("recommended_uses", "directions", "cautions"):
-        scores[name] = score_statements(_statement_texts(getattr(f, name)), _statement_texts(printed.get(name)))
+    for name, same in LIST_FIELDS.items():
+        scores[name] = _one_to_one(*list_texts(analysis, truth, name), same)
     expected = expected_flags(truth)
     raised = {flag.code for flag in analysis.flags if flag.source == "pipeline"}
     flags = Counts(tp=len(expected & raised), fp=len(raised - expected), fn=len(expected - raised))
@@ -316,6 +343,10 @@ def product_misses(analysis: Analysis, truth: ProductTruth, scores: dict[str, Co
         c = scores.get(name)
         if c is not None and (c.fp or c.fn):
             misses[name] = {"expected": printed.get(name) or None, "got": getattr(f, name).value}
+    for name, same in LIST_FIELDS.items():
+        c = scores.get(name)
+        if c is not None and (c.fp or c.fn):
+            misses[name] = list_misses(*list_texts(analysis, truth, name), same)
     rows = ingredient_misses(f.medicinal_ingredients, list(printed.get("medicinal_ingredients") or []),
                              list(printed.get("nutrition_rows") or []))
     if rows["missing"] or rows["extra"]:

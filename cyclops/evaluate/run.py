@@ -20,7 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from cyclops.evaluate.geometry import overlap_of_first, rotate_polygon
-from cyclops.evaluate.metrics import ProductScore, score_product, summarise
+from cyclops.evaluate.metrics import LIST_FIELDS, MISS_FIELDS, ProductScore, score_product, summarise
 from cyclops.lnhpd.database import open_database
 from cyclops.lnhpd.records import LicenceBundle, ProductLicence
 from cyclops.lnhpd.sample import generate
@@ -421,7 +421,7 @@ def misses_markdown(results: list[dict]) -> str:
             photos = f" ({', '.join(d['photos'])})" if d.get("photos") else ""
             out.append(f"**{d['product_id']}**{photos}")
             out.append("")
-            for name in ("product_name", "company", "brand"):
+            for name in MISS_FIELDS:
                 if name in m:
                     out.append(f"- {name}: expected {_quoted(m[name]['expected'])}, got {_quoted(m[name]['got'])}")
             rows = m.get("medicinal_ingredients")
@@ -435,6 +435,12 @@ def misses_markdown(results: list[dict]) -> str:
                     out.append(f"- medicinal ingredients extra ({len(rows['extra'])}):")
                     for row in rows["extra"]:
                         out.append(f"  - {_row_text(row)}" + (" (a nutrition row)" if row.get("nutrition_row") else ""))
+            for name in LIST_FIELDS:
+                for side in ("missing", "extra"):
+                    texts = (m.get(name) or {}).get(side) or []
+                    if texts:
+                        out.append(f"- {name.replace('_', ' ')} {side} ({len(texts)}):")
+                        out += [f"  - {_quoted(text)}" for text in texts]
             if "npn" in m:
                 false = " (false NPN)" if m["npn"].get("false_npn") else ""
                 out.append(f"- NPN: expected {_quoted(m['npn']['expected'])}, got {_quoted(m['npn']['got'])}{false}")

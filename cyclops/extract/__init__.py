@@ -136,8 +136,10 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
 SPELLED_LABELS = frozenset({"medicinal_ingredient", "non_medicinal_ingredient", "recommended_use", "dose", "caution"})
 
 
-def repair_spelling(lines: list[SourceLine], speller: SpellCorrector) -> dict[int, str]:
-    """Correct the words of statement and ingredient lines in place; {line index: text as read} of those changed."""
+def repair_spelling(lines: list[SourceLine], speller: SpellCorrector, params: ExtractParams = DEFAULTS) -> dict[int, str]:
+    """Correct the words of statement and ingredient lines in place; {line index: text as read} of those changed.
+    A front's claim whose verb OCR slipped on ("VIMPROVIE SKIN FIRMNESS & TEXTURE", filed as an ingredient) leads
+    with its verb once repaired, so the front-claims rule looks at the repaired lines again."""
     read: dict[int, str] = {}
     for k, line in enumerate(lines):
         if line.label in SPELLED_LABELS and line.language in ("en", "fr"):
@@ -145,6 +147,8 @@ def repair_spelling(lines: list[SourceLine], speller: SpellCorrector) -> dict[in
             if fixed != line.text:
                 read[k] = line.text
                 line.text = fixed
+    if read:
+        label_front_claims(lines, {panel.image for panel in find_panels(lines, params)})
     return read
 
 
@@ -158,7 +162,7 @@ def extract_fields(doc: Document, model: Pipeline | None = None, speller: SpellC
     """
     params = params if params is not None else DEFAULTS
     lines = _post_rules(label_lines(doc, model), params)
-    read = repair_spelling(lines, speller) if speller is not None else {}
+    read = repair_spelling(lines, speller, params) if speller is not None else {}
     fields = fields_from_lines(lines, params)
     if read:
         keep_as_read(fields, {_key(lines[k].evidence): word_swaps(text, lines[k].text) for k, text in read.items()})

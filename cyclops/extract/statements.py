@@ -18,7 +18,7 @@ from cyclops.model.ocr import bbox_of
 from cyclops.text.language import EVERYDAY_ZIPF, common_word, guess_language
 from cyclops.text.readable import is_letter_debris
 
-VERSION = "2"
+VERSION = "3"
 #: abbreviations that end with a period inside a sentence
 ABBREVIATIONS = ("e.g.", "i.e.", "approx.", "incl.", "etc.", "p. ex.", "c.-à-d.", "min.", "max.", "env.", "Dr.", "No.", "no.", "oz.", "OZ.", "fl.", "FL.")
 #: a sentence ends at its stop, or at the asterisk that marks a claim on US labels ("Cycle Regulation* Support...")
@@ -131,7 +131,7 @@ def _fits_under(prev: SourceLine, line: SourceLine, line_gap: float) -> bool:
 def extract_statements(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> list[TextItem]:
     """Statements of one section from its lines, each with language, confidence and evidence lines."""
     items: list[TextItem] = []
-    for run in _runs(as_lines(lines), params.statement_line_gap):
+    for run in (part for block in _runs(as_lines(lines), params.statement_line_gap) for part in claim_parts(block)):
         texts = [strip_heading(line.text) for line in run]
         # where each line starts in the joined text, to cite the right lines
         joined, spans = "", []
@@ -162,6 +162,33 @@ def extract_statements(lines: list[SourceLine] | list[str], params: ExtractParam
                 )
             )
     return items
+
+
+#: the words a phrase cut at a line's end runs on after ("Helps to / support", "HELPS MAINTAIN AND / SUPPORT")
+_RUNS_ON = frozenset("a an and or to of the with for in on your its by as et ou de des du la le les à au aux pour avec "
+                     "en sur par votre".split())
+
+
+def runs_on(text: str) -> bool:
+    """Whether a line ends in the middle of a phrase: a comma, a joining sign or a joining word, or a word alone
+    ("Helps" over "Support healthy bones")."""
+    text = text.rstrip()
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return (not words or text[-1] in ",&+/-(" or words[-1] in _RUNS_ON
+            or len(words) == 1)
+
+
+def claim_parts(run: list[SourceLine]) -> list[list[SourceLine]]:
+    """A block's lines cut before each line that opens a new claim: it leads with a claim's verb in capitals
+    ("INCREASE SKIN ELASTICITY" over "REDUCE FINE WRINKLES", "Supports Healthy Prostate") and the line above ended
+    its phrase. Fronts list their claims one to a line with no full stop, which would run them into one."""
+    parts: list[list[SourceLine]] = [[]]
+    for line in run:
+        text = strip_heading(line.text)
+        if parts[-1] and text[:1].isupper() and CLAIM_VERB.match(text) and not runs_on(parts[-1][-1].text):
+            parts.append([])
+        parts[-1].append(line)
+    return [part for part in parts if part]
 
 
 #: a storage instruction ("Store below 25 °C", "STORAGE:", "Conserver au frais"): no claim, no ingredient
