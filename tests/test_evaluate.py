@@ -314,3 +314,21 @@ def test_every_list_field_miss_is_listed_as_the_score_pairs_it():
     assert '- recommended uses extra (1):\n  - "AND THE POWER TO GO"' in md
     assert '- cautions missing (1):\n  - "Keep out of reach of children."' in md
     assert '- dosage_form: expected "Powder", got —' in md
+
+
+def test_a_statement_printed_as_several_sentences_is_scored_once():
+    """The pipeline proposes sentence by sentence; the truth keeps a printed statement whole. Its sentences are
+    joined before scoring one to one, so only what belongs to no printed statement, or repeats, is extra."""
+    from cyclops.evaluate.metrics import score_statements, statement_units
+
+    printed = ["Zinc supplementation can cause a copper deficiency. Consult a health care practitioner for use beyond "
+               "12 weeks.", "Keep out of reach of children."]
+    proposed = ["Zinc supplementation can cause a copper deficiency.", "Keep out of reach of children.",
+                "Consult a health care practitioner for use beyond 12 weeks.", "Store in a cool dry place.",
+                "Keep out of reach of children."]  # read again on another photo
+    assert statement_units(proposed, printed) == [
+        "Zinc supplementation can cause a copper deficiency. Consult a health care practitioner for use beyond 12 weeks.",
+        "Keep out of reach of children.", "Store in a cool dry place.", "Keep out of reach of children."]
+    c = score_statements(proposed, printed)
+    assert (c.tp, c.fp, c.fn) == (2, 2, 0)
+    assert score_statements(["Consult a health care practitioner for use beyond 12 weeks."], printed).fn == 1

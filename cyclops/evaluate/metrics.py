@@ -12,7 +12,8 @@ Matching rules (stated here because every number depends on them):
   normalising spellings (mcg = µg = ug, IU = UI; a count of CFU after its multiplier word:
   "5 billion CFU" is 5e9 CFU);
 - statements (recommended uses, directions, cautions) match at a token-set
-  ratio >= 85, one-to-one;
+  ratio >= 85, one-to-one, the proposed sentences that are parts of one printed
+  statement of several sentences joined first (``statement_units``);
 - flags are compared as sets of codes per product. The expected flags are those of
   the label (its injected violations, an inactive licence, an illegible NPN) plus
   what the photos themselves show: when a photo's crop leaves a mandatory section
@@ -213,13 +214,42 @@ def score_value(name: str, predicted: str | None, truth: str | None) -> Counts:
     return score_text_field(predicted, truth)
 
 
+#: least token-set ratio of a proposed statement's normalised text to a printed one's
+STATEMENT_RATIO = 85
+
+
+def _statement_ratio(predicted: str, truth: str) -> float:
+    return fuzz.token_set_ratio(norm_text(predicted), norm_text(truth))
+
+
 def same_statement(predicted: str, truth: str) -> bool:
-    """A statement read as the truth's: token-set ratio >= 85 of the normalised texts."""
-    return fuzz.token_set_ratio(norm_text(predicted), norm_text(truth)) >= 85
+    """A statement read as the truth's: token-set ratio >= ``STATEMENT_RATIO`` of the normalised texts."""
+    return _statement_ratio(predicted, truth) >= STATEMENT_RATIO
+
+
+def statement_units(predicted: list[str], truth: list[str]) -> list[str]:
+    """The proposed statements as scored: the sentences that are parts of one printed statement (each nearest to
+    it, ``same_statement``) joined in their order, any other alone. A label prints a statement of several sentences
+    ("Zinc supplementation can cause a copper deficiency. Consult a health care practitioner for use beyond 12
+    weeks."), which the pipeline proposes sentence by sentence; scored one to one, all but one sentence were extra.
+    A sentence proposed twice (read on two photos) stays extra."""
+    units: list[str | list[str]] = []
+    joined: dict[int, list[str]] = {}
+    for text in predicted:
+        ratios = [_statement_ratio(text, t) for t in truth]
+        best = max(range(len(truth)), key=ratios.__getitem__, default=None)
+        if best is None or ratios[best] < STATEMENT_RATIO or any(same_statement(text, part) for part in joined.get(best, [])):
+            units.append(text)
+        elif best in joined:
+            joined[best].append(text)
+        else:
+            joined[best] = [text]
+            units.append(joined[best])
+    return [unit if isinstance(unit, str) else " ".join(unit) for unit in units]
 
 
 def score_statements(predicted: list[str], truth: list[str]) -> Counts:
-    return _one_to_one(predicted, truth, same_statement)
+    return _one_to_one(statement_units(predicted, truth), truth, same_statement)
 
 
 def list_misses(predicted: list[str], truth: list[str], same) -> dict[str, list[str]]:
@@ -232,10 +262,12 @@ def list_misses(predicted: list[str], truth: list[str], same) -> dict[str, list[
 
 
 def list_texts(analysis: Analysis, truth: ProductTruth, name: str) -> tuple[list[str], list[str]]:
-    """(proposed, printed) texts of list field ``name``: names for non-medicinal ingredients, statements else."""
+    """(proposed, printed) texts of list field ``name`` as scored: names for non-medicinal ingredients, statements
+    (``statement_units``) else."""
     if name == "non_medicinal_ingredients":
         return [n.name for n in analysis.fields.non_medicinal_ingredients], list(truth.printed.get(name) or [])
-    return _statement_texts(getattr(analysis.fields, name)), _statement_texts(truth.printed.get(name))
+    printed = _statement_texts(truth.printed.get(name))
+    return statement_units(_statement_texts(getattr(analysis.fields, name)), printed), printed
 
 
 def _statement_texts(items) -> list[str]:
