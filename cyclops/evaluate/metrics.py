@@ -304,10 +304,10 @@ def expected_flags(truth: ProductTruth) -> set[str]:
     return codes
 
 
-#: the fields whose misses ``results.md`` lists per product (with the ingredients, the NPN and the flags)
-#: the single-valued fields whose misses are listed: all of them
+#: the single-valued fields whose misses ``results.md`` lists per product (with the ingredients, the NPN, the
+#: licence and the flags): all of them
 MISS_FIELDS = TEXT_FIELDS
-#: the list fields whose misses are listed, each with the rule that pairs a proposed text with a printed one
+#: the list fields scored and listed so, each with the rule that pairs a proposed text with a printed one
 LIST_FIELDS = {"non_medicinal_ingredients": same_name, "recommended_uses": same_statement,
                "directions": same_statement, "cautions": same_statement}
 

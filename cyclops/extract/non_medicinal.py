@@ -65,8 +65,8 @@ def split_non_medicinal(text: str) -> list[str]:
     inline = list(_INLINE_HEADING.finditer(text))
     if inline:
         text = text[inline[-1].end():]
-    elif misread_heading(text) is not None:
-        text = text[misread_heading(text):]
+    elif (start := misread_heading(text)) is not None:
+        text = text[start:]
     items = [piece for item in split_inline(text) for piece in _STOP_BETWEEN.split(item)]
     return [item.strip() for item in items
             if any(c.isalpha() for c in item) and not _NOT_A_NAME.search(item) and not _NONE.fullmatch(item)]
