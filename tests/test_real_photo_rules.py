@@ -629,6 +629,26 @@ def test_a_heading_that_opens_a_line_says_its_section(text: str, label: str, sai
     assert section_said(text, label) == said
 
 
+@pytest.mark.parametrize("text, heading", [
+    ("gsted Use: Take one capsule morning and evening ach dy", ("dose", 10)),  # Root Sculpt's back, "Sug" cut off
+    ("ections: Take 2 capsules daily.", ("dose", 8)),
+    ("autions: Consult a doctor if pregnant.", ("caution", 8)),
+    ("stribued by: ACME Inc.", ("company", 12)),
+    ("sage: 10 mg", None),  # a herb: a word of its own
+    ("nesium: 100 mg", None),  # the tail of no heading
+    ("arnings Do not use", None),  # a cut heading needs its colon
+    ("gsted", None),
+])
+def test_a_heading_cut_short_at_the_photos_edge_is_still_one(text: str, heading: tuple[str, int] | None) -> None:
+    """A curved label's line loses its first letters at the photo's edge, its heading with them; restored, the rest
+    reads as a heading of the list, and the line's section follows."""
+    from cyclops.extract.headings import match_heading
+
+    assert match_heading(text) == heading
+    if heading is not None and heading[0] == "dose":
+        assert section_said(text, "other") == "dose"
+
+
 def test_a_capitals_heading_runs_into_its_text_and_carries_its_sentence() -> None:
     """"DIRECTIONS FOR USE Before breakfast or after" / "dinner, blend 1 scoop..." filed as cautions on a real tub:
     the heading in capitals has no colon, and the sentence it opens carries on the next line."""

@@ -13,8 +13,9 @@ import yaml
 from rapidfuzz import fuzz
 
 from cyclops.text.fold import strip_accents
+from cyclops.text.language import common_word
 
-VERSION = "1"
+VERSION = "2"
 #: what may separate a heading from its text: colon (French puts a space before it), slash to the other language
 _TAIL = r"\s*(?:\([^)]*\)\s*)?(?::|\s*-\s|\s*/|$)"
 
@@ -56,7 +57,52 @@ def match_heading(text: str) -> tuple[str, int] | None:
             m = pattern.match(plain)
             if m and plain[:m.end()].isupper() and (best is None or m.end() > best[1]):
                 best = (section, m.end())
-    return best
+    return best if best is not None else cut_heading(plain)
+
+
+#: a heading's first word cut short at the photo's edge keeps at least this many of its last letters
+CUT_KEEPS = 5
+#: least rapidfuzz ratio of the cut word to the heading word's tail (OCR slips there too: "gsted" for "ggested")
+CUT_RATIO = 85
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> tuple[str, ...]:
+    """The plain first words of the headings ("suggested", "directions" and "direction"), to restore one cut short."""
+    words: set[str] = set()
+    for patterns in _headings().values():
+        for pattern in patterns:
+            m = re.match(r"([a-z]+)(\??)", pattern)
+            if m and len(m.group(1)) > CUT_KEEPS:
+                word = m.group(1)
+                words |= {word, word[:-1]} if m.group(2) else {word}
+    return tuple(sorted(words))
+
+
+def cut_heading(plain: str) -> tuple[str, int] | None:
+    """(section, length) of a heading whose first letters the photo's edge cut off, followed by its colon: "gsted Use:
+    Take one capsule" is "Suggested Use:", "ections: Take 2" is "Directions:". The cut word is the tail of a heading's
+    first word (``CUT_RATIO``; as long, or one letter shorter), keeps ``CUT_KEEPS`` letters or more and is no word of
+    its own ("sage:" is a herb, "ages:" no heading). None for any other line."""
+    m = re.match(r"\W*([^\W\d_]+)", plain)
+    if not m or len(m.group(1)) < CUT_KEEPS or common_word(m.group(1)):
+        return None
+    word = m.group(1).lower()
+    found: list[tuple[float, int, str]] = []  # (the cut word's likeness to the tail, heading length, section)
+    for first in _first_words():
+        likeness = max(fuzz.ratio(word, first[-n:]) for n in (len(word), len(word) + 1) if n < len(first)) \
+            if len(first) > len(word) else 0.0
+        if likeness < CUT_RATIO:
+            continue
+        restored = plain[:m.start(1)] + first + plain[m.end(1):]
+        for section, pattern in heading_patterns().items():
+            match = pattern.match(restored)
+            if match and match.group().rstrip().endswith(":"):
+                found.append((likeness, match.end() - (len(first) - len(word)), section))
+    if not found:
+        return None
+    _, end, section = max(found)  # the likeliest first word, then the longest heading
+    return section, end
 
 
 def strip_heading(text: str) -> str:
