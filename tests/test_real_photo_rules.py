@@ -823,6 +823,16 @@ def test_a_list_heading_misread_by_ocr_still_opens_the_list(text: str, names: li
     assert misread_heading("Allergen warning: milk") is None
 
 
+@pytest.mark.parametrize("text, names", [
+    ("(vegetable source), bamboo extract.", ["bamboo extract"]),  # Snap's back: the name before it was not read
+    ("Other ingredients: magnesium stearate, (vegetable source), silica", ["magnesium stearate (vegetable source)",
+                                                                          "silica"]),
+    ("Hypromellose (Capsule), Silicon Dioxide", ["Hypromellose (Capsule)", "Silicon Dioxide"]),
+])
+def test_a_bracketed_qualifier_alone_is_no_ingredient(text: str, names: list[str]) -> None:
+    assert split_non_medicinal(text) == names
+
+
 def test_a_sentence_end_above_a_misread_list_heading_is_no_ingredient() -> None:
     """Poggers' back: "diet." (the end of the disclaimer) sits over "Other in dents: Citric Acid, ...": once the
     misread heading opens the list, the line above it is no part of it."""

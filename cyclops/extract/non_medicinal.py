@@ -36,6 +36,8 @@ _QR_PROMPT = re.compile(r"^\W*(?:scan|balaye[rz]|num[ée]rise[rz])\b", re.IGNORE
 #: a full stop between two names: a comma as OCR read it ("Natural Berry Flavor. Natural Vanilla Flavor"), or the
 #: list's end before the maker's text
 _STOP_BETWEEN = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])")
+#: a piece that is only a bracketed qualifier ("(vegetable source)", "(for color)"): no name of its own
+_QUALIFIER = re.compile(r"\([^()]*\)")
 #: a list that says there is nothing in it ("Other ingredients: None", "Autres ingrédients : aucun")
 _NONE = re.compile(r"\W*(?:none|aucun|aucune|n/?a)\W*", re.IGNORECASE)
 
@@ -67,8 +69,14 @@ def split_non_medicinal(text: str) -> list[str]:
         text = text[inline[-1].end():]
     elif (start := misread_heading(text)) is not None:
         text = text[start:]
-    items = [piece for item in split_inline(text) for piece in _STOP_BETWEEN.split(item)]
-    return [item.strip() for item in items
+    items: list[str] = []
+    for piece in (piece.strip() for item in split_inline(text) for piece in _STOP_BETWEEN.split(item)):
+        if _QUALIFIER.fullmatch(piece):  # "magnesium stearate, (vegetable source)": the name before it is qualified
+            if items:
+                items[-1] = f"{items[-1]} {piece}"
+            continue  # a qualifier whose name was not read names nothing
+        items.append(piece)
+    return [item for item in items
             if any(c.isalpha() for c in item) and not _NOT_A_NAME.search(item) and not _NONE.fullmatch(item)]
 
 
