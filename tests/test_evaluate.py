@@ -332,3 +332,16 @@ def test_a_statement_printed_as_several_sentences_is_scored_once():
     c = score_statements(proposed, printed)
     assert (c.tp, c.fp, c.fn) == (2, 2, 0)
     assert score_statements(["Consult a health care practitioner for use beyond 12 weeks."], printed).fn == 1
+
+
+def test_one_to_one_scoring_takes_the_largest_matching_and_the_likeliest_pairs():
+    """A first-come matching gave a reading that two printed rows accept to the first of them, and could leave a row
+    unmatched that another pairing matches."""
+    from cyclops.evaluate.metrics import list_misses, same_name, score_names
+
+    printed = ["Rebaudioside A (Stevia rebaudiana Leaf Extract)", "Rebaudioside M (Stevia rebaudiana Leaf Extract)"]
+    assert list_misses(["Rebaudioside M (Stevia rebaudiana Leaf Extract)"], printed, same_name) == {
+        "missing": ["Rebaudioside A (Stevia rebaudiana Leaf Extract)"], "extra": []}
+    accepts = {("x", "a"), ("x", "b"), ("y", "a")}  # x reads as either row, y as the first only
+    assert list_misses(["x", "y"], ["a", "b"], lambda p, t: (p, t) in accepts) == {"missing": [], "extra": []}
+    assert score_names(["Citric Acid", "Citric Acid"], ["Citric Acid"]).fp == 1  # one to one still

@@ -30,7 +30,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz
+from scipy.optimize import linear_sum_assignment
 
 from cyclops.lnhpd.synonyms import canonical_ingredient
 from cyclops.model.analysis import Analysis
@@ -113,21 +115,35 @@ def _quantity_match(qa, ua, qb, ub) -> bool:
     return abs(qa - qb) <= 0.01 * max(abs(qb), 1e-9)
 
 
+def _text_of(item) -> str:
+    """What a proposed or printed item reads as: an ingredient's name, or the text itself."""
+    if isinstance(item, dict):
+        return str(item.get("name") or item.get("text") or "")
+    return str(getattr(item, "name", item))
+
+
 def _pairs(predicted: list, truth: list, same) -> list[tuple[int, int]]:
-    """Greedy one-to-one matching of two lists under a predicate: (predicted index, truth index) pairs."""
-    used: set[int] = set()
-    pairs = []
-    for i, p in enumerate(predicted):
-        for j, t in enumerate(truth):
-            if j not in used and same(p, t):
-                used.add(j)
-                pairs.append((i, j))
-                break
-    return pairs
+    """The largest one-to-one matching of two lists under a predicate, (predicted index, truth index) pairs; among
+    the largest, the one whose pairs read most alike. A first-come matching let a reading that two printed rows
+    accept take the wrong one ("Rebaudioside M (Stevia ...)" for "Rebaudioside A (Stevia ...)"), and could leave a
+    row unmatched that another pairing matches."""
+    if not predicted or not truth:
+        return []
+    ok = np.array([[bool(same(p, t)) for t in truth] for p in predicted])
+    if not ok.any():
+        return []
+    alike = np.array([[fuzz.ratio(norm_text(_text_of(p)), norm_text(_text_of(t))) / 100 if ok[i, j] else 0.0
+                       for j, t in enumerate(truth)] for i, p in enumerate(predicted)])
+    rows, cols = linear_sum_assignment(-(ok + MATCH_LIKENESS * alike))  # a pair more always outweighs likeness
+    return sorted((int(i), int(j)) for i, j in zip(rows, cols) if ok[i, j])
+
+
+#: the weight of how alike a pair reads against one pair more (at most 1/1000 a pair: below one pair in a thousand)
+MATCH_LIKENESS = 0.001
 
 
 def _one_to_one(predicted: list, truth: list, same) -> Counts:
-    """Greedy one-to-one matching of two lists under a predicate."""
+    """The largest one-to-one matching of two lists under a predicate (``_pairs``), as counts."""
     tp = len(_pairs(predicted, truth, same))
     return Counts(tp=tp, fp=len(predicted) - tp, fn=len(truth) - tp)
 
