@@ -11,9 +11,12 @@ Matching rules (stated here because every number depends on them):
   ratio >= 85) AND its quantity agrees within 1 % AND its unit is the same after
   normalising spellings (mcg = µg = ug, IU = UI; a count of CFU after its multiplier word:
   "5 billion CFU" is 5e9 CFU);
+- non-medicinal ingredients match at a fuzzy ratio >= 85 of their names;
 - statements (recommended uses, directions, cautions) match at a token-set
-  ratio >= 85, one-to-one, the proposed sentences that are parts of one printed
-  statement of several sentences joined first (``statement_units``);
+  ratio >= 85, the proposed sentences that are parts of one printed statement of
+  several sentences joined first (``statement_units``);
+- list items (ingredients, statements) are paired one to one, by the largest
+  matching, and among the largest by the pairs that read most alike (``_pairs``);
 - flags are compared as sets of codes per product. The expected flags are those of
   the label (its injected violations, an inactive licence, an illegible NPN) plus
   what the photos themselves show: when a photo's crop leaves a mandatory section
