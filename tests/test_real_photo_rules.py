@@ -823,6 +823,19 @@ def test_a_list_heading_misread_by_ocr_still_opens_the_list(text: str, names: li
     assert misread_heading("Allergen warning: milk") is None
 
 
+def test_a_list_line_read_before_its_heading_on_a_tilted_photo_is_still_the_lists() -> None:
+    """Poggers' back tilted: OCR gave the list's second line before its heading line; it lies under the heading, so
+    it is the list's tail. "diet." above the heading stays out."""
+    nm = "non_medicinal_ingredient"
+    lines = [line("diet.", 1036, 2050, 1095, 2090, nm),
+             SourceLine("Silicon Dioxide, Polydextrose, Vegetable Juic", image="img1", label=nm, confidence=0.95,
+                        polygon=[(1175, 2309), (1714, 2253), (1719, 2306), (1181, 2362)]),
+             SourceLine("Other i dents: Citric Acid, N&A Flavor, S", image="img1", label=nm, confidence=0.95,
+                        polygon=[(1176, 2279), (1698, 2224), (1703, 2270), (1180, 2325)])]
+    assert [n.name for n in extract_non_medicinal(lines)] == ["Citric Acid", "N&A Flavor", "S Silicon Dioxide",
+                                                               "Polydextrose", "Vegetable Juic"]
+
+
 @pytest.mark.parametrize("text, names", [
     ("(vegetable source), bamboo extract.", ["bamboo extract"]),  # Snap's back: the name before it was not read
     ("Other ingredients: magnesium stearate, (vegetable source), silica", ["magnesium stearate (vegetable source)",

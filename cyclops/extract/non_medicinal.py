@@ -94,6 +94,7 @@ def extract_non_medicinal(lines: list[SourceLine] | list[str], params: ExtractPa
         src = [line for line in src if line.language != "fr"]
     runs = _list_runs(src, params.statement_line_gap)
     headed = [run for run in runs if _headed(run[0].text)]
+    _tuck_under_headings(runs, headed, params.statement_line_gap)
     kept = headed or [run for run in runs if "," in join_lines([line.text for line in run])]
     out: list[NonMedicinalIngredient] = []
     seen: set[str] = set()
@@ -108,6 +109,23 @@ def extract_non_medicinal(lines: list[SourceLine] | list[str], params: ExtractPa
             used = [line for line in group if name.split()[0].lower() in line.text.lower()] or group
             out.append(NonMedicinalIngredient(name=name, confidence=score, evidence=[line.evidence for line in used]))
     return out
+
+
+def _tuck_under_headings(runs: list[list[SourceLine]], headed: list[list[SourceLine]], line_gap: float) -> None:
+    """A run read before a list's heading that lies under it is that list's tail: a tilted photo's OCR order put the
+    heading's second line first ("Silicon Dioxide, Polydextrose" before "Other i dents: Citric Acid, ..."). It joins
+    the headed run, after it; a run above the heading ("diet.") stays apart."""
+    for k, run in enumerate(runs):
+        if any(run is list_run for list_run in headed):
+            continue
+        home = next((list_run for list_run in headed if k < _index(runs, list_run) and _under(list_run, run[0], line_gap)),
+                    None)
+        if home is not None:
+            home.extend(run)
+
+
+def _index(runs: list[list[SourceLine]], run: list[SourceLine]) -> int:
+    return next(k for k, other in enumerate(runs) if other is run)
 
 
 def _headed(text: str) -> bool:
