@@ -15,11 +15,11 @@ from cyclops.extract.company import company_elsewhere, extract_company, is_addre
 from cyclops.extract.dosage_form import extract_dosage_form
 from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
-from cyclops.extract.non_medicinal import extract_non_medicinal, misread_heading, split_non_medicinal
+from cyclops.extract.non_medicinal import extract_non_medicinal, split_non_medicinal
 from cyclops.extract.npn import find_npn
 from cyclops.extract.panel import blend_members, daily_value_cells, find_panels, label_panels, member_names, nest_sub_blends
 from cyclops.extract.product_name import extract_product_name, name_as_licensed, name_like
-from cyclops.extract.headings import section_said
+from cyclops.extract.headings import misread_heading, section_said
 from cyclops.extract.statements import (is_caution, is_claim, is_statement, label_by_headings, label_front_claims,
                                         label_wrapped_sentences, moved_direction)
 from cyclops.flags import raise_flags
@@ -819,8 +819,10 @@ def test_non_medicinal_ingredients_start_after_their_heading(text: str, names: l
 ])
 def test_a_list_heading_misread_by_ocr_still_opens_the_list(text: str, names: list[str]) -> None:
     assert split_non_medicinal(text) == names
-    assert misread_heading("Medicnal Ingredents: Zinc") is None  # the medicinal heading, misread: not this list's
-    assert misread_heading("Allergen warning: milk") is None
+    nm = "non_medicinal_ingredient"
+    assert misread_heading("Medicnal Ingredents: Zinc", nm) is None  # the medicinal heading, misread: not this list's
+    assert misread_heading("Medicnal Ingredents: Zinc", "medicinal_ingredient") == len("Medicnal Ingredents:")
+    assert misread_heading("Allergen warning: milk", nm) is None
 
 
 def test_a_list_line_read_before_its_heading_on_a_tilted_photo_is_still_the_lists() -> None:

@@ -12,7 +12,7 @@ from importlib import resources
 import yaml
 from rapidfuzz import fuzz
 
-from cyclops.text.fold import strip_accents
+from cyclops.text.fold import fold, strip_accents
 from cyclops.text.language import common_word
 
 VERSION = "2"
@@ -58,6 +58,41 @@ def match_heading(text: str) -> tuple[str, int] | None:
             if m and plain[:m.end()].isupper() and (best is None or m.end() > best[1]):
                 best = (section, m.end())
     return best if best is not None else cut_heading(plain)
+
+
+#: least rapidfuzz ratio of a misread heading ("Other in dents:") to one of its section's headings
+MISREAD_RATIO = 80
+
+
+@lru_cache(maxsize=None)
+def plain_headings(section: str) -> tuple[str, ...]:
+    """``section``'s headings written without alternatives, as plain folded phrases ("other ingredients",
+    "ingredients non medicinaux"): an optional letter kept, a class of characters read as its first."""
+    phrases = []
+    for pattern in _headings().get(section, []):
+        if "(" in pattern:
+            continue
+        plain = re.sub(r"\[(.)[^\]]*\]", r"\1", pattern).replace("?", "")
+        phrases.append(fold(plain))
+    return tuple(phrases)
+
+
+def misread_heading(text: str, section: str) -> int | None:
+    """Where a line's text starts after a ``section`` heading that OCR misread ("diet. Other in dents: Citric Acid"
+    -> the colon's end): the one to three words before the line's first colon resemble one of the section's headings
+    (``MISREAD_RATIO``) more than any other section's. None when no colon follows such words."""
+    colon = text.find(":")
+    if colon < 0:
+        return None
+    words = re.findall(r"[^\W\d_]+", fold(text[:colon]))
+    for n in range(1, min(3, len(words)) + 1):
+        if sum(map(len, words[-n:])) < 8:
+            continue
+        phrase = " ".join(words[-n:])
+        likeness = {name: max((fuzz.ratio(phrase, h) for h in plain_headings(name)), default=0.0) for name in _headings()}
+        if likeness[section] >= MISREAD_RATIO and all(likeness[section] > v for name, v in likeness.items() if name != section):
+            return colon + 1
+    return None
 
 
 #: a heading's first word cut short at the photo's edge keeps at least this many of its last letters

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
-
 from cyclops.extract.company import is_address
-from cyclops.extract.headings import strip_heading
+from cyclops.extract.headings import misread_heading, strip_heading
 from cyclops.extract.ingredients import split_inline
 from cyclops.extract.lines import SourceLine, as_lines, bbox_of, unplaced
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.statements import join_lines
 from cyclops.model.analysis import NonMedicinalIngredient
-from cyclops.text.fold import fold
 
 VERSION = "3"
 
@@ -21,12 +18,6 @@ VERSION = "3"
 #: an ingredients heading inside a line ("... diet. Other Ingredients: Citric Acid", OCR's "Other i dients:"): the
 #: list starts after it
 _INLINE_HEADING = re.compile(r"\b(?:ingr\w*|i\s+\w*dients?)(?:\s+non[- ]?m[ée]dicinaux)?\s*:", re.IGNORECASE)
-#: the list's headings, folded (``fold``), to know one OCR misread ("Other in dents:", "Othr Ingredents:")
-LIST_HEADINGS = ("other ingredients", "non medicinal ingredients", "autres ingredients", "ingredients non medicinaux")
-#: ... and the medicinal ingredients', which a misread one must resemble less
-MEDICINAL_HEADINGS = ("medicinal ingredients", "active ingredients", "ingredients medicinaux", "ingredients actifs")
-#: least rapidfuzz ratio of a misread heading to one of ``LIST_HEADINGS``
-HEADING_RATIO = 80
 #: a trademark or patent notice printed under a list ("Fibregum is a trademark of Nexira"): no ingredient
 _NOTICE = re.compile(r"\btrademarks?\b|\bpatent\w*|\bmarques? (?:de commerce|d[ée]pos[ée]e)", re.IGNORECASE)
 #: what no ingredient name holds: a dotted leader joining two columns, an address
@@ -42,24 +33,6 @@ _QUALIFIER = re.compile(r"\([^()]*\)")
 _NONE = re.compile(r"\W*(?:none|aucun|aucune|n/?a)\W*", re.IGNORECASE)
 
 
-def misread_heading(text: str) -> int | None:
-    """Where the list's text starts after a heading that OCR misread ("diet. Other in dents: Citric Acid" -> the
-    colon's end): the one to three words before a line's first colon resemble a list heading (``HEADING_RATIO``)
-    more than a medicinal one. None when no colon follows such words."""
-    colon = text.find(":")
-    if colon < 0:
-        return None
-    words = re.findall(r"[^\W\d_]+", fold(text[:colon]))
-    for n in range(1, min(3, len(words)) + 1):
-        if sum(map(len, words[-n:])) < 8:
-            continue
-        phrase = " ".join(words[-n:])
-        score = max(fuzz.ratio(phrase, heading) for heading in LIST_HEADINGS)
-        if score >= HEADING_RATIO and score > max(fuzz.ratio(phrase, heading) for heading in MEDICINAL_HEADINGS):
-            return colon + 1
-    return None
-
-
 def split_non_medicinal(text: str) -> list[str]:
     """"Non-medicinal ingredients: cellulose, magnesium stearate (vegetable), silica." -> 3 names; a claim or
     statement printed before an inline heading is not one, and neither is a piece with a leader or an address."""
@@ -67,7 +40,7 @@ def split_non_medicinal(text: str) -> list[str]:
     inline = list(_INLINE_HEADING.finditer(text))
     if inline:
         text = text[inline[-1].end():]
-    elif (start := misread_heading(text)) is not None:
+    elif (start := misread_heading(text, "non_medicinal_ingredient")) is not None:
         text = text[start:]
     items: list[str] = []
     for piece in (piece.strip() for item in split_inline(text) for piece in _STOP_BETWEEN.split(item)):
@@ -130,7 +103,7 @@ def _index(runs: list[list[SourceLine]], run: list[SourceLine]) -> int:
 
 def _headed(text: str) -> bool:
     """Whether a line opens a list: it starts with a heading, or prints one inside it ("diet. Other i dients:")."""
-    return strip_heading(text) != text.strip() or bool(_INLINE_HEADING.search(text)) or misread_heading(text) is not None
+    return strip_heading(text) != text.strip() or bool(_INLINE_HEADING.search(text)) or misread_heading(text, "non_medicinal_ingredient") is not None
 
 
 def _list_runs(lines: list[SourceLine], line_gap: float) -> list[list[SourceLine]]:
