@@ -642,9 +642,10 @@ def test_a_heading_that_opens_a_line_says_its_section(text: str, label: str, sai
 def test_a_heading_cut_short_at_the_photos_edge_is_still_one(text: str, heading: tuple[str, int] | None) -> None:
     """A curved label's line loses its first letters at the photo's edge, its heading with them; restored, the rest
     reads as a heading of the list, and the line's section follows."""
-    from cyclops.extract.headings import match_heading
+    from cyclops.extract.headings import find_heading, match_heading
 
-    assert match_heading(text) == heading
+    assert find_heading(text) == heading
+    assert match_heading(text) is None  # the classifier's features keep the headings it was trained on
     if heading is not None and heading[0] == "dose":
         assert section_said(text, "other") == "dose"
 

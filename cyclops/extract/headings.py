@@ -57,7 +57,13 @@ def match_heading(text: str) -> tuple[str, int] | None:
             m = pattern.match(plain)
             if m and plain[:m.end()].isupper() and (best is None or m.end() > best[1]):
                 best = (section, m.end())
-    return best if best is not None else cut_heading(plain)
+    return best
+
+
+def find_heading(text: str) -> tuple[str, int] | None:
+    """``match_heading``, or a heading cut short at the photo's edge (``cut_heading``): how the rules read a line's
+    heading. The classifier's features keep ``match_heading``, the headings it was trained on."""
+    return match_heading(text) or cut_heading(strip_accents(text).replace("’", "'"))
 
 
 #: least rapidfuzz ratio of a misread heading ("Other in dents:") to one of its section's headings
@@ -143,7 +149,7 @@ def cut_heading(plain: str) -> tuple[str, int] | None:
 def strip_heading(text: str) -> str:
     """The text after any leading headings ("Directions / Mode d'emploi: Take 1" -> "Take 1")."""
     while True:
-        found = match_heading(text)
+        found = find_heading(text)
         if not found or found[1] == 0:
             return text.strip()
         text = text[found[1]:].lstrip(" :/-–")
@@ -194,7 +200,7 @@ def section_said(text: str, label: str) -> str | None:
     as nothing (``label`` "other"); None otherwise. A heading alone, or a name or ingredient line, keeps its label."""
     if label not in STATEMENT_SECTIONS + ("other",):
         return None
-    heading = match_heading(text)
+    heading = find_heading(text)
     if heading is None or heading[0] not in STATEMENT_SECTIONS or heading[0] == label:
         return None
     return heading[0] if len(strip_heading(text).split()) >= 2 else None
