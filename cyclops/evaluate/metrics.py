@@ -252,19 +252,14 @@ def statement_units(predicted: list[str], truth: list[str]) -> list[str]:
     ("Zinc supplementation can cause a copper deficiency. Consult a health care practitioner for use beyond 12
     weeks."), which the pipeline proposes sentence by sentence; scored one to one, all but one sentence were extra.
     A sentence proposed twice (read on two photos) stays extra."""
-    units: list[str | list[str]] = []
-    joined: dict[int, list[str]] = {}
-    for text in predicted:
+    units: dict[object, list[str]] = {}  # printed statement's index (or the sentence's own key) -> its sentences, in order
+    for k, text in enumerate(predicted):
         ratios = [_statement_ratio(text, t) for t in truth]
         best = max(range(len(truth)), key=ratios.__getitem__, default=None)
-        if best is None or ratios[best] < STATEMENT_RATIO or any(same_statement(text, part) for part in joined.get(best, [])):
-            units.append(text)
-        elif best in joined:
-            joined[best].append(text)
-        else:
-            joined[best] = [text]
-            units.append(joined[best])
-    return [unit if isinstance(unit, str) else " ".join(unit) for unit in units]
+        part_of = best is not None and ratios[best] >= STATEMENT_RATIO and not any(
+            same_statement(text, part) for part in units.get(best, []))
+        units.setdefault(best if part_of else ("alone", k), []).append(text)
+    return [" ".join(parts) for parts in units.values()]
 
 
 def score_statements(predicted: list[str], truth: list[str]) -> Counts:

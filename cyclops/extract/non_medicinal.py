@@ -88,22 +88,20 @@ def _tuck_under_headings(runs: list[list[SourceLine]], headed: list[list[SourceL
     """A run read before a list's heading that lies under it is that list's tail: a tilted photo's OCR order put the
     heading's second line first ("Silicon Dioxide, Polydextrose" before "Other i dents: Citric Acid, ..."). It joins
     the headed run, after it; a run above the heading ("diet.") stays apart."""
+    at = {id(run): k for k, run in enumerate(runs)}
+    heads = {id(run) for run in headed}
     for k, run in enumerate(runs):
-        if any(run is list_run for list_run in headed):
+        if id(run) in heads:
             continue
-        home = next((list_run for list_run in headed if k < _index(runs, list_run) and _under(list_run, run[0], line_gap)),
-                    None)
+        home = next((list_run for list_run in headed if k < at[id(list_run)] and _under(list_run, run[0], line_gap)), None)
         if home is not None:
             home.extend(run)
 
 
-def _index(runs: list[list[SourceLine]], run: list[SourceLine]) -> int:
-    return next(k for k, other in enumerate(runs) if other is run)
-
-
 def _headed(text: str) -> bool:
     """Whether a line opens a list: it starts with a heading, or prints one inside it ("diet. Other i dients:")."""
-    return strip_heading(text) != text.strip() or bool(_INLINE_HEADING.search(text)) or misread_heading(text, "non_medicinal_ingredient") is not None
+    return (strip_heading(text) != text.strip() or bool(_INLINE_HEADING.search(text))
+            or misread_heading(text, "non_medicinal_ingredient") is not None)
 
 
 def _list_runs(lines: list[SourceLine], line_gap: float) -> list[list[SourceLine]]:
@@ -114,11 +112,12 @@ def _list_runs(lines: list[SourceLine], line_gap: float) -> list[list[SourceLine
     runs: list[list[SourceLine]] = []
     closed: set[int] = set()
     for line in lines:
-        fits = None if _headed(line.text) else next(
+        heading = _headed(line.text)
+        fits = None if heading else next(
             (run for run in reversed(runs[-4:]) if id(run) not in closed and _under(run, line, line_gap)), None)
         if _QR_PROMPT.search(line.text):
             continue  # a QR code's caption printed among the list's lines
-        if not _headed(line.text) and (is_address(line.text) or _NOTICE.search(line.text)):
+        if not heading and (is_address(line.text) or _NOTICE.search(line.text)):
             if fits is not None:  # an address or a trademark notice ends a list: what follows is the maker's text
                 closed.add(id(fits))
             continue
