@@ -120,18 +120,18 @@ def _runs(lines: list[SourceLine], line_gap: float) -> list[list[SourceLine]]:
 def _fits_under(prev: SourceLine, line: SourceLine, line_gap: float) -> bool:
     """``line`` carries on the statement block ending with ``prev``: same photo, same language (or a
     wrapped sentence's tail), right under it (a stray word elsewhere, such as a brand the classifier
-    filed here, starts its own block)."""
+    filed here, starts its own block), and not a new claim (``opens_claim``)."""
     lang = line.language or guess_language(line.text)
     prev_lang = prev.language or guess_language(prev.text)
     same = prev.image == line.image and (lang == prev_lang or lang is None or prev_lang is None
                                          or _continues(prev.text, line.text))
-    return same and next_line_below(prev, line, line_gap)
+    return same and next_line_below(prev, line, line_gap) and not opens_claim(prev, line)
 
 
 def extract_statements(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> list[TextItem]:
     """Statements of one section from its lines, each with language, confidence and evidence lines."""
     items: list[TextItem] = []
-    for run in (part for block in _runs(as_lines(lines), params.statement_line_gap) for part in claim_parts(block)):
+    for run in _runs(as_lines(lines), params.statement_line_gap):
         texts = [strip_heading(line.text) for line in run]
         # where each line starts in the joined text, to cite the right lines
         joined, spans = "", []
@@ -178,17 +178,12 @@ def runs_on(text: str) -> bool:
             or len(words) == 1)
 
 
-def claim_parts(run: list[SourceLine]) -> list[list[SourceLine]]:
-    """A block's lines cut before each line that opens a new claim: it leads with a claim's verb in capitals
-    ("INCREASE SKIN ELASTICITY" over "REDUCE FINE WRINKLES", "Supports Healthy Prostate") and the line above ended
-    its phrase. Fronts list their claims one to a line with no full stop, which would run them into one."""
-    parts: list[list[SourceLine]] = [[]]
-    for line in run:
-        text = strip_heading(line.text)
-        if parts[-1] and text[:1].isupper() and CLAIM_VERB.match(text) and not runs_on(parts[-1][-1].text):
-            parts.append([])
-        parts[-1].append(line)
-    return [part for part in parts if part]
+def opens_claim(prev: SourceLine, line: SourceLine) -> bool:
+    """Whether ``line`` opens a new claim under ``prev``: it leads with a claim's verb in capitals ("INCREASE SKIN
+    ELASTICITY" over "REDUCE FINE WRINKLES", "Supports Healthy Prostate") and ``prev`` ended its phrase
+    (``runs_on``). Fronts list their claims one to a line with no full stop, which would run them into one."""
+    text = line.text.strip()
+    return text[:1].isupper() and bool(CLAIM_VERB.match(text)) and not runs_on(prev.text)
 
 
 #: a storage instruction ("Store below 25 °C", "STORAGE:", "Conserver au frais"): no claim, no ingredient
