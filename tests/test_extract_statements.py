@@ -77,6 +77,9 @@ def test_statement_language_guessed_when_ocr_gave_none() -> None:
         ("300 Softgels / Capsules molles", "Softgel", "300"),
         ("120 mL", None, "120 mL"),
         ("Take 2 capsules daily", None, None),
+        # large type read without a space between words: a form of two words still reads, one of one word does not
+        ("SLEEPDRINK MIX", "Powder", None),
+        ("Microcapsules", None, None),
     ],
 )
 def test_dosage_form(text: str, form: str | None, net: str | None) -> None:

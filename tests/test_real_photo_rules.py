@@ -547,6 +547,18 @@ def test_a_country_is_no_company_s_legal_form(text: str) -> None:
     assert extract_company([line("Nestlé S.A.", 100, 100, 300, 130, "company", confidence=0.9)]).value == "Nestlé S.A."
 
 
+def test_a_company_boxed_apart_from_its_legal_form_is_joined_on_its_row() -> None:
+    """Frog Fuel's back prints "OP2 LABS", which the detector boxed as "OP2" and "LABS" (wider spaced than one box's
+    words): the form alone is no name, the piece just left of it on its row is its name."""
+    op2, labs = line("OP2", 649, 3612, 708, 3638, "company", confidence=1.0), line("LABS", 718, 3612, 792, 3640, "company", confidence=1.0)
+    fv = extract_company([labs, op2])
+    assert fv.value == "OP2 LABS" and {e.text for e in fv.evidence} >= {"OP2", "LABS"}
+    # a piece on another row, or far to the left, is not its name: the form alone stays withheld
+    for other in (line("OP2", 649, 3700, 708, 3726, "company", confidence=1.0), line("OP2", 400, 3612, 459, 3638, "company", confidence=1.0)):
+        fv = extract_company([labs, other])
+        assert fv.value is None and fv.needs_review
+
+
 def test_company_low_confidence_is_withheld() -> None:
     fv = extract_company([line("Northleaf Naturals Inc.", 100, 100, 300, 130, "company", confidence=0.34)])
     assert fv.value is None and fv.needs_review

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 
 from cyclops.extract.headings import match_heading, match_lead, strip_heading
-from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.lines import SourceLine, as_lines, placed_pair, row_offset
 from cyclops.extract.names import adjacent, plausible_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
 from cyclops.model.ocr import bbox_of
 
-VERSION = "3"
+VERSION = "4"
 #: legal-form suffixes that mark the line with the company name ("S.A." but not the end of "U.S.A.")
 COMPANY_SUFFIX = re.compile(
     r"\b(?:Inc|Incorporated|Ltd|Limited|Ltée|Limitée|Corp|Corporation|Co|LLC|LLP|PBC|GmbH|(?<![^\W\d_]\.)S\.?A(?!\.?[^\W\d_])|S\.?E\.?N\.?C|Company|Compagnie|Laboratories|Laboratoires|Labs?)\b\.?",
@@ -76,6 +76,25 @@ def company_name(texts: list[str]) -> tuple[str | None, int | None]:
     return None, None
 
 
+def _own_letters(name: str) -> int:
+    """The letters of ``name`` besides its legal form ("OP2 LABS": 2; "LABS": 0)."""
+    return len(re.findall(r"[^\W\d_]", COMPANY_SUFFIX.sub("", name)))
+
+
+def name_before_form(form: SourceLine, lines: list[SourceLine]) -> SourceLine | None:
+    """The piece of a company line that the detector boxed apart from its legal form ("OP2" | "LABS", wider spaced
+    than the words of one box): on the form's row and photo, ending within a text height and a half to its left."""
+    best = None
+    for other in lines:
+        placed = placed_pair(other, form) if other is not form else None
+        if placed is None or not any(c.isalpha() for c in other.text) or row_offset(form, other) > 0.5:
+            continue
+        (_, _, right, _), (left, _, _, _), height = placed
+        if -0.5 * height < left - right < 1.5 * height and (best is None or bbox_of(other.polygon)[2] > bbox_of(best.polygon)[2]):
+            best = other
+    return best
+
+
 def extract_company(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> FieldValue:
     """Lines labelled ``company`` -> the company name, with the whole block (address too) as evidence;
     a name that is not ``plausible_name`` by ``params`` is withheld for review."""
@@ -84,16 +103,19 @@ def extract_company(lines: list[SourceLine] | list[str], params: ExtractParams =
     if name is None or index is None:
         return FieldValue()
     main = src[index]
-    others = [line for i, line in enumerate(src) if i != index and line.image == main.image]
-    evidence = [main.evidence] + [line.evidence for line in others]
+    before = name_before_form(main, src) if _own_letters(name) < 2 else None
+    if before is not None:
+        name = f"{_without_lead(before.text)} {name}"
+    others = [line for i, line in enumerate(src) if i != index and line.image == main.image and line is not before]
+    evidence = [main.evidence] + ([before.evidence] if before is not None else []) + [line.evidence for line in others]
     # a name without a legal suffix is a company only in a block that says so: a "Distributed by" heading or an address
     block = (COMPANY_SUFFIX.search(name) or any(match_heading(line.text) or match_lead(line.text, "company") is not None for line in src)
              or any(is_address(line.text) for line in others))
-    # a short name with its legal form and its address on one line ("NS 360, Inc, 4241 2nd Ave W") is one: the form
-    # counts as its word there (two letters of its own at least); elsewhere a name needs a word of its own ("C Inc.")
-    own_letters = len(re.findall(r"[^\W\d_]", COMPANY_SUFFIX.sub("", name)))
-    on_address = COMPANY_SUFFIX.search(name) and own_letters >= 2 and is_address(main.text[main.text.find(name) + len(name):])
-    stop = None if on_address else COMPANY_SUFFIX
+    # a short name with its legal form and its address on one line ("NS 360, Inc, 4241 2nd Ave W"), or boxed apart
+    # from its form on one row ("OP2" | "LABS"), is one: the form counts as its word there (two letters of its own
+    # at least); elsewhere a name needs a word of its own ("C Inc.")
+    placed = before is not None or is_address(main.text[main.text.find(name) + len(name):])
+    stop = None if COMPANY_SUFFIX.search(name) and _own_letters(name) >= 2 and placed else COMPANY_SUFFIX
     if not block or not plausible_name(name, main.confidence, stop, params):
         # debris ("C" at 34 %, "Exp:07/2026", a lone "Corporation"): withheld, the analyst reads the photo
         return FieldValue(confidence=main.score, evidence=evidence, as_read=name, needs_review=True)

@@ -16,7 +16,7 @@ from cyclops.model.analysis import FieldValue
 from cyclops.normalize.confusions import normalize_text
 from cyclops.text.fold import strip_accents
 
-VERSION = "2"
+VERSION = "3"
 _COUNT = re.compile(r"(?<![\d.,:])(?P<count>\d{1,4})\s+(?P<words>[^\W\d_][^\d/|]*)")
 #: lines that talk about a dose, not the package content
 _DIRECTION = re.compile(r"\b(?:take|prendre|prenez|daily|par jour|per day|each|chaque|contains|contient)\b", re.IGNORECASE)
@@ -49,11 +49,15 @@ def _singular(words: str) -> str:
 
 
 def find_form(text: str) -> str | None:
-    """The dosage form a phrase names ("capsules végétales" -> "Capsule"), longest match first."""
+    """The dosage form a phrase names ("capsules végétales" -> "Capsule"), longest match first. A form of two
+    words may run on from the word before it, as large type's words do when OCR reads no space between them
+    ("SLEEPDRINK MIX"); a form of one word stands alone ("microcapsule" names none)."""
     plain = _singular(strip_accents(text.lower()).replace("-", " "))
     forms = dosage_forms()
     for printed in sorted(forms, key=len, reverse=True):
-        if re.search(rf"\b{re.escape(printed.replace('-', ' '))}\b", plain):
+        words = printed.replace("-", " ")
+        start = "" if " " in words else r"\b"
+        if re.search(rf"{start}{re.escape(words)}\b", plain):
             return forms[printed]
     return None
 
