@@ -174,3 +174,20 @@ def test_letter_debris_from_upside_down_print_is_not_a_statement() -> None:
 def test_a_statement_reads_as_words(text: str, statement: bool) -> None:
     """What real photos filed as cautions: table cells, ingredient lists and OCR debris are no statements."""
     assert is_statement(text) is statement
+
+
+def test_a_statement_line_boxed_apart_on_its_row_carries_on_its_sentence() -> None:
+    """Glare split myBrainCo's "...medica- / tions. Keep out of reach of children." into "tions. Keep out" and
+    "each of children." on one row: the piece after it on the row carries the sentence on, not the disclaimer's
+    line under it. A piece beside it that starts in capitals is another column ("Sunfiber® Guar Fibre", a facts
+    panel's row), which stays out."""
+    def at(text: str, left: float, top: float, right: float, bottom: float) -> SourceLine:
+        return SourceLine(text, image="img1", polygon=rect(left, top, right, bottom), label="caution", language="en")
+
+    lines = [at("using if pregnant breastfeeding or taking", 589, 2390, 1365, 2468),
+             at("Sunfiber® Guar Fibre (Partially Hydrolyzed Guar Gum)", 1372, 2383, 2126, 2454),
+             at("medications. Keep out", 494, 2442, 886, 2512), at("each of children.", 907, 2441, 1245, 2522),
+             at("THESE STATEMENTS HAVE NOT BEEN EVALUATED.", 511, 2521, 1356, 2583)]
+    texts = [item.text for item in extract_statements(lines)]
+    assert "using if pregnant breastfeeding or taking medications." in texts
+    assert "Keep out each of children." in texts and "Sunfiber® Guar Fibre (Partially Hydrolyzed Guar Gum)" in texts

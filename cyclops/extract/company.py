@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from cyclops.extract.headings import match_heading, match_lead, strip_heading
-from cyclops.extract.lines import SourceLine, as_lines, placed_pair, row_offset
+from cyclops.extract.lines import SourceLine, as_lines, follows_on_row
 from cyclops.extract.names import adjacent, plausible_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
@@ -82,17 +82,11 @@ def _own_letters(name: str) -> int:
 
 
 def name_before_form(form: SourceLine, lines: list[SourceLine]) -> SourceLine | None:
-    """The piece of a company line that the detector boxed apart from its legal form ("OP2" | "LABS", wider spaced
-    than the words of one box): on the form's row and photo, ending within a text height and a half to its left."""
-    best = None
-    for other in lines:
-        placed = placed_pair(other, form) if other is not form else None
-        if placed is None or not any(c.isalpha() for c in other.text) or row_offset(form, other) > 0.5:
-            continue
-        (_, _, right, _), (left, _, _, _), height = placed
-        if -0.5 * height < left - right < 1.5 * height and (best is None or bbox_of(other.polygon)[2] > bbox_of(best.polygon)[2]):
-            best = other
-    return best
+    """The piece of a company line that the detector boxed apart from its legal form ("OP2" | "LABS"): the
+    nearest piece with letters that it follows on its row (``follows_on_row``)."""
+    pieces = [other for other in lines if other is not form and any(c.isalpha() for c in other.text)
+              and follows_on_row(other, form, 1.5)]
+    return max(pieces, key=lambda other: bbox_of(other.polygon)[2], default=None)
 
 
 def extract_company(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> FieldValue:

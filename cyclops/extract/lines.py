@@ -220,6 +220,17 @@ def unplaced(a: SourceLine, b: SourceLine) -> bool:
     return not (a.polygon and b.polygon)
 
 
+def follows_on_row(left: SourceLine, right: SourceLine, gap: float) -> bool:
+    """Whether ``right`` is the rest of ``left``'s printed line, boxed apart by the detector (a wide space, glare
+    between words: "tions. Keep out" | "each of children."): same photo and row, starting at most ``gap`` text
+    heights after ``left`` ends. Lines without positions never are."""
+    placed = placed_pair(left, right)
+    if placed is None or row_offset(left, right) > 0.5:
+        return False
+    (_, _, end, _), (start, _, _, _), height = placed
+    return -0.5 * height < start - end < gap * height
+
+
 def next_line_below(above: SourceLine, line: SourceLine, gap: float) -> bool:
     """Whether ``line`` is the next printed line under ``above``: same photo, left edges within a few
     text heights, at most ``gap`` text heights further down. Lines without positions always are."""

@@ -11,7 +11,7 @@ import re
 
 from cyclops.extract.company import is_address
 from cyclops.extract.headings import STATEMENT_SECTIONS, section_said, strip_heading
-from cyclops.extract.lines import SourceLine, as_lines, next_line_below
+from cyclops.extract.lines import SourceLine, as_lines, follows_on_row, next_line_below
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import TextItem
 from cyclops.model.ocr import bbox_of
@@ -119,13 +119,15 @@ def _runs(lines: list[SourceLine], line_gap: float) -> list[list[SourceLine]]:
 
 def _fits_under(prev: SourceLine, line: SourceLine, line_gap: float) -> bool:
     """``line`` carries on the statement block ending with ``prev``: same photo, same language (or a
-    wrapped sentence's tail), right under it (a stray word elsewhere, such as a brand the classifier
-    filed here, starts its own block), and not a new claim (``opens_claim``)."""
+    wrapped sentence's tail), right under it or the rest of its sentence on its printed row, boxed apart
+    (``follows_on_row``, in lower case: a column beside it starts in capitals); a stray word elsewhere, such as a
+    brand the classifier filed here, starts its own block; and not a new claim (``opens_claim``)."""
     lang = line.language or guess_language(line.text)
     prev_lang = prev.language or guess_language(prev.text)
     same = prev.image == line.image and (lang == prev_lang or lang is None or prev_lang is None
                                          or _continues(prev.text, line.text))
-    return same and next_line_below(prev, line, line_gap) and not opens_claim(prev, line)
+    beside = _continues(prev.text, line.text) and follows_on_row(prev, line, 1.0)
+    return same and (next_line_below(prev, line, line_gap) or beside) and not opens_claim(prev, line)
 
 
 def extract_statements(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> list[TextItem]:
