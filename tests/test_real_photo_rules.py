@@ -896,6 +896,34 @@ def test_repaired_values_keep_the_text_as_read() -> None:
     assert ing.name == "Glucosamine sulfate" and ing.as_read == "Glucosamne sulfate"
 
 
+def test_a_facts_row_keeps_the_text_its_name_cell_was_read_as() -> None:
+    """A row cites the union of its name and amount cells; the name cell's repair is still shown as read."""
+    mi = "medicinal_ingredient"
+    name = line("Vitamin D (as Cholecalciferol)", 100, 100, 400, 125, mi)
+    rows = [name, line("20 mcg", 600, 100, 680, 125, mi), line("Zinc (as Zinc Citrate)", 100, 140, 400, 165, mi),
+            line("8 mg", 600, 140, 680, 165, mi)]
+    fields = fields_from_lines(rows)
+    keep_as_read(fields, {("img1", tuple(map(tuple, name.polygon))): word_swaps("Vamn D (as Cholecalciterol)", name.text)})
+    vitamin, zinc = fields.medicinal_ingredients
+    assert (vitamin.name, vitamin.quantity, vitamin.unit) == ("Vitamin D (as Cholecalciferol)", 20, "mcg")
+    assert vitamin.as_read == "Vamn D (as Cholecalciterol)" and zinc.as_read is None
+
+
+@pytest.mark.parametrize(("text", "language", "repaired"), [
+    ("Vamn D (as Cholecalciferol) 20 mcg", "en", "Vitamin D (as Cholecalciferol) 20 mcg"),
+    ("VIAMN B12 2.4 mcg", "en", "VITAMIN B12 2.4 mcg"),
+    ("Vtamine D3 25 mcg", "fr", "Vitamine D3 25 mcg"),
+    ("Thiamin B1 2 mg", "en", "Thiamin B1 2 mg"),  # a known word is never taken for another
+    ("Calcium D-Glucarate 50 mg", "en", "Calcium D-Glucarate 50 mg"),  # a name's initial is no vitamin's letter
+    ("Vamn Dioxide", "en", "Vamn Dioxide"),
+])
+def test_a_word_like_vitamin_before_a_vitamin_s_letter_is_vitamin(text: str, language: str, repaired: str) -> None:
+    """Small print's "Vamn D" is three edits from "Vitamin", beyond a word-by-word repair; before a vitamin's letter
+    it can be nothing else."""
+    speller = SpellCorrector({"en": {"thiamin": 500, "calcium": 900}, "fr": {}})
+    assert speller.correct(text, language) == repaired
+
+
 # --- the NPN -------------------------------------------------------------------------------------------------
 
 

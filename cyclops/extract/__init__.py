@@ -33,7 +33,7 @@ from cyclops.extract.product_name import extract_product_name
 from cyclops.extract.statements import (extract_statements, is_caution, is_claim, label_by_headings, label_front_claims,
                                         label_wrapped_sentences, moved_direction)
 from cyclops.model.analysis import Fields, LabelledLine
-from cyclops.model.ocr import Document
+from cyclops.model.ocr import Document, bbox_of
 from cyclops.normalize.spelling import WORD, SpellCorrector
 
 VERSION = "1"
@@ -187,13 +187,26 @@ def _key(evidence) -> tuple:
     return evidence.image, tuple(tuple(point) for point in evidence.polygon)
 
 
+def _within(line: tuple, evidence) -> bool:
+    """Whether a line (``_key``) is part of an evidence box: the same photo, its centre inside the box (a facts
+    row cites the union of its name and amount cells)."""
+    image, polygon = line
+    if image != evidence.image or not polygon or not evidence.polygon:
+        return False
+    x0, y0, x1, y1 = bbox_of(evidence.polygon)
+    cx, cy = sum(p[0] for p in polygon) / len(polygon), sum(p[1] for p in polygon) / len(polygon)
+    return x0 <= cx <= x1 and y0 <= cy <= y1
+
+
 def keep_as_read(fields: Fields, swaps: dict[tuple, list[tuple[str, str]]]) -> None:
     """Set ``as_read`` on every value whose text spelling repair changed: what the label prints is
-    evidence, so the analyst sees the text as read beside the repaired one (a misprint stays visible)."""
+    evidence, so the analyst sees the text as read beside the repaired one (a misprint stays visible). A value
+    built from several lines (a facts row from its cells) takes the swaps of every line inside its evidence."""
     items = [*fields.medicinal_ingredients, *fields.non_medicinal_ingredients,
              *fields.recommended_uses, *fields.directions, *fields.cautions]
     for item in items:
-        changes = [swap for e in item.evidence for swap in swaps.get(_key(e), [])]
+        changes = [swap for e in item.evidence for key, line_swaps in swaps.items()
+                   if key == _key(e) or _within(key, e) for swap in line_swaps]
         text = item.name if hasattr(item, "name") else item.text
         restored = text
         for fixed, original in changes:

@@ -16,16 +16,22 @@ import weakref
 from importlib import resources
 from typing import Protocol
 
+from rapidfuzz import fuzz
 from symspellpy import SymSpell, Verbosity
 
 from cyclops.text.fold import strip_accents
 from cyclops.text.language import COMMON_ZIPF, common_word, word_frequency
 
-VERSION = "2"
+VERSION = "3"
 LANGUAGES = ("en", "fr")
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 WORD = _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _CODE_NEIGHBOUR = re.compile(r"[\d]")
+#: a vitamin's letter after the word ("... D (as Cholecalciferol)", "... B12"), not a name's initial ("D-Glucarate")
+VITAMIN_LETTER = re.compile(r"\s+(?:A|B\d{0,2}|C|D\d?|E|K\d?)(?![\w-])")
+#: how like "vitamin" (rapidfuzz ratio) an unknown word before a vitamin's letter reads to be taken for it: small
+#: print's "Vamn D", "Viamn D" and the edge-cut "lamin D" (67); no known word is ever taken ("Thiamin" 71)
+VITAMIN_LIKE = 65
 
 
 class VocabularySource(Protocol):
@@ -178,6 +184,16 @@ class SpellCorrector:
             return word  # "sulfone" is not a misread "sulfate": another chemical, kept as printed
         return _match_case(word, best)
 
+    def vitamin_word(self, word: str, language: str | None) -> str:
+        """A word printed before a vitamin's letter: "Vitamin" ("Vitamine" on a French line) when it is no known
+        word and reads like it (``VITAMIN_LIKE``), which a letter-by-letter repair misses in small print ("Vamn D",
+        three edits); otherwise as ``correct_word``."""
+        name = "vitamine" if language == "fr" else "vitamin"
+        if (len(word) >= MIN_LENGTH and not any(self.known(word, lang) for lang in LANGUAGES) and not common_word(word)
+                and fuzz.ratio(_fold(word), name) >= VITAMIN_LIKE):
+            return _match_case(word, name)
+        return self.correct_word(word, language)
+
     def correct(self, text: str, language: str | None) -> str:
         """Correct every word of a line in its own language; unknown language or words next to digits stay as they are."""
         if language not in self._spell:
@@ -189,6 +205,8 @@ class SpellCorrector:
             after = text[end] if end < len(text) else " "
             if _CODE_NEIGHBOUR.match(before) or _CODE_NEIGHBOUR.match(after):
                 return m.group(0)  # part of a code such as "B12" or "80O12345"
+            if VITAMIN_LETTER.match(text, end):
+                return self.vitamin_word(m.group(0), language)
             return self.correct_word(m.group(0), language)
 
         return _WORD.sub(fix, text)
