@@ -133,7 +133,7 @@ def test_the_bound_on_what_a_crop_can_read_holds_for_the_recogniser_and_spares_r
 
 
 def test_a_coarse_piece_of_a_line_the_fine_pass_found_whole_is_dropped():
-    from cyclops.ocr.rapid import swallowed
+    from cyclops.ocr.passes import swallowed
 
     rect = lambda x0, y0, x1, y1: np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)  # noqa: E731
     line = rect(1023, 1919, 1210, 1978)  # "Jujube Powder", found by the fine pass
@@ -144,7 +144,7 @@ def test_a_coarse_piece_of_a_line_the_fine_pass_found_whole_is_dropped():
 def test_a_coarse_box_over_several_rows_of_small_print_gives_way_to_the_fine_rows():
     """Frog Fuel's light-on-dark facts panel: at the coarse size four rows were one box, read as "二" and dropped,
     and the fine pass's rows, inside it, were not added. Geometry as detected on that 12 MP photo."""
-    from cyclops.ocr.rapid import merged_rows, new_boxes
+    from cyclops.ocr.passes import merged_rows, new_boxes
 
     rect = lambda x0, y0, x1, y1: np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)  # noqa: E731
     blob = rect(1296, 1422, 1806, 1674)
@@ -170,7 +170,7 @@ def test_a_coarse_box_over_several_rows_of_small_print_gives_way_to_the_fine_row
 def test_a_loose_coarse_box_of_small_print_gives_way_to_the_fine_rows_it_reaches_into():
     """Frog Fuel's panel at the coarse size: print 7 pixels high, boxes loose enough to reach the rows above and
     below ("ndoxi" read for "Vitamin B6 (as Pyridoxine HCl)"); the fine pass's tight rows are read instead."""
-    from cyclops.ocr.rapid import small_print
+    from cyclops.ocr.passes import small_print
 
     rect = lambda x0, y0, x1, y1: np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)  # noqa: E731
     scale = 960 / 4000
@@ -187,7 +187,7 @@ def test_a_loose_coarse_box_of_small_print_gives_way_to_the_fine_rows_it_reaches
 def test_the_fine_rows_replace_a_coarse_box_only_where_they_read_better():
     """Readings from Frog Fuel's and myBrainCo's 12 MP backs: the two passes' boxes are both read, and the fine
     rows win only when they hold clearly more text read surely."""
-    from cyclops.ocr.rapid import reads_better
+    from cyclops.ocr.passes import reads_better
 
     assert reads_better([("Vitamin B6 (as Pyridoxine HCl)", 0.97), ("2mg", 1.0)], [("ndoxi", 0.67)])
     assert reads_better([("Iron", 0.99)], [("ron", 1.0)])  # a piece of the row, read surely, is still a piece
@@ -199,7 +199,7 @@ def test_the_fine_rows_replace_a_coarse_box_only_where_they_read_better():
 def test_the_two_passes_are_settled_by_reading_and_the_page_reuses_those_readings(engine, monkeypatch):
     """A coarse box over two rows (read as one crop it is noise) against the fine pass's two rows: the rows win,
     and reading the page then recognises none of them a second time."""
-    from cyclops.ocr.rapid import Choice
+    from cyclops.ocr.passes import Choice
 
     font = ImageFont.truetype(FONT, 28)
     img = Image.new("RGB", (900, 200), "white")
@@ -226,7 +226,7 @@ def test_a_coarse_box_read_surely_keeps_its_place_without_its_fine_row_being_rea
     """"OR PRESERVATIVES" read surely from the coarse box, against one fine box of the same row no wider: the fine
     row cannot hold 1.2 times the text, so it is not recognised; fine rows wider or more than the coarse side, or a
     coarse side read less surely, are still read."""
-    from cyclops.ocr.rapid import Choice, coarse_holds
+    from cyclops.ocr.passes import Choice, coarse_holds
 
     font = ImageFont.truetype(FONT, 28)
     img = Image.new("RGB", (700, 160), "white")
@@ -250,9 +250,9 @@ def test_a_coarse_box_read_surely_keeps_its_place_without_its_fine_row_being_rea
 
 
 def test_the_rectangles_shared_areas_are_each_pairs_overlap():
-    """``_shared``, one numpy step for the fine pass's box-by-box geometry, against the plain overlap of each pair
-    of bounding rectangles (tilted and touching boxes, empty lists); ``_rects`` bounds any quad."""
-    from cyclops.ocr.rapid import _rect_of, _rects, _shared
+    """``shared_areas``, one numpy step for the fine pass's box-by-box geometry, against the plain overlap of each pair
+    of bounding rectangles (tilted and touching boxes, empty lists); ``rects_of`` bounds any quad."""
+    from cyclops.ocr.boxes import rect_of, rects_of, shared_areas
 
     rng = np.random.default_rng(7)
 
@@ -262,13 +262,13 @@ def test_the_rectangles_shared_areas_are_each_pairs_overlap():
 
     boxes = [quad(*rng.uniform(0, 500, 2), *rng.uniform(5, 300, 2), rng.normal(0, 0.1)) for _ in range(40)]
     boxes += [quad(100, 100, 50, 20, 0), quad(150, 100, 50, 20, 0)]  # touching: nothing shared
-    rects = _rects(boxes)
-    assert np.array_equal(rects, np.array([[r[0, 0], r[0, 1], r[2, 0], r[2, 1]] for r in map(_rect_of, boxes)]))
-    shared = _shared(rects, rects[::-1])
+    rects = rects_of(boxes)
+    assert np.array_equal(rects, np.array([[r[0, 0], r[0, 1], r[2, 0], r[2, 1]] for r in map(rect_of, boxes)]))
+    shared = shared_areas(rects, rects[::-1])
     for i, a in enumerate(rects):
         for j, b in enumerate(rects[::-1]):
             width = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
             height = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
             assert shared[i, j] == pytest.approx(width * height, rel=1e-6)
     assert shared[-2, 0] == 0 and shared[-2, 1] == 1000 and shared.max() > 0 and (shared == 0).sum() > 0
-    assert _shared(_rects([]), rects).shape == (0, len(boxes))
+    assert shared_areas(rects_of([]), rects).shape == (0, len(boxes))

@@ -1035,7 +1035,7 @@ def test_unconfirmed_match_raises_no_licence_comparison(lnhpd_sample) -> None:
 
 
 def test_fine_boxes_add_only_what_the_coarse_pass_missed() -> None:
-    from cyclops.ocr.rapid import new_boxes
+    from cyclops.ocr.passes import new_boxes
 
     coarse = [np.array([[0, 0], [100, 0], [100, 20], [0, 20]], dtype=np.float32)]
     inside = np.array([[10, 2], [60, 2], [60, 18], [10, 18]], dtype=np.float32)
@@ -1047,7 +1047,7 @@ def test_a_fine_box_holding_a_coarse_piece_of_its_line_is_new_a_fine_copy_of_a_c
     """A facts row's "34 mg": the coarse pass boxed "mg" alone (its "34" went into the row above's box); the fine
     box of the whole row holds that piece, a third of its area, and is new text wherever the few pixels by which
     boxes move put that share. A fine box round a coarse line a little larger is the same line, not new."""
-    from cyclops.ocr.rapid import new_boxes
+    from cyclops.ocr.passes import new_boxes
 
     def rect(x0, y0, x1, y1):
         return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)

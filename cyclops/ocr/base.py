@@ -10,6 +10,8 @@ from cyclops.errors import OCREngineError
 from cyclops.model.ocr import Page, Polygon, Word
 from cyclops.ocr.orient import TextDetector, upright
 
+MIN_SCORE = 0.5  # lines read with less confidence are dropped
+
 
 class OCREngine(ABC):
     """Reads one upright image into the Page -> Block -> Line -> Word tree with polygons and confidences in [0, 1].

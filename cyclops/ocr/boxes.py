@@ -9,6 +9,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
+#: a box this many times taller than wide is a line printed along an edge
+VERTICAL_RATIO = 2.5
+
 
 def to_bgr(image: Image.Image) -> np.ndarray:
     """The image as the contiguous BGR array OpenCV and the ONNX models expect. OpenCV swaps the channels: numpy's
@@ -41,3 +44,52 @@ def box_size(box) -> tuple[float, float]:
     """(extent along x, extent along y) of a box."""
     b = np.asarray(box, dtype=np.float32)
     return float(b[:, 0].max() - b[:, 0].min()), float(b[:, 1].max() - b[:, 1].min())
+
+
+def is_vertical(box) -> bool:
+    """A line printed along an edge: ``VERTICAL_RATIO`` times taller than wide (and more than a speck)."""
+    width, height = box_size(box)
+    return height >= VERTICAL_RATIO * width and height > 20
+
+
+def rect_of(box) -> np.ndarray:
+    """A box's bounding rectangle as a quad (corners clockwise from the top left)."""
+    return as_quad(rects_of([box])[0])
+
+
+def as_quad(rect: np.ndarray) -> np.ndarray:
+    """A ``rects_of`` row (x0, y0, x1, y1) as a quad, corners clockwise from the top left."""
+    x0, y0, x1, y1 = rect
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def rects_of(boxes: list[np.ndarray]) -> np.ndarray:
+    """The boxes' bounding rectangles as rows of x0, y0, x1, y1 (float32, as ``rect_of``)."""
+    if not len(boxes):
+        return np.zeros((0, 4), np.float32)
+    b = np.stack([np.asarray(box, np.float32) for box in boxes])
+    return np.stack([b[:, :, 0].min(1), b[:, :, 1].min(1), b[:, :, 0].max(1), b[:, :, 1].max(1)], axis=1)
+
+
+def shared_areas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The area each rectangle of ``a`` shares with each of ``b`` (``rects_of`` rows), a len(a) x len(b) matrix: one
+    numpy step for what box-by-box loops took 0.1 s a dense page for (the same float32 sums)."""
+    width = np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0])
+    height = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
+    return (np.maximum(width, np.float32(0)) * np.maximum(height, np.float32(0))).astype(np.float64)
+
+
+def rect_areas(rects: np.ndarray) -> np.ndarray:
+    """Each ``rects_of`` row's area, at least 1."""
+    return np.maximum(((rects[:, 2] - rects[:, 0]) * (rects[:, 3] - rects[:, 1])).astype(np.float64), 1.0)
+
+
+def quad_overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Area two convex quadrilaterals share (tilted rows are not their bounding rectangles)."""
+    area, _ = cv2.intersectConvexConvex(np.asarray(a, np.float32), np.asarray(b, np.float32))
+    return float(area)
+
+
+def quad_area(box: np.ndarray) -> float:
+    """A quadrilateral's area, at least 1."""
+    return max(float(cv2.contourArea(np.asarray(box, np.float32))), 1.0)

@@ -20,7 +20,8 @@ skipped (``cyclops.ocr.leaders``): read whole, the amount after the dots was
 often misread. A cell read unsurely is read once more from a wider, lower crop, and a page whose unsure lines
 read as words only upside down is turned (``cyclops.ocr.reread``: on the blurred real photos half as much
 recognition again, a fifth of their OCR time). A 12 MP photo's second, finer detection runs only where the first saw
-text (``cyclops.ocr.regions``). Where the CPU has AMX bfloat16, both detection passes run the detector compiled by
+text (``cyclops.ocr.regions``), and where the two passes disagree both are read and the better kept
+(``cyclops.ocr.passes``). Where the CPU has AMX bfloat16, both detection passes run the detector compiled by
 OpenVINO in bfloat16 (``cyclops.ocr.bf16``: the coarse pass 6, the fine pass 3 times as fast); elsewhere the fine
 pass runs, where the CPU multiplies int8 natively (VNNI), an int8 copy of the detector (``cyclops.ocr.int8``: twice
 as fast as float), and the coarse pass stays float. The recogniser stays float on onnxruntime: bfloat16 and int8
@@ -32,7 +33,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -41,11 +41,11 @@ from PIL import Image
 from cyclops.errors import OCREngineError
 from cyclops.layout import arrange
 from cyclops.model.ocr import Block, Line, Page, Word, union_polygon
-from cyclops.ocr.base import OCREngine, quad, split_words
+from cyclops.ocr.base import MIN_SCORE, OCREngine, quad, split_words
 from cyclops.ocr.bf16 import VERSION as BF16_VERSION
 from cyclops.ocr.bf16 import OpenVINOSession
 from cyclops.ocr.bf16 import wanted as bf16_wanted
-from cyclops.ocr.boxes import box_size, crop_quad, to_bgr, turned
+from cyclops.ocr.boxes import box_size, crop_quad, is_vertical, rect_of, to_bgr, turned
 from cyclops.ocr.charset import VERSION as CHARSET_VERSION
 from cyclops.ocr.charset import narrowed
 from cyclops.ocr.det_input import detector_input
@@ -56,6 +56,9 @@ from cyclops.ocr.leaders import VERSION as LEADERS_VERSION
 from cyclops.ocr.leaders import cells, leader_spans, sub_box
 from cyclops.ocr.lanes import Lanes
 from cyclops.ocr.orient import rotation_from_boxes
+from cyclops.ocr.passes import (COARSE_SURE, FINE_COVERS, FINE_PIECES, FINE_READS_MORE, FINE_ROW_HEIGHT, FINE_ROWS_INSIDE,
+                                FINE_ROWS_SPAN, FINE_SWALLOWS, SMALL_AT_COARSE, Choice, choices, coarse_holds, readings,
+                                reads_better)
 from cyclops.ocr.regions import VERSION as REGIONS_VERSION
 from cyclops.ocr.regions import WHOLE_FROM, covered, input_rects, marked_rects
 from cyclops.ocr.reread import TURN_SAMPLE, better, line_height, may_be_turned, reframe, turned_wrong, unsure
@@ -70,35 +73,9 @@ DET_SIDE = 960
 #: FINE_SIDE: at 960 the small print of a facts panel is 5-6 pixels high and its names are never found
 FINE_SIDE = 1600
 FINE_FROM = 2400
-#: a box of the fine pass is new text when at most this share of it lies inside the coarse pass's boxes
-FINE_NEW = 0.3
-#: a coarse box with at least this share of its area inside a new fine box is a piece of that line ("der" of
-#: "Jujube Powder"): the fine box reads the line whole, so the piece is dropped rather than read twice
-FINE_SWALLOWS = 0.7
-#: a fine box is new text too when at most this share of it lies inside coarse boxes that are all such pieces of it:
-#: it reads the whole line of which the coarse pass boxed a part (a facts row's "34 mg" round the coarse "mg", its
-#: "34" boxed with the row above), and which a box a few pixels larger or smaller would have had under ``FINE_NEW``
-FINE_PIECES = 0.5
-#: a coarse box holding at least this share of each of two or more flat fine boxes that lie on different rows
-#: is several rows of small print merged into one box (a facts panel's rows, dark-on-light or light-on-dark):
-#: read whole it is noise, so the fine pass's rows replace it
-FINE_ROWS_INSIDE = 0.7
-#: ... and each of those rows at most this share of the coarse box's height: a tilted or curved line's own fine box
-#: is nearly as tall as the coarse one, and a heading's words ("Supplement" "Facts") are not rows under it
-FINE_ROW_HEIGHT = 0.6
-#: ... and those rows together span at least this share of its height: a heading's box over the first rows of
-#: its panel ("Supplement Facts" over "Serving size") is the heading, read whole
-FINE_ROWS_SPAN = 0.55
-#: a flat coarse box less than this many pixels high at the coarse detection's size holds print of 6-8 pixels
-#: there: its box is loose (it reaches into the rows above and below) and often holds a piece of the row. Where
-#: the fine pass's boxes cover at least FINE_COVERS of it, they are read instead (Frog Fuel's panel rows)
-SMALL_AT_COARSE = 24
-FINE_COVERS = 0.5
 REC_BATCH = 1  # crops sorted by width; 1 = no padding to a longer neighbour (padding is pure extra convolution)
 REC_HEIGHT = 48  # the height the recogniser scales every crop to
 REC_MIN_WIDTH = 320  # short crops are padded to the width the recogniser was trained at, as PaddleOCR does
-MIN_SCORE = 0.5  # lines read with less confidence are dropped
-VERTICAL_RATIO = 2.5  # a box this many times taller than wide is a line printed along an edge
 DET_BOX_THRESH = 0.3  # mean text probability a detected box needs: 0.5 (the default) drops table rows whose dotted leader outweighs a short name
 
 
@@ -201,11 +178,6 @@ def most_characters(crop: np.ndarray) -> int:
     return int(rec_width(crop)) // REC_STEP + 1
 
 
-def is_vertical(box) -> bool:
-    width, height = box_size(box)
-    return height >= VERTICAL_RATIO * width and height > 20
-
-
 def rotate_boxes(boxes: list[np.ndarray], degrees: int, width: int, height: int) -> list[np.ndarray]:
     """Boxes of a ``width`` x ``height`` image, moved to where they lie once the image is turned ``degrees`` clockwise.
 
@@ -258,170 +230,6 @@ def detect_at(det, bgr: np.ndarray, side: int, where=None, whole: bool = False) 
     if len(found) < 1:
         return [], preds[0, 0]
     return [np.asarray(b, dtype=np.float32) for b in det.sorted_boxes(found)], preds[0, 0]
-
-
-def _rect_of(box) -> np.ndarray:
-    """A box's bounding rectangle as a quad (corners clockwise from the top left)."""
-    return _as_quad(_rects([box])[0])
-
-
-def _as_quad(rect: np.ndarray) -> np.ndarray:
-    """A ``_rects`` row (x0, y0, x1, y1) as a quad, corners clockwise from the top left."""
-    x0, y0, x1, y1 = rect
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
-
-
-def _rects(boxes: list[np.ndarray]) -> np.ndarray:
-    """The boxes' bounding rectangles as rows of x0, y0, x1, y1 (float32, as ``_rect_of``)."""
-    if not len(boxes):
-        return np.zeros((0, 4), np.float32)
-    b = np.stack([np.asarray(box, np.float32) for box in boxes])
-    return np.stack([b[:, :, 0].min(1), b[:, :, 1].min(1), b[:, :, 0].max(1), b[:, :, 1].max(1)], axis=1)
-
-
-def _shared(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The area each rectangle of ``a`` shares with each of ``b`` (``_rects`` rows), a len(a) x len(b) matrix: one
-    numpy step for what box-by-box loops took 0.1 s a dense page for (the same float32 sums)."""
-    width = np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0])
-    height = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
-    return (np.maximum(width, np.float32(0)) * np.maximum(height, np.float32(0))).astype(np.float64)
-
-
-def _areas(rects: np.ndarray) -> np.ndarray:
-    return np.maximum(((rects[:, 2] - rects[:, 0]) * (rects[:, 3] - rects[:, 1])).astype(np.float64), 1.0)
-
-
-def swallowed(coarse: list[np.ndarray], added: list[np.ndarray]) -> list[int]:
-    """Indices of the coarse boxes that are pieces of a line the fine pass found whole: at least
-    ``FINE_SWALLOWS`` of their area inside one added fine box."""
-    if not len(coarse) or not len(added):
-        return []
-    rects = _rects(coarse)
-    inside = _shared(rects, _rects(added)) >= FINE_SWALLOWS * _areas(rects)[:, None]
-    return [int(i) for i in np.flatnonzero(inside.any(axis=1))]
-
-
-def merged_rows(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[int]:
-    """Indices of the flat coarse boxes that are several rows of small print detected as one: each holds at least
-    ``FINE_ROWS_INSIDE`` of two or more flat fine boxes at most ``FINE_ROW_HEIGHT`` of its height, two of which
-    lie on different rows, that together span ``FINE_ROWS_SPAN`` of its height. A vertical box (a line printed
-    along an edge, which the fine pass cuts in pieces) is never one."""
-    flat = [b for b in fine if not is_vertical(b)]
-    if not len(coarse) or not flat:
-        return []
-    rects, outer = _rects(flat), _rects(coarse)
-    inside = _shared(rects, outer) >= FINE_ROWS_INSIDE * _areas(rects)[:, None]
-    heights = rects[:, 3] - rects[:, 1]
-    out = []
-    for i, box in enumerate(coarse):
-        c = outer[i]
-        held = [_as_quad(rects[k]) for k in np.flatnonzero(inside[:, i] & (heights <= FINE_ROW_HEIGHT * (c[3] - c[1])))]
-        if is_vertical(box) or not any(_apart(a, b) for k, a in enumerate(held) for b in held[k + 1:]):
-            continue
-        span = min(max(r[2, 1] for r in held), c[3]) - max(min(r[0, 1] for r in held), c[1])
-        if span >= FINE_ROWS_SPAN * (c[3] - c[1]):
-            out.append(i)
-    return out
-
-
-def _overlap(a: np.ndarray, b: np.ndarray) -> float:
-    """Area two convex quadrilaterals share (tilted rows are not their bounding rectangles)."""
-    import cv2
-
-    area, _ = cv2.intersectConvexConvex(np.asarray(a, np.float32), np.asarray(b, np.float32))
-    return float(area)
-
-
-def _quad_area(box: np.ndarray) -> float:
-    import cv2
-
-    return max(float(cv2.contourArea(np.asarray(box, np.float32))), 1.0)
-
-
-def _apart(a: np.ndarray, b: np.ndarray) -> bool:
-    """Two line boxes (tilted or not) on different rows: their centres half a line height apart or more."""
-    return abs(float(np.asarray(a)[:, 1].mean() - np.asarray(b)[:, 1].mean())) >= 0.5 * min(line_height(a), line_height(b))
-
-
-def small_print(coarse: list[np.ndarray], fine: list[np.ndarray], scale: float) -> list[int]:
-    """Indices of the flat coarse boxes that are small print at the coarse size (``scale``: coarse pixels per
-    page pixel; under ``SMALL_AT_COARSE`` high there), reach into the fine pass's boxes of two rows and are
-    covered ``FINE_COVERS`` by fine boxes: the fine pass reads that print from tighter boxes. A clean coarse box
-    of one line (a fine box of one row over it) stays."""
-    out: list[int] = []
-    if not len(coarse) or not len(fine):
-        return out
-    near = _shared(_rects(coarse), _rects(fine)) > 0  # quads share nothing where their rectangles do not
-    for i, box in enumerate(coarse):
-        if is_vertical(box) or line_height(box) * scale >= SMALL_AT_COARSE:
-            continue
-        area = _quad_area(box)
-        touching = [(f, shared) for f in (fine[k] for k in np.flatnonzero(near[i]))
-                    if (shared := _overlap(box, f)) >= 0.1 * _quad_area(f)]
-        if (sum(shared for _, shared in touching) >= FINE_COVERS * area
-                and any(_apart(a, b) for k, (a, _) in enumerate(touching) for b, _ in touching[k + 1:])):
-            out.append(i)
-    return out
-
-
-def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarray]:
-    """The boxes of the finer detection that the coarse one missed (small print): at most ``FINE_NEW`` of their
-    area inside the coarse boxes, or at most ``FINE_PIECES`` inside coarse boxes that are all pieces of them (see
-    ``swallowed``). Coarse boxes win elsewhere, so large type is read whole rather than as the pieces a fine pass
-    may cut it into."""
-    if not len(coarse) or not len(fine):
-        return list(fine)
-    rects, outer = _rects(fine), _rects(coarse)
-    shared, area, outer_area = _shared(rects, outer), _areas(rects), _areas(outer)
-    out = []
-    for k, box in enumerate(fine):
-        touched = np.flatnonzero(shared[k] > 0)
-        held = sum(float(shared[k, j]) for j in touched)  # in order, as a sum over every coarse box adds
-        pieces = all(shared[k, j] >= FINE_SWALLOWS * outer_area[j] for j in touched)
-        if held <= FINE_NEW * area[k] or (pieces and held <= FINE_PIECES * area[k]):
-            out.append(box)
-    return out
-
-
-@dataclass
-class Choice:
-    """Where the two detection passes disagree: the coarse pass's box (and its pieces of the fine rows) or the fine
-    pass's rows, decided by reading both (``reads_better``)."""
-
-    coarse: list[np.ndarray]
-    fine: list[np.ndarray]
-
-
-#: the fine rows replace the coarse side when they hold this much more text read surely (characters x confidence)
-FINE_READS_MORE = 1.2
-#: a coarse side read this surely, against fine rows no more and no wider, keeps its box without the rows being read
-COARSE_SURE = 0.97
-
-
-def reads_better(fine: list[tuple[str, float]], coarse: list[tuple[str, float]]) -> bool:
-    """Whether the fine rows' readings hold ``FINE_READS_MORE`` times the surely read text of the coarse side's:
-    "ndoxi" (0.67) against "Vitamin B6 (as Pyridoxine HCl)" (0.97); a piece ("ron") against its row ("Iron")."""
-    def sure_text(readings: list[tuple[str, float]]) -> float:
-        return sum(len(re.findall(r"\w", text)) * score for text, score in readings if score >= MIN_SCORE)
-
-    return sure_text(fine) > FINE_READS_MORE * sure_text(coarse)
-
-
-def coarse_holds(coarse: list[tuple[str, float]], choice: Choice) -> bool:
-    """Whether the coarse side of a choice, read as ``coarse``, wins without its fine rows being read: every cell
-    read surely (``COARSE_SURE``) and the fine side no more boxes and no wider, so that it cannot hold
-    ``FINE_READS_MORE`` times the text ("OR PRESERVATIVES" over one fine box of the same row). On the real photos
-    this spares reading the fine side of 202 of 456 choices; reading them had changed one decision ("21" / "21N")."""
-    def width(boxes: list[np.ndarray]) -> float:
-        return sum(float(np.linalg.norm(b[1] - b[0])) for b in boxes)
-
-    return (bool(coarse) and all(score >= COARSE_SURE for _, score in coarse) and len(choice.fine) <= len(choice.coarse)
-            and width(choice.fine) <= width(choice.coarse))
-
-
-def _readings(known: dict[bytes, tuple[list, list]], boxes: list[np.ndarray]) -> list[tuple[str, float]]:
-    """The (text, confidence) of every cell of ``boxes``, as ``RapidEngine._read_cells`` read them."""
-    return [(text, score) for b in boxes for text, score, _ in known[b.tobytes()][1]]
 
 
 class RapidEngine(OCREngine):
@@ -525,27 +333,8 @@ class RapidEngine(OCREngine):
         if not fine:
             return boxes, []
         scale = min(1.0, self._det.limit_side_len / max(bgr.shape[:2]))
-        doubtful = sorted(set(merged_rows(boxes, fine)) | set(small_print(boxes, fine, scale)))
-        sure = [b for i, b in enumerate(boxes) if i not in doubtful]
-        added = new_boxes(sure, fine)
-        choices = [Choice(coarse=[boxes[i]], fine=[]) for i in doubtful]
-        plain = []
-        near = _shared(_rects(added), _rects([c.coarse[0] for c in choices])) > 0
-        for k, box in enumerate(added):
-            shares = [_overlap(box, c.coarse[0]) if near[k, j] else 0.0 for j, c in enumerate(choices)]
-            if shares and max(shares) >= 0.1 * _quad_area(box):
-                choices[int(np.argmax(shares))].fine.append(box)
-            else:
-                plain.append(box)
-        choices = [c for c in choices if c.fine]
-        pieces = set(swallowed(sure, plain))
-        for choice in choices:  # a coarse piece of a fine row belongs to the coarse side of that choice
-            held = set(swallowed(sure, choice.fine)) - pieces
-            choice.coarse += [sure[i] for i in sorted(held)]
-            pieces |= held
-        kept = [b for i, b in enumerate(sure) if i not in pieces] + plain + [b for c in choices for b in c.coarse]
-        kept += [boxes[i] for i in doubtful if not any(boxes[i] is c.coarse[0] for c in choices)]
-        return (list(self._det.sorted_boxes(np.array(kept))) if kept else []), choices
+        kept, found = choices(boxes, fine, scale)
+        return (list(self._det.sorted_boxes(np.array(kept))) if kept else []), found
 
     def fine_boxes(self, bgr: np.ndarray, prob: np.ndarray | None, coarse: list[np.ndarray]) -> list[np.ndarray]:
         """The fine pass's boxes: detected at ``FINE_SIDE`` in the parts of the photo where the coarse map ``prob``
@@ -569,11 +358,11 @@ class RapidEngine(OCREngine):
         if not choices:
             return boxes, {}
         known = self._read_cells(bgr, [b for c in choices for b in c.coarse])
-        open_choices = [c for c in choices if not coarse_holds(_readings(known, c.coarse), c)]
+        open_choices = [c for c in choices if not coarse_holds(readings(known, c.coarse), c)]
         known.update(self._read_cells(bgr, [b for c in open_choices for b in c.fine]))
         drop, add = [], []
         for choice in open_choices:
-            if reads_better(_readings(known, choice.fine), _readings(known, choice.coarse)):
+            if reads_better(readings(known, choice.fine), readings(known, choice.coarse)):
                 drop += choice.coarse
                 add += choice.fine
         if not add:
@@ -710,7 +499,7 @@ class RapidEngine(OCREngine):
         todo = [k for k, r in enumerate(reads) if r is None]
         turns = []
         for box in tall:
-            crop = crop_quad(bgr, _rect_of(box))
+            crop = crop_quad(bgr, rect_of(box))
             turns.append(turned(crop, 90))  # text printed top-to-bottom
             turns.append(turned(crop, 270))  # text printed bottom-to-top
         lines: list[Line] = []

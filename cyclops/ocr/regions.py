@@ -9,7 +9,7 @@ they cover most of it anyway (``WHOLE_FROM``).
 
 A part's map is not exactly the whole page's: the detector's squeeze-and-excitation blocks average over their
 whole input, so boxes move by a few pixels. The room is generous for that reason (with less, a facts row of the
-real photos, Frog Fuel's "400mcg (DFE)", was lost to such a move), and ``cyclops.ocr.rapid.new_boxes`` no longer
+real photos, Frog Fuel's "400mcg (DFE)", was lost to such a move), and ``cyclops.ocr.passes.new_boxes`` no longer
 turns on a few pixels. Measured on the 29 real development photos: benchmarks/results/ocr_speed.md.
 """
 
