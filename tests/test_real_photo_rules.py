@@ -861,6 +861,19 @@ def test_a_bracketed_qualifier_alone_is_no_ingredient(text: str, names: list[str
     assert split_non_medicinal(text) == names
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    ("Other Ingredients: Pectin Citric Acid", ["Pectin", "Citric Acid"]),  # Vita's list, its comma not read
+    ("Potassium Chloride Dicalcium Phosphate, Ascorbic Acid", ["Potassium Chloride", "Dicalcium Phosphate", "Ascorbic Acid"]),
+    ("Ingrédients non médicinaux : stéarate de magnésium silice", ["stéarate de magnésium", "silice"]),
+    # one known name, a name not known, or a bracketed one: whole
+    ("Other ingredients: Vegetable Glycerin, Sodium Chloride", ["Vegetable Glycerin", "Sodium Chloride"]),
+    ("Other ingredients: Microcrystalline Ce Fumarate", ["Microcrystalline Ce Fumarate"]),
+    ("Other ingredients: Rice Flour (organic) Pectin", ["Rice Flour (organic) Pectin"]),
+])
+def test_a_list_whose_comma_was_not_read_is_split_between_known_names(text: str, names: list[str]) -> None:
+    assert split_non_medicinal(text) == names
+
+
 def test_a_sentence_end_above_a_misread_list_heading_is_no_ingredient() -> None:
     """Poggers' back: "diet." (the end of the disclaimer) sits over "Other in dents: Citric Acid, ...": once the
     misread heading opens the list, the line above it is no part of it."""

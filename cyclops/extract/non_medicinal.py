@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 from cyclops.extract.company import is_address
 from cyclops.extract.headings import misread_heading, strip_heading
@@ -12,7 +14,7 @@ from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.extract.statements import join_lines
 from cyclops.model.analysis import NonMedicinalIngredient
 
-VERSION = "3"
+VERSION = "4"
 
 
 #: an ingredients heading inside a line ("... diet. Other Ingredients: Citric Acid", OCR's "Other i dients:"): the
@@ -33,6 +35,37 @@ _QUALIFIER = re.compile(r"\([^()]*\)")
 _NONE = re.compile(r"\W*(?:none|aucun|aucune|n/?a)\W*", re.IGNORECASE)
 
 
+#: the most words one known name has ("stéarate de magnésium végétal")
+_NAME_WORDS = 5
+
+
+@lru_cache(maxsize=1)
+def known_names() -> frozenset[str]:
+    """Common non-medicinal ingredients' names, lower case, English and French (``data/non_medicinal_names.txt``)."""
+    text = resources.files("cyclops.extract").joinpath("data", "non_medicinal_names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def split_known(piece: str) -> list[str]:
+    """A piece of a list that reads as two or more known names (``known_names``) and nothing else, split into the
+    fewest: the comma between them that small print lost ("Pectin Citric Acid" -> "Pectin", "Citric Acid"). Any
+    other piece, one known name ("Vegetable Glycerin") or a bracketed one, stays whole."""
+    words = piece.split()
+    if len(words) < 2 or re.search(r"[()\[\]]", piece):
+        return [piece]
+    names = known_names()
+    keys = [word.lower().strip(".;:") for word in words]
+    best: list[list[tuple[int, int]] | None] = [[]] + [None] * len(words)  # fewest names covering words[:i]
+    for end in range(1, len(words) + 1):
+        for start in range(max(0, end - _NAME_WORDS), end):
+            before = best[start]
+            if before is not None and " ".join(keys[start:end]) in names and (
+                    best[end] is None or len(before) + 1 < len(best[end])):
+                best[end] = before + [(start, end)]
+    spans = best[-1]
+    return [" ".join(words[a:b]) for a, b in spans] if spans and len(spans) >= 2 else [piece]
+
+
 def split_non_medicinal(text: str) -> list[str]:
     """"Non-medicinal ingredients: cellulose, magnesium stearate (vegetable), silica." -> 3 names; a claim or
     statement printed before an inline heading is not one, and neither is a piece with a leader or an address."""
@@ -48,7 +81,7 @@ def split_non_medicinal(text: str) -> list[str]:
             if items:
                 items[-1] = f"{items[-1]} {piece}"
             continue  # a qualifier whose name was not read names nothing
-        items.append(piece)
+        items.extend(split_known(piece))
     return [item for item in items
             if any(c.isalpha() for c in item) and not _NOT_A_NAME.search(item) and not _NONE.fullmatch(item)]
 
