@@ -988,6 +988,17 @@ def test_a_badly_read_english_label_with_a_few_lines_read_well_is_french_missing
     assert "FRENCH_MISSING" in {f.code for f in raise_flags(Fields(), Match(), None, None, lines)}
 
 
+def test_short_french_words_in_debris_are_no_french_read_well() -> None:
+    """Root Sculpt scaled down: a debris line read at 0.72, "isnulb-fac êtes", holds two short French words ("fac",
+    "êtes"); French read well needs words of four letters or more, as a sentence has."""
+    read_well = ["Suggested Use: Take one capsule morning and evening each day", "Supplement Facts", "DIETARY SUPPLEMENT",
+                 "Amount Per Serving"]
+    lines = [_labelled(t) for t in read_well] + [_labelled("isnulb-fac êtes", label="recommended_use", ocr=0.72)]
+    assert "FRENCH_MISSING" in {f.code for f in raise_flags(Fields(), Match(), None, None, lines)}
+    lines += [_labelled("Prendre une capsule deux fois par jour", label="dose", ocr=0.9)]
+    assert "FRENCH_MISSING" not in {f.code for f in raise_flags(Fields(), Match(), None, None, lines)}
+
+
 def test_a_bilingual_label_is_not_french_missing() -> None:
     french = ["Renseignements sur le produit", "Garder hors de la portée des enfants", "Conserver dans un endroit sec",
               "Ingrédients non médicinaux : cellulose", "Prendre avec de la nourriture"]

@@ -75,16 +75,21 @@ class Context:
 
     @cached_property
     def well_read(self) -> dict[str, list[LabelledLine]]:
-        """Lines read well enough to tell their language (confident, several English or French words),
-        by that language: what the label says for sure, whatever field the extractor filed it under."""
+        """Lines read well enough to tell their language (confident, several English or French words, French ones
+        of ``well_read_letters`` letters or more), by that language: what the label says for sure, whatever field
+        the extractor filed it under."""
         p = self.params
         out: dict[str, list[LabelledLine]] = {"en": [], "fr": []}
         for line in self.lines:
             if line.reading_confidence < p.well_read_confidence:
                 continue
             counts = word_languages(line.text)
+            # French read well excuses an English-only label, so it needs words debris does not make ("isnulb-fac
+            # êtes": "fac", "êtes"); English read well only makes absences meaningful
+            long = word_languages(" ".join(w for w in re.findall(r"[^\W\d_]+", line.text) if len(w) >= p.well_read_letters))
             for language, other in (("en", "fr"), ("fr", "en")):
-                if counts[language] >= p.well_read_words and p.well_read_ratio * counts[other] <= counts[language]:
+                said = long if language == "fr" else counts
+                if said[language] >= p.well_read_words and p.well_read_ratio * counts[other] <= counts[language]:
                     out[language].append(line)
         return out
 

@@ -24,6 +24,9 @@ class FlagParams(ComparisonParams):
     #: a line read well enough to tell its language: OCR confidence, clearly English or French words
     well_read_confidence: float = 0.7
     well_read_words: int = 2
+    #: ... French ones each of at least this many letters: debris makes short words ("isnulb-fac êtes" gives "fac"
+    #: and "êtes"), a sentence has longer ones; French read well excuses an English-only label
+    well_read_letters: int = 4
     #: a well-read line's language has at least this many times the other language's words
     well_read_ratio: int = 3
     #: lines read well that make the absence of something (an NPN) meaningful even when no statement was filed
