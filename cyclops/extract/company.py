@@ -84,7 +84,7 @@ def _own_letters(name: str) -> int:
 def name_before_form(form: SourceLine, lines: list[SourceLine]) -> SourceLine | None:
     """The piece of a company line that the detector boxed apart from its legal form ("OP2" | "LABS"): the
     nearest piece with letters that it follows on its row (``follows_on_row``)."""
-    pieces = [other for other in lines if other is not form and any(c.isalpha() for c in other.text)
+    pieces = [other for other in lines if other is not form and any(c.isalpha() for c in _without_lead(other.text))
               and follows_on_row(other, form, 1.5)]
     return max(pieces, key=lambda other: bbox_of(other.polygon)[2], default=None)
 
