@@ -861,6 +861,17 @@ def test_a_bracketed_qualifier_alone_is_no_ingredient(text: str, names: list[str
     assert split_non_medicinal(text) == names
 
 
+def test_a_line_that_carries_on_a_sentence_is_no_ingredient_and_a_list_s_and_is_no_name() -> None:
+    """Frog Fuel tilted: "NO ARTIFICIAL FLAVORS, COLORS" / "OR PRESERVATIVES", the second line paired with an amount
+    beside it, is the rest of a claim; a list's "..., and Zinc 10 mg" names Zinc."""
+    assert not extract_ingredients([line("OR PRESERVATIVES 3500 mg", 100, 100, 400, 120, "medicinal_ingredient")])
+    names = [i.name for i in extract_ingredients([line("Vitamin C 500 mg, and Zinc 10 mg", 100, 100, 600, 120,
+                                                       "medicinal_ingredient")])]
+    assert names == ["Vitamin C", "Zinc"]
+    assert split_non_medicinal("Other ingredients: Xanthan Gum, and Evaporated Sea Water.") == ["Xanthan Gum",
+                                                                                               "Evaporated Sea Water"]
+
+
 @pytest.mark.parametrize(("text", "names"), [
     ("Other Ingredients: Pectin Citric Acid", ["Pectin", "Citric Acid"]),  # Vita's list, its comma not read
     ("Potassium Chloride Dicalcium Phosphate, Ascorbic Acid", ["Potassium Chloride", "Dicalcium Phosphate", "Ascorbic Acid"]),

@@ -37,7 +37,7 @@ from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
-VERSION = "8"
+VERSION = "9"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -166,15 +166,17 @@ def _ingredient(name: str, qty_text: str, language: str | None) -> Ingredient | 
 
 
 def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
-    """A panel header, a macronutrient row, a sentence that happens to print an amount ("Serving Size 10 g",
-    "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g"), a storage instruction
+    """A panel header, a macronutrient row, a sentence or its continuation that happens to print an amount
+    ("Serving Size 10 g", "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g", "OR
+    PRESERVATIVES 3500 mg"), a storage instruction
     ("STORAGE: Store below 77°F") or letter debris with no word of three letters ("g (NE)")."""
     if not re.search(r"[^\W\d_]{3,}", name):
         return True
     outside = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", name)
     words = outside.lower().split()
     sentence = (len(words) > 8 or re.search(r"[a-z]{2}[.!]\s+[A-Z]", outside)
-                or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING))
+                or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING)
+                or (len(words) > 1 and words[0] in _JOINING))
     return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name, params.nutrient_word_ratio) or bool(sentence) or bool(_DOSE_COUNT.search(name))
             or _ends_with_dose_count(name) or bool(STORAGE.search(name)))
 
@@ -196,6 +198,9 @@ def _ends_with_dose_count(name: str) -> bool:
 _PROSE_WORDS = frozenset(["the", "this", "that", "by", "your", "you", "our", "we", "is", "are", "these", "its"])
 #: a name never ends with these: a sentence or a list cut at the line's end ("Tree Nuts, Soy, Flavors or")
 _DANGLING = frozenset(["or", "and", "the", "of", "with", "for", "by", "to", "a", "an"])
+#: a name never starts with these: the rest of a sentence or list from the line above ("NO ARTIFICIAL FLAVORS,
+#: COLORS" / "OR PRESERVATIVES", paired with an amount beside it)
+_JOINING = frozenset(["or", "and", "nor", "ou", "et", "ni"])
 #: a count of doses ("1 scoop", OCR's "I scoop")
 _COUNT_OF_DOSES = (r"(?:\d+|[iIl]|one|two|three|half)\s+(?:scoops?|capsules?|tablets?|softgels?|sticks?|pieces?"
                    r"|servings?|tsp|tbsp|teaspoons?|tablespoons?|packets?|drops?|gummies|mesures?|cuill\w*)\b")
@@ -206,10 +211,15 @@ _DOSE_COUNT = re.compile(r"^\W*" + _COUNT_OF_DOSES + r"|(?:[,;]\s*[^\W\d_]+|\b(?
 
 
 def split_inline(text: str) -> list[str]:
-    """"Vitamin C 500 mg, Zinc (citrate) 10 mg; Vitamin D3 1,000 IU" -> items, never splitting inside brackets or numbers."""
+    """"Vitamin C 500 mg, Zinc (citrate) 10 mg; Vitamin D3 1,000 IU" -> items, never splitting inside brackets or numbers;
+    the last item's "and" after the comma ("..., and Zinc 10 mg", "..., et silice") is no part of its name."""
     items = split_outside(text, lambda t, i: t[i] == ";" or (t[i] == "," and not t[i + 1:i + 2].isdigit()))
-    return [item.strip(" .;,") for item in items if item.strip(" .;,")]
+    stripped = [item.strip(" .;,") for item in items]
+    return [_LIST_AND.sub("", item) if k else item for k, item in enumerate(stripped) if item]
 
+
+#: the "and" that joins a list's last item to the others after a comma
+_LIST_AND = re.compile(r"^(?:and|et|&)\s+(?=\S)", re.IGNORECASE)
 
 #: labels a table cell never takes from its row partner
 _KEEP_LABELS = {"npn", "company"}
