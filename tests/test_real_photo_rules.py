@@ -435,6 +435,23 @@ def test_a_stylised_name_keeps_its_small_qualifier_and_joined_line_but_not_the_l
     assert extract_product_name([], frog, None, set()).value == "PERFORMANCE GREENS +PROT EIN"
 
 
+def test_a_name_ends_in_the_form_printed_under_it_but_not_in_the_strength() -> None:
+    """Vita PLynxera's front (boxes as read): "Liquid Drops 2000 mg" under the name is its form, then its
+    strength; a count ("60 Capsules") or another word before the form ("Ashwagandha Capsules 600 mg") is not."""
+    def front(under: str) -> list[SourceLine]:
+        return [line("Vita PLynxera", 1201, 1033, 1726, 1142, image="front", rel_height=1.0),
+                line("Myo & D-Chiro Inositol", 1082, 1179, 1875, 1321, "product_name", image="front", rel_height=1.3),
+                line(under, 1129, 1312, 1811, 1412, image="front", rel_height=0.9),
+                line("40:1Ratio Advanced Formula Max Strengthen", 1073, 1420, 1854, 1513, image="front", rel_height=0.8)]
+    drops = front("Liquid Drops 2000 mg")
+    assert extract_product_name(drops[1:2], drops, "Vita PLynxera", set()).value == "Myo & D-Chiro Inositol Liquid Drops"
+    french = front("Capsules végétales 500 mg")
+    assert extract_product_name(french[1:2], french, None, set()).value == "Myo & D-Chiro Inositol Capsules végétales"
+    for under in ("60 Capsules", "Ashwagandha Capsules 600 mg", "Liquid Drops", "Liquid Drops 60 mL"):
+        lines = front(under)
+        assert extract_product_name(lines[1:2], lines, None, set()).value == "Myo & D-Chiro Inositol", under
+
+
 def test_claims_under_a_slogan_are_not_the_name_s_next_lines() -> None:
     """MaryRuth's curved front: a list of claims in type as large as the name follows it, but the slogan printed
     between them ("CONTAINS SEPITONE, CLINICALLY SHOWN IN WOMEN TO") ends the name."""

@@ -62,6 +62,22 @@ def find_form(text: str) -> str | None:
     return None
 
 
+#: words printed with a form's name that name no form themselves ("Vegan Capsules", "Veggie Caps")
+_FORM_MODIFIERS = frozenset(["vegan", "veggie", "veg", "vegetarian", "cap", "caps", "chewable", "liquid", "soft"])
+
+
+@lru_cache(maxsize=1)
+def _form_vocabulary() -> frozenset[str]:
+    return frozenset(w for printed in dosage_forms() for w in printed.replace("-", " ").split()) | _FORM_MODIFIERS
+
+
+def only_form(text: str) -> bool:
+    """``text`` names a dosage form and holds nothing else ("Liquid Drops", "Capsules végétales"; not
+    "Ashwagandha Capsules")."""
+    words = _singular(strip_accents(text.lower()).replace("-", " ")).split()
+    return bool(words) and all(word in _form_vocabulary() for word in words) and find_form(text) is not None
+
+
 def parse_dosage_form(text: str, params: ExtractParams = DEFAULTS) -> tuple[str | None, str | None]:
     """(dosage_form, net_quantity) of one line: "300 Tablets / Comprimés" -> ("Tablet", "300"), "120 mL" -> (None, "120 mL").
 

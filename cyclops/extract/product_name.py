@@ -15,13 +15,13 @@ joined to it by a sign ("+PROTEIN") are part of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from cyclops.extract.dosage_form import only_form
 from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.names import adjacent, best_run, clean_name, printed_between
 from cyclops.extract.params import DEFAULTS, ExtractParams
@@ -31,7 +31,7 @@ from cyclops.normalize.spelling import builtin_words
 from cyclops.text.fold import fold, strip_accents
 from cyclops.text.language import common_word
 
-VERSION = "5"
+VERSION = "6"
 
 #: what is printed large on fronts but is never the product's name (strengths such as "400 mg" can be part of it)
 NOT_A_NAME = re.compile(
@@ -163,7 +163,8 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
                                      (named, smaller, False)):
         found = _best(filed, candidates, brand_words, brand, backs, order, params, marks, lines or named)
         if found.value is not None:
-            return with_joined(with_qualifier(found, lines or named, brand_words, params), lines or named, params)
+            found = with_qualifier(found, lines or named, brand_words, params)
+            return with_form(with_joined(found, lines or named, params), lines or named, params)
     return FieldValue()
 
 
@@ -210,6 +211,30 @@ def with_joined(found: FieldValue, lines: list[SourceLine], params: ExtractParam
                 or not _centred_below(line, last) or not name_like(line.text, line.confidence, strict=False, params=params)):
             continue
         return FieldValue(value=clean_name(f"{found.value} {clean_name(line.text)}"),
+                          confidence=round((found.confidence * len(found.evidence) + line.score) / (1 + len(found.evidence)), 4),
+                          evidence=[*found.evidence, line.evidence])
+    return found
+
+
+#: the strength a front prints after the form, under the name ("Liquid Drops 2000 mg", "Softgels 1000 IU")
+_FORM_THEN_STRENGTH = re.compile(r"(?P<form>[^\W\d_][^\d]*?)\s+(?P<strength>\d[\d.,]*\s*(?:mg|mcg|µg|g|IU|UI))\W*", re.IGNORECASE)
+
+
+def with_form(found: FieldValue, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue:
+    """The name with the dosage form printed on the line right under it, before the strength ("Myo & D-Chiro
+    Inositol" over "Liquid Drops 2000 mg" is "Myo & D-Chiro Inositol Liquid Drops"): a name often ends in its
+    form ("Honey Sticks", "Mints"); the strength is not part of it. The line is centred under the name, in type
+    at least ``params.qualifier_type`` of its size, and holds the form's words and the strength only."""
+    last = _line_of(found.evidence[-1], lines) if found.evidence else None
+    if last is None or found.value is None:
+        return found
+    size = last.features.get("rel_height", 0.0)
+    for line in lines:
+        printed = _FORM_THEN_STRENGTH.fullmatch(line.text.strip()) if line is not last and line.polygon else None
+        if (printed is None or not only_form(printed["form"]) or not adjacent(last, line, params.name_line_gap)
+                or line.features.get("rel_height", 0.0) < params.qualifier_type * size or not _centred_below(line, last)):
+            continue
+        return FieldValue(value=clean_name(f"{found.value} {printed['form']}"),
                           confidence=round((found.confidence * len(found.evidence) + line.score) / (1 + len(found.evidence)), 4),
                           evidence=[*found.evidence, line.evidence])
     return found
