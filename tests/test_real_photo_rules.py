@@ -965,6 +965,28 @@ def test_a_word_like_vitamin_before_a_vitamin_s_letter_is_vitamin(text: str, lan
     assert speller.correct(text, language) == repaired
 
 
+@pytest.mark.parametrize(("text", "repaired"), [
+    ("Magnes m 34 mg", "Magnesium 34 mg"),  # small print's narrow "iu" read as a gap
+    ("Glucosamin e sulfate", "Glucosamine sulfate"),
+    ("Calcium a day", "Calcium a day"),  # a known word and a word of its own stay apart
+    ("Ashwagandh a root", "Ashwagandha a root"),  # "a" is a word: only the word-by-word repair
+    ("Chromium pic", "Chromium pic"),
+    ("Magnesi um", "Magnesium um"),  # "um" is a word: the word alone is repaired, nothing joined
+])
+def test_a_word_split_before_a_few_letters_is_joined(text: str, repaired: str) -> None:
+    """Poggers' panel, saved again or tilted, read "Magnes m 34 mg": no repair of one word reaches "Magnesium"."""
+    speller = SpellCorrector({"en": {"magnesium": 500, "glucosamine": 500, "sulfate": 500, "calcium": 900,
+                                     "ashwagandha": 50, "chromium": 50}, "fr": {}})
+    assert speller.correct(text, "en") == repaired
+
+
+def test_a_joined_word_keeps_what_was_read() -> None:
+    """The joined word's ``as_read`` is both pieces, the other repairs word for word."""
+    assert word_swaps("Magnes m 34 mg", "Magnesium 34 mg") == [("Magnesium", "Magnes m")]
+    assert word_swaps("Vamn D (as Cholecalciterol)", "Vitamin D (as Cholecalciferol)") == [
+        ("Vitamin", "Vamn"), ("Cholecalciferol", "Cholecalciterol")]
+
+
 # --- the NPN -------------------------------------------------------------------------------------------------
 
 

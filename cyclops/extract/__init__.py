@@ -8,6 +8,7 @@ value combines OCR confidence and classifier probability.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from sklearn.pipeline import Pipeline
 
@@ -176,11 +177,16 @@ def extract_fields(doc: Document, model: Pipeline | None = None, speller: SpellC
 
 
 def word_swaps(as_read: str, repaired: str) -> list[tuple[str, str]]:
-    """(repaired word, word as read) for each word spelling repair changed (it repairs word by word)."""
+    """(repaired word, words as read) for each word spelling repair changed: it repairs word by word, and joins
+    a word OCR split ("Magnes m" -> "Magnesium"), which is one swap of its own."""
     before, after = WORD.findall(as_read), WORD.findall(repaired)
-    if len(before) != len(after):  # a word repaired into two: the whole line is the swap
-        return [(repaired, as_read)]
-    return [(b, a) for a, b in zip(before, after) if a != b]
+    swaps = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            swaps.extend(zip(after[j1:j2], before[i1:i2]))
+        elif tag != "equal":
+            swaps.append((" ".join(after[j1:j2]), " ".join(before[i1:i2])))
+    return swaps
 
 
 def _key(evidence) -> tuple:

@@ -22,11 +22,13 @@ from symspellpy import SymSpell, Verbosity
 from cyclops.text.fold import strip_accents
 from cyclops.text.language import COMMON_ZIPF, common_word, word_frequency
 
-VERSION = "3"
+VERSION = "4"
 LANGUAGES = ("en", "fr")
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 WORD = _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _CODE_NEIGHBOUR = re.compile(r"[\d]")
+#: a word, then one to three letters boxed apart from it and standing alone ("Magnes m 34 mg")
+_SPLIT_WORD = re.compile(r"(?<![\w'’-])(?P<word>[^\W\d_]{4,}) (?P<fragment>[^\W\d_]{1,3})(?![\w'’-])")
 #: a vitamin's letter after the word ("... D (as Cholecalciferol)", "... B12"), not a name's initial ("D-Glucarate")
 VITAMIN_LETTER = re.compile(r"\s+(?:A|B\d{0,2}|C|D\d?|E|K\d?)(?![\w-])")
 #: how like "vitamin" (rapidfuzz ratio) an unknown word before a vitamin's letter reads to be taken for it: small
@@ -102,6 +104,11 @@ def common_neighbour(word: str) -> str | None:
     near = [(frequency, w) for w in one_edit(_fold(word)) if len(w) >= MIN_LENGTH
             and (frequency := word_frequency(w)) >= COMMON_ZIPF]
     return max(near)[1] if near else None
+
+
+def _word_alone(fragment: str) -> bool:
+    """A few letters that are a word of their own: an everyday word, or a one-letter word ("a", "à", "y")."""
+    return fragment.lower() in ("a", "à", "y", "i", "o") if len(fragment) == 1 else common_word(fragment)
 
 
 def _fold(word: str) -> str:
@@ -194,10 +201,38 @@ class SpellCorrector:
             return _match_case(word, name)
         return self.correct_word(word, language)
 
+    def joined_word(self, word: str, fragment: str, language: str | None) -> str | None:
+        """The word that ``word`` and the few letters OCR boxed apart after it make together ("Magnes m" is
+        "Magnesium": small print's narrow "iu" read as a gap), or None. Only when ``word`` is no known or everyday
+        word, the fragment is no word of its own ("Calcium a"), and the whole is nearer a dictionary word, longer
+        than ``word`` and no other compound, than ``word`` alone is to any ("Magnesi um" is "magnesium" as
+        printed, not "magnesia" one edit away)."""
+        if (language not in self._spell or len(word) < MIN_LENGTH or not _WORD.fullmatch(word)
+                or any(self.known(word, lang) for lang in LANGUAGES) or common_word(word) or _word_alone(fragment)):
+            return None
+        joined = [(hit[0], lang != language, hit[1]) for lang in LANGUAGES
+                  if (hit := self._nearest(word + fragment, lang)) is not None]
+        alone = [hit[0] for lang in LANGUAGES if (hit := self._nearest(word, lang)) is not None]
+        if not joined or (alone and min(alone) <= min(joined)[0]):
+            return None
+        best = min(joined)[2]
+        if len(best) <= len(word) or other_compound(word + fragment, best):
+            return None
+        return _match_case(word, best)
+
     def correct(self, text: str, language: str | None) -> str:
-        """Correct every word of a line in its own language; unknown language or words next to digits stay as they are."""
+        """Correct every word of a line in its own language; unknown language or words next to digits stay as they are.
+        A word split by OCR before a fragment of one to three letters is joined first (``joined_word``)."""
         if language not in self._spell:
             return text
+
+        def join(m: re.Match[str]) -> str:
+            start = m.start()
+            if start > 0 and _CODE_NEIGHBOUR.match(text[start - 1]):
+                return m.group(0)
+            return self.joined_word(m["word"], m["fragment"], language) or m.group(0)
+
+        text = _SPLIT_WORD.sub(join, text)
 
         def fix(m: re.Match[str]) -> str:
             start, end = m.span()
