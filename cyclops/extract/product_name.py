@@ -15,6 +15,7 @@ joined to it by a sign ("+PROTEIN") are part of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 
@@ -199,21 +200,13 @@ def with_qualifier(found: FieldValue, lines: list[SourceLine], brand_words: set[
 
 
 def with_joined(found: FieldValue, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue:
-    """The name with the line right under it that a sign joins to it ("+PROTEIN" under "GREENS", "& K2"), in type
-    at least ``params.qualifier_type`` of the name's, centred under it and of at most three words."""
-    last = _line_of(found.evidence[-1], lines) if found.evidence else None
-    if last is None:
-        return found
-    size = last.features.get("rel_height", 0.0)
-    for line in lines:
-        if (line is last or not line.polygon or not JOINED.match(line.text) or len(line.text.split()) > 3
-                or not adjacent(last, line, params.name_line_gap) or line.features.get("rel_height", 0.0) < params.qualifier_type * size
-                or not _centred_below(line, last) or not name_like(line.text, line.confidence, strict=False, params=params)):
-            continue
-        return FieldValue(value=clean_name(f"{found.value} {clean_name(line.text)}"),
-                          confidence=round((found.confidence * len(found.evidence) + line.score) / (1 + len(found.evidence)), 4),
-                          evidence=[*found.evidence, line.evidence])
-    return found
+    """The name with the line right under it that a sign joins to it ("+PROTEIN" under "GREENS", "& K2"), of at
+    most three words (``_with_line_under``)."""
+    def joined(line: SourceLine) -> str | None:
+        return (clean_name(line.text) if JOINED.match(line.text) and len(line.text.split()) <= 3
+                and name_like(line.text, line.confidence, strict=False, params=params) else None)
+
+    return _with_line_under(found, lines, joined, params)
 
 
 #: the strength a front prints after the form, under the name ("Liquid Drops 2000 mg", "Softgels 1000 IU")
@@ -223,20 +216,32 @@ _FORM_THEN_STRENGTH = re.compile(r"(?P<form>[^\W\d_][^\d]*?)\s+(?P<strength>\d[\
 def with_form(found: FieldValue, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue:
     """The name with the dosage form printed on the line right under it, before the strength ("Myo & D-Chiro
     Inositol" over "Liquid Drops 2000 mg" is "Myo & D-Chiro Inositol Liquid Drops"): a name often ends in its
-    form ("Honey Sticks", "Mints"); the strength is not part of it. The line is centred under the name, in type
-    at least ``params.qualifier_type`` of its size, and holds the form's words and the strength only."""
-    last = _line_of(found.evidence[-1], lines) if found.evidence else None
-    if last is None or found.value is None:
+    form ("Honey Sticks", "Mints"); the strength is not part of it. The line holds the form's words and the
+    strength only (``_with_line_under``)."""
+    def form(line: SourceLine) -> str | None:
+        printed = _FORM_THEN_STRENGTH.fullmatch(line.text.strip())
+        return printed["form"] if printed and only_form(printed["form"]) else None
+
+    return _with_line_under(found, lines, form, params)
+
+
+def _with_line_under(found: FieldValue, lines: list[SourceLine], words_of: Callable[[SourceLine], str | None],
+                     params: ExtractParams) -> FieldValue:
+    """The name followed by the words that ``words_of`` takes from a line right under its last line, centred under
+    it and in type at least ``params.qualifier_type`` of its size (the first such line it takes words from)."""
+    last = _line_of(found.evidence[-1], lines) if found.evidence and found.value is not None else None
+    if last is None:
         return found
     size = last.features.get("rel_height", 0.0)
     for line in lines:
-        printed = _FORM_THEN_STRENGTH.fullmatch(line.text.strip()) if line is not last and line.polygon else None
-        if (printed is None or not only_form(printed["form"]) or not adjacent(last, line, params.name_line_gap)
+        if (line is last or not line.polygon or not adjacent(last, line, params.name_line_gap)
                 or line.features.get("rel_height", 0.0) < params.qualifier_type * size or not _centred_below(line, last)):
             continue
-        return FieldValue(value=clean_name(f"{found.value} {printed['form']}"),
-                          confidence=round((found.confidence * len(found.evidence) + line.score) / (1 + len(found.evidence)), 4),
-                          evidence=[*found.evidence, line.evidence])
+        words = words_of(line)
+        if words:
+            return FieldValue(value=clean_name(f"{found.value} {words}"),
+                              confidence=round((found.confidence * len(found.evidence) + line.score) / (1 + len(found.evidence)), 4),
+                              evidence=[*found.evidence, line.evidence])
     return found
 
 
