@@ -123,6 +123,35 @@ def test_a_direction_printed_beside_a_panel_is_no_row() -> None:
     assert lines[-1].label == "dose"
 
 
+def test_a_direction_filed_as_a_row_gives_no_piece_of_itself() -> None:
+    """myBrainCo's directions, dimmed: "dinner, blend I scoop (10g) into 200 mL of water," filed as an ingredient
+    row; its two amounts split it at the comma, and "dinner" was proposed as an ingredient without an amount."""
+    rows = [line("dinner, blend I scoop (10g) into 200 mL of water,", 549, 1664, 1387, 1768, "medicinal_ingredient"),
+            line("Vitamin C 500 mg, Zinc 10 mg", 549, 1790, 1387, 1830, "medicinal_ingredient")]
+    assert [(i.name, i.quantity) for i in extract_ingredients(rows)] == [("Vitamin C", 500), ("Zinc", 10)]
+
+
+def test_a_title_boxed_line_by_line_opens_the_panel() -> None:
+    """Frog Fuel's back, blurred a little (boxes as read): "SUPPLEMENT" over "FACTS", "Amount Per Serving" read as
+    "unt Per" and "ng", so no line holds a whole title; the classifier filed every row as a caution."""
+    def back(first: str, second: str) -> list[SourceLine]:
+        return [line(first, 1355, 1233, 1649, 1292), line(second, 1355, 1267, 1517, 1325),
+                line("unt Per", 1866, 1350, 1956, 1392, "caution"), line("%DV", 2071, 1362, 2126, 1396),
+                line("Vitamin C (as Ascorbic Acid)", 1341, 1499, 1691, 1566, "caution"),
+                line("60mg", 1878, 1528, 1963, 1584, "caution"), line("67%", 2044, 1542, 2118, 1586),
+                line("Biotin", 1355, 1600, 1423, 1629, "caution"), line("300mcg", 1871, 1598, 1980, 1650, "caution")]
+    lines = back("SUPPLEMENT", "FACTS")
+    (panel,) = find_panels(lines)
+    assert panel.title.text == "SUPPLEMENT" and panel.daily_values
+    label_panels(lines, [panel])
+    assert [ln.text for ln in lines if ln.label == "medicinal_ingredient"] == ["60mg", "300mcg"]
+    assert find_panels(back("INGRÉDIENTS", "MÉDICINAUX"))
+    assert not find_panels(back("SUPPLEMENT", "PROTEIN"))  # no title once joined
+    apart = back("SUPPLEMENT", "FACTS")
+    apart[1] = line("FACTS", 1700, 1267, 1862, 1325)  # not under it: a word elsewhere on the row
+    assert not find_panels(apart)
+
+
 def test_a_canadian_table_keeps_percent_amounts() -> None:
     """A "Medicinal ingredients" table has no % Daily Value column: "2.5 %" is an amount there."""
     lines = [line("Medicinal ingredients:", 100, 100, 400, 130, "medicinal_ingredient"),
@@ -450,6 +479,28 @@ def test_a_name_ends_in_the_form_printed_under_it_but_not_in_the_strength() -> N
     for under in ("60 Capsules", "Ashwagandha Capsules 600 mg", "Liquid Drops", "Liquid Drops 60 mL"):
         lines = front(under)
         assert extract_product_name(lines[1:2], lines, None, set()).value == "Myo & D-Chiro Inositol", under
+
+
+def test_a_garbled_dietary_supplement_is_no_name() -> None:
+    """MaryRuth's front, blurred a little: "Dietary Supplement" read "Dietary Supent" in large type became the name."""
+    front = [line("Liquid Nighttime", 666, 1685, 1759, 1920, image="front", rel_height=0.92),
+             line("ULTIMINERAL", 818, 1846, 1769, 2150, "product_name", image="front", rel_height=1.3),
+             line("+Skin Renew", 695, 2130, 1764, 2395, image="front", rel_height=1.0),
+             line("Dietary Supent", 780, 3196, 1790, 3616, "non_medicinal_ingredient", image="front", rel_height=1.6)]
+    assert extract_product_name(front[1:2], front, None, set()).value == "Liquid Nighttime ULTIMINERAL +Skin Renew"
+    assert not name_like("Dictary Suppleme nt") and not name_like("Supplement Fact5")
+    assert name_like("Sleep Supplement") and name_like("Nutrition Booster")
+
+
+def test_a_logo_s_letters_read_apart_do_not_start_the_name() -> None:
+    """ROOT's front, blurred a little: the logo read "R0°" and "OT", filed as the name over "ZERO-IN"."""
+    front = [line("R0°", 1322, 1681, 1665, 1944, "product_name", image="front", confidence=0.90, rel_height=2.0),
+             line("OT", 1334, 1888, 1628, 2133, "product_name", image="front", rel_height=1.9),
+             line("ZERO-IN", 1180, 2325, 1811, 2562, "product_name", image="front", rel_height=1.8)]
+    assert extract_product_name(front, front, None, set()).value == "ZERO-IN"
+    vitamins = [line("Vitamins", 561, 2011, 1672, 2314, "product_name", image="front", rel_height=2.3),
+                line("D3 & K2", 581, 2264, 1609, 2594, "product_name", image="front", confidence=0.90, rel_height=2.5)]
+    assert extract_product_name(vitamins, vitamins, None, set()).value == "Vitamins D3 & K2"
 
 
 def test_claims_under_a_slogan_are_not_the_name_s_next_lines() -> None:

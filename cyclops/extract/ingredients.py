@@ -37,7 +37,7 @@ from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
-VERSION = "9"
+VERSION = "10"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -579,6 +579,8 @@ def extract_ingredients(lines: list[SourceLine] | list[str], slopes: TextSlopes 
         if tables and row[0].image not in tables and row[0].polygon:
             continue  # a lone row on a photo without the table: a neighbour's name on a shelf ("Fish Oil 1000 mg")
         text = " ".join(strip_heading(line.text) for line in row)
+        if _DOSE_COUNT.search(text):
+            continue  # a direction with its amounts, whole or in its pieces ("dinner, blend I scoop (10g) into 200 mL")
         language = next((line.language for line in row if line.language), None)
         several = len(AMOUNT.findall(normalize_text(text))) > 1 and ("," in text or ";" in text)
         pieces = split_inline(text) if several else [text]

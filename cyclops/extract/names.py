@@ -13,9 +13,11 @@ from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import FieldValue
 from cyclops.model.ocr import bbox_of
+from cyclops.text.fold import strip_accents
 from cyclops.text.language import guess_language
+from cyclops.text.readable import SHORT_WORDS
 
-VERSION = "1"
+VERSION = "2"
 
 
 #: a word printed letter-spaced ("S C U L P T™"): four or more single letters, one space apart
@@ -122,11 +124,27 @@ def printed_between(line: SourceLine, upper: SourceLine, lower: SourceLine) -> b
 CONTINUATION = re.compile(r"^\W*(?:with|and|plus|avec|et)\b", re.IGNORECASE)
 
 
+#: a vitamin's letter, a name's part however short ("D3 & K2", "B12")
+_VITAMIN = re.compile(r"[ABCDEK]\d{0,2}", re.IGNORECASE)
+
+
+def letter_pieces(text: str) -> bool:
+    """A line of pieces of letters only ("R0°", "OT": a logo's letters read apart), no word of three letters, no
+    short English or French word and no vitamin's letter ("D3 & K2")."""
+    tokens = [token for token in (re.sub(r"\W", "", word) for word in text.split()) if token]
+    return bool(tokens) and all(len(re.sub(r"\d", "", token)) <= 2 and not _VITAMIN.fullmatch(token)
+                                and strip_accents(token.lower()) not in SHORT_WORDS for token in tokens)
+
+
 def _trim(run: list[SourceLine], mark: Callable[[str], bool] | None) -> list[SourceLine]:
-    """The run without the marks (``mark``) at its ends and the continuations at its start."""
-    while len(run) > 1 and ((mark and mark(clean_name(run[0].text))) or CONTINUATION.match(run[0].text)):
+    """The run without the marks (``mark``) and the lines of letter pieces (``letter_pieces``) at its ends, and the
+    continuations at its start."""
+    while len(run) > 1 and ((mark and mark(clean_name(run[0].text))) or CONTINUATION.match(run[0].text)
+                            or letter_pieces(run[0].text)):
         run = run[1:]
     if len(run) > 1 and mark and mark(clean_name(run[-1].text)):
+        run = run[:-1]
+    while len(run) > 1 and letter_pieces(run[-1].text):
         run = run[:-1]
     return run
 

@@ -28,7 +28,7 @@ from cyclops.text.brackets import split_outside
 from cyclops.text.fold import strip_accents
 from cyclops.units import to_common
 
-VERSION = "5"
+VERSION = "6"
 
 #: the title that opens a panel (accent-stripped, lower case)
 TITLE = re.compile(
@@ -142,9 +142,11 @@ def find_panels(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> li
     or to a gap of ``params.panel_max_gap`` row heights."""
     panels: list[Panel] = []
     placed = [line for line in lines if line.polygon]
-    for title in placed:
-        if not is_title(title.text):
-            continue
+    titles = [line for line in placed if is_title(line.text)]
+    whole = {title.image for title in titles}
+    # a title boxed line by line opens a panel only on a photo where no line holds a whole title
+    titles += [line for line in placed if line.image not in whole and _title_over(line, placed)]
+    for title in titles:
         if any(p.image == title.image and p.box[1] <= bbox_of(title.polygon)[1] <= p.box[3]
                and p.box[0] <= bbox_of(title.polygon)[0] <= p.box[2] for p in panels):
             continue  # a second title inside a panel ("Amount per serving" under "Supplement Facts")
@@ -168,6 +170,20 @@ def find_panels(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> li
         panel.daily_values = any(_inside(line, panel) and DAILY_VALUE_HEADER.search(_fold(line.text)) for line in placed)
         panels.append(panel)
     return panels
+
+
+def _title_over(line: SourceLine, placed: list[SourceLine]) -> bool:
+    """``line`` is a title's first words and a line printed right under it, starting at the same left edge, its
+    rest ("SUPPLEMENT" over "FACTS", "INGRÉDIENTS" over "MÉDICINAUX"): large titles are often boxed line by line,
+    and a blurred "Amount Per Serving" under them cannot open the panel in their place."""
+    if len(line.text.split()) > 2:
+        return False
+    x0, y0, _, y1 = bbox_of(line.polygon)
+    height = max(y1 - y0, 1.0)
+    return any(other is not line and other.image == line.image and len(other.text.split()) <= 2
+               and y0 + 0.3 * height <= bbox_of(other.polygon)[1] <= y1 + 0.8 * height
+               and abs(bbox_of(other.polygon)[0] - x0) <= 0.5 * height and is_title(f"{line.text} {other.text}")
+               for other in placed)
 
 
 def _inside(line: SourceLine, panel: Panel) -> bool:

@@ -70,6 +70,19 @@ SLOGAN = re.compile(r"\b(?:your|you|our|we|the only|supports?|helps?|promotes?|b
                     re.IGNORECASE)
 
 
+#: what fronts print large that OCR garbles beyond ``NOT_A_NAME`` ("Dietary Supent", "Dictary Suppleme nt")
+HEADINGS = ("dietary supplement", "supplement facts", "nutrition facts", "natural health product",
+            "supplement alimentaire", "produit de sante naturel")
+#: the least fuzzy ratio of a garbled heading to the heading
+HEADING_LIKE = 80
+
+
+def garbled_heading(text: str) -> bool:
+    """A line that reads like one of ``HEADINGS`` misread (at least ``HEADING_LIKE``, case and accents aside)."""
+    plain = " ".join(strip_accents(text).lower().split())
+    return len(plain) >= 8 and any(fuzz.ratio(plain, heading) >= HEADING_LIKE for heading in HEADINGS)
+
+
 def name_like(text: str, confidence: float = 1.0, strict: bool = True, params: ExtractParams = DEFAULTS) -> bool:
     """Whether a line could be (part of) a product name: letters read surely, not a count, a net
     quantity or a heading. ``strict`` (a line the classifier did not file as the name) also refuses
@@ -83,7 +96,7 @@ def name_like(text: str, confidence: float = 1.0, strict: bool = True, params: E
         return False
     if text.rstrip().endswith(":") or "," in name or re.search(r"[^\W\d_]{2}\.\s+\w", name):
         return False  # a heading ("Morning support for:"), a list or sentences
-    if NOT_A_NAME.search(strip_accents(name)) or (words and all(flavour_word(w) for w in words)):
+    if NOT_A_NAME.search(strip_accents(name)) or garbled_heading(name) or (words and all(flavour_word(w) for w in words)):
         return False
     if not strict:
         return True  # a wrapped name's line may be "with D3 Adult" or "1000 IU"
