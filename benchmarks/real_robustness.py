@@ -11,7 +11,10 @@ set changed the way another inspector's photo of the same label would be, scored
 - ``reencoded``: decoded and saved again as JPEG (quality 92): the same picture, other pixel noise;
 - ``turned90``: turned 90 degrees clockwise in the pixels, without EXIF (a phone held sideways, a box on its side);
 - ``smaller``: scaled to 0.6 of each side (about 4 MP: an older phone, or the label further away);
-- ``tilted``: turned 4 degrees and saved at quality 92 (a hand-held photo off level).
+- ``tilted``: turned 4 degrees and saved at quality 92 (a hand-held photo off level);
+- ``dim``: darker (levels down to 55 %, the shadows lifted less than the highlights: gamma 1.3) and saved at quality
+  85, which is how a phone's auto-exposure leaves a shelf under store lighting;
+- ``blurred``: a Gaussian blur of 1.5 pixels at 12 MP (focus a little off, or the hand moved).
 
 The changed photos are written to a temporary folder (``--work`` to keep them), never into the repository.
 Each variant runs ``cyclops evaluate`` in its own process with the configured data folder (the LNHPD database
@@ -35,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 NOTES = "<!-- notes: written by hand, kept when the figures above are rewritten -->"
-VARIANTS = ("as_shot", "reencoded", "turned90", "smaller", "tilted")
+VARIANTS = ("as_shot", "reencoded", "turned90", "smaller", "tilted", "dim", "blurred")
 METRICS = ("medicinal_ingredients_precision", "medicinal_ingredients_recall", "product_name_f1", "false_npns",
            "npn_missing_recall", "french_missing_recall", "flag_precision", "flag_recall")
 SHORT = {"medicinal_ingredients_precision": "ingr P", "medicinal_ingredients_recall": "ingr R",
@@ -45,7 +48,7 @@ SHORT = {"medicinal_ingredients_precision": "ingr P", "medicinal_ingredients_rec
 
 def changed(image, variant: str):
     """The photo as the variant would have it (a PIL image, upright as the phone stored it)."""
-    from PIL import Image
+    from PIL import Image, ImageFilter
 
     if variant == "turned90":
         return image.transpose(Image.Transpose.ROTATE_270)  # 90 degrees clockwise
@@ -53,6 +56,10 @@ def changed(image, variant: str):
         return image.resize((round(image.width * 0.6), round(image.height * 0.6)), Image.Resampling.LANCZOS)
     if variant == "tilted":
         return image.rotate(4, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(128, 128, 128))
+    if variant == "dim":
+        return image.point([round(255 * 0.55 * (v / 255) ** 1.3) for v in range(256)] * 3)
+    if variant == "blurred":
+        return image.filter(ImageFilter.GaussianBlur(1.5))
     return image
 
 
@@ -66,7 +73,7 @@ def write_variant(photos: Path, variant: str, folder: Path) -> Path:
     for path in sorted(photos.glob("*.jpg")):
         with Image.open(path) as image:
             upright = ImageOps.exif_transpose(image).convert("RGB")
-        changed(upright, variant).save(folder / path.name, quality=92)
+        changed(upright, variant).save(folder / path.name, quality=85 if variant == "dim" else 92)
     return folder
 
 
