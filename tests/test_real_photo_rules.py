@@ -479,6 +479,9 @@ def test_a_name_ends_in_the_form_printed_under_it_but_not_in_the_strength() -> N
     for under in ("60 Capsules", "Ashwagandha Capsules 600 mg", "Liquid Drops", "Liquid Drops 60 mL"):
         lines = front(under)
         assert extract_product_name(lines[1:2], lines, None, set()).value == "Myo & D-Chiro Inositol", under
+    # blurred, the form's line was filed as the name too, and is part of the name's run: its strength still is not
+    filed = front("Liquid Drops 2000 mg")
+    assert extract_product_name(filed[1:3], filed, None, set()).value == "Myo & D-Chiro Inositol Liquid Drops"
 
 
 def test_a_garbled_dietary_supplement_is_no_name() -> None:

@@ -177,7 +177,7 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
                                      (named, smaller, False)):
         found = _best(filed, candidates, brand_words, brand, backs, order, params, marks, lines or named)
         if found.value is not None:
-            found = with_qualifier(found, lines or named, brand_words, params)
+            found = with_qualifier(without_strength(found, lines or named), lines or named, brand_words, params)
             return with_form(with_joined(found, lines or named, params), lines or named, params)
     return FieldValue()
 
@@ -236,6 +236,16 @@ def with_form(found: FieldValue, lines: list[SourceLine], params: ExtractParams 
         return printed["form"] if printed and only_form(printed["form"]) else None
 
     return _with_line_under(found, lines, form, params)
+
+
+def without_strength(found: FieldValue, lines: list[SourceLine]) -> FieldValue:
+    """The name without the strength that ends its last line when that line is a form and a strength only: the name's
+    run took "Liquid Drops 2000 mg" whole (filed as the name, in type like the name's); the form is the name's, the
+    strength is not (``with_form``)."""
+    last = _line_of(found.evidence[-1], lines) if len(found.evidence) > 1 and found.value else None
+    printed = _FORM_THEN_STRENGTH.fullmatch(last.text.strip()) if last is not None else None
+    cut = found.value.rfind(printed["strength"]) if printed is not None and only_form(printed["form"]) else -1
+    return found.model_copy(update={"value": clean_name(found.value[:cut])}) if cut > 0 else found
 
 
 def _with_line_under(found: FieldValue, lines: list[SourceLine], words_of: Callable[[SourceLine], str | None],
