@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from cyclops.extract import fields_from_lines, keep_as_read, word_swaps
-from cyclops.extract.brand import extract_brand
+from cyclops.extract.brand import brand_over_name, extract_brand
 from cyclops.extract.company import company_elsewhere, extract_company, is_address
 from cyclops.extract.dosage_form import extract_dosage_form
 from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
@@ -482,6 +482,22 @@ def test_a_name_ends_in_the_form_printed_under_it_but_not_in_the_strength() -> N
     # blurred, the form's line was filed as the name too, and is part of the name's run: its strength still is not
     filed = front("Liquid Drops 2000 mg")
     assert extract_product_name(filed[1:3], filed, None, set()).value == "Myo & D-Chiro Inositol Liquid Drops"
+
+
+def test_a_coined_line_centred_over_the_name_is_the_brand() -> None:
+    """Vita PLynxera's front (boxes as read): the brand over the name in smaller type, filed as nothing; a
+    qualifier made of words ("LIPOSOMAL" over "Glutathione") is no brand, nor a coined line off to the side."""
+    def front(over: str, left: float = 1201) -> list[SourceLine]:
+        return [line(over, left, 1033, left + 525, 1142, image="front", rel_height=1.0),
+                line("Myo & D-Chiro Inositol", 1082, 1179, 1875, 1321, "product_name", image="front", rel_height=1.3)]
+    vita = front("Vita PLynxera")
+    name = extract_product_name(vita[1:], vita, None, set())
+    assert name.value == "Myo & D-Chiro Inositol"
+    assert brand_over_name(vita, name).value == "Vita PLynxera"
+    assert fields_from_lines(vita).brand.value == "Vita PLynxera"
+    for over, left in (("LIPOSOMAL", 1201), ("Vita PLynxera", 2200)):
+        lines = front(over, left)
+        assert brand_over_name(lines, extract_product_name(lines[1:], lines, None, set())).value is None, over
 
 
 def test_a_garbled_dietary_supplement_is_no_name() -> None:

@@ -12,7 +12,8 @@ from difflib import SequenceMatcher
 
 from sklearn.pipeline import Pipeline
 
-from cyclops.extract.brand import brand_among_marks, brand_line_among_names, brand_line_beside_names, extract_brand
+from cyclops.extract.brand import (brand_among_marks, brand_line_among_names, brand_line_beside_names, brand_over_name,
+                                  extract_brand)
 from cyclops.extract.classifier import load_model, predict
 from cyclops.extract.company import company_elsewhere, company_over_address, extract_company, in_its_block
 from cyclops.extract.dosage_form import extract_dosage_form
@@ -111,8 +112,10 @@ def fields_from_lines(lines: list[SourceLine], params: ExtractParams = DEFAULTS)
         extract_ingredients(having("medicinal_ingredient"), slopes, params), lines, members))
     backs = {panel.image for panel in find_panels(lines, params)}
     product_name = extract_product_name(names, lines, brand.value, backs, params)
-    if not brand.value:  # nothing filed as the brand reads as one: the mark the name rule set aside
+    if not brand.value:  # nothing filed as the brand reads as one: the mark the name rule set aside, or the line over the name
         brand = brand_among_marks(lines, product_name, backs, params)
+    if not brand.value:
+        brand = brand_over_name(lines, product_name, params)
     # what the classifier files as cautions on real labels is also marketing copy, the FDA disclaimer and directions
     filed_cautions = extract_statements(having("caution"), params)
     return Fields(

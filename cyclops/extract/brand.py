@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 
 from cyclops.extract.lines import SourceLine, as_lines
-from cyclops.extract.names import best_run, clean_name, plausible_name
+from cyclops.extract.names import adjacent, best_run, clean_name, plausible_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
-from cyclops.extract.product_name import MAKER_LINE, brand_key, coined_mark, maker_words, printed_as_maker
+from cyclops.extract.product_name import (MAKER_LINE, brand_key, centred_above, coined_mark, ingredient_words, line_of, maker_words,
+                                          printed_as_maker)
 from cyclops.extract.statements import STARRED
 from cyclops.model.analysis import FieldValue
 from cyclops.model.ocr import bbox_of
 from cyclops.text.fold import strip_accents
 from cyclops.text.language import EVERYDAY_ZIPF, common_word
 
-VERSION = "3"
+VERSION = "4"
 
 #: seals, claims, units and the allergens of "free from" badges printed in small capitals: never a brand ("GMO", "GMP",
 #: "CERT", "IU D3", "GLUTEN DAIRY SOY")
@@ -100,3 +101,25 @@ def brand_among_marks(lines: list[SourceLine], name: FieldValue, backs: set[str]
         return FieldValue()
     best = max(marks, key=lambda line: line.features.get("rel_height", 0.0) * line.confidence)
     return FieldValue(value=clean_name(best.text), confidence=best.score, evidence=[best.evidence])
+
+
+def brand_over_name(lines: list[SourceLine], name: FieldValue, params: ExtractParams = DEFAULTS) -> FieldValue:
+    """The brand printed right above the product's name, centred over it in smaller type (``params.qualifier_type``
+    of its height or more), of at most ``params.brand_max_words`` words of which one at least is coined (neither
+    English, French nor an ingredient's word: "Vita PLynxera" over "Myo & D-Chiro Inositol"), and reading as a brand
+    (``brand_like``). A qualifier above a name is made of words ("LIPOSOMAL", "MULTI-ACTION") and stays the name's."""
+    first = line_of(name.evidence[0], lines) if name.evidence and name.value else None
+    if first is None:
+        return FieldValue()
+    size = first.features.get("rel_height", 0.0)
+    for line in lines:
+        text = clean_name(line.text)
+        words = re.findall(r"[^\W\d_]{3,}", strip_accents(text).lower())
+        if (line is first or not line.polygon or line.label in ("npn", "company") or not adjacent(line, first, params.name_line_gap)
+                or not params.qualifier_type * size <= line.features.get("rel_height", 0.0) < size
+                or not centred_above(line, first) or len(text.split()) > params.brand_max_words
+                or not any(not common_word(word) and word not in ingredient_words() for word in words)
+                or not brand_like(line, params)):
+            continue
+        return FieldValue(value=text, confidence=line.score, evidence=[line.evidence])
+    return FieldValue()

@@ -191,14 +191,14 @@ def with_qualifier(found: FieldValue, lines: list[SourceLine], brand_words: set[
     neither a maker's word nor a slogan, and not filed as another fact."""
     if not found.evidence or len(found.evidence) > 2:
         return found
-    first = _line_of(found.evidence[0], lines)
+    first = line_of(found.evidence[0], lines)
     if first is None:
         return found
     size = first.features.get("rel_height", 0.0)
     for line in lines:
         height = line.features.get("rel_height", 0.0)
         if (line is first or not line.polygon or not adjacent(line, first, params.name_line_gap)
-                or not params.qualifier_type * size <= height < size or not _centred_above(line, first)):
+                or not params.qualifier_type * size <= height < size or not centred_above(line, first)):
             continue
         text = clean_name(line.text)
         words = re.findall(r"[^\W\d_]+", strip_accents(text).lower())
@@ -242,7 +242,7 @@ def without_strength(found: FieldValue, lines: list[SourceLine]) -> FieldValue:
     """The name without the strength that ends its last line when that line is a form and a strength only: the name's
     run took "Liquid Drops 2000 mg" whole (filed as the name, in type like the name's); the form is the name's, the
     strength is not (``with_form``)."""
-    last = _line_of(found.evidence[-1], lines) if len(found.evidence) > 1 and found.value else None
+    last = line_of(found.evidence[-1], lines) if len(found.evidence) > 1 and found.value else None
     printed = _FORM_THEN_STRENGTH.fullmatch(last.text.strip()) if last is not None else None
     cut = found.value.rfind(printed["strength"]) if printed is not None and only_form(printed["form"]) else -1
     return found.model_copy(update={"value": clean_name(found.value[:cut])}) if cut > 0 else found
@@ -252,7 +252,7 @@ def _with_line_under(found: FieldValue, lines: list[SourceLine], words_of: Calla
                      params: ExtractParams) -> FieldValue:
     """The name followed by the words that ``words_of`` takes from a line right under its last line, centred under
     it and in type at least ``params.qualifier_type`` of its size (the first such line it takes words from)."""
-    last = _line_of(found.evidence[-1], lines) if found.evidence and found.value is not None else None
+    last = line_of(found.evidence[-1], lines) if found.evidence and found.value is not None else None
     if last is None:
         return found
     size = last.features.get("rel_height", 0.0)
@@ -279,7 +279,7 @@ def _wraps(line: SourceLine, other: SourceLine, around: list[SourceLine], params
             and line.features.get("rel_height", 0.0) >= params.wrap_type * other.features.get("rel_height", 0.0))
 
 
-def _line_of(evidence: Evidence, lines: list[SourceLine]) -> SourceLine | None:
+def line_of(evidence: Evidence, lines: list[SourceLine]) -> SourceLine | None:
     """The label's line that ``evidence`` shows."""
     return next((line for line in lines if line.polygon and line.image == evidence.image and line.polygon == evidence.polygon), None)
 
@@ -321,7 +321,7 @@ def centre_weight(line: SourceLine, params: ExtractParams = DEFAULTS) -> float:
     return 1.0 - share * (1.0 - params.name_edge_weight)
 
 
-def _centred_above(line: SourceLine, name: SourceLine) -> bool:
+def centred_above(line: SourceLine, name: SourceLine) -> bool:
     """``line`` is printed above ``name``, not beside or below it (it ends above the name's middle: a box loose
     around stylised type may reach over it), its middle within the name's width."""
     x0, _, x1, y1 = bbox_of(line.polygon)
