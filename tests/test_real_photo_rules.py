@@ -500,6 +500,23 @@ def test_a_coined_line_centred_over_the_name_is_the_brand() -> None:
         assert brand_over_name(lines, extract_product_name(lines[1:], lines, None, set())).value is None, over
 
 
+def test_a_line_cut_off_before_what_it_introduces_ends_no_name() -> None:
+    """MaryRuth's front, photographed from below: the slogan "CLINICALLY SHOWN WOMEN TO", filed as the name, beat
+    the name; Natural Stacks' blurred "Morning Support For" (its colon lost) ran on from the name; a dotted
+    leader's row is a table's, never a name. "Vitamin A" ends in a vitamin's letter, not an article."""
+    mary = [line("Liquid Nighttime", 666, 1685, 1759, 1920, image="front", rel_height=0.92),
+            line("ULTIMINERAL", 818, 1846, 1769, 2150, "product_name", image="front", rel_height=1.3),
+            line("+Skin Renew", 695, 2130, 1764, 2395, image="front", rel_height=1.0),
+            line("CLINICALLY SHOWN WOMEN TO", 591, 2800, 1881, 3100, "product_name", image="front", rel_height=1.5)]
+    assert extract_product_name([mary[1], mary[3]], mary, None, set()).value == "Liquid Nighttime ULTIMINERAL +Skin Renew"
+    stacks = [line("DOPAMINE BRAIN FOOD", 600, 1000, 1400, 1120, "product_name", image="front", rel_height=1.2),
+              line("Morning Support For", 650, 1130, 1350, 1240, "product_name", image="front", rel_height=1.1)]
+    assert extract_product_name(stacks, stacks, None, set()).value == "DOPAMINE BRAIN FOOD"
+    assert not name_like("DOPAMINE ...... BRAIN FOOD", strict=False)
+    vitamin = [line("Vitamin A", 600, 1000, 1400, 1120, "product_name", image="front", rel_height=1.2)]
+    assert extract_product_name(vitamin, vitamin, None, set()).value == "Vitamin A"
+
+
 def test_a_garbled_dietary_supplement_is_no_name() -> None:
     """MaryRuth's front, blurred a little: "Dietary Supplement" read "Dietary Supent" in large type became the name."""
     front = [line("Liquid Nighttime", 666, 1685, 1759, 1920, image="front", rel_height=0.92),

@@ -17,7 +17,7 @@ from cyclops.text.fold import strip_accents
 from cyclops.text.language import guess_language
 from cyclops.text.readable import SHORT_WORDS
 
-VERSION = "2"
+VERSION = "3"
 
 
 #: a word printed letter-spaced ("S C U L P T™"): four or more single letters, one space apart
@@ -124,6 +124,9 @@ def printed_between(line: SourceLine, upper: SourceLine, lower: SourceLine) -> b
 CONTINUATION = re.compile(r"^\W*(?:with|and|plus|avec|et)\b", re.IGNORECASE)
 
 
+#: a line that ends so is cut off before what it introduces ("CLINICALLY SHOWN IN WOMEN TO", "Morning Support For");
+#: no name ends so ("Vitamin A" ends in a vitamin's letter, not the article)
+DANGLING_END = re.compile(r"\b(?:to|of|the|for|with|by|from|an|pour|de|du|des|avec|au|aux|par)\W*$", re.IGNORECASE)
 #: a vitamin's letter, a name's part however short ("D3 & K2", "B12")
 _VITAMIN = re.compile(r"[ABCDEK]\d{0,2}", re.IGNORECASE)
 
@@ -137,14 +140,14 @@ def letter_pieces(text: str) -> bool:
 
 
 def _trim(run: list[SourceLine], mark: Callable[[str], bool] | None) -> list[SourceLine]:
-    """The run without the marks (``mark``) and the lines of letter pieces (``letter_pieces``) at its ends, and the
-    continuations at its start."""
+    """The run without the marks (``mark``) and the lines of letter pieces (``letter_pieces``) at its ends, the
+    continuations at its start and the lines cut off before what they introduce (``DANGLING_END``) at its end."""
     while len(run) > 1 and ((mark and mark(clean_name(run[0].text))) or CONTINUATION.match(run[0].text)
                             or letter_pieces(run[0].text)):
         run = run[1:]
     if len(run) > 1 and mark and mark(clean_name(run[-1].text)):
         run = run[:-1]
-    while len(run) > 1 and letter_pieces(run[-1].text):
+    while len(run) > 1 and (letter_pieces(run[-1].text) or DANGLING_END.search(run[-1].text)):
         run = run[:-1]
     return run
 

@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from cyclops.extract.dosage_form import only_form
 from cyclops.extract.lines import SourceLine, as_lines
-from cyclops.extract.names import adjacent, best_run, clean_name, printed_between
+from cyclops.extract.names import DANGLING_END, adjacent, best_run, clean_name, printed_between
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import Evidence, FieldValue
 from cyclops.model.ocr import bbox_of
@@ -32,7 +32,7 @@ from cyclops.normalize.spelling import builtin_words
 from cyclops.text.fold import fold, strip_accents
 from cyclops.text.language import common_word
 
-VERSION = "6"
+VERSION = "7"
 
 #: what is printed large on fronts but is never the product's name (strengths such as "400 mg" can be part of it)
 NOT_A_NAME = re.compile(
@@ -96,6 +96,8 @@ def name_like(text: str, confidence: float = 1.0, strict: bool = True, params: E
         return False
     if text.rstrip().endswith(":") or "," in name or re.search(r"[^\W\d_]{2}\.\s+\w", name):
         return False  # a heading ("Morning support for:"), a list or sentences
+    if re.search(r"[.·…_]{4,}", name):
+        return False  # a dotted leader: a table's row ("DOPAMINE ...... BRAIN FOOD"), never a name
     if NOT_A_NAME.search(strip_accents(name)) or garbled_heading(name) or (words and all(flavour_word(w) for w in words)):
         return False
     if not strict:
@@ -337,8 +339,9 @@ def _centred_below(line: SourceLine, name: SourceLine) -> bool:
 
 
 def _has_word(text: str) -> bool:
-    """A name has a word of three letters or more ("R0° OT" is a logo read as letters)."""
-    return bool(re.search(r"[^\W\d_]{3,}", text))
+    """A name has a word of three letters or more ("R0° OT" is a logo read as letters) and does not end cut off
+    before what it introduces (``DANGLING_END``: "CLINICALLY SHOWN WOMEN TO")."""
+    return bool(re.search(r"[^\W\d_]{3,}", text)) and not DANGLING_END.search(text)
 
 
 def _name_run(text: str) -> bool:
