@@ -13,7 +13,7 @@ from cyclops.extract import fields_from_lines, keep_as_read, word_swaps
 from cyclops.extract.brand import brand_over_name, extract_brand
 from cyclops.extract.company import company_elsewhere, extract_company, is_address
 from cyclops.extract.dosage_form import extract_dosage_form
-from cyclops.extract.ingredients import extract_ingredients, parse_ingredient_text
+from cyclops.extract.ingredients import extract_ingredients, not_an_ingredient, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
 from cyclops.extract.non_medicinal import extract_non_medicinal, split_non_medicinal
 from cyclops.extract.npn import find_npn
@@ -129,6 +129,16 @@ def test_a_direction_filed_as_a_row_gives_no_piece_of_itself() -> None:
     rows = [line("dinner, blend I scoop (10g) into 200 mL of water,", 549, 1664, 1387, 1768, "medicinal_ingredient"),
             line("Vitamin C 500 mg, Zinc 10 mg", 549, 1790, 1387, 1830, "medicinal_ingredient")]
     assert [(i.name, i.quantity) for i in extract_ingredients(rows)] == [("Vitamin C", 500), ("Zinc", 10)]
+
+
+@pytest.mark.parametrize("name", ["NON GMO", "GLUTEN-FREE", "KETO-FRIENDLY", "Sans OGM", "Zero Sugar"])
+def test_a_seal_beside_the_table_is_no_ingredient(name: str) -> None:
+    """Frog Fuel's back photographed from below: the "NON GMO" badge beside the table was filed as a row."""
+    assert not_an_ingredient(name)
+
+
+def test_names_that_start_like_a_seal_are_ingredients() -> None:
+    assert not any(not_an_ingredient(name) for name in ("Organic Spirulina", "Soy Lecithin", "Vitamin C"))
 
 
 def test_a_title_boxed_line_by_line_opens_the_panel() -> None:

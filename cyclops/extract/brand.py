@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from cyclops.extract.lines import SourceLine, as_lines
-from cyclops.extract.names import adjacent, best_run, clean_name, plausible_name
+from cyclops.extract.names import best_run, clean_name, plausible_name
 from cyclops.extract.params import DEFAULTS, ExtractParams
-from cyclops.extract.product_name import (MAKER_LINE, brand_key, centred_above, coined_mark, ingredient_words, line_of, maker_words,
+from cyclops.extract.product_name import (MAKER_LINE, brand_key, coined_mark, ingredient_words, line_of, lines_over, maker_words,
                                           printed_as_maker)
 from cyclops.extract.statements import STARRED
 from cyclops.model.analysis import FieldValue
@@ -111,13 +111,10 @@ def brand_over_name(lines: list[SourceLine], name: FieldValue, params: ExtractPa
     first = line_of(name.evidence[0], lines) if name.evidence and name.value else None
     if first is None:
         return FieldValue()
-    size = first.features.get("rel_height", 0.0)
-    for line in lines:
+    for line in lines_over(first, lines, params):
         text = clean_name(line.text)
         words = re.findall(r"[^\W\d_]{3,}", strip_accents(text).lower())
-        if (line is first or not line.polygon or line.label in ("npn", "company") or not adjacent(line, first, params.name_line_gap)
-                or not params.qualifier_type * size <= line.features.get("rel_height", 0.0) < size
-                or not centred_above(line, first) or len(text.split()) > params.brand_max_words
+        if (line.label in ("npn", "company") or len(text.split()) > params.brand_max_words
                 or not any(not common_word(word) and word not in ingredient_words() for word in words)
                 or not brand_like(line, params)):
             continue

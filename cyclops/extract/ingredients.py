@@ -178,7 +178,19 @@ def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
                 or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING)
                 or (len(words) > 1 and words[0] in _JOINING))
     return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name, params.nutrient_word_ratio) or bool(sentence) or bool(_DOSE_COUNT.search(name))
-            or _ends_with_dose_count(name) or bool(STORAGE.search(name)))
+            or _ends_with_dose_count(name) or bool(STORAGE.search(name)) or _seal(name))
+
+
+#: the words of a label's seals and free-from badges ("NON GMO", "GLUTEN-FREE", "SANS OGM", "KETO-FRIENDLY")
+_SEAL_WORDS = frozenset(["non", "gmo", "ogm", "gluten", "free", "sans", "keto", "friendly", "vegan", "vegetalien",
+                         "lactose", "dairy", "soy", "soja", "sugar", "sucre", "no", "zero", "certified", "certifie",
+                         "kosher", "halal", "paleo", "organic", "biologique", "usda", "nsf", "gmp", "cgmp"])
+
+
+def _seal(name: str) -> bool:
+    """A name made only of a seal's or badge's words: a claim printed beside the table, not an ingredient."""
+    words = re.findall(r"[^\W\d_]+", strip_accents(name).lower())
+    return bool(words) and all(word in _SEAL_WORDS for word in words)
 
 
 #: the units a serving is counted in: "Serving Size 2 Capsules (1 g)" ends its name with one, an ingredient never does

@@ -184,6 +184,15 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
     return FieldValue()
 
 
+def lines_over(first: SourceLine, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> list[SourceLine]:
+    """The lines printed right above a name's first line (``adjacent``), centred over it, in smaller type but
+    ``params.qualifier_type`` of its height or more: where a qualifier ("LIPOSOMAL") or a brand ("Vita PLynxera")
+    stands."""
+    size = first.features.get("rel_height", 0.0)
+    return [line for line in lines if line is not first and line.polygon and adjacent(line, first, params.name_line_gap)
+            and params.qualifier_type * size <= line.features.get("rel_height", 0.0) < size and _centred_above(line, first)]
+
+
 def with_qualifier(found: FieldValue, lines: list[SourceLine], brand_words: set[str],
                    params: ExtractParams = DEFAULTS) -> FieldValue:
     """The name with the qualifier printed right above it in smaller type ("MULTI-ACTION" over "GUT REPAIR",
@@ -196,12 +205,7 @@ def with_qualifier(found: FieldValue, lines: list[SourceLine], brand_words: set[
     first = line_of(found.evidence[0], lines)
     if first is None:
         return found
-    size = first.features.get("rel_height", 0.0)
-    for line in lines:
-        height = line.features.get("rel_height", 0.0)
-        if (line is first or not line.polygon or not adjacent(line, first, params.name_line_gap)
-                or not params.qualifier_type * size <= height < size or not centred_above(line, first)):
-            continue
+    for line in lines_over(first, lines, params):
         text = clean_name(line.text)
         words = re.findall(r"[^\W\d_]+", strip_accents(text).lower())
         if (len(text.split()) <= 2 and line.label in ("other", "product_name") and not JOINED.match(text)
@@ -323,7 +327,7 @@ def centre_weight(line: SourceLine, params: ExtractParams = DEFAULTS) -> float:
     return 1.0 - share * (1.0 - params.name_edge_weight)
 
 
-def centred_above(line: SourceLine, name: SourceLine) -> bool:
+def _centred_above(line: SourceLine, name: SourceLine) -> bool:
     """``line`` is printed above ``name``, not beside or below it (it ends above the name's middle: a box loose
     around stylised type may reach over it), its middle within the name's width."""
     x0, _, x1, y1 = bbox_of(line.polygon)
