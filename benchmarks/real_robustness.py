@@ -14,7 +14,9 @@ set changed the way another inspector's photo of the same label would be, scored
 - ``tilted``: turned 4 degrees and saved at quality 92 (a hand-held photo off level);
 - ``dim``: darker (levels down to 55 %, the shadows lifted less than the highlights: gamma 1.3) and saved at quality
   85, which is how a phone's auto-exposure leaves a shelf under store lighting;
-- ``blurred``: a Gaussian blur of 1.5 pixels at 12 MP (focus a little off, or the hand moved).
+- ``blurred``: a Gaussian blur of 1.5 pixels at 12 MP (focus a little off, or the hand moved);
+- ``keystone``: photographed from a little below, the top 8 % of the width wider on each side than the bottom;
+- ``noisy``: Gaussian noise of 12 grey levels on every channel (a phone's high ISO in a dim aisle; seeded).
 
 The changed photos are written to a temporary folder (``--work`` to keep them), never into the repository.
 Each variant runs ``cyclops evaluate`` in its own process with the configured data folder (the LNHPD database
@@ -38,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 NOTES = "<!-- notes: written by hand, kept when the figures above are rewritten -->"
-VARIANTS = ("as_shot", "reencoded", "turned90", "smaller", "tilted", "dim", "blurred")
+VARIANTS = ("as_shot", "reencoded", "turned90", "smaller", "tilted", "dim", "blurred", "keystone", "noisy")
 METRICS = ("medicinal_ingredients_precision", "medicinal_ingredients_recall", "product_name_f1", "false_npns",
            "npn_missing_recall", "french_missing_recall", "flag_precision", "flag_recall")
 SHORT = {"medicinal_ingredients_precision": "ingr P", "medicinal_ingredients_recall": "ingr R",
@@ -60,7 +62,29 @@ def changed(image, variant: str):
         return image.point([round(255 * 0.55 * (v / 255) ** 1.3) for v in range(256)] * 3)
     if variant == "blurred":
         return image.filter(ImageFilter.GaussianBlur(1.5))
+    if variant == "keystone":
+        return image.transform(image.size, Image.Transform.PERSPECTIVE, _keystone(image.width, image.height),
+                               Image.Resampling.BICUBIC, fillcolor=(128, 128, 128))
+    if variant == "noisy":
+        import numpy as np
+
+        pixels = np.asarray(image).astype(np.int16)
+        pixels += np.random.default_rng(7).normal(0, 12, pixels.shape).astype(np.int16)
+        return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
     return image
+
+
+def _keystone(width: int, height: int, share: float = 0.08) -> list[float]:
+    """PIL's perspective coefficients that show the photo's top ``share`` of its width wider on each side."""
+    import numpy as np
+
+    out = [(0, 0), (width, 0), (width, height), (0, height)]
+    seen = [(-share * width, 0), (width + share * width, 0), (width, height), (0, height)]
+    rows = []
+    for (x, y), (u, v) in zip(out, seen):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    return list(np.linalg.solve(np.array(rows, dtype=float), np.array(seen, dtype=float).reshape(8)))
 
 
 def write_variant(photos: Path, variant: str, folder: Path) -> Path:
