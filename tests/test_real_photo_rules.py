@@ -527,6 +527,22 @@ def test_a_line_cut_off_before_what_it_introduces_ends_no_name() -> None:
     assert extract_product_name(vitamin, vitamin, None, set()).value == "Vitamin A"
 
 
+def test_a_brand_over_the_name_that_joined_its_run_is_set_apart() -> None:
+    """Vita PLynxera's front, tilted 4 degrees: the brand over the name joined the name's run; a qualifier of words
+    ("MULTI-ACTION") and a short first word ("fem" over "dophilus") stay the name's."""
+    vita = [line("Vita PLynxera", 1201, 1033, 1726, 1142, "product_name", image="front", rel_height=1.0),
+            line("Myo & D-Chiro Inositol", 1082, 1150, 1875, 1292, "product_name", image="front", rel_height=1.3)]
+    assert extract_product_name(vita, vita, None, set()).value == "Myo & D-Chiro Inositol"
+    assert fields_from_lines(vita).brand.value == "Vita PLynxera"
+    gut = [line("MULTI-ACTION", 900, 1000, 1500, 1160, "product_name", image="front", rel_height=1.0),
+           line("GUT REPAIR", 800, 1170, 1600, 1500, "product_name", image="front", rel_height=2.0)]
+    assert extract_product_name(gut, gut, None, set()).value == "MULTI-ACTION GUT REPAIR"
+    jarrow = [line("fem", 900, 1000, 1200, 1316, "product_name", image="front", rel_height=1.6),
+              line("dophilus", 800, 1320, 1600, 1724, "product_name", image="front", rel_height=2.1),
+              line("Ultra", 900, 1730, 1300, 1988, "product_name", image="front", rel_height=1.3)]
+    assert extract_product_name(jarrow, jarrow, None, set()).value == "fem dophilus Ultra"
+
+
 def test_a_garbled_dietary_supplement_is_no_name() -> None:
     """MaryRuth's front, blurred a little: "Dietary Supplement" read "Dietary Supent" in large type became the name."""
     front = [line("Liquid Nighttime", 666, 1685, 1759, 1920, image="front", rel_height=0.92),

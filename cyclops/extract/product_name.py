@@ -32,7 +32,7 @@ from cyclops.normalize.spelling import builtin_words
 from cyclops.text.fold import fold, strip_accents
 from cyclops.text.language import common_word
 
-VERSION = "7"
+VERSION = "8"
 
 #: what is printed large on fronts but is never the product's name (strengths such as "400 mg" can be part of it)
 NOT_A_NAME = re.compile(
@@ -179,7 +179,8 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
                                      (named, smaller, False)):
         found = _best(filed, candidates, brand_words, brand, backs, order, params, marks, lines or named)
         if found.value is not None:
-            found = with_qualifier(without_strength(found, lines or named), lines or named, brand_words, params)
+            found = without_strength(without_brand_over(found, lines or named, params), lines or named)
+            found = with_qualifier(found, lines or named, brand_words, params)
             return with_form(with_joined(found, lines or named, params), lines or named, params)
     return FieldValue()
 
@@ -242,6 +243,25 @@ def with_form(found: FieldValue, lines: list[SourceLine], params: ExtractParams 
         return printed["form"] if printed and only_form(printed["form"]) else None
 
     return _with_line_under(found, lines, form, params)
+
+
+def without_brand_over(found: FieldValue, lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> FieldValue:
+    """The name without its first line when that line is a brand printed over it: in type smaller than the next line
+    (under ``params.wrap_type`` of it) and holding a coined word of ``params.coined_length`` letters or more (neither
+    English, French nor an ingredient's word). Tilted, "Vita PLynxera" joined the run of "Myo & D-Chiro Inositol";
+    "MULTI-ACTION" over "GUT REPAIR" is made of words, and "fem" over "dophilus" is too short to be a brand's word."""
+    run = [line_of(evidence, lines) for evidence in found.evidence]
+    if len(run) < 2 or any(line is None for line in run) or not found.value:
+        return found
+    first, second = run[0], run[1]
+    words = re.findall(r"[^\W\d_]+", strip_accents(first.text).lower())
+    if not (first.features.get("rel_height", 0.0) < params.wrap_type * second.features.get("rel_height", 0.0)
+            and any(len(word) >= params.coined_length and not common_word(word) and word not in ingredient_words()
+                    for word in words)):
+        return found
+    rest = run[1:]
+    return FieldValue(value=clean_name(" ".join(line.text for line in rest)),
+                      confidence=round(sum(line.score for line in rest) / len(rest), 4), evidence=[line.evidence for line in rest])
 
 
 def without_strength(found: FieldValue, lines: list[SourceLine]) -> FieldValue:
