@@ -137,6 +137,16 @@ def test_a_seal_beside_the_table_is_no_ingredient(name: str) -> None:
     assert not_an_ingredient(name)
 
 
+def test_a_lot_or_expiry_code_stamped_on_the_panel_is_no_ingredient() -> None:
+    """Neuro's back with a phone's noise: the stamped "EXP:04 ... R11:5" over the facts panel became a row "EXP:04 R"
+    without an amount."""
+    rows = [line("EXP:04 ...... R11:5 ......", 779, 1083, 1530, 1192, "medicinal_ingredient"),
+            line("Vitamin D3 (as cholecalciferol) 125 mcg", 779, 1250, 1530, 1330, "medicinal_ingredient")]
+    assert [i.name for i in extract_ingredients(rows)] == ["Vitamin D3 (as cholecalciferol)"]
+    assert all(not_an_ingredient(code) for code in ("LOT 23051A", "Exp. 2027/05", "Best before 05/2027", "Péremption 2027"))
+    assert not any(not_an_ingredient(name) for name in ("Bifidobacterium lactis BB-12", "Lotus seed", "Expanded Perlite"))
+
+
 def test_names_that_start_like_a_seal_are_ingredients() -> None:
     assert not any(not_an_ingredient(name) for name in ("Organic Spirulina", "Soy Lecithin", "Vitamin C"))
 
@@ -282,6 +292,15 @@ def test_product_name_is_not_the_brand_the_count_the_flavour_or_a_slogan() -> No
     assert extract_product_name(names, front, None, set()).value == "CREATINE"
     # without the whole label, the classifier's lines alone: the count and the flavour are still refused
     assert extract_product_name([front[2], front[3]]).value is None
+
+
+@pytest.mark.parametrize("claim", ["CLINICALLY SHOWN WOMEN TO", "INCREASE SKIN ELASTICITY", "IMPROVE SKIN FIRMNESS",
+                                   "Reduces fine wrinkles", "Aide à réduire le stress", "Améliore le sommeil"])
+def test_a_claim_in_large_type_is_no_product_name(claim: str) -> None:
+    """Noisy and tilted, MaryRuth's front lost its name's middle line, and its claims in large type ("CLINICALLY SHOWN
+    WOMEN TO" over "INCREASE SKIN ELASTICITY") became the product name. A name names; it makes no claim."""
+    assert not name_like(claim)
+    assert name_like("Sleep Aid") and name_like("Aide digestive") and name_like("Enhanced Magnesium")
 
 
 @pytest.mark.parametrize("flavour", ["BLUE RASPBERR", "Vanila Cinnamn", "Framboise bleue", "Menthe poivrée"])

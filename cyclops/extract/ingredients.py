@@ -37,7 +37,7 @@ from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
-VERSION = "10"
+VERSION = "11"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -169,7 +169,8 @@ def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
     """A panel header, a macronutrient row, a sentence or its continuation that happens to print an amount
     ("Serving Size 10 g", "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g", "OR
     PRESERVATIVES 3500 mg"), a storage instruction
-    ("STORAGE: Store below 77°F") or letter debris with no word of three letters ("g (NE)")."""
+    ("STORAGE: Store below 77°F"), a package's lot or expiry code ("EXP:04") or letter debris with no word of three
+    letters ("g (NE)")."""
     if not re.search(r"[^\W\d_]{3,}", name):
         return True
     outside = re.sub(r"\([^)]*\)?|\[[^\]]*\]?", " ", name)
@@ -178,7 +179,13 @@ def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
                 or any(w in _PROSE_WORDS for w in words) or (len(words) > 2 and words[-1] in _DANGLING)
                 or (len(words) > 1 and words[0] in _JOINING))
     return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name, params.nutrient_word_ratio) or bool(sentence) or bool(_DOSE_COUNT.search(name))
-            or _ends_with_dose_count(name) or bool(STORAGE.search(name)) or _seal(name))
+            or _ends_with_dose_count(name) or bool(STORAGE.search(name)) or _seal(name) or bool(PACKAGE_CODE.match(name)))
+
+
+#: what opens a package's lot, expiry or manufacture code: stamped beside or across a facts panel ("EXP:04 ...
+#: R11:5"), never an ingredient's row however the OCR pairs it with an amount
+PACKAGE_CODE = re.compile(r"\W*(?:lot|exp(?:iry|iration)?|best before|use by|mfg|mfd|batch|p[eé]remption"
+                          r"|meilleur avant)\b\W*\d", re.IGNORECASE)
 
 
 #: the words of a label's seals and free-from badges ("NON GMO", "GLUTEN-FREE", "SANS OGM", "KETO-FRIENDLY")

@@ -32,7 +32,7 @@ from cyclops.normalize.spelling import builtin_words
 from cyclops.text.fold import fold, strip_accents
 from cyclops.text.language import common_word
 
-VERSION = "8"
+VERSION = "9"
 
 #: what is printed large on fronts but is never the product's name (strengths such as "400 mg" can be part of it)
 NOT_A_NAME = re.compile(
@@ -65,8 +65,12 @@ def flavour_word(word: str) -> bool:
 
 #: a line that starts with a sign is joined to the line above it ("+PROTEIN" under "GREENS", "& K2")
 JOINED = re.compile(r"^\s*[+&]")
-#: slogans speak to the buyer or make a claim ("Think & feel your best", "Focus your brain naturally")
-SLOGAN = re.compile(r"\b(?:your|you|our|we|the only|supports?|helps?|promotes?|boosts?|naturally)\b|^\W*(?:with|for|by|from)\b",
+#: slogans speak to the buyer or make a claim ("Think & feel your best", "Focus your brain naturally", "Clinically
+#: shown to increase skin elasticity", "Aide à réduire"), in English or French
+SLOGAN = re.compile(r"\b(?:your|you|our|we|the only|supports?|helps?|promotes?|boosts?|naturally|clinically|shown|proven"
+                    r"|increases?|improves?|reduces?|enhances?|relieves?"
+                    r"|votre|vos|vous|notre|nous|aide(?:nt)? [àa]|favorise|soutient|am[ée]liore|r[ée]duit|augmente|cliniquement"
+                    r"|prouv[ée]e?s?)\b|^\W*(?:with|for|by|from)\b",
                     re.IGNORECASE)
 
 
