@@ -24,7 +24,7 @@ from cyclops.service.operations import Services, analyze_into_store, served_mode
 from cyclops.settings import Settings, get_settings
 from cyclops.storage import open_store
 
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".bmp", ".pdf"}
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".bmp", ".pdf"}
 
 
 class Product(BaseModel):

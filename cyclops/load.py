@@ -5,8 +5,8 @@ from the bytes (never the extension), size limits are checked from the header
 before any pixels are decoded (decompression bombs), and every odd pixel mode
 (CMYK, 16-bit, palette, alpha) ends up as plain RGB on a white background.
 
-Accepted: JPEG, PNG, WebP, TIFF (every frame) and PDF (every page, rendered at
-200 dpi). One request has a budget of pixels and pages (``Budget``): every page size
+Accepted: JPEG, PNG, WebP, TIFF (every frame), HEIC/HEIF (what iPhones save), AVIF, BMP and PDF (every page,
+rendered at 200 dpi). One request has a budget of pixels and pages (``Budget``): every page size
 and frame header is read and counted before the first pixel is decoded or rendered,
 so a small file that would expand to gigabytes is refused up front. GIF is refused with ``UnsupportedFileType``: labels are never GIFs
 and animated frames would only add noise.
@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from PIL import Image, ImageFile, ImageOps
@@ -93,8 +94,24 @@ def safe_filename(name: str | None) -> str:
     return name
 
 
+#: ISO base media files ("....ftyp<brand>"): the brands of HEIF stills (an iPhone's HEIC photos) and of AVIF
+_HEIF_BRANDS = frozenset([b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1", b"mif2"])
+_AVIF_BRANDS = frozenset([b"avif", b"avis"])
+#: the sizes of a BMP's DIB header (OS/2 and Windows versions): "BM" alone is too weak a mark
+_BMP_HEADERS = frozenset([12, 16, 40, 52, 56, 64, 108, 124])
+
+
+def _ftyp_brands(data: bytes) -> set[bytes]:
+    """The major and compatible brands of an ISO base media file's first box, or none."""
+    if data[4:8] != b"ftyp" or len(data) < 16:
+        return set()
+    size = min(int.from_bytes(data[:4], "big"), len(data), 256)
+    return {data[8:12]} | {data[i:i + 4] for i in range(16, size - 3, 4)}
+
+
 def sniff_type(data: bytes) -> str | None:
-    """The file type from its magic bytes: "jpeg", "png", "webp", "tiff", "pdf", "gif" or None."""
+    """The file type from its magic bytes: "jpeg", "png", "webp", "tiff", "heif", "avif", "bmp", "pdf", "gif" or
+    None."""
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -107,7 +124,26 @@ def sniff_type(data: bytes) -> str | None:
         return "pdf"
     if data[:6] in (b"GIF87a", b"GIF89a"):
         return "gif"
+    brands = _ftyp_brands(data)  # the major brand first: an AVIF also lists the generic "mif1"
+    for kind, known in (("avif", _AVIF_BRANDS), ("heif", _HEIF_BRANDS)):
+        if data[8:12] in known:
+            return kind
+    for kind, known in (("avif", _AVIF_BRANDS), ("heif", _HEIF_BRANDS)):
+        if brands & known:
+            return kind
+    if data[:2] == b"BM" and len(data) >= 18 and int.from_bytes(data[14:18], "little") in _BMP_HEADERS:
+        return "bmp"
     return None
+
+
+@cache
+def _heif_opener() -> None:
+    """Teach Pillow to open HEIF (``pi-heif``: libheif's decoder only); done once, when a HEIF photo first comes.
+    The decoder turns the photo by its own 'irot'/'imir' transforms and resets the EXIF orientation, so
+    ``exif_transpose`` does not turn it twice."""
+    import pi_heif
+
+    pi_heif.register_heif_opener()
 
 
 def to_rgb(image: Image.Image) -> Image.Image:
@@ -227,7 +263,7 @@ def load_photo(filename: str, data: bytes, *, budget: Budget | None = None, max_
     kind = sniff_type(data)
     if kind is None or kind == "gif":
         what = "a GIF" if kind == "gif" else "not a recognised image"
-        raise UnsupportedFileType(f"{name}: {what}; send JPEG, PNG, WebP, TIFF or PDF.", filename=name)
+        raise UnsupportedFileType(f"{name}: {what}; send JPEG, PNG, WebP, TIFF, HEIC, AVIF, BMP or PDF.", filename=name)
     digest = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
         pages = _render_pdf(data, name, settings.max_pixels, budget, max_pages)
@@ -235,6 +271,8 @@ def load_photo(filename: str, data: bytes, *, budget: Budget | None = None, max_
             LoadedImage(id=f"img{i}", filename=name, sha256=f"{digest}#p{i + 1}", image=img, page=i + 1)
             for i, img in enumerate(pages)
         ]
+    if kind == "heif":
+        _heif_opener()
     frames = _decode_raster(data, name, settings.max_pixels, budget, max_pages)
     if len(frames) == 1:
         return [LoadedImage(id="img0", filename=name, sha256=digest, image=frames[0], page=1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,12 @@ def test_parameter_files_in_json_or_yaml_and_unknown_names_refused(tmp_path) -> 
         Parameters().with_overrides({"matching": {"accept_score": 0.7}})
     with pytest.raises(ValueError, match="no field"):
         Parameters().with_overrides({"match": {"acept_score": 0.7}})
+
+
+def test_an_iphone_heic_photo_is_read_like_any_other(analyzer) -> None:
+    """A HEIC photo (what an iPhone saves) goes through the whole analysis: its NPN and name are read."""
+    photo = (Path(__file__).parent / "data" / "label.heic").read_bytes()
+    analysis = analyzer.analyze([("IMG_0003.HEIC", photo)])
+    assert analysis.fields.npn.value == "80012345"
+    assert analysis.fields.product_name.value == "Vitamin D3 1000 IU"
+    assert [image.filename for image in analysis.images] == ["IMG_0003.HEIC"]

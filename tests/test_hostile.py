@@ -108,6 +108,15 @@ def pdf(pages: int, width: float = 612, height: float = 792) -> bytes:
     return bytes(out)
 
 
+def bmp_claiming(width: int, height: int) -> bytes:
+    """A BMP's two headers promising ``width`` x ``height`` 24-bit pixels, and none of them."""
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, 0, 2835, 2835, 0, 0)
+    return b"BM" + struct.pack("<IHHI", 14 + len(info), 0, 0, 14 + len(info)) + info
+
+
+#: a real HEIC photo (tests/data/make_heic.py)
+HEIC = (Path(__file__).parent / "data" / "label.heic").read_bytes()
+
 # limits of the app under test: small, so bombs are cheap to make
 MAX_FILE = 300_000
 MAX_PIXELS = 2_000_000
@@ -144,7 +153,11 @@ FILE_CASES: list[tuple[str, list[tuple[str, bytes]], int, set[str]]] = [
     ("zip-as-pdf", [("label.pdf", b"PK\x03\x04" + b"\0" * 200)], 422, {"unsupported_file_type"}),
     ("elf-as-png", [("label.png", b"\x7fELF\x02\x01\x01" + b"\0" * 200)], 422, {"unsupported_file_type"}),
     ("exe-as-jpg", [("label.jpg", b"MZ\x90\x00" + b"\0" * 200)], 422, {"unsupported_file_type"}),
-    ("bmp", [("label.bmp", encode(Image.new("RGB", (10, 10)), "BMP"))], 422, {"unsupported_file_type"}),
+    ("bmp-bomb", [("bomb.bmp", bmp_claiming(50_000, 50_000))], 413, {"image_too_large"}),
+    ("bmp-truncated", [("cut.bmp", encode(Image.new("RGB", (200, 200)), "BMP")[:400])], 422, {"corrupt_image"}),
+    ("heic-truncated", [("IMG_1.HEIC", HEIC[: len(HEIC) // 3])], 422, {"corrupt_image"}),
+    ("heic-magic-garbage", [("IMG_2.HEIC", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(range(256)) * 4)],
+     422, {"corrupt_image"}),
     ("jpeg-truncated", [("cut.jpg", b"\xff\xd8\xff\xe0 truncated")], 422, {"corrupt_image"}),
     ("png-truncated", [("cut.png", small_png()[:40])], 422, {"corrupt_image"}),
     ("tiff-magic-garbage", [("x.tif", b"II*\x00" + bytes(range(256)) * 4)], 422, {"corrupt_image"}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,7 +27,7 @@ def sample(size=(120, 80)) -> Image.Image:
     return img
 
 
-@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF", "AVIF", "BMP"])
 def test_raster_formats_load_as_rgb(fmt):
     [loaded] = load_photo(f"label.{fmt.lower()}", encode(sample(), fmt))
     assert loaded.image.mode == "RGB"
@@ -34,6 +35,38 @@ def test_raster_formats_load_as_rgb(fmt):
     assert loaded.id == "img0" and loaded.page == 1 and len(loaded.sha256) == 64
     r, g, b = loaded.image.getpixel((5, 5))
     assert r > 150 and g < 90 and b < 90
+
+
+DATA = Path(__file__).parent / "data"  # HEIC photos written by data/make_heic.py (Cyclops decodes, never encodes, HEIC)
+
+
+def test_an_iphone_heic_photo_loads_as_rgb():
+    """iPhones save HEIC; mapi's upload said it took HEIC while the loader refused it as "not a recognised image"."""
+    data = (DATA / "marked.heic").read_bytes()
+    assert sniff_type(data) == "heif"
+    [loaded] = load_photo("IMG_0001.HEIC", data)
+    assert loaded.image.mode == "RGB" and loaded.image.size == (120, 80)
+    r, g, b = loaded.image.getpixel((5, 5))
+    assert r > 150 and g < 90 and b < 90
+
+
+def test_a_heic_photo_is_turned_once_by_its_own_rotation():
+    """The photo's 'irot' (its EXIF orientation 6 when written) turns it 90 degrees clockwise, once: the red corner
+    goes from the top left to the top right."""
+    [loaded] = load_photo("IMG_0002.HEIC", (DATA / "marked_rot90.heic").read_bytes())
+    assert loaded.image.size == (80, 120)
+    assert loaded.image.getpixel((74, 5))[0] > 150 and loaded.image.getpixel((74, 5))[1] < 90
+    assert loaded.image.getpixel((5, 5)) == (255, 255, 255) or min(loaded.image.getpixel((5, 5))) > 230
+
+
+def test_a_damaged_heic_or_avif_is_a_corrupt_image_and_a_text_starting_bm_is_unsupported():
+    whole = (DATA / "label.heic").read_bytes()
+    with pytest.raises(CorruptImage, match="IMG_3.HEIC"):
+        load_photo("IMG_3.HEIC", whole[: len(whole) // 3])
+    with pytest.raises(CorruptImage):
+        load_photo("junk.avif", b"\x00\x00\x00\x18ftypavif\x00\x00\x00\x00mif1avif" + b"\x00" * 64)
+    with pytest.raises(UnsupportedFileType, match="HEIC, AVIF, BMP"):
+        load_photo("notes.bmp", b"BMW service notes, not a bitmap")
 
 
 def test_type_is_read_from_content_not_extension():

@@ -23,7 +23,7 @@ async def read_uploads(files: list[UploadFile], limit: int) -> list[tuple[str, b
 
 @router.post("", response_model=Analysis, summary="Analyse the photos of one product")
 async def create_analysis(
-    photos: list[UploadFile] = File(..., description="Photos (JPEG, PNG, WebP, TIFF, HEIC or PDF) of one product."),
+    photos: list[UploadFile] = File(..., description="Photos (JPEG, PNG, WebP, TIFF, HEIC, AVIF, BMP or PDF) of one product."),
     engine: str | None = Form(None, description="OCR engine: rapidocr, tesseract or combined."),
     faces: list[str] | None = Form(None, description="The face of the package each photo shows (front, back, side or "
                                                      "other), one per photo in their order."),
