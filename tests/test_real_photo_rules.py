@@ -147,6 +147,18 @@ def test_a_lot_or_expiry_code_stamped_on_the_panel_is_no_ingredient() -> None:
     assert not any(not_an_ingredient(name) for name in ("Bifidobacterium lactis BB-12", "Lotus seed", "Expanded Perlite"))
 
 
+def test_a_name_s_tail_boxed_with_the_amount_still_pairs_the_row() -> None:
+    """Blurred, myBrainCo's "Zinc (from inactive Saccharomyces cerevisiae, oxide) 1.2 mg" was boxed as "Zinc (from
+    inactive Saccharomyces cer" | "de) 1.2 mg": the right cell was taken for a whole row named "de)", refused, and
+    Zinc was lost."""
+    rows = [line("Biotin (as D-Biotin)", 1376, 2100, 1800, 2170, "medicinal_ingredient"),
+            line("300 mcg", 1990, 2100, 2150, 2170, "medicinal_ingredient"),
+            line("Zinc (from inactive Saccharomyces cer", 1376, 2187, 1935, 2263, "caution"),
+            line("de) 1.2 mg", 1973, 2187, 2159, 2263, "medicinal_ingredient")]
+    found = [(i.name, i.quantity, i.unit) for i in extract_ingredients(rows)]
+    assert found == [("Biotin (as D-Biotin)", 300, "mcg"), ("Zinc (from inactive Saccharomyces cer de)", 1.2, "mg")]
+
+
 def test_names_that_start_like_a_seal_are_ingredients() -> None:
     assert not any(not_an_ingredient(name) for name in ("Organic Spirulina", "Soy Lecithin", "Vitamin C"))
 

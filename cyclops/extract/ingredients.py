@@ -37,7 +37,7 @@ from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
-VERSION = "11"
+VERSION = "12"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -244,10 +244,16 @@ _LIST_AND = re.compile(r"^(?:and|et|&)\s+(?=\S)", re.IGNORECASE)
 _KEEP_LABELS = {"npn", "company"}
 
 
+#: a name's last letters boxed with the amount, closing the bracket the name cell opened: "de) 1.2 mg" beside
+#: "Zinc (from inactive Saccharomyces cer" (blurred; "cerevisiae, oxide)" on a sharp photo)
+_NAME_TAIL = re.compile(r"[^\W\d_]{1,5}\)")
+
+
 def amount_only(text: str) -> bool:
-    """A cell with an amount and no ingredient name ("... 100 mg", "25 mcg (1000 IU)")."""
+    """A cell with an amount and no ingredient name ("... 100 mg", "25 mcg (1000 IU)"), or only a name's cut-off
+    tail before it ("de) 1.2 mg")."""
     name, quantity = split_name_quantity(text)
-    return bool(quantity) and not re.search(r"[^\W\d_]{2,}", name)
+    return bool(quantity) and (not re.search(r"[^\W\d_]{2,}", name) or bool(_NAME_TAIL.fullmatch(name.strip())))
 
 
 def _has_own_amount(text: str) -> bool:
