@@ -159,6 +159,18 @@ def test_a_name_s_tail_boxed_with_the_amount_still_pairs_the_row() -> None:
     assert found == [("Biotin (as D-Biotin)", 300, "mcg"), ("Zinc (from inactive Saccharomyces cer de)", 1.2, "mg")]
 
 
+def test_debris_between_a_row_s_name_and_its_amount_does_not_take_the_amount() -> None:
+    """Noisy, myBrainCo's Zinc row read "Zinc (from inactive Saccharose ...... es ce" | "ae" | "1.2 mg": the debris
+    "ae" stood between the name and the amount, so the name was taken for a cell of another column and lost."""
+    rows = [line("Zinc (from inactive Saccharose ...... es ce", 1376, 2187, 1935, 2263, "caution"),
+            line("ae", 1978, 2196, 2037, 2249, "medicinal_ingredient"),
+            line("1.2 mg", 2020, 2196, 2156, 2258, "medicinal_ingredient"),
+            line("Selenium (as L-Selenomethionine)", 1376, 2280, 1900, 2350, "medicinal_ingredient"),
+            line("55 mcg", 2020, 2285, 2156, 2345, "medicinal_ingredient")]
+    found = [(i.name.split(" (")[0], i.quantity, i.unit) for i in extract_ingredients(rows)]
+    assert found == [("Zinc", 1.2, "mg"), ("Selenium", 55, "mcg")]
+
+
 def test_names_that_start_like_a_seal_are_ingredients() -> None:
     assert not any(not_an_ingredient(name) for name in ("Organic Spirulina", "Soy Lecithin", "Vitamin C"))
 

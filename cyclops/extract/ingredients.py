@@ -37,7 +37,7 @@ from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
-VERSION = "12"
+VERSION = "13"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -315,12 +315,14 @@ def pair_cells(lines: list[SourceLine], slopes: TextSlopes | dict[str, float] | 
                 if offset < params.row_tolerance:
                     cost[r][c] = offset
     # a name cell with another name cell between it and the amount is in another column ("Aurora" of the
-    # front panel, level with a row of the table beside it): the nearer cell is the partner
+    # front panel, level with a row of the table beside it): the nearer cell is the partner. Debris between them
+    # (noisy, "ae" between "Zinc (from ..." and "1.2 mg") is no cell of another column: it has no word
     for c, i in enumerate(amounts):
         level = [r for r in range(len(names)) if cost[r][c] < params.level_row_offset]
         for r in level:
             right = bbox_of(lines[names[r]].polygon)[2]
-            if any(bbox_of(lines[names[o]].polygon)[0] >= right for o in level if o != r):
+            if any(bbox_of(lines[names[o]].polygon)[0] >= right and re.search(r"[^\W\d_]{3,}", lines[names[o]].text)
+                   for o in level if o != r):
                 cost[r][c] = far
     # a name may have no amount of its own (a line of another column, a wrapped name): leaving it unpaired costs
     # ``row_tolerance``, so two names never each take a row's neighbour just so that every name gets one
