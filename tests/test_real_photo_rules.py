@@ -13,7 +13,7 @@ from cyclops.extract import fields_from_lines, keep_as_read, word_swaps
 from cyclops.extract.brand import brand_over_name, extract_brand
 from cyclops.extract.company import company_elsewhere, extract_company, is_address
 from cyclops.extract.dosage_form import extract_dosage_form
-from cyclops.extract.ingredients import extract_ingredients, not_an_ingredient, parse_ingredient_text
+from cyclops.extract.ingredients import extract_ingredients, not_an_ingredient, pair_cells, parse_ingredient_text
 from cyclops.extract.lines import SourceLine
 from cyclops.extract.non_medicinal import extract_non_medicinal, split_non_medicinal
 from cyclops.extract.npn import find_npn
@@ -167,6 +167,7 @@ def test_debris_between_a_row_s_name_and_its_amount_does_not_take_the_amount() -
             line("1.2 mg", 2020, 2196, 2156, 2258, "medicinal_ingredient"),
             line("Selenium (as L-Selenomethionine)", 1376, 2280, 1900, 2350, "medicinal_ingredient"),
             line("55 mcg", 2020, 2285, 2156, 2345, "medicinal_ingredient")]
+    assert pair_cells(rows) == {2: [0, 1], 4: [3]}  # the amount's cells: the name and the debris beside it
     found = [(i.name.split(" (")[0], i.quantity, i.unit) for i in extract_ingredients(rows)]
     assert found == [("Zinc", 1.2, "mg"), ("Selenium", 55, "mcg")]
 
