@@ -155,6 +155,7 @@ def test_a_name_s_tail_boxed_with_the_amount_still_pairs_the_row() -> None:
             line("300 mcg", 1990, 2100, 2150, 2170, "medicinal_ingredient"),
             line("Zinc (from inactive Saccharomyces cer", 1376, 2187, 1935, 2263, "caution"),
             line("de) 1.2 mg", 1973, 2187, 2159, 2263, "medicinal_ingredient")]
+    assert pair_cells(rows) == {1: [0], 3: [2]}  # the tail's cell is the amount's, its name the cell to its left
     found = [(i.name, i.quantity, i.unit) for i in extract_ingredients(rows)]
     assert found == [("Biotin (as D-Biotin)", 300, "mcg"), ("Zinc (from inactive Saccharomyces cer de)", 1.2, "mg")]
 
