@@ -73,3 +73,30 @@ def test_digits_left_by_a_cut_through_the_number_are_an_illegible_npn() -> None:
     result = find_npn([SourceLine("Zinc 10 mg", label="medicinal_ingredient"), SourceLine("2345", label="npn")])
     assert result.value is None and not result.legible and result.evidence[0].text == "2345"
     assert find_npn([SourceLine("2345", label="other")]).legible  # a number elsewhere proves nothing
+
+
+def test_a_number_whose_digits_were_read_unsurely_is_shown_as_read_not_proposed() -> None:
+    """"NPN 80002892" printed small on a real photo (benchmarks/real_npn_printed.py) read "NPN 800029 92", the group
+    "800029" at 0.40: a wrong digit, and another product's licence number. The digits are kept as read for the
+    analyst (NPN_ILLEGIBLE), not proposed; the same number read surely elsewhere wins."""
+    unsure = SourceLine("NPN 800029 92", image="img0", polygon=rect(900, 700, 1200, 730), label="npn", confidence=0.9,
+                        number_confidence=0.404)
+    result = find_npn([unsure])
+    assert result.value is None and result.legible is False and result.confidence == pytest.approx(0.404)
+    fv = result.field_value()
+    assert fv.value is None and fv.as_read == "80002992" and fv.needs_review and fv.evidence[0].text == "NPN 800029 92"
+    sure = SourceLine("NPN 80002892", image="img1", confidence=0.97, number_confidence=0.999)
+    assert find_npn([unsure, sure]).value == "80002892"
+    assert find_npn([SourceLine("NPN 80002892", confidence=0.9, number_confidence=0.93)]).value == "80002892"
+
+
+def test_an_unsure_number_raises_npn_illegible_not_npn_missing() -> None:
+    from cyclops.flags import raise_flags
+    from cyclops.model.analysis import Fields, Match
+
+    line = SourceLine("NPN 800029 92", image="img0", polygon=rect(900, 700, 1200, 730), label="npn", confidence=0.9,
+                      number_confidence=0.404)
+    fields = Fields(npn=find_npn([line]).field_value())
+    fields.npn.illegible = True
+    codes = {flag.code for flag in raise_flags(fields, Match(), None, None, [])}
+    assert "NPN_ILLEGIBLE" in codes and "NPN_MISSING" not in codes

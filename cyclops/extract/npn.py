@@ -16,7 +16,7 @@ from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import Evidence, FieldValue
 from cyclops.normalize.confusions import DIGIT_CONFUSIONS, normalize_codes
 
-VERSION = "1"
+VERSION = "2"
 DIGITS = 8
 _CONF = "".join(re.escape(c) for c in DIGIT_CONFUSIONS)
 #: prefix then the run of digits (or confusable letters) with spaces/dashes that belongs to it
@@ -30,9 +30,11 @@ class NpnResult(BaseModel):
     legible: bool = True  # False when a licence number is printed but cannot be read in full
     confidence: float = 0.0
     evidence: list[Evidence] = Field(default_factory=list)
+    as_read: str | None = None  # the digits read too unsurely to propose (``ExtractParams.npn_digit_confidence``)
 
     def field_value(self) -> FieldValue:
-        return FieldValue(value=self.value, confidence=self.confidence, evidence=self.evidence)
+        return FieldValue(value=self.value, confidence=self.confidence, evidence=self.evidence, as_read=self.as_read,
+                          needs_review=self.as_read is not None)
 
 
 def _digits_of(run: str) -> tuple[str, list[str]]:
@@ -99,8 +101,15 @@ def find_npn(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAUL
             continue  # a prefix with nothing after it (a heading), not evidence of a number
         # (a line not filed as the NPN only gets here with its prefix: a bare number counts on an npn line alone)
         confidence = min(line.score for line in used) * (1.0 if value else params.npn_illegible_weight)
+        digits = min((u.number_confidence for u in used if u.number_confidence is not None), default=None)
+        as_read = None
+        if value and digits is not None and digits < params.npn_digit_confidence:
+            # the digits themselves read unsurely ("NPN 800029 92" at 0.40 for 80002892): one wrong digit is another
+            # product's licence, so the number is shown as read for the analyst, not proposed
+            value, legible, as_read = None, False, value
+            confidence = min(confidence, digits)
         result = NpnResult(value=value, kind=kind, legible=legible, confidence=round(confidence, 4),
-                           evidence=[u.evidence for u in used])
+                           evidence=[u.evidence for u in used], as_read=as_read)
         if best is None or (result.value and not best.value) or (
             bool(result.value) == bool(best.value) and result.confidence > best.confidence
         ):

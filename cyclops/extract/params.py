@@ -78,6 +78,10 @@ class ExtractParams(Params):
     # --- licence number (cyclops.extract.npn) ---
     #: confidence kept for a licence number that is there but illegible (prefix only, or cut by the edge)
     npn_illegible_weight: float = 0.5
+    #: least OCR confidence of a licence number's digits for it to be proposed: below, it is shown as read and left
+    #: for the analyst (NPN_ILLEGIBLE). Printed NPNs on the real photos read their digits at 0.999-1.0; the one
+    #: misread (a digit wrong, the run split) at 0.40 (``benchmarks/results/real_npn_printed.md``)
+    npn_digit_confidence: float = 0.7
     #: how close to the photo's edge (share of its width or height) a number must lie to be cut by it
     npn_edge: float = 0.04
 
