@@ -20,7 +20,12 @@ from cyclops.model.ocr import rect
         ("NPM# 80012345", "80012345", "NPN"),
         ("NPN/NPN 80012345 Lot 1234", "80012345", "NPN"),
         ("NPN 8001-2345", "80012345", "NPN"),
+        ("NPN: #80012345", "80012345", "NPN"),  # the signs labels print between the prefix and the digits
+        ("NPN No. 80012345", "80012345", "NPN"),
+        ("NPN N° 8001 2345", "80012345", "NPN"),
+        ("NPN - 80012345", "80012345", "NPN"),
         ("DIN-HM 80098765", "80098765", "DIN-HM"),
+        ("DIN-HM No. 80098765", "80098765", "DIN-HM"),
         ("D.I.N.-H.M. 8OO98765", "80098765", "DIN-HM"),
     ],
 )

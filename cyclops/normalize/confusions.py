@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-VERSION = "2"
+VERSION = "3"
 
 #: letter -> digit it is mistaken for, applied only inside numeric tokens
 DIGIT_CONFUSIONS: dict[str, str] = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
@@ -37,10 +37,15 @@ _UNIT_PATTERN = "|".join(re.escape(u) for u in sorted(UNIT_ALIASES, key=len, rev
 _GLUED_UNIT = re.compile(rf"^(?P<core>[0-9{_CONFUSABLE}]+?)(?P<unit>{_UNIT_PATTERN})?$", re.IGNORECASE)
 _TOKEN = re.compile(rf"[0-9A-Za-zµμ{_CONFUSABLE}]+")
 
+#: what labels print between a licence prefix and its digits: "NPN: #80012345", "NPN No. 80012345", "NPN N° ...",
+#: "NPN - 80012345"
+_NUMBER_SIGNS = r"(?:\s*(?:[#:№°\-–—]|[nN][oO°º]\.?))*"
 _NPN_VARIANTS = re.compile(
-    r"(?<![A-Za-z])(?:N\s?\.?\s?P\s?\.?\s?[NM]\s?\.?)(?:\s*/\s*N\s?\.?\s?P\s?\.?\s?[NM]\s?\.?)?(?:\s*[#:№°]|\s*n[o°]\.?)?(?![A-Za-z])"
+    r"(?<![A-Za-z])(?:N\s?\.?\s?P\s?\.?\s?[NM]\s?\.?)(?:\s*/\s*N\s?\.?\s?P\s?\.?\s?[NM]\s?\.?)?" + _NUMBER_SIGNS
+    + r"(?![A-Za-z])"
 )
-_DIN_HM = re.compile(r"(?<![A-Za-z])D\s?\.?\s?I\s?\.?\s?N\s?\.?\s*[-–—_ ]?\s*H\s?\.?\s?M\s?\.?(?:\s*[#:№])?(?![A-Za-z])")
+_DIN_HM = re.compile(r"(?<![A-Za-z])D\s?\.?\s?I\s?\.?\s?N\s?\.?\s*[-–—_ ]?\s*H\s?\.?\s?M\s?\.?" + _NUMBER_SIGNS
+                     + r"(?![A-Za-z])")
 
 
 def _is_numeric_token(token: str) -> bool:
