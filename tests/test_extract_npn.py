@@ -24,6 +24,8 @@ from cyclops.model.ocr import rect
         ("NPN No. 80012345", "80012345", "NPN"),
         ("NPN N° 8001 2345", "80012345", "NPN"),
         ("NPN - 80012345", "80012345", "NPN"),
+        ("Npn 80012345", "80012345", "NPN"),  # small capitals read as lower case
+        ("npn: 80012345", "80012345", "NPN"),
         ("DIN-HM 80098765", "80098765", "DIN-HM"),
         ("DIN-HM No. 80098765", "80098765", "DIN-HM"),
         ("D.I.N.-H.M. 8OO98765", "80098765", "DIN-HM"),
@@ -41,6 +43,7 @@ def test_partial_number_is_illegible_never_completed(text: str) -> None:
 
 def test_lines_without_prefix_are_not_licence_numbers() -> None:
     assert parse_npn("Lot 12345678") is None
+    assert parse_npn("Nutrition 80012345") is None and parse_npn("snpn 80012345") is None
     assert find_npn(["Lot 12345678", "Exp 2027/01"]).value is None
 
 

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-VERSION = "3"
+VERSION = "4"
 
 #: letter -> digit it is mistaken for, applied only inside numeric tokens
 DIGIT_CONFUSIONS: dict[str, str] = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
@@ -42,10 +42,11 @@ _TOKEN = re.compile(rf"[0-9A-Za-zµμ{_CONFUSABLE}]+")
 _NUMBER_SIGNS = r"(?:\s*(?:[#:№°\-–—]|[nN][oO°º]\.?))*"
 _NPN_VARIANTS = re.compile(
     r"(?<![A-Za-z])(?:N\s?\.?\s?P\s?\.?\s?[NM]\s?\.?)(?:\s*/\s*N\s?\.?\s?P\s?\.?\s?[NM]\s?\.?)?" + _NUMBER_SIGNS
-    + r"(?![A-Za-z])"
+    + r"(?![A-Za-z])",
+    re.IGNORECASE,  # small type's capitals read as lower case: "Npn 80012345"
 )
 _DIN_HM = re.compile(r"(?<![A-Za-z])D\s?\.?\s?I\s?\.?\s?N\s?\.?\s*[-–—_ ]?\s*H\s?\.?\s?M\s?\.?" + _NUMBER_SIGNS
-                     + r"(?![A-Za-z])")
+                     + r"(?![A-Za-z])", re.IGNORECASE)
 
 
 def _is_numeric_token(token: str) -> bool:
