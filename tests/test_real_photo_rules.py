@@ -173,6 +173,16 @@ def test_debris_between_a_row_s_name_and_its_amount_does_not_take_the_amount() -
     assert found == [("Zinc", 1.2, "mg"), ("Selenium", 55, "mcg")]
 
 
+@pytest.mark.parametrize(("read", "name"), [("Vitamin 86 (as Pyridoxal-5-Phosphate)", "Vitamin B6 (as Pyridoxal-5-Phosphate)"),
+                                           ("Vitamin 812", "Vitamin B12"), ("Vitamine 89 (acide folique)", "Vitamine B9 (acide folique)")])
+def test_a_b_vitamin_whose_letter_was_read_as_an_8(read: str, name: str) -> None:
+    """Natural Stacks' panel sent small (1600 pixels, quality 70) read "Vitamin 86 (as Pyridoxal-5-Phosphate) 5 mg":
+    no vitamin is numbered 86. The row keeps the print as read."""
+    found = parse_ingredient_text(f"{read} 5 mg")
+    assert found.name == name and found.as_read == read
+    assert parse_ingredient_text("Vitamin 8 (as thiamine) 5 mg").name == "Vitamin 8 (as thiamine)"
+
+
 def test_names_that_start_like_a_seal_are_ingredients() -> None:
     assert not any(not_an_ingredient(name) for name in ("Organic Spirulina", "Soy Lecithin", "Vitamin C"))
 

@@ -37,7 +37,7 @@ from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
 from cyclops.text.language import guess_language, word_languages
 
-VERSION = "13"
+VERSION = "14"
 #: dotted leaders and table rules between a name and its amount
 LEADER = re.compile(r"\s*(?:[.·•…_]{2,}|[.·…]\s(?:[.·…]\s?){2,}|\s{3,}|\t)\s*")
 #: continuation lines that belong to the ingredient above ("(4:1 extract ...)", "standardized to ...")
@@ -114,9 +114,16 @@ B_VITAMIN_FORMS = (("thiamin", "1"), ("riboflavin", "2"), ("niacin", "3"), ("nic
 _BARE_B = re.compile(r"^(?P<head>\s*vitamin[e]?\s+B)\s*[.,·]?\s*(?P<rest>\(.*)$", re.IGNORECASE)
 
 
+#: a B vitamin whose letter OCR read as an 8 ("Vitamin 86 (as Pyridoxal-5-Phosphate)", a photo sent small): no
+#: vitamin is numbered 86 or 812
+_B_AS_8 = re.compile(r"^(?P<head>\s*vitamin[e]?\s+)8(?P<number>12|[1235679])(?=$|[\s(,.])", re.IGNORECASE)
+
+
 def numbered_b_vitamin(name: str) -> str:
     """"Vitamin B (as Methylcobalamin)" -> "Vitamin B12 (as Methylcobalamin)": the number a lost subscript held,
-    told by the source named in the brackets; any other name is returned as it is."""
+    told by the source named in the brackets; "Vitamin 86" -> "Vitamin B6", its letter read as an 8; any other name
+    is returned as it is."""
+    name = _B_AS_8.sub(lambda m: f"{m.group('head')}B{m.group('number')}", name)
     m = _BARE_B.match(name)
     if not m:
         return name
