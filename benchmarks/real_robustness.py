@@ -141,7 +141,7 @@ def plot(rows: dict[str, dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     shown = METRICS[:3]
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = plt.subplots(figsize=(max(8, 0.95 * len(rows)), 3.6))
     width = 0.8 / len(shown)
     for k, metric in enumerate(shown):
         ax.bar([i + k * width for i in range(len(rows))], [row["headline"][metric] for row in rows.values()],
