@@ -172,6 +172,12 @@ def _ingredient(name: str, qty_text: str, language: str | None) -> Ingredient | 
     )
 
 
+#: what opens a package's lot, expiry or manufacture code: stamped beside or across a facts panel ("EXP:04 ...
+#: R11:5"), never an ingredient's row however the OCR pairs it with an amount
+PACKAGE_CODE = re.compile(r"\W*(?:lot|exp(?:iry|iration)?|best before|use by|mfg|mfd|batch|p[eé]remption"
+                          r"|meilleur avant)\b\W*\d", re.IGNORECASE)
+
+
 def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
     """A panel header, a macronutrient row, a sentence or its continuation that happens to print an amount
     ("Serving Size 10 g", "Total Carbohydrate 5 g", "Always use a dry scoop. Reseal after each use 5 g", "OR
@@ -187,12 +193,6 @@ def not_an_ingredient(name: str, params: ExtractParams = DEFAULTS) -> bool:
                 or (len(words) > 1 and words[0] in _JOINING))
     return (is_header(name, params.panel_header_ratio) or is_nutrition_row(name, params.nutrient_word_ratio) or bool(sentence) or bool(_DOSE_COUNT.search(name))
             or _ends_with_dose_count(name) or bool(STORAGE.search(name)) or _seal(name) or bool(PACKAGE_CODE.match(name)))
-
-
-#: what opens a package's lot, expiry or manufacture code: stamped beside or across a facts panel ("EXP:04 ...
-#: R11:5"), never an ingredient's row however the OCR pairs it with an amount
-PACKAGE_CODE = re.compile(r"\W*(?:lot|exp(?:iry|iration)?|best before|use by|mfg|mfd|batch|p[eé]remption"
-                          r"|meilleur avant)\b\W*\d", re.IGNORECASE)
 
 
 #: the words of a label's seals and free-from badges ("NON GMO", "GLUTEN-FREE", "SANS OGM", "KETO-FRIENDLY")

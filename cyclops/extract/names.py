@@ -198,8 +198,10 @@ def best_run(lines: list[SourceLine] | list[str], max_lines: int = 3, similar_si
         french = params.french_name_weight if _looks_french(run) else 1.0  # the English name is the licence's primary one
         return french * max(_size(line) for line in run) * sum(line.score for line in run) / len(run)
 
-    run = max(candidates, key=weight)  # ties: the first printed
-    value = clean_name(" ".join(line.text for line in run))
-    return FieldValue(
-        value=value, confidence=round(sum(line.score for line in run) / len(run), 4), evidence=[line.evidence for line in run]
-    )
+    return run_value(max(candidates, key=weight))  # ties: the first printed
+
+
+def run_value(run: list[SourceLine]) -> FieldValue:
+    """A run of lines as one value: their text joined and cleaned, their mean score, each line's evidence."""
+    return FieldValue(value=clean_name(" ".join(line.text for line in run)),
+                      confidence=round(sum(line.score for line in run) / len(run), 4), evidence=[line.evidence for line in run])

@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from cyclops.extract.dosage_form import only_form
 from cyclops.extract.lines import SourceLine, as_lines
-from cyclops.extract.names import DANGLING_END, adjacent, best_run, clean_name, printed_between
+from cyclops.extract.names import DANGLING_END, adjacent, best_run, clean_name, printed_between, run_value
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import Evidence, FieldValue
 from cyclops.model.ocr import bbox_of
@@ -263,9 +263,7 @@ def without_brand_over(found: FieldValue, lines: list[SourceLine], params: Extra
             and any(len(word) >= params.coined_length and not common_word(word) and word not in ingredient_words()
                     for word in words)):
         return found
-    rest = run[1:]
-    return FieldValue(value=clean_name(" ".join(line.text for line in rest)),
-                      confidence=round(sum(line.score for line in rest) / len(rest), 4), evidence=[line.evidence for line in rest])
+    return run_value(run[1:])
 
 
 def without_strength(found: FieldValue, lines: list[SourceLine]) -> FieldValue:

@@ -39,7 +39,7 @@ _TOKEN = re.compile(rf"[0-9A-Za-zµμ{_CONFUSABLE}]+")
 
 #: what labels print between a licence prefix and its digits: "NPN: #80012345", "NPN No. 80012345", "NPN N° ...",
 #: "NPN - 80012345"
-_NUMBER_SIGNS = r"(?:\s*(?:[#:№°\-–—]|[nN][oO°º]\.?))*"
+_NUMBER_SIGNS = r"(?:\s*(?:[#:№°\-–—]|n[o°º]\.?))*"  # the patterns using it ignore case
 _NPN_VARIANTS = re.compile(
     r"(?<![A-Za-z])(?:N\s?\.?\s?P\s?\.?\s?[NM]\s?\.?)(?:\s*/\s*N\s?\.?\s?P\s?\.?\s?[NM]\s?\.?)?" + _NUMBER_SIGNS
     + r"(?![A-Za-z])",
