@@ -67,7 +67,11 @@ def wanted(mode: str, cpuinfo: Callable[[], str] = cpu.cpuinfo) -> bool:
 def _core():
     import openvino as ov
 
-    return ov.Core()
+    core = ov.Core()
+    # pybind11 sets up its numpy bindings at the first array OpenVINO converts, under a lock that deadlocks when two
+    # threads get there at once (two photos' first detections; seen in CI): convert one array here, on one thread
+    ov.Tensor(np.zeros(1, dtype=np.float32))
+    return core
 
 
 @dataclass(frozen=True)
