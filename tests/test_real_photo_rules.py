@@ -388,6 +388,37 @@ def test_a_name_printed_smaller_than_the_brand_is_found(height: float, found: bo
     assert (name == "Collagen Protein") is found
 
 
+def _ribbon(text: str, angle: float, image: str = "front") -> SourceLine:
+    """A line 300 pixels long and 60 high whose top edge runs ``angle`` degrees from level (negative: rising)."""
+    import math
+
+    dx, dy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    x0, y0 = 400.0, 700.0
+    corners = [(x0, y0), (x0 + 300 * dx, y0 + 300 * dy), (x0 + 300 * dx - 60 * dy, y0 + 300 * dy + 60 * dx),
+               (x0 - 60 * dy, y0 + 60 * dx)]
+    return SourceLine(text, image=image, polygon=[list(c) for c in corners], label="other", confidence=0.85,
+                      features={"rel_height": 3.0})
+
+
+def test_a_byline_set_at_an_angle_is_no_product_name() -> None:
+    """ROOT's front prints "BY DR. CRISTINA RAHM" on a ribbon at about 34 degrees, its box larger than the name's.
+    Sent at 1600 pixels it read "Y DR CRIS INA RAM" (its "BY" lost), which became the product name. A name runs
+    with the label's text; a photo held askew turns all of it alike, and keeps its name."""
+    from cyclops.extract.product_name import off_level, text_angles
+
+    lines = [_ribbon("Y DR CRIS INA RAM", -34.0),
+             line("S C U L P T™", 452, 863, 682, 912, "other", image="front", rel_height=1.2),
+             line("DIETARY SUPPLEMENT", 440, 930, 690, 960, "other", image="front", rel_height=0.9)]
+    assert extract_product_name([], lines, None, set()).value == "SCULPT™"
+    level = [_ribbon("Y DR CRIS INA RAM", 0.0), *lines[1:]]  # the same line printed level: the largest, so the name
+    assert extract_product_name([], level, None, set()).value == "Y DR CRIS INA RAM"
+    askew = [_ribbon("SCULPT", -30.0), _ribbon("DIETARY SUPPLEMENT", -31.0), _ribbon("Capsules 60", -29.0)]
+    assert text_angles(askew) == {"front": pytest.approx(-30.0)}
+    assert not off_level(askew[0], text_angles(askew)["front"])
+    assert off_level(_ribbon("BY DR. CRISTINA RAHM", -34.0), 0.0) and not off_level(_ribbon("Sculpt", -15.0), 0.0)
+    assert not off_level(_ribbon("Sculpt", 178.0), -178.0)  # angles either side of 180 are 4 degrees apart
+
+
 def test_a_letter_spaced_name_is_one_word_and_a_line_beside_it_is_not_its_next_line() -> None:
     """Root's "S C U L P T™" is printed letter-spaced; "Mate" ("Made in" misread) on the side panel starts one text
     height right of the name's end and below it: not the name's second line."""
@@ -1319,6 +1350,57 @@ def test_small_print_on_a_12_megapixel_photo_is_read() -> None:
     text = " ".join(ln.text for ln in page.lines())
     assert "MAGNESIU" in text  # the large type, found by the coarse pass
     assert "Melatonin" in text and "Theanine" in text
+
+
+def _sent_small(rows_px: int | None) -> Image.Image:
+    """A 1200x1600 photo (one sent through a messaging app): a name in large type, a heading 14 pixels high and,
+    with ``rows_px``, three facts rows in faint type that size, the whole a little out of focus."""
+    from PIL import ImageFilter
+
+    image = Image.new("RGB", (1200, 1600), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((100, 150), "MAGNESIUM", font=ImageFont.truetype("DejaVuSans-Bold.ttf", 120), fill="black")
+    heading = ImageFont.truetype("DejaVuSans.ttf", 14 if rows_px else 26)
+    draw.text((100, 500), "Supplement Facts  Serving size 1 scoop", font=heading, fill="black")
+    if rows_px:
+        small = ImageFont.truetype("DejaVuSans.ttf", rows_px)
+        for k, row in enumerate(["Magnesium glycinate 120 mg", "Melatonin 5 mg", "L-Theanine 200 mg"]):
+            draw.text((500, 800 + int(rows_px * 1.9) * k), row, font=small, fill=(140, 140, 140))
+    return image.filter(ImageFilter.GaussianBlur(1.4))
+
+
+def test_small_print_on_a_photo_sent_at_1600_pixels_is_read(monkeypatch) -> None:
+    """Sent at 1600 pixels, a panel's rows are read at 960 at 0.6 of their size, and Frog Fuel's lost 19 of them: a
+    photo under 12 MP whose coarse pass boxes small print is detected a second time at its own size. One whose
+    smallest line is larger (every synthetic label) is detected once."""
+    from cyclops.ocr import get_engine
+    from cyclops.ocr.rapid import DET_SIDE, detect_at
+
+    engine = get_engine("rapidocr")
+    photo = _sent_small(11)
+    coarse = detect_at(engine._det, np.asarray(photo)[:, :, ::-1].copy(), DET_SIDE)[0]
+    assert len(coarse) < 5  # the coarse pass misses rows
+    text = " ".join(ln.text for ln in engine.read(photo, "img0").lines())
+    assert "Melatonin 5 mg" in text and "L-Theanine 200 mg" in text and "glycinate 120 mg" in text
+    calls = []
+    real_fine = engine.fine_boxes
+    monkeypatch.setattr(engine, "fine_boxes", lambda *a: calls.append(1) or real_fine(*a))
+    assert "Supplement Facts" in engine.read(_sent_small(None), "img1").text
+    assert calls == []
+    engine.read(photo.resize((900, 1200)), "img2")  # under FINE_SMALL_FROM: scaled down further, one pass
+    assert calls == []
+
+
+def test_small_print_is_a_flat_line_under_12_pixels_at_the_coarse_size() -> None:
+    from cyclops.ocr.passes import has_small_print
+
+    def box(height: float, width: float = 300.0) -> np.ndarray:
+        return np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+
+    assert has_small_print([box(40), box(18)], scale=0.6)  # 10.8 pixels at 960 of 1600
+    assert not has_small_print([box(40), box(22)], scale=0.6)  # 13.2
+    assert not has_small_print([box(300, width=18)], scale=0.6)  # a line up the side: its width is no height
+    assert not has_small_print([], scale=0.6)
 
 
 # --- orientation ----------------------------------------------------------------------------------------

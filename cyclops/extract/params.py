@@ -61,6 +61,10 @@ class ExtractParams(Params):
     #: a shelf's neighbours ("CoQ10", "Zinc") stand round it (real names lie within 0.5 of the centre)
     name_centre: float = 0.5
     name_edge_weight: float = 0.3
+    #: a name candidate whose box runs more than this many degrees off its photo's text is a ribbon, a badge or a
+    #: byline set at an angle ("BY DR. CRISTINA RAHM" across ROOT's front, read "Y DR CRIS INA RAM" from a photo
+    #: sent at 1600 pixels), not the name: names run with the label's text
+    name_off_level: float = 20.0
     #: lines of one name are printed in type of about one size: a line this much smaller or larger is another text
     same_type: float = 2.0
     #: partial ratio (0-100) at which a short front line appears in a company or web line, so is the brand

@@ -14,6 +14,7 @@ joined to it by a sign ("+PROTEIN") are part of it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -317,8 +318,11 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
     """The best run among the filed lines (``named``) and the large lines filed elsewhere (``others``), no run
     crossing a line of ``around`` (the label's)."""
     candidates: list[tuple[int, SourceLine]] = []
+    levels = text_angles(around)
     for line, filed in [(line, True) for line in named] + [(line, False) for line in others]:
         if not name_like(line.text, line.confidence if line.polygon else 1.0, strict=not filed, params=params):
+            continue
+        if off_level(line, levels.get(line.image, 0.0), params):
             continue
         # a line filed as the name is the brand only when it is the brand found, or one word of the maker's
         # name or web address ("JOCKO" beside "jockofuel.com"); licensed names often start with the brand
@@ -335,6 +339,33 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
     return best_run([line for _, line in sorted(candidates, key=lambda item: item[0])], max_lines=3,
                     similar_size=params.same_type, params=params, around=around,
                     keep=_name_run if marks else _has_word, mark=coined_mark if marks else None)
+
+
+def line_angle(line: SourceLine) -> float | None:
+    """The angle of ``line``'s top edge in degrees (0 level, negative rising to the right); None for a line read up or
+    down the photo, and for a box less than twice as long as it is high (its angle may be its letters')."""
+    if line.features.get("vertical") or not line.polygon or len(line.polygon) != 4:
+        return None
+    (x0, y0), (x1, y1), (x3, y3) = (point[:2] for point in (line.polygon[0], line.polygon[1], line.polygon[3]))
+    if math.hypot(x1 - x0, y1 - y0) < 2 * math.hypot(x3 - x0, y3 - y0):
+        return None
+    return math.degrees(math.atan2(y1 - y0, x1 - x0))
+
+
+def text_angles(lines: list[SourceLine]) -> dict[str, float]:
+    """Image -> the median angle of its lines (``line_angle``): a photo held askew turns all its text alike."""
+    angles: dict[str, list[float]] = {}
+    for line in lines:
+        if (angle := line_angle(line)) is not None:
+            angles.setdefault(line.image, []).append(angle)
+    return {image: sorted(found)[len(found) // 2] for image, found in angles.items()}
+
+
+def off_level(line: SourceLine, level: float, params: ExtractParams = DEFAULTS) -> bool:
+    """Whether ``line`` runs more than ``params.name_off_level`` degrees off its photo's text (``level``, from
+    ``text_angles``): a ribbon, a badge or a byline set at an angle."""
+    angle = line_angle(line)
+    return angle is not None and abs((angle - level + 180) % 360 - 180) > params.name_off_level
 
 
 def centre_weight(line: SourceLine, params: ExtractParams = DEFAULTS) -> float:

@@ -42,6 +42,15 @@ FINE_ROWS_SPAN = 0.55
 #: the fine pass's boxes cover at least FINE_COVERS of it, they are read instead (Frog Fuel's panel rows)
 SMALL_AT_COARSE = 24
 FINE_COVERS = 0.5
+#: a photo under 2400 pixels (``cyclops.ocr.rapid.FINE_FROM``) but at least this long (one scaled down to 1600 by
+#: a messaging app or e-mail, a scan, a crop) is detected a second time only when ``has_small_print``: at 960 its
+#: small print is 0.6 of its size or less, and a panel's rows the coarse pass missed are found at the photo's own
+#: size (Frog Fuel's panel at 1600 pixels: 19 of its rows; benchmarks/results/real_robustness.md, ``messaged``)
+FINE_SMALL_FROM = 1200
+#: ... where the coarse pass boxed a flat line less than this many pixels high at its size: print near the
+#: smallest it finds, whose smaller or fainter neighbours it misses. A label whose smallest line is larger (the
+#: synthetic labels' are 14 pixels or more at 1600) is read from one pass, the fine one adding 0.1-0.9 s a photo
+SMALL_LINE = 12
 
 
 @dataclass
@@ -110,6 +119,12 @@ def small_print(coarse: list[np.ndarray], fine: list[np.ndarray], scale: float) 
                 and any(_apart(a, b) for k, (a, _) in enumerate(touching) for b, _ in touching[k + 1:])):
             out.append(i)
     return out
+
+
+def has_small_print(coarse: list[np.ndarray], scale: float) -> bool:
+    """Whether the coarse pass boxed a flat line under ``SMALL_LINE`` pixels high at its size (``scale``: coarse
+    pixels per page pixel): where a photo under 12 MP has small print, the fine pass is worth its time."""
+    return any(not is_vertical(box) and line_height(box) * scale < SMALL_LINE for box in coarse)
 
 
 def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarray]:

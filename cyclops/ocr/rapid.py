@@ -57,8 +57,8 @@ from cyclops.ocr.leaders import cells, leader_spans, sub_box
 from cyclops.ocr.lanes import Lanes
 from cyclops.ocr.orient import rotation_from_boxes
 from cyclops.ocr.passes import (COARSE_SURE, FINE_COVERS, FINE_PIECES, FINE_READS_MORE, FINE_ROW_HEIGHT, FINE_ROWS_INSIDE,
-                                FINE_ROWS_SPAN, FINE_SWALLOWS, SMALL_AT_COARSE, Choice, choices, coarse_holds, readings,
-                                reads_better)
+                                FINE_ROWS_SPAN, FINE_SMALL_FROM, FINE_SWALLOWS, SMALL_AT_COARSE, SMALL_LINE, Choice, choices,
+                                coarse_holds, has_small_print, readings, reads_better)
 from cyclops.ocr.regions import VERSION as REGIONS_VERSION
 from cyclops.ocr.regions import WHOLE_FROM, covered, input_rects, marked_rects
 from cyclops.ocr.reread import TURN_SAMPLE, better, line_height, may_be_turned, reframe, turned_wrong, unsure
@@ -70,7 +70,8 @@ REC_MODEL = "PP-OCRv6_rec_small.onnx"
 CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 DET_SIDE = 960
 #: photos with a long side of at least FINE_FROM pixels (12 MP phone photos) are detected a second time at
-#: FINE_SIDE: at 960 the small print of a facts panel is 5-6 pixels high and its names are never found
+#: FINE_SIDE: at 960 the small print of a facts panel is 5-6 pixels high and its names are never found. Smaller
+#: photos from ``passes.FINE_SMALL_FROM`` are, where the coarse pass shows small print (``passes.has_small_print``)
 FINE_SIDE = 1600
 FINE_FROM = 2400
 REC_BATCH = 1  # crops sorted by width; 1 = no padding to a longer neighbour (padding is pure extra convolution)
@@ -256,7 +257,7 @@ class RapidEngine(OCREngine):
             self._fine_det = self._det
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}at{FINE_FROM}small{FINE_SMALL_FROM}h{SMALL_LINE}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
         if self.int8:  # the int8 fine pass moves boxes by a pixel or two, so what is read differs a little
             self.version += f"-fineq8v{INT8_VERSION}"
         if self.bf16:  # so does detecting in bfloat16, less
@@ -322,17 +323,19 @@ class RapidEngine(OCREngine):
     def detect_choices(self, bgr: np.ndarray) -> tuple[list[np.ndarray], list[Choice]]:
         """(boxes, choices): the coarse pass's boxes with the fine pass's small print it missed; on a 12 MP photo,
         also each coarse box that may be several rows or loose small print (``merged_rows``, ``small_print``), with
-        the fine rows in its place, for ``settle`` to decide by reading both. The boxes hold the coarse side."""
+        the fine rows in its place, for ``settle`` to decide by reading both. The boxes hold the coarse side. A
+        smaller photo is detected a second time only where its coarse boxes show small print (``has_small_print``)."""
         return self._with_fine(bgr, *detect_at(self._det, bgr, self._det.limit_side_len))
 
     def _with_fine(self, bgr: np.ndarray, boxes: list[np.ndarray], prob: np.ndarray | None) -> tuple[list[np.ndarray], list[Choice]]:
         """``detect_choices`` once the coarse pass has given ``boxes`` and its text map ``prob``."""
-        if max(bgr.shape[:2]) < FINE_FROM:
+        long_side = max(bgr.shape[:2])
+        scale = min(1.0, self._det.limit_side_len / long_side)
+        if long_side < FINE_FROM and not (long_side >= FINE_SMALL_FROM and has_small_print(boxes, scale)):
             return boxes, []
         fine = self.fine_boxes(bgr, prob, boxes)
         if not fine:
             return boxes, []
-        scale = min(1.0, self._det.limit_side_len / max(bgr.shape[:2]))
         kept, found = choices(boxes, fine, scale)
         return (list(self._det.sorted_boxes(np.array(kept))) if kept else []), found
 
