@@ -183,6 +183,19 @@ def test_a_b_vitamin_whose_letter_was_read_as_an_8(read: str, name: str) -> None
     assert parse_ingredient_text("Vitamin 8 (as thiamine) 5 mg").name == "Vitamin 8 (as thiamine)"
 
 
+@pytest.mark.parametrize(("read", "name"), [("amin B. (as Methylcobalamin)", "Vitamin B12 (as Methylcobalamin)"),
+                                           ("amn D (as Cholecalciferol)", "Vitamin D (as Cholecalciferol)"),
+                                           ("tamine C (acide ascorbique)", "Vitamine C (acide ascorbique)"),
+                                           ("itamin K2 (as MK-7)", "Vitamin K2 (as MK-7)")])
+def test_a_vitamin_whose_word_lost_its_first_letters(read: str, name: str) -> None:
+    """Frog Fuel's and MaryRuth's panels sent small (1600 pixels) read "amin B. (as Methylcobalamin) 15 mcg" and
+    "amn D (as Cholecalciferol) 20 mcg": the rows' starts were lost, and no row was Vitamin B12 or D."""
+    found = parse_ingredient_text(f"{read} 15 mcg")
+    assert found.name == name and found.as_read == read
+    for other in ("Amino Acid Complex", "Inositol B (as myo-inositol)", "Ginger A", "Vitamin D3"):
+        assert parse_ingredient_text(f"{other} 15 mcg").name == other
+
+
 def test_names_that_start_like_a_seal_are_ingredients() -> None:
     assert not any(not_an_ingredient(name) for name in ("Organic Spirulina", "Soy Lecithin", "Vitamin C"))
 

@@ -11,6 +11,7 @@ import re
 from functools import cmp_to_key
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 from scipy.optimize import linear_sum_assignment
 
 from cyclops.extract.headings import match_heading, strip_heading
@@ -119,6 +120,25 @@ _BARE_B = re.compile(r"^(?P<head>\s*vitamin[e]?\s+B)\s*[.,·]?\s*(?P<rest>\(.*)$
 _B_AS_8 = re.compile(r"^(?P<head>\s*vitamin[e]?\s+)8(?P<number>12|[1235679])(?=$|[\s(,.])", re.IGNORECASE)
 
 
+#: a vitamin whose word lost its first letters (at the panel's edge, or to a detector box that starts late: "amin B.
+#: (as Methylcobalamin)", "amn D (as Cholecalciferol)" from a photo sent small): a short word before one vitamin
+#: letter, at most one letter away from an end of "vitamin" or "vitamine"
+_CUT_VITAMIN = re.compile(r"^(?P<space>\s*)(?P<word>[^\W\d_]{3,6})\s+(?P<letter>[ABCDEK])(?=$|[\s(,.\d])")
+_VITAMIN_ENDS = tuple(word[k:] for word in ("vitamin", "vitamine") for k in range(1, 4))
+
+
+def whole_vitamin(name: str) -> str:
+    """"amin D (as Cholecalciferol)" -> "Vitamin D (as Cholecalciferol)": a vitamin's word cut at its start made
+    whole; any other name is returned as it is."""
+    m = _CUT_VITAMIN.match(name)
+    if not m or m.group("word").lower() in ("vitamin", "vitamine"):
+        return name
+    word = m.group("word").lower()
+    if not any(Levenshtein.distance(word, end) <= 1 for end in _VITAMIN_ENDS):
+        return name
+    return f"{m.group('space')}Vitamin{'e' if word.endswith('ine') else ''} {name[m.start('letter'):]}"
+
+
 def numbered_b_vitamin(name: str) -> str:
     """"Vitamin B (as Methylcobalamin)" -> "Vitamin B12 (as Methylcobalamin)": the number a lost subscript held,
     told by the source named in the brackets; "Vitamin 86" -> "Vitamin B6", its letter read as an 8; any other name
@@ -133,11 +153,12 @@ def numbered_b_vitamin(name: str) -> str:
 
 
 def parse_ingredient_text(text: str, language: str | None = None, params: ExtractParams = DEFAULTS) -> Ingredient | None:
-    """One ingredient from a row or list item; None when it has no name. A B vitamin whose number OCR lost gets it
-    back from its source (``numbered_b_vitamin``), the name as read kept in ``as_read``."""
+    """One ingredient from a row or list item; None when it has no name. A vitamin's word cut at its start is made
+    whole (``whole_vitamin``) and a B vitamin whose number OCR lost gets it back from its source
+    (``numbered_b_vitamin``), the name as read kept in ``as_read``."""
     name, qty_text = split_name_quantity(strip_heading(text), language)
     read = primary_name(name, params)
-    name = numbered_b_vitamin(read)
+    name = numbered_b_vitamin(whole_vitamin(read))
     found = _ingredient(name, qty_text, language)
     if found is not None and name != read:
         found.as_read = read
