@@ -57,7 +57,8 @@ class Settings(BaseSettings):
                              "many single-threaded recognition sessions sharing a page's lines, and as many photos of a product read at "
                              "once. One per core the process may use: 1 for a Dask worker or pod limited to one CPU, so workers scale "
                              "with cores.")
-    ocr_int8: str = Field("auto", description="The 12 MP photos' fine detection pass in int8: `auto` (where the CPU has int8 dot-product "
+    ocr_int8: str = Field("auto", description="The fine detection pass (12 MP photos, and smaller ones with small print) "
+                          "in int8: `auto` (where the CPU has int8 dot-product "
                           "instructions, AVX-512 VNNI, AVX-VNNI or AMX: about twice as fast there, boxes within a pixel or two), `on` or `off`.")
     ocr_bf16: str = Field("auto", description="Text detection (both passes) in bfloat16 on OpenVINO: `auto` (where the CPU has AMX "
                           "bfloat16, Intel Xeon since Sapphire Rapids: the coarse pass 6, the fine pass 3 times as fast there), `on` or "
