@@ -186,7 +186,8 @@ def test_a_b_vitamin_whose_letter_was_read_as_an_8(read: str, name: str) -> None
 @pytest.mark.parametrize(("read", "name"), [("amin B. (as Methylcobalamin)", "Vitamin B12 (as Methylcobalamin)"),
                                            ("amn D (as Cholecalciferol)", "Vitamin D (as Cholecalciferol)"),
                                            ("tamine C (acide ascorbique)", "Vitamine C (acide ascorbique)"),
-                                           ("itamin K2 (as MK-7)", "Vitamin K2 (as MK-7)")])
+                                           ("itamin K2 (as MK-7)", "Vitamin K2 (as MK-7)"),
+                                           ("amin B-12 (as Cyanocobalamin)", "Vitamin B-12 (as Cyanocobalamin)")])
 def test_a_vitamin_whose_word_lost_its_first_letters(read: str, name: str) -> None:
     """Frog Fuel's and MaryRuth's panels sent small (1600 pixels) read "amin B. (as Methylcobalamin) 15 mcg" and
     "amn D (as Cholecalciferol) 20 mcg": the rows' starts were lost, and no row was Vitamin B12 or D."""

@@ -123,7 +123,7 @@ _B_AS_8 = re.compile(r"^(?P<head>\s*vitamin[e]?\s+)8(?P<number>12|[1235679])(?=$
 #: a vitamin whose word lost its first letters (at the panel's edge, or to a detector box that starts late: "amin B.
 #: (as Methylcobalamin)", "amn D (as Cholecalciferol)" from a photo sent small): a short word before one vitamin
 #: letter, at most one letter away from an end of "vitamin" or "vitamine"
-_CUT_VITAMIN = re.compile(r"^(?P<space>\s*)(?P<word>[^\W\d_]{3,6})\s+(?P<letter>[ABCDEK])(?=$|[\s(,.\d])")
+_CUT_VITAMIN = re.compile(r"^(?P<space>\s*)(?P<word>[^\W\d_]{3,6})\s+(?P<letter>[ABCDEK])(?=$|[\s(,.\d-])")
 _VITAMIN_ENDS = tuple(word[k:] for word in ("vitamin", "vitamine") for k in range(1, 4))
 
 

@@ -49,7 +49,7 @@ FINE_COVERS = 0.5
 FINE_SMALL_FROM = 1200
 #: ... where the coarse pass boxed a flat line less than this many pixels high at its size: print near the
 #: smallest it finds, whose smaller or fainter neighbours it misses. A label whose smallest line is larger (the
-#: synthetic labels' are 14 pixels or more at 1600) is read from one pass, the fine one adding 0.1-0.9 s a photo
+#: synthetic labels' lines are 14 pixels high or more at 960) is read from one pass: the fine one adds 0.1-0.9 s a photo
 SMALL_LINE = 12
 
 
