@@ -1366,6 +1366,40 @@ def test_small_print_on_a_12_megapixel_photo_is_read() -> None:
     assert "Melatonin" in text and "Theanine" in text
 
 
+@pytest.mark.parametrize("stored", [0, 90])
+def test_a_photo_over_16_megapixels_is_read_at_12_and_its_boxes_lie_on_the_photo(stored: int) -> None:
+    """A 24 or 48 MP photo (what recent phones save) is read from a copy at 12 MP, the size every pass was measured
+    at; the page keeps the photo's own size and its boxes lie where the text is printed on it, turned or not."""
+    from cyclops.model.ocr import bbox_of
+    from cyclops.ocr import get_engine
+    from cyclops.ocr.orient import rotate_clockwise
+    from cyclops.ocr.rapid import READ_AT, measured
+
+    image = Image.new("RGB", (3600, 4900), "white")  # 17.6 MP
+    draw = ImageDraw.Draw(image)
+    draw.text((600, 900), "MAGNESIUM", font=ImageFont.truetype("DejaVuSans-Bold.ttf", 260), fill="black")
+    draw.text((1500, 3000), "Melatonin 5 mg", font=ImageFont.truetype("DejaVuSans.ttf", 40), fill="black")
+    copy, size = measured(np.asarray(image)[:, :, ::-1])
+    assert size == (3600, 4900) and abs(copy.shape[0] * copy.shape[1] - READ_AT) < 10_000
+    page, rotation = get_engine("rapidocr").read_upright(rotate_clockwise(image, stored), "img0")
+    assert (rotation + stored) % 360 == 0 and (page.width, page.height) == (3600, 4900)
+    name = next(ln for ln in page.lines() if "MAGNES" in ln.text)
+    x0, y0, x1, y1 = bbox_of(name.polygon)
+    assert 550 < x0 < 700 and 880 < y0 < 1000 and x1 > 2000  # where it was drawn on the photo, not on the copy
+    assert "Melatonin 5 mg" in page.text
+
+
+def test_a_page_scaled_moves_every_polygon() -> None:
+    from cyclops.model.ocr import Block, Line, Page, Word, rect
+
+    page = Page(image_id="img0", width=100, height=50, rotation=90, blocks=[Block(polygon=rect(10, 10, 50, 20), lines=[
+        Line(polygon=rect(10, 10, 50, 20), words=[Word(text="Zinc", polygon=rect(10, 10, 30, 20))])])])
+    big = page.scaled(200, 150)
+    assert (big.width, big.height, big.rotation, big.text) == (200, 150, 90, "Zinc")
+    assert big.lines()[0].words[0].polygon == rect(20, 30, 60, 60)
+    assert big.blocks[0].polygon == rect(20, 30, 100, 60)
+
+
 def _sent_small(rows_px: int | None) -> Image.Image:
     """A 1200x1600 photo (one sent through a messaging app): a name in large type, a heading 14 pixels high and,
     with ``rows_px``, three facts rows in faint type that size, the whole a little out of focus."""

@@ -93,6 +93,20 @@ class Page(BaseModel):
     def text(self) -> str:
         return "\n\n".join(b.text for b in self.blocks)
 
+    def scaled(self, width: int, height: int) -> Page:
+        """This page with every polygon moved onto an image of ``width`` x ``height`` (the same photo read smaller)."""
+        sx, sy = width / max(self.width, 1), height / max(self.height, 1)
+
+        def move(polygon: Polygon) -> Polygon:
+            return [(x * sx, y * sy) for x, y in (point[:2] for point in polygon)]
+
+        blocks = [Block(polygon=move(b.polygon), language=b.language,
+                        lines=[Line(polygon=move(ln.polygon), confidence=ln.confidence, language=ln.language, vertical=ln.vertical,
+                                    words=[Word(text=w.text, confidence=w.confidence, polygon=move(w.polygon)) for w in ln.words])
+                               for ln in b.lines])
+                  for b in self.blocks]
+        return Page(image_id=self.image_id, width=width, height=height, rotation=self.rotation, blocks=blocks)
+
 
 class Document(BaseModel):
     engine: str
