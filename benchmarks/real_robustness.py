@@ -18,7 +18,9 @@ set changed the way another inspector's photo of the same label would be, scored
 - ``keystone``: photographed from a little below, the top 8 % of the width wider on each side than the bottom;
 - ``noisy``: Gaussian noise of 12 grey levels on every channel (a phone's high ISO in a dim aisle; seeded);
 - ``messaged``: scaled to 1600 pixels on the long side and saved at quality 70 (about 2 MP: a photo sent through a
-  messaging app or by e-mail before it reaches the analyst).
+  messaging app or by e-mail before it reaches the analyst);
+- ``24mp``: scaled up 1.41 times (24 MP, what recent phones save by default; no detail is added, so it measures
+  the pipeline's sizes and thresholds, not a better camera).
 
 The changed photos are written to a temporary folder (``--work`` to keep them), never into the repository.
 Each variant runs ``cyclops evaluate`` in its own process with the configured data folder (the LNHPD database
@@ -42,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 NOTES = "<!-- notes: written by hand, kept when the figures above are rewritten -->"
-VARIANTS = ("as_shot", "reencoded", "turned90", "smaller", "tilted", "dim", "blurred", "keystone", "noisy", "messaged")
+VARIANTS = ("as_shot", "reencoded", "turned90", "smaller", "tilted", "dim", "blurred", "keystone", "noisy", "messaged", "24mp")
 METRICS = ("medicinal_ingredients_precision", "medicinal_ingredients_recall", "product_name_f1", "false_npns",
            "npn_missing_recall", "french_missing_recall", "flag_precision", "flag_recall")
 SHORT = {"medicinal_ingredients_precision": "ingr P", "medicinal_ingredients_recall": "ingr R",
@@ -73,6 +75,8 @@ def changed(image, variant: str):
         pixels = np.asarray(image).astype(np.int16)
         pixels += np.random.default_rng(7).normal(0, 12, pixels.shape).astype(np.int16)
         return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    if variant == "24mp":
+        return image.resize((round(image.width * 2 ** 0.5), round(image.height * 2 ** 0.5)), Image.Resampling.LANCZOS)
     if variant == "messaged":
         scale = min(1.0, 1600 / max(image.size))
         return image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
