@@ -187,13 +187,15 @@ def test_a_b_vitamin_whose_letter_was_read_as_an_8(read: str, name: str) -> None
                                            ("amn D (as Cholecalciferol)", "Vitamin D (as Cholecalciferol)"),
                                            ("tamine C (acide ascorbique)", "Vitamine C (acide ascorbique)"),
                                            ("itamin K2 (as MK-7)", "Vitamin K2 (as MK-7)"),
-                                           ("amin B-12 (as Cyanocobalamin)", "Vitamin B-12 (as Cyanocobalamin)")])
+                                           ("amin B-12 (as Cyanocobalamin)", "Vitamin B-12 (as Cyanocobalamin)"),
+                                           ("itamine D3 (cholécalciférol)", "Vitamine D3 (cholécalciférol)")])
 def test_a_vitamin_whose_word_lost_its_first_letters(read: str, name: str) -> None:
     """Frog Fuel's and MaryRuth's panels sent small (1600 pixels) read "amin B. (as Methylcobalamin) 15 mcg" and
     "amn D (as Cholecalciferol) 20 mcg": the rows' starts were lost, and no row was Vitamin B12 or D."""
     found = parse_ingredient_text(f"{read} 15 mcg")
     assert found.name == name and found.as_read == read
-    for other in ("Amino Acid Complex", "Inositol B (as myo-inositol)", "Ginger A", "Vitamin D3"):
+    for other in ("Amino Acid Complex", "Inositol B (as myo-inositol)", "Ginger A", "Vitamin D3", "Amino A-Z", "Admin C",
+                  "Min D"):
         assert parse_ingredient_text(f"{other} 15 mcg").name == other
 
 
@@ -1401,14 +1403,14 @@ def test_a_page_scaled_moves_every_polygon() -> None:
 
 
 def _sent_small(rows_px: int | None) -> Image.Image:
-    """A 1200x1600 photo (one sent through a messaging app): a name in large type, a heading 14 pixels high and,
+    """A 1200x1600 photo (one sent through a messaging app): a name in large type, a heading 10 pixels high and,
     with ``rows_px``, three facts rows in faint type that size, the whole a little out of focus."""
     from PIL import ImageFilter
 
     image = Image.new("RGB", (1200, 1600), "white")
     draw = ImageDraw.Draw(image)
     draw.text((100, 150), "MAGNESIUM", font=ImageFont.truetype("DejaVuSans-Bold.ttf", 120), fill="black")
-    heading = ImageFont.truetype("DejaVuSans.ttf", 14 if rows_px else 26)
+    heading = ImageFont.truetype("DejaVuSans.ttf", 10 if rows_px else 26)
     draw.text((100, 500), "Supplement Facts  Serving size 1 scoop", font=heading, fill="black")
     if rows_px:
         small = ImageFont.truetype("DejaVuSans.ttf", rows_px)
@@ -1435,7 +1437,7 @@ def test_small_print_on_a_photo_sent_at_1600_pixels_is_read(monkeypatch) -> None
     monkeypatch.setattr(engine, "fine_boxes", lambda *a: calls.append(1) or real_fine(*a))
     assert "Supplement Facts" in engine.read(_sent_small(None), "img1").text
     assert calls == []
-    engine.read(photo.resize((900, 1200)), "img2")  # under FINE_SMALL_FROM: scaled down further, one pass
+    engine.read(photo.resize((825, 1100)), "img2")  # under FINE_SMALL_FROM: scaled down further, one pass
     assert calls == []
 
 
@@ -1448,6 +1450,7 @@ def test_small_print_is_a_flat_line_under_12_pixels_at_the_coarse_size() -> None
     assert has_small_print([box(40), box(18)], scale=0.6)  # 10.8 pixels at 960 of 1600
     assert not has_small_print([box(40), box(22)], scale=0.6)  # 13.2
     assert not has_small_print([box(300, width=18)], scale=0.6)  # a line up the side: its width is no height
+    assert not has_small_print([box(40), box(18, width=20)], scale=0.6)  # a lone mark ("®") is no line
     assert not has_small_print([], scale=0.6)
 
 

@@ -36,7 +36,7 @@ from cyclops.model.ocr import bbox_of, union_polygon
 from cyclops.normalize.confusions import normalize_text
 from cyclops.text.brackets import closes_unopened, split_outside
 from cyclops.text.fold import search_key, strip_accents
-from cyclops.text.language import guess_language, word_languages
+from cyclops.text.language import common_word, guess_language, word_languages
 
 VERSION = "14"
 #: dotted leaders and table rules between a name and its amount
@@ -122,8 +122,9 @@ _B_AS_8 = re.compile(r"^(?P<head>\s*vitamin[e]?\s+)8(?P<number>12|[1235679])(?=$
 
 #: a vitamin whose word lost its first letters (at the panel's edge, or to a detector box that starts late: "amin B.
 #: (as Methylcobalamin)", "amn D (as Cholecalciferol)" from a photo sent small): a short word before one vitamin
-#: letter, at most one letter away from an end of "vitamin" or "vitamine"
-_CUT_VITAMIN = re.compile(r"^(?P<space>\s*)(?P<word>[^\W\d_]{3,6})\s+(?P<letter>[ABCDEK])(?=$|[\s(,.\d-])")
+#: letter that is an end of "vitamin" or "vitamine", or one letter away from one and no word itself ("Amino A-Z",
+#: "Admin C" and "Min D" stay as they are)
+_CUT_VITAMIN = re.compile(r"^(?P<space>\s*)(?P<word>[^\W\d_]{3,7})\s+(?P<letter>[ABCDEK])(?=$|[\s(,.\d-])")
 _VITAMIN_ENDS = tuple(word[k:] for word in ("vitamin", "vitamine") for k in range(1, 4))
 
 
@@ -134,7 +135,7 @@ def whole_vitamin(name: str) -> str:
     if not m or m.group("word").lower() in ("vitamin", "vitamine"):
         return name
     word = m.group("word").lower()
-    if not any(Levenshtein.distance(word, end) <= 1 for end in _VITAMIN_ENDS):
+    if word not in _VITAMIN_ENDS and (common_word(word) or not any(Levenshtein.distance(word, end) <= 1 for end in _VITAMIN_ENDS)):
         return name
     return f"{m.group('space')}Vitamin{'e' if word.endswith('ine') else ''} {name[m.start('letter'):]}"
 

@@ -100,12 +100,11 @@ class Page(BaseModel):
         def move(polygon: Polygon) -> Polygon:
             return [(x * sx, y * sy) for x, y in (point[:2] for point in polygon)]
 
-        blocks = [Block(polygon=move(b.polygon), language=b.language,
-                        lines=[Line(polygon=move(ln.polygon), confidence=ln.confidence, language=ln.language, vertical=ln.vertical,
-                                    words=[Word(text=w.text, confidence=w.confidence, polygon=move(w.polygon)) for w in ln.words])
-                               for ln in b.lines])
-                  for b in self.blocks]
-        return Page(image_id=self.image_id, width=width, height=height, rotation=self.rotation, blocks=blocks)
+        blocks = [block.model_copy(update={"polygon": move(block.polygon), "lines": [
+            line.model_copy(update={"polygon": move(line.polygon),
+                                    "words": [word.model_copy(update={"polygon": move(word.polygon)}) for word in line.words]})
+            for line in block.lines]}) for block in self.blocks]
+        return self.model_copy(update={"width": width, "height": height, "blocks": blocks})
 
 
 class Document(BaseModel):

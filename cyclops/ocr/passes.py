@@ -51,6 +51,9 @@ FINE_SMALL_FROM = 1200
 #: smallest it finds, whose smaller or fainter neighbours it misses. A label whose smallest line is larger (the
 #: synthetic labels' lines are 14 pixels high or more at 960) is read from one pass: the fine one adds 0.1-0.9 s a photo
 SMALL_LINE = 12
+#: ... and at least this many times as long as it is high: a lone mark ("®", a bullet, a barcode's digit) is boxed
+#: that small on almost any label, and is no print the fine pass would find more of
+SMALL_LINE_LENGTH = 2.0
 
 
 @dataclass
@@ -123,8 +126,11 @@ def small_print(coarse: list[np.ndarray], fine: list[np.ndarray], scale: float) 
 
 def has_small_print(coarse: list[np.ndarray], scale: float) -> bool:
     """Whether the coarse pass boxed a flat line under ``SMALL_LINE`` pixels high at its size (``scale``: coarse
-    pixels per page pixel): where a photo under 12 MP has small print, the fine pass is worth its time."""
-    return any(not is_vertical(box) and line_height(box) * scale < SMALL_LINE for box in coarse)
+    pixels per page pixel) and ``SMALL_LINE_LENGTH`` times as long: where a photo of 1200 to 2400 pixels has small
+    print, the fine pass is worth its time."""
+    return any(not is_vertical(box) and (height := line_height(box)) * scale < SMALL_LINE
+               and float(np.linalg.norm(np.asarray(box)[1] - np.asarray(box)[0])) >= SMALL_LINE_LENGTH * height
+               for box in coarse)
 
 
 def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarray]:

@@ -57,7 +57,8 @@ from cyclops.ocr.leaders import cells, leader_spans, sub_box
 from cyclops.ocr.lanes import Lanes
 from cyclops.ocr.orient import rotation_from_boxes
 from cyclops.ocr.passes import (COARSE_SURE, FINE_COVERS, FINE_PIECES, FINE_READS_MORE, FINE_ROW_HEIGHT, FINE_ROWS_INSIDE,
-                                FINE_ROWS_SPAN, FINE_SMALL_FROM, FINE_SWALLOWS, SMALL_AT_COARSE, SMALL_LINE, Choice, choices,
+                                FINE_ROWS_SPAN, FINE_SMALL_FROM, FINE_SWALLOWS, SMALL_AT_COARSE, SMALL_LINE,
+                                SMALL_LINE_LENGTH, Choice, choices,
                                 coarse_holds, has_small_print, readings, reads_better)
 from cyclops.ocr.regions import VERSION as REGIONS_VERSION
 from cyclops.ocr.regions import WHOLE_FROM, covered, input_rects, marked_rects
@@ -277,7 +278,7 @@ class RapidEngine(OCREngine):
             self._fine_det = self._det
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-read{READ_AT}from{READ_FROM}-fine{FINE_SIDE}at{FINE_FROM}small{FINE_SMALL_FROM}h{SMALL_LINE}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-read{READ_AT}from{READ_FROM}-fine{FINE_SIDE}at{FINE_FROM}small{FINE_SMALL_FROM}h{SMALL_LINE}x{SMALL_LINE_LENGTH}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
         if self.int8:  # the int8 fine pass moves boxes by a pixel or two, so what is read differs a little
             self.version += f"-fineq8v{INT8_VERSION}"
         if self.bf16:  # so does detecting in bfloat16, less
@@ -341,10 +342,11 @@ class RapidEngine(OCREngine):
         return self.detect_choices(bgr)[0]
 
     def detect_choices(self, bgr: np.ndarray) -> tuple[list[np.ndarray], list[Choice]]:
-        """(boxes, choices): the coarse pass's boxes with the fine pass's small print it missed; on a 12 MP photo,
-        also each coarse box that may be several rows or loose small print (``merged_rows``, ``small_print``), with
-        the fine rows in its place, for ``settle`` to decide by reading both. The boxes hold the coarse side. A
-        smaller photo is detected a second time only where its coarse boxes show small print (``has_small_print``)."""
+        """(boxes, choices): the coarse pass's boxes with the fine pass's small print it missed; where the fine pass
+        runs, also each coarse box that may be several rows or loose small print (``merged_rows``, ``small_print``), with
+        the fine rows in its place, for ``settle`` to decide by reading both. The boxes hold the coarse side. The fine
+        pass runs on a 12 MP photo, and on one of 1200 to 2400 pixels where its coarse boxes show small print
+        (``has_small_print``)."""
         return self._with_fine(bgr, *detect_at(self._det, bgr, self._det.limit_side_len))
 
     def _with_fine(self, bgr: np.ndarray, boxes: list[np.ndarray], prob: np.ndarray | None) -> tuple[list[np.ndarray], list[Choice]]:
