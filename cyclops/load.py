@@ -124,10 +124,11 @@ def sniff_type(data: bytes) -> str | None:
         return "pdf"
     if data[:6] in (b"GIF87a", b"GIF89a"):
         return "gif"
-    for brands in ({data[8:12]}, _ftyp_brands(data)):  # the major brand first: an AVIF also lists the generic "mif1"
-        for kind, known in (("avif", _AVIF_BRANDS), ("heif", _HEIF_BRANDS)):
-            if data[4:8] == b"ftyp" and brands & known:
-                return kind
+    if data[4:8] == b"ftyp":
+        for brands in ({data[8:12]}, _ftyp_brands(data)):  # the major brand first: an AVIF also lists the generic "mif1"
+            for kind, known in (("avif", _AVIF_BRANDS), ("heif", _HEIF_BRANDS)):
+                if brands & known:
+                    return kind
     if data[:2] == b"BM" and len(data) >= 18 and int.from_bytes(data[14:18], "little") in _BMP_HEADERS:
         return "bmp"
     return None

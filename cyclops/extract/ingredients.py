@@ -132,9 +132,9 @@ def whole_vitamin(name: str) -> str:
     """"amin D (as Cholecalciferol)" -> "Vitamin D (as Cholecalciferol)": a vitamin's word cut at its start made
     whole; any other name is returned as it is."""
     m = _CUT_VITAMIN.match(name)
-    if not m or m.group("word").lower() in ("vitamin", "vitamine"):
+    word = m.group("word").lower() if m else "vitamin"
+    if word in ("vitamin", "vitamine"):
         return name
-    word = m.group("word").lower()
     if word not in _VITAMIN_ENDS and (common_word(word) or not any(Levenshtein.distance(word, end) <= 1 for end in _VITAMIN_ENDS)):
         return name
     return f"{m.group('space')}Vitamin{'e' if word.endswith('ine') else ''} {name[m.start('letter'):]}"

@@ -6,6 +6,7 @@ Parsers are pure functions of strings; this small record carries the evidence
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -99,15 +100,29 @@ def column_order(lines: list[SourceLine], params: ExtractParams = DEFAULTS) -> l
     return out
 
 
-def edge_slope(polygon: Polygon) -> float | None:
-    """Slope (dy/dx) of a line polygon's top edge; None for a box too short to tell (a word or an amount)."""
+def _top_edge(polygon: Polygon) -> tuple[float, float, float] | None:
+    """(dx, dy) of a line quad's top edge (p0 -> p1) and its left side's length (p0 -> p3); None for other shapes."""
     if len(polygon) != 4:
         return None
     (x0, y0), (x1, y1), (x3, y3) = polygon[0][:2], polygon[1][:2], polygon[3][:2]
-    height = ((x3 - x0) ** 2 + (y3 - y0) ** 2) ** 0.5
-    if x1 <= x0 or x1 - x0 < 4 * max(height, 1.0):
+    return x1 - x0, y1 - y0, math.hypot(x3 - x0, y3 - y0)
+
+
+def edge_slope(polygon: Polygon) -> float | None:
+    """Slope (dy/dx) of a line polygon's top edge; None for a box too short to tell (a word or an amount)."""
+    edge = _top_edge(polygon)
+    if edge is None or edge[0] <= 0 or edge[0] < 4 * max(edge[2], 1.0):
         return None
-    return (y1 - y0) / (x1 - x0)
+    return edge[1] / edge[0]
+
+
+def edge_angle(polygon: Polygon, least_length: float = 2.0) -> float | None:
+    """The angle of a line polygon's top edge in degrees (0 level, negative rising to the right, any direction);
+    None for a box less than ``least_length`` times as long as it is high (its angle may be its letters')."""
+    edge = _top_edge(polygon)
+    if edge is None or math.hypot(edge[0], edge[1]) < least_length * edge[2]:
+        return None
+    return math.degrees(math.atan2(edge[1], edge[0]))
 
 
 @dataclass

@@ -14,7 +14,6 @@ joined to it by a sign ("+PROTEIN") are part of it.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,7 +23,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from cyclops.extract.dosage_form import only_form
-from cyclops.extract.lines import SourceLine, as_lines
+from cyclops.extract.lines import SourceLine, as_lines, edge_angle
 from cyclops.extract.names import DANGLING_END, adjacent, best_run, clean_name, printed_between, run_value
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import Evidence, FieldValue
@@ -180,9 +179,10 @@ def extract_product_name(names: list[SourceLine] | list[str], lines: list[Source
     # a line filed as the name but printed smaller than the label's text ("Fulvic" in a list of selling points)
     # waits until nothing printed larger will do
     sized = [line for line in named if not line.polygon or line.features.get("rel_height", 1.0) >= params.small_name_type]
+    levels = text_angles(lines or named)
     for filed, candidates, marks in ((sized, others, True), (sized, smaller, True), (named, others, False),
                                      (named, smaller, False)):
-        found = _best(filed, candidates, brand_words, brand, backs, order, params, marks, lines or named)
+        found = _best(filed, candidates, brand_words, brand, backs, order, params, marks, lines or named, levels)
         if found.value is not None:
             found = without_strength(without_brand_over(found, lines or named, params), lines or named)
             found = with_qualifier(found, lines or named, brand_words, params)
@@ -314,11 +314,11 @@ def line_of(evidence: Evidence, lines: list[SourceLine]) -> SourceLine | None:
 
 
 def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[str], brand: str | None, backs: set[str],
-          order: dict[int, int], params: ExtractParams, marks: bool, around: list[SourceLine]) -> FieldValue:
+          order: dict[int, int], params: ExtractParams, marks: bool, around: list[SourceLine],
+          levels: dict[str, float]) -> FieldValue:
     """The best run among the filed lines (``named``) and the large lines filed elsewhere (``others``), no run
-    crossing a line of ``around`` (the label's)."""
+    crossing a line of ``around`` (the label's), none running off its photo's text (``levels``: ``text_angles``)."""
     candidates: list[tuple[int, SourceLine]] = []
-    levels = text_angles(around)
     for line, filed in [(line, True) for line in named] + [(line, False) for line in others]:
         if not name_like(line.text, line.confidence if line.polygon else 1.0, strict=not filed, params=params):
             continue
@@ -342,14 +342,11 @@ def _best(named: list[SourceLine], others: list[SourceLine], brand_words: set[st
 
 
 def line_angle(line: SourceLine) -> float | None:
-    """The angle of ``line``'s top edge in degrees (0 level, negative rising to the right); None for a line read up or
-    down the photo, and for a box less than twice as long as it is high (its angle may be its letters')."""
-    if line.features.get("vertical") or not line.polygon or len(line.polygon) != 4:
+    """The angle of ``line``'s top edge in degrees (``edge_angle``); None for a line read up or down the photo, and
+    for a box less than twice as long as it is high."""
+    if line.features.get("vertical") or not line.polygon:
         return None
-    (x0, y0), (x1, y1), (x3, y3) = (point[:2] for point in (line.polygon[0], line.polygon[1], line.polygon[3]))
-    if math.hypot(x1 - x0, y1 - y0) < 2 * math.hypot(x3 - x0, y3 - y0):
-        return None
-    return math.degrees(math.atan2(y1 - y0, x1 - x0))
+    return edge_angle(line.polygon)
 
 
 def text_angles(lines: list[SourceLine]) -> dict[str, float]:
