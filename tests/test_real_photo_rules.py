@@ -1350,6 +1350,27 @@ def test_a_fine_box_holding_a_coarse_piece_of_its_line_is_new_a_fine_copy_of_a_c
     assert new_boxes([mg, other_row], [rect(1368, 1734, 1466, 1788)]) == []
 
 
+def test_a_line_running_up_inside_a_level_lines_box_is_new_text() -> None:
+    """A licence number printed up a label's side, inside the rectangle of a tilted line of large type (the
+    coordinates of a development photo with "NPN 80677524" printed running up): the level line is read level, so the
+    number is not read by it and the fine box is new. Inside a coarse box that runs up the page too, it is the same
+    line, read by that box."""
+    from cyclops.ocr.passes import new_boxes, runs_across
+
+    def rect(x0, y0, x1, y1):
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+    tilted = np.array([[961, 2625], [1851, 2720], [1824, 2962], [934, 2867]], dtype=np.float32)
+    running_up = rect(1734, 2875, 1769, 3000)
+    assert runs_across(running_up, [tilted])
+    assert [b.tolist() for b in new_boxes([tilted], [running_up])] == [running_up.tolist()]
+    edge = rect(1730, 2860, 1775, 3010)  # the coarse pass boxed the number itself, up the page
+    assert not runs_across(running_up, [tilted, edge])
+    assert new_boxes([tilted, edge], [running_up]) == []
+    level_piece = rect(1000, 2700, 1300, 2760)  # a level fine box inside the level line is a piece of it
+    assert new_boxes([tilted], [level_piece]) == []
+
+
 def test_small_print_on_a_12_megapixel_photo_is_read() -> None:
     """Text 22 pixels high on a 3000x4000 photo: at the coarse detection size it is 5 pixels high and
     never found; the fine pass finds it."""
