@@ -1371,6 +1371,26 @@ def test_a_line_running_up_inside_a_level_lines_box_is_new_text() -> None:
     assert new_boxes([tilted], [level_piece]) == []
 
 
+def test_a_line_running_up_is_read_from_the_fine_box_that_reaches_past_the_coarse_piece() -> None:
+    """Frog Fuel's front with "NPN: 80933139" printed running up at 11-pixel digits: the coarse pass boxed its lower
+    87 pixels (read "NPN: 80933"), the fine pass the whole line (127 pixels). The fine box is the line; the coarse
+    one is dropped as its piece. A fine box as long as its coarse piece is the same line, and a level line's piece
+    is settled by reading both (not here)."""
+    from cyclops.ocr.passes import choices, new_boxes, runs_past
+
+    def rect(x0, y0, x1, y1):
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+    coarse, fine = rect(1372, 1771, 1402, 1858), rect(1377, 1735, 1401, 1862)
+    assert runs_past(fine, [coarse])
+    kept, found = choices([coarse], [fine], 960 / 4000)
+    assert [b.tolist() for b in kept] == [fine.tolist()] and found == []
+    same = rect(1377, 1768, 1401, 1862)  # a few pixels longer: the same line, the coarse box read
+    assert not runs_past(same, [coarse]) and new_boxes([coarse], [same]) == []
+    level_piece, level_line = rect(100, 100, 187, 130), rect(90, 98, 190, 131)  # 1.15 times as long
+    assert new_boxes([level_piece], [level_line]) == []
+
+
 def test_small_print_on_a_12_megapixel_photo_is_read() -> None:
     """Text 22 pixels high on a 3000x4000 photo: at the coarse detection size it is 5 pixels high and
     never found; the fine pass finds it."""

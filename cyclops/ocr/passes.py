@@ -15,11 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from cyclops.ocr.base import MIN_SCORE
-from cyclops.ocr.boxes import as_quad, is_vertical, quad_area, quad_overlap, rect_areas, rects_of, shared_areas
+from cyclops.ocr.boxes import as_quad, box_size, is_vertical, quad_area, quad_overlap, rect_areas, rects_of, shared_areas
 from cyclops.ocr.reread import line_height
 
 #: a box of the fine pass is new text when at most this share of it lies inside the coarse pass's boxes
 FINE_NEW = 0.3
+#: a fine box printed along an edge that reaches this many times as far as the coarse pieces inside it is the
+#: whole line (the two passes' boxes of one line differ in length by a few hundredths)
+RUNS_PAST = 1.1
 #: a coarse box with at least this share of its area inside a new fine box is a piece of that line ("der" of
 #: "Jujube Powder"): the fine box reads the line whole, so the piece is dropped rather than read twice
 FINE_SWALLOWS = 0.7
@@ -136,7 +139,8 @@ def has_small_print(coarse: list[np.ndarray], scale: float) -> bool:
 def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarray]:
     """The boxes of the finer detection that the coarse one missed (small print): at most ``FINE_NEW`` of their
     area inside the coarse boxes, or at most ``FINE_PIECES`` inside coarse boxes that are all pieces of them (see
-    ``swallowed``), or running across them (``runs_across``). Coarse boxes win elsewhere, so large type is read
+    ``swallowed``; along an edge, also where it reaches past them, ``runs_past``), or running across them
+    (``runs_across``). Coarse boxes win elsewhere, so large type is read
     whole rather than as the pieces a fine pass may cut it into."""
     if not len(coarse) or not len(fine):
         return list(fine)
@@ -147,10 +151,20 @@ def new_boxes(coarse: list[np.ndarray], fine: list[np.ndarray]) -> list[np.ndarr
         touched = np.flatnonzero(shared[k] > 0)
         held = sum(float(shared[k, j]) for j in touched)  # in order, as a sum over every coarse box adds
         pieces = all(shared[k, j] >= FINE_SWALLOWS * outer_area[j] for j in touched)
-        if held <= FINE_NEW * area[k] or (pieces and held <= FINE_PIECES * area[k]) \
-                or runs_across(box, [coarse[j] for j in touched]):
+        over = [coarse[j] for j in touched]
+        if held <= FINE_NEW * area[k] or (pieces and (held <= FINE_PIECES * area[k] or runs_past(box, over))) \
+                or runs_across(box, over):
             out.append(box)
     return out
+
+
+def runs_past(box: np.ndarray, pieces: list[np.ndarray]) -> bool:
+    """Whether a fine box printed along an edge reaches ``RUNS_PAST`` times as far as the coarse boxes inside it,
+    which run the same way: the coarse pass boxed part of that line ("NPN: 80933" of "NPN: 80933139" printed up a
+    label's side), and the fine box reads it whole (the pieces are then dropped, ``swallowed``). Lines printed along
+    an edge only: a level line's pieces are settled by reading both sides (``Choice``)."""
+    return (is_vertical(box) and bool(pieces) and all(is_vertical(b) for b in pieces)
+            and box_size(box)[1] >= RUNS_PAST * sum(box_size(b)[1] for b in pieces))
 
 
 def runs_across(box: np.ndarray, coarse: list[np.ndarray]) -> bool:

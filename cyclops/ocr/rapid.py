@@ -57,7 +57,7 @@ from cyclops.ocr.leaders import cells, leader_spans, sub_box
 from cyclops.ocr.lanes import Lanes
 from cyclops.ocr.orient import rotation_from_boxes
 from cyclops.ocr.passes import (COARSE_SURE, FINE_COVERS, FINE_PIECES, FINE_READS_MORE, FINE_ROW_HEIGHT, FINE_ROWS_INSIDE,
-                                FINE_ROWS_SPAN, FINE_SMALL_FROM, FINE_SWALLOWS, SMALL_AT_COARSE, SMALL_LINE,
+                                FINE_ROWS_SPAN, FINE_SMALL_FROM, FINE_SWALLOWS, RUNS_PAST, SMALL_AT_COARSE, SMALL_LINE,
                                 SMALL_LINE_LENGTH, Choice, choices,
                                 coarse_holds, has_small_print, readings, reads_better)
 from cyclops.ocr.regions import VERSION as REGIONS_VERSION
@@ -278,7 +278,7 @@ class RapidEngine(OCREngine):
             self._fine_det = self._det
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
         # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-read{READ_AT}from{READ_FROM}-fine{FINE_SIDE}at{FINE_FROM}small{FINE_SMALL_FROM}h{SMALL_LINE}x{SMALL_LINE_LENGTH}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3across-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-read{READ_AT}from{READ_FROM}-fine{FINE_SIDE}at{FINE_FROM}small{FINE_SMALL_FROM}h{SMALL_LINE}x{SMALL_LINE_LENGTH}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3across-past{RUNS_PAST}-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
         if self.int8:  # the int8 fine pass moves boxes by a pixel or two, so what is read differs a little
             self.version += f"-fineq8v{INT8_VERSION}"
         if self.bf16:  # so does detecting in bfloat16, less
