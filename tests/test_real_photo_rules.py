@@ -1391,6 +1391,26 @@ def test_a_line_running_up_is_read_from_the_fine_box_that_reaches_past_the_coars
     assert new_boxes([level_piece], [level_line]) == []
 
 
+def test_a_licence_number_printed_alone_in_small_type_is_read() -> None:
+    """"NPN 80012345" at 9-pixel digits alone on a label's grey ground, far from its other print, softened and saved
+    as a JPEG: the coarse pass's map gives it about 0.015, a tenth of what makes a box, and the fine pass, which
+    only looks where that map marks print, must still look there."""
+    import io
+
+    from PIL import ImageFilter
+
+    from cyclops.ocr import get_engine
+
+    image = Image.new("RGB", (3000, 4000), (190, 186, 176))
+    draw = ImageDraw.Draw(image)
+    draw.text((300, 400), "Vitamin D3", font=ImageFont.truetype("DejaVuSans-Bold.ttf", 200), fill=(30, 30, 30))
+    draw.text((1800, 3000), "NPN 80012345", font=ImageFont.truetype("DejaVuSans.ttf", 12), fill=(40, 40, 40))
+    buffer = io.BytesIO()
+    image.filter(ImageFilter.GaussianBlur(0.8)).save(buffer, "JPEG", quality=85)
+    page, _ = get_engine("rapidocr").read_upright(Image.open(buffer).convert("RGB"), "img0")
+    assert "NPN 80012345" in [line.text for line in page.lines()]
+
+
 def test_small_print_on_a_12_megapixel_photo_is_read() -> None:
     """Text 22 pixels high on a 3000x4000 photo: at the coarse detection size it is 5 pixels high and
     never found; the fine pass finds it."""
