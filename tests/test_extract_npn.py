@@ -108,3 +108,25 @@ def test_an_unsure_number_raises_npn_illegible_not_npn_missing() -> None:
     fields.npn.illegible = True
     codes = {flag.code for flag in raise_flags(fields, Match(), None, None, [])}
     assert "NPN_ILLEGIBLE" in codes and "NPN_MISSING" not in codes
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [("NPN 8001", "8001"), ("NPN: 800823", "800823"), ("Dose 2 capsules NPN:", ""), ("NPN 8OO1.", "8001"),
+     ("DIN-HM 8009", "8009"), ("NPN 80012345", None), ("NPN 800123 Lot 4", None), ("Vitamin C 500 mg", None)],
+)
+def test_a_licence_number_cut_short_at_its_lines_end_is_told(text: str, cut: str | None) -> None:
+    """What the engine reads again from a longer crop: a line that ends before the number's eighth digit. A number
+    with text after it was not cut by its box."""
+    from cyclops.normalize.licence import cut_short
+
+    assert cut_short(text) == cut
+
+
+def test_a_longer_reading_completes_a_cut_number_only_with_the_same_first_digits() -> None:
+    from cyclops.normalize.licence import completes
+
+    assert completes("8001", "NPN 80012068") and completes("8001", "NPN 8001 2068 Lot 3")
+    assert not completes("8002", "NPN 80012068")  # other digits: the longer crop read something else
+    assert not completes("8001", "NPN 8001 Lot 2068") and not completes("8001", "NPN 8001")
+    assert completes("", "NPN: 80012345")  # the prefix alone ended its box

@@ -1411,6 +1411,33 @@ def test_a_licence_number_printed_alone_in_small_type_is_read() -> None:
     assert "NPN 80012345" in [line.text for line in page.lines()]
 
 
+def test_a_licence_number_whose_box_ended_early_is_read_whole_from_a_longer_crop() -> None:
+    """The detector ended the box of "NPN 80012068" after "NPN 8001" (small type on real photos: the last digits
+    are seen less well than the prefix). The cell is read again carried on past its end, and the whole number,
+    with the same first digits, replaces the cut one; the line's box reaches as far as its words. Where nothing
+    follows in the print, the cut reading stays: digits are read, never guessed."""
+    from cyclops.ocr import get_engine
+
+    engine = get_engine("rapidocr")
+    image = Image.new("RGB", (1200, 300), (236, 232, 220))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("DejaVuSans.ttf", 40)
+    draw.text((100, 100), "NPN 80012068", font=font, fill=(30, 30, 30))
+    draw.text((100, 200), "NPN 8001", font=font, fill=(30, 30, 30))
+    bgr = np.asarray(image)[:, :, ::-1].copy()
+    cut_at = 100 + font.getlength("NPN 8001") + 4
+    subs = [np.array([[96, 98], [cut_at, 98], [cut_at, 148], [96, 148]], dtype=np.float32),
+            np.array([[96, 198], [cut_at, 198], [cut_at, 248], [96, 248]], dtype=np.float32)]
+    txts, scores, words_of = ["NPN 8001", "NPN 8001"], [0.99, 0.99], [None, None]
+    grown = engine._complete_licences(bgr, subs, txts, scores, words_of)
+    assert txts[0].replace(" ", "") == "NPN80012068" and set(grown) == {0}
+    assert txts[1] == "NPN 8001" and scores[1] == 0.99
+    layout = [("cell", None, subs[0])]
+    line = engine._flat_line(subs[0], layout, iter([(txts[0], scores[0], words_of[0], grown[0])]))
+    assert line.text.replace(" ", "") == "NPN80012068"
+    assert max(x for x, _ in line.polygon) > cut_at + 60  # the box takes in the digits read past it
+
+
 def test_small_print_on_a_12_megapixel_photo_is_read() -> None:
     """Text 22 pixels high on a 3000x4000 photo: at the coarse detection size it is 5 pixels high and
     never found; the fine pass finds it."""

@@ -14,13 +14,9 @@ from pydantic import BaseModel, Field
 from cyclops.extract.lines import SourceLine, as_lines
 from cyclops.extract.params import DEFAULTS, ExtractParams
 from cyclops.model.analysis import Evidence, FieldValue
-from cyclops.normalize.confusions import DIGIT_CONFUSIONS, normalize_codes
+from cyclops.normalize.licence import parse_npn
 
 VERSION = "2"
-DIGITS = 8
-_CONF = "".join(re.escape(c) for c in DIGIT_CONFUSIONS)
-#: prefix then the run of digits (or confusable letters) with spaces/dashes that belongs to it
-_PREFIXED = re.compile(rf"(?P<kind>NPN|DIN-HM)\s*(?P<run>[0-9{_CONF}](?:[0-9{_CONF}\s\-]*[0-9{_CONF}])?)?")
 _BARE = re.compile(r"(?<!\d)(\d{4}[\s\-]?\d{4})(?!\d)")
 
 
@@ -35,41 +31,6 @@ class NpnResult(BaseModel):
     def field_value(self) -> FieldValue:
         return FieldValue(value=self.value, confidence=self.confidence, evidence=self.evidence, as_read=self.as_read,
                           needs_review=self.as_read is not None)
-
-
-def _digits_of(run: str) -> tuple[str, list[str]]:
-    """All digits of a run (confusions repaired) and its space-separated groups."""
-    groups = [g for g in re.split(r"[\s\-]+", run) if g]
-    repaired = ["".join(DIGIT_CONFUSIONS.get(c, c) for c in g) for g in groups]
-    # a trailing word that is mostly letters is not part of the number ("NPN 80012345 Lot")
-    kept = [g for g in repaired if sum(c.isdigit() for c in g) * 2 > len(g)]
-    return "".join(kept), kept
-
-
-def parse_npn(text: str) -> tuple[str | None, str | None, bool] | None:
-    """(value, kind, legible) of one line, or None when the line has no licence prefix.
-
-    "NPN 80012345", "NPN: 8001 2345", "NPN80012345", "N.P.N. 8OO12345" -> ("80012345", "NPN", True);
-    "NPN 800123" -> (None, "NPN", False).
-    """
-    m = _PREFIXED.search(normalize_codes(text))
-    if not m:
-        return None
-    kind = m.group("kind")
-    run = m.group("run") or ""
-    digits, groups = _digits_of(run)
-    if len(digits) == DIGITS and all(c.isdigit() for c in digits):
-        return digits, kind, True
-    if len(digits) > DIGITS:
-        # "NPN 80012345 1234": the first groups that make exactly 8 digits
-        acc = ""
-        for g in groups:
-            acc += g
-            if len(acc) == DIGITS:
-                return acc, kind, True
-            if len(acc) > DIGITS:
-                break
-    return None, kind, not digits
 
 
 def find_npn(lines: list[SourceLine] | list[str], params: ExtractParams = DEFAULTS) -> NpnResult:

@@ -41,6 +41,7 @@ from PIL import Image
 from cyclops.errors import OCREngineError
 from cyclops.layout import arrange
 from cyclops.model.ocr import Block, Line, Page, Word, union_polygon
+from cyclops.normalize.licence import completes, cut_short
 from cyclops.ocr.base import MIN_SCORE, OCREngine, quad, split_words
 from cyclops.ocr.bf16 import VERSION as BF16_VERSION
 from cyclops.ocr.bf16 import OpenVINOSession
@@ -62,7 +63,7 @@ from cyclops.ocr.passes import (COARSE_SURE, FINE_COVERS, FINE_PIECES, FINE_READ
                                 coarse_holds, has_small_print, readings, reads_better)
 from cyclops.ocr.regions import VERSION as REGIONS_VERSION
 from cyclops.ocr.regions import WHOLE_FROM, covered, input_rects, marked_rects
-from cyclops.ocr.reread import TURN_SAMPLE, better, line_height, may_be_turned, reframe, turned_wrong, unsure
+from cyclops.ocr.reread import TURN_SAMPLE, better, lengthened, line_height, may_be_turned, reframe, turned_wrong, unsure
 from cyclops.ocr.reread import VERSION as REREAD_VERSION
 from cyclops.settings import get_settings
 
@@ -543,9 +544,10 @@ class RapidEngine(OCREngine):
             words_of = [r[2] for r in reads]
             t1 = time.perf_counter()
             sample = self._reread(bgr, [sub for _, sub in pieces], txts, scores, words_of)
+            grown = self._complete_licences(bgr, [sub for _, sub in pieces], txts, scores, words_of)
             reread_s = time.perf_counter() - t1
             readings = list(zip(txts[: len(pieces)], scores[: len(pieces)]))
-            read = iter(zip(txts, scores, words_of))
+            read = iter(zip(txts, scores, words_of, (grown.get(k) for k in range(len(pieces)))))
             for box, layout in zip(flat, layouts):
                 line = self._flat_line(box, layout, read)
                 if line is not None:
@@ -582,6 +584,23 @@ class RapidEngine(OCREngine):
         longest = sorted(range(len(todo)), key=lambda j: -crops[j].shape[1])[:TURN_SAMPLE]
         return [(crops[j], (txts[todo[j]], scores[todo[j]])) for j in longest]
 
+    def _complete_licences(self, bgr: np.ndarray, subs: list[np.ndarray], txts: list[str], scores: list[float],
+                           words_of: list) -> dict[int, np.ndarray]:
+        """Read again, from a crop carried on past its end (``lengthened``), each cell that ends in a licence number
+        cut short (``cut_short``), in place where the longer reading ``completes`` it; {cell: its longer box}."""
+        todo = [(k, cut) for k in range(len(subs)) if (cut := cut_short(txts[k])) is not None]
+        if not todo:
+            return {}
+        quads = [lengthened(subs[k]) for k, _ in todo]
+        crops = [crop_quad(bgr, q) for q in quads]
+        out = self._recognize_raw(crops, word_boxes=True)
+        words = self._word_results(crops, quads, out)
+        grown = {}
+        for (k, cut), q, text, score, word in zip(todo, quads, out.txts or (), out.scores or (), words):
+            if completes(cut, text):
+                txts[k], scores[k], words_of[k], grown[k] = text, float(score), word, q
+        return grown
+
     def _layouts(self, bgr: np.ndarray, boxes: list[np.ndarray]) -> list[list[tuple[str, np.ndarray | None, np.ndarray]]]:
         """``_cells`` of each flat box's crop, cut on the recognition lanes' threads, two at a time (OpenCV's warp
         and numpy release the GIL): on a dense 12 MP back, cropping and finding leaders took 0.15-0.2 s alone."""
@@ -611,14 +630,17 @@ class RapidEngine(OCREngine):
         words: list[Word] = []
         weights: list[tuple[float, int]] = []
         leader: list[np.ndarray] = []
+        grown = False
         for kind, _, sub in layout:
             if kind == "cell":
-                text, score, word_result = next(read)
+                text, score, word_result, longer = next(read)
                 if score < MIN_SCORE or not _HAS_TEXT.search(text):
                     continue
                 if leader and words:
                     words.append(_leader_word(leader))
                 leader = []
+                if longer is not None:  # read again past the box's end (``_complete_licences``)
+                    sub, grown = longer, True
                 words.extend(self._words(word_result, text, quad(sub), score))
                 weights.append((score, len(text.strip())))
             else:
@@ -628,7 +650,9 @@ class RapidEngine(OCREngine):
         if leader:
             words.append(_leader_word(leader))
         confidence = sum(s * n for s, n in weights) / max(sum(n for _, n in weights), 1)
-        return Line(words=words, polygon=quad(box), confidence=confidence)
+        # a line read on past its box reaches as far as its words do
+        polygon = union_polygon([quad(box)] + [w.polygon for w in words]) if grown else quad(box)
+        return Line(words=words, polygon=polygon, confidence=confidence)
 
     def _word_results(self, crops: list[np.ndarray], boxes: list[np.ndarray], out) -> list:
         """Word boxes in page pixels for each flat line, from the recogniser's character positions."""

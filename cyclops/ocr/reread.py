@@ -7,6 +7,11 @@ o95 rmnids)" became "(Standardized to contain 95% curcuminoids)". The new readin
 recogniser is clearly more confident of it, more so when it reads other digits, and never when it holds
 fewer English or French words, so a good reading is not traded for a worse one.
 
+A line that ends in a licence number cut short ("NPN 8001": the detector ended the box before the last
+digits, which it sees less well than the prefix) is read again from a crop carried on past its end, and the
+longer reading is kept only when it gives the whole number with the same first digits
+(``cyclops.normalize.licence``): the digits are read, never guessed.
+
 The same second look tells a page turned the wrong way round: when its longest unsure lines read upside
 down hold far more words than the whole page read upright, the orientation vote was fooled (by large
 non-text boxes) and the page is read again turned 180 degrees.
@@ -23,7 +28,7 @@ from cyclops.ocr.orient import reads_as_words
 from cyclops.text.language import common_word
 
 #: raised whenever what is reread, or how the readings are chosen, changes (part of the OCR cache key)
-VERSION = "1"
+VERSION = "2"
 REREAD_BELOW = 0.95  # a line read with less confidence than this gets a second look
 WIDEN = 0.3  # share of the line's height added at each end of the line
 TRIM = 0.15  # share of the line's height taken off its top and its bottom
@@ -33,6 +38,9 @@ MIN_HEIGHT = 12  # lines lower than this (pixels) are too small to reframe
 TURN_SAMPLE = 4  # longest unsure lines read upside down too, to check the page's orientation
 TURN_FACTOR = 2.0  # the turned readings must hold this many times the word letters of the upright ones
 TURN_MIN_LETTERS = 12  # ... and at least this many (confidence-weighted) letters of known words
+#: how far past its end, in line heights, a line ending in a licence number cut short is read again: eight digits
+#: and a space span about five heights, and the box ended at least one digit early
+LICENCE_AHEAD = 5.0
 
 _DIGITS = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -46,14 +54,25 @@ def line_height(box) -> float:
 def reframe(box, widen: float = WIDEN, trim: float = TRIM) -> np.ndarray:
     """The line's quad lengthened by ``widen`` of its height at each end and lowered by ``trim`` of its height
     at top and bottom, along the line's own axes (a sloping line stays sloping)."""
-    b = np.asarray(box, dtype=np.float32)
-    height = line_height(b)
-    along = b[1] - b[0]
-    along = along / max(float(np.linalg.norm(along)), 1e-6)
-    down = b[3] - b[0]
-    down = down / max(float(np.linalg.norm(down)), 1e-6)
+    b, height, along, down = _axes(box)
     dx, dy = widen * height * along, -trim * height * down
     return np.array([b[0] - dx - dy, b[1] + dx - dy, b[2] + dx + dy, b[3] - dx + dy], dtype=np.float32)
+
+
+def _axes(box) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """(the quad, its line height, the unit vector along the line, the unit vector down it)."""
+    b = np.asarray(box, dtype=np.float32)
+    along, down = b[1] - b[0], b[3] - b[0]
+    return (b, line_height(b), along / max(float(np.linalg.norm(along)), 1e-6),
+            down / max(float(np.linalg.norm(down)), 1e-6))
+
+
+def lengthened(box, ahead: float = LICENCE_AHEAD) -> np.ndarray:
+    """The line's quad carried on ``ahead`` of its height past its end (and ``WIDEN`` before its start), along the
+    line's own axis: a licence number whose box the detector ended early ("NPN 8001" of "NPN 80012068")."""
+    b, height, along, _ = _axes(box)
+    back, forth = WIDEN * height * along, ahead * height * along
+    return np.array([b[0] - back, b[1] + forth, b[2] + forth, b[3] - back], dtype=np.float32)
 
 
 def digits(text: str) -> str:
