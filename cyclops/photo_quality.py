@@ -8,7 +8,7 @@ Two kinds of checks, both pure functions:
   of the Laplacian, tile by tile);
 * on the photo's OCR (``cyclops.model.ocr.Document``, the reading an analysis reuses): no text found, text
   too small (the median printed line is too few pixels tall to be read reliably), and the NPN cut off by the
-  photo's edge, judged by the extractor's own rules (``cyclops.extract.npn.parse_npn`` for a licence number
+  photo's edge, judged by the extractor's own rules (``cyclops.normalize.licence.parse_npn`` for a licence number
   without its 8 digits, ``at_edge`` for a line touching the edge) rather than a second rule here.
 
 Every issue carries a plain message in English and French and a severity; thresholds live in ``QualityParams``.
@@ -24,7 +24,8 @@ import numpy as np
 from PIL import Image
 
 from cyclops.extract.lines import SourceLine
-from cyclops.extract.npn import at_edge, find_npn, parse_npn
+from cyclops.extract.npn import at_edge, find_npn
+from cyclops.normalize.licence import parse_npn
 from cyclops.extract.params import DEFAULTS as EXTRACT_DEFAULTS
 from cyclops.layout import line_features, median_line_height
 from cyclops.model.ocr import Document

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cyclops.extract.lines import SourceLine
-from cyclops.extract.npn import find_npn, parse_npn
+from cyclops.extract.npn import find_npn
+from cyclops.normalize.licence import parse_npn
 from cyclops.model.ocr import rect
 
 
@@ -130,3 +131,7 @@ def test_a_longer_reading_completes_a_cut_number_only_with_the_same_first_digits
     assert not completes("8002", "NPN 80012068")  # other digits: the longer crop read something else
     assert not completes("8001", "NPN 8001 Lot 2068") and not completes("8001", "NPN 8001")
     assert completes("", "NPN: 80012345")  # the prefix alone ended its box
+    # a digit made up of the next word: "S" of "Store" taken for a 5, a lone digit, a letter read inside the number
+    assert not completes("8012345", "NPN 8012345 Store below 25C") and not completes("8012345", "NPN 8012345 Only")
+    assert not completes("8012345", "NPN 8012345 1") and not completes("8001", "NPN 8OO12068")
+    assert completes("8001", "NPN No. 8001 2068") and completes("8009", "DIN-HM 80091234")

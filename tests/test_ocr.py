@@ -252,3 +252,25 @@ def test_rapidocr_reads_amounts_after_dotted_leaders():
     text = normalize_text(" ".join(line.text for line in get_engine("rapidocr").read(img, "img0").lines()))
     for _, amount in rows:
         assert amount in text
+
+
+def test_every_engine_version_fits_in_a_stored_pages_file_name(tmp_path):
+    """The store keeps a page read as ``ocr/<photo>/<engine>-<version>.json``: a file name, 255 bytes at most on
+    the local disk (and beside it the temporary name it is written under). Spelt out, the rapidocr version grew past
+    that with each setting, and every analysis failed to store its pages. The version now names the models and a
+    digest of the settings, which the engine spells out beside it; a setting changed changes the version."""
+    import hashlib
+
+    from cyclops.ocr.rapid import RapidEngine
+    from cyclops.storage import open_store
+
+    store = open_store(f"file://{tmp_path}")
+    sha = "ab" * 32
+    for name in ENGINE_NAMES:
+        engine = get_engine(name)
+        for suffix in ("", "-fineq8v9", "-bf16v9"):  # what an int8 or a bfloat16 host adds
+            version = engine.version + suffix
+            assert len(store.ocr_key(sha, engine.name, version).rsplit("/", 1)[1].encode()) <= 200
+    rapid = get_engine("rapidocr")
+    assert isinstance(rapid, RapidEngine) and "reread" in rapid.settings
+    assert f"-s{hashlib.sha256(rapid.settings.encode()).hexdigest()[:12]}" in rapid.version

@@ -1369,6 +1369,9 @@ def test_a_line_running_up_inside_a_level_lines_box_is_new_text() -> None:
     assert new_boxes([tilted, edge], [running_up]) == []
     level_piece = rect(1000, 2700, 1300, 2760)  # a level fine box inside the level line is a piece of it
     assert new_boxes([tilted], [level_piece]) == []
+    heading = rect(192, 242, 1734, 479)  # a synthetic label's heading: the int8 fine pass boxed an "L"'s stem
+    stem = rect(1591, 270, 1623, 422)
+    assert not runs_across(stem, [heading]) and new_boxes([heading], [stem]) == []
 
 
 def test_a_line_running_up_is_read_from_the_fine_box_that_reaches_past_the_coarse_piece() -> None:
@@ -1387,13 +1390,13 @@ def test_a_line_running_up_is_read_from_the_fine_box_that_reaches_past_the_coars
     assert [b.tolist() for b in kept] == [fine.tolist()] and found == []
     same = rect(1377, 1768, 1401, 1862)  # a few pixels longer: the same line, the coarse box read
     assert not runs_past(same, [coarse]) and new_boxes([coarse], [same]) == []
-    level_piece, level_line = rect(100, 100, 187, 130), rect(90, 98, 190, 131)  # 1.15 times as long
+    level_piece, level_line = rect(100, 100, 187, 130), rect(90, 98, 190, 131)  # a level line's piece: no Choice here
     assert new_boxes([level_piece], [level_line]) == []
 
 
 def test_a_licence_number_printed_alone_in_small_type_is_read() -> None:
     """"NPN 80012345" at 9-pixel digits alone on a label's grey ground, far from its other print, softened and saved
-    as a JPEG: the coarse pass's map gives it about 0.015, a tenth of what makes a box, and the fine pass, which
+    as a JPEG: the coarse pass's map gives it about 0.015, a twentieth of what makes a box, and the fine pass, which
     only looks where that map marks print, must still look there."""
     import io
 
@@ -1414,28 +1417,66 @@ def test_a_licence_number_printed_alone_in_small_type_is_read() -> None:
 def test_a_licence_number_whose_box_ended_early_is_read_whole_from_a_longer_crop() -> None:
     """The detector ended the box of "NPN 80012068" after "NPN 8001" (small type on real photos: the last digits
     are seen less well than the prefix). The cell is read again carried on past its end, and the whole number,
-    with the same first digits, replaces the cut one; the line's box reaches as far as its words. Where nothing
-    follows in the print, the cut reading stays: digits are read, never guessed."""
+    with the same first digits, replaces the cut one; the line's box reaches as far as its words, no further.
+    Where nothing follows in the print, or the photo ends where the box does, the cut reading stays: digits are
+    read, never guessed."""
     from cyclops.ocr import get_engine
 
     engine = get_engine("rapidocr")
+    font = ImageFont.truetype("DejaVuSans.ttf", 40)
     image = Image.new("RGB", (1200, 300), (236, 232, 220))
     draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype("DejaVuSans.ttf", 40)
     draw.text((100, 100), "NPN 80012068", font=font, fill=(30, 30, 30))
     draw.text((100, 200), "NPN 8001", font=font, fill=(30, 30, 30))
     bgr = np.asarray(image)[:, :, ::-1].copy()
     cut_at = 100 + font.getlength("NPN 8001") + 4
+    whole_end = 100 + font.getlength("NPN 80012068")
     subs = [np.array([[96, 98], [cut_at, 98], [cut_at, 148], [96, 148]], dtype=np.float32),
             np.array([[96, 198], [cut_at, 198], [cut_at, 248], [96, 248]], dtype=np.float32)]
     txts, scores, words_of = ["NPN 8001", "NPN 8001"], [0.99, 0.99], [None, None]
     grown = engine._complete_licences(bgr, subs, txts, scores, words_of)
-    assert txts[0].replace(" ", "") == "NPN80012068" and set(grown) == {0}
+    assert txts[0].replace(" ", "") == "NPN80012068" and grown == {0}
     assert txts[1] == "NPN 8001" and scores[1] == 0.99
-    layout = [("cell", None, subs[0])]
-    line = engine._flat_line(subs[0], layout, iter([(txts[0], scores[0], words_of[0], grown[0])]))
+    line = engine._flat_line(subs[0], [("cell", None, subs[0])], iter([(txts[0], scores[0], words_of[0], True)]))
     assert line.text.replace(" ", "") == "NPN80012068"
-    assert max(x for x, _ in line.polygon) > cut_at + 60  # the box takes in the digits read past it
+    right = max(x for x, _ in line.polygon)
+    assert whole_end - 20 < right < whole_end + 20  # the box takes in the digits read past it, and stops there
+    # the same number running off the photo's right edge after "8001": nothing past the edge is read
+    edge = np.ascontiguousarray(bgr[:, : int(cut_at) + 2])
+    txts, scores = ["NPN 8001"], [0.99]
+    assert engine._complete_licences(edge, subs[:1], txts, scores, [None]) == set() and txts == ["NPN 8001"]
+
+
+def test_a_longer_reading_much_less_sure_than_the_cut_one_is_not_taken(monkeypatch) -> None:
+    """The longer crop's reading replaces the cut one only when about as sure (``LICENCE_LOSS``): read unsurely it
+    would drop the cell (``MIN_SCORE``) or have its digits withheld, and the evidence that a number is printed,
+    cut, would be lost. The recogniser's second reading is given here (no crop reads unsurely on demand)."""
+    from cyclops.ocr import get_engine
+
+    engine = get_engine("rapidocr")
+    bgr = np.full((200, 1200, 3), 230, dtype=np.uint8)
+    sub = np.array([[96, 98], [300, 98], [300, 148], [96, 148]], dtype=np.float32)
+    for score, taken in ((0.45, False), (0.85, False), (0.93, True)):
+        monkeypatch.setattr(engine, "_read_again", lambda _bgr, quads, s=score: ([], [("NPN 80012068", s, None)] * len(quads)))
+        txts, scores = ["NPN 8001"], [0.99]
+        assert (engine._complete_licences(bgr, [sub], txts, scores, [None]) == {0}) is taken
+        assert txts == (["NPN 80012068"] if taken else ["NPN 8001"])
+
+
+def test_a_cut_line_is_carried_on_as_far_as_its_missing_digits_need_and_the_photo_goes() -> None:
+    from cyclops.ocr.reread import LICENCE_DIGIT, LICENCE_SLACK, lengthened, licence_ahead, reaching, room_ahead
+
+    assert licence_ahead("8001") == 4 * LICENCE_DIGIT + LICENCE_SLACK
+    assert licence_ahead("") == 8 * LICENCE_DIGIT + LICENCE_SLACK
+    box = np.array([[100, 100], [300, 100], [300, 150], [100, 150]], dtype=np.float32)  # 50 pixels high
+    assert room_ahead(box, 500, 400) == pytest.approx(4.0)  # 200 pixels to the edge
+    assert room_ahead(box, 300, 400) == 0.0
+    longer = lengthened(box, 2.0)
+    assert longer[1][0] == pytest.approx(400) and longer[0][0] == pytest.approx(100 - 0.3 * 50)
+    tilted = np.array([[0, 0], [100, 10], [95, 60], [-5, 50]], dtype=np.float32)
+    reached = reaching(tilted, [[(190, 20), (195, 25)]])
+    slope = (reached[1][1] - reached[0][1]) / (reached[1][0] - reached[0][0])
+    assert slope == pytest.approx(0.1, abs=1e-3) and reached[1][0] > 180  # carried on along its own slope
 
 
 def test_small_print_on_a_12_megapixel_photo_is_read() -> None:

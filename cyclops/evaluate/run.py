@@ -150,6 +150,7 @@ def evaluate_engine(dataset, engine: str, db, params=None) -> dict:
     summary = summarise(scores)
     summary["engine"] = engine
     summary["engine_version"] = analyzer.engine.version  # which models read (the fine pass is int8 on VNNI/AMX hosts)
+    summary["engine_settings"] = getattr(analyzer.engine, "settings", None)  # what the version's digest stands for
     summary["params"] = params.versions()
     summary["failures"] = failures
     summary["seconds_per_product"] = {"median": _percentile(product_seconds, 0.5), "p95": _percentile(product_seconds, 0.95)}
@@ -467,7 +468,9 @@ def _finish(results: list[dict], out_dir: Path, meta: dict) -> list[dict]:
     text = table + "\n"
     if meta.get("params"):
         text += "\n" + params_markdown(meta["params"]) + "\n"
-    text += "\n" + "; ".join(f"OCR `{r['engine']}` `{r.get('engine_version', '?')}`" for r in results) + "\n"
+    text += "\n" + "; ".join(f"OCR `{r['engine']}` `{r.get('engine_version', '?')}`"
+                             + (f" (settings `{r['engine_settings']}`)" if r.get("engine_settings") else "")
+                             for r in results) + "\n"
     if mode == "real":
         text += "\n" + misses_markdown(results)
     (out_dir / "results.md").write_text(text, encoding="utf-8")

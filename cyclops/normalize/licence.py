@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 
 from cyclops.normalize.confusions import DIGIT_CONFUSIONS, normalize_codes
+from cyclops.normalize.confusions import VERSION as CONFUSIONS_VERSION
 
+#: part of the OCR engine's version (its cache key): the engine completes cut numbers by these rules
+VERSION = f"1c{CONFUSIONS_VERSION}"
 DIGITS = 8
 _CONF = "".join(re.escape(c) for c in DIGIT_CONFUSIONS)
 #: prefix then the run of digits (or confusable letters) with spaces/dashes that belongs to it
@@ -51,21 +54,38 @@ def parse_npn(text: str) -> tuple[str | None, str | None, bool] | None:
     return None, kind, not digits
 
 
+def _last_number(text: str) -> re.Match | None:
+    """The last licence prefix of a line (confusions repaired) and the run of digits after it."""
+    last = None
+    for last in _PREFIXED.finditer(normalize_codes(text)):
+        pass
+    return last
+
+
 def cut_short(text: str) -> str | None:
     """The digits of a licence number that ends its line before its eighth digit ("NPN 8001", "NPN:" -> "8001",
     ""), or None: what the recogniser read of a box the detector ended too soon. A number followed by other text
     ("NPN 800123 Lot 4") was not cut by its box, and is not one."""
-    normal = normalize_codes(text).rstrip(" .,;:")
-    last = None
-    for last in _PREFIXED.finditer(normal):
-        pass
-    if last is None or last.end() < len(normal):
+    last = _last_number(text)
+    if last is None or last.end() < len(normalize_codes(text).rstrip(" .,;:-–")):
         return None
     digits, _ = _digits_of(last.group("run") or "")
     return digits if len(digits) < DIGITS and all(c.isdigit() for c in digits) else None
 
 
+#: a licence number as the recogniser read it whole: its prefix's last letter, then 8 digits printed as digits, in one
+#: group or two of three or more ("80012068", "8001 2068"), and nothing after them that could be a digit
+_WHOLE = re.compile(r"[NMnm]\W{0,4}(?:[Nn][o°º]\.?\W{0,3})?(?<![\d])(\d{8}|\d{3,5}[\s\-]\d{3,5})(?![\w])")
+
+
 def completes(cut: str, text: str) -> bool:
-    """Whether ``text``, read from a longer crop, gives the whole licence number whose first digits ``cut`` are."""
-    parsed = parse_npn(text)
-    return parsed is not None and parsed[0] is not None and parsed[0].startswith(cut)
+    """Whether ``text``, read from a longer crop, gives the whole licence number whose first digits ``cut`` are:
+    after the same prefix as ``cut_short`` found, eight digits read as digits (a letter taken for one, "S" of "Store"
+    for a 5, or a lone digit of the next word, would make up a digit never printed), in at most two groups."""
+    last = _last_number(text)
+    if last is None:
+        return False
+    digits, _ = _digits_of(last.group("run") or "")
+    whole = _WHOLE.search(text)
+    return (len(digits) == DIGITS and digits.startswith(cut) and whole is not None
+            and re.sub(r"\D", "", whole.group(1)) == digits)

@@ -20,6 +20,8 @@ from cyclops.ocr.reread import line_height
 
 #: a box of the fine pass is new text when at most this share of it lies inside the coarse pass's boxes
 FINE_NEW = 0.3
+#: a fine box printed along an edge at most this share inside the level coarse boxes it touches runs across them
+ACROSS_INSIDE = 0.9
 #: a fine box printed along an edge that reaches this many times as far as the coarse pieces inside it is the
 #: whole line (the two passes' boxes of one line differ in length by a few hundredths)
 RUNS_PAST = 1.1
@@ -168,12 +170,15 @@ def runs_past(box: np.ndarray, pieces: list[np.ndarray]) -> bool:
 
 
 def runs_across(box: np.ndarray, coarse: list[np.ndarray]) -> bool:
-    """Whether a fine box is a line printed along an edge (``is_vertical``) where the coarse pass boxed only level
-    lines: those are read level, so the text running up or down inside their boxes is not read by them. A licence
-    number or lot printed up a label's side, next to a line of large type whose loose box (or, the photo held askew,
-    whose tilted box's rectangle) reaches over it, was otherwise dropped as read already
-    (``benchmarks/real_npn_printed.py``, running up: 2 of the 6 numbers missed at 11-pixel digits)."""
-    return is_vertical(box) and bool(coarse) and not any(is_vertical(b) for b in coarse)
+    """Whether a fine box is a line printed along an edge (``is_vertical``) that runs across the level lines the
+    coarse pass boxed over it: those are read level, so text running up or down through their boxes is not read by
+    them. A licence number or lot printed up a label's side, next to a line of large type whose loose box (or, the
+    photo held askew, whose tilted box's rectangle) reaches over it, was otherwise dropped as read already
+    (``benchmarks/real_npn_printed.py``, running up: 2 of the 6 numbers missed at 11-pixel digits; 0.63 and 0.72 of
+    them inside the level line's box). A tall piece of a level line's own large letters (an "I" of a heading) lies
+    wholly inside it, more than ``ACROSS_INSIDE``, and stays that line's."""
+    return (is_vertical(box) and bool(coarse) and not any(is_vertical(b) for b in coarse)
+            and sum(quad_overlap(box, b) for b in coarse) <= ACROSS_INSIDE * quad_area(box))
 
 
 def choices(boxes: list[np.ndarray], fine: list[np.ndarray], scale: float) -> tuple[list[np.ndarray], list[Choice]]:

@@ -30,6 +30,7 @@ changed what it read. OpenVINO in float is no faster (measured on an AVX2 host).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -41,6 +42,7 @@ from PIL import Image
 from cyclops.errors import OCREngineError
 from cyclops.layout import arrange
 from cyclops.model.ocr import Block, Line, Page, Word, union_polygon
+from cyclops.normalize.licence import VERSION as LICENCE_VERSION
 from cyclops.normalize.licence import completes, cut_short
 from cyclops.ocr.base import MIN_SCORE, OCREngine, quad, split_words
 from cyclops.ocr.bf16 import VERSION as BF16_VERSION
@@ -57,13 +59,14 @@ from cyclops.ocr.leaders import VERSION as LEADERS_VERSION
 from cyclops.ocr.leaders import cells, leader_spans, sub_box
 from cyclops.ocr.lanes import Lanes
 from cyclops.ocr.orient import rotation_from_boxes
-from cyclops.ocr.passes import (COARSE_SURE, FINE_COVERS, FINE_PIECES, FINE_READS_MORE, FINE_ROW_HEIGHT, FINE_ROWS_INSIDE,
-                                FINE_ROWS_SPAN, FINE_SMALL_FROM, FINE_SWALLOWS, RUNS_PAST, SMALL_AT_COARSE, SMALL_LINE,
-                                SMALL_LINE_LENGTH, Choice, choices,
-                                coarse_holds, has_small_print, readings, reads_better)
+from cyclops.ocr.passes import (ACROSS_INSIDE, COARSE_SURE, FINE_COVERS, FINE_PIECES, FINE_READS_MORE, FINE_ROW_HEIGHT,
+                                FINE_ROWS_INSIDE, FINE_ROWS_SPAN, FINE_SMALL_FROM, FINE_SWALLOWS, RUNS_PAST, SMALL_AT_COARSE,
+                                SMALL_LINE, SMALL_LINE_LENGTH, Choice, choices, coarse_holds, has_small_print, readings,
+                                reads_better)
 from cyclops.ocr.regions import VERSION as REGIONS_VERSION
 from cyclops.ocr.regions import WHOLE_FROM, covered, input_rects, marked_rects
-from cyclops.ocr.reread import TURN_SAMPLE, better, lengthened, line_height, may_be_turned, reframe, turned_wrong, unsure
+from cyclops.ocr.reread import (LICENCE_DIGIT, LICENCE_LOSS, TURN_SAMPLE, better, lengthened, licence_ahead, line_height,
+                                may_be_turned, reaching, reframe, room_ahead, turned_wrong, unsure)
 from cyclops.ocr.reread import VERSION as REREAD_VERSION
 from cyclops.settings import get_settings
 
@@ -278,8 +281,13 @@ class RapidEngine(OCREngine):
         else:
             self._fine_det = self._det
         self.detector = self  # orientation is judged from this engine's own boxes, classifier and recogniser
-        # rec batch changes padding and so, slightly, what is read: it is part of the version the OCR cache keys on
-        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-read{READ_AT}from{READ_FROM}-fine{FINE_SIDE}at{FINE_FROM}small{FINE_SMALL_FROM}h{SMALL_LINE}x{SMALL_LINE_LENGTH}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3across-past{RUNS_PAST}-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-chars{CHARSET_VERSION}"
+        # every setting that changes what is read (rec batch changes padding and so, slightly, the text) is in the
+        # version the OCR caches key on. Spelt out it outgrew a file name (the store keeps a page as
+        # ``ocr/<photo>/<engine>-<version>.json``, 255 bytes at most), so the version names the models and the
+        # sizes, and a digest of ``settings``, which spells out the rest
+        self.settings = f"read{READ_AT}from{READ_FROM}-fine{FINE_SIDE}at{FINE_FROM}small{FINE_SMALL_FROM}h{SMALL_LINE}x{SMALL_LINE_LENGTH}in{REGIONS_VERSION}-bt{DET_BOX_THRESH}-rb{rec_batch}t1-leaders{LEADERS_VERSION}-swallow{FINE_SWALLOWS}p{FINE_PIECES}-rows{FINE_ROWS_INSIDE}h{FINE_ROW_HEIGHT}s{FINE_ROWS_SPAN}-small{SMALL_AT_COARSE}c{FINE_COVERS}r3-across{ACROSS_INSIDE}-past{RUNS_PAST}-choose{FINE_READS_MORE}sure{COARSE_SURE}-reread{REREAD_VERSION}-licence{LICENCE_VERSION}-chars{CHARSET_VERSION}"
+        digest = hashlib.sha256(self.settings.encode()).hexdigest()[:12]
+        self.version = f"{version('rapidocr')}+PP-OCRv6-small-det{det_side}-fine{FINE_SIDE}-s{digest}"
         if self.int8:  # the int8 fine pass moves boxes by a pixel or two, so what is read differs a little
             self.version += f"-fineq8v{INT8_VERSION}"
         if self.bf16:  # so does detecting in bfloat16, less
@@ -547,7 +555,7 @@ class RapidEngine(OCREngine):
             grown = self._complete_licences(bgr, [sub for _, sub in pieces], txts, scores, words_of)
             reread_s = time.perf_counter() - t1
             readings = list(zip(txts[: len(pieces)], scores[: len(pieces)]))
-            read = iter(zip(txts, scores, words_of, (grown.get(k) for k in range(len(pieces)))))
+            read = iter(zip(txts, scores, words_of, (k in grown for k in range(len(pieces)))))
             for box, layout in zip(flat, layouts):
                 line = self._flat_line(box, layout, read)
                 if line is not None:
@@ -568,37 +576,47 @@ class RapidEngine(OCREngine):
         )
         return arrange(page), sample, readings
 
+    def _read_again(self, bgr: np.ndarray,
+                    quads: list[np.ndarray]) -> tuple[list[np.ndarray], list[tuple[str, float, object]]]:
+        """(crops, (text, confidence, word result) of each) of the upright ``bgr`` cut along ``quads``: a second look."""
+        if not quads:
+            return [], []
+        crops = [crop_quad(bgr, q) for q in quads]
+        out = self._recognize_raw(crops, word_boxes=True)
+        words = self._word_results(crops, quads, out)
+        return crops, [(t, float(s), w) for t, s, w in zip(out.txts or (), out.scores or (), words)]
+
     def _reread(self, bgr: np.ndarray, subs: list[np.ndarray], txts: list[str], scores: list[float], words_of: list):
         """Read the unsure cells again from reframed crops, in place where the new reading is ``better``; the
         longest unsure cells' (reframed crop, kept reading), for the orientation check."""
         todo = [k for k, sub in enumerate(subs) if unsure(scores[k], line_height(sub))]
         if not todo:
             return []
-        quads = [reframe(subs[k]) for k in todo]
-        crops = [crop_quad(bgr, q) for q in quads]
-        out = self._recognize_raw(crops, word_boxes=True)
-        words = self._word_results(crops, quads, out)
-        for k, text, score, word in zip(todo, out.txts or (), out.scores or (), words):
-            if better((txts[k], scores[k]), (text, float(score))):
-                txts[k], scores[k], words_of[k] = text, float(score), word
+        crops, reads = self._read_again(bgr, [reframe(subs[k]) for k in todo])
+        for k, (text, score, word) in zip(todo, reads):
+            if better((txts[k], scores[k]), (text, score)):
+                txts[k], scores[k], words_of[k] = text, score, word
         longest = sorted(range(len(todo)), key=lambda j: -crops[j].shape[1])[:TURN_SAMPLE]
         return [(crops[j], (txts[todo[j]], scores[todo[j]])) for j in longest]
 
     def _complete_licences(self, bgr: np.ndarray, subs: list[np.ndarray], txts: list[str], scores: list[float],
-                           words_of: list) -> dict[int, np.ndarray]:
-        """Read again, from a crop carried on past its end (``lengthened``), each cell that ends in a licence number
-        cut short (``cut_short``), in place where the longer reading ``completes`` it; {cell: its longer box}."""
-        todo = [(k, cut) for k in range(len(subs)) if (cut := cut_short(txts[k])) is not None]
-        if not todo:
-            return {}
-        quads = [lengthened(subs[k]) for k, _ in todo]
-        crops = [crop_quad(bgr, q) for q in quads]
-        out = self._recognize_raw(crops, word_boxes=True)
-        words = self._word_results(crops, quads, out)
-        grown = {}
-        for (k, cut), q, text, score, word in zip(todo, quads, out.txts or (), out.scores or (), words):
-            if completes(cut, text):
-                txts[k], scores[k], words_of[k], grown[k] = text, float(score), word, q
+                           words_of: list) -> set[int]:
+        """Read again, from a crop carried on past its end (``lengthened``, as far as the missing digits need and
+        the photo goes), each cell that ends in a licence number cut short (``cut_short``), in place where the
+        longer reading ``completes`` it about as surely (``LICENCE_LOSS``); the cells so read."""
+        height, width = bgr.shape[:2]
+        todo = []
+        for k, sub in enumerate(subs):
+            cut = cut_short(txts[k])
+            ahead = min(licence_ahead(cut), room_ahead(sub, width, height)) if cut is not None else 0.0
+            if ahead >= LICENCE_DIGIT:  # a number cut by the photo's edge stays cut
+                todo.append((k, cut, lengthened(sub, ahead)))
+        _, reads = self._read_again(bgr, [q for _, _, q in todo])
+        grown = set()
+        for (k, cut, _), (text, score, word) in zip(todo, reads):
+            if completes(cut, text) and score >= max(MIN_SCORE, scores[k] - LICENCE_LOSS):
+                txts[k], scores[k], words_of[k] = text, score, word
+                grown.add(k)
         return grown
 
     def _layouts(self, bgr: np.ndarray, boxes: list[np.ndarray]) -> list[list[tuple[str, np.ndarray | None, np.ndarray]]]:
@@ -639,8 +657,9 @@ class RapidEngine(OCREngine):
                 if leader and words:
                     words.append(_leader_word(leader))
                 leader = []
-                if longer is not None:  # read again past the box's end (``_complete_licences``)
-                    sub, grown = longer, True
+                if longer and word_result:  # read on past the box's end (``_complete_licences``): as far as its words
+                    sub = reaching(sub, [b for _, _, b in word_result if b is not None])
+                    grown = True
                 words.extend(self._words(word_result, text, quad(sub), score))
                 weights.append((score, len(text.strip())))
             else:
@@ -650,8 +669,8 @@ class RapidEngine(OCREngine):
         if leader:
             words.append(_leader_word(leader))
         confidence = sum(s * n for s, n in weights) / max(sum(n for _, n in weights), 1)
-        # a line read on past its box reaches as far as its words do
-        polygon = union_polygon([quad(box)] + [w.polygon for w in words]) if grown else quad(box)
+        # a line read on past its box reaches as far as its words do, along its own slope
+        polygon = quad(reaching(box, [w.polygon for w in words])) if grown else quad(box)
         return Line(words=words, polygon=polygon, confidence=confidence)
 
     def _word_results(self, crops: list[np.ndarray], boxes: list[np.ndarray], out) -> list:

@@ -7,10 +7,11 @@ o95 rmnids)" became "(Standardized to contain 95% curcuminoids)". The new readin
 recogniser is clearly more confident of it, more so when it reads other digits, and never when it holds
 fewer English or French words, so a good reading is not traded for a worse one.
 
-A line that ends in a licence number cut short ("NPN 8001": the detector ended the box before the last
-digits, which it sees less well than the prefix) is read again from a crop carried on past its end, and the
-longer reading is kept only when it gives the whole number with the same first digits
-(``cyclops.normalize.licence``): the digits are read, never guessed.
+A level line that ends in a licence number cut short ("NPN 8001": the detector ended the box before the last
+digits, which it sees less well than the prefix) is read again from a crop carried on past its end, as far as the
+missing digits need and never past the photo's edge, and the longer reading is kept only when it gives the whole
+number, printed as digits, with the same first digits (``cyclops.normalize.licence.completes``), read about as
+surely. (A line printed along an edge is read whole from the fine pass's box instead: ``passes.runs_past``.)
 
 The same second look tells a page turned the wrong way round: when its longest unsure lines read upside
 down hold far more words than the whole page read upright, the orientation vote was fooled (by large
@@ -28,7 +29,7 @@ from cyclops.ocr.orient import reads_as_words
 from cyclops.text.language import common_word
 
 #: raised whenever what is reread, or how the readings are chosen, changes (part of the OCR cache key)
-VERSION = "2"
+REVISION = "2"
 REREAD_BELOW = 0.95  # a line read with less confidence than this gets a second look
 WIDEN = 0.3  # share of the line's height added at each end of the line
 TRIM = 0.15  # share of the line's height taken off its top and its bottom
@@ -38,9 +39,13 @@ MIN_HEIGHT = 12  # lines lower than this (pixels) are too small to reframe
 TURN_SAMPLE = 4  # longest unsure lines read upside down too, to check the page's orientation
 TURN_FACTOR = 2.0  # the turned readings must hold this many times the word letters of the upright ones
 TURN_MIN_LETTERS = 12  # ... and at least this many (confidence-weighted) letters of known words
-#: how far past its end, in line heights, a line ending in a licence number cut short is read again: eight digits
-#: and a space span about five heights, and the box ended at least one digit early
-LICENCE_AHEAD = 5.0
+#: how far past its end a line ending in a licence number cut short is read again, in line heights: this much for
+#: each digit still missing (a digit is 0.3-0.5 of a detector box's height wide) and ``LICENCE_SLACK`` more
+LICENCE_DIGIT = 0.6
+LICENCE_SLACK = 1.0
+#: the whole number's reading may be this much less sure than the cut one's
+LICENCE_LOSS = 0.1
+VERSION = f"{REVISION}-l{LICENCE_DIGIT}s{LICENCE_SLACK}x{LICENCE_LOSS}"
 
 _DIGITS = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -67,12 +72,42 @@ def _axes(box) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
             down / max(float(np.linalg.norm(down)), 1e-6))
 
 
-def lengthened(box, ahead: float = LICENCE_AHEAD) -> np.ndarray:
+def licence_ahead(cut: str, digits: int = 8) -> float:
+    """How many line heights past a box's end to read a licence number of which ``cut`` digits were read."""
+    return max(0, digits - len(cut)) * LICENCE_DIGIT + LICENCE_SLACK
+
+
+def room_ahead(box, width: int, height: int) -> float:
+    """How many of its line heights a box can be carried on past its end (p1, p2) inside a ``width`` x ``height``
+    photo: past the photo's edge there is nothing to read (a crop there repeats the edge's pixels)."""
+    b, line, along, _ = _axes(box)
+    room = np.inf
+    for point in (b[1], b[2]):
+        for axis, limit in ((0, width), (1, height)):
+            if along[axis] > 1e-6:
+                room = min(room, (limit - point[axis]) / along[axis])
+            elif along[axis] < -1e-6:
+                room = min(room, -point[axis] / along[axis])
+    return max(0.0, float(room)) / max(line, 1e-6)
+
+
+def lengthened(box, ahead: float) -> np.ndarray:
     """The line's quad carried on ``ahead`` of its height past its end (and ``WIDEN`` before its start), along the
     line's own axis: a licence number whose box the detector ended early ("NPN 8001" of "NPN 80012068")."""
     b, height, along, _ = _axes(box)
     back, forth = WIDEN * height * along, ahead * height * along
     return np.array([b[0] - back, b[1] + forth, b[2] + forth, b[3] - back], dtype=np.float32)
+
+
+def reaching(box, polygons) -> np.ndarray:
+    """The line's quad carried on along its own axis as far as ``polygons`` (its words read past its end) reach:
+    a sloping line keeps its slope and its height."""
+    b, _, along, _ = _axes(box)
+    points = np.asarray([point for polygon in polygons for point in polygon], dtype=np.float32).reshape(-1, 2)
+    length = float(np.dot(b[1] - b[0], along))
+    reach = float(np.max((points - b[0]) @ along)) if len(points) else length
+    forth = max(0.0, reach - length) * along
+    return np.array([b[0], b[1] + forth, b[2] + forth, b[3]], dtype=np.float32)
 
 
 def digits(text: str) -> str:
