@@ -54,20 +54,19 @@ def parse_npn(text: str) -> tuple[str | None, str | None, bool] | None:
     return None, kind, not digits
 
 
-def _last_number(text: str) -> re.Match | None:
-    """The last licence prefix of a line (confusions repaired) and the run of digits after it."""
-    last = None
-    for last in _PREFIXED.finditer(normalize_codes(text)):
-        pass
-    return last
+def _last_number(normal: str) -> re.Match | None:
+    """The last licence prefix of a line (``normal``: confusions repaired) and the run of digits after it."""
+    found = list(_PREFIXED.finditer(normal))
+    return found[-1] if found else None
 
 
 def cut_short(text: str) -> str | None:
     """The digits of a licence number that ends its line before its eighth digit ("NPN 8001", "NPN:" -> "8001",
     ""), or None: what the recogniser read of a box the detector ended too soon. A number followed by other text
     ("NPN 800123 Lot 4") was not cut by its box, and is not one."""
-    last = _last_number(text)
-    if last is None or last.end() < len(normalize_codes(text).rstrip(" .,;:-–")):
+    normal = normalize_codes(text)
+    last = _last_number(normal)
+    if last is None or last.end() < len(normal.rstrip(" .,;:-–")):
         return None
     digits, _ = _digits_of(last.group("run") or "")
     return digits if len(digits) < DIGITS and all(c.isdigit() for c in digits) else None
@@ -82,7 +81,7 @@ def completes(cut: str, text: str) -> bool:
     """Whether ``text``, read from a longer crop, gives the whole licence number whose first digits ``cut`` are:
     after the same prefix as ``cut_short`` found, eight digits read as digits (a letter taken for one, "S" of "Store"
     for a 5, or a lone digit of the next word, would make up a digit never printed), in at most two groups."""
-    last = _last_number(text)
+    last = _last_number(normalize_codes(text))
     if last is None:
         return False
     digits, _ = _digits_of(last.group("run") or "")

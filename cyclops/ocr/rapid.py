@@ -551,8 +551,9 @@ class RapidEngine(OCREngine):
             scores = [r[1] for r in reads] + [s for _, s in fresh[len(todo):]]
             words_of = [r[2] for r in reads]
             t1 = time.perf_counter()
-            sample = self._reread(bgr, [sub for _, sub in pieces], txts, scores, words_of)
-            grown = self._complete_licences(bgr, [sub for _, sub in pieces], txts, scores, words_of)
+            subs = [sub for _, sub in pieces]
+            sample = self._reread(bgr, subs, txts, scores, words_of)
+            grown = self._complete_licences(bgr, subs, txts, scores, words_of)
             reread_s = time.perf_counter() - t1
             readings = list(zip(txts[: len(pieces)], scores[: len(pieces)]))
             read = iter(zip(txts, scores, words_of, (k in grown for k in range(len(pieces)))))
