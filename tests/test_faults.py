@@ -88,7 +88,11 @@ def test_worker_faults_killed_mid_analysis_idle_and_with_the_main_process(tmp_pa
     try:
         assert wait_for(lambda: ready(mapi.url)["status"] == "ready", 90)  # pool up and models loaded
         [worker] = children(mapi.process.pid)
-        png = label_png((900, 300), ("Vitamin C 500 mg", "NPN 80012345"))
+        # a label of 14 lines, 0.75 s to analyse with Tesseract: the kill, sent once the worker has spent 0.1 CPU s,
+        # must land while it still reads (a label of two lines took 0.3 s, and once the answer came first)
+        png = label_png((1800, 1600), ("Vitamin C 500 mg", "NPN 80012345", "Medicinal ingredients: Vitamin C",
+                                       "Take 1 tablet daily with food.", "Keep out of reach of children.",
+                                       "Acme Naturals Inc., Toronto ON", "Store at room temperature.") * 2)
         result: dict[str, httpx.Response] = {}
         with mapi.client(TOKEN, timeout=120) as http:
             thread = threading.Thread(target=lambda: result.setdefault("r", http.post("/v1/analyses", files=[("photos", ("a.png", png))])))
