@@ -335,14 +335,18 @@ class RapidEngine(OCREngine):
             raise OCREngineError(f"OpenVINO cannot compile the detector in bfloat16 ({exc}); set CYCLOPS_OCR_BF16=off.") from exc
 
     def warm_up(self) -> Page:
-        """``OCREngine.warm_up``; detecting in bfloat16, also both passes' inputs of a 12 MP photo (4:3, either way
-        round) run once: OpenVINO compiles its kernels for each new input shape, 0.1-0.3 s for the coarse pass's,
-        0.5-0.8 s for the fine pass's."""
-        if self.bf16:
-            for height, width in ((3000, 4000), (4000, 3000)):
-                for side in (self._det.limit_side_len, FINE_SIDE):
-                    self._det.session(detector_input(np.zeros((height, width, 3), np.uint8), side, self._det.mean, self._det.std))
-        return super().warm_up()
+        """``OCREngine.warm_up``, then both detection passes run once on a 12 MP photo (4:3), which the first such
+        photo would otherwise pay for: read first after the small page, myBrainCo's front took 0.35-0.45 s longer
+        than read again (its coarse pass 0.19-0.27 s against 0.13-0.16, its int8 fine pass 0.55-0.71 s against
+        0.32-0.38, the photo's BGR copy 0.05-0.10 s against 0.01; ``benchmarks/results/ocr_speed.md``, stop 46).
+        Detecting in bfloat16, OpenVINO compiles its kernels for each new input shape (0.1-0.3 s for the coarse
+        pass's, 0.5-0.8 s for the fine pass's), so there the photo is run either way round."""
+        page = super().warm_up()
+        photo = to_bgr(Image.new("RGB", (4000, 3000), "white"))
+        for bgr in (photo, turned(photo, 90)) if self.bf16 else (photo,):
+            for det, side in ((self._det, self._det.limit_side_len), (self._fine_det, FINE_SIDE)):
+                det.session(detector_input(bgr, side, self._det.mean, self._det.std))
+        return page
 
     # -- building blocks ------------------------------------------------------------
     def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
