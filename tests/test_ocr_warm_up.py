@@ -64,8 +64,8 @@ def test_the_analyzer_warm_up_pays_for_the_first_products_one_time_costs(tmp_pat
 
 def test_the_analyzer_warm_up_decodes_a_phone_sized_jpeg_within_the_limits(monkeypatch) -> None:
     """The first 12 MP photo decoded after the engine's warm-up took 0.23-0.25 s to load, the next 0.07 s, and a
-    small JPEG did not spare it: the warm-up decodes one that size, through the same loader, never past the
-    configured pixel limit (a lower one must not make the warm-up fail)."""
+    small JPEG did not spare it: the warm-up decodes one that size through the same loader, never past the
+    configured pixel limit, and a limit that refuses it (a file size under 190 KB) does not make the warm-up fail."""
     from cyclops import load
     from cyclops.pipeline import build_analyzer
     from cyclops.settings import Settings
@@ -80,20 +80,26 @@ def test_the_analyzer_warm_up_decodes_a_phone_sized_jpeg_within_the_limits(monke
 
     monkeypatch.setattr(load, "load_photo", spy)
     an = build_analyzer(engine="tesseract", db=None)
-    an.warm_up()
+    an.replace(limits=Settings(max_pixels=60_000_000)).warm_up()
     assert decoded == [("warm-up.jpg", 12_000_000)]
 
     decoded.clear()
-    an.replace(limits=Settings(max_pixels=2_000_000)).warm_up()
+    an.replace(limits=Settings(max_pixels=2_000_000, max_request_pixels=1_000_000)).warm_up()
     assert len(decoded) == 1 and 1_900_000 < decoded[0][1] <= 2_000_000
+
+    decoded.clear()
+    assert an.replace(limits=Settings(max_file_bytes=1000)).warm_up()  # the label of the classifier: warmed all the same
+    assert decoded == []
 
 
 def test_the_rapid_warm_up_runs_both_detection_passes_on_a_12mp_photo() -> None:
     """The first 12 MP photo after the small page's warm-up took 0.35-0.45 s longer to detect than the next (both
-    passes' first runs at that size): the warm-up runs each pass once at the size a phone photo gives it."""
+    passes' first runs at that size): the warm-up runs each pass once, on its own detector, at the input a 4:3
+    phone photo gives it."""
     from cyclops.ocr.rapid import FINE_SIDE
 
     engine = RapidEngine(threads=1)
+    assert engine._fine_det is not engine._det or not engine.int8  # int8: a detector of its own for the fine pass
     seen: dict[str, list[tuple[int, ...]]] = {"coarse": [], "fine": []}
 
     class Spy:
@@ -104,12 +110,10 @@ def test_the_rapid_warm_up_runs_both_detection_passes_on_a_12mp_photo() -> None:
             seen[self.name].append(tuple(x.shape[2:]))
             return self.inner(x)
 
-    engine._fine_det.session = Spy(engine._fine_det.session, "fine")
     engine._det.session = Spy(engine._det.session, "coarse")
-    if engine._fine_det is engine._det:  # a float fine pass shares the coarse pass's detector
-        engine._fine_det.session.name = "either"
-        seen["either"] = []
+    if engine._fine_det is not engine._det:
+        engine._fine_det.session = Spy(engine._fine_det.session, "fine")
     engine.warm_up()
-    sizes = [max(shape) for shapes in seen.values() for shape in shapes]
-    assert engine._det.limit_side_len in sizes and FINE_SIDE in sizes
-    assert any(shape[1] > shape[0] for shapes in seen.values() for shape in shapes if max(shape) == FINE_SIDE)  # 4:3
+    fine = seen["fine"] if engine._fine_det is not engine._det else seen["coarse"]
+    assert any(max(shape) == engine._det.limit_side_len and shape[1] > shape[0] for shape in seen["coarse"])
+    assert any(max(shape) == FINE_SIDE and shape[1] > shape[0] for shape in fine)

@@ -41,6 +41,7 @@ from PIL import Image
 
 from cyclops.errors import OCREngineError
 from cyclops.layout import arrange
+from cyclops.load import PHONE_PHOTO
 from cyclops.model.ocr import Block, Line, Page, Word, union_polygon
 from cyclops.normalize.licence import VERSION as LICENCE_VERSION
 from cyclops.normalize.licence import completes, cut_short
@@ -335,15 +336,14 @@ class RapidEngine(OCREngine):
             raise OCREngineError(f"OpenVINO cannot compile the detector in bfloat16 ({exc}); set CYCLOPS_OCR_BF16=off.") from exc
 
     def warm_up(self) -> Page:
-        """``OCREngine.warm_up``, then both detection passes run once on a 12 MP photo (4:3), which the first such
-        photo would otherwise pay for: read first after the small page, myBrainCo's front took 0.35-0.45 s longer
-        than read again (its coarse pass 0.19-0.27 s against 0.13-0.16, its int8 fine pass 0.55-0.71 s against
-        0.32-0.38, the photo's BGR copy 0.05-0.10 s against 0.01; ``benchmarks/results/ocr_speed.md``, stop 46).
-        Detecting in bfloat16, OpenVINO compiles its kernels for each new input shape (0.1-0.3 s for the coarse
-        pass's, 0.5-0.8 s for the fine pass's), so there the photo is run either way round."""
+        """``OCREngine.warm_up``, then both detection passes run once on a blank phone photo's whole input: the first
+        12 MP photo otherwise paid 0.35-0.45 s more for its detection than the next (``ocr_speed.md``, stop 46), though
+        the fine pass then runs on parts of the input. OpenVINO (bfloat16) compiles per input shape, so there the
+        photo is also run turned to portrait."""
         page = super().warm_up()
-        photo = to_bgr(Image.new("RGB", (4000, 3000), "white"))
-        for bgr in (photo, turned(photo, 90)) if self.bf16 else (photo,):
+        photo = to_bgr(Image.new("RGB", PHONE_PHOTO, "white"))
+        shapes = (photo, np.full((*PHONE_PHOTO, 3), 255, np.uint8)) if self.bf16 else (photo,)  # (height, width, 3)
+        for bgr in shapes:
             for det, side in ((self._det, self._det.limit_side_len), (self._fine_det, FINE_SIDE)):
                 det.session(detector_input(bgr, side, self._det.mean, self._det.std))
         return page

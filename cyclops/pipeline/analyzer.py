@@ -39,7 +39,7 @@ from cyclops.normalize.spelling import corrector_for
 from cyclops.ocr.base import OCREngine
 from cyclops.ocr.cache import cached_read_upright
 from cyclops.pipeline.parameters import Parameters
-from cyclops.settings import Settings, get_settings
+from cyclops.settings import Settings
 from cyclops.text.language import load_word_lists
 
 Progress = Callable[[str, float], None]
@@ -62,18 +62,6 @@ def release_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
-
-
-def warm_up_jpeg(limits: Settings) -> bytes:
-    """A blank JPEG of a phone photo's 4000 x 3000 pixels (fewer if ``limits`` allow fewer), 0.03 s to make."""
-    import io
-
-    from PIL import Image
-
-    scale = min(1.0, (limits.max_pixels / (4000 * 3000)) ** 0.5)
-    out = io.BytesIO()
-    Image.new("RGB", (max(1, int(4000 * scale)), max(1, int(3000 * scale))), "white").save(out, "JPEG")
-    return out.getvalue()
 
 
 def _noop(stage: str, fraction: float) -> None:  # pragma: no cover - trivial
@@ -108,13 +96,10 @@ class Analyzer:
         """Pay now for what the first product would otherwise pay for once (on a dense 12 MP product about 1.5 s:
         wordfreq's import and word lists, the spelling corrector, the engine's first runs): the classifier loaded,
         the engine's warm-up page read, then extracted, matched and flagged. mapi's workers and ``cyclops
-        evaluate`` call it before their first product. Returns the classifier's label.
-
-        It also decodes a blank 12 MP JPEG as photos are decoded: the first photo that size decoded after the
-        engine's warm-up took 0.23-0.25 s to load, the next ones 0.07 s (a small JPEG does not spare it;
-        ``benchmarks/results/ocr_speed.md``, stop 46)."""
+        evaluate`` call it before their first product; a phone-sized JPEG is decoded too (``load.warm_up``), and
+        the heap handed back, as after an analysis. Returns the classifier's label."""
         _, label = self.model()
-        load.load_photo("warm-up.jpg", warm_up_jpeg(self.limits or get_settings()), settings=self.limits)
+        load.warm_up(self.limits)
         page = self.engine.warm_up()
         load_word_lists()
         self.analyze_document(Document(engine=self.engine.name, engine_version=self.engine.version, pages=[page]))

@@ -99,7 +99,7 @@ def worker_analyzer(engine: str | None = None) -> Any:
 
 def warm_up() -> dict[str, str]:
     """Assemble this worker's analyzer and warm it up (``Analyzer.warm_up``: models loaded, a small page read and
-    analysed), once per worker so that the first request is not slow."""
+    analysed, a phone-sized photo decoded and detected), once per worker so that the first request is not slow."""
     analyzer = worker_analyzer()
     label = analyzer.warm_up()
     return {"field_classifier": label, "engine": f"{analyzer.engine.name} {analyzer.engine.version}"}
