@@ -323,10 +323,11 @@ def iter_photos(files: list[tuple[str, bytes]], settings: Settings | None = None
             yield item
 
 
-def warm_up(settings: Settings | None = None) -> None:
+def warm_up(settings: Settings | None = None) -> bool:
     """Decode a blank JPEG of a phone photo's size as an upload is decoded, so that the first real one does not pay
     for the first decoding that large (0.23-0.25 s after the engine's warm-up, 0.07 s after; a small JPEG does not
-    spare it). Never larger than ``max_pixels``, and never an error: it only saves time."""
+    spare it). Never larger than ``max_pixels``, and never an error, since it only saves time: False when the
+    limits refuse even that (a file-size limit under the blank photo's 190 KB)."""
     settings = settings or get_settings()
     scale = min(1.0, (settings.max_pixels / (PHONE_PHOTO[0] * PHONE_PHOTO[1])) ** 0.5)
     size = (max(1, int(PHONE_PHOTO[0] * scale)), max(1, int(PHONE_PHOTO[1] * scale)))
@@ -334,5 +335,6 @@ def warm_up(settings: Settings | None = None) -> None:
     Image.new("RGB", size, "white").save(out, "JPEG")
     try:
         load_photo("warm-up.jpg", out.getvalue(), budget=Budget(pixels=size[0] * size[1], pages=1), settings=settings)
-    except PhotoError:  # a file-size limit under a blank photo's 190 KB
-        pass
+    except PhotoError:
+        return False
+    return True

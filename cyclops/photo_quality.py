@@ -25,11 +25,11 @@ from PIL import Image
 
 from cyclops.extract.lines import SourceLine
 from cyclops.extract.npn import at_edge, find_npn
-from cyclops.normalize.licence import parse_npn
 from cyclops.extract.params import DEFAULTS as EXTRACT_DEFAULTS
 from cyclops.layout import line_features, median_line_height
 from cyclops.model.ocr import Document
 from cyclops.model.photo_check import PhotoCheck, QualityIssue
+from cyclops.normalize.licence import parse_npn
 from cyclops.params import Params
 
 

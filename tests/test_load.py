@@ -276,3 +276,14 @@ def test_photo_errors_survive_pickling():
     copy = pickle.loads(pickle.dumps(err.value))
     assert type(copy) is CorruptImage and copy.filename == "cut.jpg" and copy.code == "corrupt_image"
     assert copy.to_dict() == err.value.to_dict()
+
+
+def test_the_loader_warm_up_says_whether_the_limits_let_it_decode() -> None:
+    """``load.warm_up`` decodes a blank phone-sized JPEG, and says so; a file-size limit under that JPEG's size
+    refuses it, which the warm-up reports instead of raising."""
+    from cyclops import load
+    from cyclops.settings import Settings
+
+    assert load.warm_up(Settings()) is True
+    assert load.warm_up(Settings(max_pixels=1_000_000)) is True
+    assert load.warm_up(Settings(max_file_bytes=1000)) is False

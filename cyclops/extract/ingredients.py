@@ -132,7 +132,9 @@ def whole_vitamin(name: str) -> str:
     """"amin D (as Cholecalciferol)" -> "Vitamin D (as Cholecalciferol)": a vitamin's word cut at its start made
     whole; any other name is returned as it is."""
     m = _CUT_VITAMIN.match(name)
-    word = m.group("word").lower() if m else "vitamin"
+    if not m:
+        return name
+    word = m.group("word").lower()
     if word in ("vitamin", "vitamine"):
         return name
     if word not in _VITAMIN_ENDS and (common_word(word) or not any(Levenshtein.distance(word, end) <= 1 for end in _VITAMIN_ENDS)):
